@@ -1,0 +1,81 @@
+"""The Textual application: screens, global keys, the command palette."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from cadence_tui.paths import STYLES_DIR
+from cadence_tui.store import Store, StoreError
+
+
+def _stylesheets() -> list[str]:
+    # Every stylesheet in styles/: each screen keeps its own file there.
+    return sorted(str(p) for p in STYLES_DIR.glob("*.tcss"))
+
+
+class CadenceApp(App[None]):
+    """Cadence. The store is opened by the caller (the CLI or a test)."""
+
+    TITLE = "Cadence"
+    CSS_PATH = _stylesheets()
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Keys", id="help"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        if "NO_COLOR" in os.environ:
+            self.theme = "textual-ansi" if "textual-ansi" in self.available_themes else self.theme
+
+    def on_mount(self) -> None:
+        from cadence_tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+
+    def action_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette lists every key binding active on the screen, so any
+        action reachable by a key is also found by name."""
+        seen: set[str] = set()
+        for key, active in self.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            node = active.node
+            yield SystemCommand(
+                f"{binding.description}",
+                f"{binding.tooltip or binding.description} (key: {self.get_key_display(binding)})",
+                lambda node=node, action=binding.action: self.call_later(node.run_action, action),
+            )
+        yield from super().get_system_commands(screen)
+
+    def report_error(self, exc: Exception) -> None:
+        """Show a store error to the user instead of crashing."""
+        self.notify(str(exc), title="Not saved" if not isinstance(exc, StoreError) else "Database", severity="error", timeout=8)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A StoreError escaping an event handler (locked, disk full, ...) is
+        # reported and the app keeps running; anything else is a real bug.
+        if isinstance(error, StoreError):
+            self.report_error(error)
+            return
+        super()._handle_exception(error)
+
+
+def make_app(store: Store) -> CadenceApp:
+    """The one place the app is built: by the CLI and by the tests."""
+    return CadenceApp(store)

@@ -1,0 +1,152 @@
+"""Cadence schedules: RFC 5545 recurrence rules evaluated with ``dateutil.rrule``.
+
+A schedule is a rule (``FREQ=WEEKLY;INTERVAL=2;BYDAY=TU``), an anchor date
+(the DTSTART, which fixes e.g. which weeks "every other week" falls on), a
+local start time and an IANA zone. Occurrences are generated in local wall
+time, so a 09:00 meeting stays at 09:00 across DST changes; a time that does
+not exist on a spring-forward day is moved forward by the gap.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class ScheduleError(ValueError):
+    """A rule, time or zone that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    rule: str
+    anchor: date
+    start_time: time
+    tz: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+
+@functools.cache
+def _available_zones() -> frozenset[str]:
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_timezone(name: str) -> str:
+    """Return ``name`` if it is an IANA zone; case and stray spaces are not forgiven
+    silently (``gettz`` would return None or read arbitrary files)."""
+    cleaned = name.strip()
+    if cleaned not in _available_zones():
+        raise ScheduleError(f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin)")
+    return cleaned
+
+
+def parse_time(text: str) -> time:
+    m = _TIME.match(text.strip())
+    if not m:
+        raise ScheduleError(f"{text!r} is not a time; use HH:MM, 24-hour")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def _rrule(schedule: Schedule):
+    from dateutil.rrule import rrulestr
+
+    start = datetime.combine(schedule.anchor, schedule.start_time, tzinfo=schedule.zone)
+    rule = schedule.rule.strip()
+    if rule.upper().startswith("RRULE:"):
+        rule = rule[6:]
+    return rrulestr(rule, dtstart=start, cache=False)
+
+
+def validate_rule(rule: str) -> str:
+    """Check an RRULE string (without DTSTART); returns it normalised."""
+    cleaned = rule.strip()
+    if cleaned.upper().startswith("RRULE:"):
+        cleaned = cleaned[6:]
+    if not cleaned or "\n" in cleaned or "DTSTART" in cleaned.upper():
+        raise ScheduleError("a recurrence rule looks like FREQ=WEEKLY;BYDAY=TU")
+    try:
+        r = _rrule(Schedule(cleaned, date(2026, 1, 1), time(9, 0), "UTC"))
+        r.after(datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC")), inc=True)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ScheduleError(f"invalid recurrence rule {rule!r}: {exc}") from None
+    return cleaned.upper()
+
+
+def _resolve(dt: datetime) -> datetime:
+    from dateutil import tz
+
+    return tz.resolve_imaginary(dt)
+
+
+def occurrences_between(schedule: Schedule, start: datetime, end: datetime) -> Iterator[datetime]:
+    """Local (zone-aware) occurrences with ``start <= occurrence < end``."""
+    rule = _rrule(schedule)
+    # Search from a day early: resolve_imaginary can move a time forward.
+    for dt in rule.xafter(start - timedelta(days=1), inc=True):
+        dt = _resolve(dt)
+        if dt >= end:
+            return
+        if dt >= start:
+            yield dt
+
+
+def next_occurrence(schedule: Schedule, after: datetime) -> datetime | None:
+    """The first occurrence at or after ``after`` (zone-aware), or None."""
+    for dt in occurrences_between(schedule, after, after + timedelta(days=3660)):
+        return dt
+    return None
+
+
+def next_occurrences(schedule: Schedule, after: datetime, count: int) -> list[datetime]:
+    out: list[datetime] = []
+    for dt in occurrences_between(schedule, after, after + timedelta(days=3660 * 2)):
+        out.append(dt)
+        if len(out) >= count:
+            break
+    return out
+
+
+def previous_occurrence(schedule: Schedule, before: datetime) -> datetime | None:
+    rule = _rrule(schedule)
+    dt = rule.before(before, inc=True)
+    return _resolve(dt) if dt else None
+
+
+def describe(rule: str) -> str:
+    """A short English reading of common rules, the raw rule otherwise."""
+    parts = dict(p.split("=", 1) for p in rule.upper().split(";") if "=" in p)
+    freq = parts.get("FREQ", "")
+    interval = int(parts.get("INTERVAL", "1") or 1)
+    days = {"MO": "Mon", "TU": "Tue", "WE": "Wed", "TH": "Thu", "FR": "Fri", "SA": "Sat", "SU": "Sun"}
+    byday = parts.get("BYDAY", "")
+    setpos = parts.get("BYSETPOS")
+    dayname = ", ".join(days.get(d[-2:], d) for d in byday.split(",") if d)
+    nth = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}
+    if freq == "DAILY":
+        return "daily" if interval == 1 else f"every {interval} days"
+    if freq == "WEEKLY":
+        base = "weekly" if interval == 1 else f"every {interval} weeks"
+        return f"{base} on {dayname}" if dayname else base
+    if freq == "MONTHLY":
+        base = {1: "monthly", 3: "quarterly", 6: "half-yearly"}.get(interval, f"every {interval} months")
+        if dayname and setpos in nth:
+            return f"{base}, {nth[setpos]} {dayname}"
+        if dayname and len(byday) > 2 and byday[:-2].lstrip("+-").isdigit():
+            return f"{base}, {nth.get(byday[:-2].lstrip('+'), byday[:-2])} {dayname}"
+        if "BYMONTHDAY" in parts:
+            return f"{base} on day {parts['BYMONTHDAY']}"
+        return base
+    if freq == "YEARLY":
+        return "yearly"
+    return rule

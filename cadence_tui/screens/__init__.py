@@ -1,0 +1,1 @@
+"""Screens of the app; each keeps its stylesheet in styles/<name>.tcss."""

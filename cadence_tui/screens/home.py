@@ -1,0 +1,143 @@
+"""Home: each cadence with its next occurrence, last meeting, open work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from cadence_tui.model import CadenceOverview
+from cadence_tui.timefmt import relative_day
+
+
+class HomeScreen(Screen[None]):
+    """The first screen: the cadences at a glance; one key starts a meeting."""
+
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh", id="refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[CadenceOverview] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Cadence", id="home-title")
+        with Vertical(id="home-body"):
+            yield DataTable(id="cadence-table", cursor_type="row", zebra_stripes=False)
+            yield Static(id="cadence-details")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#cadence-table", DataTable)
+        table.add_column("Cadence", key="name")
+        table.add_column("Next", key="next")
+        table.add_column("Last", key="last")
+        table.add_column("Open", key="open")
+        table.add_column("Overdue", key="overdue")
+        table.add_column("Blockers", key="blockers")
+        self.refresh_rows()
+
+    def on_screen_resume(self) -> None:
+        if self._rows:
+            self.refresh_rows()
+
+    @property
+    def store(self):
+        return self.app.store  # type: ignore[attr-defined]
+
+    def refresh_rows(self) -> None:
+        store = self.store
+        now = store.now()
+        today = store.today()
+        self._rows = store.overview()
+        table = self.query_one("#cadence-table", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for row in self._rows:
+            c = row.cadence
+            nxt = store.next_occurrence(c, now)
+            if row.running_meeting_id is not None:
+                next_cell = Text("● in progress", style="bold green")
+            elif nxt is not None:
+                next_cell = Text(f"{nxt.astimezone(c.schedule.zone):%a %d %b %H:%M}")
+            else:
+                next_cell = Text("—", style="dim")
+            last_cell = (
+                Text(f"{row.last_held.astimezone(c.schedule.zone):%d %b}")
+                if row.last_held
+                else Text("never", style="dim")
+            )
+            overdue = Text(str(row.overdue_actions), style="bold red" if row.overdue_actions else "dim", justify="right")
+            blockers = Text(str(row.open_blockers), style="bold yellow" if row.open_blockers else "dim", justify="right")
+            table.add_row(
+                Text(c.name, style="bold"),
+                next_cell,
+                last_cell,
+                Text(str(row.open_actions), justify="right"),
+                overdue,
+                blockers,
+                key=c.key,
+            )
+        if self._rows:
+            table.move_cursor(row=min(max(cursor, 0), len(self._rows) - 1))
+        self._show_details()
+        self.query_one("#home-title", Static).update(
+            Text.assemble(("Cadence", "bold"), "  ", (f"{now.astimezone():%a %d %b %Y, %H:%M}", "dim"))
+        )
+
+    def selected(self) -> CadenceOverview | None:
+        table = self.query_one("#cadence-table", DataTable)
+        if not self._rows or table.cursor_row < 0:
+            return None
+        return self._rows[min(table.cursor_row, len(self._rows) - 1)]
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_details()
+
+    def _show_details(self) -> None:
+        from cadence_tui.recurrence import describe
+
+        row = self.selected()
+        details = self.query_one("#cadence-details", Static)
+        if row is None:
+            details.update("")
+            return
+        c = row.cadence
+        template = self.store.agenda_template(c.id)
+        text = Text()
+        text.append(c.name, style="bold")
+        text.append(f" — {c.purpose}\n" if c.purpose else "\n")
+        text.append(f"{describe(c.rule)} at {c.start_time:%H:%M} {c.tz} · {c.timebox_min} min", style="dim")
+        store = self.store
+        today = store.today()
+        nxt = store.next_occurrence(c)
+        text.append("\nNext: ", style="dim")
+        if row.running_meeting_id is not None:
+            text.append("a meeting is in progress", style="bold green")
+        elif nxt is not None:
+            local = nxt.astimezone(c.schedule.zone)
+            text.append(f"{local:%a %d %b %Y %H:%M} ({relative_day(local.date(), today)})")
+        else:
+            text.append("no further occurrence")
+        text.append("  Last held: ", style="dim")
+        if row.last_held:
+            last = row.last_held.astimezone(c.schedule.zone)
+            text.append(f"{last:%a %d %b} ({relative_day(last.date(), today)})")
+        else:
+            text.append("never")
+        text.append("\nWho: ", style="dim")
+        text.append(", ".join(p.label for p in c.participants) or "—")
+        text.append("\nAgenda: ", style="dim")
+        text.append(" · ".join(f"{i.title} {i.timebox_min}′" for i in template) or "—")
+        details.update(text)
+
+    def action_refresh(self) -> None:
+        self.refresh_rows()
+
+

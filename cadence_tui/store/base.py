@@ -1,0 +1,215 @@
+"""Opening the database file safely, and the transaction helpers every store part uses.
+
+The connection is plain ``sqlite3`` so start-up does not pay for importing
+sqlite-utils; :attr:`StoreBase.db` wraps the same connection in a
+``sqlite_utils.Database`` the first time a part of the store needs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cadence_tui.store.errors import (
+    DatabaseUnavailable,
+    NewerSchemaError,
+    ReadOnlyDatabase,
+    StoreError,
+    translate,
+)
+from cadence_tui.store.schema import SCHEMA_VERSION, apply_migrations
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+BUSY_TIMEOUT_MS = 5000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_ts(dt: datetime) -> str:
+    """A timestamp as stored: ISO 8601 in UTC, to the second."""
+    if dt.tzinfo is None:
+        dt = dt.astimezone()
+    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def from_ts(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def from_date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def check_file(path: Path) -> None:
+    """Refuse, before SQLite touches it, a path that cannot be a Cadence database."""
+    if path.is_dir():
+        raise DatabaseUnavailable(f"cannot open the database: {path} is a directory")
+    if path.exists():
+        if not os.access(path, os.R_OK):
+            raise DatabaseUnavailable(f"cannot read the database {path}: permission denied")
+        try:
+            with path.open("rb") as fh:
+                header = fh.read(16)
+        except OSError as exc:
+            raise DatabaseUnavailable(f"cannot read the database {path}: {exc.strerror}") from None
+        if header and header != SQLITE_HEADER:
+            raise DatabaseUnavailable(f"{path} is not a Cadence database (not an SQLite file); it was left untouched")
+        if header and not os.access(path, os.W_OK):
+            raise ReadOnlyDatabase(f"the database {path} is read-only; Cadence needs to write to it")
+        if header and not os.access(path.parent, os.W_OK):
+            raise ReadOnlyDatabase(
+                f"the folder of {path} is read-only; SQLite needs to write its journal beside the file"
+            )
+    else:
+        parent = path.parent
+        if not parent.exists():
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(f"cannot create the folder {parent}: {exc.strerror}") from None
+        if not os.access(parent, os.W_OK):
+            raise ReadOnlyDatabase(f"cannot create the database {path}: the folder is read-only")
+
+
+def open_connection(path: Path | str) -> sqlite3.Connection:
+    """Open, check and migrate a database file.
+
+    Order matters: the version is read before any pragma writes to the file,
+    so a newer file (or a damaged one) is refused untouched.
+    """
+    memory = str(path) == ":memory:"
+    if not memory:
+        path = Path(path).expanduser()
+        check_file(path)
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise NewerSchemaError(
+                f"{path} was written by a newer Cadence (schema {version}; this version knows up to "
+                f"{SCHEMA_VERSION}); upgrade Cadence. The file was left untouched"
+            )
+        if version > 0 or conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+            pass
+        else:
+            # Tables but no version: some other application's database.
+            raise DatabaseUnavailable(f"{path} is an SQLite file from another application, not a Cadence database")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not memory:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise ReadOnlyDatabase(f"cannot switch {path} to WAL mode (is the folder read-only?)")
+            # NORMAL in WAL survives application crashes; see PITFALLS.md.
+            conn.execute("PRAGMA synchronous = NORMAL")
+        if version < SCHEMA_VERSION:
+            apply_migrations(conn)
+    except StoreError:
+        conn.close()
+        raise
+    except sqlite3.Error as exc:
+        conn.close()
+        raise translate(exc, path) from None
+    return conn
+
+
+class StoreBase:
+    """Connection, clock and transactions shared by every part of the store."""
+
+    def __init__(self, path: Path | str, now: Callable[[], datetime] = utcnow) -> None:
+        self.path = path if str(path) == ":memory:" else Path(path).expanduser()
+        self._now = now
+        self.conn = open_connection(self.path)
+        self._lock = threading.RLock()
+        self._db: sqlite_utils.Database | None = None
+
+    # -- time ---------------------------------------------------------------
+    def now(self) -> datetime:
+        """The current time, zone-aware (tests pin it)."""
+        dt = self._now()
+        return dt if dt.tzinfo else dt.astimezone()
+
+    def today(self) -> date:
+        """Today in the user's local zone."""
+        return self.now().astimezone().date()
+
+    # -- plumbing -----------------------------------------------------------
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The same connection wrapped by sqlite-utils (imported on first use)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._db
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        """Run a read and return all rows (as ``sqlite3.Row``)."""
+        with self._lock:
+            try:
+                cur = self.conn.execute(sql, params)
+                cur.row_factory = sqlite3.Row
+                return cur.fetchall()
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path) from None
+
+    def query_one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: tuple | dict = ()) -> Any:
+        row = self.query_one(sql, params)
+        return row[0] if row else None
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One committed transaction, taken with ``BEGIN IMMEDIATE`` so a
+        read-modify-write never fails on a stale snapshot. Errors roll back
+        and come out as :class:`StoreError`."""
+        with self._lock:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path) from None
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise translate(exc, self.path) from None
+                raise
+
+    def schema_version(self) -> int:
+        return int(self.scalar("PRAGMA user_version"))
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        value = self.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )

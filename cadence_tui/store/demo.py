@@ -1,0 +1,264 @@
+"""A realistic history for a newcomer (``cadence demo``) and, with a size
+argument, the large database used to check speed.
+
+Rows are written with ``executemany`` in a few big transactions; the
+``progress`` callback receives how many meetings are done so far.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from cadence_tui.store.base import StoreBase, to_ts
+from cadence_tui.store.errors import InvalidInput
+
+# Share of meetings per cadence when the size is given explicitly.
+_WEIGHTS = {"sprint-review": 0.58, "sales-marketing-sync": 0.27, "finance-review": 0.12, "all-hands": 0.03}
+
+_ACTION_TEMPLATES = {
+    "sprint-review": [
+        "Fix {thing} regression found in demo", "Write acceptance tests for {thing}",
+        "Share {thing} prototype with design", "Split {thing} story into smaller tickets",
+        "Measure load time of {thing}", "Update release notes for {thing}",
+    ],
+    "sales-marketing-sync": [
+        "Re-score leads from {thing} campaign", "Send {thing} deck to SDR team",
+        "Clean up duplicate contacts from {thing}", "Draft nurture email for {thing}",
+        "Review lost deals tagged {thing}", "Align MQL definition for {thing}",
+    ],
+    "finance-review": [
+        "Explain {thing} variance", "Re-forecast {thing} spend for Q{q}",
+        "Get quote for {thing} renewal", "Cap {thing} travel budget",
+        "Move {thing} invoice to next month", "Check {thing} accruals",
+    ],
+    "all-hands": [
+        "Publish {thing} strategy one-pager", "Set up {thing} mentoring pairs",
+        "Run pulse survey on {thing}", "Share {thing} roadmap in the wiki",
+    ],
+}
+_THINGS = [
+    "checkout", "onboarding", "search", "billing", "SSO", "mobile app", "reporting", "webinar",
+    "partner", "Q-launch", "pricing page", "data export", "API v2", "trial", "renewals", "events",
+    "hiring", "cloud hosting", "tooling", "EMEA",
+]
+_DECISIONS = [
+    "Ship {thing} behind a feature flag first", "Pause {thing} spend until the next sync",
+    "Move {thing} to next quarter", "Keep {thing} scope as planned", "Hire a contractor for {thing}",
+    "Raise the {thing} budget by 10 %", "Drop {thing} from the roadmap",
+]
+_BLOCKERS = [
+    ("Waiting for legal review of {thing}", "Chris"), ("{thing} needs budget approval", "Dana"),
+    ("No test environment for {thing}", "Marco"), ("{thing} leads missing intent data", "Jordan"),
+    ("Design for {thing} not final", "Sam"), ("Vendor contract for {thing} unsigned", "Dana"),
+]
+_NOTES = [
+    "Good energy today; demos ran long.", "Two stakeholders asked for a follow-up session.",
+    "Numbers look better than last time.", "We need to keep the timebox on feedback.",
+]
+_WINS = [
+    "Closed the biggest deal of the year", "Launched {thing} on time", "Support backlog at zero",
+    "Zero downtime during the {thing} migration", "New hire onboarding rated 9/10",
+]
+_DEPARTMENTS = {"Engineering": 420_000, "Marketing": 180_000, "Sales": 260_000, "Product": 120_000, "G&A": 90_000}
+_CAUSES = ["missing data", "late hand-off", "unclear scope", "wrong owner", "tool outage"]
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    meetings: int | None = None  # None: the natural number for `months`
+    actions: int | None = None
+    months: int = 6
+
+
+SMALL = DemoSize()
+LARGE = DemoSize(meetings=10_000, actions=100_000, months=36)
+
+
+class DemoStore(StoreBase):
+    def generate_demo(
+        self,
+        size: DemoSize = SMALL,
+        *,
+        seed: int = 7,
+        progress: Callable[[int, int], None] | None = None,
+        allow_existing: bool = False,
+    ) -> tuple[int, int]:
+        """Fill the database with history up to now. Returns (meetings, action items) created."""
+        from cadence_tui.recurrence import occurrences_between
+
+        existing = self.scalar("SELECT count(*) FROM meetings")
+        if existing and not allow_existing:
+            raise InvalidInput(
+                f"{self.path} already holds {existing} meetings; use a new --db path for the demo (or --append)"
+            )
+        rng = random.Random(seed)
+        now = self.now().astimezone(timezone.utc)
+        today = self.today()
+        span_start = now - timedelta(days=int(size.months * 30.5))
+        cadences = self.list_cadences()  # type: ignore[attr-defined]
+        plan: list[tuple[object, datetime]] = []
+        for c in cadences:
+            natural = list(occurrences_between(c.schedule, span_start, now - timedelta(hours=2)))
+            if size.meetings is not None:
+                want = max(1, round(size.meetings * _WEIGHTS.get(c.key, 1 / len(cadences))))
+                if want > len(natural):
+                    step = (now - timedelta(hours=2) - span_start) / want
+                    natural = [(span_start + step * i).replace(second=0, microsecond=0) for i in range(want)]
+                else:
+                    natural = natural[-want:]
+            plan.extend((c, dt) for dt in natural)
+        plan.sort(key=lambda p: p[1])
+        if size.meetings is not None:
+            plan = plan[-size.meetings:] if len(plan) > size.meetings else plan
+        total = len(plan)
+        per_meeting = (size.actions / total) if (size.actions and total) else None
+
+        handoffs = [r[0] for r in self.query("SELECT id FROM handoffs ORDER BY position")]
+        metrics = {r[1]: (r[0], r[2], json.loads(r[3])) for r in self.query("SELECT id, key, target, cadence_keys FROM metrics")}
+        metric_state = {k: v[1] * rng.uniform(0.8, 1.3) for k, v in metrics.items()}
+        pipeline = {"leads": 900, "mql": 260, "sql": 90, "won": 22}
+
+        next_id = (self.scalar("SELECT max(id) FROM meetings") or 0) + 1
+        created_actions = 0
+        chunk = 500
+        for start in range(0, total, chunk):
+            rows: dict[str, list[tuple]] = {t: [] for t in (
+                "meetings", "agenda", "attendance", "actions", "blockers", "decisions", "notes", "demos",
+                "pipeline", "campaigns", "budget", "wins", "health", "metric_values", "ratings", "failfast")}
+            for cadence, when in plan[start:start + chunk]:
+                mid = next_id
+                next_id += 1
+                thing = lambda: rng.choice(_THINGS)  # noqa: E731
+                template = self.agenda_template(cadence.id)  # type: ignore[attr-defined]
+                t = when
+                for pos, item in enumerate(template):
+                    over = rng.random() < 0.3
+                    secs = item.timebox_min * 60 * (rng.uniform(1.05, 1.6) if over else rng.uniform(0.6, 1.0))
+                    rows["agenda"].append((mid, pos, item.title, item.timebox_min, "done", round(secs), None))
+                    t += timedelta(seconds=secs)
+                ended = t
+                rows["meetings"].append((mid, cadence.id, to_ts(when), to_ts(when), to_ts(ended), "ended", 0,
+                                         cadence.timebox_min, None, cadence.variance_threshold))
+                present_people = []
+                for p in cadence.participants:
+                    present = rng.random() < 0.88
+                    rows["attendance"].append((mid, p.name, p.role, int(present), 0))
+                    if present:
+                        present_people.append(p.name)
+                age_days = (now - when).days
+                n_actions = (
+                    int(per_meeting) + (1 if rng.random() < per_meeting % 1 else 0)
+                    if per_meeting is not None else rng.randint(2, 5)
+                )
+                owners = [p.name for p in cadence.participants] or ["Chris"]
+                for _ in range(n_actions):
+                    title = rng.choice(_ACTION_TEMPLATES.get(cadence.key, _ACTION_TEMPLATES["sprint-review"]))
+                    title = title.format(thing=thing(), q=rng.randint(1, 4))
+                    due = (when + timedelta(days=rng.choice([3, 5, 7, 10, 14, 21]))).date()
+                    if rng.random() < 0.08:
+                        due = None
+                    r = rng.random()
+                    closing_odds = min(0.95, age_days / 40)
+                    if r < closing_odds * 0.9:
+                        status = "done"
+                    elif r < closing_odds:
+                        status = "dropped"
+                    else:
+                        status = "open"
+                    closed = None
+                    if status != "open":
+                        late = rng.random() < 0.25
+                        base = due or (when + timedelta(days=7)).date()
+                        close_day = base + timedelta(days=rng.randint(1, 9) if late else -rng.randint(0, 3))
+                        closed_dt = datetime.combine(close_day, when.timetz())
+                        closed = to_ts(min(max(closed_dt, ended), now))
+                    rows["actions"].append((cadence.id, mid, title, rng.choice(owners),
+                                            due.isoformat() if due else None, status, to_ts(ended), closed))
+                    created_actions += 1
+                if rng.random() < 0.35:
+                    what, unblocker = rng.choice(_BLOCKERS)
+                    resolved = age_days > 20 and rng.random() < 0.85
+                    rows["blockers"].append((cadence.id, mid, what.format(thing=thing()), rng.choice(owners),
+                                             unblocker, "resolved" if resolved else "open", to_ts(ended),
+                                             to_ts(ended + timedelta(days=rng.randint(2, 15))) if resolved else None))
+                for _ in range(rng.randint(0, 2)):
+                    rows["decisions"].append((mid, rng.choice(_DECISIONS).format(thing=thing()), to_ts(ended)))
+                if rng.random() < 0.4:
+                    rows["notes"].append((mid, rng.choice(_NOTES), to_ts(ended)))
+                if cadence.key == "sprint-review":
+                    for _ in range(rng.randint(1, 3)):
+                        rows["demos"].append((mid, f"{thing().capitalize()} improvements", rng.choice(owners),
+                                              rng.choice(["Looks great", "Needs clearer empty state",
+                                                          "Customers asked for this", "Too many clicks", ""]),
+                                              to_ts(ended)))
+                elif cadence.key == "sales-marketing-sync":
+                    for stage in pipeline:
+                        pipeline[stage] = max(1, int(pipeline[stage] * rng.uniform(0.9, 1.12)))
+                    pipeline["mql"] = min(pipeline["mql"], pipeline["leads"])
+                    pipeline["sql"] = min(pipeline["sql"], pipeline["mql"])
+                    pipeline["won"] = min(pipeline["won"], pipeline["sql"])
+                    rows["pipeline"].extend((mid, s, v) for s, v in pipeline.items())
+                    if rng.random() < 0.6:
+                        rows["campaigns"].append((mid, f"Shift 10 % of spend to {thing()} campaign", to_ts(ended)))
+                elif cadence.key == "finance-review":
+                    for dept, budget in _DEPARTMENTS.items():
+                        actual = round(budget * rng.uniform(0.82, 1.18), -2)
+                        rows["budget"].append((mid, dept, budget, actual))
+                elif cadence.key == "all-hands":
+                    for _ in range(rng.randint(2, 4)):
+                        rows["wins"].append((mid, rng.choice(_WINS).format(thing=thing()), rng.choice(owners),
+                                             to_ts(ended)))
+                    for hid in handoffs:
+                        rows["health"].append((mid, hid, rng.randint(2, 5),
+                                               rng.choice(["", "Improving", "Late packets", "Smooth"])))
+                for key, (metric_id, target, reviewers) in metrics.items():
+                    if cadence.key in reviewers and rng.random() < 0.8:
+                        metric_state[key] = metric_state[key] * rng.uniform(0.93, 1.07)
+                        rows["metric_values"].append((metric_id, mid, round(metric_state[key], 1),
+                                                      when.date().isoformat(), to_ts(ended)))
+                for name in present_people:
+                    if rng.random() < 0.6:
+                        rows["ratings"].append((mid, name, rng.randint(5, 10)))
+                if handoffs and rng.random() < 0.08:
+                    rows["failfast"].append((rng.choice(handoffs), mid,
+                                             f"{thing().capitalize()} hand-off arrived incomplete",
+                                             rng.choice(_CAUSES), "Checklist added to the packet", to_ts(ended)))
+            self._write_demo_rows(rows)
+            if progress:
+                progress(min(start + chunk, total), total)
+        del today
+        return total, created_actions
+
+    def _write_demo_rows(self, rows: dict[str, list[tuple]]) -> None:
+        statements = {
+            "meetings": "INSERT INTO meetings(id, cadence_id, scheduled_for, started_at, ended_at, status,"
+                        " paused_seconds, timebox_min, reforecast, variance_threshold) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "agenda": "INSERT INTO agenda_items(meeting_id, position, title, timebox_min, state, elapsed_seconds,"
+                      " started_at) VALUES (?,?,?,?,?,?,?)",
+            "attendance": "INSERT INTO attendance(meeting_id, person, role, present, guest) VALUES (?,?,?,?,?)",
+            "actions": "INSERT INTO action_items(cadence_id, meeting_id, title, owner, due, status, created_at,"
+                       " closed_at) VALUES (?,?,?,?,?,?,?,?)",
+            "blockers": "INSERT INTO blockers(cadence_id, meeting_id, what, raised_by, unblocker, status,"
+                        " created_at, resolved_at) VALUES (?,?,?,?,?,?,?,?)",
+            "decisions": "INSERT INTO decisions(meeting_id, text, created_at) VALUES (?,?,?)",
+            "notes": "INSERT INTO notes(meeting_id, text, created_at) VALUES (?,?,?)",
+            "demos": "INSERT INTO demo_items(meeting_id, what, presenter, feedback, created_at) VALUES (?,?,?,?,?)",
+            "pipeline": "INSERT INTO pipeline_metrics(meeting_id, stage, value) VALUES (?,?,?)",
+            "campaigns": "INSERT INTO campaign_changes(meeting_id, text, created_at) VALUES (?,?,?)",
+            "budget": "INSERT INTO budget_lines(meeting_id, department, budget, actual) VALUES (?,?,?,?)",
+            "wins": "INSERT INTO wins(meeting_id, text, who, created_at) VALUES (?,?,?,?)",
+            "health": "INSERT INTO health_ratings(meeting_id, handoff_id, rating, comment) VALUES (?,?,?,?)",
+            "metric_values": "INSERT INTO metric_values(metric_id, meeting_id, value, recorded_on, created_at)"
+                             " VALUES (?,?,?,?,?)",
+            "ratings": "INSERT INTO meeting_ratings(meeting_id, person, rating) VALUES (?,?,?)",
+            "failfast": "INSERT INTO failfast_log(handoff_id, meeting_id, what, cause, fix, created_at)"
+                        " VALUES (?,?,?,?,?,?)",
+        }
+        with self.write() as conn:
+            for name, sql in statements.items():
+                if rows[name]:
+                    conn.executemany(sql, rows[name])

@@ -1,0 +1,59 @@
+"""Errors the store raises. Each carries a one-line message fit for a user."""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+class StoreError(Exception):
+    """Base class: ``str(error)`` is a complete, user-facing sentence."""
+
+
+class DatabaseUnavailable(StoreError):
+    """The file cannot be opened as a Cadence database (corrupt, not SQLite, unreadable)."""
+
+
+class NewerSchemaError(DatabaseUnavailable):
+    """The file was written by a newer Cadence; it is left untouched."""
+
+
+class DatabaseBusy(StoreError):
+    """Another process held the write lock for longer than the busy timeout."""
+
+
+class ReadOnlyDatabase(StoreError):
+    """The file or its folder cannot be written."""
+
+
+class DiskFull(StoreError):
+    """The disk (or the file-size limit) is full; the last change was not saved."""
+
+
+class NotFound(StoreError):
+    """An id or key that does not exist."""
+
+
+class InvalidInput(StoreError, ValueError):
+    """A value the store refuses (empty title, bad date, ...)."""
+
+
+def translate(exc: sqlite3.Error, path: object = None) -> StoreError:
+    """Map a sqlite3 error to a StoreError with a clear message."""
+    text = str(exc)
+    low = text.lower()
+    where = f" ({path})" if path else ""
+    if "locked" in low or "busy" in low:
+        return DatabaseBusy(
+            f"the database is busy{where}: another Cadence process kept it locked; nothing was changed, try again"
+        )
+    if "readonly" in low or "read-only" in low:
+        return ReadOnlyDatabase(f"the database is read-only{where}: changes cannot be saved")
+    if "disk is full" in low or "database or disk is full" in low:
+        return DiskFull(f"the disk is full{where}: the last change was not saved")
+    if "malformed" in low or "not a database" in low or "corrupt" in low:
+        return DatabaseUnavailable(f"the database file is damaged{where}: {text}; restore it from a backup")
+    if "unable to open" in low:
+        return DatabaseUnavailable(f"cannot open the database{where}: {text}")
+    if "disk i/o" in low:
+        return DatabaseUnavailable(f"disk I/O error on the database{where}")
+    return StoreError(f"database error{where}: {text}")

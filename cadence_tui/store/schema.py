@@ -1,0 +1,338 @@
+"""The schema and its forward migrations, tracked in ``PRAGMA user_version``.
+
+Each migration is applied in its own ``BEGIN IMMEDIATE`` transaction together
+with the version bump, so a crash leaves the file at a whole version. Never
+edit a released migration: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+# Times are ISO 8601 strings in UTC ("2026-11-25T16:03:00+00:00"); dates are
+# "YYYY-MM-DD". Both sort correctly as text.
+V1 = """
+CREATE TABLE cadences (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    purpose TEXT NOT NULL DEFAULT '',
+    rrule TEXT NOT NULL,
+    anchor_date TEXT NOT NULL,
+    start_time TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    timebox_min INTEGER NOT NULL,
+    participants TEXT NOT NULL DEFAULT '[]',   -- JSON [{"name":..,"role":..}]
+    variance_threshold REAL NOT NULL DEFAULT 10.0,
+    position INTEGER NOT NULL DEFAULT 0,
+    archived INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE agenda_templates (
+    id INTEGER PRIMARY KEY,
+    cadence_id INTEGER NOT NULL REFERENCES cadences(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    timebox_min INTEGER NOT NULL
+);
+CREATE INDEX idx_agenda_templates_cadence ON agenda_templates(cadence_id, position);
+
+CREATE TABLE meetings (
+    id INTEGER PRIMARY KEY,
+    cadence_id INTEGER NOT NULL REFERENCES cadences(id),
+    scheduled_for TEXT,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'paused', 'ended')),
+    paused_at TEXT,
+    paused_seconds REAL NOT NULL DEFAULT 0,
+    timebox_min INTEGER NOT NULL,
+    reforecast REAL,
+    variance_threshold REAL NOT NULL DEFAULT 10.0
+);
+CREATE INDEX idx_meetings_cadence_started ON meetings(cadence_id, started_at);
+CREATE INDEX idx_meetings_started ON meetings(started_at);
+CREATE INDEX idx_meetings_status ON meetings(status) WHERE status != 'ended';
+
+CREATE TABLE agenda_items (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    timebox_min INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'current', 'done')),
+    elapsed_seconds REAL NOT NULL DEFAULT 0,   -- time spent before started_at
+    started_at TEXT                             -- set while the item is current and the clock runs
+);
+CREATE INDEX idx_agenda_items_meeting ON agenda_items(meeting_id, position);
+
+CREATE TABLE action_items (
+    id INTEGER PRIMARY KEY,
+    cadence_id INTEGER NOT NULL REFERENCES cadences(id),
+    meeting_id INTEGER REFERENCES meetings(id) ON DELETE SET NULL,
+    title TEXT NOT NULL,
+    owner TEXT NOT NULL DEFAULT '',
+    due TEXT,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
+    created_at TEXT NOT NULL,
+    closed_at TEXT,
+    closed_in_meeting_id INTEGER REFERENCES meetings(id) ON DELETE SET NULL,
+    escalated_to_cadence_id INTEGER REFERENCES cadences(id)
+);
+CREATE INDEX idx_action_items_status_owner_due ON action_items(status, owner, due, id);
+CREATE INDEX idx_action_items_status_cadence_due ON action_items(status, cadence_id, due, id);
+CREATE INDEX idx_action_items_status_due ON action_items(status, due, id);
+CREATE INDEX idx_action_items_meeting ON action_items(meeting_id);
+CREATE INDEX idx_action_items_escalated ON action_items(escalated_to_cadence_id, status)
+    WHERE escalated_to_cadence_id IS NOT NULL;
+
+CREATE TABLE blockers (
+    id INTEGER PRIMARY KEY,
+    cadence_id INTEGER NOT NULL REFERENCES cadences(id),
+    meeting_id INTEGER REFERENCES meetings(id) ON DELETE SET NULL,
+    what TEXT NOT NULL,
+    raised_by TEXT NOT NULL DEFAULT '',
+    unblocker TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+    created_at TEXT NOT NULL,
+    resolved_at TEXT,
+    resolved_in_meeting_id INTEGER REFERENCES meetings(id) ON DELETE SET NULL,
+    escalated_to_cadence_id INTEGER REFERENCES cadences(id)
+);
+CREATE INDEX idx_blockers_status_cadence ON blockers(status, cadence_id, created_at);
+CREATE INDEX idx_blockers_meeting ON blockers(meeting_id);
+CREATE INDEX idx_blockers_escalated ON blockers(escalated_to_cadence_id, status)
+    WHERE escalated_to_cadence_id IS NOT NULL;
+
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_decisions_meeting ON decisions(meeting_id);
+
+CREATE TABLE notes (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_notes_meeting ON notes(meeting_id);
+
+CREATE TABLE attendance (
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    person TEXT NOT NULL,
+    role TEXT NOT NULL DEFAULT '',
+    present INTEGER NOT NULL DEFAULT 1,
+    guest INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (meeting_id, person)
+);
+
+-- Sprint Review: what was shown, by whom, and the feedback on it.
+CREATE TABLE demo_items (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    what TEXT NOT NULL,
+    presenter TEXT NOT NULL DEFAULT '',
+    feedback TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_demo_items_meeting ON demo_items(meeting_id);
+
+-- Marketing-Sales Sync: one row per meeting and funnel stage.
+CREATE TABLE pipeline_metrics (
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    stage TEXT NOT NULL CHECK (stage IN ('leads', 'mql', 'sql', 'won')),
+    value INTEGER NOT NULL,
+    PRIMARY KEY (meeting_id, stage)
+);
+
+CREATE TABLE campaign_changes (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_campaign_changes_meeting ON campaign_changes(meeting_id);
+
+-- Finance Business Review: budget vs actual per department.
+CREATE TABLE budget_lines (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    department TEXT NOT NULL,
+    budget REAL NOT NULL,
+    actual REAL NOT NULL,
+    UNIQUE (meeting_id, department)
+);
+
+-- All-Hands: wins, and the relationship health check of registered hand-offs.
+CREATE TABLE wins (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    who TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_wins_meeting ON wins(meeting_id);
+
+CREATE TABLE handoffs (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    from_dept TEXT NOT NULL,
+    to_dept TEXT NOT NULL,
+    owner TEXT NOT NULL DEFAULT '',
+    packet_fields TEXT NOT NULL DEFAULT '[]',  -- JSON list of what the packet must contain
+    deliverables TEXT NOT NULL DEFAULT '',
+    timeline TEXT NOT NULL DEFAULT '',
+    success_criteria TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL DEFAULT 0,
+    archived INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE health_ratings (
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    handoff_id INTEGER NOT NULL REFERENCES handoffs(id),
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+    comment TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (meeting_id, handoff_id)
+);
+CREATE INDEX idx_health_ratings_handoff ON health_ratings(handoff_id);
+
+-- Shared-metric scorecard.
+CREATE TABLE metrics (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    unit TEXT NOT NULL DEFAULT '',
+    owner TEXT NOT NULL DEFAULT '',
+    target REAL,
+    direction TEXT NOT NULL DEFAULT 'higher' CHECK (direction IN ('higher', 'lower')),
+    cadence_keys TEXT NOT NULL DEFAULT '[]',  -- JSON list of cadence keys that review it
+    description TEXT NOT NULL DEFAULT '',
+    archived INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE metric_values (
+    id INTEGER PRIMARY KEY,
+    metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE CASCADE,
+    meeting_id INTEGER REFERENCES meetings(id) ON DELETE SET NULL,
+    value REAL NOT NULL,
+    recorded_on TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_metric_values_metric ON metric_values(metric_id, recorded_on, id);
+CREATE INDEX idx_metric_values_meeting ON metric_values(meeting_id);
+
+-- Fail-fast log: a hand-off that broke down.
+CREATE TABLE failfast_log (
+    id INTEGER PRIMARY KEY,
+    handoff_id INTEGER NOT NULL REFERENCES handoffs(id),
+    meeting_id INTEGER REFERENCES meetings(id) ON DELETE SET NULL,
+    what TEXT NOT NULL,
+    cause TEXT NOT NULL DEFAULT '',
+    fix TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_failfast_handoff ON failfast_log(handoff_id, created_at);
+
+-- Per-attendee 1-10 rating of a meeting.
+CREATE TABLE meeting_ratings (
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    person TEXT NOT NULL,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 10),
+    PRIMARY KEY (meeting_id, person)
+);
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+# v2: full-text search over what meetings recorded (history search), kept in
+# step by triggers. One FTS row per record: kind + record id + meeting.
+V2 = """
+CREATE VIRTUAL TABLE search_index USING fts5(
+    body, kind UNINDEXED, record_id UNINDEXED, meeting_id UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+_FTS_SOURCES = {
+    # kind: (table, text expression)
+    "action": ("action_items", "new.title"),
+    "decision": ("decisions", "new.text"),
+    "note": ("notes", "new.text"),
+    "blocker": ("blockers", "new.what"),
+}
+
+
+def _v2_triggers() -> str:
+    out = []
+    for kind, (table, expr) in _FTS_SOURCES.items():
+        old_expr = expr.replace("new.", "old.")
+        out.append(f"""
+CREATE TRIGGER {table}_fts_ai AFTER INSERT ON {table} BEGIN
+    INSERT INTO search_index(body, kind, record_id, meeting_id) VALUES ({expr}, '{kind}', new.id, new.meeting_id);
+END;
+CREATE TRIGGER {table}_fts_ad AFTER DELETE ON {table} BEGIN
+    DELETE FROM search_index WHERE kind = '{kind}' AND record_id = old.id;
+END;
+CREATE TRIGGER {table}_fts_au AFTER UPDATE OF {old_expr[4:]}, meeting_id ON {table} BEGIN
+    DELETE FROM search_index WHERE kind = '{kind}' AND record_id = old.id;
+    INSERT INTO search_index(body, kind, record_id, meeting_id) VALUES ({expr}, '{kind}', new.id, new.meeting_id);
+END;
+""")
+        out.append(
+            f"INSERT INTO search_index(body, kind, record_id, meeting_id) "
+            f"SELECT {expr.replace('new.', '')}, '{kind}', id, meeting_id FROM {table};"
+        )
+    return "\n".join(out)
+
+
+MIGRATIONS: dict[int, str] = {
+    1: V1,
+    2: V2 + _v2_triggers(),
+}
+
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def apply_migrations(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> list[int]:
+    """Bring ``conn`` from its ``user_version`` up to ``target``; returns the versions applied."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    applied = []
+    for version in range(current + 1, target + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read inside the lock: another process may have migrated meanwhile.
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= version:
+                conn.execute("ROLLBACK")
+                continue
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (executescript would COMMIT on its own)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--") and not buffer.strip():
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

@@ -1,0 +1,50 @@
+"""Human-readable times and durations, shared by the CLI, screens and summaries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+
+def clock(seconds: float) -> str:
+    """``75`` → ``01:15``; ``3725`` → ``1:02:05``; negative shows a minus."""
+    sign = "-" if seconds < 0 else ""
+    total = int(abs(seconds))
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{sign}{h}:{m:02d}:{s:02d}" if h else f"{sign}{m:02d}:{s:02d}"
+
+
+def minutes(seconds: float) -> str:
+    """Whole minutes, rounded: ``1830`` → ``31 min``."""
+    return f"{round(seconds / 60)} min"
+
+
+def relative_day(day: date, today: date) -> str:
+    """``today``, ``tomorrow``, ``yesterday``, ``in 5 days``, ``3 days ago``."""
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if delta == -1:
+        return "yesterday"
+    if delta > 0:
+        return f"in {delta} days" if delta < 14 else f"in {delta // 7} weeks"
+    delta = -delta
+    return f"{delta} days ago" if delta < 14 else f"{delta // 7} weeks ago"
+
+
+def short_when(dt: datetime, today: date) -> str:
+    """``Thu 26 Nov 15:00`` with the weekday, compact enough for a table cell."""
+    return dt.strftime("%a %d %b %H:%M")
+
+
+def age(created: datetime, now: datetime) -> str:
+    """How long ago something was recorded: ``3d``, ``2w``, ``5h``."""
+    secs = (now - created).total_seconds()
+    if secs < 3600:
+        return f"{max(0, int(secs // 60))}m"
+    if secs < 86400:
+        return f"{int(secs // 3600)}h"
+    days = int(secs // 86400)
+    return f"{days}d" if days < 14 else f"{days // 7}w"

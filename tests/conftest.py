@@ -1,0 +1,70 @@
+"""Shared fixtures: a pinned clock, a fresh database file, the app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from cadence_tui.store import Store, open_store
+
+# Wednesday 25 November 2026, 16:00 UTC: a fixed "now" for every test.
+FROZEN_NOW = datetime(2026, 11, 25, 16, 0, tzinfo=timezone.utc)
+
+
+class Clock:
+    """A settable clock: tests move time forward with ``advance``."""
+
+    def __init__(self, start: datetime = FROZEN_NOW) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        from datetime import timedelta
+
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the developer's data, config and clipboard out of every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.delenv("CADENCE_DB", raising=False)
+    monkeypatch.delenv("CADENCE_NOW", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "cadence.db"
+
+
+@pytest.fixture
+def store(db_path: Path, clock: Clock) -> Iterator[Store]:
+    s = open_store(db_path, now=clock)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def make_app(store: Store):
+    """Build the real app on the test store (as the CLI does)."""
+    from cadence_tui.app import make_app as build
+
+    def factory():
+        return build(store)
+
+    return factory

@@ -1,0 +1,50 @@
+"""The home screen, driven like a user drives it."""
+
+from datetime import date
+
+from textual.widgets import DataTable, Static
+
+
+def cell_text(table: DataTable, row: int, col: int) -> str:
+    return str(table.get_row_at(row)[col])
+
+
+async def test_home_shows_four_cadences_with_next_dates(make_app, store) -> None:
+    store.add_action("Late thing", due=date(2026, 11, 1), cadence_key="finance-review")
+    store.add_blocker("Stuck", cadence_key="finance-review")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#cadence-table", DataTable)
+        assert table.row_count == 4
+        names = [cell_text(table, r, 0) for r in range(4)]
+        assert names == ["Sprint Review", "Marketing–Sales Sync", "Finance Business Review", "All-Hands Strategy"]
+        nexts = [cell_text(table, r, 1) for r in range(4)]
+        assert nexts == ["Thu 26 Nov 15:00", "Tue 08 Dec 10:00", "Mon 07 Dec 14:00", "Thu 07 Jan 16:00"]
+        assert [cell_text(table, 2, c) for c in (3, 4, 5)] == ["1", "1", "1"]
+        assert cell_text(table, 0, 2) == "never"
+
+        details = str(app.screen.query_one("#cadence-details", Static).render())
+        assert "Sprint Review" in details and "tomorrow" in details and "Demos 15′" in details
+        await pilot.press("down", "down")
+        details = str(app.screen.query_one("#cadence-details", Static).render())
+        assert "Finance Business Review" in details and "first Mon" in details
+
+
+async def test_home_at_80x24_fits_without_horizontal_scroll(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#cadence-table", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+async def test_user_markup_in_names_is_shown_literally(make_app, store) -> None:
+    with store.write() as conn:
+        conn.execute("UPDATE cadences SET name = ? WHERE key = 'all-hands'", ("[b]All[/] [@click=app.quit]x[/]",))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#cadence-table", DataTable)
+        assert cell_text(table, 3, 0) == "[b]All[/] [@click=app.quit]x[/]"
+        assert app.is_running

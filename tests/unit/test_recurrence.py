@@ -1,0 +1,92 @@
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cadence_tui.recurrence import (
+    Schedule,
+    ScheduleError,
+    describe,
+    next_occurrence,
+    next_occurrences,
+    occurrences_between,
+    validate_rule,
+    validate_timezone,
+)
+from cadence_tui.seed import CADENCES
+
+UTC = timezone.utc
+NOW = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
+
+
+def seeded(key: str, tz: str = "Europe/Berlin") -> Schedule:
+    c = next(c for c in CADENCES if c.key == key)
+    hh, mm = c.start_time.split(":")
+    return Schedule(c.rule, date.fromisoformat(c.anchor), time(int(hh), int(mm)), tz)
+
+
+def test_sprint_review_is_weekly_on_thursday() -> None:
+    got = next_occurrences(seeded("sprint-review"), NOW, 3)
+    assert [d.date() for d in got] == [date(2026, 11, 26), date(2026, 12, 3), date(2026, 12, 10)]
+    assert all(d.hour == 15 and d.minute == 0 for d in got)
+
+
+def test_sales_sync_is_every_other_tuesday_from_its_anchor() -> None:
+    got = next_occurrences(seeded("sales-marketing-sync"), NOW, 3)
+    # anchor Tue 6 Jan 2026; 48 weeks later is Tue 8 Dec
+    assert [d.date() for d in got] == [date(2026, 12, 8), date(2026, 12, 22), date(2027, 1, 5)]
+
+
+def test_finance_review_is_first_monday_of_month() -> None:
+    got = next_occurrences(seeded("finance-review"), NOW, 3)
+    assert [d.date() for d in got] == [date(2026, 12, 7), date(2027, 1, 4), date(2027, 2, 1)]
+
+
+def test_all_hands_is_first_thursday_of_each_quarter() -> None:
+    got = next_occurrences(seeded("all-hands"), NOW, 4)
+    assert [d.date() for d in got] == [date(2027, 1, 7), date(2027, 4, 1), date(2027, 7, 1), date(2027, 10, 7)]
+
+
+def test_weekly_meeting_keeps_local_time_across_dst() -> None:
+    s = Schedule("FREQ=WEEKLY;BYDAY=TU", date(2026, 1, 6), time(9, 0), "America/New_York")
+    got = next_occurrences(s, datetime(2026, 3, 1, tzinfo=UTC), 2)
+    assert [d.astimezone(UTC).hour for d in got] == [14, 13]  # 09:00 EST, then 09:00 EDT
+    assert all(d.hour == 9 for d in got)
+
+
+def test_nonexistent_local_time_moves_forward() -> None:
+    s = Schedule("FREQ=DAILY", date(2026, 1, 1), time(2, 30), "Europe/Berlin")
+    got = list(occurrences_between(s, datetime(2026, 3, 29, tzinfo=UTC), datetime(2026, 3, 30, tzinfo=UTC)))
+    assert len(got) == 1
+    assert (got[0].hour, got[0].minute) == (3, 30)
+    assert got[0].utcoffset().total_seconds() == 7200
+
+
+def test_europe_dst_autumn() -> None:
+    s = seeded("sprint-review", "Europe/Berlin")
+    got = next_occurrences(s, datetime(2026, 10, 20, tzinfo=UTC), 2)
+    assert [d.astimezone(UTC).hour for d in got] == [13, 14]
+
+
+def test_validate_rule_normalises_and_rejects() -> None:
+    assert validate_rule("rrule:freq=weekly;interval=2;byday=tu") == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"
+    for bad in ["", "FREQ=SOMETIMES", "weekly", "FREQ=WEEKLY;BYDAY=XX", "DTSTART:20260101\nFREQ=DAILY"]:
+        with pytest.raises(ScheduleError):
+            validate_rule(bad)
+
+
+def test_validate_timezone() -> None:
+    assert validate_timezone("Europe/Berlin") == "Europe/Berlin"
+    for bad in ["europe/berlin", "Mars/Olympus", "/etc/passwd", "../../etc/passwd"]:
+        with pytest.raises(ScheduleError):
+            validate_timezone(bad)
+
+
+def test_describe() -> None:
+    assert describe("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU") == "every 2 weeks on Tue"
+    assert describe("FREQ=MONTHLY;INTERVAL=3;BYDAY=TH;BYSETPOS=1") == "quarterly, first Thu"
+
+
+def test_next_occurrence_in_zone() -> None:
+    got = next_occurrence(seeded("sprint-review", "Asia/Tokyo"), NOW)
+    assert got is not None and got.tzinfo == ZoneInfo("Asia/Tokyo")
