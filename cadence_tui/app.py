@@ -9,6 +9,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from cadence_tui.config import Config
 from cadence_tui.paths import STYLES_DIR
 from cadence_tui.store import Store, StoreError
 
@@ -29,9 +30,10 @@ class CadenceApp(App[None]):
         Binding("question_mark", "help", "Keys", id="help"),
     ]
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, config: Config | None = None) -> None:
         super().__init__()
         self.store = store
+        self.config = config or Config()
         if "NO_COLOR" in os.environ:
             self.theme = "textual-ansi" if "textual-ansi" in self.available_themes else self.theme
 
@@ -76,6 +78,6 @@ class CadenceApp(App[None]):
         super()._handle_exception(error)
 
 
-def make_app(store: Store) -> CadenceApp:
+def make_app(store: Store, config: Config | None = None) -> CadenceApp:
     """The one place the app is built: by the CLI and by the tests."""
-    return CadenceApp(store)
+    return CadenceApp(store, config)

@@ -118,10 +118,16 @@ def cli(ctx: click.Context) -> None:
 
 
 def run_app(ctx: click.Context) -> None:
+    from cadence_tui.config import ConfigError, load_config
+
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
     store = open_db(ctx)
     from cadence_tui.app import make_app
 
-    app = make_app(store)
+    app = make_app(store, config)
     try:
         app.run()
     finally:
@@ -331,3 +337,7 @@ class progress_reporter:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="cadence")
+
+
+# Commands defined in their own modules register themselves on `cli`.
+from cadence_tui import cli_backup, cli_history, cli_playbook, cli_portability, cli_summary  # noqa: E402,F401

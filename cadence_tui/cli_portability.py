@@ -1,0 +1,5 @@
+"""`cadence portability` commands."""
+
+from __future__ import annotations
+
+from cadence_tui.cli import cli  # noqa: F401  (commands register on this group)
