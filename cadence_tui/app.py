@@ -42,6 +42,12 @@ class CadenceApp(App[None]):
 
         self.push_screen(HomeScreen())
 
+    def show_summary(self, meeting_id: int) -> None:
+        """Open a meeting's summary (after ending a meeting, from history)."""
+        from cadence_tui.screens.summary import SummaryScreen
+
+        self.push_screen(SummaryScreen(meeting_id))
+
     def action_help(self) -> None:
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
