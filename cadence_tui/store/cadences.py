@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import date, datetime, time, timedelta
 
 from cadence_tui.model import AgendaTemplateItem, Cadence, CadenceOverview, Occurrence, Participant
 from cadence_tui.store.base import StoreBase, from_ts, to_ts
-from cadence_tui.store.errors import NotFound
+from cadence_tui.store.errors import InvalidInput, NotFound
+from cadence_tui.textsafe import clean_line, strip_control
 
 _CADENCE_COLUMNS = (
     "id, key, name, purpose, rrule, anchor_date, start_time, tz, timebox_min, "
@@ -151,3 +153,347 @@ class CadenceStore(StoreBase):
         from cadence_tui.recurrence import next_occurrence
 
         return next_occurrence(cadence.schedule, after or self.now())
+
+    # -- editing ----------------------------------------------------------------
+    def update_cadence(
+        self,
+        key: str,
+        *,
+        name: str | None = None,
+        purpose: str | None = None,
+        rule: str | None = None,
+        anchor: date | str | None = None,
+        start_time: time | str | None = None,
+        tz: str | None = None,
+        timebox_min: int | str | None = None,
+        participants: list[Participant] | str | None = None,
+        variance_threshold: float | str | None = None,
+    ) -> Cadence:
+        """Change the given fields of a cadence; every value is validated first
+        and nothing is stored if one is invalid (:class:`InvalidInput` names it)."""
+        current = self.get_cadence(key)
+        changes: dict[str, object] = {}
+        if name is not None:
+            changes["name"] = check_name(name)
+        if purpose is not None:
+            changes["purpose"] = check_purpose(purpose)
+        if rule is not None:
+            changes["rrule"] = check_rule(rule)
+        if anchor is not None:
+            changes["anchor_date"] = check_anchor(anchor).isoformat()
+        if start_time is not None:
+            changes["start_time"] = check_start_time(start_time).strftime("%H:%M")
+        if tz is not None:
+            changes["tz"] = check_timezone(tz)
+        if timebox_min is not None:
+            changes["timebox_min"] = check_minutes(timebox_min, "the meeting timebox")
+        if participants is not None:
+            if isinstance(participants, str):
+                participants = parse_participants(participants)
+            changes["participants"] = participants_json(check_participants(participants))
+        if variance_threshold is not None:
+            changes["variance_threshold"] = check_threshold(variance_threshold)
+        if not changes:
+            return current
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        with self.write() as conn:
+            conn.execute(f"UPDATE cadences SET {assignments} WHERE id = ?", (*changes.values(), current.id))
+        return self.get_cadence_by_id(current.id)
+
+    def create_cadence(
+        self,
+        name: str,
+        *,
+        copy_from: str | None = None,
+        key: str | None = None,
+        rule: str = "FREQ=WEEKLY;BYDAY=MO",
+        start_time: time | str = "09:00",
+        tz: str | None = None,
+        timebox_min: int = 30,
+        purpose: str = "",
+    ) -> Cadence:
+        """A new cadence, blank or a copy of ``copy_from`` (its schedule,
+        participants and agenda template; not its meetings). The key is made
+        unique from the name unless given."""
+        clean = check_name(name)
+        source = self.get_cadence(copy_from) if copy_from else None
+        template = self.agenda_template(source.id) if source else []
+        if source:
+            rule, start, zone = source.rule, source.start_time, source.tz
+            timebox, people = source.timebox_min, source.participants
+            purpose = purpose or source.purpose
+            threshold, anchor = source.variance_threshold, source.anchor
+        else:
+            from cadence_tui import seed
+
+            rule, start = check_rule(rule), check_start_time(start_time)
+            zone = check_timezone(tz or seed.local_timezone())
+            timebox, people = check_minutes(timebox_min, "the meeting timebox"), []
+            threshold, anchor = 10.0, self.today()
+        purpose = check_purpose(purpose)
+        with self.write() as conn:
+            taken = {r[0] for r in conn.execute("SELECT key FROM cadences")}
+            if key is not None:
+                new_key = check_key(key)
+                if new_key in taken:
+                    raise InvalidInput(f"the key {new_key!r} is taken by another cadence")
+            else:
+                new_key = unique_key(clean, taken)
+            position = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM cadences").fetchone()[0]
+            cur = conn.execute(
+                "INSERT INTO cadences(key, name, purpose, rrule, anchor_date, start_time, tz, timebox_min,"
+                " participants, variance_threshold, position, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (new_key, clean, purpose, rule, anchor.isoformat(), start.strftime("%H:%M"), zone, timebox,
+                 participants_json(people), threshold, position, to_ts(self.now())),
+            )
+            conn.executemany(
+                "INSERT INTO agenda_templates(cadence_id, position, title, timebox_min) VALUES (?,?,?,?)",
+                [(cur.lastrowid, pos, item.title, item.timebox_min) for pos, item in enumerate(template)],
+            )
+        return self.get_cadence(new_key)
+
+    def set_archived(self, key: str, archived: bool = True) -> Cadence:
+        """Archive (hide from home and schedule) or bring back a cadence; its
+        meetings, action items and blockers stay untouched."""
+        cadence = self.get_cadence(key)
+        if archived and self.scalar(
+            "SELECT count(*) FROM meetings WHERE cadence_id = ? AND status != 'ended'", (cadence.id,)
+        ):
+            raise InvalidInput(f"{cadence.name} has a meeting in progress; end it before archiving")
+        with self.write() as conn:
+            conn.execute("UPDATE cadences SET archived = ? WHERE id = ?", (int(archived), cadence.id))
+        return self.get_cadence_by_id(cadence.id)
+
+    def archive_cadence(self, key: str) -> Cadence:
+        return self.set_archived(key, True)
+
+    def unarchive_cadence(self, key: str) -> Cadence:
+        return self.set_archived(key, False)
+
+    # -- agenda template ----------------------------------------------------------
+    def get_template_item(self, item_id: int) -> tuple[int, AgendaTemplateItem]:
+        """(cadence id, item) of a template item."""
+        row = self.query_one(
+            "SELECT id, cadence_id, position, title, timebox_min FROM agenda_templates WHERE id = ?", (item_id,)
+        )
+        if row is None:
+            raise NotFound(f"no agenda template item with id {item_id}")
+        return row["cadence_id"], AgendaTemplateItem(
+            row["title"], row["timebox_min"], id=row["id"], position=row["position"]
+        )
+
+    def add_template_item(
+        self, cadence_key: str, title: str, timebox_min: int | str, *, position: int | None = None
+    ) -> AgendaTemplateItem:
+        """Add an agenda item to a cadence's template, at the end or at ``position``."""
+        cadence = self.get_cadence(cadence_key)
+        clean = check_item_title(title)
+        minutes = check_minutes(timebox_min, "the item's timebox")
+        with self.write() as conn:
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM agenda_templates WHERE cadence_id = ? ORDER BY position, id", (cadence.id,)
+            )]
+            if len(ids) >= TEMPLATE_MAX_ITEMS:
+                raise InvalidInput(f"an agenda holds at most {TEMPLATE_MAX_ITEMS} items")
+            cur = conn.execute(
+                "INSERT INTO agenda_templates(cadence_id, position, title, timebox_min) VALUES (?,?,?,?)",
+                (cadence.id, len(ids), clean, minutes),
+            )
+            at = len(ids) if position is None else max(0, min(position, len(ids)))
+            ids.insert(at, cur.lastrowid)
+            _renumber(conn, ids)
+        return self.get_template_item(cur.lastrowid)[1]
+
+    def update_template_item(
+        self, item_id: int, *, title: str | None = None, timebox_min: int | str | None = None
+    ) -> AgendaTemplateItem:
+        self.get_template_item(item_id)
+        changes: dict[str, object] = {}
+        if title is not None:
+            changes["title"] = check_item_title(title)
+        if timebox_min is not None:
+            changes["timebox_min"] = check_minutes(timebox_min, "the item's timebox")
+        if changes:
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            with self.write() as conn:
+                conn.execute(f"UPDATE agenda_templates SET {assignments} WHERE id = ?", (*changes.values(), item_id))
+        return self.get_template_item(item_id)[1]
+
+    def remove_template_item(self, item_id: int) -> None:
+        cadence_id, _item = self.get_template_item(item_id)
+        with self.write() as conn:
+            conn.execute("DELETE FROM agenda_templates WHERE id = ?", (item_id,))
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM agenda_templates WHERE cadence_id = ? ORDER BY position, id", (cadence_id,)
+            )]
+            _renumber(conn, ids)
+
+    def move_template_item(self, item_id: int, delta: int) -> AgendaTemplateItem:
+        """Move an item ``delta`` places (negative: up); clamped at the ends."""
+        cadence_id, _item = self.get_template_item(item_id)
+        with self.write() as conn:
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM agenda_templates WHERE cadence_id = ? ORDER BY position, id", (cadence_id,)
+            )]
+            old = ids.index(item_id)
+            new = max(0, min(old + delta, len(ids) - 1))
+            ids.insert(new, ids.pop(old))
+            _renumber(conn, ids)
+        return self.get_template_item(item_id)[1]
+
+
+# -- validation (shared by the store and the editor) -------------------------------
+NAME_MAX = 80
+PURPOSE_MAX = 500
+ITEM_TITLE_MAX = 200
+PARTICIPANTS_MAX = 200
+TEMPLATE_MAX_ITEMS = 50
+TIMEBOX_MAX_MIN = 480
+_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+
+
+def _renumber(conn: sqlite3.Connection, ids: list[int]) -> None:
+    conn.executemany("UPDATE agenda_templates SET position = ? WHERE id = ?", list(enumerate(ids)))
+
+
+def _line(text: str, what: str, max_length: int) -> str:
+    try:
+        return clean_line(text, max_length=max_length)
+    except ValueError as exc:
+        raise InvalidInput(f"{what} {exc}") from None
+
+
+def check_name(name: str) -> str:
+    clean = _line(name, "the name", NAME_MAX)
+    if not clean:
+        raise InvalidInput("the name cannot be empty")
+    return clean
+
+
+def check_purpose(purpose: str) -> str:
+    return _line(purpose, "the purpose", PURPOSE_MAX)
+
+
+def check_item_title(title: str) -> str:
+    clean = _line(title, "the agenda item", ITEM_TITLE_MAX)
+    if not clean:
+        raise InvalidInput("the agenda item needs a title")
+    return clean
+
+
+def check_key(key: str) -> str:
+    clean = key.strip()
+    if not _KEY.match(clean):
+        raise InvalidInput(f"{key!r} is not a cadence key; use lower-case letters, digits and dashes")
+    return clean
+
+
+def unique_key(name: str, taken: set[str]) -> str:
+    """A key from a name (``Daily Stand-up`` → ``daily-stand-up``), made unique
+    with ``-2``, ``-3``, …"""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:50] or "cadence"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+def check_rule(rule: str) -> str:
+    from cadence_tui.recurrence import ScheduleError, validate_rule
+
+    try:
+        return validate_rule(rule)
+    except ScheduleError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def check_start_time(value: time | str) -> time:
+    from cadence_tui.recurrence import ScheduleError, parse_time
+
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+    try:
+        return parse_time(value)
+    except ScheduleError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def check_timezone(name: str) -> str:
+    from cadence_tui.recurrence import ScheduleError, validate_timezone
+
+    try:
+        return validate_timezone(name)
+    except ScheduleError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def check_anchor(value: date | str) -> date:
+    """The first day the rule counts from (it fixes e.g. which weeks "every
+    other week" falls on)."""
+    if isinstance(value, date):
+        return value
+    try:
+        anchor = date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(f"{value!r} is not a date; use YYYY-MM-DD") from None
+    if not 1970 <= anchor.year <= 2200:
+        raise InvalidInput("the start date must be between 1970 and 2200")
+    return anchor
+
+
+def check_minutes(value: int | str, what: str) -> int:
+    if isinstance(value, str):
+        text = value.strip().removesuffix("min").removesuffix("m").strip()
+        if not text.isdigit():
+            raise InvalidInput(f"{what} must be a whole number of minutes")
+        value = int(text)
+    if isinstance(value, bool) or not 1 <= value <= TIMEBOX_MAX_MIN:
+        raise InvalidInput(f"{what} must be between 1 and {TIMEBOX_MAX_MIN} minutes")
+    return int(value)
+
+
+def check_threshold(value: float | str) -> float:
+    try:
+        number = float(str(value).strip().rstrip("%"))
+    except ValueError:
+        raise InvalidInput("the variance threshold must be a number of percent") from None
+    if not 0 < number <= 1000:
+        raise InvalidInput("the variance threshold must be between 0 and 1000 %")
+    return number
+
+
+def parse_participants(text: str) -> list[Participant]:
+    """``"Priya (Product), Marco (Engineering), Sam"`` → participants."""
+    people = []
+    for chunk in strip_control(text).replace(";", ",").split(","):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        match = re.match(r"^(.*?)\s*\(([^()]*)\)$", chunk)
+        name, role = (match.group(1), match.group(2)) if match else (chunk, "")
+        people.append(Participant(name.strip(), role.strip()))
+    return people
+
+
+def format_participants(participants: list[Participant] | tuple[Participant, ...]) -> str:
+    return ", ".join(p.label for p in participants)
+
+
+def check_participants(participants: list[Participant] | tuple[Participant, ...]) -> list[Participant]:
+    if len(participants) > PARTICIPANTS_MAX:
+        raise InvalidInput(f"at most {PARTICIPANTS_MAX} participants")
+    seen: set[str] = set()
+    out = []
+    for p in participants:
+        name = _line(p.name, "a participant's name", NAME_MAX)
+        role = _line(p.role, "a participant's role", NAME_MAX)
+        if not name:
+            raise InvalidInput("a participant needs a name (write: Name (Role), Name, …)")
+        if name.casefold() in seen:
+            raise InvalidInput(f"{name} is listed twice")
+        seen.add(name.casefold())
+        out.append(Participant(name, role))
+    return out
