@@ -25,6 +25,9 @@ from cadence_tui.store.errors import (
     StoreError,
 )
 from cadence_tui.store.meetings import MeetingStore
+from cadence_tui.store.playbook import PlaybookStore
+from cadence_tui.store.stats import StatsStore
+from cadence_tui.store.records import RecordStore
 from cadence_tui.store.schema import SCHEMA_VERSION
 
 __all__ = [
@@ -43,7 +46,7 @@ __all__ = [
 ]
 
 
-class Store(DemoStore, ActionStore, MeetingStore, CadenceStore, StoreBase):
+class Store(RecordStore, DemoStore, ActionStore, MeetingStore, CadenceStore, StoreBase):
     """One Cadence database file."""
 
 

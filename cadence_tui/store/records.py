@@ -1,0 +1,294 @@
+"""Reading one meeting back whole, for its summary.
+
+Read-only: the meeting screen writes these tables. Open work is shown as the
+meeting saw it: an action item or blocker counts as carried over if it was
+open when the meeting started, whatever happened to it later.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from cadence_tui.meeting_record import (
+    PIPELINE_STAGES,
+    ActionLine,
+    AgendaOutcome,
+    Attendee,
+    BlockerLine,
+    BudgetLine,
+    DemoLine,
+    HealthRating,
+    MeetingRecord,
+    MetricReading,
+    PipelineStage,
+    Win,
+    age_in_days,
+)
+from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
+from cadence_tui.store.errors import NotFound
+
+_ACTION_COLUMNS = (
+    "a.id, a.title, a.owner, a.due, a.status, a.created_at, a.closed_at, a.closed_in_meeting_id,"
+    " oc.name AS origin_name, ec.name AS escalated_name"
+    " FROM action_items a JOIN cadences oc ON oc.id = a.cadence_id"
+    " LEFT JOIN cadences ec ON ec.id = a.escalated_to_cadence_id"
+)
+_BLOCKER_COLUMNS = (
+    "b.id, b.what, b.raised_by, b.unblocker, b.status, b.created_at, b.resolved_at, b.resolved_in_meeting_id,"
+    " oc.name AS origin_name, ec.name AS escalated_name"
+    " FROM blockers b JOIN cadences oc ON oc.id = b.cadence_id"
+    " LEFT JOIN cadences ec ON ec.id = b.escalated_to_cadence_id"
+)
+
+
+class RecordStore(StoreBase):
+    def last_meeting_id(self, cadence_key: str | None = None) -> int:
+        """The most recent meeting (by start) of a cadence, or of any cadence.
+
+        Raises :class:`NotFound` for an unknown cadence or when there is none.
+        """
+        if cadence_key is None:
+            found = self.scalar("SELECT id FROM meetings ORDER BY started_at DESC, id DESC LIMIT 1")
+            if found is None:
+                raise NotFound("no meetings yet")
+            return int(found)
+        row = self.query_one("SELECT id, name FROM cadences WHERE key = ?", (cadence_key,))
+        if row is None:
+            raise NotFound(f"unknown cadence {cadence_key!r}")
+        found = self.scalar(
+            "SELECT id FROM meetings WHERE cadence_id = ? ORDER BY started_at DESC, id DESC LIMIT 1", (row["id"],)
+        )
+        if found is None:
+            raise NotFound(f"no meetings of {row['name']} yet")
+        return int(found)
+
+    def meeting_record(self, meeting_id: int) -> MeetingRecord:
+        """Everything about one meeting that its summary shows."""
+        m = self.query_one(
+            "SELECT m.*, c.key AS cadence_key, c.name AS cadence_name, c.tz AS tz"
+            " FROM meetings m JOIN cadences c ON c.id = m.cadence_id WHERE m.id = ?",
+            (meeting_id,),
+        )
+        if m is None:
+            raise NotFound(f"no meeting with id {meeting_id}")
+        now = self.now().astimezone(timezone.utc)
+        started: datetime = from_ts(m["started_at"])  # type: ignore[assignment]
+        ended = from_ts(m["ended_at"])
+        until = ended or now
+        try:
+            zone = ZoneInfo(m["tz"])
+            zone_name = m["tz"]
+        except (ValueError, KeyError, OSError):
+            zone, zone_name = ZoneInfo("UTC"), "UTC"
+        paused = m["paused_seconds"] or 0.0
+        if m["paused_at"] and not ended:
+            paused += max(0.0, (now - from_ts(m["paused_at"])).total_seconds())  # type: ignore[operator]
+        duration = max(0.0, (until - started).total_seconds() - paused)
+        cadence_id = m["cadence_id"]
+        s_ts, e_ts = to_ts(started), to_ts(until)
+
+        attendees = [
+            Attendee(r["person"], r["role"], bool(r["present"]), bool(r["guest"]))
+            for r in self.query(
+                "SELECT person, role, present, guest FROM attendance WHERE meeting_id = ? ORDER BY guest, rowid",
+                (meeting_id,),
+            )
+        ]
+        agenda = []
+        for r in self.query(
+            "SELECT title, timebox_min, state, elapsed_seconds, started_at FROM agenda_items"
+            " WHERE meeting_id = ? ORDER BY position, id",
+            (meeting_id,),
+        ):
+            elapsed = r["elapsed_seconds"] or 0.0
+            if r["started_at"] and not (m["paused_at"] and not ended):
+                elapsed += max(0.0, (until - from_ts(r["started_at"])).total_seconds())  # type: ignore[operator]
+            agenda.append(AgendaOutcome(r["title"], r["timebox_min"], elapsed, r["state"]))
+
+        def action(r, *, origin: bool = False) -> ActionLine:
+            closed_at = r["closed_at"]
+            return ActionLine(
+                id=r["id"],
+                title=r["title"],
+                owner=r["owner"],
+                due=from_date(r["due"]),
+                status=r["status"],
+                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
+                age_days=age_in_days(from_ts(r["created_at"]), started),  # type: ignore[arg-type]
+                closed_here=r["status"] != "open"
+                and (r["closed_in_meeting_id"] == meeting_id or (closed_at is not None and s_ts <= closed_at <= e_ts)),
+                origin_cadence=r["origin_name"] if origin else "",
+                escalated_to=r["escalated_name"] or "",
+            )
+
+        new_actions = [
+            action(r)
+            for r in self.query(f"SELECT {_ACTION_COLUMNS} WHERE a.meeting_id = ? ORDER BY a.id", (meeting_id,))
+        ]
+        # Open when the meeting started (closed later or not at all), from
+        # earlier meetings of this cadence or escalated here from another.
+        open_then = "(a.status = 'open' OR a.closed_at >= ?) AND a.created_at < ? AND a.meeting_id IS NOT ?"
+        order = " ORDER BY a.due IS NULL, a.due, a.id"
+        carried_actions = [
+            action(r)
+            for r in self.query(
+                f"SELECT {_ACTION_COLUMNS} WHERE a.cadence_id = ? AND a.escalated_to_cadence_id IS NULL"
+                f" AND {open_then}{order}",
+                (cadence_id, s_ts, s_ts, meeting_id),
+            )
+        ] + [
+            action(r, origin=True)
+            for r in self.query(
+                f"SELECT {_ACTION_COLUMNS} WHERE a.escalated_to_cadence_id = ? AND a.cadence_id != ?"
+                f" AND {open_then}{order}",
+                (cadence_id, cadence_id, s_ts, e_ts, meeting_id),
+            )
+        ]
+
+        def blocker(r, *, origin: bool = False) -> BlockerLine:
+            resolved_at = r["resolved_at"]
+            return BlockerLine(
+                id=r["id"],
+                what=r["what"],
+                raised_by=r["raised_by"],
+                unblocker=r["unblocker"],
+                status=r["status"],
+                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
+                age_days=age_in_days(from_ts(r["created_at"]), started),  # type: ignore[arg-type]
+                resolved_here=r["status"] == "resolved"
+                and (r["resolved_in_meeting_id"] == meeting_id
+                     or (resolved_at is not None and s_ts <= resolved_at <= e_ts)),
+                origin_cadence=r["origin_name"] if origin else "",
+                escalated_to=r["escalated_name"] or "",
+            )
+
+        new_blockers = [
+            blocker(r)
+            for r in self.query(f"SELECT {_BLOCKER_COLUMNS} WHERE b.meeting_id = ? ORDER BY b.id", (meeting_id,))
+        ]
+        open_then_b = "(b.status = 'open' OR b.resolved_at >= ?) AND b.created_at < ? AND b.meeting_id IS NOT ?"
+        carried_blockers = [
+            blocker(r)
+            for r in self.query(
+                f"SELECT {_BLOCKER_COLUMNS} WHERE b.cadence_id = ? AND b.escalated_to_cadence_id IS NULL"
+                f" AND {open_then_b} ORDER BY b.created_at, b.id",
+                (cadence_id, s_ts, s_ts, meeting_id),
+            )
+        ] + [
+            blocker(r, origin=True)
+            for r in self.query(
+                f"SELECT {_BLOCKER_COLUMNS} WHERE b.escalated_to_cadence_id = ? AND b.cadence_id != ?"
+                f" AND {open_then_b} ORDER BY b.created_at, b.id",
+                (cadence_id, cadence_id, s_ts, e_ts, meeting_id),
+            )
+        ]
+
+        texts = lambda table: [  # noqa: E731
+            r[0] for r in self.query(f"SELECT text FROM {table} WHERE meeting_id = ? ORDER BY id", (meeting_id,))
+        ]
+        demos = [
+            DemoLine(r["what"], r["presenter"], r["feedback"])
+            for r in self.query(
+                "SELECT what, presenter, feedback FROM demo_items WHERE meeting_id = ? ORDER BY id", (meeting_id,)
+            )
+        ]
+        pipeline, previous_sync = self._pipeline(meeting_id, cadence_id, s_ts)
+        threshold = m["variance_threshold"]
+        budget = [
+            BudgetLine(r["department"], r["budget"], r["actual"], threshold)
+            for r in self.query(
+                "SELECT department, budget, actual FROM budget_lines WHERE meeting_id = ? ORDER BY id", (meeting_id,)
+            )
+        ]
+        wins = [
+            Win(r["text"], r["who"])
+            for r in self.query("SELECT text, who FROM wins WHERE meeting_id = ? ORDER BY id", (meeting_id,))
+        ]
+        health = [
+            HealthRating(r["from_dept"], r["to_dept"], r["rating"], r["comment"], r["previous"])
+            for r in self.query(
+                "SELECT h.from_dept, h.to_dept, r.rating, r.comment,"
+                " (SELECT r2.rating FROM health_ratings r2 JOIN meetings m2 ON m2.id = r2.meeting_id"
+                "   WHERE r2.handoff_id = r.handoff_id AND m2.started_at < ?"
+                "   ORDER BY m2.started_at DESC LIMIT 1) AS previous"
+                " FROM health_ratings r JOIN handoffs h ON h.id = r.handoff_id"
+                " WHERE r.meeting_id = ? ORDER BY h.position, h.id",
+                (s_ts, meeting_id),
+            )
+        ]
+        readings: dict[int, MetricReading] = {}
+        for r in self.query(
+            "SELECT v.metric_id, mt.name, mt.unit, mt.target, mt.direction, v.value,"
+            " (SELECT v2.value FROM metric_values v2 WHERE v2.metric_id = v.metric_id"
+            "   AND (v2.recorded_on, v2.id) < (v.recorded_on, v.id)"
+            "   AND (v2.meeting_id IS NOT v.meeting_id)"
+            "   ORDER BY v2.recorded_on DESC, v2.id DESC LIMIT 1) AS previous"
+            " FROM metric_values v JOIN metrics mt ON mt.id = v.metric_id"
+            " WHERE v.meeting_id = ? ORDER BY mt.id, v.recorded_on, v.id",
+            (meeting_id,),
+        ):
+            # A value corrected within the meeting: the last one counts.
+            readings[r["metric_id"]] = MetricReading(
+                r["name"], r["unit"], r["value"], r["previous"], r["target"], r["direction"]
+            )
+
+        return MeetingRecord(
+            meeting_id=meeting_id,
+            cadence_key=m["cadence_key"],
+            cadence_name=m["cadence_name"],
+            status=m["status"],
+            started_at=started,
+            ended_at=ended,
+            zone=zone,
+            zone_name=zone_name,
+            timebox_min=m["timebox_min"],
+            duration_seconds=duration,
+            attendees=attendees,
+            agenda=agenda,
+            decisions=texts("decisions"),
+            notes=texts("notes"),
+            new_actions=new_actions,
+            carried_actions=carried_actions,
+            new_blockers=new_blockers,
+            carried_blockers=carried_blockers,
+            demos=demos,
+            pipeline=pipeline,
+            previous_sync=previous_sync,
+            campaign_changes=texts("campaign_changes"),
+            budget=budget,
+            variance_threshold=threshold,
+            reforecast=m["reforecast"],
+            wins=wins,
+            health=health,
+            metrics=list(readings.values()),
+        )
+
+    def _pipeline(self, meeting_id: int, cadence_id: int, started: str) -> tuple[list[PipelineStage], datetime | None]:
+        current = {r[0]: r[1] for r in self.query(
+            "SELECT stage, value FROM pipeline_metrics WHERE meeting_id = ?", (meeting_id,))}
+        if not current:
+            return [], None
+        prev_row = self.query_one(
+            "SELECT m.id, m.started_at FROM meetings m WHERE m.cadence_id = ? AND m.started_at < ? AND m.id != ?"
+            " AND EXISTS (SELECT 1 FROM pipeline_metrics p WHERE p.meeting_id = m.id)"
+            " ORDER BY m.started_at DESC LIMIT 1",
+            (cadence_id, started, meeting_id),
+        )
+        previous: dict[str, int] = {}
+        if prev_row is not None:
+            previous = {r[0]: r[1] for r in self.query(
+                "SELECT stage, value FROM pipeline_metrics WHERE meeting_id = ?", (prev_row["id"],))}
+
+        def conversion(values: dict[str, int], i: int) -> float | None:
+            if i == 0:
+                return None
+            before, here = values.get(PIPELINE_STAGES[i - 1]), values.get(PIPELINE_STAGES[i])
+            return None if not before or here is None else here / before * 100
+
+        stages = [
+            PipelineStage(stage, current[stage], previous.get(stage), conversion(current, i), conversion(previous, i))
+            for i, stage in enumerate(PIPELINE_STAGES)
+            if stage in current
+        ]
+        return stages, from_ts(prev_row["started_at"]) if prev_row else None
