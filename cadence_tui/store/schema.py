@@ -292,9 +292,52 @@ END;
     return "\n".join(out)
 
 
+# v3: the action-items screen pages through up to 100,000 rows by keyset
+# (WHERE key > last ORDER BY key LIMIT 64): every filter/sort combination it
+# offers has an index whose leading columns are the equality filters and whose
+# tail is the sort key + id. No due date sorts last (DUE_KEY). Titles get their
+# own external-content FTS table: searching search_index for kind='action'
+# reads each match's UNINDEXED columns and measured 5-10x slower.
+DUE_KEY = "coalesce(due, '9999-12-31')"
+V3 = f"""
+CREATE INDEX idx_actions_status_duekey ON action_items(status, {DUE_KEY}, id);
+CREATE INDEX idx_actions_status_owner_duekey ON action_items(status, owner, {DUE_KEY}, id);
+CREATE INDEX idx_actions_status_cadence_duekey ON action_items(status, cadence_id, {DUE_KEY}, id);
+CREATE INDEX idx_actions_status_cadence_owner ON action_items(status, cadence_id, owner, {DUE_KEY}, id);
+CREATE INDEX idx_actions_duekey ON action_items({DUE_KEY}, id);
+CREATE INDEX idx_actions_owner_duekey ON action_items(owner, {DUE_KEY}, id);
+CREATE INDEX idx_actions_cadence_duekey ON action_items(cadence_id, {DUE_KEY}, id);
+CREATE INDEX idx_actions_cadence_owner ON action_items(cadence_id, owner, {DUE_KEY}, id);
+CREATE INDEX idx_actions_status_created ON action_items(status, created_at, id);
+CREATE INDEX idx_actions_status_owner_created ON action_items(status, owner, created_at, id);
+CREATE INDEX idx_actions_status_cadence_created ON action_items(status, cadence_id, created_at, id);
+CREATE INDEX idx_actions_created ON action_items(created_at, id);
+CREATE INDEX idx_actions_owner_created ON action_items(owner, created_at, id);
+CREATE INDEX idx_actions_cadence_created ON action_items(cadence_id, created_at, id);
+CREATE INDEX idx_meetings_status_started ON meetings(status, started_at, id);
+CREATE INDEX idx_meetings_cadence_status_started ON meetings(cadence_id, status, started_at, id);
+CREATE VIRTUAL TABLE action_title_fts USING fts5(
+    title, content = 'action_items', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER action_items_title_fts_ai AFTER INSERT ON action_items BEGIN
+    INSERT INTO action_title_fts(rowid, title) VALUES (new.id, new.title);
+END;
+CREATE TRIGGER action_items_title_fts_ad AFTER DELETE ON action_items BEGIN
+    INSERT INTO action_title_fts(action_title_fts, rowid, title) VALUES ('delete', old.id, old.title);
+END;
+CREATE TRIGGER action_items_title_fts_au AFTER UPDATE OF title ON action_items BEGIN
+    INSERT INTO action_title_fts(action_title_fts, rowid, title) VALUES ('delete', old.id, old.title);
+    INSERT INTO action_title_fts(rowid, title) VALUES (new.id, new.title);
+END;
+INSERT INTO action_title_fts(action_title_fts) VALUES ('rebuild');
+"""
+
+
 MIGRATIONS: dict[int, str] = {
     1: V1,
     2: V2 + _v2_triggers(),
+    3: V3,
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)
