@@ -334,10 +334,26 @@ INSERT INTO action_title_fts(action_title_fts) VALUES ('rebuild');
 """
 
 
+# v4: what the facilitator decided about each carried-over item in a meeting
+# (done / still open / dropped / new due date; blockers resolved / still open),
+# so a reopened meeting shows which items were already triaged.
+V4 = """
+CREATE TABLE carry_over_triage (
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('action', 'blocker')),
+    record_id INTEGER NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('done', 'open', 'dropped', 'redated', 'resolved')),
+    decided_at TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, kind, record_id)
+);
+"""
+
+
 MIGRATIONS: dict[int, str] = {
     1: V1,
     2: V2 + _v2_triggers(),
     3: V3,
+    4: V4,
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)
