@@ -65,6 +65,20 @@ _WINS = [
 ]
 _DEPARTMENTS = {"Engineering": 420_000, "Marketing": 180_000, "Sales": 260_000, "Product": 120_000, "G&A": 90_000}
 _CAUSES = ["missing data", "late hand-off", "unclear scope", "wrong owner", "tool outage"]
+# Realistic patterns: some agenda items nearly always run over, some rarely do.
+_OVER_ODDS = {
+    "Demos": 0.85, "Variances over threshold": 0.7, "Lead hand-off quality": 0.6, "Open Q&A": 0.5,
+    "Stakeholder feedback": 0.15, "Owners and next steps": 0.1,
+}
+# Each hand-off tends to break in its own way (the fail-fast log shows it as a pattern).
+_TYPICAL_FAILURE = {
+    "marketing-sales": ("missing data", "{thing} leads arrived without intent signals", "Intent field made required in CRM"),
+    "product-engineering": ("unclear scope", "{thing} story pulled back mid-sprint", "Acceptance criteria reviewed at refinement"),
+    "sales-cs": ("late hand-off", "{thing} customer kick-off held two weeks late", "Kick-off booked at signature"),
+    "finance-all": ("late hand-off", "{thing} budget caps shared after spend started", "Caps published by day 5"),
+}
+# Health ratings drift: +1 improving, -1 declining over the history.
+_HEALTH_DRIFT = {"marketing-sales": 1, "product-engineering": -1, "sales-cs": 0, "finance-all": 1}
 
 
 @dataclass(frozen=True)
@@ -117,9 +131,14 @@ class DemoStore(StoreBase):
         total = len(plan)
         per_meeting = (size.actions / total) if (size.actions and total) else None
 
-        handoffs = [r[0] for r in self.query("SELECT id FROM handoffs ORDER BY position")]
+        handoff_keys = {r[0]: r[1] for r in self.query("SELECT id, key FROM handoffs ORDER BY position")}
+        handoffs = list(handoff_keys)
+        cadence_ids = {c.key: c.id for c in cadences}
         metrics = {r[1]: (r[0], r[2], json.loads(r[3])) for r in self.query("SELECT id, key, target, cadence_keys FROM metrics")}
-        metric_state = {k: v[1] * rng.uniform(0.8, 1.3) for k, v in metrics.items()}
+        # Where each seeded metric starts relative to its target: CAC and eNPS start
+        # off target and improve, Time-to-Value starts well inside it.
+        start_at = {"cac": 1.45, "ttv": 0.8, "enps": 0.6}
+        metric_state = {k: (v[1] or 1.0) * start_at.get(k, rng.uniform(0.8, 1.3)) for k, v in metrics.items()}
         pipeline = {"leads": 900, "mql": 260, "sql": 90, "won": 22}
 
         next_id = (self.scalar("SELECT max(id) FROM meetings") or 0) + 1
@@ -136,7 +155,7 @@ class DemoStore(StoreBase):
                 template = self.agenda_template(cadence.id)  # type: ignore[attr-defined]
                 t = when
                 for pos, item in enumerate(template):
-                    over = rng.random() < 0.3
+                    over = rng.random() < _OVER_ODDS.get(item.title, 0.3)
                     secs = item.timebox_min * 60 * (rng.uniform(1.05, 1.6) if over else rng.uniform(0.6, 1.0))
                     rows["agenda"].append((mid, pos, item.title, item.timebox_min, "done", round(secs), None))
                     t += timedelta(seconds=secs)
@@ -182,9 +201,17 @@ class DemoStore(StoreBase):
                 if rng.random() < 0.35:
                     what, unblocker = rng.choice(_BLOCKERS)
                     resolved = age_days > 20 and rng.random() < 0.85
+                    # Escalation across cadences: budget questions go to the Finance
+                    # Business Review, some cross-team blockers to the All-Hands.
+                    escalated = None
+                    if "budget" in what and cadence.key != "finance-review" and rng.random() < 0.7:
+                        escalated = cadence_ids.get("finance-review")
+                    elif cadence.key != "all-hands" and rng.random() < 0.08:
+                        escalated = cadence_ids.get("all-hands")
                     rows["blockers"].append((cadence.id, mid, what.format(thing=thing()), rng.choice(owners),
                                              unblocker, "resolved" if resolved else "open", to_ts(ended),
-                                             to_ts(ended + timedelta(days=rng.randint(2, 15))) if resolved else None))
+                                             to_ts(ended + timedelta(days=rng.randint(2, 15))) if resolved else None,
+                                             escalated))
                 for _ in range(rng.randint(0, 2)):
                     rows["decisions"].append((mid, rng.choice(_DECISIONS).format(thing=thing()), to_ts(ended)))
                 if rng.random() < 0.4:
@@ -212,26 +239,53 @@ class DemoStore(StoreBase):
                     for _ in range(rng.randint(2, 4)):
                         rows["wins"].append((mid, rng.choice(_WINS).format(thing=thing()), rng.choice(owners),
                                              to_ts(ended)))
+                    progress_share = 1 - min(1.0, age_days / (size.months * 30.5))
                     for hid in handoffs:
-                        rows["health"].append((mid, hid, rng.randint(2, 5),
+                        drift = _HEALTH_DRIFT.get(handoff_keys[hid], 0)
+                        centre = 3.2 + drift * (progress_share - 0.5) * 2.4
+                        rating = max(1, min(5, round(centre + rng.uniform(-0.8, 0.8))))
+                        rows["health"].append((mid, hid, rating,
                                                rng.choice(["", "Improving", "Late packets", "Smooth"])))
                 for key, (metric_id, target, reviewers) in metrics.items():
                     if cadence.key in reviewers and rng.random() < 0.8:
-                        metric_state[key] = metric_state[key] * rng.uniform(0.93, 1.07)
+                        # A random walk with a slow pull towards the target: trends, not noise.
+                        pull = (target - metric_state[key]) * 0.04 if target else 0.0
+                        metric_state[key] = (metric_state[key] + pull) * rng.uniform(0.95, 1.05)
                         rows["metric_values"].append((metric_id, mid, round(metric_state[key], 1),
                                                       when.date().isoformat(), to_ts(ended)))
                 for name in present_people:
                     if rng.random() < 0.6:
                         rows["ratings"].append((mid, name, rng.randint(5, 10)))
-                if handoffs and rng.random() < 0.08:
-                    rows["failfast"].append((rng.choice(handoffs), mid,
-                                             f"{thing().capitalize()} hand-off arrived incomplete",
-                                             rng.choice(_CAUSES), "Checklist added to the packet", to_ts(ended)))
+                if handoffs and rng.random() < 0.2:
+                    hid = rng.choice(handoffs)
+                    cause, what, fix = _TYPICAL_FAILURE.get(
+                        handoff_keys[hid], ("missing data", "{thing} hand-off arrived incomplete", "Checklist added"))
+                    if rng.random() < 0.35:
+                        cause, what, fix = (rng.choice(_CAUSES), "{thing} hand-off arrived incomplete",
+                                            "Checklist added to the packet")
+                    rows["failfast"].append((hid, mid, what.format(thing=thing().capitalize()), cause, fix,
+                                             to_ts(ended)))
             self._write_demo_rows(rows)
             if progress:
                 progress(min(start + chunk, total), total)
         del today
+        self._ensure_open_escalation(cadence_ids)
         return total, created_actions
+
+    def _ensure_open_escalation(self, cadence_ids: dict[str, int]) -> None:
+        """A newcomer should see at least one open escalated blocker waiting in
+        the next Finance Business Review."""
+        finance = cadence_ids.get("finance-review")
+        if finance is None or self.scalar(
+            "SELECT 1 FROM blockers WHERE escalated_to_cadence_id IS NOT NULL AND status = 'open'"
+        ):
+            return
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE blockers SET escalated_to_cadence_id = ? WHERE id = (SELECT id FROM blockers"
+                " WHERE status = 'open' AND cadence_id != ? ORDER BY created_at DESC LIMIT 1)",
+                (finance, finance),
+            )
 
     def _write_demo_rows(self, rows: dict[str, list[tuple]]) -> None:
         statements = {
@@ -243,7 +297,7 @@ class DemoStore(StoreBase):
             "actions": "INSERT INTO action_items(cadence_id, meeting_id, title, owner, due, status, created_at,"
                        " closed_at) VALUES (?,?,?,?,?,?,?,?)",
             "blockers": "INSERT INTO blockers(cadence_id, meeting_id, what, raised_by, unblocker, status,"
-                        " created_at, resolved_at) VALUES (?,?,?,?,?,?,?,?)",
+                        " created_at, resolved_at, escalated_to_cadence_id) VALUES (?,?,?,?,?,?,?,?,?)",
             "decisions": "INSERT INTO decisions(meeting_id, text, created_at) VALUES (?,?,?)",
             "notes": "INSERT INTO notes(meeting_id, text, created_at) VALUES (?,?,?)",
             "demos": "INSERT INTO demo_items(meeting_id, what, presenter, feedback, created_at) VALUES (?,?,?,?,?)",
