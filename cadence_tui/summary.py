@@ -1,0 +1,400 @@
+"""A meeting's summary in Markdown, Slack mrkdwn or plain text.
+
+The summary is what most people will ever see of a meeting, so it is short:
+who was there, how long it took, what was decided, who does what by when,
+what blocks whom, and the cadence's own part. Empty sections are left out.
+
+The content is laid out once (:func:`layout`) as sections of spans that are
+either our own text or user text; each writer escapes user text for its
+target, so a title can never break the document, ping a channel, or carry a
+terminal escape sequence. No Textual, no clipboard here.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from cadence_tui.meeting_record import ActionLine, BlockerLine, MeetingRecord
+from cadence_tui.textsafe import strip_control
+
+FORMATS = ("markdown", "slack", "text")
+FILE_EXTENSIONS = {"markdown": "md", "slack": "txt", "text": "txt"}
+FORMAT_LABELS = {"markdown": "Markdown", "slack": "Slack", "text": "Plain text"}
+
+LINE_MAX = 1000  # a single-line field longer than this is cut with "…"
+BLOCK_MAX = 5000  # notes and other multi-line text
+TEXT_WIDTH = 72  # plain text is wrapped for email
+
+
+# -- user text: cleaning, shared by every format ---------------------------------
+# Bidi embeddings/overrides/isolates can make a line display reversed
+# ("Trojan source"); plain right-to-left text needs none of them.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str, *, multiline: bool = False, limit: int = LINE_MAX) -> str:
+    """Control characters, escape sequences and bidi overrides removed; cut to ``limit``."""
+    text = _BIDI_CONTROLS.sub("", strip_control(text or "", multiline=multiline))
+    if multiline:
+        lines = [line.strip() for line in text.replace("\t", " ").split("\n")]
+        text = "\n".join(line for line in lines if line)
+    else:
+        text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+# -- Markdown escaping --------------------------------------------------------
+_MD_ALWAYS = re.compile(r"([\\`*\[\]<>|~#])")
+_MD_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_MD_LINE_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
+
+
+def md_escape(text: str) -> str:
+    """Escape one line of user text so it stays literal text in CommonMark/GFM."""
+    text = _MD_ALWAYS.sub(r"\\\1", text)
+    text = _MD_UNDERSCORE.sub(r"\\_", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
+    # Block starts: a list marker, a setext underline or "1." at the start of a line.
+    return _MD_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text)
+
+
+# -- Slack escaping -----------------------------------------------------------
+_SLACK_MENTION = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+ZWSP = "\u200b"
+
+
+def slack_escape(text: str) -> str:
+    """Slack's three escapes, and no mass mention: ``@here`` gets a zero-width
+    space after the ``@``; ``<!here>`` is inert once ``<`` is escaped."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _SLACK_MENTION.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
+    # A run of backticks would open a code block that swallows the rest.
+    return text.replace("```", f"`{ZWSP}`{ZWSP}`")
+
+
+# -- layout -------------------------------------------------------------------
+# A span is (kind, text): "t" our text, "b" our text in bold,
+# "u" user text, "ub" user text in bold. User text may hold newlines.
+Span = tuple[str, str]
+
+
+@dataclass
+class Item:
+    spans: list[Span]
+    sub: list[list[Span]] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    heading: str
+    items: list[Item]
+
+
+@dataclass
+class Layout:
+    title: list[Span]
+    meta: list[tuple[str, list[Span]]]
+    sections: list[Section]
+
+
+def _day(d: date, ref: date) -> str:
+    return f"{d:%a %d %b}" if d.year == ref.year else f"{d:%a %d %b %Y}"
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def _mins(seconds: float) -> int:
+    return round(seconds / 60)
+
+
+def _pct(value: float) -> str:
+    return f"{value:+.1f} %"
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 1000 else f"{value:,.1f}"
+
+
+def _names(names: list[str]) -> list[Span]:
+    spans: list[Span] = []
+    for i, name in enumerate(names):
+        if i:
+            spans.append(("t", ", "))
+        spans.append(("u", name))
+    return spans
+
+
+def _action_item(a: ActionLine, day: date, *, carried: bool) -> Item:
+    spans: list[Span] = [("u", clean(a.title)), ("t", " — ")]
+    spans.append(("ub", clean(a.owner)) if clean(a.owner) else ("t", "unassigned"))
+    if a.due is not None:
+        spans.append(("t", f", due {_day(a.due, day)}"))
+        if a.overdue_on(day):
+            spans += [("t", " ("), ("b", "overdue"), ("t", ")")]
+    if carried:
+        spans.append(("t", f", open {_days(a.age_days)}"))
+    if a.origin_cadence:
+        spans += [("t", " · from "), ("u", clean(a.origin_cadence))]
+    if a.escalated_to:
+        spans += [("t", " · escalated to "), ("u", clean(a.escalated_to))]
+    if not carried and a.status != "open":
+        spans.append(("t", f" ({a.status})"))
+    return Item(spans)
+
+
+def _blocker_item(b: BlockerLine, *, carried: bool) -> Item:
+    spans: list[Span] = [("u", clean(b.what))]
+    if clean(b.unblocker):
+        spans += [("t", " — unblock: "), ("ub", clean(b.unblocker))]
+    if clean(b.raised_by):
+        spans += [("t", " · raised by "), ("u", clean(b.raised_by))]
+    spans.append(("t", f" · open {_days(b.age_days)}" if carried else " · new"))
+    if b.origin_cadence:
+        spans += [("t", " · from "), ("u", clean(b.origin_cadence))]
+    if b.escalated_to:
+        spans += [("t", " · escalated to "), ("u", clean(b.escalated_to))]
+    return Item(spans)
+
+
+def layout(r: MeetingRecord) -> Layout:
+    """What the summary says, independent of the format."""
+    day = r.day
+    title: list[Span] = [("u", clean(r.cadence_name)), ("t", f" — {r.local_start:%a %d %b %Y}")]
+    if r.in_progress:
+        title.append(("t", " (in progress)"))
+
+    end = f"–{r.local_end:%H:%M}" if r.local_end else ""
+    over = _mins(r.over_seconds)
+    duration = f"{_mins(r.duration_seconds)} min (timebox {r.timebox_min} min"
+    duration += f", {over} min over)" if over >= 1 else ")"
+    meta: list[tuple[str, list[Span]]] = [("When", [("t", f"{r.local_start:%H:%M}{end} {r.zone_name}, {duration}")])]
+    if r.items_over:
+        spans: list[Span] = []
+        for i, a in enumerate(r.items_over):
+            spans += [("t", ", ")] if i else []
+            spans += [("u", clean(a.title)), ("t", f" ({_mins(a.elapsed_seconds)} of {a.timebox_min} min)")]
+        meta.append(("Ran over", spans))
+    label = lambda a: clean(a.name) + (" (guest)" if a.guest else "")  # noqa: E731
+    if r.present:
+        meta.append(("Present", _names([label(a) for a in r.present])))
+    if r.absent:
+        meta.append(("Absent", _names([label(a) for a in r.absent])))
+
+    sections: list[Section] = []
+
+    def add(heading: str, items: list[Item]) -> None:
+        if items:
+            sections.append(Section(heading, items))
+
+    add("Decisions", [Item([("u", clean(d, multiline=True, limit=BLOCK_MAX))]) for d in r.decisions])
+    add("New action items", [_action_item(a, day, carried=False) for a in r.new_actions])
+    add("Open items carried over", [_action_item(a, day, carried=True) for a in r.open_carried_actions])
+    add("Closed in this meeting", [
+        Item([("u", clean(a.title)), ("t", " — "), ("u", clean(a.owner) or "unassigned"), ("t", f" ({a.status})")])
+        for a in r.closed_actions
+    ])
+    new_ids = {b.id for b in r.new_blockers}
+    add("Blockers", [_blocker_item(b, carried=b.id not in new_ids) for b in r.open_blockers])
+    add("Resolved blockers", [Item([("u", clean(b.what))]) for b in r.resolved_blockers])
+
+    # The cadence's own part.
+    demos = []
+    for d in r.demos:
+        spans = [("ub", clean(d.what))]
+        if clean(d.presenter):
+            spans += [("t", " — "), ("u", clean(d.presenter))]
+        sub = [[("t", "Feedback: "), ("u", clean(d.feedback, multiline=True, limit=BLOCK_MAX))]] if clean(d.feedback) else []
+        demos.append(Item(spans, sub))
+    add("Demos", demos)
+
+    if r.pipeline:
+        heading = "Pipeline" + (f" (vs {_day(r.previous_sync.astimezone(r.zone).date(), day)})" if r.previous_sync else "")
+        items = []
+        for s in r.pipeline:
+            text = f"{s.value:,}"
+            if s.change == 0:
+                text += " (no change)"
+            elif s.change is not None:
+                text += f" ({s.change:+,}" + (f", {_pct(s.change_pct)}" if s.change_pct is not None else "") + ")"
+            if s.conversion is not None:
+                text += f" · {s.conversion:.1f} % of {r.pipeline[r.pipeline.index(s) - 1].label}"
+                if s.previous_conversion is not None:
+                    text += f" (was {s.previous_conversion:.1f} %)"
+            items.append(Item([("b", s.label), ("t", f": {text}")]))
+        add(heading, items)
+    add("Campaign changes", [Item([("u", clean(c, multiline=True, limit=BLOCK_MAX))]) for c in r.campaign_changes])
+
+    if r.budget or r.reforecast is not None:
+        items = []
+        if r.budget:
+            total_pct = (r.actual_total - r.budget_total) / r.budget_total * 100 if r.budget_total else None
+            items.append(Item([("b", "Total"), ("t", f": {_num(r.actual_total)} of {_num(r.budget_total)}"
+                                                     + (f" ({_pct(total_pct)})" if total_pct is not None else ""))]))
+            for b in r.budget_over:
+                items.append(Item([("ub", clean(b.department)),
+                                   ("t", f": {_num(b.actual)} of {_num(b.budget)} ({_pct(b.variance_pct or 0)})")]))
+            within = len(r.budget) - len(r.budget_over)
+            if r.budget_over and within:
+                items.append(Item([("t", f"{within} other line{'s' if within != 1 else ''} within ±{_num(r.variance_threshold)} %")]))
+            elif not r.budget_over:
+                items.append(Item([("t", f"Every line within ±{_num(r.variance_threshold)} %")]))
+        if r.reforecast is not None:
+            items.append(Item([("b", "Re-forecast"), ("t", f": {_num(r.reforecast)}")]))
+        add(f"Budget vs actual (threshold ±{_num(r.variance_threshold)} %)", items)
+
+    wins = []
+    for w in r.wins:
+        spans = [("u", clean(w.text))]
+        if clean(w.who):
+            spans += [("t", " — "), ("u", clean(w.who))]
+        wins.append(Item(spans))
+    add("Wins", wins)
+
+    health = []
+    for h in r.health:
+        spans = [("ub", clean(h.label)), ("t", f": {h.rating}/5")]
+        if h.previous is not None:
+            trend = {"up": f"↑ from {h.previous}", "down": f"↓ from {h.previous}", "same": "unchanged"}[h.trend]
+            spans.append(("t", f" ({trend})"))
+        if clean(h.comment):
+            spans += [("t", " — "), ("u", clean(h.comment))]
+        health.append(Item(spans))
+    add("Health check", health)
+
+    metrics = []
+    for mr in r.metrics:
+        unit = f" {clean(mr.unit)}" if clean(mr.unit) else ""
+        text = f": {_num(mr.value)}{unit}"
+        if mr.previous is not None:
+            text += f" (was {_num(mr.previous)})"
+        if mr.target is not None:
+            sign = "≥" if mr.direction == "higher" else "≤"
+            text += f" · target {sign} {_num(mr.target)}" + (" · on target" if mr.on_target else " · off target")
+        metrics.append(Item([("ub", clean(mr.name)), ("t", text)]))
+    add("Scorecard", metrics)
+
+    add("Notes", [Item([("u", clean(n, multiline=True, limit=BLOCK_MAX))]) for n in r.notes])
+    return Layout(title, meta, sections)
+
+
+# -- writers ------------------------------------------------------------------
+def _md_spans(spans: list[Span], indent: str) -> str:
+    out = []
+    for kind, text in spans:
+        if kind in ("u", "ub"):
+            lines = [md_escape(line) for line in text.split("\n")]
+            text = ("\\\n" + indent).join(lines)
+        if kind in ("b", "ub") and text:
+            text = f"**{text}**"
+        out.append(text)
+    return "".join(out)
+
+
+def render_markdown(r: MeetingRecord) -> str:
+    doc = layout(r)
+    out = [f"## {_md_spans(doc.title, '')}", ""]
+    out += [f"- **{label}:** {_md_spans(spans, '  ')}" for label, spans in doc.meta]
+    for section in doc.sections:
+        out += ["", f"### {section.heading}", ""]
+        for item in section.items:
+            out.append(f"- {_md_spans(item.spans, '  ')}")
+            out += [f"  - {_md_spans(sub, '    ')}" for sub in item.sub]
+    return "\n".join(out) + "\n"
+
+
+def _slack_spans(spans: list[Span], indent: str) -> str:
+    out = []
+    for kind, text in spans:
+        if kind in ("u", "ub"):
+            text = slack_escape(text).replace("\n", "\n" + indent)
+        if kind in ("b", "ub") and text:
+            text = f"*{text}*"
+        out.append(text)
+    return "".join(out)
+
+
+def render_slack(r: MeetingRecord) -> str:
+    doc = layout(r)
+    out = [f"*{_slack_spans(doc.title, '')}*"]
+    out += [f"*{label}:* {_slack_spans(spans, '   ')}" for label, spans in doc.meta]
+    for section in doc.sections:
+        out += ["", f"*{section.heading}*"]
+        for item in section.items:
+            out.append(f"• {_slack_spans(item.spans, '   ')}")
+            out += [f"      ◦ {_slack_spans(sub, '        ')}" for sub in item.sub]
+    return "\n".join(out) + "\n"
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells: wide (CJK, most emoji) count two, combining marks none."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or ch == ZWSP:
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _plain(spans: list[Span]) -> str:
+    return "".join(text for _kind, text in spans)
+
+
+def _wrap(text: str, first: str, rest: str) -> list[str]:
+    lines: list[str] = []
+    for i, paragraph in enumerate(text.split("\n")):
+        lines += textwrap.wrap(
+            paragraph,
+            TEXT_WIDTH,
+            initial_indent=first if i == 0 else rest,
+            subsequent_indent=rest,
+            break_on_hyphens=False,
+        ) or [first if i == 0 else rest]
+    return lines
+
+
+def render_text(r: MeetingRecord) -> str:
+    doc = layout(r)
+    title = _plain(doc.title)
+    out = [title, "=" * min(TEXT_WIDTH, cell_width(title))]
+    width = max(len(label) for label, _ in doc.meta) + 2
+    for label, spans in doc.meta:
+        out += _wrap(_plain(spans), f"{label + ':':<{width}}", " " * width)
+    for section in doc.sections:
+        out += ["", section.heading, "-" * len(section.heading)]
+        for item in section.items:
+            out += _wrap(_plain(item.spans), "  * ", "    ")
+            for sub in item.sub:
+                out += _wrap(_plain(sub), "      - ", "        ")
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"markdown": render_markdown, "slack": render_slack, "text": render_text}
+
+
+def render(record: MeetingRecord, fmt: str = "markdown") -> str:
+    """The summary of ``record`` in ``fmt`` (one of :data:`FORMATS`)."""
+    try:
+        renderer = RENDERERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown summary format {fmt!r} (use one of {', '.join(FORMATS)})") from None
+    return renderer(record)
+
+
+def suggested_filename(record: MeetingRecord, fmt: str) -> str:
+    """``sprint-review-2026-11-19.md``: a file name safe on every system."""
+    key = re.sub(r"[^a-z0-9-]+", "-", record.cadence_key.lower()).strip("-") or "meeting"
+    return f"{key}-{record.day.isoformat()}.{FILE_EXTENSIONS[fmt]}"
+
+
+def summarise(store, meeting_id: int, fmt: str = "markdown") -> str:
+    """Build the record and render it: what the screen and the CLI call."""
+    return render(store.meeting_record(meeting_id), fmt)
