@@ -1,5 +1,271 @@
-"""`cadence portability` commands."""
+"""Commands that connect Cadence to the tools around it: the cadence list,
+calendar and JSON export, JSON import, the config file, browser mode and
+shell completion."""
 
 from __future__ import annotations
 
-from cadence_tui.cli import cli  # noqa: F401  (commands register on this group)
+import json
+import os
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+from cadence_tui.cli import CommandError, cli, db_option, db_path, open_db, progress_reporter, safe
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+def write_output(data: bytes, out: str | None) -> None:
+    """Write to ``out`` (atomically: a temp file renamed into place, so a
+    failure never leaves half a file) or to stdout when ``out`` is None or ``-``."""
+    if out is None or out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(out).expanduser()
+    if target.is_dir():
+        raise CommandError(f"{target} is a directory; give a file name")
+    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from None
+    click.echo(f"Wrote {target}", err=True)
+
+
+# -- cadences ---------------------------------------------------------------------
+@cli.command()
+@db_option
+@click.option("--all", "include_archived", is_flag=True, help="Include archived cadences.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def cadences(ctx: click.Context, include_archived: bool, as_json: bool) -> None:
+    """List the cadences with their schedule, timebox and next occurrence."""
+    from cadence_tui.recurrence import describe
+
+    store = open_db(ctx)
+    items = store.list_cadences(include_archived=include_archived)
+    rows = []
+    for c in items:
+        nxt = None if c.archived else store.next_occurrence(c)
+        rows.append((c, nxt))
+    if as_json:
+        click.echo(json.dumps([
+            {
+                "key": c.key,
+                "name": c.name,
+                "purpose": c.purpose,
+                "rrule": c.rule,
+                "anchor": c.anchor.isoformat(),
+                "start_time": c.start_time.strftime("%H:%M"),
+                "tz": c.tz,
+                "timebox_min": c.timebox_min,
+                "participants": [{"name": p.name, "role": p.role} for p in c.participants],
+                "agenda": [
+                    {"title": i.title, "timebox_min": i.timebox_min} for i in store.agenda_template(c.id)
+                ],
+                "archived": c.archived,
+                "next": nxt.isoformat() if nxt else None,
+            }
+            for c, nxt in rows
+        ], indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No cadences.")
+        return
+    key_width = max(len(c.key) for c, _ in rows)
+    name_width = max(len(c.name) for c, _ in rows)
+    for c, nxt in rows:
+        when = f"{describe(c.rule)} at {c.start_time:%H:%M} {c.tz}"
+        upcoming = "archived" if c.archived else (f"next {nxt:%a %Y-%m-%d %H:%M}" if nxt else "no next occurrence")
+        click.echo(
+            f"{c.key:<{key_width}}  {safe(c.name):<{name_width}}  {c.timebox_min:>3} min  {safe(when)}  ({upcoming})"
+        )
+
+
+# -- export -----------------------------------------------------------------------
+@cli.group("export")
+def export_group() -> None:
+    """Export the schedule (iCalendar) or everything (JSON)."""
+
+
+@export_group.command("ics")
+@db_option
+@click.option("--cadence", "cadence_key", metavar="KEY", help="Only this cadence (may be archived).")
+@click.option("--out", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.pass_context
+def export_ics(ctx: click.Context, cadence_key: str | None, out: str | None) -> None:
+    """Write an iCalendar file: one recurring event per active cadence."""
+    from cadence_tui.calendar_export import build_calendar
+
+    store = open_db(ctx)
+    chosen = [store.get_cadence(cadence_key)] if cadence_key else store.list_cadences()
+    data = build_calendar([(c, store.agenda_template(c.id)) for c in chosen], stamp=store.now())
+    write_output(data, out)
+
+
+@export_group.command("json")
+@db_option
+@click.option("--out", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.pass_context
+def export_json(ctx: click.Context, out: str | None) -> None:
+    """Write everything (cadences, meetings and all their records) as JSON.
+
+    The versioned format is described in the README ("Data portability").
+    """
+    from cadence_tui.store.portability import dumps_export
+
+    store = open_db(ctx)
+    with progress_reporter("Exporting") as report:
+        data = store.export_data(progress=report)
+    write_output(dumps_export(data).encode("utf-8"), out)
+
+
+# -- import -----------------------------------------------------------------------
+@cli.group("import")
+def import_group() -> None:
+    """Load a JSON export into a database."""
+
+
+@import_group.command("json")
+@db_option
+@click.argument("file", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Delete everything in the database first (without it, only an empty database is accepted).",
+)
+@click.pass_context
+def import_json(ctx: click.Context, file: str, replace: bool) -> None:
+    """Load FILE (from `cadence export json`) into the database.
+
+    The database must be empty — no meetings, action items or blockers yet; a
+    new one with only the seeded cadences counts as empty — unless --replace
+    is given. The import is one transaction: on any error nothing changes.
+    """
+    from cadence_tui.store.portability import loads_export
+
+    source = "stdin" if file == "-" else file
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).expanduser().read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {source}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CommandError(f"{source} is not a Cadence export: not UTF-8 text") from None
+    data = loads_export(text, source)
+    store = open_db(ctx)
+    with progress_reporter("Importing") as report:
+        counts = store.import_data(data, replace=replace, progress=report)
+    meetings = counts.get("meetings", 0)
+    actions = counts.get("action_items", 0)
+    click.echo(
+        f"Imported {counts.get('cadences', 0)} cadences, {meetings:,} meetings and {actions:,} action items "
+        f"into {store.path}",
+        err=True,
+    )
+
+
+# -- config -----------------------------------------------------------------------
+@cli.group("config")
+def config_group() -> None:
+    """The config file (TOML): where it is and what it holds."""
+
+
+@config_group.command("path")
+def config_path_cmd() -> None:
+    """Print where the config file is read from ($CADENCE_CONFIG overrides)."""
+    from cadence_tui.config import config_path
+
+    click.echo(str(config_path()))
+
+
+@config_group.command("show")
+def config_show() -> None:
+    """Check the config file and print the settings in effect."""
+    from cadence_tui.config import ConfigError, load_config
+
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+    exists = config.path is not None and config.path.exists()
+    click.echo(f"# {config.path}" + ("" if exists else " (not found: defaults)"))
+    click.echo(f"me = {json.dumps(config.me, ensure_ascii=False)}")
+    click.echo(f"variance_threshold = {config.variance_threshold:g}")
+    click.echo(f"theme = {json.dumps(config.theme)}")
+    click.echo(f"summary_format = {json.dumps(config.summary_format)}")
+    if config.digest_webhook:
+        click.echo(f"digest_webhook = {json.dumps(config.digest_webhook)}")
+    if config.keymap:
+        click.echo("[keymap]")
+        for binding_id, keys in sorted(config.keymap.items()):
+            click.echo(f"{json.dumps(binding_id)} = {json.dumps(keys)}")
+
+
+# -- browser mode ------------------------------------------------------------------
+def served_command(database: Path) -> str:
+    """The shell command textual-serve runs for each browser tab: this same
+    interpreter and package, on the same database."""
+    return shlex.join([sys.executable, "-m", "cadence_tui", "--db", str(database)])
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the app in a web browser (textual-serve), one app per tab.
+
+    Binds to loopback by default: only this machine can connect. There is no
+    login: to share it, put it behind a proxy that adds login and TLS.
+    """
+    from cadence_tui.config import ConfigError, load_config
+
+    try:
+        load_config()  # a bad config is reported here, not in every browser tab
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+    database = db_path(ctx).resolve()
+    open_db(ctx).close()  # refuse a bad database now, with a clear message
+    from textual_serve.server import Server
+
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving Cadence on http://{shown}:{port}/ (database {database})", err=True)
+    if loopback:
+        click.echo("Listening on loopback only: other machines cannot connect.", err=True)
+    else:
+        click.echo(
+            f"WARNING: listening on {host}: anyone who can reach this address can use the app; "
+            "there is no login.",
+            err=True,
+        )
+    click.echo("Press Ctrl+C to stop.", err=True)
+    sys.stderr.flush()
+    Server(served_command(database), host=host, port=port, title="Cadence").serve()
+
+
+# -- shell completion ----------------------------------------------------------------
+@cli.command()
+@click.argument("shell", type=click.Choice(SHELLS))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL.
+
+    \b
+    bash: eval "$(cadence completion bash)"   (in ~/.bashrc)
+    zsh:  eval "$(cadence completion zsh)"    (in ~/.zshrc)
+    fish: cadence completion fish > ~/.config/fish/completions/cadence.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    cls = get_completion_class(shell)
+    if cls is None:  # pragma: no cover - click ships all three
+        raise CommandError(f"no completion for {shell}")
+    click.echo(cls(cli, {}, "cadence", "_CADENCE_COMPLETE").source())

@@ -75,13 +75,14 @@ class PortabilityStore(StoreBase):
         rows = self.query(
             "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid"
         )
+        virtual = {r["name"] for r in rows if "VIRTUAL TABLE" in (r["sql"] or "").upper()}
         names = []
         for row in rows:
-            name, sql = row["name"], (row["sql"] or "")
-            if name.startswith(("sqlite_", "_")) or "VIRTUAL TABLE" in sql.upper():
+            name = row["name"]
+            if name.startswith(("sqlite_", "_")) or name in virtual:
                 continue
-            if name.startswith("search_index"):
-                continue  # FTS shadow tables: rebuilt by the triggers on import
+            if any(name.startswith(f"{v}_") for v in virtual):
+                continue  # full-text index shadow tables: the triggers rebuild them on import
             names.append(name)
         parents = {
             name: {r["table"] for r in self.query(f"PRAGMA foreign_key_list({_quote(name)})")} - {name}
