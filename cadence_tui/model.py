@@ -141,3 +141,55 @@ class Occurrence:
     cadence_name: str
     start: datetime  # zone-aware, in the cadence's zone
     timebox_min: int
+
+
+# -- meeting screen (issue 3) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One person on a meeting's attendance list."""
+
+    name: str
+    role: str = ""
+    present: bool = True
+    guest: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A free-text record of a meeting: decision, note, campaign change."""
+
+    id: int
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CarriedItem:
+    """An open action item or blocker brought into a meeting for triage.
+
+    ``outcome`` is what the facilitator decided in *this* meeting (``None``
+    until triaged): actions ``done``/``open``/``dropped``/``redated``,
+    blockers ``resolved``/``open``.
+    """
+
+    kind: str  # "action" | "blocker"
+    id: int
+    title: str
+    who: str  # action owner, or who raised the blocker
+    status: str
+    origin_cadence_key: str
+    origin_cadence_name: str
+    created_at: datetime
+    escalated_here: bool = False
+    due: date | None = None
+    unblocker: str = ""
+    outcome: str | None = None
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == "open" and self.due is not None and self.due < today

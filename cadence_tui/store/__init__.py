@@ -25,6 +25,7 @@ from cadence_tui.store.errors import (
     StoreError,
 )
 from cadence_tui.store.meetings import MeetingStore
+from cadence_tui.store.panels import PanelStore
 from cadence_tui.store.portability import PortabilityStore
 from cadence_tui.store.playbook import PlaybookStore
 from cadence_tui.store.stats import StatsStore
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 
-class Store(PlaybookStore, StatsStore, PortabilityStore, RecordStore, DemoStore, ActionStore, MeetingStore, CadenceStore, StoreBase):
+class Store(PanelStore, PlaybookStore, StatsStore, PortabilityStore, RecordStore, DemoStore, ActionStore, MeetingStore, CadenceStore, StoreBase):
     """One Cadence database file."""
 
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import date, datetime
 
-from cadence_tui.model import AgendaItem, Blocker, Meeting
+from cadence_tui.model import ActionItem, AgendaItem, Attendee, Blocker, CarriedItem, Entry, Meeting
 from cadence_tui.store.base import StoreBase, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 from cadence_tui.textsafe import strip_control
 
 NOTE_MAX = 20_000
+DECISION_MAX = 2000
+TIMEBOX_MAX_MIN = 480
+CARRY_OVER_LIMIT = 300
+ACTION_OUTCOMES = ("done", "open", "dropped", "redated")
+BLOCKER_OUTCOMES = ("resolved", "open")
 
 MEETING_SELECT = (
     "SELECT m.*, c.key AS cadence_key, c.name AS cadence_name FROM meetings m JOIN cadences c ON c.id = m.cadence_id"
@@ -72,6 +79,39 @@ def clean_text(text: str, what: str, max_length: int = NOTE_MAX) -> str:
     if len(cleaned) > max_length:
         raise InvalidInput(f"the {what} is too long ({len(cleaned):,} characters; at most {max_length:,})")
     return cleaned
+
+
+def field_error(field: str, message: str) -> InvalidInput:
+    """An :class:`InvalidInput` that names the form field it is about."""
+    exc = InvalidInput(message)
+    exc.field = field  # type: ignore[attr-defined]
+    return exc
+
+
+@contextlib.contextmanager
+def at_field(field: str) -> Iterator[None]:
+    """Tag a validation error raised inside with the field it belongs to."""
+    try:
+        yield
+    except InvalidInput as exc:
+        if getattr(exc, "field", None) is None:
+            exc.field = field  # type: ignore[attr-defined]
+        raise
+    except ValueError as exc:  # DueDateError, number parsing
+        raise field_error(field, str(exc)) from None
+
+
+def parse_timebox(text: str | int) -> int:
+    """Minutes for an agenda item: a whole number from 1 to 480 (``"10"``, ``"10m"``, ``"10 min"``)."""
+    raw = str(text).strip().lower().removesuffix("min").removesuffix("m").strip()
+    if not raw:
+        raise InvalidInput("enter the timebox in minutes, e.g. 10")
+    if not raw.isdigit() or not raw.isascii():
+        raise InvalidInput("the timebox is a whole number of minutes, e.g. 10")
+    minutes = int(raw)
+    if not 1 <= minutes <= TIMEBOX_MAX_MIN:
+        raise InvalidInput(f"the timebox must be 1 to {TIMEBOX_MAX_MIN} minutes")
+    return minutes
 
 
 class MeetingStore(StoreBase):
@@ -244,3 +284,421 @@ class MeetingStore(StoreBase):
 
     def notes(self, meeting_id: int) -> list[str]:
         return [r[0] for r in self.query("SELECT text FROM notes WHERE meeting_id = ? ORDER BY id", (meeting_id,))]
+
+    # -- the agenda clock -------------------------------------------------------
+    def _live_meeting(self, meeting_id: int) -> Meeting:
+        meeting = self.get_meeting(meeting_id)
+        if meeting.status == "ended":
+            raise InvalidInput("the meeting has ended; its agenda can no longer change")
+        return meeting
+
+    def _make_current(
+        self, conn: sqlite3.Connection, meeting: Meeting, item_id: int | None, now: datetime, *, leaving: str
+    ) -> None:
+        """Stop the current item (its state becomes ``leaving``) and make ``item_id`` current.
+
+        The new item's clock runs only while the meeting runs; a paused
+        meeting starts it on resume.
+        """
+        self._stop_current_item(conn, meeting.id, now)
+        conn.execute(
+            "UPDATE agenda_items SET state = ? WHERE meeting_id = ? AND state = 'current'", (leaving, meeting.id)
+        )
+        if item_id is not None:
+            started = to_ts(now) if meeting.status == "running" else None
+            conn.execute(
+                "UPDATE agenda_items SET state = 'current', started_at = ? WHERE id = ? AND meeting_id = ?",
+                (started, item_id, meeting.id),
+            )
+
+    def current_item(self, meeting_id: int) -> AgendaItem | None:
+        return next((i for i in self.agenda(meeting_id) if i.state == "current"), None)
+
+    def next_item(self, meeting_id: int) -> AgendaItem | None:
+        """Close the current item and start the next one not yet done.
+
+        Returns the new current item, or None when the agenda is finished.
+        """
+        meeting = self._live_meeting(meeting_id)
+        agenda = self.agenda(meeting_id)
+        current = next((i for i in agenda if i.state == "current"), None)
+        after = agenda[agenda.index(current) + 1:] if current else agenda
+        target = next((i for i in after if i.state != "done"), None)
+        if target is None and current is None:
+            return None
+        with self.write() as conn:
+            self._make_current(conn, meeting, target.id if target else None, self.now(), leaving="done")
+        return self.current_item(meeting_id)
+
+    def previous_item(self, meeting_id: int) -> AgendaItem | None:
+        """Go back: the current item returns to pending and the one before it
+        becomes current again (its clock resumes from where it stopped)."""
+        meeting = self._live_meeting(meeting_id)
+        agenda = self.agenda(meeting_id)
+        current = next((i for i in agenda if i.state == "current"), None)
+        if current is None:  # agenda finished: reopen the last item
+            target = agenda[-1] if agenda else None
+        else:
+            index = agenda.index(current)
+            target = agenda[index - 1] if index > 0 else None
+        if target is None:
+            return current
+        with self.write() as conn:
+            self._make_current(conn, meeting, target.id, self.now(), leaving="pending")
+        return self.current_item(meeting_id)
+
+    def goto_item(self, meeting_id: int, item_id: int) -> AgendaItem:
+        """Jump to an item; the one left is done if it came before, pending otherwise."""
+        meeting = self._live_meeting(meeting_id)
+        agenda = self.agenda(meeting_id)
+        target = next((i for i in agenda if i.id == item_id), None)
+        if target is None:
+            raise NotFound(f"no agenda item {item_id} in meeting {meeting_id}")
+        current = next((i for i in agenda if i.state == "current"), None)
+        if current is not None and current.id == item_id:
+            return current
+        leaving = "done"
+        if current is not None and agenda.index(current) > agenda.index(target):
+            leaving = "pending"
+        with self.write() as conn:
+            self._make_current(conn, meeting, item_id, self.now(), leaving=leaving)
+        return self.current_item(meeting_id)  # type: ignore[return-value]
+
+    def move_agenda_item(self, item_id: int, delta: int) -> list[AgendaItem]:
+        """Move an item up (``delta`` < 0) or down the agenda; returns the new order."""
+        row = self.query_one("SELECT meeting_id FROM agenda_items WHERE id = ?", (item_id,))
+        if row is None:
+            raise NotFound(f"no agenda item with id {item_id}")
+        meeting_id = row["meeting_id"]
+        self._live_meeting(meeting_id)
+        with self.write() as conn:
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM agenda_items WHERE meeting_id = ? ORDER BY position, id", (meeting_id,)
+            )]
+            old = ids.index(item_id)
+            new = min(max(old + delta, 0), len(ids) - 1)
+            ids.insert(new, ids.pop(old))
+            conn.executemany(
+                "UPDATE agenda_items SET position = ? WHERE id = ?", [(pos, i) for pos, i in enumerate(ids)]
+            )
+        return self.agenda(meeting_id)
+
+    def add_agenda_item(self, meeting_id: int, title: str, timebox: str | int) -> AgendaItem:
+        """Add an item at the end of a meeting's agenda (for this meeting only)."""
+        from cadence_tui.store.actions import clean_title
+
+        with at_field("title"):
+            title = clean_title(title, "agenda item")
+        with at_field("timebox"):
+            minutes = parse_timebox(timebox)
+        self._live_meeting(meeting_id)
+        with self.write() as conn:
+            position = conn.execute(
+                "SELECT coalesce(max(position), -1) + 1 FROM agenda_items WHERE meeting_id = ?", (meeting_id,)
+            ).fetchone()[0]
+            cur = conn.execute(
+                "INSERT INTO agenda_items(meeting_id, position, title, timebox_min) VALUES (?,?,?,?)",
+                (meeting_id, position, title, minutes),
+            )
+        return next(i for i in self.agenda(meeting_id) if i.id == cur.lastrowid)
+
+    def pause_meeting(self, meeting_id: int) -> Meeting:
+        """Stop both clocks; the paused time is left out of every duration."""
+        meeting = self._live_meeting(meeting_id)
+        if meeting.status == "paused":
+            return meeting
+        now = self.now()
+        with self.write() as conn:
+            self._stop_current_item(conn, meeting_id, now)
+            conn.execute(
+                "UPDATE meetings SET status = 'paused', paused_at = ? WHERE id = ?", (to_ts(now), meeting_id)
+            )
+        return self.get_meeting(meeting_id)
+
+    def resume_meeting(self, meeting_id: int) -> Meeting:
+        meeting = self._live_meeting(meeting_id)
+        if meeting.status != "paused":
+            return meeting
+        now = self.now()
+        paused = meeting.paused_seconds
+        if meeting.paused_at is not None:
+            paused += max(0.0, (now - meeting.paused_at).total_seconds())
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE meetings SET status = 'running', paused_at = NULL, paused_seconds = ? WHERE id = ?",
+                (paused, meeting_id),
+            )
+            conn.execute(
+                "UPDATE agenda_items SET started_at = ? WHERE meeting_id = ? AND state = 'current'",
+                (to_ts(now), meeting_id),
+            )
+        return self.get_meeting(meeting_id)
+
+    def toggle_pause(self, meeting_id: int) -> Meeting:
+        meeting = self.get_meeting(meeting_id)
+        return self.resume_meeting(meeting_id) if meeting.status == "paused" else self.pause_meeting(meeting_id)
+
+    # -- attendance ---------------------------------------------------------------
+    def attendance(self, meeting_id: int) -> list[Attendee]:
+        """Participants first (in the cadence's order), then guests."""
+        rows = self.query(
+            "SELECT person, role, present, guest FROM attendance WHERE meeting_id = ? ORDER BY guest, rowid",
+            (meeting_id,),
+        )
+        return [Attendee(r["person"], r["role"], bool(r["present"]), bool(r["guest"])) for r in rows]
+
+    def set_present(self, meeting_id: int, person: str, present: bool) -> Attendee:
+        with self.write() as conn:
+            cur = conn.execute(
+                "UPDATE attendance SET present = ? WHERE meeting_id = ? AND person = ?",
+                (1 if present else 0, meeting_id, person),
+            )
+            if cur.rowcount == 0:
+                raise NotFound(f"{person!r} is not on the attendance list of meeting {meeting_id}")
+        return next(a for a in self.attendance(meeting_id) if a.name == person)
+
+    def toggle_present(self, meeting_id: int, person: str) -> Attendee:
+        current = next((a for a in self.attendance(meeting_id) if a.name == person), None)
+        if current is None:
+            raise NotFound(f"{person!r} is not on the attendance list of meeting {meeting_id}")
+        return self.set_present(meeting_id, person, not current.present)
+
+    def add_guest(self, meeting_id: int, name: str, role: str = "") -> Attendee:
+        """Add someone outside the cadence's participants (marked present)."""
+        from cadence_tui.store.actions import clean_name
+
+        with at_field("name"):
+            name = clean_name(name, "name")
+            if not name:
+                raise InvalidInput("the name cannot be empty")
+        with at_field("role"):
+            role = clean_name(role, "role")
+        self.get_meeting(meeting_id)
+        with self.write() as conn:
+            existing = conn.execute(
+                "SELECT present FROM attendance WHERE meeting_id = ? AND person = ?", (meeting_id, name)
+            ).fetchone()
+            if existing is not None:
+                raise field_error("name", f"{name} is already on the list")
+            conn.execute(
+                "INSERT INTO attendance(meeting_id, person, role, present, guest) VALUES (?,?,?,1,1)",
+                (meeting_id, name, role),
+            )
+        return next(a for a in self.attendance(meeting_id) if a.name == name)
+
+    # -- capture, validated field by field (forms show each message at its field) ----
+    def capture_action(self, meeting_id: int, title: str, owner: str = "", due: str = "") -> ActionItem:
+        """Record an action item typed into the meeting's form; ``due`` is text
+        in any form :func:`cadence_tui.duedates.parse_due` accepts."""
+        from cadence_tui.duedates import parse_due
+        from cadence_tui.store.actions import clean_name, clean_title
+
+        with at_field("title"):
+            title = clean_title(title)
+        with at_field("owner"):
+            owner = clean_name(owner)
+        with at_field("due"):
+            due_date = parse_due(due, self.today())
+        return self.add_action(title, owner=owner, due=due_date, meeting_id=meeting_id)  # type: ignore[attr-defined]
+
+    def capture_blocker(
+        self, meeting_id: int, what: str, raised_by: str = "", unblocker: str = "", status: str = "open"
+    ) -> Blocker:
+        from cadence_tui.store.actions import clean_name, clean_title
+
+        with at_field("what"):
+            clean_title(what, "blocker")
+        with at_field("raised_by"):
+            clean_name(raised_by, "'raised by' name")
+        with at_field("unblocker"):
+            clean_name(unblocker, "'who can unblock' name")
+        if status not in ("open", "resolved"):
+            raise field_error("status", "a blocker is open or resolved")
+        blocker = self.add_blocker(what, raised_by=raised_by, unblocker=unblocker, meeting_id=meeting_id)
+        if status == "resolved":
+            blocker = self.set_blocker_status(blocker.id, "resolved", meeting_id=meeting_id)
+        return blocker
+
+    def capture_decision(self, meeting_id: int, text: str) -> int:
+        with at_field("text"):
+            return self.add_decision(meeting_id, text)
+
+    def capture_note(self, meeting_id: int, text: str) -> int:
+        with at_field("text"):
+            return self.add_note(meeting_id, text)
+
+    def meeting_actions(self, meeting_id: int) -> list[ActionItem]:
+        """Action items recorded in this meeting, oldest first."""
+        from cadence_tui.store.actions import action_from_row
+
+        rows = self.query(
+            "SELECT a.id, a.title, a.owner, a.due, a.status, a.meeting_id, a.created_at, a.closed_at,"
+            " c.key AS cadence_key FROM action_items a JOIN cadences c ON c.id = a.cadence_id"
+            " WHERE a.meeting_id = ? ORDER BY a.id",
+            (meeting_id,),
+        )
+        return [action_from_row(r) for r in rows]
+
+    def meeting_blockers(self, meeting_id: int) -> list[Blocker]:
+        rows = self.query(f"{BLOCKER_SELECT} WHERE b.meeting_id = ? ORDER BY b.id", (meeting_id,))
+        return [blocker_from_row(r) for r in rows]
+
+    def meeting_decisions(self, meeting_id: int) -> list[Entry]:
+        return self._entries("decisions", meeting_id)
+
+    def meeting_notes(self, meeting_id: int) -> list[Entry]:
+        return self._entries("notes", meeting_id)
+
+    def _entries(self, table: str, meeting_id: int) -> list[Entry]:
+        assert table in ("decisions", "notes", "campaign_changes")
+        rows = self.query(f"SELECT id, text, created_at FROM {table} WHERE meeting_id = ? ORDER BY id", (meeting_id,))
+        return [Entry(r["id"], r["text"], from_ts(r["created_at"])) for r in rows]  # type: ignore[arg-type]
+
+    def delete_entry(self, kind: str, entry_id: int) -> None:
+        """Remove a decision or note captured by mistake."""
+        table = {"decision": "decisions", "note": "notes"}.get(kind)
+        if table is None:
+            raise InvalidInput(f"unknown record kind {kind!r}")
+        with self.write() as conn:
+            conn.execute(f"DELETE FROM {table} WHERE id = ?", (entry_id,))
+
+    # -- carry-over -------------------------------------------------------------------
+    def carry_over(self, meeting_id: int, *, limit: int = CARRY_OVER_LIMIT) -> list[CarriedItem]:
+        """Open action items, then open blockers, brought into this meeting.
+
+        That is: open ones from earlier meetings of the same cadence (or added
+        to the cadence outside a meeting) that were not escalated elsewhere,
+        open ones another cadence escalated here, and every item already
+        triaged in this meeting (so a closed one stays visible and can be
+        reopened). At most ``limit`` of each kind.
+        """
+        meeting = self.get_meeting(meeting_id)
+        cid, mid = meeting.cadence_id, meeting_id
+        actions = self.query(
+            "SELECT a.id, a.title, a.owner, a.due, a.status, a.created_at, a.cadence_id,"
+            " a.escalated_to_cadence_id AS escalated, c.key AS ckey, c.name AS cname, t.outcome"
+            " FROM action_items a JOIN cadences c ON c.id = a.cadence_id"
+            " LEFT JOIN carry_over_triage t ON t.meeting_id = ? AND t.kind = 'action' AND t.record_id = a.id"
+            " WHERE a.id IN ("
+            "   SELECT id FROM action_items WHERE status = 'open' AND cadence_id = ?"
+            "     AND escalated_to_cadence_id IS NULL AND meeting_id IS NOT ? AND created_at <= ?"
+            "   UNION ALL SELECT id FROM action_items WHERE status = 'open' AND escalated_to_cadence_id = ?"
+            "     AND meeting_id IS NOT ?"
+            "   UNION ALL SELECT record_id FROM carry_over_triage WHERE meeting_id = ? AND kind = 'action')"
+            " ORDER BY a.due IS NULL, a.due, a.id LIMIT ?",
+            (mid, cid, mid, to_ts(meeting.started_at), cid, mid, mid, limit),
+        )
+        blockers = self.query(
+            "SELECT b.id, b.what, b.raised_by, b.unblocker, b.status, b.created_at, b.cadence_id,"
+            " b.escalated_to_cadence_id AS escalated, c.key AS ckey, c.name AS cname, t.outcome"
+            " FROM blockers b JOIN cadences c ON c.id = b.cadence_id"
+            " LEFT JOIN carry_over_triage t ON t.meeting_id = ? AND t.kind = 'blocker' AND t.record_id = b.id"
+            " WHERE b.id IN ("
+            "   SELECT id FROM blockers WHERE status = 'open' AND cadence_id = ?"
+            "     AND escalated_to_cadence_id IS NULL AND meeting_id IS NOT ? AND created_at <= ?"
+            "   UNION ALL SELECT id FROM blockers WHERE status = 'open' AND escalated_to_cadence_id = ?"
+            "     AND meeting_id IS NOT ?"
+            "   UNION ALL SELECT record_id FROM carry_over_triage WHERE meeting_id = ? AND kind = 'blocker')"
+            " ORDER BY b.created_at, b.id LIMIT ?",
+            (mid, cid, mid, to_ts(meeting.started_at), cid, mid, mid, limit),
+        )
+        out = [
+            CarriedItem(
+                kind="action", id=r["id"], title=r["title"], who=r["owner"], status=r["status"],
+                origin_cadence_key=r["ckey"], origin_cadence_name=r["cname"],
+                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
+                escalated_here=r["escalated"] == cid and r["cadence_id"] != cid,
+                due=date.fromisoformat(r["due"]) if r["due"] else None, outcome=r["outcome"],
+            )
+            for r in actions
+        ]
+        out += [
+            CarriedItem(
+                kind="blocker", id=r["id"], title=r["what"], who=r["raised_by"], status=r["status"],
+                origin_cadence_key=r["ckey"], origin_cadence_name=r["cname"],
+                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
+                escalated_here=r["escalated"] == cid and r["cadence_id"] != cid,
+                unblocker=r["unblocker"], outcome=r["outcome"],
+            )
+            for r in blockers
+        ]
+        return out
+
+    def carry_over_counts(self, meeting_id: int) -> tuple[int, int]:
+        """How many carried items are (still) waiting for triage: (actions, blockers)."""
+        items = self.carry_over(meeting_id)
+        return (
+            sum(1 for i in items if i.kind == "action" and i.outcome is None),
+            sum(1 for i in items if i.kind == "blocker" and i.outcome is None),
+        )
+
+    def triage(self, meeting_id: int, kind: str, record_id: int, outcome: str, *, due: str = "") -> CarriedItem:
+        """Decide about one carried item in one step.
+
+        Actions: ``done``, ``dropped`` (closed here, everywhere: it is the same
+        row), ``open`` (still open; also undoes a close), ``redated`` (``due``
+        is the new due date as typed). Blockers: ``resolved`` or ``open``.
+        """
+        meeting = self.get_meeting(meeting_id)
+        now = to_ts(self.now())
+        if kind == "action":
+            if outcome not in ACTION_OUTCOMES:
+                raise InvalidInput(f"unknown outcome {outcome!r} for an action item")
+            new_due = None
+            if outcome == "redated":
+                from cadence_tui.duedates import parse_due
+
+                with at_field("due"):
+                    new_due = parse_due(due, self.today())
+                    if new_due is None:
+                        raise InvalidInput("enter the new due date")
+            if self.scalar("SELECT 1 FROM action_items WHERE id = ?", (record_id,)) is None:
+                raise NotFound(f"no action item with id {record_id}")
+            with self.write() as conn:
+                if outcome in ("done", "dropped"):
+                    conn.execute(
+                        "UPDATE action_items SET status = ?, closed_at = ?, closed_in_meeting_id = ? WHERE id = ?",
+                        (outcome, now, meeting.id, record_id),
+                    )
+                else:
+                    conn.execute(
+                        "UPDATE action_items SET status = 'open', closed_at = NULL, closed_in_meeting_id = NULL"
+                        " WHERE id = ?",
+                        (record_id,),
+                    )
+                if new_due is not None:
+                    conn.execute("UPDATE action_items SET due = ? WHERE id = ?", (new_due.isoformat(), record_id))
+                self._record_triage(conn, meeting.id, kind, record_id, outcome, now)
+        elif kind == "blocker":
+            if outcome not in BLOCKER_OUTCOMES:
+                raise InvalidInput(f"unknown outcome {outcome!r} for a blocker")
+            if self.scalar("SELECT 1 FROM blockers WHERE id = ?", (record_id,)) is None:
+                raise NotFound(f"no blocker with id {record_id}")
+            with self.write() as conn:
+                if outcome == "resolved":
+                    conn.execute(
+                        "UPDATE blockers SET status = 'resolved', resolved_at = ?, resolved_in_meeting_id = ?"
+                        " WHERE id = ?",
+                        (now, meeting.id, record_id),
+                    )
+                else:
+                    conn.execute(
+                        "UPDATE blockers SET status = 'open', resolved_at = NULL, resolved_in_meeting_id = NULL"
+                        " WHERE id = ?",
+                        (record_id,),
+                    )
+                self._record_triage(conn, meeting.id, kind, record_id, outcome, now)
+        else:
+            raise InvalidInput(f"unknown record kind {kind!r}")
+        return next(i for i in self.carry_over(meeting_id) if i.kind == kind and i.id == record_id)
+
+    @staticmethod
+    def _record_triage(
+        conn: sqlite3.Connection, meeting_id: int, kind: str, record_id: int, outcome: str, now: str
+    ) -> None:
+        conn.execute(
+            "INSERT INTO carry_over_triage(meeting_id, kind, record_id, outcome, decided_at) VALUES (?,?,?,?,?)"
+            " ON CONFLICT(meeting_id, kind, record_id) DO UPDATE SET outcome = excluded.outcome,"
+            " decided_at = excluded.decided_at",
+            (meeting_id, kind, record_id, outcome, now),
+        )
