@@ -1,22 +1,207 @@
-"""The summary of one meeting: preview, switch format, copy, save."""
+"""The summary of one meeting: preview it, switch format, copy it, save it.
+
+Opened when a meeting ends (``app.show_summary``) and from history. Every
+copy or save ends in a notification that says where the text went.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Markdown, Static, TextArea
+
+from cadence_tui.clipboard import CopyResult, copy_text, copy_to_system, default_save_dir, save_text
+from cadence_tui.meeting_record import MeetingRecord
+from cadence_tui.store import StoreError
+from cadence_tui.summary import FORMAT_LABELS, FORMATS, render, suggested_filename
+
+
+class SaveSummaryScreen(ModalScreen[Path | None]):
+    """Ask where to save; refuse to replace a file unless asked twice."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="save-cancel")]
+
+    def __init__(self, text: str, default_path: Path) -> None:
+        super().__init__()
+        self.text = text
+        self.default_path = default_path
+        self._confirmed_overwrite: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="save-dialog"):
+            yield Label("Save the summary to", id="save-label")
+            yield Input(str(self.default_path), id="save-path", select_on_focus=False)
+            yield Static("", id="save-error", markup=False)
+            with Horizontal(id="save-buttons"):
+                yield Button("Save", id="save-ok", variant="primary")
+                yield Button("Cancel", id="save-cancel-button")
+
+    def on_mount(self) -> None:
+        field = self.query_one("#save-path", Input)
+        field.focus()
+        field.cursor_position = len(field.value)
+
+    def _error(self, message: str) -> None:
+        self.query_one("#save-error", Static).update(Text(message))
+        self.query_one("#save-dialog").add_class("has-error")
+
+    @on(Input.Changed, "#save-path")
+    def _path_changed(self) -> None:
+        self._confirmed_overwrite = None
+        self.query_one("#save-error", Static).update("")
+        self.query_one("#save-dialog").remove_class("has-error")
+
+    @on(Input.Submitted, "#save-path")
+    @on(Button.Pressed, "#save-ok")
+    def save(self) -> None:
+        raw = self.query_one("#save-path", Input).value.strip()
+        if not raw:
+            self._error("Type a file name.")
+            return
+        path = Path(raw).expanduser()
+        if not path.is_absolute():
+            path = default_save_dir() / path
+        if path.is_dir():
+            self._error(f"{path} is a folder: add a file name.")
+            return
+        overwrite = self._confirmed_overwrite == path
+        try:
+            result = save_text(path, self.text, overwrite=overwrite)
+        except FileExistsError:
+            self._confirmed_overwrite = path
+            self._error("That file exists. Press Enter again to replace it, or change the name.")
+            return
+        except OSError as exc:
+            self._error(f"Cannot save there: {exc.strerror or exc}.")
+            return
+        self.dismiss(result.path)
+
+    @on(Button.Pressed, "#save-cancel-button")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class SummaryScreen(Screen[None]):
-    """A meeting's summary (minimal placeholder; being built out)."""
+    """A meeting's summary, previewed as it will look where it is pasted."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="summary-back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="summary-back"),
+        Binding("f", "cycle_format", "Format", id="summary-format"),
+        Binding("c", "copy", "Copy", id="summary-copy"),
+        Binding("w", "save", "Save to file", id="summary-save"),
+        Binding("m", "set_format('markdown')", "Markdown", id="summary-markdown", show=False),
+        Binding("s", "set_format('slack')", "Slack", id="summary-slack", show=False),
+        Binding("t", "set_format('text')", "Plain text", id="summary-text", show=False),
+    ]
 
-    def __init__(self, meeting_id: int) -> None:
+    fmt: reactive[str] = reactive("markdown", init=False)
+
+    def __init__(self, meeting_id: int, fmt: str | None = None) -> None:
         super().__init__()
         self.meeting_id = meeting_id
+        self._initial_format = fmt
+        self.record: MeetingRecord | None = None
+        self.text = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Summary of meeting {self.meeting_id}", id="summary-title", markup=False)
+        yield Static(id="summary-title", markup=False)
+        yield Static(id="summary-formats")
+        with ContentSwitcher(initial="summary-markdown-view", id="summary-preview"):
+            with VerticalScroll(id="summary-markdown-view"):
+                yield Markdown(id="summary-markdown")
+            yield TextArea(id="summary-plain", read_only=True, soft_wrap=True, show_line_numbers=False)
         yield Footer()
+
+    def on_mount(self) -> None:
+        config = getattr(self.app, "config", None)
+        wanted = self._initial_format or getattr(config, "summary_format", "markdown")
+        try:
+            self.record = self.app.store.meeting_record(self.meeting_id)  # type: ignore[attr-defined]
+        except StoreError as exc:
+            self.query_one("#summary-title", Static).update(Text(f"Summary: {exc}", style="bold red"))
+            self.notify(str(exc), title="No summary", severity="error", markup=False)
+            return
+        self.set_reactive(SummaryScreen.fmt, wanted if wanted in FORMATS else "markdown")
+        self._show()
+
+    # -- showing ------------------------------------------------------------
+    def watch_fmt(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        if self.record is None:
+            return
+        r = self.record
+        self.text = render(r, self.fmt)
+        title = Text.assemble(("Summary  ", "dim"), (r.cadence_name, "bold"), f"  {r.local_start:%a %d %b %Y}")
+        if r.in_progress:
+            title.append("  (meeting in progress)", style="yellow")
+        self.query_one("#summary-title", Static).update(title)
+        formats = Text()
+        for i, (fmt, key) in enumerate(zip(FORMATS, "mst")):
+            if i:
+                formats.append("  ")
+            active = fmt == self.fmt
+            formats.append(f" {FORMAT_LABELS[fmt]} ", style="reverse bold" if active else "")
+            formats.append(f"({key})", style="dim")
+        formats.append(f"    {len(self.text):,} characters", style="dim")
+        self.query_one("#summary-formats", Static).update(formats)
+        switcher = self.query_one("#summary-preview", ContentSwitcher)
+        if self.fmt == "markdown":
+            self.query_one("#summary-markdown", Markdown).update(self.text)
+            switcher.current = "summary-markdown-view"
+        else:
+            self.query_one("#summary-plain", TextArea).load_text(self.text)
+            switcher.current = "summary-plain"
+
+    # -- actions ------------------------------------------------------------
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_cycle_format(self) -> None:
+        self.fmt = FORMATS[(FORMATS.index(self.fmt) + 1) % len(FORMATS)]
+
+    def action_set_format(self, fmt: str) -> None:
+        if fmt in FORMATS:
+            self.fmt = fmt
+
+    def action_copy(self) -> None:
+        if self.record is None:
+            self.notify("Nothing to copy", severity="warning")
+            return
+        self._copy_to_system(self.text, FORMAT_LABELS[self.fmt])
+
+    @work(thread=True, exclusive=True, group="summary-copy", exit_on_error=False)
+    def _copy_to_system(self, text: str, label: str) -> None:
+        # pyperclip can block (a slow clipboard owner): keep it off the UI thread.
+        result = copy_to_system(text)
+        self.app.call_from_thread(self._copy_done, text, label, result)
+
+    def _copy_done(self, text: str, label: str, system: CopyResult) -> None:
+        result = system if system.ok else copy_text(text, use_system=False, osc52=self.app.copy_to_clipboard)
+        if result.ok:
+            title = f"{label} summary copied" if result.route == "system" else f"{label} summary"
+            self.notify(result.message, title=title, markup=False, timeout=6)
+        else:
+            self.notify(f"{result.message}. Press w to save it to a file.", title="Not copied", severity="error",
+                        markup=False, timeout=8)
+
+    def action_save(self) -> None:
+        if self.record is None:
+            self.notify("Nothing to save", severity="warning")
+            return
+        default = default_save_dir() / suggested_filename(self.record, self.fmt)
+        label = FORMAT_LABELS[self.fmt]
+
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Saved to {path}", title=f"{label} summary saved", markup=False, timeout=6)
+
+        self.app.push_screen(SaveSummaryScreen(self.text, default), saved)
