@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from cadence_tui.model import ActionItem
 from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
-from cadence_tui.store.errors import InvalidInput, NotFound
+from cadence_tui.store.errors import InvalidInput, NotFound, translate
 from cadence_tui.textsafe import clean_line
 
+DUE_KEY_SQL = "coalesce(a.due, '9999-12-31')"  # must match schema.DUE_KEY for the indexes
 TITLE_MAX = 500
 NAME_MAX = 80
 
 ACTION_SELECT = (
     "SELECT a.id, a.title, a.owner, a.due, a.status, a.meeting_id, a.created_at, a.closed_at, c.key AS cadence_key"
     " FROM action_items a JOIN cadences c ON c.id = a.cadence_id"
+)
+ACTION_COLUMNS = (
+    "a.id, a.title, a.owner, a.due, a.status, a.meeting_id, a.created_at, a.closed_at,"
+    " (SELECT key FROM cadences WHERE id = a.cadence_id) AS cadence_key"
 )
 
 
@@ -36,7 +42,11 @@ def action_from_row(row: sqlite3.Row) -> ActionItem:
 
 @dataclass(frozen=True)
 class ActionFilter:
-    """What the action-item list shows. ``status=None`` means every status."""
+    """What the action-item list shows. ``status=None`` means every status.
+
+    ``search`` matches whole words by prefix ("deck" finds "Send deck to SDRs",
+    "dec" too); ``due_this_week`` is Monday to Sunday of the current week.
+    """
 
     owner: str | None = None
     cadence_key: str | None = None
@@ -44,6 +54,59 @@ class ActionFilter:
     overdue: bool = False
     due_before: date | None = None
     search: str | None = None
+    due_this_week: bool = False
+
+
+# The orders the screen offers. Each ends in id so a key is unique, and each
+# has an index per equality filter (schema v3) so a page is an index range.
+SORTS: dict[str, tuple[str, ...]] = {
+    "due": (DUE_KEY_SQL, "a.id"),
+    "owner": ("a.owner", DUE_KEY_SQL, "a.id"),
+    "age": ("a.created_at", "a.id"),
+}
+SORT_LABELS = {"due": "due date", "owner": "owner", "age": "age (oldest first)"}
+PAGE_SIZE = 64
+# Above this many title matches, walking the sort index and probing the match
+# list beat sorting the matches (measured on 100,000 rows).
+_SEARCH_LIST_MAX = 2000
+UNDO_DEPTH = 50
+
+SortKey = tuple  # the sort columns' values of one row, id last
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    """One page of a keyset-paged list: items in display order with their sort keys."""
+
+    items: list[ActionItem]
+    keys: list[SortKey]
+
+
+@dataclass(frozen=True)
+class OwnerCount:
+    owner: str
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class ActionChange:
+    """What an edit changed, kept so it can be undone."""
+
+    action_id: int
+    description: str
+    previous: dict
+
+
+def fts_terms(text: str) -> str | None:
+    """User text as an FTS5 query that cannot raise: each word quoted, prefix-matched, all required.
+
+    None when the text holds no word characters (such a search matches nothing).
+    """
+    words = re.findall(r"\w+", text)
+    if not words:
+        return None
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words[:16])
 
 
 def clean_title(title: str, what: str = "title") -> str:
@@ -103,45 +166,208 @@ class ActionStore(StoreBase):
             raise NotFound(f"no action item with id {action_id}")
         return action_from_row(row)
 
-    def _filter_sql(self, f: ActionFilter) -> tuple[list[str], list]:
+    def _filter_sql(self, f: ActionFilter, sort: str = "due", *, counting: bool = False) -> tuple[list[str], list]:
         where, args = [], []
         if f.status is not None:
+            if f.status not in ("open", "done", "dropped"):
+                raise InvalidInput(f"unknown status {f.status!r}")
             where.append("a.status = ?")
             args.append(f.status)
-        if f.owner:
+        if f.owner is not None and f.owner != "":
             where.append("a.owner = ?")
             args.append(f.owner)
         if f.cadence_key:
             where.append("a.cadence_id = ?")
             args.append(self._cadence_id(f.cadence_key))
         if f.overdue:
-            where.append("a.due < ? AND a.status = 'open'")
+            # Sorted by due: an index range on the due key. Otherwise most open
+            # items are overdue, so walking the sort's index and skipping the
+            # rest beats sorting them all ("+" keeps the range unused).
+            due_key = DUE_KEY_SQL if sort == "due" else f"+{DUE_KEY_SQL}"
+            where.append(f"{due_key} < ? AND a.status = 'open'")
             args.append(self.today().isoformat())
         if f.due_before:
-            where.append("a.due < ?")
+            where.append(f"{DUE_KEY_SQL} < ?")
             args.append(f.due_before.isoformat())
-        if f.search:
-            where.append("a.title LIKE ? ESCAPE '\\'")
-            escaped = f.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            args.append(f"%{escaped}%")
+        if f.due_this_week:
+            monday, sunday = self.this_week()
+            where.append(f"{DUE_KEY_SQL} BETWEEN ? AND ?")
+            args += [monday.isoformat(), sunday.isoformat()]
+        if f.search and f.search.strip():
+            terms = fts_terms(f.search)
+            if terms is None:
+                where.append("0")  # no word to look for: nothing matches
+            else:
+                matches = self._title_matches(terms)
+                # Few matches (or a count): drive the loop by the match list.
+                # Many: walk the sort's index and probe the list per row;
+                # EXISTS keeps SQLite from sorting thousands of matches.
+                if matches <= _SEARCH_LIST_MAX or counting:
+                    where.append("a.id IN (SELECT id FROM temp.action_title_matches)")
+                else:
+                    where.append("EXISTS (SELECT 1 FROM temp.action_title_matches m WHERE m.id = a.id)")
         return where, args
+
+    def _title_matches(self, terms: str) -> int:
+        """Fill ``temp.action_title_matches`` with the ids whose title matches; returns how many.
+
+        Paging re-runs the filter for every page: reading the FTS doclist once
+        per search (not once per page) keeps each page under a millisecond.
+        The table is refilled when the terms change or the database did
+        (``total_changes`` for this connection, ``data_version`` for others).
+        """
+        with self._lock:
+            version = self.scalar("PRAGMA data_version")
+            cached = getattr(self, "_title_match_state", None)
+            if cached and cached[0] == (terms, self.conn.total_changes, version):
+                return cached[1]
+            try:
+                self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS action_title_matches (id INTEGER PRIMARY KEY)")
+                self.conn.execute("DELETE FROM temp.action_title_matches")
+                self.conn.execute(
+                    "INSERT INTO temp.action_title_matches(id)"
+                    " SELECT rowid FROM action_title_fts WHERE action_title_fts MATCH ?",
+                    (terms,),
+                )
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path) from None
+            count = int(self.scalar("SELECT count(*) FROM temp.action_title_matches"))
+            self._title_match_state = ((terms, self.conn.total_changes, version), count)
+            return count
+
+    def this_week(self) -> tuple[date, date]:
+        """Monday and Sunday of the current week."""
+        today = self.today()
+        monday = today - timedelta(days=today.weekday())
+        return monday, monday + timedelta(days=6)
 
     def list_actions(self, f: ActionFilter = ActionFilter(), *, limit: int | None = None) -> list[ActionItem]:
         """Matching action items, due date first (no due date last), then id."""
         where, args = self._filter_sql(f)
-        sql = ACTION_SELECT
+        sql = f"SELECT {ACTION_COLUMNS} FROM action_items a"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY a.due IS NULL, a.due, a.id"
+        sql += f" ORDER BY {DUE_KEY_SQL}, a.id"
         if limit is not None:
             sql += " LIMIT ?"
             args.append(limit)
         return [action_from_row(r) for r in self.query(sql, tuple(args))]
 
+    # -- keyset paging (the action-items screen) --------------------------------
+    def page_actions(
+        self,
+        f: ActionFilter = ActionFilter(),
+        sort: str = "due",
+        *,
+        after: SortKey | None = None,
+        before: SortKey | None = None,
+        inclusive: bool = False,
+        from_end: bool = False,
+        limit: int = PAGE_SIZE,
+    ) -> ActionPage:
+        """One page of matching items in ``sort`` order, as an index range.
+
+        ``after=key``: the rows following that key (``inclusive``: from it);
+        ``before=key``: the rows preceding it; neither: the first page, or
+        with ``from_end`` the last one. Pages always come back in display order.
+        """
+        if sort not in SORTS:
+            raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+        columns = SORTS[sort]
+        base_where, base_args = self._filter_sql(f, sort)
+        descending = before is not None or (from_end and after is None)
+        bound = before if before is not None else after
+        order = ", ".join(f"{c} DESC" if descending else c for c in columns)
+        keys = ", ".join(f"{c} AS k{i}" for i, c in enumerate(columns))
+        segments: list[tuple[str | None, list]] = [(None, [])]
+        if bound is not None:
+            if len(bound) != len(columns):
+                raise InvalidInput("a page key does not fit this sort")
+            segments = _keyset_segments(columns, tuple(bound), "<" if descending else ">", inclusive)
+        rows: list[sqlite3.Row] = []
+        limit = max(1, int(limit))
+        for condition, condition_args in segments:
+            where = base_where + ([condition] if condition else [])
+            sql = f"SELECT {ACTION_COLUMNS}, {keys} FROM action_items a"
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            sql += f" ORDER BY {order} LIMIT ?"
+            rows += self.query(sql, (*base_args, *condition_args, limit - len(rows)))
+            if len(rows) >= limit:
+                break
+        if descending:
+            rows.reverse()
+        return ActionPage(
+            items=[action_from_row(r) for r in rows],
+            keys=[tuple(r[f"k{i}"] for i in range(len(columns))) for r in rows],
+        )
+
+    def count_actions(self, f: ActionFilter = ActionFilter()) -> int:
+        """How many items match (an index count; no rows are read)."""
+        where, args = self._filter_sql(f, counting=True)
+        sql = "SELECT count(*) FROM action_items a"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return int(self.scalar(sql, tuple(args)))
+
+    def owner_counts(self, cadence_key: str | None = None) -> list[OwnerCount]:
+        """Open and overdue items per owner (unowned as ""), most open first."""
+        sql = f"SELECT a.owner, count(*) AS n, sum({DUE_KEY_SQL} < ?) AS late FROM action_items a WHERE a.status = 'open'"
+        args: list = [self.today().isoformat()]
+        if cadence_key:
+            sql += " AND a.cadence_id = ?"
+            args.append(self._cadence_id(cadence_key))
+        sql += " GROUP BY a.owner"
+        rows = self.query(sql, tuple(args))
+        counts = [OwnerCount(r["owner"], int(r["n"]), int(r["late"] or 0)) for r in rows]
+        counts.sort(key=lambda c: (-c.open, c.owner.lower()))
+        return counts
+
+    # -- changes, each undoable ---------------------------------------------------
+    def _undo_stack(self) -> list[ActionChange]:
+        """This process's recent action-item changes, newest last (the mixin has no __init__)."""
+        try:
+            return self._action_undo  # type: ignore[has-type]
+        except AttributeError:
+            self._action_undo: list[ActionChange] = []
+            return self._action_undo
+
+    def _remember(self, action_id: int, description: str) -> None:
+        row = self.query_one(
+            "SELECT owner, due, status, closed_at, closed_in_meeting_id FROM action_items WHERE id = ?", (action_id,)
+        )
+        if row is None:
+            raise NotFound(f"no action item with id {action_id}")
+        stack = self._undo_stack()
+        stack.append(ActionChange(action_id, description, dict(row)))
+        del stack[:-UNDO_DEPTH]
+
+    def last_action_change(self) -> ActionChange | None:
+        """The change :meth:`undo_action_change` would revert, if any."""
+        stack = self._undo_stack()
+        return stack[-1] if stack else None
+
+    def undo_action_change(self) -> ActionItem | None:
+        """Put back the values the last status/owner/due change overwrote (None: nothing to undo)."""
+        stack = self._undo_stack()
+        if not stack:
+            return None
+        change = stack.pop()
+        p = change.previous
+        with self.write() as conn:
+            cur = conn.execute(
+                "UPDATE action_items SET owner = ?, due = ?, status = ?, closed_at = ?, closed_in_meeting_id = ?"
+                " WHERE id = ?",
+                (p["owner"], p["due"], p["status"], p["closed_at"], p["closed_in_meeting_id"], change.action_id),
+            )
+        if cur.rowcount == 0:
+            raise NotFound(f"action item {change.action_id} no longer exists; nothing was undone")
+        return self.get_action(change.action_id)
+
     def set_action_status(self, action_id: int, status: str, *, meeting_id: int | None = None) -> ActionItem:
         if status not in ("open", "done", "dropped"):
             raise InvalidInput(f"unknown status {status!r}")
-        self.get_action(action_id)
+        self._remember(action_id, f"mark {status}")
         closed = None if status == "open" else to_ts(self.now())
         with self.write() as conn:
             conn.execute(
@@ -152,13 +378,13 @@ class ActionStore(StoreBase):
 
     def reassign_action(self, action_id: int, owner: str) -> ActionItem:
         owner = clean_name(owner)
-        self.get_action(action_id)
+        self._remember(action_id, "reassign")
         with self.write() as conn:
             conn.execute("UPDATE action_items SET owner = ? WHERE id = ?", (owner, action_id))
         return self.get_action(action_id)
 
     def set_action_due(self, action_id: int, due: date | None) -> ActionItem:
-        self.get_action(action_id)
+        self._remember(action_id, "change due date")
         with self.write() as conn:
             conn.execute(
                 "UPDATE action_items SET due = ? WHERE id = ?", (due.isoformat() if due else None, action_id)
@@ -171,3 +397,26 @@ class ActionStore(StoreBase):
             "SELECT DISTINCT owner FROM action_items WHERE status = 'open' AND owner != '' ORDER BY owner"
         )
         return [r[0] for r in rows]
+
+
+def _keyset_segments(
+    columns: tuple[str, ...], key: SortKey, op: str, inclusive: bool
+) -> list[tuple[str, list]]:
+    """``(c1, c2, id) > (k1, k2, kid)`` as index ranges, to be read in order.
+
+    SQLite 3.40 uses no index range for a row value over an expression, and in
+    ``c1 >= k1 AND (c1 > k1 OR ...)`` only ``c1`` bounds the range. So a key of
+    three columns becomes two ranges, each tight: ``c1 = k1 AND (c2, id) > (k2,
+    kid)``, then ``c1 > k1``.
+    """
+    n = len(columns)
+    last = op + ("=" if inclusive else "")
+    equal = [f"{columns[i]} = ?" for i in range(n - 2)]
+    head = (
+        f"{columns[n - 2]} {op}= ? AND ({columns[n - 2]} {op} ? OR {columns[n - 1]} {last} ?)"
+    )
+    segments = [(" AND ".join([*equal, head]), [*key[: n - 2], key[n - 2], key[n - 2], key[n - 1]])]
+    for j in range(n - 3, -1, -1):
+        condition = " AND ".join([*(f"{columns[i]} = ?" for i in range(j)), f"{columns[j]} {op} ?"])
+        segments.append((condition, [*key[:j], key[j]]))
+    return segments
