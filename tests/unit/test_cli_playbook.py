@@ -1,0 +1,76 @@
+"""`cadence stats`, `metrics`, `handoffs`, `failfast`, `escalate`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cadence_tui.cli import cli
+
+
+@pytest.fixture
+def run(db_path: Path, monkeypatch):
+    monkeypatch.setenv("CADENCE_NOW", "2026-11-25T16:00:00+00:00")
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, [*args, "--db", str(db_path)], catch_exceptions=False)
+
+    return invoke
+
+
+def test_metrics_record_list_and_focus_warning(run, db_path) -> None:
+    assert run("metrics", "record", "cac", "1,400", "--date", "2026-11-01").exit_code == 0
+    result = run("metrics", "record", "cac", "1150", "--date", "yesterday")
+    assert result.exit_code == 0 and "1,150 USD on 2026-11-24 (on target, −250)" in result.stdout
+    listed = run("metrics").stdout.splitlines()
+    assert listed[0].startswith("cac") and "1,150 USD" in listed[0] and "OFF TARGET" not in listed[0]
+    data = json.loads(run("metrics", "--json").stdout)
+    assert data[0]["trend"] == [1400, 1150] and data[0]["off_target"] is False
+    assert [d["key"] for d in json.loads(run("metrics", "--cadence", "all-hands", "--json").stdout)] == ["enps"]
+    added = run("metrics", "add", "nrr", "Net revenue retention", "--target", "105", "--cadence", "finance-review")
+    assert added.exit_code == 0 and "warning: 4 active metrics" in added.stderr
+    assert run("metrics", "edit", "nrr", "--owner", "Dana").exit_code == 0
+    assert run("metrics", "archive", "nrr").exit_code == 0
+    assert "warning" not in run("metrics").stderr
+    bad = run("metrics", "record", "cac", "lots")
+    assert bad.exit_code == 1 and "must be a number" in bad.stderr
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM metric_values").fetchone()[0] == 2
+        assert conn.execute("SELECT owner, archived FROM metrics WHERE key = 'nrr'").fetchone() == ("Dana", 1)
+
+
+def test_handoffs_failfast_and_escalate(run, db_path, store) -> None:
+    logged = run("failfast", "log", "marketing-sales", "Leads without intent", "--cause", "missing data")
+    assert logged.exit_code == 0 and "1 failure so far" in logged.stdout
+    run("failfast", "log", "marketing-sales", "Leads without score", "--cause", "Missing Data")
+    patterns = run("failfast").stdout
+    assert "2  Marketing → Sales  (pattern)" in patterns and "2  missing data  (pattern)" in patterns
+    data = json.loads(run("failfast", "--json").stdout)
+    assert data["total"] == 2 and data["by_cause"][0]["count"] == 2
+    register = json.loads(run("handoffs", "--json").stdout)
+    assert register[0]["key"] == "marketing-sales" and register[0]["failures"] == 2
+    assert "failures   2" in run("handoffs").stdout
+
+    blocker = store.add_blocker("Needs budget", cadence_key="sprint-review")
+    result = run("escalate", "blocker", str(blocker.id), "finance-review")
+    assert result.exit_code == 0 and "to Finance Business Review" in result.stdout
+    with sqlite3.connect(db_path) as conn:
+        target = conn.execute("SELECT escalated_to_cadence_id FROM blockers WHERE id = ?", (blocker.id,)).fetchone()[0]
+    assert target == store.get_cadence("finance-review").id
+    assert run("escalate", "blocker", str(blocker.id), "sprint-review").exit_code == 1
+    assert run("escalate", "blocker", str(blocker.id), "--undo").exit_code == 0
+
+
+def test_stats_text_and_json(run) -> None:
+    assert run("demo").exit_code == 0
+    text = run("stats", "--cadence", "sprint-review", "--last", "6").stdout
+    assert text.startswith("Sprint Review — last 6 meetings") and "Demos" in text
+    data = json.loads(run("stats", "--json").stdout)
+    assert [d["cadence_key"] for d in data] == ["sprint-review", "sales-marketing-sync", "finance-review", "all-hands"]
+    assert all(d["meetings"] > 0 for d in data)
+    assert run("stats", "--cadence", "nope").exit_code == 1
