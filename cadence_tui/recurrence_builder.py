@@ -171,3 +171,45 @@ def _candidate(parts: dict[str, str]) -> RecurrenceChoice | None:
         return None
     kind = QUARTERLY if interval == 3 else MONTHLY_WEEKDAY
     return RecurrenceChoice(kind=kind, weekdays=(byday,), nth=int(setpos))
+
+
+_DAY_NAMES = {name.lower(): code for code, name in WEEKDAYS}
+
+
+def _day_code(token: str) -> str:
+    low = token.strip().lower().rstrip(".")
+    if len(low) >= 2:
+        for name, code in _DAY_NAMES.items():
+            if name.startswith(low):
+                return code
+    raise ScheduleError(f"{token.strip()!r} is not a weekday (write e.g. Mon, Thu or Mon-Fri)")
+
+
+def parse_weekdays(text: str) -> tuple[str, ...]:
+    """``"Mon, Thu"``, ``"mo th"``, ``"Mon-Fri"``, ``"weekdays"`` → day codes in
+    calendar order."""
+    days: list[str] = []
+    for token in text.replace(",", " ").split():
+        if token.lower() in ("weekdays", "workdays"):
+            days.extend(WORKDAYS)
+        elif "-" in token.strip("-"):
+            first, _, last = token.partition("-")
+            a, b = _DAY_CODES.index(_day_code(first)), _DAY_CODES.index(_day_code(last))
+            if a > b:
+                raise ScheduleError(f"{token!r}: a range of days runs forward, e.g. Mon-Fri")
+            days.extend(_DAY_CODES[a:b + 1])
+        else:
+            days.append(_day_code(token))
+    if not days:
+        raise ScheduleError("choose at least one weekday (e.g. Thu, or Mon-Fri)")
+    return tuple(d for d in _DAY_CODES if d in days)
+
+
+def format_weekdays(days: tuple[str, ...]) -> str:
+    """Day codes as the editor shows them: ``Mon-Fri`` or ``Mon, Thu``."""
+    ordered = [d for d in _DAY_CODES if d in days]
+    short = {code: name[:3] for code, name in WEEKDAYS}
+    indexes = [_DAY_CODES.index(d) for d in ordered]
+    if len(ordered) >= 3 and indexes == list(range(indexes[0], indexes[-1] + 1)):
+        return f"{short[ordered[0]]}-{short[ordered[-1]]}"
+    return ", ".join(short[d] for d in ordered)

@@ -20,6 +20,9 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
+        Binding("E", "edit_cadence", "Edit", id="edit-cadence"),
+        Binding("N", "new_cadence", "New", id="new-cadence"),
+        Binding("A", "archive_cadence", "Archive", id="archive-cadence", show=False),
     ]
 
     def __init__(self) -> None:
@@ -140,4 +143,23 @@ class HomeScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.refresh_rows()
 
+    # Editing cadences: the editor and its dialogs live in screens/cadence_editor.py.
+    def action_edit_cadence(self) -> None:
+        from cadence_tui.screens.cadence_editor import open_editor
 
+        row = self.selected()
+        if row is not None:
+            open_editor(self, row.cadence.key)
+
+    def action_new_cadence(self) -> None:
+        from cadence_tui.screens.cadence_editor import new_cadence
+
+        row = self.selected()
+        new_cadence(self, row.cadence if row else None)
+
+    def action_archive_cadence(self) -> None:
+        from cadence_tui.screens.cadence_editor import archive_cadence
+
+        row = self.selected()
+        if row is not None:
+            archive_cadence(self, row.cadence, done=self.refresh_rows)

@@ -1,0 +1,225 @@
+"""The cadence editor, driven through the real app: fields saved as they are
+left, bad values refused at the field, the agenda template, new and archived
+cadences. Each test checks the screen and the database."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from textual.widgets import DataTable, Input, Select, Static
+
+from cadence_tui.screens.cadence_editor import CadenceEditorScreen, ConfirmDialog, NewCadenceDialog
+from cadence_tui.screens.home import HomeScreen
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def open_editor(pilot) -> CadenceEditorScreen:
+    await pilot.press("E")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, CadenceEditorScreen)
+    return screen
+
+
+async def type_into(pilot, screen, selector: str, text: str, then: str = "enter") -> None:
+    field = screen.query_one(selector, Input)
+    field.focus()
+    field.value = ""
+    await pilot.press(*text) if text else None
+    await pilot.press(then)
+    await pilot.pause()
+
+
+async def test_edit_name_time_zone_and_participants(make_app, store):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_editor(pilot)
+        assert screen.cadence_key == "sprint-review"
+        await type_into(pilot, screen, "#field-name", "Demo Day")
+        await type_into(pilot, screen, "#field-time", "9:30", then="tab")
+        await type_into(pilot, screen, "#field-tz", "America/New_York")
+        await type_into(pilot, screen, "#field-participants", "Ana (Product), Bo")
+        saved = store.get_cadence("sprint-review")
+        assert saved.name == "Demo Day"
+        assert saved.start_time == time(9, 30)
+        assert saved.tz == "America/New_York"
+        assert [(p.name, p.role) for p in saved.participants] == [("Ana", "Product"), ("Bo", "")]
+        # The field shows the stored, normalised value; the preview the new time.
+        assert screen.query_one("#field-time", Input).value == "09:30"
+        preview = text_of(screen, "#editor-preview")
+        assert "Thu 26 Nov 2026 09:30" in preview
+        assert len(preview.splitlines()) == 5
+        assert "Demo Day" in text_of(screen, "#editor-title")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        table = app.screen.query_one("#cadence-table", DataTable)
+        assert str(table.get_row_at(0)[0]) == "Demo Day"
+
+
+async def test_bad_rule_time_and_zone_rejected_at_the_field(make_app, store):
+    before = store.get_cadence("sprint-review")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_editor(pilot)
+        screen.query_one("#rule-kind", Select).value = "custom"
+        await pilot.pause()
+        assert screen.query_one("#rule-raw", Input).value == "FREQ=WEEKLY;BYDAY=TH"
+        await type_into(pilot, screen, "#rule-raw", "FREQ=SOMETIMES;BYDAY=TH")
+        error = screen.query_one("#error-rule", Static)
+        assert error.has_class("-visible")
+        assert "invalid recurrence rule" in str(error.render())
+        assert "repeats:" in text_of(screen, "#editor-preview")
+
+        await type_into(pilot, screen, "#field-time", "25:00")
+        assert "not a time" in text_of(screen, "#error-start_time")
+        await type_into(pilot, screen, "#field-tz", "europe/berlin")
+        assert "unknown time zone" in text_of(screen, "#error-tz")
+        await type_into(pilot, screen, "#field-timebox", "0")
+        assert "between 1 and" in text_of(screen, "#error-timebox_min")
+
+        after = store.get_cadence("sprint-review")
+        assert (after.rule, after.start_time, after.tz, after.timebox_min) == (
+            before.rule, before.start_time, before.tz, before.timebox_min
+        )
+        # Correcting the rule saves it and clears the message.
+        await type_into(pilot, screen, "#rule-raw", "FREQ=MONTHLY;BYMONTHDAY=15")
+        assert not screen.query_one("#error-rule", Static).has_class("-visible")
+        assert store.get_cadence("sprint-review").rule == "FREQ=MONTHLY;BYMONTHDAY=15"
+
+
+async def test_recurrence_choices_build_the_rule(make_app, store):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_editor(pilot)
+        assert screen.query_one("#row-rule-interval").has_class("-hidden")
+        screen.query_one("#rule-kind", Select).value = "every-n-weeks"
+        await pilot.pause()
+        assert not screen.query_one("#row-rule-interval").has_class("-hidden")
+        assert store.get_cadence("sprint-review").rule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"
+        await type_into(pilot, screen, "#rule-interval", "3")
+        await type_into(pilot, screen, "#rule-days", "Mon-Fri")
+        assert store.get_cadence("sprint-review").rule == "FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,TU,WE,TH,FR"
+        screen.query_one("#rule-kind", Select).value = "monthly-weekday"
+        await pilot.pause()
+        # Monthly on a weekday needs exactly one day: refused, rule kept.
+        assert "one weekday" in text_of(screen, "#error-rule")
+        assert store.get_cadence("sprint-review").rule == "FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,TU,WE,TH,FR"
+        await type_into(pilot, screen, "#rule-days", "Tue")
+        screen.query_one("#rule-nth", Select).value = -1
+        await pilot.pause()
+        assert store.get_cadence("sprint-review").rule == "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=-1"
+        assert "Tue 29 Dec 2026 15:00" in text_of(screen, "#editor-preview")
+
+
+async def test_agenda_template_add_edit_move_remove(make_app, store):
+    cadence = store.get_cadence("sprint-review")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_editor(pilot)
+        assert "30 of 30 min" in text_of(screen, "#agenda-heading")
+        await pilot.press("ctrl+t")
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Warm-up", "enter", "5", "enter")
+        await pilot.pause()
+        titles = [i.title for i in store.agenda_template(cadence.id)]
+        assert titles[:2] == ["Sprint goal and scope recap", "Warm-up"]
+        heading = text_of(screen, "#agenda-heading")
+        assert "35 of 30 min" in heading and "5 min over" in heading
+        # Move it to the top, change its timebox, then remove it.
+        await pilot.press("shift+up")
+        await pilot.pause()
+        assert store.agenda_template(cadence.id)[0].title == "Warm-up"
+        await pilot.press("e")
+        await pilot.pause()
+        minutes = app.screen.query_one("#item-minutes", Input)
+        minutes.value = "abc"
+        minutes.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "whole number" in str(app.screen.query_one("#error-item-minutes", Static).render())
+        minutes.value = "2"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert store.agenda_template(cadence.id)[0].timebox_min == 2
+        assert "32 of 30 min" in text_of(screen, "#agenda-heading")
+        await pilot.press("x")
+        await pilot.pause()
+        assert "Warm-up" not in [i.title for i in store.agenda_template(cadence.id)]
+        assert "30 of 30 min" in text_of(screen, "#agenda-heading")
+
+
+async def test_new_cadence_as_copy_then_made_daily(make_app, store):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("N")
+        await pilot.pause()
+        assert isinstance(app.screen, NewCadenceDialog)
+        app.screen.query_one("#new-source", Select).value = "sprint-review"
+        await pilot.press(*"Daily Stand-up", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CadenceEditorScreen)
+        assert screen.cadence_key == "daily-stand-up"
+        new = store.get_cadence("daily-stand-up")
+        assert [i.title for i in store.agenda_template(new.id)] == [
+            i.title for i in store.agenda_template(store.get_cadence("sprint-review").id)
+        ]
+        await type_into(pilot, screen, "#rule-days", "weekdays")
+        await type_into(pilot, screen, "#field-timebox", "15")
+        new = store.get_cadence("daily-stand-up")
+        assert new.rule == "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
+        assert new.timebox_min == 15
+        assert "Thu 26 Nov 2026 15:00" in text_of(screen, "#editor-preview")
+        assert "Fri 27 Nov 2026 15:00" in text_of(screen, "#editor-preview")
+        await pilot.press("escape")
+        await pilot.pause()
+        table = app.screen.query_one("#cadence-table", DataTable)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)][-1] == "Daily Stand-up"
+
+
+async def test_new_blank_cadence_needs_a_name(make_app, store):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("N", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NewCadenceDialog)
+        assert "cannot be empty" in str(app.screen.query_one("#error-new-name", Static).render())
+        await pilot.press(*"1:1 [/] Coaching", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CadenceEditorScreen)
+        cadence = store.get_cadence("1-1-coaching")
+        assert cadence.name == "1:1 [/] Coaching"
+        assert store.agenda_template(cadence.id) == []
+
+
+async def test_archive_keeps_history(make_app, store):
+    store.add_action("Follow up", owner="Ana", cadence_key="finance-review")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = app.screen.query_one("#cadence-table", DataTable)
+        table.move_cursor(row=2)
+        await pilot.press("A")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert not store.get_cadence("finance-review").archived
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert store.get_cadence("finance-review").archived
+        assert "finance-review" not in [c.key for c in store.list_cadences()]
+        assert "finance-review" not in {o.cadence_key for o in store.upcoming(60)}
+        assert table.row_count == 3
+        assert "Finance Business Review" not in [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        # History stays: the action item is still there, and unarchiving brings it back.
+        assert store.scalar("SELECT count(*) FROM action_items WHERE title = 'Follow up'") == 1
+        store.unarchive_cadence("finance-review")
+        assert "finance-review" in [c.key for c in store.list_cadences()]
