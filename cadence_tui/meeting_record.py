@@ -56,6 +56,7 @@ class ActionLine:
     closed_here: bool = False  # closed during this meeting
     origin_cadence: str = ""  # set for items escalated here from another cadence
     escalated_to: str = ""  # the cadence it was escalated to, if any
+    redated: bool = False  # given a new due date in this meeting
 
     def overdue_on(self, day: date) -> bool:
         return self.status == "open" and self.due is not None and self.due < day

@@ -104,8 +104,10 @@ class Layout:
     sections: list[Section]
 
 
-def _day(d: date, ref: date) -> str:
-    return f"{d:%a %d %b}" if d.year == ref.year else f"{d:%a %d %b %Y}"
+def _day(d: date, ref: date | None = None) -> str:
+    """``Fri 4 Dec``; the year is added when it is not the meeting's."""
+    text = f"{d:%a} {d.day} {d:%b}"
+    return text if ref is not None and d.year == ref.year else f"{text} {d.year}"
 
 
 def _days(n: int) -> str:
@@ -139,7 +141,9 @@ def _action_item(a: ActionLine, day: date, *, carried: bool) -> Item:
     if a.due is not None:
         spans.append(("t", f", due {_day(a.due, day)}"))
         if a.overdue_on(day):
-            spans += [("t", " ("), ("b", "overdue"), ("t", ")")]
+            spans += [("t", ", "), ("b", "overdue")]
+    if a.redated:
+        spans.append(("t", " (new due date)"))
     if carried:
         spans.append(("t", f", open {_days(a.age_days)}"))
     if a.origin_cadence:
@@ -168,7 +172,7 @@ def _blocker_item(b: BlockerLine, *, carried: bool) -> Item:
 def layout(r: MeetingRecord) -> Layout:
     """What the summary says, independent of the format."""
     day = r.day
-    title: list[Span] = [("u", clean(r.cadence_name)), ("t", f" — {r.local_start:%a %d %b %Y}")]
+    title: list[Span] = [("u", clean(r.cadence_name)), ("t", f" — {_day(day)}")]
     if r.in_progress:
         title.append(("t", " (in progress)"))
 
@@ -212,9 +216,10 @@ def layout(r: MeetingRecord) -> Layout:
         spans = [("ub", clean(d.what))]
         if clean(d.presenter):
             spans += [("t", " — "), ("u", clean(d.presenter))]
-        sub = [[("t", "Feedback: "), ("u", clean(d.feedback, multiline=True, limit=BLOCK_MAX))]] if clean(d.feedback) else []
-        demos.append(Item(spans, sub))
-    add("Demos", demos)
+        # Feedback is kept one piece per line (``who: text``).
+        feedback = clean(d.feedback, multiline=True, limit=BLOCK_MAX)
+        demos.append(Item(spans, [[("u", line)] for line in feedback.split("\n") if line]))
+    add("Demos and feedback", demos)
 
     if r.pipeline:
         heading = "Pipeline" + (f" (vs {_day(r.previous_sync.astimezone(r.zone).date(), day)})" if r.previous_sync else "")
@@ -363,8 +368,8 @@ def _wrap(text: str, first: str, rest: str) -> list[str]:
 
 def render_text(r: MeetingRecord) -> str:
     doc = layout(r)
-    title = _plain(doc.title)
-    out = [title, "=" * min(TEXT_WIDTH, cell_width(title))]
+    title = _wrap(_plain(doc.title), "", "")
+    out = [*title, "=" * min(TEXT_WIDTH, max(cell_width(line) for line in title))]
     width = max(len(label) for label, _ in doc.meta) + 2
     for label, spans in doc.meta:
         out += _wrap(_plain(spans), f"{label + ':':<{width}}", " " * width)

@@ -106,6 +106,14 @@ class RecordStore(StoreBase):
                 elapsed += max(0.0, (until - from_ts(r["started_at"])).total_seconds())  # type: ignore[operator]
             agenda.append(AgendaOutcome(r["title"], r["timebox_min"], elapsed, r["state"]))
 
+        redated = {
+            r[0] for r in self.query(
+                "SELECT record_id FROM carry_over_triage WHERE meeting_id = ? AND kind = 'action'"
+                " AND outcome = 'redated'",
+                (meeting_id,),
+            )
+        }
+
         def action(r, *, origin: bool = False) -> ActionLine:
             closed_at = r["closed_at"]
             return ActionLine(
@@ -120,6 +128,7 @@ class RecordStore(StoreBase):
                 and (r["closed_in_meeting_id"] == meeting_id or (closed_at is not None and s_ts <= closed_at <= e_ts)),
                 origin_cadence=r["origin_name"] if origin else "",
                 escalated_to=r["escalated_name"] or "",
+                redated=r["id"] in redated,
             )
 
         new_actions = [
