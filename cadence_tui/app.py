@@ -49,10 +49,10 @@ class CadenceApp(App[None]):
         self.push_screen(SummaryScreen(meeting_id))
 
     def action_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        """The key help screen for the current screen (screens/help.py)."""
+        from cadence_tui.screens.help import show_key_help
+
+        show_key_help(self)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette lists every key binding active on the screen, so any
