@@ -34,13 +34,18 @@ class CadenceApp(App[None]):
         super().__init__()
         self.store = store
         self.config = config or Config()
-        if "NO_COLOR" in os.environ:
-            self.theme = "textual-ansi" if "textual-ansi" in self.available_themes else self.theme
+        # Theme and keymap from the config file (NO_COLOR: Textual itself then
+        # renders monochrome, whatever the theme).
+        from cadence_tui.app_config import apply_config
+
+        self.config_warnings = apply_config(self, self.config)
 
     def on_mount(self) -> None:
         from cadence_tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        for warning in self.config_warnings:
+            self.notify(warning, title="Config", severity="warning", timeout=12, markup=False)
 
     def show_summary(self, meeting_id: int) -> None:
         """Open a meeting's summary (after ending a meeting, from history)."""

@@ -108,3 +108,29 @@ def load_config(path: Path | None = None) -> Config:
             raise bad("keymap", 'must be a table of binding-id = "keys"')
         values["keymap"] = dict(keymap)
     return Config(**{**defaults.__dict__, **values})
+
+
+THEME_ALIASES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+def where(config: Config, key: str) -> str:
+    """``path, line N`` of a key in the config file (for messages)."""
+    if config.path is None:
+        return "config"
+    try:
+        line = _line_of(config.path.read_text(encoding="utf-8"), key)
+    except (OSError, UnicodeDecodeError):
+        line = None
+    return f"{config.path}, line {line}" if line else str(config.path)
+
+
+def resolve_theme(config: Config, available: set[str] | frozenset[str] | list[str]) -> tuple[str, str | None]:
+    """The Textual theme for ``config.theme`` and a warning if it is unknown
+    (``dark``/``light`` map to Textual's own dark and light themes)."""
+    name = THEME_ALIASES.get(config.theme.lower(), config.theme)
+    if name in available:
+        return name, None
+    known = ", ".join(["dark", "light", *sorted(t for t in available if t not in THEME_ALIASES.values())])
+    return THEME_ALIASES["dark"], (
+        f"{where(config, 'theme')}: 'theme' {config.theme!r} is not a theme (known: {known}); using dark"
+    )
