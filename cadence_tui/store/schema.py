@@ -349,11 +349,19 @@ CREATE TABLE carry_over_triage (
 """
 
 
+# v5: a meeting's summary lists the carried-over items closed since it
+# started; without this a cadence's whole closed history was scanned.
+V5 = """
+CREATE INDEX idx_action_items_cadence_closed ON action_items(cadence_id, closed_at) WHERE closed_at IS NOT NULL;
+"""
+
+
 MIGRATIONS: dict[int, str] = {
     1: V1,
     2: V2 + _v2_triggers(),
     3: V3,
     4: V4,
+    5: V5,
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)
