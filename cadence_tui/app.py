@@ -28,6 +28,8 @@ class CadenceApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Keys", id="help"),
+        Binding("a", "open_actions", "Action items", id="open-actions"),
+        Binding("h", "open_history", "History", id="open-history"),
     ]
 
     def __init__(self, store: Store, config: Config | None = None) -> None:
@@ -52,6 +54,20 @@ class CadenceApp(App[None]):
         from cadence_tui.screens.summary import SummaryScreen
 
         self.push_screen(SummaryScreen(meeting_id))
+
+    def action_open_actions(self) -> None:
+        """Every action item across all meetings (screens/actions.py)."""
+        from cadence_tui.screens.actions import ActionItemsScreen
+
+        if not isinstance(self.screen, ActionItemsScreen):
+            self.push_screen(ActionItemsScreen())
+
+    def action_open_history(self) -> None:
+        """Past meetings and full-text search (screens/history.py)."""
+        from cadence_tui.screens.history import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
 
     def action_help(self) -> None:
         """The key help screen for the current screen (screens/help.py)."""

@@ -101,9 +101,17 @@ class HistoryStore(StoreBase):
         return int(cid)
 
     def past_meetings(
-        self, cadence_key: str | None = None, *, before: tuple | None = None, limit: int = HISTORY_PAGE
+        self,
+        cadence_key: str | None = None,
+        *,
+        before: tuple | None = None,
+        after: tuple | None = None,
+        oldest: bool = False,
+        limit: int = HISTORY_PAGE,
     ) -> list[MeetingRecord]:
-        """Ended meetings, newest first; ``before`` is the ``key`` of the last one already shown."""
+        """Ended meetings, newest first. ``before=key``: the older ones after a
+        row already shown; ``after=key``: the newer ones above it; ``oldest``:
+        the last page. Always returned newest first."""
         where, args = ["m.status = 'ended'"], []
         if cadence_key:
             where.append("m.cadence_id = ?")
@@ -112,9 +120,17 @@ class HistoryStore(StoreBase):
             # Expanded row value: the started_at term bounds the index range.
             where.append("m.started_at <= ? AND (m.started_at < ? OR m.id < ?)")
             args += [before[0], before[0], before[1]]
-        sql = f"{_MEETING_SELECT} WHERE {' AND '.join(where)} ORDER BY m.started_at DESC, m.id DESC LIMIT ?"
+        ascending = after is not None or (oldest and before is None)
+        if after is not None:
+            where.append("m.started_at >= ? AND (m.started_at > ? OR m.id > ?)")
+            args += [after[0], after[0], after[1]]
+        order = "m.started_at, m.id" if ascending else "m.started_at DESC, m.id DESC"
+        sql = f"{_MEETING_SELECT} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
         args.append(max(1, int(limit)))
-        return [_record(r) for r in self.query(sql, tuple(args))]
+        records = [_record(r) for r in self.query(sql, tuple(args))]
+        if ascending:
+            records.reverse()
+        return records
 
     def count_past_meetings(self, cadence_key: str | None = None) -> int:
         if cadence_key:
@@ -130,6 +146,8 @@ class HistoryStore(StoreBase):
         cadence_key: str | None = None,
         *,
         before: int | None = None,
+        after: int | None = None,
+        oldest: bool = False,
         limit: int = HISTORY_PAGE,
     ) -> list[SearchHit]:
         """Action items, decisions, notes and blockers whose text has every word of ``text``
@@ -145,6 +163,10 @@ class HistoryStore(StoreBase):
         if before is not None:
             where.append("s.rowid < ?")
             args.append(before)
+        ascending = after is not None or (oldest and before is None)
+        if after is not None:
+            where.append("s.rowid > ?")
+            args.append(after)
         if cadence_key:
             where.append("m.cadence_id = ?")
             args.append(self._history_cadence_id(cadence_key))
@@ -152,10 +174,10 @@ class HistoryStore(StoreBase):
             "SELECT s.rowid AS rowid, s.kind, s.record_id, s.body, s.meeting_id, m.started_at,"
             " c.key AS cadence_key, c.name AS cadence_name"
             " FROM search_index s JOIN meetings m ON m.id = s.meeting_id JOIN cadences c ON c.id = m.cadence_id"
-            f" WHERE {' AND '.join(where)} ORDER BY s.rowid DESC LIMIT ?"
+            f" WHERE {' AND '.join(where)} ORDER BY s.rowid {'ASC' if ascending else 'DESC'} LIMIT ?"
         )
         args.append(max(1, int(limit)))
-        return [
+        hits = [
             SearchHit(
                 rowid=r["rowid"],
                 kind=r["kind"],
@@ -168,6 +190,27 @@ class HistoryStore(StoreBase):
             )
             for r in self.query(sql, tuple(args))
         ]
+        if ascending:
+            hits.reverse()
+        return hits
+
+    def count_search_hits(self, text: str, cadence_key: str | None = None, *, cap: int = 1000) -> int:
+        """How many records match, counted up to ``cap`` (a common word can match thousands)."""
+        terms = fts_terms(text)
+        if terms is None:
+            return 0
+        sql = "SELECT count(*) FROM (SELECT 1 FROM search_index s"
+        args: list = []
+        if cadence_key:
+            sql += " JOIN meetings m ON m.id = s.meeting_id"
+        sql += " WHERE search_index MATCH ? AND s.meeting_id IS NOT NULL"
+        args.append(terms)
+        if cadence_key:
+            sql += " AND m.cadence_id = ?"
+            args.append(self._history_cadence_id(cadence_key))
+        sql += " LIMIT ?)"
+        args.append(cap)
+        return int(self.scalar(sql, tuple(args)))
 
     def history_entry(self, meeting_id: int) -> MeetingRecord:
         row = self.query_one(f"{_MEETING_SELECT} WHERE m.id = ?", (meeting_id,))
