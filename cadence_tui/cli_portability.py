@@ -38,13 +38,16 @@ def write_output(data: bytes, out: str | None) -> None:
 
 
 # -- cadences ---------------------------------------------------------------------
-@cli.command()
+@cli.group(invoke_without_command=True)
 @db_option
 @click.option("--all", "include_archived", is_flag=True, help="Include archived cadences.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def cadences(ctx: click.Context, include_archived: bool, as_json: bool) -> None:
-    """List the cadences with their schedule, timebox and next occurrence."""
+    """List the cadences with their schedule, timebox and next occurrence
+    (subcommands archive and bring back a cadence)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from cadence_tui.recurrence import describe
 
     store = open_db(ctx)
@@ -85,6 +88,26 @@ def cadences(ctx: click.Context, include_archived: bool, as_json: bool) -> None:
         click.echo(
             f"{c.key:<{key_width}}  {safe(c.name):<{name_width}}  {c.timebox_min:>3} min  {safe(when)}  ({upcoming})"
         )
+
+
+@cadences.command("archive")
+@db_option
+@click.argument("key", metavar="KEY")
+@click.pass_context
+def cadences_archive(ctx: click.Context, key: str) -> None:
+    """Archive cadence KEY: off the home screen and the schedule, history kept."""
+    cadence = open_db(ctx).archive_cadence(key)
+    click.echo(f"{safe(cadence.name)} ({cadence.key}) archived; its meetings and action items are kept.")
+
+
+@cadences.command("unarchive")
+@db_option
+@click.argument("key", metavar="KEY")
+@click.pass_context
+def cadences_unarchive(ctx: click.Context, key: str) -> None:
+    """Bring archived cadence KEY back to the home screen and the schedule."""
+    cadence = open_db(ctx).unarchive_cadence(key)
+    click.echo(f"{safe(cadence.name)} ({cadence.key}) is active again.")
 
 
 # -- export -----------------------------------------------------------------------
