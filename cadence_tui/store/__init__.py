@@ -14,6 +14,7 @@ from cadence_tui.store.actions import ActionFilter, ActionStore
 from cadence_tui.store.base import StoreBase, utcnow
 from cadence_tui.store.cadences import CadenceStore
 from cadence_tui.store.demo import DemoStore
+from cadence_tui.store.digest import DigestStore
 from cadence_tui.store.errors import (
     DatabaseBusy,
     DatabaseUnavailable,
@@ -48,7 +49,7 @@ __all__ = [
 ]
 
 
-class Store(PanelStore, PlaybookStore, StatsStore, PortabilityStore, RecordStore, DemoStore, ActionStore, MeetingStore, CadenceStore, StoreBase):
+class Store(PanelStore, PlaybookStore, StatsStore, DigestStore, PortabilityStore, RecordStore, DemoStore, ActionStore, MeetingStore, CadenceStore, StoreBase):
     """One Cadence database file."""
 
 
