@@ -12,17 +12,21 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.model import CadenceOverview
+from cadence_tui.screens.playbook_nav import PLAYBOOK_BINDINGS, PlaybookNavigation
 from cadence_tui.timefmt import relative_day
+from cadence_tui.widgets.scorecard import Scorecard
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(PlaybookNavigation, Screen[None]):
     """The first screen: the cadences at a glance; one key starts a meeting."""
 
     BINDINGS = [
+        Binding("s", "start_meeting", "Start/resume", id="start-meeting"),
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
         Binding("E", "edit_cadence", "Edit", id="edit-cadence"),
         Binding("N", "new_cadence", "New", id="new-cadence"),
         Binding("A", "archive_cadence", "Archive", id="archive-cadence", show=False),
+        *PLAYBOOK_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -34,6 +38,7 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home-body"):
             yield DataTable(id="cadence-table", cursor_type="row", zebra_stripes=False)
             yield Static(id="cadence-details")
+            yield Scorecard(id="home-scorecard")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -46,9 +51,15 @@ class HomeScreen(Screen[None]):
         table.add_column("Blockers", key="blockers")
         self.refresh_rows()
 
+    def on_screen_suspend(self) -> None:
+        self._suspended = True
+
     def on_screen_resume(self) -> None:
-        if self._rows:
+        # Textual also sends a resume right after mount: only a return from
+        # another screen needs a refresh (start-up paints once).
+        if getattr(self, "_suspended", False) and self._rows:
             self.refresh_rows()
+            self.reload_scorecard()
 
     @property
     def store(self):
@@ -142,6 +153,19 @@ class HomeScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self.refresh_rows()
+
+    # Meetings: start the highlighted cadence's next one, or resume it (screens/meeting.py).
+    def action_start_meeting(self) -> None:
+        from cadence_tui.screens.meeting import start_or_resume
+
+        row = self.selected()
+        if row is not None:
+            start_or_resume(self.app, row.cadence.key)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "cadence-table":
+            event.stop()
+            self.action_start_meeting()
 
     # Editing cadences: the editor and its dialogs live in screens/cadence_editor.py.
     def action_edit_cadence(self) -> None:
