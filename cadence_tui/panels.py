@@ -145,6 +145,19 @@ def money(value: float) -> str:
     return f"{value:,.2f}" if value != round(value) else f"{value:,.0f}"
 
 
+def compact_money(value: float) -> str:
+    """At most 7 characters: ``9,999``, ``420.5k``, ``1.25m``, ``-12.3k``."""
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    if v < 10_000:
+        return f"{sign}{v:,.0f}"
+    if v < 1_000_000:
+        return f"{sign}{v / 1e3:.1f}k" if v < 100_000 else f"{sign}{v / 1e3:.0f}k"
+    if v < 1e9:
+        return f"{sign}{v / 1e6:.2f}m" if v < 1e8 else f"{sign}{v / 1e6:.0f}m"
+    return f"{sign}{v / 1e9:.1f}bn"
+
+
 def signed(value: float, *, pct: bool = False) -> str:
     text = f"{value:+,.1f} %" if pct else ("+" if value > 0 else "-" if value < 0 else "±") + money(abs(value))
     return text

@@ -137,6 +137,18 @@ class MeetingStore(StoreBase):
         )
         return meeting_from_row(row) if row else None
 
+    def nearest_occurrence(self, cadence_key: str) -> datetime | None:
+        """The scheduled time a meeting started now belongs to: the closer of
+        the previous and the next occurrence."""
+        from cadence_tui.recurrence import next_occurrence, previous_occurrence
+
+        schedule = self.get_cadence(cadence_key).schedule  # type: ignore[attr-defined]
+        now = self.now()
+        before, after = previous_occurrence(schedule, now), next_occurrence(schedule, now)
+        if before is None or after is None:
+            return before or after
+        return before if (now - before) <= (after - now) else after
+
     def start_meeting(self, cadence_key: str, *, scheduled_for: datetime | None = None) -> Meeting:
         """Start the next meeting of a cadence, or return the one still running.
 

@@ -1,0 +1,125 @@
+"""Carried-over action items and blockers, triaged in one key each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from cadence_tui.model import CarriedItem
+from cadence_tui.timefmt import age
+from cadence_tui.widgets.agenda_list import truncate
+
+OUTCOME_MARKS = {
+    "done": ("✓", "bold green"),
+    "dropped": ("✗", "bold red"),
+    "open": ("…", "bold yellow"),
+    "redated": ("→", "bold cyan"),
+    "resolved": ("✓", "bold green"),
+}
+# kind+outcome 2, who 8, due 6, age 3, and one space of padding each side of 5 cells
+_FIXED_WIDTH = 2 + 8 + 6 + 3 + 10
+
+
+class CarryOverTable(DataTable):
+    """One row per carried item; keys decide its fate (see BINDINGS)."""
+
+    BINDINGS = [
+        Binding("x", "triage('done')", "Done/resolved", id="carry-done", show=False),
+        Binding("k", "triage('open')", "Still open", id="carry-still-open", show=False),
+        Binding("delete,backspace", "triage('dropped')", "Drop", id="carry-drop", show=False),
+        Binding("u", "redate", "New due date", id="carry-redate", show=False),
+    ]
+
+    class TriageRequested(Message):
+        """The facilitator decided about a carried item (``outcome`` as in the store)."""
+
+        def __init__(self, item: CarriedItem, outcome: str) -> None:
+            super().__init__()
+            self.item = item
+            self.outcome = outcome
+
+    class RedateRequested(Message):
+        def __init__(self, item: CarriedItem) -> None:
+            super().__init__()
+            self.item = item
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        self.items: list[CarriedItem] = []
+
+    def on_mount(self) -> None:
+        self.add_column(" ", key="kind", width=2)
+        self.add_column("Carried over", key="title", width=30)
+        self.add_column("Who", key="who", width=8)
+        self.add_column("Due", key="due", width=6)
+        self.add_column("Age", key="age", width=3)
+        self._shown_with: tuple[datetime, date] | None = None
+
+    def _title_width(self) -> int:
+        return max(10, self.scrollable_content_region.width - _FIXED_WIDTH) if self.size.width else 30
+
+    def on_resize(self) -> None:
+        if self._shown_with is not None:
+            self.show(self.items, *self._shown_with)
+
+    def show(self, items: Sequence[CarriedItem], now: datetime, today: date) -> None:
+        self.items = list(items)
+        self._shown_with = (now, today)
+        width = self._title_width()
+        from textual.widgets.data_table import ColumnKey
+
+        self.columns[ColumnKey("title")].width = width
+        cursor = self.cursor_row
+        self.clear()
+        for item in self.items:
+            self.add_row(*self._cells(item, now, today, width), key=f"{item.kind}-{item.id}")
+        if self.items:
+            self.move_cursor(row=min(max(cursor, 0), len(self.items) - 1))
+
+    def _cells(self, item: CarriedItem, now: datetime, today: date, width: int) -> tuple[Text, ...]:
+        closed = item.status != "open"
+        kind = Text("A" if item.kind == "action" else "B", style="bold cyan" if item.kind == "action" else "bold yellow")
+        mark, mark_style = OUTCOME_MARKS.get(item.outcome or "", (" ", ""))
+        kind.append(mark, style=mark_style)
+        title = Text(truncate(item.title, width), style="dim strike" if closed else "")
+        if item.escalated_here:
+            title = Text(truncate(item.title, max(4, width - len(item.origin_cadence_name) - 4)),
+                         style="dim strike" if closed else "")
+            title.append(f" ⇠ {item.origin_cadence_name}", style="italic magenta")
+        who = Text(truncate(item.who or "—", 8), style="dim" if not item.who else "")
+        if item.kind == "action" and item.due:
+            due = Text(f"{item.due:%d %b}", style="bold red" if item.is_overdue(today) else "")
+        else:
+            due = Text("—", style="dim")
+        return kind, title, who, due, Text(age(item.created_at, now), style="dim")
+
+    @property
+    def highlighted_item(self) -> CarriedItem | None:
+        if not self.items or self.cursor_row < 0:
+            return None
+        return self.items[min(self.cursor_row, len(self.items) - 1)]
+
+    def action_triage(self, outcome: str) -> None:
+        item = self.highlighted_item
+        if item is None:
+            return
+        if item.kind == "blocker":
+            if outcome == "dropped":
+                self.app.notify("A blocker is resolved or still open; it cannot be dropped", severity="warning")
+                return
+            outcome = "resolved" if outcome == "done" else outcome
+        self.post_message(self.TriageRequested(item, outcome))
+
+    def action_redate(self) -> None:
+        item = self.highlighted_item
+        if item is None:
+            return
+        if item.kind != "action":
+            self.app.notify("Only action items have a due date", severity="warning")
+            return
+        self.post_message(self.RedateRequested(item))
