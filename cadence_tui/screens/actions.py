@@ -308,7 +308,7 @@ class ActionItemsScreen(Screen[None]):
             self.notify("Nothing to undo.", timeout=3)
             return
         item = self.store.undo_action_change()
-        self.query_one(ActionTable).reload()
+        self.query_one(ActionTable).reload(select=lambda row: item is not None and row.id == item.id)
         self._refresh_header()
         if item is not None:
             self.notify(Text.assemble("Undone (", change.description, "): ", item.title), timeout=4)

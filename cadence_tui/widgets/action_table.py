@@ -122,21 +122,31 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
         self.total = source.count()
         self._load_first()
 
-    def reload(self) -> None:
-        """Re-read the rows on screen (after an edit), keeping the cursor's place."""
+    def reload(self, select: Callable[[RowT], bool] | None = None) -> None:
+        """Re-read the rows on screen (after an edit), keeping the cursor's place,
+        or putting it on the first row ``select`` accepts if that row is in the window."""
         if self.source is None:
             return
         self.total = self.source.count()
         if not self.rows:
             self._load_first()
-            return
-        index = self.cursor
-        page = self.source.page(after=self.keys[0], inclusive=True, limit=max(len(self.rows), PAGE))
-        if not page.rows:
-            self._load_last()
-            return
-        self._set_rows(page, at_start=self.at_start, at_end=len(page.rows) < max(len(self.rows), PAGE))
-        self.cursor = min(index, len(self.rows) - 1)
+        else:
+            index = self.cursor
+            want = max(len(self.rows), PAGE)
+            if self.at_start:
+                page = self.source.page(limit=want)
+            else:
+                page = self.source.page(after=self.keys[0], inclusive=True, limit=want)
+            if not page.rows:
+                self._load_last()
+            else:
+                self._set_rows(page, at_start=self.at_start, at_end=len(page.rows) < want)
+                self.cursor = min(index, len(self.rows) - 1)
+        if select is not None:
+            for i, row in enumerate(self.rows):
+                if select(row):
+                    self.cursor = i
+                    break
         self._settle(repaint=True)
 
     def _load_first(self) -> None:

@@ -1,0 +1,223 @@
+"""The action-items screen, driven with keys; each change checked on screen and in the database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import Input, OptionList, Static
+
+from cadence_tui.config import Config
+from cadence_tui.screens.actions import ActionItemsScreen, OwnerPicker, PromptModal
+from cadence_tui.store import ActionFilter
+from cadence_tui.widgets.action_table import ActionTable
+
+
+@pytest.fixture
+def items(store):
+    """Open items around the pinned today (Wed 2026-11-25)."""
+    add = store.add_action
+    return {
+        "late_lena": add("Late report", owner="Lena", due=date(2026, 11, 20), cadence_key="sprint-review"),
+        "future_lena": add("Future plan", owner="Lena", due=date(2026, 12, 10), cadence_key="finance-review"),
+        "late_sam": add("Late invoice [/] markup", owner="Sam", due=date(2026, 11, 1), cadence_key="finance-review"),
+        "nodate_sam": add("Someday cleanup", owner="Sam", cadence_key="all-hands"),
+        "week_lena": add("Weekly numbers", owner="Lena", due=date(2026, 11, 27), cadence_key="sprint-review"),
+    }
+
+
+def table_of(app) -> ActionTable:
+    return app.screen.query_one(ActionTable)
+
+
+def shown_titles(app) -> list[str]:
+    return [row.title for row in table_of(app).rows]
+
+
+def screen_lines(app) -> str:
+    table = table_of(app)
+    return "\n".join(table.render_line(y).text for y in range(table.size.height))
+
+
+async def open_actions(pilot) -> None:
+    await pilot.pause()
+    await pilot.press("a")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ActionItemsScreen)
+
+
+async def pick_owner(pilot, owner: str) -> None:
+    await pilot.press("o")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, OwnerPicker)
+    options = pilot.app.screen.query_one(OptionList)
+    options.highlighted = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == "=" + owner)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def prompt(pilot, key: str, text: str) -> None:
+    await pilot.press(key)
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, PromptModal)
+    field = pilot.app.screen.query_one("#prompt-input", Input)
+    field.value = ""
+    await pilot.press(*text) if text else None
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_opens_on_open_items_by_due_date_overdue_marked(make_app, store, items) -> None:
+    store.set_action_status(store.add_action("Closed one", owner="Kim", cadence_key="all-hands").id, "done")
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await open_actions(pilot)
+        assert shown_titles(pilot.app) == [
+            "Late invoice [/] markup", "Late report", "Weekly numbers", "Future plan", "Someday cleanup"]
+        text = screen_lines(pilot.app)
+        assert "!2026-11-01" in text and "!2026-11-20" in text and " 2026-11-27" in text
+        assert "Late invoice [/] markup" in text  # user text shown literally, no markup crash
+        owners = str(pilot.app.screen.query_one("#actions-owners", Static).render())
+        assert "Lena 3/1!" in owners and "Sam 2/1!" in owners and "Kim" not in owners
+        assert "5 open" in str(pilot.app.screen.query_one("#actions-title", Static).render())
+
+
+async def test_filter_by_owner_then_overdue_then_this_week(make_app, store, items) -> None:
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await open_actions(pilot)
+        await pick_owner(pilot, "Lena")
+        assert shown_titles(pilot.app) == ["Late report", "Weekly numbers", "Future plan"]
+        await pilot.press("w")  # overdue
+        await pilot.pause()
+        assert shown_titles(pilot.app) == ["Late report"]
+        assert [i.title for i in store.list_actions(ActionFilter(owner="Lena", overdue=True))] == ["Late report"]
+        assert "overdue" in str(pilot.app.screen.query_one("#actions-filters", Static).render())
+        await pilot.press("w")  # due this week (Mon 23 – Sun 29 Nov)
+        await pilot.pause()
+        assert shown_titles(pilot.app) == ["Weekly numbers"]
+        await pilot.press("w", "o")
+        await pilot.pause()
+        options = pilot.app.screen.query_one(OptionList)
+        options.highlighted = 0  # Everyone
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(shown_titles(pilot.app)) == 5
+
+
+async def test_search_titles(make_app, items) -> None:
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await open_actions(pilot)
+        await pilot.press("slash", "l", "a", "t", "e")
+        await pilot.pause()
+        assert shown_titles(pilot.app) == ["Late invoice [/] markup", "Late report"]
+        await pilot.press("space", "r", "e", "p")
+        await pilot.pause()
+        assert shown_titles(pilot.app) == ["Late report"]
+        await pilot.press("enter")  # back to the list, search kept
+        assert pilot.app.screen.focused is table_of(pilot.app)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert len(shown_titles(pilot.app)) == 5
+        # punctuation-only or FTS syntax never raises
+        await pilot.press("slash", *'"(*', "enter")
+        await pilot.pause()
+        assert shown_titles(pilot.app) == []
+        assert "No action items match" in screen_lines(pilot.app)
+
+
+async def test_done_drop_and_undo(make_app, store, items) -> None:
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await open_actions(pilot)
+        first = items["late_sam"].id
+        await pilot.press("d")
+        await pilot.pause()
+        assert store.get_action(first).status == "done"
+        assert "Late invoice [/] markup" not in shown_titles(pilot.app)
+        assert table_of(pilot.app).current.title == "Late report"
+        await pilot.press("x")
+        await pilot.pause()
+        assert store.get_action(items["late_lena"].id).status == "dropped"
+        await pilot.press("u")
+        await pilot.pause()
+        assert store.get_action(items["late_lena"].id).status == "open"
+        await pilot.press("u")
+        await pilot.pause()
+        assert store.get_action(first).status == "open"
+        assert store.get_action(first).closed_at is None
+        assert shown_titles(pilot.app)[0] == "Late invoice [/] markup"
+
+
+async def test_reassign_and_change_due_with_undo(make_app, store, items) -> None:
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await open_actions(pilot)
+        target = items["late_sam"].id
+        await prompt(pilot, "r", "Priya")
+        assert store.get_action(target).owner == "Priya"
+        assert "Priya" in screen_lines(pilot.app)
+
+        await prompt(pilot, "e", "someday")
+        assert isinstance(pilot.app.screen, PromptModal)  # stays open, error at the field
+        error = str(pilot.app.screen.query_one("#prompt-error", Static).render())
+        assert "not a due date" in error and "YYYY-MM-DD" in error
+        assert store.get_action(target).due == date(2026, 11, 1)
+        field = pilot.app.screen.query_one("#prompt-input", Input)
+        field.value = ""
+        await pilot.press(*"fri", "enter")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, PromptModal)
+        assert store.get_action(target).due == date(2026, 11, 27)
+        assert table_of(pilot.app).rows[0].id == items["late_lena"].id  # re-sorted: no longer first
+
+        await pilot.press("u")
+        await pilot.pause()
+        assert store.get_action(target).due == date(2026, 11, 1)
+        await pilot.press("u")
+        await pilot.pause()
+        assert store.get_action(target).owner == "Sam"
+        assert shown_titles(pilot.app)[0] == "Late invoice [/] markup"
+        assert "Sam" in screen_lines(pilot.app).splitlines()[1]
+
+
+async def test_me_from_config_and_settable(store, items) -> None:
+    from cadence_tui.app import make_app
+
+    app = make_app(store, Config(me="Sam"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_actions(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert shown_titles(app) == ["Late invoice [/] markup", "Someday cleanup"]
+        await prompt(pilot, "M", "Lena")
+        assert store.get_setting("actions.me") == "Lena"
+        assert shown_titles(app) == ["Late report", "Weekly numbers", "Future plan"]
+        assert "me: Lena" in str(app.screen.query_one("#actions-title", Static).render())
+        await pilot.press("m")
+        await pilot.pause()
+        assert len(shown_titles(app)) == 5
+
+
+async def test_scrolls_through_more_rows_than_the_window(make_app, store) -> None:
+    """Paging: 300 items, only a window is held, positions stay right both ways."""
+    with store.write() as conn:
+        conn.executemany(
+            "INSERT INTO action_items(cadence_id, title, owner, due, created_at) VALUES (1, ?, 'Ann', ?, ?)",
+            [(f"Item {i:03d}", f"2027-{1 + i // 28:02d}-{1 + i % 28:02d}", "2026-11-01T00:00:00+00:00")
+             for i in range(300)],
+        )
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await open_actions(pilot)
+        table = table_of(pilot.app)
+        assert table.total == 300
+        for _ in range(20):
+            await pilot.press("pagedown")
+        assert len(table.rows) <= 192
+        assert table.current.title == f"Item {table.position - 1:03d}"
+        await pilot.press("end")
+        assert table.current.title == "Item 299" and table.position == 300
+        for _ in range(30):
+            await pilot.press("pageup")
+        assert table.current.title == f"Item {table.position - 1:03d}"
+        await pilot.press("home")
+        assert table.current.title == "Item 000" and table.position == 1
+        await pilot.press("s")  # sort by owner, then age
+        await pilot.pause()
+        assert table.position == 1 and table.total == 300
