@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -11,7 +12,10 @@ from textual.screen import Screen
 
 from cadence_tui.config import Config
 from cadence_tui.paths import STYLES_DIR
-from cadence_tui.store import Store, StoreError
+from cadence_tui.store import StoreError
+
+if TYPE_CHECKING:
+    from cadence_tui.store import Store  # the full class loads after the first frame
 
 
 def _stylesheets() -> list[str]:
@@ -48,6 +52,14 @@ class CadenceApp(App[None]):
         self.push_screen(HomeScreen())
         for warning in self.config_warnings:
             self.notify(warning, title="Config", severity="warning", timeout=12, markup=False)
+        # Start-up: the home screen needs only part of the store; the rest loads
+        # in a thread once the home screen is painted (see store/startup.py).
+        self.set_timer(0.5, self._load_store_parts)
+
+    def _load_store_parts(self) -> None:
+        from cadence_tui.store import load_all_parts
+
+        self.run_worker(lambda: load_all_parts(self.store), thread=True, exit_on_error=False, group="startup")
 
     def show_summary(self, meeting_id: int) -> None:
         """Open a meeting's summary (after ending a meeting, from history)."""

@@ -31,13 +31,23 @@ class CommandError(click.ClickException):
 class CadenceGroup(click.Group):
     """Turns store, schedule and date errors into :class:`CommandError`."""
 
-    def invoke(self, ctx: click.Context) -> Any:
-        from cadence_tui.duedates import DueDateError
-        from cadence_tui.recurrence import ScheduleError
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        load_command_modules()
+        return super().get_command(ctx, cmd_name)
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        load_command_modules()
+        return super().list_commands(ctx)
+
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (StoreError, DueDateError, ScheduleError) as exc:
+        except (StoreError, ValueError) as exc:
+            from cadence_tui.duedates import DueDateError
+            from cadence_tui.recurrence import ScheduleError
+
+            if not isinstance(exc, (StoreError, DueDateError, ScheduleError)):
+                raise
             raise CommandError(str(exc)) from None
         except OSError as exc:
             raise CommandError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
@@ -124,7 +134,10 @@ def run_app(ctx: click.Context) -> None:
         config = load_config()
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
-    store = open_db(ctx)
+    from cadence_tui.store import open_startup_store
+
+    # Only the store parts the home screen needs; the rest load after its first frame.
+    store = open_startup_store(db_path(ctx), now=now_fn())
     from cadence_tui.app import make_app
 
     app = make_app(store, config)
@@ -339,5 +352,13 @@ def main() -> None:
     cli(prog_name="cadence")
 
 
-# Commands defined in their own modules register themselves on `cli`.
-from cadence_tui import cli_backup, cli_history, cli_playbook, cli_portability, cli_summary  # noqa: E402,F401
+# Commands defined in their own modules register themselves on `cli`. They are
+# imported when click looks a command up, not when `cadence` just opens the app.
+COMMAND_MODULES = ("cli_backup", "cli_history", "cli_playbook", "cli_portability", "cli_summary")
+
+
+def load_command_modules() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"cadence_tui.{name}")

@@ -2,19 +2,22 @@
 
 :class:`Store` is assembled from one part per concept; screens and commands
 call its methods, which speak in domain objects (``cadence_tui.model``).
+
+TO ADD A STORE PART, add it to the bases of ``Store`` in ``store/full.py``,
+not here. Importing this package is kept cheap on purpose: ``Store`` and
+``ActionFilter`` load on first use (PEP 562 ``__getattr__`` below), so the app
+paints its home screen before paying for every part (``open_startup_store``).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from cadence_tui.store.actions import ActionFilter, ActionStore
 from cadence_tui.store.base import StoreBase, utcnow
-from cadence_tui.store.cadences import CadenceStore
-from cadence_tui.store.demo import DemoStore
-from cadence_tui.store.digest import DigestStore
 from cadence_tui.store.errors import (
     DatabaseBusy,
     DatabaseUnavailable,
@@ -25,13 +28,11 @@ from cadence_tui.store.errors import (
     ReadOnlyDatabase,
     StoreError,
 )
-from cadence_tui.store.meetings import MeetingStore
-from cadence_tui.store.panels import PanelStore
-from cadence_tui.store.portability import PortabilityStore
-from cadence_tui.store.playbook import PlaybookStore
-from cadence_tui.store.stats import StatsStore
-from cadence_tui.store.records import RecordStore
 from cadence_tui.store.schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from cadence_tui.store.actions import ActionFilter
+    from cadence_tui.store.full import Store
 
 __all__ = [
     "ActionFilter",
@@ -44,18 +45,31 @@ __all__ = [
     "ReadOnlyDatabase",
     "SCHEMA_VERSION",
     "Store",
+    "StoreBase",
     "StoreError",
+    "load_all_parts",
+    "open_startup_store",
     "open_store",
 ]
 
+# Names served on first use, and the module each comes from.
+_LAZY = {
+    "Store": "cadence_tui.store.full",
+    "ActionFilter": "cadence_tui.store.actions",
+    "load_all_parts": "cadence_tui.store.startup",
+}
 
-class Store(PanelStore, PlaybookStore, StatsStore, DigestStore, PortabilityStore, RecordStore, DemoStore, ActionStore, MeetingStore, CadenceStore, StoreBase):
-    """One Cadence database file."""
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
-def open_store(path: Path | str, now: Callable[[], datetime] = utcnow, *, seed: bool = True) -> Store:
-    """Open (creating and migrating if needed) and seed the default cadences once."""
-    store = Store(path, now=now)
+def _seeded(store: Any, seed: bool) -> Any:
     if seed:
         try:
             store.seed_defaults()
@@ -63,3 +77,19 @@ def open_store(path: Path | str, now: Callable[[], datetime] = utcnow, *, seed: 
             store.close()
             raise
     return store
+
+
+def open_store(path: Path | str, now: Callable[[], datetime] = utcnow, *, seed: bool = True) -> Store:
+    """Open (creating and migrating if needed) and seed the default cadences once."""
+    from cadence_tui.store.full import Store
+
+    return _seeded(Store(path, now=now), seed)
+
+
+def open_startup_store(path: Path | str, now: Callable[[], datetime] = utcnow) -> Store:
+    """Like :func:`open_store`, for the app's start: only the parts the home
+    screen needs are imported now; the rest load right after the first frame
+    (``load_all_parts``) or on first use, on the same object."""
+    from cadence_tui.store.startup import StartupStore
+
+    return _seeded(StartupStore(path, now=now), True)
