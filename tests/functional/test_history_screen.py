@@ -1,0 +1,100 @@
+"""The history screen: past meetings newest first, full-text search, opening a summary."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from cadence_tui.screens.history import HistoryScreen, HistoryTable
+
+
+def held(store, clock, cadence: str, *, decision: str | None = None, action: str | None = None,
+         note: str | None = None, blocker: str | None = None, minutes: int = 20) -> int:
+    meeting = store.start_meeting(cadence)
+    if decision:
+        store.add_decision(meeting.id, decision)
+    if action:
+        store.add_action(action, owner="Lena", meeting_id=meeting.id)
+    if note:
+        store.add_note(meeting.id, note)
+    if blocker:
+        store.add_blocker(blocker, meeting_id=meeting.id)
+    clock.advance(minutes=minutes)
+    store.end_meeting(meeting.id)
+    clock.advance(days=1)
+    return meeting.id
+
+
+async def retype(pilot, *keys: str) -> None:
+    from textual.widgets import Input
+
+    pilot.app.screen.query_one("#history-search-input", Input).value = ""
+    await pilot.press(*keys)
+
+
+def lines(app) -> str:
+    table = app.screen.query_one(HistoryTable)
+    return "\n".join(table.render_line(y).text for y in range(table.size.height))
+
+
+async def test_lists_past_meetings_newest_first_and_searches(make_app, store, clock) -> None:
+    first = held(store, clock, "sprint-review", decision="Ship checkout behind a flag", action="Fix checkout bug")
+    second = held(store, clock, "finance-review", note="Budget [/] looks fine", blocker="Waiting for legal", minutes=70)
+    third = held(store, clock, "sprint-review", decision="Keep scope")
+    running = store.start_meeting("all-hands")  # not past yet: not listed
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HistoryScreen)
+        table = pilot.app.screen.query_one(HistoryTable)
+        assert [r.id for r in table.rows] == [third, second, first]
+        assert running.id not in [r.id for r in table.rows]
+        text = lines(pilot.app)
+        assert "Finance Business Review" in text and "70/60 min" in text
+        assert "3 past meetings" in str(pilot.app.screen.query_one("#history-title", Static).render())
+
+        await pilot.press("c")  # sprint-review only
+        await pilot.pause()
+        assert [r.id for r in table.rows] == [third, first]
+        await pilot.press("c", "c", "c", "c")  # back to all cadences
+        await pilot.pause()
+        assert len(table.rows) == 3
+
+        await pilot.press("slash", *"check")
+        await pilot.pause()
+        assert [(h.kind, h.meeting_id) for h in table.rows] == [("action", first), ("decision", first)]
+        await retype(pilot, *"legal")
+        await pilot.pause()
+        assert [(h.kind, h.meeting_id) for h in table.rows] == [("blocker", second)]
+        await retype(pilot, *"budget")
+        await pilot.pause()
+        assert [h.text for h in table.rows] == ["Budget [/] looks fine"]
+        assert "Budget [/] looks fine" in lines(pilot.app)
+        await retype(pilot, *'"*(')  # FTS syntax in user text never raises
+        await pilot.pause()
+        assert table.rows == [] and "Nothing recorded matches" in lines(pilot.app)
+
+
+async def test_search_follows_edits(make_app, store, clock) -> None:
+    meeting = held(store, clock, "sprint-review", action="Draft onboarding email")
+    item = store.list_actions()[0]
+    with store.write() as conn:
+        conn.execute("UPDATE action_items SET title = 'Draft welcome email' WHERE id = ?", (item.id,))
+    assert store.search_history("onboarding") == []
+    assert [h.meeting_id for h in store.search_history("welcome")] == [meeting]
+
+
+async def test_enter_opens_the_meeting_summary(make_app, store, clock) -> None:
+    meeting = held(store, clock, "sprint-review", decision="Ship it")
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        details = str(pilot.app.screen.query_one("#history-details", Static).render())
+        assert "Sprint Review" in details and "Ship it" in details
+        await pilot.press("enter")
+        await pilot.pause()
+        from cadence_tui.screens.summary import SummaryScreen
+
+        assert isinstance(pilot.app.screen, SummaryScreen)
+        assert pilot.app.screen.meeting_id == meeting
