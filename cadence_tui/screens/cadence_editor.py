@@ -85,10 +85,13 @@ class AgendaTemplateTable(DataTable):
 class CadenceEditorScreen(Screen[None]):
     """Edit one cadence; every valid change is saved at once."""
 
+    help_title = "Edit cadence"
     BINDINGS = [
         Binding("escape", "close", "Back", id="editor-close"),
         Binding("ctrl+s", "save_all", "Save all", id="editor-save-all"),
         Binding("ctrl+t", "focus_agenda", "Agenda", id="editor-focus-agenda"),
+        # `?` types into the fields; F1 opens the key help from anywhere here.
+        Binding("f1", "app.help", "Keys", id="editor-help", show=False),
     ]
 
     def __init__(self, cadence_key: str) -> None:

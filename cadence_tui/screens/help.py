@@ -24,6 +24,7 @@ class KeyHelp:
     section: str
     keys: str
     description: str
+    binding_id: str = ""
 
 
 def collect_key_help(app: App) -> list[KeyHelp]:
@@ -32,7 +33,7 @@ def collect_key_help(app: App) -> list[KeyHelp]:
     screen = app.screen
     seen: set[tuple[str, str]] = set()
     by_action: dict[tuple[str, str], list[str]] = {}
-    order: list[tuple[str, str, str]] = []
+    order: list[tuple[str, str, str, str]] = []
     for active in app.active_bindings.values():
         binding, node = active.binding, active.node
         if not binding.description or not active.enabled:
@@ -51,14 +52,14 @@ def collect_key_help(app: App) -> list[KeyHelp]:
         display = app.get_key_display(binding)
         if ident not in seen:
             seen.add(ident)
-            order.append((section, ident[1], binding.description))
+            order.append((section, ident[1], binding.description, binding.id or ""))
             by_action[ident] = []
         if display not in by_action[ident]:
             by_action[ident].append(display)
     sections = {"This screen": 0, "Everywhere": 1}
     lines = [
-        KeyHelp(section, ", ".join(by_action[(section, action)]), description)
-        for section, action, description in order
+        KeyHelp(section, ", ".join(by_action[(section, action)]), description, binding_id)
+        for section, action, description, binding_id in order
     ]
     return sorted(lines, key=lambda line: sections[line.section])
 
@@ -87,12 +88,14 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one("#help-table", DataTable)
         table.add_column("Key", key="key")
         table.add_column("Does", key="does")
+        # The id is what a [keymap] entry in the config file names.
+        table.add_column("Id (for keymap)", key="id")
         current = None
         for line in self.lines:
             if line.section != current:
                 current = line.section
-                table.add_row(Text(current, style="bold"), Text(""))
-            table.add_row(Text(line.keys, style="bold"), Text(line.description))
+                table.add_row(Text(current, style="bold"), Text(""), Text(""))
+            table.add_row(Text(line.keys, style="bold"), Text(line.description), Text(line.binding_id, style="dim"))
         table.focus()
 
     def action_close(self) -> None:
@@ -105,5 +108,13 @@ def show_key_help(app: App) -> None:
         app.screen.dismiss()
         return
     screen = app.screen
-    title = getattr(screen, "help_title", None) or type(screen).__name__.removesuffix("Screen")
+    title = getattr(screen, "help_title", None) or _readable(type(screen).__name__.removesuffix("Screen"))
     app.push_screen(HelpScreen(collect_key_help(app), title))
+
+
+def _readable(class_name: str) -> str:
+    """``ActionItems`` → ``Action items``."""
+    import re
+
+    words = re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", class_name) or [class_name]
+    return " ".join([words[0], *(w.lower() for w in words[1:])])
