@@ -204,6 +204,7 @@ class MeetingRecord:
     notes: list[str] = field(default_factory=list)
     new_actions: list[ActionLine] = field(default_factory=list)
     carried_actions: list[ActionLine] = field(default_factory=list)
+    more_carried_actions: int = 0  # still open but beyond what was read
     new_blockers: list[BlockerLine] = field(default_factory=list)
     carried_blockers: list[BlockerLine] = field(default_factory=list)
     demos: list[DemoLine] = field(default_factory=list)
@@ -281,5 +282,8 @@ class MeetingRecord:
         return [b for b in self.budget if b.over_threshold]
 
 
+_ONE_DAY = timedelta(days=1)
+
+
 def age_in_days(created: datetime, at: datetime) -> int:
-    return max(0, (at - created) // timedelta(days=1))
+    return max(0, (at - created) // _ONE_DAY)

@@ -13,7 +13,6 @@ terminal escape sequence. No Textual, no clipboard here.
 from __future__ import annotations
 
 import re
-import textwrap
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +27,9 @@ FORMAT_LABELS = {"markdown": "Markdown", "slack": "Slack", "text": "Plain text"}
 LINE_MAX = 1000  # a single-line field longer than this is cut with "…"
 BLOCK_MAX = 5000  # notes and other multi-line text
 TEXT_WIDTH = 72  # plain text is wrapped for email
+# Carried-over items and open blockers listed, oldest due date first; a
+# neglected cadence can have hundreds, and a summary is read in a minute.
+CARRIED_SHOWN = 25
 
 
 # -- user text: cleaning, shared by every format ---------------------------------
@@ -38,7 +40,11 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 def clean(text: str, *, multiline: bool = False, limit: int = LINE_MAX) -> str:
     """Control characters, escape sequences and bidi overrides removed; cut to ``limit``."""
-    text = _BIDI_CONTROLS.sub("", strip_control(text or "", multiline=multiline))
+    text = text or ""
+    # Fast path: printable text holds no control, escape or bidi character
+    # (all of those are unprintable), so only whitespace needs tidying.
+    if not text.isprintable():
+        text = _BIDI_CONTROLS.sub("", strip_control(text, multiline=multiline))
     if multiline:
         lines = [line.strip() for line in text.replace("\t", " ").split("\n")]
         text = "\n".join(line for line in lines if line)
@@ -50,19 +56,27 @@ def clean(text: str, *, multiline: bool = False, limit: int = LINE_MAX) -> str:
 
 
 # -- Markdown escaping --------------------------------------------------------
-_MD_ALWAYS = re.compile(r"([\\`*\[\]<>|~#])")
+_MD_ALWAYS = "\\`*[]<>|~#"  # backslash first: the others add backslashes
 _MD_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 _MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_MD_LINE_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
+_MD_ORDERED = re.compile(r"^(\d{1,9})([.)])")
 
 
 def md_escape(text: str) -> str:
     """Escape one line of user text so it stays literal text in CommonMark/GFM."""
-    text = _MD_ALWAYS.sub(r"\\\1", text)
-    text = _MD_UNDERSCORE.sub(r"\\_", text)
-    text = _MD_ENTITY.sub(r"\\&", text)
+    for ch in _MD_ALWAYS:  # a few `in` tests beat translate() or a regex here
+        if ch in text:
+            text = text.replace(ch, "\\" + ch)
+    if "_" in text:
+        text = _MD_UNDERSCORE.sub(r"\\_", text)
+    if "&" in text:
+        text = _MD_ENTITY.sub(r"\\&", text)
     # Block starts: a list marker, a setext underline or "1." at the start of a line.
-    return _MD_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text)
+    if text[:1] in ("-", "+", "="):
+        text = "\\" + text
+    elif text[:1].isdigit():
+        text = _MD_ORDERED.sub(r"\1\\\2", text)
+    return text
 
 
 # -- Slack escaping -----------------------------------------------------------
@@ -74,7 +88,8 @@ def slack_escape(text: str) -> str:
     """Slack's three escapes, and no mass mention: ``@here`` gets a zero-width
     space after the ``@``; ``<!here>`` is inert once ``<`` is escaped."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _SLACK_MENTION.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
+    if "@" in text:
+        text = _SLACK_MENTION.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
     # A run of backticks would open a code block that swallows the rest.
     return text.replace("```", f"`{ZWSP}`{ZWSP}`")
 
@@ -104,9 +119,14 @@ class Layout:
     sections: list[Section]
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _day(d: date, ref: date | None = None) -> str:
-    """``Fri 4 Dec``; the year is added when it is not the meeting's."""
-    text = f"{d:%a} {d.day} {d:%b}"
+    """``Fri 4 Dec``; the year is added when it is not the meeting's.
+    English names whatever the locale (and strftime is slow)."""
+    text = f"{_WEEKDAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]}"
     return text if ref is not None and d.year == ref.year else f"{text} {d.year}"
 
 
@@ -201,13 +221,22 @@ def layout(r: MeetingRecord) -> Layout:
 
     add("Decisions", [Item([("u", clean(d, multiline=True, limit=BLOCK_MAX))]) for d in r.decisions])
     add("New action items", [_action_item(a, day, carried=False) for a in r.new_actions])
-    add("Open items carried over", [_action_item(a, day, carried=True) for a in r.open_carried_actions])
+    carried = r.open_carried_actions
+    items = [_action_item(a, day, carried=True) for a in carried[:CARRIED_SHOWN]]
+    hidden = max(0, len(carried) - CARRIED_SHOWN) + r.more_carried_actions
+    if hidden:
+        items.append(Item([("t", f"…and {hidden:,} more open item{'s' if hidden != 1 else ''}")]))
+    add("Open items carried over", items)
     add("Closed in this meeting", [
         Item([("u", clean(a.title)), ("t", " — "), ("u", clean(a.owner) or "unassigned"), ("t", f" ({a.status})")])
         for a in r.closed_actions
     ])
     new_ids = {b.id for b in r.new_blockers}
-    add("Blockers", [_blocker_item(b, carried=b.id not in new_ids) for b in r.open_blockers])
+    blockers = r.open_blockers
+    items = [_blocker_item(b, carried=b.id not in new_ids) for b in blockers[:CARRIED_SHOWN]]
+    if len(blockers) > CARRIED_SHOWN:
+        items.append(Item([("t", f"…and {len(blockers) - CARRIED_SHOWN:,} more open blockers")]))
+    add("Blockers", items)
     add("Resolved blockers", [Item([("u", clean(b.what))]) for b in r.resolved_blockers])
 
     # The cadence's own part.
@@ -353,16 +382,41 @@ def _plain(spans: list[Span]) -> str:
     return "".join(text for _kind, text in spans)
 
 
+def _wrap_paragraph(text: str, first: str, rest: str) -> list[str]:
+    """Greedy word wrap to :data:`TEXT_WIDTH`, like ``textwrap`` (without
+    hyphen breaks) but several times faster; over-long words are cut."""
+    out: list[str] = []
+    line, empty = first, True
+    for word in text.split():
+        while len(rest) + len(word) > TEXT_WIDTH:
+            room = TEXT_WIDTH - len(line) - (0 if empty else 1)
+            if room <= 0:
+                out.append(line)
+                line, empty = rest, True
+                continue
+            line += ("" if empty else " ") + word[:room]
+            word = word[room:]
+            out.append(line)
+            line, empty = rest, True
+        if not word:
+            continue
+        if empty:
+            line += word
+            empty = False
+        elif len(line) + 1 + len(word) <= TEXT_WIDTH:
+            line += " " + word
+        else:
+            out.append(line)
+            line = rest + word
+    if not empty or not out:
+        out.append(line)
+    return out
+
+
 def _wrap(text: str, first: str, rest: str) -> list[str]:
     lines: list[str] = []
     for i, paragraph in enumerate(text.split("\n")):
-        lines += textwrap.wrap(
-            paragraph,
-            TEXT_WIDTH,
-            initial_indent=first if i == 0 else rest,
-            subsequent_indent=rest,
-            break_on_hyphens=False,
-        ) or [first if i == 0 else rest]
+        lines += _wrap_paragraph(paragraph, first if i == 0 else rest, rest)
     return lines
 
 

@@ -7,7 +7,7 @@ open when the meeting started, whatever happened to it later.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from cadence_tui.meeting_record import (
@@ -27,6 +27,10 @@ from cadence_tui.meeting_record import (
 )
 from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
 from cadence_tui.store.errors import NotFound
+
+# Carried-over items read per meeting at most (the summary shows fewer); the
+# rest are counted. A neglected cadence can have thousands open.
+CARRIED_LIMIT = 200
 
 _ACTION_COLUMNS = (
     "a.id, a.title, a.owner, a.due, a.status, a.created_at, a.closed_at, a.closed_in_meeting_id,"
@@ -116,14 +120,15 @@ class RecordStore(StoreBase):
 
         def action(r, *, origin: bool = False) -> ActionLine:
             closed_at = r["closed_at"]
+            created = datetime.fromisoformat(r["created_at"])
             return ActionLine(
                 id=r["id"],
                 title=r["title"],
                 owner=r["owner"],
                 due=from_date(r["due"]),
                 status=r["status"],
-                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
-                age_days=age_in_days(from_ts(r["created_at"]), started),  # type: ignore[arg-type]
+                created_at=created,
+                age_days=age_in_days(created, started),
                 closed_here=r["status"] != "open"
                 and (r["closed_in_meeting_id"] == meeting_id or (closed_at is not None and s_ts <= closed_at <= e_ts)),
                 origin_cadence=r["origin_name"] if origin else "",
@@ -137,22 +142,37 @@ class RecordStore(StoreBase):
         ]
         # Open when the meeting started (closed later or not at all), from
         # earlier meetings of this cadence or escalated here from another.
-        open_then = "(a.status = 'open' OR a.closed_at >= ?) AND a.created_at < ? AND a.meeting_id IS NOT ?"
-        order = " ORDER BY a.due IS NULL, a.due, a.id"
-        carried_actions = [
-            action(r)
-            for r in self.query(
-                f"SELECT {_ACTION_COLUMNS} WHERE a.cadence_id = ? AND a.escalated_to_cadence_id IS NULL"
-                f" AND {open_then}{order}",
-                (cadence_id, s_ts, s_ts, meeting_id),
-            )
-        ] + [
-            action(r, origin=True)
-            for r in self.query(
-                f"SELECT {_ACTION_COLUMNS} WHERE a.escalated_to_cadence_id = ? AND a.cadence_id != ?"
-                f" AND {open_then}{order}",
-                (cadence_id, cadence_id, s_ts, e_ts, meeting_id),
-            )
+        # Open when the meeting started (closed later or not at all), from
+        # earlier meetings of this cadence or escalated here from another.
+        # Two indexed reads (still open / closed since), not one OR that
+        # would scan the cadence's whole history.
+        mine = ("a.cadence_id = ? AND a.escalated_to_cadence_id IS NULL AND a.created_at < ?"
+                " AND a.meeting_id IS NOT ?")
+        mine_args = (cadence_id, s_ts, meeting_id)
+        still_open = self.query(
+            f"SELECT {_ACTION_COLUMNS} WHERE a.status = 'open' AND {mine}"
+            " ORDER BY a.due IS NULL, a.due, a.id LIMIT ?",
+            (*mine_args, CARRIED_LIMIT + 1),
+        )
+        more_open = 0
+        if len(still_open) > CARRIED_LIMIT:
+            still_open = still_open[:CARRIED_LIMIT]
+            more_open = int(self.scalar(
+                f"SELECT count(*) FROM action_items a WHERE a.status = 'open' AND {mine}", mine_args)) - CARRIED_LIMIT
+        closed_since = self.query(
+            f"SELECT {_ACTION_COLUMNS} WHERE a.closed_at IS NOT NULL AND a.closed_at >= ? AND a.status != 'open'"
+            f" AND {mine}",
+            (s_ts, *mine_args),
+        )
+        escalated_here = self.query(
+            f"SELECT {_ACTION_COLUMNS} WHERE a.escalated_to_cadence_id = ? AND a.cadence_id != ?"
+            " AND (a.status = 'open' OR a.closed_at >= ?) AND a.created_at < ? AND a.meeting_id IS NOT ?"
+            " ORDER BY a.due IS NULL, a.due, a.id",
+            (cadence_id, cadence_id, s_ts, e_ts, meeting_id),
+        )
+        by_due = lambda line: (line.due is None, line.due or date.max, line.id)  # noqa: E731
+        carried_actions = sorted((action(r) for r in [*still_open, *closed_since]), key=by_due) + [
+            action(r, origin=True) for r in escalated_here
         ]
 
         def blocker(r, *, origin: bool = False) -> BlockerLine:
@@ -259,6 +279,7 @@ class RecordStore(StoreBase):
             notes=texts("notes"),
             new_actions=new_actions,
             carried_actions=carried_actions,
+            more_carried_actions=more_open,
             new_blockers=new_blockers,
             carried_blockers=carried_blockers,
             demos=demos,
