@@ -10,14 +10,15 @@ place, so the target path never holds a half-written file.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from cadence_tui.store.base import StoreBase
-from cadence_tui.store.errors import DatabaseUnavailable, StoreError, translate
+from cadence_tui.store.base import SQLITE_HEADER, StoreBase, busy_timeout_ms
+from cadence_tui.store.errors import DatabaseUnavailable, DiskFull, StoreError, translate
 
 PAGES_PER_STEP = 2048
 
@@ -34,75 +35,127 @@ class BackupStore(StoreBase):
         overwrite: bool = False,
         progress: Callable[[int, int], None] | None = None,
     ) -> Path:
-        """Copy the database to ``target``; return the absolute path written.
+        """Copy this database to ``target``; return the absolute path written."""
+        if str(self.path) == ":memory:":
+            with self._lock:
+                return _write_backup(self.conn, None, target, overwrite=overwrite, progress=progress)
+        return backup_database(Path(self.path), target, overwrite=overwrite, progress=progress)
 
-        ``progress(done_pages, total_pages)`` is called as pages are copied.
-        Refuses an existing target unless ``overwrite``.
-        """
-        target = Path(target).expanduser().absolute()
-        if target.is_dir():
-            raise BackupExists(f"{target} is a directory; give a file name for the backup")
-        if not overwrite and (target.exists() or target.is_symlink()):
-            raise BackupExists(f"{target} already exists; use --force to overwrite it")
-        if str(self.path) != ":memory:" and target == Path(self.path).absolute():
-            raise BackupExists("the backup cannot overwrite the database it copies")
-        if not target.parent.is_dir():
-            raise DatabaseUnavailable(f"cannot write the backup: the folder {target.parent} does not exist")
+
+def backup_database(
+    source: Path | str,
+    target: Path | str,
+    *,
+    overwrite: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Copy the database file ``source`` to ``target`` without changing it
+    (no migration, no seeding: a file from a newer Cadence is copied as is).
+
+    ``progress(done_pages, total_pages)`` is called as pages are copied.
+    Refuses an existing target unless ``overwrite``; returns the absolute path.
+    """
+    source = Path(source).expanduser().absolute()
+    if source.is_dir():
+        raise DatabaseUnavailable(f"cannot back up {source}: it is a directory")
+    if not source.exists():
+        raise DatabaseUnavailable(f"there is no database at {source}")
+    try:
+        with source.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise DatabaseUnavailable(f"cannot read the database {source}: {exc.strerror}") from None
+    if header != SQLITE_HEADER:
+        raise DatabaseUnavailable(f"{source} is not a Cadence database (not an SQLite file)")
+    reader = _reader(source)
+    try:
+        return _write_backup(reader, source, target, overwrite=overwrite, progress=progress)
+    finally:
+        reader.close()
+
+
+def _write_backup(
+    source: sqlite3.Connection,
+    source_path: Path | None,
+    target: Path | str,
+    *,
+    overwrite: bool,
+    progress: Callable[[int, int], None] | None,
+) -> Path:
+    target = Path(target).expanduser().absolute()
+    if target.is_dir():
+        raise BackupExists(f"{target} is a directory; give a file name for the backup")
+    if not overwrite and (target.exists() or target.is_symlink()):
+        raise BackupExists(f"{target} already exists; use --force to overwrite it")
+    if source_path is not None and target.resolve() == source_path.resolve():
+        raise BackupExists("the backup cannot overwrite the database it copies")
+    if not target.parent.is_dir():
+        raise DatabaseUnavailable(f"cannot write the backup: the folder {target.parent} does not exist")
+    try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            self._copy_into(tmp, progress)
-            _verify(tmp)
-            if overwrite:
-                os.replace(tmp, target)
-            else:
-                try:
-                    os.link(tmp, target)  # fails if the target appeared meanwhile: never clobber
-                except FileExistsError:
-                    raise BackupExists(f"{target} already exists; use --force to overwrite it") from None
-                tmp.unlink()
-            _fsync_dir(target.parent)
-        finally:
-            for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
-        return target
+    except OSError as exc:
+        raise DatabaseUnavailable(f"cannot write the backup in {target.parent}: {exc.strerror}") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if source_path is not None:
+            os.chmod(tmp, source_path.stat().st_mode & 0o777)  # as private as the original
+        _copy_into(source, tmp, progress, snapshot=source_path is not None)
+        _verify(tmp)
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            try:
+                os.link(tmp, target)  # fails if the target appeared meanwhile: never clobber
+            except FileExistsError:
+                raise BackupExists(f"{target} already exists; use --force to overwrite it") from None
+        _fsync_dir(target.parent)
+    except OSError as exc:
+        if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            raise DiskFull(f"the disk is full: the backup to {target} was not written") from None
+        raise DatabaseUnavailable(f"cannot write the backup {target}: {exc.strerror or exc}") from None
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+    return target
 
-    def _copy_into(self, tmp: Path, progress: Callable[[int, int], None] | None) -> None:
-        def report(_status: int, remaining: int, total: int) -> None:
-            if progress is not None:
-                progress(total - remaining, total)
 
-        memory = str(self.path) == ":memory:"
-        source = self.conn if memory else _reader(Path(self.path))
-        dest = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            if not memory:
-                # One snapshot for the whole copy: other processes' commits go to
-                # the WAL and do not restart or tear the backup.
-                source.execute("BEGIN")
-                source.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            with self._lock if memory else contextlib.nullcontext():
-                source.backup(dest, pages=PAGES_PER_STEP, progress=report)
-            # A backup is one self-contained file: no WAL beside it.
-            dest.execute("PRAGMA journal_mode = DELETE")
-        except sqlite3.Error as exc:
-            raise translate(exc, tmp) from None
-        finally:
-            dest.close()
-            if not memory:
-                with contextlib.suppress(sqlite3.Error):
-                    source.execute("ROLLBACK")
-                source.close()
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
+def _copy_into(
+    source: sqlite3.Connection, tmp: Path, progress: Callable[[int, int], None] | None, *, snapshot: bool
+) -> None:
+    def report(_status: int, remaining: int, total: int) -> None:
+        if progress is not None:
+            progress(total - remaining, total)
+
+    dest = sqlite3.connect(tmp, isolation_level=None)
+    try:
+        if snapshot:
+            # One snapshot for the whole copy: other processes' commits go to
+            # the WAL and neither restart nor tear the backup.
+            source.execute("BEGIN")
+            source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        source.backup(dest, pages=PAGES_PER_STEP, progress=report)
+        # A backup is one self-contained file: no WAL beside it.
+        dest.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.Error as exc:
+        err = translate(exc, tmp)
+        if isinstance(err, DiskFull):
+            raise DiskFull(f"the disk is full: the backup was not written ({exc})") from None
+        raise err from None
+    finally:
+        dest.close()
+        if snapshot:
+            with contextlib.suppress(sqlite3.Error):
+                source.execute("ROLLBACK")
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
 
 
 def _reader(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         return conn
     except sqlite3.Error as exc:
         raise translate(exc, path) from None

@@ -29,6 +29,14 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_ENV_VAR = "CADENCE_BUSY_TIMEOUT_MS"
+
+
+def busy_timeout_ms() -> int:
+    """How long a write waits for another process's lock: 5 s, or
+    ``$CADENCE_BUSY_TIMEOUT_MS`` (tests of the "busy" message use a short one)."""
+    value = os.environ.get(BUSY_TIMEOUT_ENV_VAR, "")
+    return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -97,7 +105,7 @@ def open_connection(path: Path | str) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise translate(exc, path) from None
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise NewerSchemaError(

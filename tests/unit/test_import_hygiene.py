@@ -1,0 +1,120 @@
+"""What each layer imports, checked in a fresh interpreter.
+
+The domain and the store never reach Textual or the clipboard; the CLI module
+stays light (every command starts fast); the app's start-up store paints the
+home screen without loading every part of the store.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "cadence_tui"
+
+DOMAIN = [
+    "cadence_tui.model",
+    "cadence_tui.recurrence",
+    "cadence_tui.duedates",
+    "cadence_tui.textsafe",
+    "cadence_tui.timefmt",
+    "cadence_tui.config",
+    "cadence_tui.seed",
+    "cadence_tui.store",
+    "cadence_tui.store.full",
+] + sorted(f"cadence_tui.store.{p.stem}" for p in (PACKAGE / "store").glob("*.py") if p.stem != "__init__")
+
+
+def loaded_after(code: str) -> set[str]:
+    """The modules in ``sys.modules`` after running ``code`` in a fresh interpreter."""
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return set(json.loads(out.splitlines()[-1]))
+
+
+def forbidden(loaded: set[str], roots: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in loaded if m.split(".")[0] in roots or m in roots or m.startswith(roots))
+
+
+def test_domain_and_store_never_import_textual_or_clipboard() -> None:
+    loaded = loaded_after("\n".join(f"import {m}" for m in DOMAIN))
+    assert not forbidden(loaded, ("textual", "pyperclip")), forbidden(loaded, ("textual", "pyperclip"))
+    assert not forbidden(loaded, ("cadence_tui.app", "cadence_tui.screens", "cadence_tui.widgets"))
+
+
+def test_cli_module_is_light() -> None:
+    loaded = loaded_after("import cadence_tui.cli")
+    heavy = forbidden(loaded, ("textual", "sqlite_utils", "dateutil", "pyperclip"))
+    assert not heavy, f"cadence_tui.cli imports {heavy} at import time; import them inside the command"
+    # Store parts and command modules load when a command needs them.
+    assert "cadence_tui.store.full" not in loaded
+    assert not [m for m in loaded if m.startswith("cadence_tui.cli_")]
+
+
+def test_importing_the_store_package_does_not_load_its_parts() -> None:
+    loaded = loaded_after("import cadence_tui.store\nfrom cadence_tui.store import StoreError, open_store")
+    parts = sorted(m for m in loaded if m.startswith("cadence_tui.store.") and m.rsplit(".", 1)[1]
+                   not in ("base", "errors", "schema"))
+    assert not parts, f"store/__init__.py imports {parts}: add store parts in store/full.py instead"
+
+
+def test_startup_store_serves_the_home_screen_without_the_other_parts(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    loaded = loaded_after(
+        "from cadence_tui.store import open_startup_store\n"
+        f"s = open_startup_store({str(db)!r})\n"
+        "rows = s.overview()\n"
+        "[s.next_occurrence(r.cadence) for r in rows]\n"
+        "[s.agenda_template(r.cadence.id) for r in rows]\n"
+        "assert len(rows) == 4 and type(s).__name__ == 'StartupStore', type(s)\n"
+    )
+    assert "cadence_tui.store.full" not in loaded
+    assert "cadence_tui.store.actions" not in loaded
+
+
+def test_startup_store_upgrades_itself_on_first_use_of_another_part(tmp_path: Path) -> None:
+    from cadence_tui.store import Store, load_all_parts, open_startup_store
+
+    store = open_startup_store(tmp_path / "c.db")
+    try:
+        assert not isinstance(store, Store)
+        item = store.add_action("Send the deck", owner="Lena", cadence_key="sprint-review")  # ActionStore
+        assert isinstance(store, Store) and store.loaded_on_demand_by == "add_action"
+        assert store.get_action(item.id).title == "Send the deck"
+        load_all_parts(store)  # a no-op now
+        assert isinstance(store, Store)
+        with pytest.raises(AttributeError):
+            store.no_such_method  # noqa: B018
+    finally:
+        store.close()
+
+
+async def test_home_screen_first_frame_needs_only_the_startup_parts(tmp_path: Path, clock) -> None:
+    """If this fails, the home screen called a store method of another part
+    before its first frame (named in the message): add that part to
+    StartupStore's bases in store/startup.py, or call it after the first frame."""
+    from textual.widgets import DataTable
+
+    from cadence_tui.app import make_app
+    from cadence_tui.store import open_startup_store
+
+    store = open_startup_store(tmp_path / "c.db", now=clock)
+    try:
+        app = make_app(store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            table = app.screen.query_one("#cadence-table", DataTable)
+            assert table.row_count == 4
+            assert store.loaded_on_demand_by is None, (
+                f"the home screen used store.{store.loaded_on_demand_by} before its first frame"
+            )
+    finally:
+        store.close()
