@@ -397,3 +397,34 @@ def test_zone_of_the_cadence_is_used(store, clock) -> None:
     out = render(store.meeting_record(meeting), "text")
     assert out.startswith("Sprint Review — Thu 26 Nov 2026")
     assert "00:30–01:00 Europe/Berlin" in out
+
+
+def test_many_carried_items_are_capped_and_counted(store, clock) -> None:
+    clock.current = datetime(2026, 11, 1, 15, 0, tzinfo=timezone.utc)
+    with store.write() as conn:
+        cadence_id = conn.execute("SELECT id FROM cadences WHERE key = 'sprint-review'").fetchone()[0]
+        conn.executemany(
+            "INSERT INTO action_items(cadence_id, title, owner, due, created_at) VALUES (?,?,?,?,?)",
+            [(cadence_id, f"Old item {i}", "Lena", f"2026-10-{1 + i % 28:02d}", clock.current.isoformat())
+             for i in range(260)],
+        )
+    clock.current = datetime(2026, 11, 25, 14, 0, tzinfo=timezone.utc)
+    meeting = store.start_meeting("sprint-review").id
+    clock.advance(minutes=30)
+    store.end_meeting(meeting)
+    record = store.meeting_record(meeting)
+    assert len(record.carried_actions) == 200 and record.more_carried_actions == 60
+    out = render(record, "markdown")
+    assert out.count("Old item") == 25
+    assert "…and 235 more open items" in out
+    # Oldest due date first.
+    assert "Old item 0 — **Lena**, due Thu 1 Oct, **overdue**" in out
+
+
+def test_summary_modules_stay_headless() -> None:
+    code = ("import cadence_tui.summary, cadence_tui.meeting_record, cadence_tui.clipboard, sys, json;"
+            "print(json.dumps(sorted(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = set(__import__("json").loads(out))
+    assert not {m for m in loaded if m.split(".")[0] in ("textual", "pyperclip", "rich")}
+    assert not {m for m in loaded if m.startswith(("cadence_tui.app", "cadence_tui.screens"))}
