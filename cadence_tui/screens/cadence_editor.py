@@ -99,6 +99,7 @@ class CadenceEditorScreen(Screen[None]):
         self.cadence_key = cadence_key
         self.cadence: Cadence = self.store.get_cadence(cadence_key)
         self.template: list[AgendaTemplateItem] = []
+        self._leave_anyway = False
 
     @property
     def store(self):
@@ -396,10 +397,13 @@ class CadenceEditorScreen(Screen[None]):
             self._status("Some fields were not saved: see the messages in red.", error=True)
 
     def action_close(self) -> None:
-        # Leaving saves what is valid, like leaving a field does.
+        # Leaving saves what is valid, like leaving a field does; an invalid
+        # value keeps you here once, a second Esc leaves without it.
         focused = self.focused
-        if isinstance(focused, Input) and focused.id:
+        if not self._leave_anyway and isinstance(focused, Input) and focused.id:
             if not self._save(focused.id):
+                self._leave_anyway = True
+                self._status("Not saved: fix the field, or press Esc again to leave without it.", error=True)
                 return
         self.dismiss()
 

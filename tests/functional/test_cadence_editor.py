@@ -223,3 +223,21 @@ async def test_archive_keeps_history(make_app, store):
         assert store.scalar("SELECT count(*) FROM action_items WHERE title = 'Follow up'") == 1
         store.unarchive_cadence("finance-review")
         assert "finance-review" in [c.key for c in store.list_cadences()]
+
+
+async def test_escape_with_an_invalid_field_asks_once_then_leaves(make_app, store):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_editor(pilot)
+        field = screen.query_one("#field-tz", Input)
+        field.focus()
+        field.value = "Atlantis/Capital"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "unknown time zone" in text_of(screen, "#error-tz")
+        assert "Esc again" in text_of(screen, "#editor-status")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert store.get_cadence("sprint-review").tz != "Atlantis/Capital"
