@@ -20,13 +20,13 @@ from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Markd
 from cadence_tui.clipboard import CopyResult, copy_text, copy_to_system, default_save_dir, save_text
 from cadence_tui.meeting_record import MeetingRecord
 from cadence_tui.store import StoreError
-from cadence_tui.summary import FORMAT_LABELS, FORMATS, render, suggested_filename
+from cadence_tui.summary import FORMAT_LABELS, FORMATS, clean, render, suggested_filename
 
 
 class SaveSummaryScreen(ModalScreen[Path | None]):
     """Ask where to save; refuse to replace a file unless asked twice."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="save-cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="summary-save-cancel")]
 
     def __init__(self, text: str, default_path: Path) -> None:
         super().__init__()
@@ -140,7 +140,8 @@ class SummaryScreen(Screen[None]):
             return
         r = self.record
         self.text = render(r, self.fmt)
-        title = Text.assemble(("Summary  ", "dim"), (r.cadence_name, "bold"), f"  {r.local_start:%a %d %b %Y}")
+        # User text, cleaned like the summary itself: no escape sequence reaches the terminal.
+        title = Text.assemble(("Summary  ", "dim"), (clean(r.cadence_name), "bold"), f"  {r.local_start:%a %d %b %Y}")
         if r.in_progress:
             title.append("  (meeting in progress)", style="yellow")
         self.query_one("#summary-title", Static).update(title)

@@ -188,10 +188,12 @@ async def test_unknown_meeting_is_reported(make_app) -> None:
 
 async def test_markup_in_user_text_is_shown_literally(make_app, store, meeting_id) -> None:
     with store.write() as conn:
-        conn.execute("UPDATE cadences SET name = ? WHERE key = 'sprint-review'", ("Sprint [/] [@click=app.quit]x[/]",))
+        conn.execute("UPDATE cadences SET name = ? WHERE key = 'sprint-review'",
+                     ("Sprint [/] [@click=app.quit]x[/]\x1b[2J\x1b]0;t\x07",))
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_summary(app, pilot, meeting_id)
-        assert "Sprint [/] [@click=app.quit]x[/]" in str(screen.query_one("#summary-title", Static).render())
+        title = str(screen.query_one("#summary-title", Static).render())
+        assert "Sprint [/] [@click=app.quit]x[/]" in title and "\x1b" not in title
         await pilot.press("t")
         assert screen.query_one("#summary-plain", TextArea).text.startswith("Sprint [/] [@click=app.quit]x[/] — ")
