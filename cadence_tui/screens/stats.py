@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tab, Tabs
+from textual import events
+from textual.message import Message
+from textual.widgets import Footer, Static
 
 from cadence_tui.stats import CadenceStats, minutes, percent
 
@@ -107,6 +109,57 @@ def durations_text(s: CadenceStats, width: int = BAR_WIDTH) -> Text:
     return text
 
 
+class CadenceSwitcher(Static):
+    """One line of cadence names, the active one highlighted; click one to pick it.
+
+    (Textual's ``Tabs`` cost ~150 ms to mount here, most of the budget.)"""
+
+    class Changed(Message):
+        """The active cadence changed."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, cadences: list[tuple[str, str]], active: str | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.cadences = cadences  # (key, name)
+        keys = [k for k, _ in cadences]
+        self.index = keys.index(active) if active in keys else 0
+        self._spans: list[tuple[int, int]] = []
+
+    @property
+    def active(self) -> str | None:
+        return self.cadences[self.index][0] if self.cadences else None
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        text = Text()
+        self._spans = []
+        for i, (_key, name) in enumerate(self.cadences):
+            start = len(text)
+            text.append(f" {name} ", style="reverse bold" if i == self.index else "dim")
+            self._spans.append((start, len(text)))
+            text.append(" ")
+        self.update(text)
+
+    def select(self, index: int) -> None:
+        if not self.cadences:
+            return
+        index %= len(self.cadences)
+        if index != self.index:
+            self.index = index
+            self._draw()
+            self.post_message(self.Changed(self.cadences[index][0]))
+
+    def on_click(self, event: events.Click) -> None:
+        for i, (start, end) in enumerate(self._spans):
+            if start <= event.x < end:
+                self.select(i)
+
+
 class StatsScreen(Screen[None]):
     """One tab per cadence; ``+``/``-`` change how many meetings are counted."""
 
@@ -123,6 +176,7 @@ class StatsScreen(Screen[None]):
         self.initial = cadence_key
         self.window = 12
         self.stats: CadenceStats | None = None
+        self._bar_width = 0
 
     @property
     def store(self):
@@ -131,8 +185,7 @@ class StatsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         cadences = self.store.list_cadences()
         yield Static(Text("Time statistics", style="bold"), id="stats-title", classes="pb-title")
-        yield Tabs(*[Tab(c.name, id=f"tab-{c.key}") for c in cadences], id="stats-tabs",
-                   active=f"tab-{self.initial}" if self.initial else None)
+        yield CadenceSwitcher([(c.key, c.name) for c in cadences], self.initial, id="stats-tabs")
         with VerticalScroll(id="stats-body", classes="pb-body"):
             yield Static(id="stats-summary")
             yield Static(Text("Agenda items: planned vs actual minutes (average)", style="bold"),
@@ -147,13 +200,11 @@ class StatsScreen(Screen[None]):
 
     @property
     def cadence_key(self) -> str | None:
-        active = self.query_one("#stats-tabs", Tabs).active
-        return active.removeprefix("tab-") if active else None
+        return self.query_one("#stats-tabs", CadenceSwitcher).active
 
-    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+    def on_cadence_switcher_changed(self, event: CadenceSwitcher.Changed) -> None:
         event.stop()
-        if self.is_mounted:
-            self.show()
+        self.show()
 
     def show(self) -> None:
         key = self.cadence_key
@@ -164,20 +215,22 @@ class StatsScreen(Screen[None]):
         self.query_one("#stats-title", Static).update(Text.assemble(
             ("Time statistics", "bold"), "  ", (f"{s.cadence_name}, last {self.window} meetings", "dim")))
         self.query_one("#stats-summary", Static).update(summary_text(s))
-        width = max(10, min(60, self.size.width - 28))
+        width = self._bar_width = max(10, min(60, self.size.width - 28))
         self.query_one("#stats-items", Static).update(items_text(s, width))
         self.query_one("#stats-items-title").display = bool(s.meetings)
         self.query_one("#stats-durations", Static).update(durations_text(s, width))
 
     def on_resize(self) -> None:
-        if self.stats is not None:
+        if self.stats is not None and max(10, min(60, self.size.width - 28)) != self._bar_width:
             self.show()
 
     def action_previous_cadence(self) -> None:
-        self.query_one("#stats-tabs", Tabs).action_previous_tab()
+        switcher = self.query_one("#stats-tabs", CadenceSwitcher)
+        switcher.select(switcher.index - 1)
 
     def action_next_cadence(self) -> None:
-        self.query_one("#stats-tabs", Tabs).action_next_tab()
+        switcher = self.query_one("#stats-tabs", CadenceSwitcher)
+        switcher.select(switcher.index + 1)
 
     def action_more(self) -> None:
         bigger = [w for w in WINDOWS if w > self.window]
