@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -37,7 +37,8 @@ class MetricsScreen(Screen[None]):
         with Vertical(classes="pb-body"):
             yield Static("", id="metrics-warning", classes="pb-warning")
             yield DataTable(id="metrics-table", cursor_type="row", classes="pb-table")
-            yield Static(id="metric-details", classes="pb-details")
+            with VerticalScroll(id="metric-details-scroll", classes="pb-details"):
+                yield Static(id="metric-details")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -110,11 +111,18 @@ class MetricsScreen(Screen[None]):
         if m.description:
             text.append("\n" + m.description)
         history = self.store.metric_history(m.key)
-        text.append("\nLast values: ", style="dim")
-        if history:
-            text.append("  ".join(f"{v.recorded_on:%d %b} {format_number(v.value)}" for v in history[-6:]))
+        if not history:
+            text.append("\nNo values yet — press r to record one", style="dim")
         else:
-            text.append("none yet — press r to record one")
+            text.append("\n\nLast values (newest first)\n", style="bold")
+            scale = max(max(abs(v.value) for v in history), abs(m.target or 0)) or 1
+            for v in reversed(history):
+                off = not m.on_target(v.value)
+                bar = "█" * max(1, round(abs(v.value) / scale * 18))
+                text.append(f"  {v.recorded_on:%a %d %b %Y}  ", style="dim")
+                text.append(f"{format_number(v.value, m.unit):>14}  ", style="bold red" if off else "")
+                text.append(bar, style="red" if off else "green")
+                text.append(" " * (19 - len(bar)) + "(meeting)\n" if v.meeting_id else "\n", style="dim")
         details.update(text)
 
     # -- actions ------------------------------------------------------------------

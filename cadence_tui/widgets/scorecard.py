@@ -15,8 +15,8 @@ def scorecard_table(rows: list[ScorecardRow], *, empty: str = "No metrics yet") 
     """The scorecard as a Rich grid; user text goes in as ``Text`` (never markup)."""
     if not rows:
         return Text(empty, style="dim")
-    grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column("metric", ratio=1, no_wrap=True, overflow="ellipsis", min_width=8)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column("metric", no_wrap=True, overflow="ellipsis", min_width=8)
     grid.add_column("last", justify="right", no_wrap=True)
     grid.add_column("change", justify="right", no_wrap=True, min_width=6)
     grid.add_column("trend", no_wrap=True, width=12)
