@@ -138,17 +138,18 @@ class HistoryScreen(Screen[None]):
             title.append(f"{shown} records match")
         else:
             title.append(f"{table.total:,} past meetings")
-        self.query_one("#history-title", Static).update(title)
+        self.query_one("#history-title", Static).update(title, layout=False)
         name = dict(self._cadences).get(self.cadence_key or "", "all cadences")
         self.query_one("#history-filters", Static).update(
-            Text.assemble(("c ", "dim"), ("cadence: ", "dim"), (name, "bold" if self.cadence_key else ""))
+            Text.assemble(("c ", "dim"), ("cadence: ", "dim"), (name, "bold" if self.cadence_key else "")),
+            layout=False,
         )
 
     def on_paged_table_highlighted(self, event: PagedTable.Highlighted) -> None:
         details = self.query_one("#history-details", Static)
         row = event.row
         if row is None:
-            details.update("")
+            details.update("", layout=False)
             return
         meeting = row if isinstance(row, MeetingRecord) else self.store.history_entry(row.meeting_id)
         text = Text()
@@ -166,7 +167,8 @@ class HistoryScreen(Screen[None]):
             text.append("\n• ")
             text.append_text(Text(d))
         text.append("\nEnter: open the summary", style="dim")
-        details.update(text)
+        # Fixed height (history.tcss): no layout pass per key while scrolling.
+        details.update(text, layout=False)
 
     def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
         self._open(event.row)
