@@ -174,16 +174,20 @@ class MeetingScreen(Screen[None]):
         people = self.store.attendance(self.meeting_id)
         self.query_one(AttendanceList).show(people)
         present = sum(1 for p in people if p.present)
-        tab = self.query_one("#meeting-tabs", TabbedContent).get_tab("tab-people")
-        tab.label = f"People {present}/{len(people)}"
+        self._set_tab_label("tab-people", f"People {present}/{len(people)}")
 
     def refresh_panel(self) -> None:
         if self.panel is not None:
             self.panel.load(self.store, self.meeting_id)
 
     def _tab_label(self, pane_id: str, title: str, count: int) -> None:
+        self._set_tab_label(pane_id, f"{title} ({count})" if count else title)
+
+    def _set_tab_label(self, pane_id: str, label: str) -> None:
+        # Only when it changes: a new label re-lays out the whole screen.
         tab = self.query_one("#meeting-tabs", TabbedContent).get_tab(pane_id)
-        tab.label = f"{title} ({count})" if count else title
+        if str(tab.label) != label:
+            tab.label = label
 
     # -- clocks -----------------------------------------------------------------------
     def tick(self) -> None:
@@ -192,8 +196,11 @@ class MeetingScreen(Screen[None]):
             return
         now = self.store.now()
         state = clock_state(self.meeting, self.agenda_items, now)
-        self.query_one(ClockBar).show(state)
-        self.query_one(AgendaList).tick(now)
+        if self.is_current:
+            # Under a form the dimmed screen is not redrawn: repainting it
+            # means re-blending the whole background (see on_screen_resume).
+            self.query_one(ClockBar).show(state)
+            self.query_one(AgendaList).tick(now)
         for event in self.watch.check(state):
             if event.item_id is None:
                 self.notify(f"The meeting is over its {event.timebox_min}-minute timebox", title="Over time",
