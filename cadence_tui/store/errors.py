@@ -55,5 +55,8 @@ def translate(exc: sqlite3.Error, path: object = None) -> StoreError:
     if "unable to open" in low:
         return DatabaseUnavailable(f"cannot open the database{where}: {text}")
     if "disk i/o" in low:
-        return DatabaseUnavailable(f"disk I/O error on the database{where}")
+        # A write past a file-size limit (EFBIG) arrives here, not as "full".
+        return DatabaseUnavailable(
+            f"disk I/O error on the database{where}: the disk may be full or failing; the last change was not saved"
+        )
     return StoreError(f"database error{where}: {text}")
