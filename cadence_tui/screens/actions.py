@@ -7,6 +7,7 @@ committed at once and can be undone (``u``) from the store's undo stack.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -17,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -26,8 +28,10 @@ from cadence_tui.widgets.action_table import ActionTable, FunctionSource, Page
 
 STATUSES: tuple[str | None, ...] = ("open", "done", "dropped", None)
 WHEN = ("any", "overdue", "week")
-WHEN_LABELS = {"any": "any time", "overdue": "overdue", "week": "due this week"}
+WHEN_LABELS = {"any": "any", "overdue": "overdue", "week": "this week"}
 ME_SETTING = "actions.me"
+SEARCH_DEBOUNCE = 0.12  # seconds of typing pause before a slow search runs
+SEARCH_DEBOUNCE_OVER = 0.016  # a search slower than a frame gets debounced
 
 
 class PromptModal(ModalScreen[Any]):
@@ -37,7 +41,7 @@ class PromptModal(ModalScreen[Any]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt-cancel")]
 
     def __init__(self, title: str, value: str, hint: str, parse: Callable[[str], Any], *, max_length: int = 80) -> None:
-        super().__init__()
+        super().__init__(classes="actions-modal")
         self._title = title
         self._value = value
         self._hint = hint
@@ -74,7 +78,7 @@ class OwnerPicker(ModalScreen[str | None]):
     EVERYONE = "\x00everyone"
 
     def __init__(self, me: str, counts: list[Any]) -> None:
-        super().__init__()
+        super().__init__(classes="actions-modal")
         self._me = me
         self._counts = counts
 
@@ -134,6 +138,9 @@ class ActionItemsScreen(Screen[None]):
         self.when = "any"
         self.me = ""
         self._cadences: list[str] = []
+        self._pending_search: str | None = None
+        self._search_timer: Timer | None = None
+        self._search_cost = 0.0
 
     @property
     def store(self):
@@ -190,19 +197,22 @@ class ActionItemsScreen(Screen[None]):
         self.query_one("#actions-title", Static).update(title, layout=False)
 
         parts = Text()
+        wide = self.size.width >= 110
 
         def chip(key: str, label: str, value: str, active: bool) -> None:
-            parts.append(f"{key} ", style="dim")
+            # Keys shown when there is room; the footer and "?" list them too.
+            if wide:
+                parts.append(f"{key} ", style="dim reverse")
             parts.append(f"{label}:", style="dim")
-            parts.append(value, style="bold" if active else "")
+            parts.append(value, style="bold underline" if active else "")
             parts.append("  ")
 
         chip("o", "owner", f.owner if f.owner is not None else "all", f.owner is not None)
         chip("c", "cadence", f.cadence_key or "all", f.cadence_key is not None)
         chip("v", "status", status, f.status != "open")
-        chip("w", "", WHEN_LABELS[self.when], self.when != "any")
+        chip("w", "when", WHEN_LABELS[self.when], self.when != "any")
         chip("s", "sort", self.sort, self.sort != "due")
-        self.query_one("#actions-filters", Static).update(parts, layout=False)
+        self.query_one("#actions-filters", Static).update(parts)  # may wrap to two lines at 80 columns
 
         counts = self.store.owner_counts(f.cadence_key)
         strip = Text()
@@ -298,7 +308,7 @@ class ActionItemsScreen(Screen[None]):
         self.app.push_screen(
             PromptModal(
                 "Due date", item.due.isoformat() if item.due else "",
-                f"{ACCEPTED_FORMS}; empty clears it", parse, max_length=40,
+                f"{ACCEPTED_FORMS}. Empty clears it; Esc cancels.", parse, max_length=40,
             ),
             done,
         )
@@ -320,8 +330,25 @@ class ActionItemsScreen(Screen[None]):
 
     @on(Input.Changed, "#actions-search-input")
     def _search_changed(self, event: Input.Changed) -> None:
-        self.filter = replace(self.filter, search=event.value.strip() or None)
+        self._pending_search = event.value.strip() or None
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        # A search costs up to ~60 ms on 100,000 items (one-letter prefixes):
+        # once one took longer than a frame, wait for a pause in the typing.
+        if self._search_cost > SEARCH_DEBOUNCE_OVER:
+            self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._apply_search)
+        else:
+            self._apply_search()
+
+    def _apply_search(self) -> None:
+        self._search_timer = None
+        if self._pending_search == self.filter.search:
+            return
+        started = time.perf_counter()
+        self.filter = replace(self.filter, search=self._pending_search)
         self.apply_filter()
+        self._search_cost = time.perf_counter() - started
 
     @on(Input.Submitted, "#actions-search-input")
     def _search_submitted(self, _event: Input.Submitted) -> None:
@@ -381,6 +408,7 @@ class ActionItemsScreen(Screen[None]):
         )
 
     def action_clear_filters(self) -> None:
+        self._pending_search = None
         self.filter = ActionFilter()
         self.when = "any"
         self.query_one("#actions-search-input", Input).value = ""

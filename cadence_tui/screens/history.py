@@ -31,9 +31,9 @@ class HistoryTable(PagedTable[Any]):
 
     def header(self, width: int) -> Text:
         if self.rows and isinstance(self.rows[0], SearchHit):
-            return Text(" When              Cadence                 What      Text")
+            return Text(" " + "When".ljust(18) + "Cadence".ljust(24) + "What".ljust(10) + "Text")
         counts = "  Act Dec Note Blk" if width >= 70 else ""
-        return Text(f" When              Cadence                   Minutes{counts}")
+        return Text(" " + "When".ljust(18) + "Cadence".ljust(24) + "Minutes".rjust(10) + counts)
 
     def render_row(self, row: Any, width: int) -> Text:
         text = Text(" ")

@@ -399,22 +399,29 @@ class ActionTable(PagedTable[ActionItem]):
         super().__init__(id=id)
         self._today = today
 
-    def _widths(self, width: int) -> tuple[int, int, int, int]:
-        due, owner, cadence = 11, (10 if width < 100 else 14), (0 if width < 90 else 12)
-        return due, owner, cadence, max(10, width - due - owner - cadence - 8)
+    def _widths(self, width: int) -> tuple[int, int, int, int, int]:
+        """Column widths (due, owner, cadence, age, title); cadence and age only when there is room."""
+        due = 11
+        owner = 10 if width < 100 else 14
+        cadence = 0 if width < 90 else (12 if width < 130 else 20)
+        age = 0 if width < 120 else 5
+        title = max(10, width - due - owner - cadence - age - 8)
+        return due, owner, cadence, age, title
 
     def header(self, width: int) -> Text:
-        due, owner, cadence, title = self._widths(width)
+        due, owner, cadence, age, _title = self._widths(width)
         text = Text(" ")
         text.append("Due".ljust(due + 1))
         text.append("Owner".ljust(owner + 1))
         if cadence:
             text.append("Cadence".ljust(cadence + 1))
+        if age:
+            text.append("Age".rjust(age - 1).ljust(age + 1))
         text.append("Title")
         return text
 
     def render_row(self, row: ActionItem, width: int) -> Text:
-        due_w, owner_w, cadence_w, title_w = self._widths(width)
+        due_w, owner_w, cadence_w, age_w, _title_w = self._widths(width)
         today = self._today()
         overdue = row.is_overdue(today)
         text = Text(" ")
@@ -429,6 +436,10 @@ class ActionTable(PagedTable[ActionItem]):
         text.append(_fit(owner, owner_w).ljust(owner_w + 1), style="" if row.owner else "dim")
         if cadence_w:
             text.append(_fit(row.cadence_key, cadence_w).ljust(cadence_w + 1), style="dim")
+        if age_w:
+            days = (today - row.created_at.astimezone().date()).days
+            label = f"{days}d" if days < 14 else (f"{days // 7}w" if days < 120 else f"{days // 30}mo")
+            text.append(label.rjust(age_w - 1).ljust(age_w + 1), style="dim")
         title = Text(row.title, style="strike dim" if row.status == "dropped" else ("dim" if row.status == "done" else ""))
         text.append_text(title)
         if row.status != "open":

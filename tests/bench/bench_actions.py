@@ -197,7 +197,14 @@ async def measure_app(db: Path) -> dict[str, list[tuple[float, float, float]]]:
         await pilot.press("slash")
         await pilot.pause()
         for ch in "fix check":
+            # The letter shows at once; a slow search waits for a 120 ms pause in the typing.
             add("search: type a letter (all 100k)", await timer.press(ch if ch != " " else "space"))
+        screen = app.screen
+        for text in ("f", "fix", "fix ch", "checkout", "legal"):
+            started = time.perf_counter()
+            screen._pending_search = text
+            screen._apply_search()
+            add("search: apply (count + page, all 100k)", (time.perf_counter() - started,) * 3)
         await pilot.press("escape", "escape")
         await pilot.pause()
         for _ in range(3):
@@ -260,7 +267,8 @@ def report(app_results: dict[str, list[tuple[float, float, float]]], queries: li
         "Action items / history on 10,000 meetings and 100,000 action items (headless 100x30)",
         "work = key sent -> handlers + repaint done, minus the 60 fps frame-timer wait; wall includes it",
         "",
-        f"{'interaction':<46} {'n':>4} {'work med':>9} {'work p95':>9} {'wall med':>9} {'wall p95':>9} {'cpu med':>8}",
+        f"{'interaction':<46} {'n':>4} {'work med':>9} {'work p95':>9} {'wall med':>9} {'wall p95':>9}"
+        f" {'cpu med':>8} {'cpu p95':>8}",
     ]
     for name, values in app_results.items():
         work = [v[0] for v in values]
@@ -268,18 +276,20 @@ def report(app_results: dict[str, list[tuple[float, float, float]]], queries: li
         cpu = [v[2] for v in values]
         lines.append(
             f"{name:<46} {len(values):>4} {median_ms(work):>8.1f}m {p95_ms(work):>8.1f}m"
-            f" {median_ms(wall):>8.1f}m {p95_ms(wall):>8.1f}m {median_ms(cpu):>7.1f}m"
+            f" {median_ms(wall):>8.1f}m {p95_ms(wall):>8.1f}m {median_ms(cpu):>7.1f}m {p95_ms(cpu):>7.1f}m"
         )
     lines += ["", f"{'query (median of 30)':<60} {'ms':>7}"]
     for name, ms in queries:
         flag = "" if ms < TARGET_QUERY_MS else "  over target"
         lines.append(f"{name:<60} {ms:>7.2f}{flag}")
-    scroll = [v[0] for k, vs in app_results.items() if k.startswith("scroll") and "end" not in k for v in vs]
-    opened = [v[0] for v in app_results["open action items"]]
+    scroll = [v for k, vs in app_results.items() if k.startswith("scroll") and "end" not in k for v in vs]
+    opened = app_results["open action items"]
     lines += [
         "",
-        f"targets: key p95 (scrolling, work) {p95_ms(scroll):.1f} ms < {TARGET_KEY_P95_MS} ms;"
-        f" open (median, work) {median_ms(opened):.1f} ms < {TARGET_OPEN_MS} ms;"
+        f"targets: key p95 (scrolling) work {p95_ms([v[0] for v in scroll]):.1f} ms,"
+        f" cpu {p95_ms([v[2] for v in scroll]):.1f} ms < {TARGET_KEY_P95_MS} ms;"
+        f" open (median) work {median_ms([v[0] for v in opened]):.1f} ms,"
+        f" cpu {median_ms([v[2] for v in opened]):.1f} ms < {TARGET_OPEN_MS} ms;"
         f" queries over {TARGET_QUERY_MS} ms: {sum(ms >= TARGET_QUERY_MS for _, ms in queries)} of {len(queries)}",
     ]
     return "\n".join(lines)
