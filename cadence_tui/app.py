@@ -69,16 +69,20 @@ class CadenceApp(App[None]):
 
     def action_open_actions(self) -> None:
         """Every action item across all meetings (screens/actions.py)."""
+        from textual.screen import ModalScreen
+
         from cadence_tui.screens.actions import ActionItemsScreen
 
-        if not isinstance(self.screen, ActionItemsScreen):
+        if not isinstance(self.screen, (ActionItemsScreen, ModalScreen)):
             self.push_screen(ActionItemsScreen())
 
     def action_open_history(self) -> None:
         """Past meetings and full-text search (screens/history.py)."""
+        from textual.screen import ModalScreen
+
         from cadence_tui.screens.history import HistoryScreen
 
-        if not isinstance(self.screen, HistoryScreen):
+        if not isinstance(self.screen, (HistoryScreen, ModalScreen)):
             self.push_screen(HistoryScreen())
 
     def action_help(self) -> None:
