@@ -187,7 +187,8 @@ def _parse_date_option(_ctx: click.Context, _param: click.Parameter, value: str 
     from cadence_tui.duedates import DueDateError, parse_due
 
     try:
-        return parse_due(value, date.today())
+        # Relative to the same clock the store uses (CADENCE_NOW pins it).
+        return parse_due(value, now_fn()().astimezone().date())
     except DueDateError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -198,7 +199,7 @@ def _parse_date_option(_ctx: click.Context, _param: click.Parameter, value: str 
 @click.option("--cadence", "cadence_key", metavar="KEY", help="Only items of this cadence.")
 @click.option("--overdue", is_flag=True, help="Only open items past their due date.")
 @click.option("--all", "all_statuses", is_flag=True, help="Every status, not only open items.")
-@click.option("--search", metavar="TEXT", help="Only items whose title contains TEXT.")
+@click.option("--search", metavar="TEXT", help="Only items whose title has every word of TEXT (words match by prefix).")
 @click.option("--due-before", metavar="DATE", callback=_parse_date_option, help="Only items due before DATE.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
