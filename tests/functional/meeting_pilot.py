@@ -19,17 +19,22 @@ async def start_from_home(pilot: Pilot, cadence_key: str, key: str = "s"):
     return pilot.app.screen
 
 
-async def fill_form(pilot: Pilot, *values: str, submit: str = "enter", typed: bool = False) -> None:
+async def fill_form(
+    pilot: Pilot, *values: str, submit: str = "enter", typed: bool = False, clear: bool = False
+) -> None:
     """Enter each value into the next field (Tab between them), then submit.
 
     Values arrive as a terminal paste (one ``Paste`` event, as when text is
     pasted or typed quickly); ``typed=True`` presses one key per character
-    (slower: ~50-90 ms a key under Pilot).
+    (slower: ~50-90 ms a key under Pilot). ``clear`` empties pre-filled
+    fields first.
     """
     await pilot.pause()
     for n, value in enumerate(values):
         if n:
             await pilot.press("tab")
+        if clear:  # what was pre-filled: to the end, then delete to the start
+            await pilot.press("end", "ctrl+u")
         if value and typed:
             await pilot.press(*value)
         elif value:
