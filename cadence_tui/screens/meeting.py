@@ -71,7 +71,7 @@ class MeetingScreen(Screen[None]):
         Binding("c", "show_carry_over", "Carry-over", id="show-carry-over", show=False),
         Binding("t", "show_attendance", "Attendance", id="show-attendance", show=False),
         Binding("plus", "add_guest", "Add guest", id="attendance-add-guest", show=False),
-        Binding("l", "show_log", "Captured", id="show-log", show=False),
+        Binding("L", "show_log", "Captured", id="show-log", show=False),
         Binding("escape", "leave", "Home", id="meeting-home", show=False),
     ]
 
