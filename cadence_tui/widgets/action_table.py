@@ -116,6 +116,7 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
         self.total = 0
         self._line_styles: dict[bool, tuple[Style, Style, Style, Style]] = {}
         self._strip_cache: dict[tuple, tuple[Any, Strip]] = {}
+        self._palette: dict[tuple[str, bool], Style] = {}
 
     # -- data -------------------------------------------------------------------
     def set_source(self, source: PageSource[RowT]) -> None:
@@ -324,9 +325,34 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
     def render_row(self, row: RowT, width: int) -> Text:
         return Text(str(row))
 
+    def palette(self, name: str, *, bold: bool = False) -> Style:
+        """A theme colour ("error", "warning", "text-muted", ...) as a truecolor style.
+
+        Plain ANSI names ("red", "dim") would be converted on every painted
+        line by Textual's ANSI-to-truecolor filter; theme colours pass through.
+        """
+        key = (name, bold)
+        style = self._palette.get(key)
+        if style is None:
+            from textual.color import Color
+
+            variables = self.app.theme_variables
+            try:
+                if name == "text-muted":  # "auto 60%": the foreground blended into the surface
+                    surface = Color.parse(variables.get("surface", "#000000"))
+                    color = surface.blend(Color.parse(variables["foreground"]), 0.6).rich_color
+                else:
+                    color = Color.parse(variables[name]).rich_color
+            except Exception:  # an odd theme: fall back to the widget's colour
+                color = None
+            style = Style(color=color, bold=bold)
+            self._palette[key] = style
+        return style
+
     def notify_style_update(self) -> None:
         self._line_styles.clear()
         self._strip_cache.clear()
+        self._palette.clear()
         super().notify_style_update()
 
     def _styles_for_lines(self) -> tuple[Style, Style, Style, Style]:
@@ -426,24 +452,26 @@ class ActionTable(PagedTable[ActionItem]):
         overdue = row.is_overdue(today)
         text = Text(" ")
         due_text = row.due.isoformat() if row.due else "—"
+        muted = self.palette("text-muted")
         if overdue:
-            text.append(("!" + due_text).ljust(due_w + 1), style="bold red")
+            text.append(("!" + due_text).ljust(due_w + 1), style=self.palette("error", bold=True))
         elif row.due is not None and row.status == "open" and (row.due - today).days <= 2:
-            text.append((" " + due_text).ljust(due_w + 1), style="yellow")
+            text.append((" " + due_text).ljust(due_w + 1), style=self.palette("warning"))
         else:
-            text.append((" " + due_text).ljust(due_w + 1), style="" if row.due else "dim")
+            text.append((" " + due_text).ljust(due_w + 1), style="" if row.due else muted)
         owner = row.owner or "—"
-        text.append(_fit(owner, owner_w).ljust(owner_w + 1), style="" if row.owner else "dim")
+        text.append(_fit(owner, owner_w).ljust(owner_w + 1), style="" if row.owner else muted)
         if cadence_w:
-            text.append(_fit(row.cadence_key, cadence_w).ljust(cadence_w + 1), style="dim")
+            text.append(_fit(row.cadence_key, cadence_w).ljust(cadence_w + 1), style=muted)
         if age_w:
             days = (today - row.created_at.astimezone().date()).days
             label = f"{days}d" if days < 14 else (f"{days // 7}w" if days < 120 else f"{days // 30}mo")
-            text.append(label.rjust(age_w - 1).ljust(age_w + 1), style="dim")
-        title = Text(row.title, style="strike dim" if row.status == "dropped" else ("dim" if row.status == "done" else ""))
-        text.append_text(title)
-        if row.status != "open":
-            text.append(f"  [{row.status}]", style="italic dim")
+            text.append(label.rjust(age_w - 1).ljust(age_w + 1), style=muted)
+        if row.status == "open":
+            text.append(row.title)
+        else:
+            text.append(row.title, style=muted + Style(strike=row.status == "dropped"))
+            text.append(f"  [{row.status}]", style=muted + Style(italic=True))
         return text
 
 
