@@ -71,7 +71,7 @@ class MeetingScreen(Screen[None]):
         Binding("c", "show_carry_over", "Carry-over", id="show-carry-over", show=False),
         Binding("t", "show_attendance", "Attendance", id="show-attendance", show=False),
         Binding("plus", "add_guest", "Add guest", id="attendance-add-guest", show=False),
-        Binding("L", "show_log", "Captured", id="show-log", show=False),
+        Binding("L", "show_log", "Log", id="show-log", show=False, tooltip="What this meeting captured so far"),
         Binding("escape", "leave", "Home", id="meeting-home", show=False),
     ]
 
@@ -99,9 +99,9 @@ class MeetingScreen(Screen[None]):
                     with TabPane(self.PANEL.TAB_TITLE, id="tab-panel"):
                         self.panel = self.PANEL(id="cadence-panel")
                         yield self.panel
-                with TabPane("Captured", id="tab-log"):
+                with TabPane("Log", id="tab-log"):
                     yield MeetingLog(id="meeting-log")
-                with TabPane("Carry-over", id="tab-carry"):
+                with TabPane("Carried", id="tab-carry"):
                     yield Static(id="carry-help", classes="panel-caption")
                     yield CarryOverTable(id="carry-over")
                 with TabPane("People", id="tab-people"):
@@ -155,13 +155,13 @@ class MeetingScreen(Screen[None]):
         s, mid = self.store, self.meeting_id
         rows = log_rows(s.meeting_actions(mid), s.meeting_blockers(mid), s.meeting_decisions(mid), s.meeting_notes(mid))
         self.query_one(MeetingLog).show(rows, s.today())
-        self._tab_label("tab-log", "Captured", len(rows))
+        self._tab_label("tab-log", "Log", len(rows))
 
     def refresh_carry_over(self) -> None:
         items = self.store.carry_over(self.meeting_id)
         self.query_one(CarryOverTable).show(items, self.store.now(), self.store.today())
         waiting = sum(1 for i in items if i.outcome is None)
-        self._tab_label("tab-carry", "Carry-over", waiting)
+        self._tab_label("tab-carry", "Carried", waiting)
         help_text = Text()
         if items:
             help_text.append(f"{waiting} of {len(items)} to triage · ", style="bold" if waiting else "dim")

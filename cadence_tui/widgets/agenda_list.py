@@ -46,7 +46,15 @@ class AgendaList(DataTable):
         return max(8, self.scrollable_content_region.width - _FIXED_WIDTH) if self.size.width else 24
 
     def on_resize(self) -> None:
-        if self.items and self._now is not None:
+        self._refit()
+
+    def _refit(self) -> None:
+        """Re-show when the title column no longer matches the width (first
+        layout, terminal resized)."""
+        if self._now is None or not self.size.width:
+            return
+        column = self.columns.get(self.columns_key("title"))
+        if column is not None and column.width != self._title_width():
             self.show(self.items, self._now)
 
     def show(self, items: Sequence[AgendaItem], now: datetime, *, select_id: int | None = None) -> None:
@@ -61,6 +69,8 @@ class AgendaList(DataTable):
         column = self.columns.get(self.columns_key("title"))
         if column is not None and column.width != width:
             column.width = width
+        if not self.size.width:  # not laid out yet: fit the columns once it is
+            self.call_after_refresh(self._refit)
         cursor = self.cursor_row
         self.clear()
         for item in self.items:

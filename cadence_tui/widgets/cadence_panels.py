@@ -29,8 +29,10 @@ from cadence_tui.panels import (
 from cadence_tui.widgets.agenda_list import truncate
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f} %"
+def _pct(value: float | None, spaced: bool = True) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1f} %" if spaced else f"{value:.1f}%"
 
 
 class CadencePanel(Vertical):
@@ -123,14 +125,24 @@ class PipelinePanel(CadencePanel):
         yield Static(id="campaign-changes", classes="panel-detail")
 
     def on_mount(self) -> None:
-        t = self.table()
-        t.add_column("Stage", key="stage", width=6)
-        t.add_column("Now", key="now", width=8)
-        t.add_column("Last", key="last", width=8)
-        t.add_column("Change", key="change", width=12)
-        t.add_column("Conv.", key="conv", width=7)
-        t.add_column("Last", key="last_conv", width=7)
         self.view: PipelineView | None = None
+        self._wide: bool | None = None
+
+    def _columns(self, t: DataTable) -> bool:
+        """(Re)build the columns for the width; narrow tables leave out last
+        sync's conversion. Returns whether the table is wide."""
+        wide = t.scrollable_content_region.width >= 62
+        if wide != self._wide:
+            self._wide = wide
+            t.clear(columns=True)
+            t.add_column("Stage", key="stage", width=5)
+            t.add_column("Now", key="now", width=8 if wide else 7)
+            t.add_column("Last", key="last", width=8 if wide else 7)
+            t.add_column("Change", key="change", width=12 if wide else 10)
+            t.add_column("Conv.", key="conv", width=7 if wide else 6)
+            if wide:
+                t.add_column("Last", key="last_conv", width=7)
+        return wide
 
     def load(self, store, meeting_id: int) -> None:
         self._loaded_with = (store, meeting_id)
@@ -140,6 +152,7 @@ class PipelinePanel(CadencePanel):
                        style="dim")
         self.query_one("#pipeline-caption", Static).update(caption)
         t = self.table()
+        wide = self._columns(t)
         t.clear()
         rates, prev_rates = view.rates, view.previous_rates
         for i, stage in enumerate(STAGES):
@@ -151,15 +164,16 @@ class PipelinePanel(CadencePanel):
                 style = "green" if delta > 0 else "red" if delta < 0 else "dim"
                 change_cell = Text(f"{delta:+,.0f}" + (f" {pct:+.0f}%" if pct is not None else ""), style=style)
             conv_key = f"{STAGES[i - 1]}>{stage}" if i else None
-            t.add_row(
+            cells = [
                 Text(STAGE_LABELS[stage], style="bold"),
                 Text("—" if now_v is None else f"{now_v:,}", justify="right", style="" if now_v is not None else "dim"),
                 Text("—" if last_v is None else f"{last_v:,}", justify="right", style="dim"),
                 change_cell,
-                Text(_pct(rates.get(conv_key)) if conv_key else "", justify="right"),
-                Text(_pct(prev_rates.get(conv_key)) if conv_key else "", justify="right", style="dim"),
-                key=stage,
-            )
+                Text(_pct(rates.get(conv_key), wide) if conv_key else "", justify="right"),
+            ]
+            if wide:
+                cells.append(Text(_pct(prev_rates.get(conv_key)) if conv_key else "", justify="right", style="dim"))
+            t.add_row(*cells, key=stage)
         changes = store.campaign_changes(meeting_id)
         text = Text("Campaign changes agreed", style="bold")
         if not changes:
@@ -254,7 +268,7 @@ class BudgetPanel(CadencePanel):
 
 # -- All-Hands ----------------------------------------------------------------------------
 class HealthPanel(CadencePanel):
-    TAB_TITLE = "Wins & health"
+    TAB_TITLE = "Health"
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="health-table", cursor_type="row", zebra_stripes=False)
