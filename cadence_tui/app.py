@@ -18,16 +18,24 @@ if TYPE_CHECKING:
     from cadence_tui.store import Store  # the full class loads after the first frame
 
 
-def _stylesheets() -> list[str]:
+# The stylesheets the home screen uses; the other screens' files are parsed
+# after the first frame or before another screen opens (start-up speed).
+STARTUP_STYLESHEETS = ("app.tcss", "home.tcss", "playbook.tcss")
+
+
+def _stylesheets(*, startup: bool | None = None) -> list[str]:
     # Every stylesheet in styles/: each screen keeps its own file there.
-    return sorted(str(p) for p in STYLES_DIR.glob("*.tcss"))
+    paths = sorted(STYLES_DIR.glob("*.tcss"))
+    if startup is not None:
+        paths = [p for p in paths if (p.name in STARTUP_STYLESHEETS) == startup]
+    return [str(p) for p in paths]
 
 
 class CadenceApp(App[None]):
     """Cadence. The store is opened by the caller (the CLI or a test)."""
 
     TITLE = "Cadence"
-    CSS_PATH = _stylesheets()
+    CSS_PATH = _stylesheets(startup=True)
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
@@ -56,7 +64,28 @@ class CadenceApp(App[None]):
         # in a thread once the home screen is painted (see store/startup.py).
         self.set_timer(0.5, self._load_store_parts)
 
+    def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]
+        # The first push is the home screen (on_mount); any later screen needs
+        # every stylesheet.
+        if getattr(self, "_home_pushed", False):
+            self._load_deferred_stylesheets()
+        self._home_pushed = True
+        return super().push_screen(screen, *args, **kwargs)
+
+    def _load_deferred_stylesheets(self) -> None:
+        """Parse the stylesheets left out of CSS_PATH at start-up (once)."""
+        if getattr(self, "_all_stylesheets_loaded", False):
+            return
+        self._all_stylesheets_loaded = True
+        for path in _stylesheets(startup=False):
+            self.stylesheet.read(path)
+        self.stylesheet.parse()
+        self.stylesheet.update(self)
+        for screen in self.screen_stack:
+            self.stylesheet.update(screen)
+
     def _load_store_parts(self) -> None:
+        self._load_deferred_stylesheets()
         from cadence_tui.store import load_all_parts
 
         self.run_worker(lambda: load_all_parts(self.store), thread=True, exit_on_error=False, group="startup")

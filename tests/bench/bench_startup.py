@@ -50,6 +50,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 MINIMAL_APP = HERE / "minimal_app.py"
+RESULTS = HERE / "results"
 MINIMAL_MARKER = "Hello from the minimal app"
 # Only the home table shows this (the details panel shows the first cadence).
 CADENCE_MARKER = "All-Hands Strategy"
@@ -261,11 +262,19 @@ def format_table(cases: list[Case], runs: int) -> str:
     return "\n".join(lines)
 
 
+def save(table: str) -> None:
+    """Keep the latest table beside the other benchmarks' results."""
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "bench_startup.txt").write_text(table + "\n")
+
+
 @pytest.mark.bench
 def test_startup_benchmark() -> None:
     runs = int(os.environ.get("CADENCE_BENCH_RUNS", "7"))
     cases = run_benchmark(runs)
-    print("\n" + format_table(cases, runs))
+    table = format_table(cases, runs)
+    print("\n" + table)
+    save(table)
     base = cases[0]
     for case in cases:
         assert len(case.seconds) == runs
@@ -280,7 +289,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="measured runs per app (default 7)")
     args = parser.parse_args()
     cases = run_benchmark(args.runs)
-    print(format_table(cases, args.runs))
+    table = format_table(cases, args.runs)
+    print(table)
+    save(table)
 
 
 if __name__ == "__main__":
