@@ -77,6 +77,11 @@ _TYPICAL_FAILURE = {
     "sales-cs": ("late hand-off", "{thing} customer kick-off held two weeks late", "Kick-off booked at signature"),
     "finance-all": ("late hand-off", "{thing} budget caps shared after spend started", "Caps published by day 5"),
 }
+_FAILURES_SEEN_IN = {
+    "sprint-review": ("product-engineering",),
+    "sales-marketing-sync": ("marketing-sales", "sales-cs"),
+    "finance-review": ("finance-all",),
+}
 # Health ratings drift: +1 improving, -1 declining over the history.
 _HEALTH_DRIFT = {"marketing-sales": 1, "product-engineering": -1, "sales-cs": 0, "finance-all": 1}
 
@@ -256,8 +261,11 @@ class DemoStore(StoreBase):
                 for name in present_people:
                     if rng.random() < 0.6:
                         rows["ratings"].append((mid, name, rng.randint(5, 10)))
-                if handoffs and rng.random() < 0.2:
-                    hid = rng.choice(handoffs)
+                # A broken hand-off is logged in the meeting where it surfaces.
+                reviewed_here = [h for h in handoffs
+                                 if handoff_keys[h] in _FAILURES_SEEN_IN.get(cadence.key, tuple(handoff_keys.values()))]
+                if reviewed_here and rng.random() < (0.12 if cadence.key == "sprint-review" else 0.35):
+                    hid = rng.choice(reviewed_here)
                     cause, what, fix = _TYPICAL_FAILURE.get(
                         handoff_keys[hid], ("missing data", "{thing} hand-off arrived incomplete", "Checklist added"))
                     if rng.random() < 0.35:
