@@ -128,7 +128,8 @@ class MeetingPlaybook:
             self.notify(f"Escalated to {result.to_cadence}: it appears in that cadence's next meeting",  # type: ignore[attr-defined]
                         timeout=5, markup=False)
 
-        self.app.push_screen(escalate_form(self.store, kind, item_id, origin), saved)  # type: ignore[attr-defined]
+        form = escalate_form(self.store, kind, item_id, origin, exclude=(self._cadence_key(),))  # type: ignore[attr-defined]
+        self.app.push_screen(form, saved)  # type: ignore[attr-defined]
 
     def _origin_cadence(self, kind: str, item_id: int) -> str:
         item = self.store.get_blocker(item_id) if kind == "blocker" else self.store.get_action(item_id)  # type: ignore[attr-defined]

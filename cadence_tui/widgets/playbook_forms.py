@@ -183,9 +183,14 @@ def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str
                         focus="what" if handoff_key else None)
 
 
-def escalate_form(store: Any, kind: str, item_id: int, from_cadence_key: str) -> CaptureForm:
-    """Escalate a blocker (``kind="blocker"``) or action item to another cadence."""
-    others = [c for c in store.list_cadences() if c.key != from_cadence_key]
+def escalate_form(
+    store: Any, kind: str, item_id: int, from_cadence_key: str, *, exclude: tuple[str, ...] = ()
+) -> CaptureForm:
+    """Escalate a blocker (``kind="blocker"``) or action item to another cadence
+    (not its own, nor those in ``exclude``, e.g. the meeting it is shown in)."""
+    others = [c for c in store.list_cadences() if c.key != from_cadence_key and c.key not in exclude]
+    if not others:
+        raise InvalidInput("there is no other cadence to escalate to")
     default = "finance-review" if kind == "blocker" and any(c.key == "finance-review" for c in others) else None
     fields = [
         FormField("cadence", "Escalate to", value=default or (others[0].key if others else ""),

@@ -150,3 +150,23 @@ async def test_user_markup_in_playbook_text_is_literal(make_app, store) -> None:
         await pilot.press("escape", "F", "escape", "M")
         await pilot.pause()
         assert app.is_running
+
+
+async def test_palette_and_footer_list_the_playbook_keys(make_app) -> None:
+    from textual.widgets import Footer
+
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Scorecard", "Hand-offs", "Fail-fast log", "Statistics"} <= titles
+        shown = {key.description for key in app.screen.query_one(Footer).query("FooterKey")}
+        assert {"Scorecard", "Hand-offs", "Fail-fast log", "Statistics"} <= shown
+        for key, screen_id, actions in (("M", "metrics-screen", {"Record value", "Add metric", "Edit metric"}),
+                                        ("O", "handoffs-screen", {"Edit hand-off", "Log failure"}),
+                                        ("F", "failfast-screen", {"Log failure"}),
+                                        ("S", "stats-screen", {"More meetings", "Fewer meetings"})):
+            await pilot.press(key)
+            assert app.screen.id == screen_id
+            assert actions <= {c.title for c in app.get_system_commands(app.screen)}
+            await pilot.press("escape")
