@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -86,6 +87,10 @@ class CadenceApp(App[None]):
 
     def _load_store_parts(self) -> None:
         self._load_deferred_stylesheets()
+        if not gc.isenabled():  # `cadence` turned it off for start-up (cli.run_app)
+            gc.collect()
+            gc.freeze()  # what start-up built lives on: later collections skip it
+            gc.enable()
         from cadence_tui.store import load_all_parts
 
         self.run_worker(lambda: load_all_parts(self.store), thread=True, exit_on_error=False, group="startup")

@@ -57,7 +57,7 @@ CADENCE_MARKER = "All-Hands Strategy"
 # Resolved at import time, before the test fixtures point HOME at a temp dir.
 CACHE_DIR = Path(os.environ.get("CADENCE_BENCH_CACHE") or Path.home() / ".cache" / "cadence-bench")
 SIZE = (100, 30)
-SETTLE_S = 0.4
+SETTLE_S = 1.0
 TIME_TARGET = 1.3
 MEMORY_TARGET = 1.5
 
