@@ -17,9 +17,11 @@ Extension points (for features that add to the meeting screen):
   to put the message under the field).
 * **Refresh**: ``self.refresh_all()`` re-reads everything; override
   :meth:`refresh_extra` to re-read your tabs with it.
-* **End of meeting**: :meth:`before_end` may return an awaitable-free
-  callback chain; override :meth:`after_end` to e.g. ask for ratings before
-  the summary (default: leave the screen and open the summary).
+* **End of meeting**: ``e`` asks for confirmation, then
+  :meth:`finish_meeting` ends it in the store and calls :meth:`after_end`;
+  override ``after_end`` to e.g. ask for ratings first (push a form, and in
+  its callback call ``super().after_end(meeting_id)``, which leaves this
+  screen and opens the summary).
 """
 
 from __future__ import annotations

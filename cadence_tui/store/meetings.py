@@ -575,7 +575,9 @@ class MeetingStore(StoreBase):
             conn.execute(f"DELETE FROM {table} WHERE id = ?", (entry_id,))
 
     # -- carry-over -------------------------------------------------------------------
-    def carry_over(self, meeting_id: int, *, limit: int = CARRY_OVER_LIMIT) -> list[CarriedItem]:
+    def carry_over(
+        self, meeting_id: int, *, limit: int = CARRY_OVER_LIMIT, only: tuple[str, int] | None = None
+    ) -> list[CarriedItem]:
         """Open action items, then open blockers, brought into this meeting.
 
         That is: open ones from earlier meetings of the same cadence (or added
@@ -586,7 +588,10 @@ class MeetingStore(StoreBase):
         """
         meeting = self.get_meeting(meeting_id)
         cid, mid = meeting.cadence_id, meeting_id
-        actions = self.query(
+        # ``only`` re-reads one item (after triage) without listing them all.
+        kinds = ("action", "blocker") if only is None else (only[0],)
+        only_id = -1 if only is None else only[1]
+        actions = [] if "action" not in kinds else self.query(
             "SELECT a.id, a.title, a.owner, a.due, a.status, a.created_at, a.cadence_id,"
             " a.escalated_to_cadence_id AS escalated, c.key AS ckey, c.name AS cname, t.outcome"
             " FROM action_items a JOIN cadences c ON c.id = a.cadence_id"
@@ -597,10 +602,11 @@ class MeetingStore(StoreBase):
             "   UNION ALL SELECT id FROM action_items WHERE status = 'open' AND escalated_to_cadence_id = ?"
             "     AND meeting_id IS NOT ?"
             "   UNION ALL SELECT record_id FROM carry_over_triage WHERE meeting_id = ? AND kind = 'action')"
+            " AND (? = -1 OR a.id = ?)"
             " ORDER BY a.due IS NULL, a.due, a.id LIMIT ?",
-            (mid, cid, mid, to_ts(meeting.started_at), cid, mid, mid, limit),
+            (mid, cid, mid, to_ts(meeting.started_at), cid, mid, mid, only_id, only_id, limit),
         )
-        blockers = self.query(
+        blockers = [] if "blocker" not in kinds else self.query(
             "SELECT b.id, b.what, b.raised_by, b.unblocker, b.status, b.created_at, b.cadence_id,"
             " b.escalated_to_cadence_id AS escalated, c.key AS ckey, c.name AS cname, t.outcome"
             " FROM blockers b JOIN cadences c ON c.id = b.cadence_id"
@@ -611,8 +617,9 @@ class MeetingStore(StoreBase):
             "   UNION ALL SELECT id FROM blockers WHERE status = 'open' AND escalated_to_cadence_id = ?"
             "     AND meeting_id IS NOT ?"
             "   UNION ALL SELECT record_id FROM carry_over_triage WHERE meeting_id = ? AND kind = 'blocker')"
+            " AND (? = -1 OR b.id = ?)"
             " ORDER BY b.created_at, b.id LIMIT ?",
-            (mid, cid, mid, to_ts(meeting.started_at), cid, mid, mid, limit),
+            (mid, cid, mid, to_ts(meeting.started_at), cid, mid, mid, only_id, only_id, limit),
         )
         out = [
             CarriedItem(
@@ -702,7 +709,7 @@ class MeetingStore(StoreBase):
                 self._record_triage(conn, meeting.id, kind, record_id, outcome, now)
         else:
             raise InvalidInput(f"unknown record kind {kind!r}")
-        return next(i for i in self.carry_over(meeting_id) if i.kind == kind and i.id == record_id)
+        return self.carry_over(meeting_id, only=(kind, record_id))[0]
 
     @staticmethod
     def _record_triage(

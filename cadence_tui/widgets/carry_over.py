@@ -21,8 +21,8 @@ OUTCOME_MARKS = {
     "redated": ("→", "bold cyan"),
     "resolved": ("✓", "bold green"),
 }
-# kind+outcome 2, who 8, due 6, age 3, and one space of padding each side of 5 cells
-_FIXED_WIDTH = 2 + 8 + 6 + 3 + 10
+# kind+outcome 2, who 8, due 6, age 4, and one space of padding each side of 5 cells
+_FIXED_WIDTH = 2 + 8 + 6 + 4 + 10
 
 
 class CarryOverTable(DataTable):
@@ -57,7 +57,7 @@ class CarryOverTable(DataTable):
         self.add_column("Carried over", key="title", width=30)
         self.add_column("Who", key="who", width=8)
         self.add_column("Due", key="due", width=6)
-        self.add_column("Age", key="age", width=3)
+        self.add_column("Age", key="age", width=4)
         self._shown_with: tuple[datetime, date] | None = None
 
     def _title_width(self) -> int:
