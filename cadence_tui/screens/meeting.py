@@ -103,6 +103,7 @@ class MeetingScreen(Screen[None]):
                         yield self.panel
                 with TabPane("Log", id="tab-log"):
                     yield MeetingLog(id="meeting-log")
+                    yield Static(id="log-detail", classes="panel-detail")
                 with TabPane("Carried", id="tab-carry"):
                     yield Static(id="carry-help", classes="panel-caption")
                     yield CarryOverTable(id="carry-over")
@@ -158,6 +159,18 @@ class MeetingScreen(Screen[None]):
         rows = log_rows(s.meeting_actions(mid), s.meeting_blockers(mid), s.meeting_decisions(mid), s.meeting_notes(mid))
         self.query_one(MeetingLog).show(rows, s.today())
         self._tab_label("tab-log", "Log", len(rows))
+
+    @on(DataTable.RowHighlighted, "#meeting-log")
+    def _show_log_detail(self, _event: DataTable.RowHighlighted) -> None:
+        """The whole text of the highlighted record (the table shows one line)."""
+        row = self.query_one(MeetingLog).highlighted
+        detail = Text()
+        if row is not None:
+            detail.append(row.text)
+            if row.detail:
+                detail.append(f"\n{row.detail}", style="dim")
+            detail.append("\nx done/resolved · del remove", style="dim")
+        self.query_one("#log-detail", Static).update(detail)
 
     def refresh_carry_over(self) -> None:
         items = self.store.carry_over(self.meeting_id)

@@ -89,10 +89,12 @@ class MeetingLog(DataTable):
         for row in self.rows_shown:
             label, style = KIND_STYLES[row.kind]
             first_line = row.text.splitlines()[0] if row.text else ""
-            more = "…" if "\n" in row.text else ""
+            shown = truncate(first_line, text_w)
+            if "\n" in row.text and not shown.endswith("…"):
+                shown = shown[: text_w - 1] + "…" if len(shown) >= text_w else shown + "…"
             self.add_row(
                 Text(label, style=style),
-                Text(truncate(first_line, text_w - len(more)) + more, style="dim strike" if row.closed else ""),
+                Text(shown, style="dim strike" if row.closed else ""),
                 Text(truncate(row.detail, detail_w), style="dim"),
                 key=f"{row.kind}-{row.id}",
             )
