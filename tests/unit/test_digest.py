@@ -87,6 +87,8 @@ class Hook:
                 length = int(self.headers["Content-Length"])
                 hook.bodies.append(json.loads(self.rfile.read(length)))
                 self.send_response(hook.status)
+                if 300 <= hook.status < 400:
+                    self.send_header("Location", "http://example.com/elsewhere")
                 self.end_headers()
                 self.wfile.write(b"ok" if hook.status == 200 else b"server_error")
 
@@ -182,3 +184,10 @@ def test_refuses_plain_http_to_another_host(run) -> None:
     assert result.exit_code == 1 and "only allowed to this machine" in result.stderr
     result = run("digest", "--post")
     assert result.exit_code == 1 and "needs a URL" in result.stderr
+
+
+def test_redirects_are_not_followed(run) -> None:
+    with Hook(302) as hook:
+        result = run("digest", "--post", hook.url)
+    assert result.exit_code == 1 and "HTTP 302" in result.stderr and "not followed" in result.stderr
+    assert len(hook.bodies) == 2  # retried once, never sent to the redirect target
