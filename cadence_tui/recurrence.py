@@ -58,6 +58,9 @@ def parse_time(text: str) -> time:
     return time(int(m.group(1)), int(m.group(2)))
 
 
+SUB_DAILY = "a cadence repeats at most daily: use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY"
+
+
 def _rrule(schedule: Schedule):
     from dateutil.rrule import rrulestr
 
@@ -65,7 +68,10 @@ def _rrule(schedule: Schedule):
     rule = schedule.rule.strip()
     if rule.upper().startswith("RRULE:"):
         rule = rule[6:]
-    return rrulestr(rule, dtstart=start, cache=False)
+    parsed = rrulestr(rule, dtstart=start, cache=False)
+    if getattr(parsed, "_freq", 0) > 3:  # HOURLY, MINUTELY, SECONDLY (dateutil's DAILY is 3)
+        raise ScheduleError(SUB_DAILY)
+    return parsed
 
 
 def validate_rule(rule: str) -> str:
@@ -75,11 +81,19 @@ def validate_rule(rule: str) -> str:
         cleaned = cleaned[6:]
     if not cleaned or "\n" in cleaned or "DTSTART" in cleaned.upper():
         raise ScheduleError("a recurrence rule looks like FREQ=WEEKLY;BYDAY=TU")
+    # Sub-daily rules make every "next meeting" a walk over millions of
+    # occurrences since the first date (FREQ=SECONDLY froze the home screen).
+    freq = re.search(r"(?:^|;)FREQ=([A-Z]+)", cleaned.upper())
+    if freq and freq.group(1) in ("SECONDLY", "MINUTELY", "HOURLY"):
+        raise ScheduleError(SUB_DAILY)
     try:
         r = _rrule(Schedule(cleaned, date(2026, 1, 1), time(9, 0), "UTC"))
-        r.after(datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC")), inc=True)
+        first = r.after(datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC")), inc=True)
     except (ValueError, TypeError, OverflowError) as exc:
         raise ScheduleError(f"invalid recurrence rule {rule!r}: {exc}") from None
+    if first is None and "COUNT=" not in cleaned.upper() and "UNTIL=" not in cleaned.upper():
+        # e.g. BYMONTH=2;BYMONTHDAY=30: each lookup would search to the year 9999.
+        raise ScheduleError(f"the rule {rule!r} never produces a date")
     return cleaned.upper()
 
 
@@ -91,7 +105,10 @@ def _resolve(dt: datetime) -> datetime:
 
 def occurrences_between(schedule: Schedule, start: datetime, end: datetime) -> Iterator[datetime]:
     """Local (zone-aware) occurrences with ``start <= occurrence < end``."""
-    rule = _rrule(schedule)
+    try:
+        rule = _rrule(schedule)
+    except ScheduleError:
+        return  # a stored sub-daily rule (e.g. from an edited export): nothing to schedule
     # Search from a day early: resolve_imaginary can move a time forward.
     for dt in rule.xafter(start - timedelta(days=1), inc=True):
         dt = _resolve(dt)
@@ -118,7 +135,10 @@ def next_occurrences(schedule: Schedule, after: datetime, count: int) -> list[da
 
 
 def previous_occurrence(schedule: Schedule, before: datetime) -> datetime | None:
-    rule = _rrule(schedule)
+    try:
+        rule = _rrule(schedule)
+    except ScheduleError:
+        return None
     dt = rule.before(before, inc=True)
     return _resolve(dt) if dt else None
 

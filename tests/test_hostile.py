@@ -622,3 +622,65 @@ async def test_app_summary_copy_without_any_clipboard(make_app, store, monkeypat
         notes = " ".join(str(n.message) for n in pilot.app._notifications)
         assert "OSC 52" in notes or "save it to a file" in notes
         assert "\x1b" not in pilot.app.clipboard and "Ship it" in pilot.app.clipboard
+
+
+def test_cli_crafted_import_with_a_sub_daily_rule_does_not_hang(tmp_path: Path) -> None:
+    """An edited export with FREQ=SECONDLY once made every "next meeting" a
+    walk over millions of occurrences: `schedule` and the home screen hung."""
+    import json
+
+    source, target = tmp_path / "a.db", tmp_path / "b.db"
+    open_store(source).close()
+    dump = tmp_path / "export.json"
+    assert cadence("export", "json", "--out", str(dump), db=source).returncode == 0
+    data = json.loads(dump.read_text())
+    table = data["tables"]["cadences"]
+    table["rows"][0][table["columns"].index("rrule")] = "FREQ=SECONDLY"
+    dump.write_text(json.dumps(data))
+    imported = cadence("import", "json", str(dump), db=target)
+    assert imported.returncode in (0, 1) and "Traceback" not in imported.stderr
+    started = time.monotonic()
+    result = cadence("schedule", "--days", "30", db=target, timeout=60)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert time.monotonic() - started < 30
+
+
+async def test_app_cadence_editor_refuses_hostile_rules_zones_and_names(make_app, store) -> None:
+    from textual.widgets import Select
+
+    from cadence_tui.screens.cadence_editor import CadenceEditorScreen
+
+    before = store.get_cadence("sprint-review")
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("E")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, CadenceEditorScreen)
+        screen.query_one("#rule-kind", Select).value = "custom"
+        await pilot.pause()
+
+        async def enter(selector: str, value: str) -> None:
+            field = screen.query_one(selector, Input)
+            field.focus()
+            field.value = value
+            await pilot.press("enter")
+            await pilot.pause()
+
+        def error(name: str) -> str:
+            return str(screen.query_one(f"#error-{name}", Static).render())
+
+        await enter("#rule-raw", "FREQ=SECONDLY")
+        assert "at most daily" in error("rule")
+        await enter("#rule-raw", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30")
+        assert "never produces a date" in error("rule")
+        await enter("#field-tz", "/etc/passwd")
+        assert "unknown time zone" in error("tz")
+        await enter("#field-tz", "../../../etc/localtime")
+        assert "unknown time zone" in error("tz")
+        await enter("#field-name", "   ")
+        assert error("name")  # a clear message; the name is required
+        after = store.get_cadence("sprint-review")
+        assert (after.name, after.rule, after.tz) == (before.name, before.rule, before.tz)
+        await enter("#field-name", "\x1b[31mDemo\x1b[0m [b]Day[/b] 🚀")
+        assert store.get_cadence("sprint-review").name == "Demo [b]Day[/b] 🚀"
