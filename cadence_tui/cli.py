@@ -49,6 +49,8 @@ class CadenceGroup(click.Group):
             if not isinstance(exc, (StoreError, DueDateError, ScheduleError)):
                 raise
             raise CommandError(str(exc)) from None
+        except BrokenPipeError:
+            raise  # `cadence actions | head`: click stops quietly, as Unix tools do
         except OSError as exc:
             raise CommandError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
 

@@ -684,3 +684,41 @@ async def test_app_cadence_editor_refuses_hostile_rules_zones_and_names(make_app
         assert (after.name, after.rule, after.tz) == (before.name, before.rule, before.tz)
         await enter("#field-name", "\x1b[31mDemo\x1b[0m [b]Day[/b] 🚀")
         assert store.get_cadence("sprint-review").name == "Demo [b]Day[/b] 🚀"
+
+
+def test_cli_output_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    """`cadence actions | head -1`: no "Broken pipe" error, no traceback."""
+    from cadence_tui.store.demo import DemoSize
+
+    db = tmp_path / "big.db"
+    store = open_store(db)
+    store.generate_demo(DemoSize(meetings=60, actions=3000, months=6))
+    store.close()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cadence_tui", "--db", str(db), "actions", "--all"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().strip()
+    proc.stdout.close()  # the reader goes away, as `head -1` does
+    err = proc.stderr.read()
+    proc.wait(timeout=60)
+    assert err == "", err
+
+
+async def test_app_survives_a_tiny_terminal(make_app, store) -> None:
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for size in [(20, 6), (8, 3), (1, 1), (100, 30)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        await start_sprint_review(pilot)
+        for size in [(24, 6), (2, 2), (100, 30)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        await open_form(pilot, "a")
+        await pilot.resize_terminal(16, 5)
+        await pilot.pause()
+        await fill_form(pilot, "Small screen task")
+        assert pilot.app.is_running
+    assert [a.title for a in store.list_actions()] == ["Small screen task"]
