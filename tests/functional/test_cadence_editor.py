@@ -25,10 +25,12 @@ async def open_editor(pilot) -> CadenceEditorScreen:
 
 
 async def type_into(pilot, screen, selector: str, text: str, then: str = "enter") -> None:
+    """Fill a field and submit it (Enter) or leave it (Tab), as a user would;
+    the text is set at once rather than key by key to keep the tests fast
+    (typing itself is exercised in the dialogs below)."""
     field = screen.query_one(selector, Input)
     field.focus()
-    field.value = ""
-    await pilot.press(*text) if text else None
+    field.value = text
     await pilot.press(then)
     await pilot.pause()
 
