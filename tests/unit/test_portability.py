@@ -144,3 +144,11 @@ def test_cli_stays_quiet_in_a_pipe(demo_store, tmp_path):
     assert result.returncode == 0
     assert result.stderr.strip() == f"Wrote {out}"
     assert result.stdout == ""
+
+
+def test_import_keeps_the_schema_and_indexes(demo_store, store):
+    query = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+    before = store.query(query)
+    store.import_data(demo_store.export_data())
+    assert [tuple(r) for r in store.query(query)] == [tuple(r) for r in before]
+    assert store.scalar("PRAGMA integrity_check") == "ok"
