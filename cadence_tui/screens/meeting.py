@@ -18,10 +18,15 @@ Extension points (for features that add to the meeting screen):
 * **Refresh**: ``self.refresh_all()`` re-reads everything; override
   :meth:`refresh_extra` to re-read your tabs with it.
 * **End of meeting**: ``e`` asks for confirmation, then
-  :meth:`finish_meeting` ends it in the store and calls :meth:`after_end`;
-  override ``after_end`` to e.g. ask for ratings first (push a form, and in
-  its callback call ``super().after_end(meeting_id)``, which leaves this
-  screen and opens the summary).
+  :meth:`finish_meeting` ends it in the store and calls :meth:`after_end`,
+  which asks for the attendees' ratings and then leaves this screen for the
+  summary.
+
+The playbook (``screens/meeting_playbook.py``) is wired in this way: the
+``MeetingPlaybook`` mixin, its ``MEETING_PLAYBOOK_BINDINGS`` (M metric,
+F fail-fast, X escalate, R rate), its scorecard tab from
+``compose_extra_tabs``, its refresh from ``refresh_extra`` and its ratings
+from ``after_end``.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from cadence_tui.meeting_clock import OverTimeWatch, clock_state
 from cadence_tui.model import AgendaItem, Meeting
+from cadence_tui.screens.meeting_playbook import MEETING_PLAYBOOK_BINDINGS, MeetingPlaybook
 from cadence_tui.widgets.agenda_list import AgendaList
 from cadence_tui.widgets.attendance_list import AttendanceList
 from cadence_tui.widgets.cadence_panels import BudgetPanel, CadencePanel, DemoPanel, HealthPanel, PipelinePanel
@@ -51,8 +57,10 @@ TICK_SECONDS = 0.5  # the clocks are redrawn twice a second: never a skipped sec
 DUE_PLACEHOLDER = "fri, next mon, +3d, 2026-12-04"
 
 
-class MeetingScreen(Screen[None]):
-    """One running meeting. Subclasses add a cadence's panel and its keys."""
+class MeetingScreen(MeetingPlaybook, Screen[None]):
+    """One running meeting. Subclasses add a cadence's panel and its keys;
+    :class:`MeetingPlaybook` adds the scorecard tab, fail-fast, escalation
+    and the rating at the end."""
 
     PANEL: type[CadencePanel] | None = None
 
@@ -73,8 +81,10 @@ class MeetingScreen(Screen[None]):
         Binding("c", "show_carry_over", "Carry-over", id="show-carry-over", show=False),
         Binding("t", "show_attendance", "Attendance", id="show-attendance", show=False),
         Binding("plus", "add_guest", "Add guest", id="attendance-add-guest", show=False),
-        Binding("L", "show_log", "Log", id="show-log", show=False, tooltip="What this meeting captured so far"),
+        # l is the Finance panel's budget line there; L opens the log everywhere.
+        Binding("l,L", "show_log", "Log", id="show-log", show=False, tooltip="What this meeting captured so far"),
         Binding("escape", "leave", "Home", id="meeting-home", show=False),
+        *MEETING_PLAYBOOK_BINDINGS,
     ]
 
     def __init__(self, meeting_id: int) -> None:
@@ -113,8 +123,8 @@ class MeetingScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def compose_extra_tabs(self) -> Iterable[TabPane]:
-        """Hook: more tabs for the right-hand side (scorecard, ...)."""
-        return ()
+        """Hook: more tabs for the right-hand side (the playbook's scorecard)."""
+        return self.playbook_tabs()
 
     def add_tab(self, pane: TabPane) -> None:
         """Hook: add a tab after the screen is mounted."""
@@ -138,6 +148,7 @@ class MeetingScreen(Screen[None]):
 
     def refresh_extra(self) -> None:
         """Hook: re-read extra tabs."""
+        self.refresh_playbook()
 
     def refresh_agenda(self, *, select_id: int | None = None) -> None:
         self.meeting = self.store.get_meeting(self.meeting_id)
@@ -452,9 +463,13 @@ class MeetingScreen(Screen[None]):
         self.after_end(self.meeting_id)
 
     def after_end(self, meeting_id: int) -> None:
-        """Hook: what happens once the meeting has ended (default: the summary)."""
-        self.app.pop_screen()
-        self.app.show_summary(meeting_id)  # type: ignore[attr-defined]
+        """Once the meeting has ended: the attendees' ratings (Esc skips), then the summary."""
+
+        def to_summary() -> None:
+            self.app.pop_screen()
+            self.app.show_summary(meeting_id)  # type: ignore[attr-defined]
+
+        self.ask_ratings(to_summary)
 
     def action_leave(self) -> None:
         """Back to the home screen; the meeting keeps running (its clocks are timestamps)."""

@@ -92,6 +92,9 @@ async def end_meeting(pilot, store, meeting_id: int) -> None:
     assert pilot.app.screen.id == "end-confirm"
     await pilot.press("y")
     await pilot.pause()
+    assert pilot.app.screen.id == "rate-meeting-form"  # the playbook asks each attendee present
+    await pilot.press("escape")  # skip
+    await pilot.pause()
     meeting = store.get_meeting(meeting_id)
     assert meeting.status == "ended" and meeting.ended_at is not None
     assert store.current_item(meeting_id) is None or store.current_item(meeting_id).started_at is None
