@@ -542,7 +542,8 @@ class AgendaItemDialog(ModalScreen[None]):
 
 
 class NewCadenceDialog(ModalScreen[str | None]):
-    """Name a new cadence, blank or copied from another; returns its key."""
+    """Name a new cadence — blank, copied from another — or bring back an
+    archived one; returns the key of the cadence to edit."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="new-cadence-cancel")]
 
@@ -551,9 +552,15 @@ class NewCadenceDialog(ModalScreen[str | None]):
         self.copy_from = copy_from
 
     def compose(self) -> ComposeResult:
-        options: list[tuple[str, str]] = [("A blank cadence", "")]
+        store = self.app.store  # type: ignore[attr-defined]
+        # Option values: "" blank, "copy:KEY", "restore:KEY". Prompts are Text:
+        # cadence names are user text, never markup.
+        options: list[tuple[Text, str]] = [(Text("A blank cadence"), "")]
         if self.copy_from is not None:
-            options.append((f"A copy of {self.copy_from.name}", self.copy_from.key))
+            options.append((Text(f"A copy of {self.copy_from.name}"), f"copy:{self.copy_from.key}"))
+        for cadence in store.list_cadences(include_archived=True):
+            if cadence.archived:
+                options.append((Text(f"Bring back {cadence.name} (archived)"), f"restore:{cadence.key}"))
         with Vertical(id="new-cadence-dialog", classes="dialog"):
             yield Static("New cadence", classes="dialog-heading")
             yield from _field_row(
@@ -563,6 +570,27 @@ class NewCadenceDialog(ModalScreen[str | None]):
                 "Start from", Select(options, value="", allow_blank=False, id="new-source", compact=True), "new-source"
             )
             yield Static(Text("Enter creates and opens the editor · Esc cancels", style="dim"))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Create", variant="primary", id="new-create")
+                yield Button("Cancel", id="new-cancel")
+
+    @on(Select.Changed, "#new-source")
+    def _source_changed(self, event: Select.Changed) -> None:
+        # Bringing back an archived cadence keeps its name: nothing to type.
+        restoring = isinstance(event.value, str) and event.value.startswith("restore:")
+        self.query_one("#new-name", Input).disabled = restoring
+        button = self.query_one("#new-create", Button)
+        button.label = "Bring back" if restoring else "Create"
+        if restoring:
+            button.focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "new-create":
+            self.action_create()
+        else:
+            self.action_cancel()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -572,10 +600,13 @@ class NewCadenceDialog(ModalScreen[str | None]):
     def action_create(self) -> None:
         name = self.query_one("#new-name", Input).value
         source = self.query_one("#new-source", Select).value
+        source = source if isinstance(source, str) else ""
         store = self.app.store  # type: ignore[attr-defined]
         try:
-            if isinstance(source, str) and source:
-                cadence = store.create_cadence(name, copy_from=source)
+            if source.startswith("restore:"):
+                cadence = store.unarchive_cadence(source.removeprefix("restore:"))
+            elif source.startswith("copy:"):
+                cadence = store.create_cadence(name, copy_from=source.removeprefix("copy:"))
             else:
                 cadence = store.create_cadence(name)
         except InvalidInput as exc:
@@ -649,7 +680,7 @@ def archive_cadence(screen: Screen, cadence: Cadence, done=None) -> None:
             return
         screen.app.notify(
             f"{cadence.name} archived; its meetings and action items are kept "
-            f"(bring it back with: cadence cadences unarchive {cadence.key})",
+            "(N brings it back)",
             title="Archived",
             markup=False,
         )

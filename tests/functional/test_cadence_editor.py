@@ -161,7 +161,7 @@ async def test_new_cadence_as_copy_then_made_daily(make_app, store):
         await pilot.press("N")
         await pilot.pause()
         assert isinstance(app.screen, NewCadenceDialog)
-        app.screen.query_one("#new-source", Select).value = "sprint-review"
+        app.screen.query_one("#new-source", Select).value = "copy:sprint-review"
         await pilot.press(*"Daily Stand-up", "enter")
         await pilot.pause()
         screen = app.screen
@@ -243,3 +243,25 @@ async def test_escape_with_an_invalid_field_asks_once_then_leaves(make_app, stor
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert store.get_cadence("sprint-review").tz != "Atlantis/Capital"
+
+
+async def test_archived_cadence_brought_back_from_the_new_dialog(make_app, store):
+    store.archive_cadence("all-hands")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = app.screen.query_one("#cadence-table", DataTable)
+        assert table.row_count == 3
+        await pilot.press("N")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, NewCadenceDialog)
+        dialog.query_one("#new-source", Select).value = "restore:all-hands"
+        await pilot.pause()
+        assert dialog.query_one("#new-name", Input).disabled
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CadenceEditorScreen) and app.screen.cadence_key == "all-hands"
+        assert not store.get_cadence("all-hands").archived
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#cadence-table", DataTable).row_count == 4
