@@ -3,6 +3,7 @@ over HTTP, then stopped. Every wait is bounded."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -38,6 +39,28 @@ def wait_for_page(url: str, proc: subprocess.Popen, deadline: float) -> str:
     raise AssertionError(f"no page at {url} in time: {last_error}")
 
 
+async def read_app_screen(port: int, expected: str) -> str:
+    """Open the websocket a browser tab opens and collect the app's output
+    until ``expected`` shows up (escape sequences and all)."""
+    import aiohttp  # textual-serve's own dependency
+
+    received = ""
+    async with aiohttp.ClientSession() as session:
+        async with session.ws_connect(f"ws://127.0.0.1:{port}/ws?width=100&height=30") as ws:
+            await ws.send_json(["resize", {"width": 100, "height": 30}])
+            async for message in ws:
+                if message.type == aiohttp.WSMsgType.BINARY:
+                    received += message.data.decode("utf-8", "replace")
+                elif message.type == aiohttp.WSMsgType.TEXT:
+                    received += message.data
+                else:
+                    break
+                if expected in received and "All-Hands Strategy" in received:
+                    break
+            await ws.close()
+    return received
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGINT)
@@ -58,6 +81,7 @@ def test_serve_on_loopback_serves_the_textual_page(tmp_path: Path):
     )
     try:
         page = wait_for_page(f"http://127.0.0.1:{port}/", proc, time.monotonic() + 30)
+        screen = asyncio.run(asyncio.wait_for(read_app_screen(port, "Sprint Review"), timeout=45))
     finally:
         stop(proc)
     stderr = proc.stderr.read()
@@ -68,7 +92,10 @@ def test_serve_on_loopback_serves_the_textual_page(tmp_path: Path):
     assert "js/textual.js" in page and "xterm.css" in page
     assert "<div>Cadence</div>" in page
     assert f'data-session-websocket-url="ws://127.0.0.1:{port}/ws"' in page
-    assert db.exists()  # the served app opens the same database
+    assert db.exists()
+    # A browser tab's websocket runs the real app on the same database: its
+    # home screen (the seeded cadences) arrives as terminal output.
+    assert "Sprint Review" in screen and "All-Hands Strategy" in screen
 
 
 def test_served_command_passes_the_same_database(tmp_path: Path):
