@@ -125,3 +125,19 @@ def test_completion_scripts(shell):
     result = CliRunner().invoke(cli, ["completion", shell])
     assert result.exit_code == 0
     assert "_CADENCE_COMPLETE" in result.output
+
+
+def test_completion_answers_like_the_shell_asks(tmp_path):
+    """What bash sends on <TAB> after `cadence exp`, in a real process."""
+    env = {**os.environ, "_CADENCE_COMPLETE": "bash_complete", "COMP_WORDS": "cadence exp", "COMP_CWORD": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from cadence_tui.cli import main; main()"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.split() == ["plain,export"]
+    env.update(COMP_WORDS="cadence export ", COMP_CWORD="2")
+    result = subprocess.run(
+        [sys.executable, "-c", "from cadence_tui.cli import main; main()"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.split() == ["plain,ics", "plain,json"]
