@@ -231,6 +231,37 @@ def config_show() -> None:
             click.echo(f"{json.dumps(binding_id)} = {json.dumps(keys)}")
 
 
+CONFIG_TEMPLATE = """\
+# Cadence settings. Every line is optional; remove the # to use one.
+# `cadence config show` checks this file and prints what is in effect.
+
+# me = "Lena"                 # who "me" is in the action-item filters (default: $USER)
+# variance_threshold = 10     # % over which a finance budget line is flagged
+# theme = "dark"              # "dark", "light", or any Textual theme (nord, gruvbox, ...)
+# summary_format = "markdown" # markdown | slack | text
+# digest_webhook = "https://hooks.slack.com/services/..."
+
+# [keymap]                    # binding id = "keys"; press ? in the app to see the ids
+# edit-cadence = "ctrl+e"
+"""
+
+
+@config_group.command("init")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def config_init(force: bool) -> None:
+    """Write a commented config file to start from (never overwrites without --force)."""
+    from cadence_tui.config import config_path
+
+    path = config_path()
+    if path.exists() and not force:
+        raise CommandError(f"{path} exists; edit it, or pass --force to start over")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CommandError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
+    write_output(CONFIG_TEMPLATE.encode("utf-8"), str(path))
+
+
 # -- browser mode ------------------------------------------------------------------
 def served_command(database: Path) -> str:
     """The shell command textual-serve runs for each browser tab: this same

@@ -121,3 +121,17 @@ async def test_app_warns_about_an_unknown_theme(store, tmp_path):
         assert app.theme == "textual-dark"
         messages = [n.message for n in app._notifications]
         assert any("line 1: 'theme' 'purple' is not a theme" in m for m in messages)
+
+
+def test_config_init_writes_a_loadable_template(tmp_path, monkeypatch):
+    path = tmp_path / "sub" / "config.toml"
+    monkeypatch.setenv("CADENCE_CONFIG", str(path))
+    runner = CliRunner()
+    result = runner.invoke(cli, ["config", "init"])
+    assert result.exit_code == 0 and path.exists()
+    assert load_config(path) == Config(path=path)  # all commented out: the defaults
+    again = runner.invoke(cli, ["config", "init"])
+    assert again.exit_code == 1 and "--force" in again.stderr
+    # Uncommenting a line works as documented.
+    path.write_text(path.read_text().replace('# theme = "dark"', 'theme = "light"'))
+    assert load_config(path).theme == "light"
