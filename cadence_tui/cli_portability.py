@@ -211,7 +211,7 @@ def config_path_cmd() -> None:
 @config_group.command("show")
 def config_show() -> None:
     """Check the config file and print the settings in effect."""
-    from cadence_tui.config import ConfigError, load_config
+    from cadence_tui.config import ConfigError, load_config, where
 
     try:
         config = load_config()
@@ -229,6 +229,40 @@ def config_show() -> None:
         click.echo("[keymap]")
         for binding_id, keys in sorted(config.keymap.items()):
             click.echo(f"{json.dumps(binding_id)} = {json.dumps(keys)}")
+        known = known_binding_ids()
+        for binding_id in sorted(set(config.keymap) - known):
+            click.echo(
+                f"cadence: warning: {where(config, 'keymap')}: keymap {binding_id!r} is not a key binding id "
+                "of Cadence (press ? in the app to see them); it has no effect",
+                err=True,
+            )
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id of the app, its screens and widgets (imports them all:
+    fine for a command, too slow for start-up)."""
+    import importlib
+    import pkgutil
+
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    import cadence_tui
+
+    ids: set[str] = set()
+    for info in pkgutil.walk_packages(cadence_tui.__path__, "cadence_tui."):
+        if not info.name.startswith(("cadence_tui.screens", "cadence_tui.widgets", "cadence_tui.app")):
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except Exception:  # noqa: BLE001 - a broken module must not hide the others
+            continue
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, DOMNode):
+                for binding in getattr(value, "BINDINGS", []):
+                    if isinstance(binding, Binding) and binding.id:
+                        ids.add(binding.id)
+    return ids
 
 
 CONFIG_TEMPLATE = """\

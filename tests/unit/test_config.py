@@ -135,3 +135,12 @@ def test_config_init_writes_a_loadable_template(tmp_path, monkeypatch):
     # Uncommenting a line works as documented.
     path.write_text(path.read_text().replace('# theme = "dark"', 'theme = "light"'))
     assert load_config(path).theme == "light"
+
+
+def test_config_show_warns_about_unknown_keymap_ids(tmp_path, monkeypatch):
+    path = write(tmp_path, '[keymap]\nedit-cadence = "ctrl+e"\nfly-away = "f9"\n')
+    monkeypatch.setenv("CADENCE_CONFIG", str(path))
+    result = CliRunner().invoke(cli, ["config", "show"])
+    assert result.exit_code == 0
+    assert "keymap 'fly-away' is not a key binding id" in result.stderr
+    assert "edit-cadence" not in result.stderr
