@@ -24,7 +24,8 @@ Extension points (for features that add to the meeting screen):
 
 The playbook (``screens/meeting_playbook.py``) is wired in this way: the
 ``MeetingPlaybook`` mixin, its ``MEETING_PLAYBOOK_BINDINGS`` (M metric,
-F fail-fast, X escalate, R rate), its scorecard tab from
+F fail-fast, X escalate, R rate; listed by each concrete screen after the
+panel's keys), its scorecard tab from
 ``compose_extra_tabs``, its refresh from ``refresh_extra`` and its ratings
 from ``after_end``.
 """
@@ -84,7 +85,8 @@ class MeetingScreen(MeetingPlaybook, Screen[None]):
         # l is the Finance panel's budget line there; L opens the log everywhere.
         Binding("l,L", "show_log", "Log", id="show-log", show=False, tooltip="What this meeting captured so far"),
         Binding("escape", "leave", "Home", id="meeting-home", show=False),
-        *MEETING_PLAYBOOK_BINDINGS,
+        # The playbook's keys are listed by each concrete screen below, after
+        # the panel's keys: the footer of a narrow terminal shows the panel first.
     ]
 
     def __init__(self, meeting_id: int) -> None:
@@ -487,6 +489,7 @@ class SprintReviewScreen(MeetingScreen):
         Binding("m", "add_demo", "Demo", id="panel-add-demo"),
         Binding("f", "demo_feedback", "Feedback", id="panel-demo-feedback"),
         Binding("v", "show_panel", "Demos", id="show-panel", show=False),
+        *MEETING_PLAYBOOK_BINDINGS,
     ]
 
     def action_add_demo(self) -> None:
@@ -524,6 +527,7 @@ class SalesSyncScreen(MeetingScreen):
         Binding("m", "pipeline_metrics", "Metrics", id="panel-pipeline-metrics"),
         Binding("g", "campaign_change", "Campaign", id="panel-campaign-change"),
         Binding("v", "show_panel", "Pipeline", id="show-panel", show=False),
+        *MEETING_PLAYBOOK_BINDINGS,
     ]
 
     def action_pipeline_metrics(self) -> None:
@@ -568,6 +572,7 @@ class FinanceReviewScreen(MeetingScreen):
         Binding("percent_sign", "threshold", "Threshold", id="panel-threshold",
                 tooltip="Set the variance threshold (%) that flags a line"),
         Binding("v", "show_panel", "Budget", id="show-panel", show=False),
+        *MEETING_PLAYBOOK_BINDINGS,
     ]
 
     def action_budget_line(self) -> None:
@@ -628,6 +633,7 @@ class AllHandsScreen(MeetingScreen):
         Binding("w", "add_win", "Win", id="panel-add-win"),
         Binding("r", "rate_handoff", "Rate hand-off", id="panel-rate-handoff"),
         Binding("v", "show_panel", "Health", id="show-panel", show=False),
+        *MEETING_PLAYBOOK_BINDINGS,
     ]
 
     def action_add_win(self) -> None:
@@ -670,6 +676,12 @@ class AllHandsScreen(MeetingScreen):
         self.action_rate_handoff()
 
 
+class GenericMeetingScreen(MeetingScreen):
+    """A cadence without a panel of its own (one the user created)."""
+
+    BINDINGS = [*MEETING_PLAYBOOK_BINDINGS]
+
+
 MEETING_SCREENS: dict[str, type[MeetingScreen]] = {
     "sprint-review": SprintReviewScreen,
     "sales-marketing-sync": SalesSyncScreen,
@@ -680,7 +692,7 @@ MEETING_SCREENS: dict[str, type[MeetingScreen]] = {
 
 def meeting_screen_for(meeting: Meeting) -> MeetingScreen:
     """The screen for a meeting: its cadence's own, or the shared one."""
-    return MEETING_SCREENS.get(meeting.cadence_key, MeetingScreen)(meeting.id)
+    return MEETING_SCREENS.get(meeting.cadence_key, GenericMeetingScreen)(meeting.id)
 
 
 def start_or_resume(app, cadence_key: str) -> MeetingScreen:
