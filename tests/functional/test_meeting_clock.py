@@ -158,3 +158,26 @@ def test_every_meeting_screen_has_ids_on_its_bindings() -> None:
         assert issubclass(cls, MeetingScreen)
         assert all(b.id for b in cls.BINDINGS)
     assert SprintReviewScreen.PANEL is not None
+
+
+async def test_a_cadence_the_user_created_gets_the_shared_screen(make_app, store, clock) -> None:
+    from cadence_tui.screens.meeting import GenericMeetingScreen
+    from tests.functional.meeting_pilot import fill_form
+
+    cadence = store.create_cadence("Design Crit", copy_from="sprint-review", key="design-crit")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#cadence-table", DataTable)
+        row = [str(table.get_row_at(r)[0]) for r in range(table.row_count)].index("Design Crit")
+        await pilot.press(*["down"] * row, "s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, GenericMeetingScreen) and not screen.query("#tab-panel")
+        assert store.get_meeting(screen.meeting_id).cadence_key == cadence.key
+        await pilot.press("d")
+        await fill_form(pilot, "Keep the crit to 20 minutes")
+        assert [d.text for d in store.meeting_decisions(screen.meeting_id)] == ["Keep the crit to 20 minutes"]
+        await pilot.press("m")  # no panel key here: nothing happens
+        await pilot.pause()
+        assert app.screen is screen
