@@ -608,6 +608,8 @@ async def test_app_summary_copy_without_any_clipboard(make_app, store, monkeypat
 
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr(pyperclip, "copy", pyperclip.copy)  # restored after the test
+    monkeypatch.setattr(pyperclip, "paste", pyperclip.paste)
     pyperclip.set_clipboard("no")
     meeting = store.start_meeting("sprint-review")
     store.add_decision(meeting.id, "Ship \x1b]52;c;ZXZpbA==\x07it @channel")
