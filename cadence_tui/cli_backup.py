@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from cadence_tui.cli import cli, db_option, db_path, progress_reporter, safe
@@ -36,8 +34,6 @@ def backup(ctx: click.Context, target: str, force: bool) -> None:
         written = backup_database(source, target, overwrite=force, progress=progress)
     size = written.stat().st_size
     click.echo(f"Backed up {safe(str(source))} to {safe(str(written))} ({_human(size)}; integrity check ok)")
-    if not sys.stdout.isatty():
-        sys.stdout.flush()
 
 
 def _human(size: int) -> str:
