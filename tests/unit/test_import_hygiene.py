@@ -56,7 +56,8 @@ def test_cli_module_is_light() -> None:
     assert not heavy, f"cadence_tui.cli imports {heavy} at import time; import them inside the command"
     # Store parts and command modules load when a command needs them.
     assert "cadence_tui.store.full" not in loaded
-    assert not [m for m in loaded if m.startswith("cadence_tui.cli_")]
+    eager = sorted(m for m in loaded if m.startswith("cadence_tui.cli_"))
+    assert not eager, f"cli.py imports {eager}: list command modules in COMMAND_MODULES instead"
 
 
 def test_importing_the_store_package_does_not_load_its_parts() -> None:
