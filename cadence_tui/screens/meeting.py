@@ -188,6 +188,10 @@ class MeetingScreen(MeetingPlaybook, Screen[None]):
     def refresh_carry_over(self) -> None:
         items = self.store.carry_over(self.meeting_id)
         self.query_one(CarryOverTable).show(items, self.store.now(), self.store.today())
+        self._carry_counts()
+
+    def _carry_counts(self) -> None:
+        items = self.query_one(CarryOverTable).items
         waiting = sum(1 for i in items if i.outcome is None)
         self._tab_label("tab-carry", "Carried", waiting)
         help_text = Text()
@@ -425,8 +429,11 @@ class MeetingScreen(MeetingPlaybook, Screen[None]):
     # -- carry-over -------------------------------------------------------------------------
     @on(CarryOverTable.TriageRequested)
     def _triage(self, event: CarryOverTable.TriageRequested) -> None:
-        self.store.triage(self.meeting_id, event.item.kind, event.item.id, event.outcome)
-        self.refresh_carry_over()
+        self._triaged(self.store.triage(self.meeting_id, event.item.kind, event.item.id, event.outcome))
+
+    def _triaged(self, item) -> None:
+        self.query_one(CarryOverTable).update_item(item)
+        self._carry_counts()
         self._advance_carry_cursor()
 
     def _advance_carry_cursor(self) -> None:
@@ -441,7 +448,7 @@ class MeetingScreen(MeetingPlaybook, Screen[None]):
             f"New due date: {item.title}",
             [FormField("due", "Due", value=item.due.isoformat() if item.due else "", placeholder=DUE_PLACEHOLDER)],
             lambda v: self.store.triage(self.meeting_id, "action", item.id, "redated", due=v["due"]),
-            then=lambda _r: (self.refresh_carry_over(), self._advance_carry_cursor()),
+            then=self._triaged,
             saved=lambda r: f"Now due {r.due:%a %d %b}",
             form_id="redate-form",
         )

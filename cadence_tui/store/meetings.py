@@ -588,39 +588,42 @@ class MeetingStore(StoreBase):
         """
         meeting = self.get_meeting(meeting_id)
         cid, mid = meeting.cadence_id, meeting_id
-        # ``only`` re-reads one item (after triage) without listing them all.
-        kinds = ("action", "blocker") if only is None else (only[0],)
-        only_id = -1 if only is None else only[1]
-        actions = [] if "action" not in kinds else self.query(
+        a_cols = (
             "SELECT a.id, a.title, a.owner, a.due, a.status, a.created_at, a.cadence_id,"
             " a.escalated_to_cadence_id AS escalated, c.key AS ckey, c.name AS cname, t.outcome"
             " FROM action_items a JOIN cadences c ON c.id = a.cadence_id"
             " LEFT JOIN carry_over_triage t ON t.meeting_id = ? AND t.kind = 'action' AND t.record_id = a.id"
-            " WHERE a.id IN ("
-            "   SELECT id FROM action_items WHERE status = 'open' AND cadence_id = ?"
-            "     AND escalated_to_cadence_id IS NULL AND meeting_id IS NOT ? AND created_at <= ?"
-            "   UNION ALL SELECT id FROM action_items WHERE status = 'open' AND escalated_to_cadence_id = ?"
-            "     AND meeting_id IS NOT ?"
-            "   UNION ALL SELECT record_id FROM carry_over_triage WHERE meeting_id = ? AND kind = 'action')"
-            " AND (? = -1 OR a.id = ?)"
-            " ORDER BY a.due IS NULL, a.due, a.id LIMIT ?",
-            (mid, cid, mid, to_ts(meeting.started_at), cid, mid, mid, only_id, only_id, limit),
         )
-        blockers = [] if "blocker" not in kinds else self.query(
+        b_cols = (
             "SELECT b.id, b.what, b.raised_by, b.unblocker, b.status, b.created_at, b.cadence_id,"
             " b.escalated_to_cadence_id AS escalated, c.key AS ckey, c.name AS cname, t.outcome"
             " FROM blockers b JOIN cadences c ON c.id = b.cadence_id"
             " LEFT JOIN carry_over_triage t ON t.meeting_id = ? AND t.kind = 'blocker' AND t.record_id = b.id"
-            " WHERE b.id IN ("
-            "   SELECT id FROM blockers WHERE status = 'open' AND cadence_id = ?"
-            "     AND escalated_to_cadence_id IS NULL AND meeting_id IS NOT ? AND created_at <= ?"
-            "   UNION ALL SELECT id FROM blockers WHERE status = 'open' AND escalated_to_cadence_id = ?"
-            "     AND meeting_id IS NOT ?"
-            "   UNION ALL SELECT record_id FROM carry_over_triage WHERE meeting_id = ? AND kind = 'blocker')"
-            " AND (? = -1 OR b.id = ?)"
-            " ORDER BY b.created_at, b.id LIMIT ?",
-            (mid, cid, mid, to_ts(meeting.started_at), cid, mid, mid, only_id, only_id, limit),
         )
+        if only is not None:  # one item, by id (just triaged: it is in the list)
+            actions = self.query(f"{a_cols} WHERE a.id = ?", (mid, only[1])) if only[0] == "action" else []
+            blockers = self.query(f"{b_cols} WHERE b.id = ?", (mid, only[1])) if only[0] == "blocker" else []
+        else:
+            actions = self.query(
+                f"{a_cols} WHERE a.id IN ("
+                "   SELECT id FROM action_items WHERE status = 'open' AND cadence_id = ?"
+                "     AND escalated_to_cadence_id IS NULL AND meeting_id IS NOT ? AND created_at <= ?"
+                "   UNION ALL SELECT id FROM action_items WHERE status = 'open' AND escalated_to_cadence_id = ?"
+                "     AND meeting_id IS NOT ?"
+                "   UNION ALL SELECT record_id FROM carry_over_triage WHERE meeting_id = ? AND kind = 'action')"
+                " ORDER BY a.due IS NULL, a.due, a.id LIMIT ?",
+                (mid, cid, mid, to_ts(meeting.started_at), cid, mid, mid, limit),
+            )
+            blockers = self.query(
+                f"{b_cols} WHERE b.id IN ("
+                "   SELECT id FROM blockers WHERE status = 'open' AND cadence_id = ?"
+                "     AND escalated_to_cadence_id IS NULL AND meeting_id IS NOT ? AND created_at <= ?"
+                "   UNION ALL SELECT id FROM blockers WHERE status = 'open' AND escalated_to_cadence_id = ?"
+                "     AND meeting_id IS NOT ?"
+                "   UNION ALL SELECT record_id FROM carry_over_triage WHERE meeting_id = ? AND kind = 'blocker')"
+                " ORDER BY b.created_at, b.id LIMIT ?",
+                (mid, cid, mid, to_ts(meeting.started_at), cid, mid, mid, limit),
+            )
         out = [
             CarriedItem(
                 kind="action", id=r["id"], title=r["title"], who=r["owner"], status=r["status"],

@@ -98,6 +98,20 @@ class CarryOverTable(DataTable):
             due = Text("—", style="dim")
         return kind, title, who, due, Text(age(item.created_at, now), style="dim")
 
+    def update_item(self, item: CarriedItem) -> None:
+        """Redraw one row after triage (a full rebuild costs ~0.3 s with 600 rows)."""
+        if self._shown_with is None:
+            return
+        key = f"{item.kind}-{item.id}"
+        index = next((n for n, it in enumerate(self.items) if (it.kind, it.id) == (item.kind, item.id)), None)
+        if index is None:
+            return
+        self.items[index] = item
+        now, today = self._shown_with
+        cells = self._cells(item, now, today, self._title_width())
+        for column, cell in zip(("kind", "title", "who", "due", "age"), cells):
+            self.update_cell(key, column, cell)
+
     @property
     def highlighted_item(self) -> CarriedItem | None:
         if not self.items or self.cursor_row < 0:
