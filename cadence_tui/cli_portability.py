@@ -303,6 +303,25 @@ def served_command(database: Path) -> str:
     return shlex.join([sys.executable, "-m", "cadence_tui", "--db", str(database)])
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Fail before announcing anything if the address cannot be bound."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise CommandError(f"cannot listen on {host!r}: {exc.strerror}") from None
+    family, _type, _proto, _name, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise CommandError(
+                f"cannot listen on {host} port {port}: {exc.strerror or exc}; choose another with --port"
+            ) from None
+
+
 @cli.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -322,6 +341,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         raise CommandError(str(exc)) from None
     database = db_path(ctx).resolve()
     open_db(ctx).close()  # refuse a bad database now, with a clear message
+    _check_port_free(host, port)
     from textual_serve.server import Server
 
     loopback = host in ("127.0.0.1", "localhost", "::1")

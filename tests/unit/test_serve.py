@@ -141,3 +141,18 @@ def test_completion_answers_like_the_shell_asks(tmp_path):
         env=env, capture_output=True, text=True, timeout=60,
     )
     assert result.stdout.split() == ["plain,ics", "plain,json"]
+
+
+def test_serve_says_when_the_port_is_taken(tmp_path: Path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "cadence_tui", "serve", "--db", str(tmp_path / "s.db"), "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"cadence: error: cannot listen on 127.0.0.1 port {port}: Address already in use; choose another with --port"
+    ]
