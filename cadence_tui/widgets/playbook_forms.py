@@ -15,7 +15,15 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from cadence_tui.store.errors import InvalidInput
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from cadence_tui.store.errors import InvalidInput, StoreError
 from cadence_tui.widgets.capture_forms import CaptureForm, FormField
 
 
@@ -75,6 +83,10 @@ def record_metric_form(
     if not metrics:
         raise InvalidInput("there are no metrics yet: add one first")
     choices = tuple((f"{m.name} ({m.unit})" if m.unit else m.name, m.key) for m in metrics)
+    if metric_key is None and meeting_id is not None:
+        # In a meeting: the first reviewed metric not recorded yet, cursor on the value.
+        done = store.meeting_metric_values(meeting_id)
+        metric_key = next((m.key for m in metrics if m.key not in done), metrics[0].key)
     fields = [
         FormField("metric", "Metric", value=metric_key or metrics[0].key, choices=choices),
         FormField("value", "Value", placeholder="e.g. 1180 or 12.5"),
@@ -91,7 +103,7 @@ def record_metric_form(
 
     where = "in this meeting" if meeting_id is not None else ""
     return PlaybookForm(f"Record a metric value {where}".strip(), fields, save, form_id="record-metric-form",
-                        focus="value" if metric_key or len(metrics) == 1 else None)
+                        focus="value" if metric_key or len(metrics) == 1 else None)  # Shift+Tab: another metric
 
 
 def metric_form(store: Any, metric: Any | None = None) -> CaptureForm:
@@ -183,27 +195,62 @@ def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str
                         focus="what" if handoff_key else None)
 
 
+class EscalateDialog(ModalScreen[Any]):
+    """Pick the cadence to escalate to: arrows and Enter (Esc cancels)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="escalate-cancel")]
+
+    def __init__(self, title: str, choices: list[tuple[str, str]], default: str | None,
+                 save: Callable[[str], Any]) -> None:
+        super().__init__(id="escalate-form", classes="escalate-dialog")
+        self.dialog_title = title
+        self.choices = choices  # (name, key)
+        self.default = default
+        self._save = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="escalate-box"):
+            yield Static(Text(self.dialog_title, style="bold"), id="escalate-title")
+            yield OptionList(*[Option(Text(name), id=key) for name, key in self.choices], id="escalate-options")
+            yield Static("", id="escalate-error", classes="field-error", markup=False)
+            yield Static(Text("↑↓ choose · Enter escalates · Esc cancels", style="dim"), id="escalate-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        keys = [key for _name, key in self.choices]
+        options.highlighted = keys.index(self.default) if self.default in keys else 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        try:
+            result = self._save(str(event.option.id))
+        except StoreError as exc:
+            error = self.query_one("#escalate-error", Static)
+            error.update(str(exc))
+            error.add_class("-shown")
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 def escalate_form(
     store: Any, kind: str, item_id: int, from_cadence_key: str, *, exclude: tuple[str, ...] = ()
-) -> CaptureForm:
+) -> EscalateDialog:
     """Escalate a blocker (``kind="blocker"``) or action item to another cadence
-    (not its own, nor those in ``exclude``, e.g. the meeting it is shown in)."""
+    (not its own, nor those in ``exclude``, e.g. the meeting it is shown in).
+    A blocker is proposed for the Finance Business Review (budget), else the All-Hands."""
     others = [c for c in store.list_cadences() if c.key != from_cadence_key and c.key not in exclude]
     if not others:
         raise InvalidInput("there is no other cadence to escalate to")
-    default = "finance-review" if kind == "blocker" and any(c.key == "finance-review" for c in others) else None
-    fields = [
-        FormField("cadence", "Escalate to", value=default or (others[0].key if others else ""),
-                  choices=tuple((c.name, c.key) for c in others)),
-    ]
+    keys = [c.key for c in others]
+    default = next((k for k in (("finance-review", "all-hands") if kind == "blocker" else ()) if k in keys), None)
     escalate = store.escalate_blocker if kind == "blocker" else store.escalate_action
-
-    def save(values: dict[str, str]):
-        return escalate(item_id, values["cadence"])
-
     what = "blocker" if kind == "blocker" else "action item"
-    return CaptureForm(f"Escalate this {what} to another cadence's next meeting", fields, save,
-                       form_id="escalate-form")
+    return EscalateDialog(f"Escalate this {what} to another cadence's next meeting",
+                          [(c.name, c.key) for c in others], default, lambda key: escalate(item_id, key))
 
 
 def rate_meeting_form(store: Any, meeting_id: int) -> CaptureForm:

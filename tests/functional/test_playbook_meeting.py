@@ -81,7 +81,7 @@ async def test_escalate_a_sprint_blocker_to_finance_and_resolve_it_there(make_ap
         await pilot.press("l")  # the Captured log, cursor on the new blocker
         await pilot.press("X")
         assert app.screen.id == "escalate-form"
-        await pilot.press("ctrl+s")  # Finance Business Review is proposed for a blocker
+        await pilot.press("enter")  # Finance Business Review is proposed for a blocker
         await pilot.pause()
         assert app.screen is sprint
         row = store.query_one("SELECT escalated_to_cadence_id, status FROM blockers WHERE id = ?", (blocker_id,))
