@@ -249,7 +249,8 @@ class ActionItemsScreen(Screen[None]):
     def _changed(self, item: ActionItem, what: str) -> None:
         self.query_one(ActionTable).reload()
         self._refresh_header()
-        self.notify(Text.assemble(what, ": ", item.title, ("  (u undoes)", "dim")), timeout=4)
+        # markup=False: the title is user text ("[/]" must show as typed).
+        self.notify(f"{what}: {item.title}  (u undoes)", timeout=4, markup=False)
 
     # -- changes -----------------------------------------------------------------
     def action_done(self) -> None:
@@ -322,7 +323,7 @@ class ActionItemsScreen(Screen[None]):
         self.query_one(ActionTable).reload(select=lambda row: item is not None and row.id == item.id)
         self._refresh_header()
         if item is not None:
-            self.notify(Text.assemble("Undone (", change.description, "): ", item.title), timeout=4)
+            self.notify(f"Undone ({change.description}): {item.title}", timeout=4, markup=False)
 
     # -- filters -----------------------------------------------------------------
     def action_search(self) -> None:

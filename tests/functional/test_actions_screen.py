@@ -131,6 +131,7 @@ async def test_done_drop_and_undo(make_app, store, items) -> None:
         await pilot.press("d")
         await pilot.pause()
         assert store.get_action(first).status == "done"
+        assert [n.message for n in pilot.app._notifications][-1] == "Done: Late invoice [/] markup  (u undoes)"
         assert "Late invoice [/] markup" not in shown_titles(pilot.app)
         assert table_of(pilot.app).current.title == "Late report"
         await pilot.press("x")
