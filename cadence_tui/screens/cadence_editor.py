@@ -10,13 +10,16 @@ what the fields hold while you type, before anything is saved.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
@@ -61,6 +64,89 @@ _RULE_ROWS = {
 _ALL_RULE_ROWS = set().union(*_RULE_ROWS.values())
 
 
+PREVIEW_DELAY = 0.15  # seconds after the last keystroke
+
+
+@dataclass(frozen=True)
+class EditorFields:
+    """The schedule fields as typed: all the preview needs, off the UI thread."""
+
+    kind: str
+    raw: str
+    days: str
+    interval: str
+    month_day: str
+    nth: int
+    anchor: str
+    start_time: str
+    tz: str
+
+    def choice(self) -> rb.RecurrenceChoice:
+        """The recurrence the fields describe; ScheduleError names the problem."""
+        kind = self.kind
+        if kind == rb.CUSTOM:
+            return rb.RecurrenceChoice(kind=kind, raw=self.raw.strip())
+        days = rb.parse_weekdays(self.days) if kind != rb.MONTHLY_DATE else ("MO",)
+        if kind in (rb.MONTHLY_WEEKDAY, rb.QUARTERLY) and len(days) != 1:
+            raise ScheduleError("choose one weekday (e.g. Mon) for a monthly or quarterly meeting")
+        interval = 1
+        if kind == rb.EVERY_N_WEEKS:
+            if not self.interval.strip().isdigit():
+                raise ScheduleError("every N weeks: N must be a whole number from 2 to 52")
+            interval = int(self.interval)
+        month_day = 1
+        if kind == rb.MONTHLY_DATE:
+            text = self.month_day.strip()
+            if not text.lstrip("-").isdigit():
+                raise ScheduleError("the day of the month must be 1 to 31, or -1 for the last day")
+            month_day = int(text)
+        return rb.RecurrenceChoice(kind=kind, interval=interval, weekdays=days, nth=self.nth, month_day=month_day)
+
+
+@dataclass(frozen=True)
+class Preview:
+    rule: str | None
+    zone: str | None
+    text: Text
+
+
+def compute_preview(fields: EditorFields, now: datetime, today: date) -> Preview:
+    """The next occurrences the fields describe, or what stops them."""
+    problems = []
+    rule = None
+    try:
+        rule = rb.to_rule(fields.choice())
+    except ScheduleError as exc:
+        problems.append(f"repeats: {exc}")
+    values = []
+    for what, check, value in (
+        ("first date", check_anchor, fields.anchor),
+        ("start time", check_start_time, fields.start_time),
+        ("time zone", check_timezone, fields.tz),
+    ):
+        try:
+            values.append(check(value))
+        except InvalidInput as exc:
+            problems.append(f"{what}: {exc}")
+            values.append(None)
+    anchor, start, zone = values
+    if problems:
+        return Preview(rule, zone, Text("\n".join(problems), style="red"))
+    try:
+        dates = next_occurrences(Schedule(rule, anchor, start, zone), now, PREVIEW_COUNT)
+    except (ValueError, OverflowError) as exc:
+        return Preview(rule, zone, Text(f"cannot compute the dates: {exc}", style="red"))
+    if not dates:
+        return Preview(rule, zone, Text("no further meeting: the rule has ended", style="yellow"))
+    text = Text()
+    for n, dt in enumerate(dates):
+        if n:
+            text.append("\n")
+        text.append(f"{dt:%a %d %b %Y %H:%M}")
+        text.append(f"  {relative_day(dt.date(), today)}", style="dim")
+    return Preview(rule, zone, text)
+
+
 def _field_row(label: str, widget: Widget, name: str) -> Iterator[Widget]:
     """A labelled field with its error line beneath (``error-<name>``)."""
     with Vertical(classes="field", id=f"row-{name}"):
@@ -100,6 +186,7 @@ class CadenceEditorScreen(Screen[None]):
         self.cadence: Cadence = self.store.get_cadence(cadence_key)
         self.template: list[AgendaTemplateItem] = []
         self._leave_anyway = False
+        self._preview_timer: Timer | None = None
 
     @property
     def store(self):
@@ -223,84 +310,46 @@ class CadenceEditorScreen(Screen[None]):
         days_label = self.query_one("#row-rule-days .field-label", Label)
         days_label.update("Weekdays" if self._kind() in (rb.WEEKLY, rb.EVERY_N_WEEKS) else "Weekday")
 
-    def _choice(self) -> rb.RecurrenceChoice:
-        """The recurrence the fields describe; ScheduleError names the problem."""
-        kind = self._kind()
-        value = lambda wid: self.query_one(f"#{wid}", Input).value.strip()  # noqa: E731
-        if kind == rb.CUSTOM:
-            return rb.RecurrenceChoice(kind=kind, raw=value("rule-raw"))
-        days = rb.parse_weekdays(value("rule-days")) if kind != rb.MONTHLY_DATE else ("MO",)
-        if kind in (rb.MONTHLY_WEEKDAY, rb.QUARTERLY) and len(days) != 1:
-            raise ScheduleError("choose one weekday (e.g. Mon) for a monthly or quarterly meeting")
-        interval = 1
-        if kind == rb.EVERY_N_WEEKS:
-            if not value("rule-interval").isdigit():
-                raise ScheduleError("every N weeks: N must be a whole number from 2 to 52")
-            interval = int(value("rule-interval"))
-        month_day = 1
-        if kind == rb.MONTHLY_DATE:
-            text = value("rule-monthday")
-            if not text.lstrip("-").isdigit():
-                raise ScheduleError("the day of the month must be 1 to 31, or -1 for the last day")
-            month_day = int(text)
+    def _fields(self) -> EditorFields:
+        """What the schedule fields hold now (read on the UI thread)."""
+        value = lambda wid: self.query_one(f"#{wid}", Input).value  # noqa: E731
         nth = self.query_one("#rule-nth", Select).value
-        return rb.RecurrenceChoice(
-            kind=kind, interval=interval, weekdays=days, nth=nth if isinstance(nth, int) else 1,
-            month_day=month_day,
+        return EditorFields(
+            kind=self._kind(), raw=value("rule-raw"), days=value("rule-days"),
+            interval=value("rule-interval"), month_day=value("rule-monthday"),
+            nth=nth if isinstance(nth, int) else 1,
+            anchor=value("field-anchor"), start_time=value("field-time"), tz=value("field-tz"),
         )
 
     def _rule_from_fields(self) -> str:
-        return rb.to_rule(self._choice())
+        return rb.to_rule(self._fields().choice())
 
     # -- preview ------------------------------------------------------------------
     def _update_preview(self) -> None:
-        """The next occurrences from the fields as typed (saved or not)."""
-        preview = self.query_one("#editor-preview", Static)
-        rule_text = self.query_one("#rule-text", Static)
-        problems = []
-        rule = anchor = start = zone = None
-        try:
-            rule = self._rule_from_fields()
-            rule_text.update(Text(f"= {rule}", style="dim"))
-        except ScheduleError as exc:
-            problems.append(f"repeats: {exc}")
-            rule_text.update("")
-        checks = (
-            ("first date", "#field-anchor", check_anchor),
-            ("start time", "#field-time", check_start_time),
-            ("time zone", "#field-tz", check_timezone),
+        """Recompute the preview shortly after the last keystroke, in a thread:
+        a pathological custom rule can take seconds to evaluate and must not
+        freeze typing."""
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, self._start_preview)
+
+    def _start_preview(self) -> None:
+        self._preview_timer = None
+        self._preview_worker(self._fields(), self.store.now(), self.store.today())
+
+    @work(thread=True, exclusive=True, group="editor-preview", exit_on_error=False)
+    def _preview_worker(self, fields: EditorFields, now: datetime, today: date) -> None:
+        result = compute_preview(fields, now, today)
+        self.app.call_from_thread(self._show_preview, result)
+
+    def _show_preview(self, result: Preview) -> None:
+        if not self.is_attached:
+            return
+        self.query_one("#rule-text", Static).update(Text(f"= {result.rule}", style="dim") if result.rule else "")
+        self.query_one("#preview-heading", Static).update(
+            Text.assemble("Next five meetings", (f"  {result.zone}" if result.zone else "", "dim"))
         )
-        values = []
-        for what, selector, check in checks:
-            try:
-                values.append(check(self.query_one(selector, Input).value))
-            except InvalidInput as exc:
-                problems.append(f"{what}: {exc}")
-                values.append(None)
-        anchor, start, zone = values
-        heading = self.query_one("#preview-heading", Static)
-        heading.update(Text.assemble("Next five meetings", (f"  {zone}" if zone else "", "dim")))
-        if problems:
-            preview.update(Text("\n".join(problems), style="red"))
-            return
-        schedule = Schedule(rule, anchor, start, zone)
-        now = self.store.now()
-        try:
-            dates = next_occurrences(schedule, now, PREVIEW_COUNT)
-        except (ValueError, OverflowError) as exc:
-            preview.update(Text(f"cannot compute the dates: {exc}", style="red"))
-            return
-        if not dates:
-            preview.update(Text("no further meeting: the rule has ended", style="yellow"))
-            return
-        today = self.store.today()
-        text = Text()
-        for n, dt in enumerate(dates):
-            if n:
-                text.append("\n")
-            text.append(f"{dt:%a %d %b %Y %H:%M}")
-            text.append(f"  {relative_day(dt.date(), today)}", style="dim")
-        preview.update(text)
+        self.query_one("#editor-preview", Static).update(result.text)
 
     # -- saving fields ------------------------------------------------------------
     def _save_field(self, input_id: str) -> bool:

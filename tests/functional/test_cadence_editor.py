@@ -16,6 +16,14 @@ def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
+async def preview_of(pilot, screen) -> str:
+    """The preview once it has been recomputed (debounced, in a thread)."""
+    await pilot.pause(0.3)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return text_of(screen, "#editor-preview")
+
+
 async def open_editor(pilot) -> CadenceEditorScreen:
     await pilot.press("E")
     await pilot.pause()
@@ -51,7 +59,7 @@ async def test_edit_name_time_zone_and_participants(make_app, store):
         assert [(p.name, p.role) for p in saved.participants] == [("Ana", "Product"), ("Bo", "")]
         # The field shows the stored, normalised value; the preview the new time.
         assert screen.query_one("#field-time", Input).value == "09:30"
-        preview = text_of(screen, "#editor-preview")
+        preview = await preview_of(pilot, screen)
         assert "Thu 26 Nov 2026 09:30" in preview
         assert len(preview.splitlines()) == 5
         assert "Demo Day" in text_of(screen, "#editor-title")
@@ -74,7 +82,7 @@ async def test_bad_rule_time_and_zone_rejected_at_the_field(make_app, store):
         error = screen.query_one("#error-rule", Static)
         assert error.has_class("-visible")
         assert "invalid recurrence rule" in str(error.render())
-        assert "repeats:" in text_of(screen, "#editor-preview")
+        assert "repeats:" in await preview_of(pilot, screen)
 
         await type_into(pilot, screen, "#field-time", "25:00")
         assert "not a time" in text_of(screen, "#error-start_time")
@@ -114,7 +122,7 @@ async def test_recurrence_choices_build_the_rule(make_app, store):
         screen.query_one("#rule-nth", Select).value = -1
         await pilot.pause()
         assert store.get_cadence("sprint-review").rule == "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=-1"
-        assert "Tue 29 Dec 2026 15:00" in text_of(screen, "#editor-preview")
+        assert "Tue 29 Dec 2026 15:00" in await preview_of(pilot, screen)
 
 
 async def test_agenda_template_add_edit_move_remove(make_app, store):
@@ -176,8 +184,8 @@ async def test_new_cadence_as_copy_then_made_daily(make_app, store):
         new = store.get_cadence("daily-stand-up")
         assert new.rule == "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
         assert new.timebox_min == 15
-        assert "Thu 26 Nov 2026 15:00" in text_of(screen, "#editor-preview")
-        assert "Fri 27 Nov 2026 15:00" in text_of(screen, "#editor-preview")
+        assert "Thu 26 Nov 2026 15:00" in await preview_of(pilot, screen)
+        assert "Fri 27 Nov 2026 15:00" in await preview_of(pilot, screen)
         await pilot.press("escape")
         await pilot.pause()
         table = app.screen.query_one("#cadence-table", DataTable)
@@ -265,3 +273,42 @@ async def test_archived_cadence_brought_back_from_the_new_dialog(make_app, store
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.query_one("#cadence-table", DataTable).row_count == 4
+
+
+async def test_a_slow_rule_never_blocks_typing(make_app, store, monkeypatch):
+    """Some impossible rules take dateutil seconds to give up on; the preview
+    runs in a thread, so keys keep working meanwhile."""
+    import time as clock_time
+
+    from cadence_tui.screens import cadence_editor
+
+    real = cadence_editor.compute_preview
+
+    def slow_preview(*args):
+        clock_time.sleep(1.5)
+        return real(*args)
+
+    monkeypatch.setattr(cadence_editor, "compute_preview", slow_preview)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_editor(pilot)
+        name = screen.query_one("#field-name", Input)
+        name.focus()
+        await pilot.press("end")
+        await pilot.pause(0.3)  # the (slow) preview of the opening values is now running
+        started = clock_time.monotonic()
+        await pilot.press("x", "y")
+        assert name.value.endswith("xy")
+        assert clock_time.monotonic() - started < 1.0
+        assert "Thu 26 Nov 2026 15:00" in await preview_of(pilot, screen)
+
+
+def test_compute_preview_reports_each_bad_field():
+    from datetime import date, datetime, timezone
+
+    from cadence_tui.screens.cadence_editor import EditorFields, compute_preview
+
+    fields = EditorFields(kind="custom", raw="FREQ=NEVER", days="", interval="", month_day="", nth=1,
+                          anchor="2026-13-01", start_time="9", tz="Moon/Base")
+    text = str(compute_preview(fields, datetime(2026, 11, 25, tzinfo=timezone.utc), date(2026, 11, 25)).text)
+    assert [line.split(":")[0] for line in text.splitlines()] == ["repeats", "first date", "start time", "time zone"]
