@@ -119,7 +119,7 @@ class MeetingScreen(MeetingPlaybook, Screen[None]):
                 with TabPane("Carried", id="tab-carry"):
                     yield Static(id="carry-help", classes="panel-caption")
                     yield CarryOverTable(id="carry-over")
-                with TabPane("People", id="tab-people"):
+                with TabPane("Who", id="tab-people"):
                     yield AttendanceList(id="attendance")
                 yield from self.compose_extra_tabs()
         yield Footer(compact=True, show_command_palette=False)
@@ -206,7 +206,8 @@ class MeetingScreen(MeetingPlaybook, Screen[None]):
         people = self.store.attendance(self.meeting_id)
         self.query_one(AttendanceList).show(people)
         present = sum(1 for p in people if p.present)
-        self._set_tab_label("tab-people", f"People {present}/{len(people)}")
+        # "Who 4/5": present / on the list (short: five tabs share 48 columns at 80x24)
+        self._set_tab_label("tab-people", f"Who {present}/{len(people)}")
 
     def refresh_panel(self) -> None:
         if self.panel is not None:

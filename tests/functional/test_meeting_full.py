@@ -119,7 +119,7 @@ async def test_full_sprint_review(make_app, store, clock) -> None:
         assert rows(store, "SELECT person, present, guest FROM attendance WHERE meeting_id = ? ORDER BY rowid",
                     meeting.id) == [("Priya", 0, 0), ("Marco", 1, 0), ("Lena", 1, 0), ("Sam", 1, 0), ("Gwen", 1, 1)]
         tabs = screen.query_one("#meeting-tabs", TabbedContent)
-        assert str(tabs.get_tab("tab-people").label) == "People 4/5"
+        assert str(tabs.get_tab("tab-people").label) == "Who 4/5"
 
         # Agenda: add an item, move it up, walk two items.
         await pilot.press("i")
