@@ -304,6 +304,16 @@ class ActionStore(StoreBase):
 
     def count_actions(self, f: ActionFilter = ActionFilter()) -> int:
         """How many items match (an index count; no rows are read)."""
+        if f == ActionFilter(status="done"):
+            # Done items pile up (84,000 of 100,000 in the demo): counting them
+            # took 7 ms, while the table's total is O(1) and open + dropped are
+            # the short ranges.
+            total = int(self.scalar("SELECT count(*) FROM action_items"))
+            rest = self.scalar("SELECT count(*) FROM action_items a WHERE a.status IN ('open', 'dropped')")
+            return total - int(rest)
+        if f == ActionFilter(status=None, search=f.search) and f.search and fts_terms(f.search):
+            # Search alone: the match table already holds the answer.
+            return self._title_matches(fts_terms(f.search) or "")
         where, args = self._filter_sql(f, counting=True)
         sql = "SELECT count(*) FROM action_items a"
         if where:

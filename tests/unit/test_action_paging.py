@@ -38,7 +38,7 @@ def expected(store, f: ActionFilter, sort: str) -> list[int]:
     return [a.id for a in sorted(items, key=key)]
 
 
-FILTERS = [ActionFilter(), ActionFilter(status=None), ActionFilter(owner="Ann", status=None),
+FILTERS = [ActionFilter(), ActionFilter(status=None), ActionFilter(status="done"), ActionFilter(owner="Ann", status=None),
            ActionFilter(cadence_key="finance-review"), ActionFilter(overdue=True), ActionFilter(search="beta", status=None)]
 
 
