@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -71,6 +71,8 @@ def _rrule(schedule: Schedule):
     parsed = rrulestr(rule, dtstart=start, cache=False)
     if getattr(parsed, "_freq", 0) > 3:  # HOURLY, MINUTELY, SECONDLY (dateutil's DAILY is 3)
         raise ScheduleError(SUB_DAILY)
+    if never_occurs(rule.upper()):
+        raise ScheduleError(f"the rule {rule!r} never produces a date")
     return parsed
 
 
@@ -87,14 +89,37 @@ def validate_rule(rule: str) -> str:
     if freq and freq.group(1) in ("SECONDLY", "MINUTELY", "HOURLY"):
         raise ScheduleError(SUB_DAILY)
     try:
-        r = _rrule(Schedule(cleaned, date(2026, 1, 1), time(9, 0), "UTC"))
-        first = r.after(datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC")), inc=True)
+        _rrule(Schedule(cleaned, date(2026, 1, 1), time(9, 0), "UTC"))
+    except ScheduleError:
+        raise
     except (ValueError, TypeError, OverflowError) as exc:
         raise ScheduleError(f"invalid recurrence rule {rule!r}: {exc}") from None
-    if first is None and "COUNT=" not in cleaned.upper() and "UNTIL=" not in cleaned.upper():
-        # e.g. BYMONTH=2;BYMONTHDAY=30: each lookup would search to the year 9999.
-        raise ScheduleError(f"the rule {rule!r} never produces a date")
     return cleaned.upper()
+
+
+def _bounded_rule(rule: str) -> bool:
+    upper = rule.upper()
+    return "COUNT=" in upper or "UNTIL=" in upper
+
+
+@functools.lru_cache(maxsize=256)
+def never_occurs(rule: str) -> bool:
+    """True for an unbounded rule that matches no date at all.
+
+    dateutil looks for a match up to the year 9999 and cannot be stopped, so
+    such a rule would freeze every lookup for seconds. Starting the search in
+    the year 9980 keeps it to 20 years of periods (milliseconds) while still
+    covering every weekday, month length and leap-year pattern.
+    """
+    if _bounded_rule(rule):
+        return False
+    from dateutil.rrule import rrulestr
+
+    try:
+        late = rrulestr(rule, dtstart=datetime(9980, 1, 1, 9, 0), cache=False)
+        return late.after(datetime(9980, 1, 1), inc=True) is None
+    except (ValueError, TypeError, OverflowError):
+        return True
 
 
 def _resolve(dt: datetime) -> datetime:

@@ -90,3 +90,19 @@ def test_describe() -> None:
 def test_next_occurrence_in_zone() -> None:
     got = next_occurrence(seeded("sprint-review", "Asia/Tokyo"), NOW)
     assert got is not None and got.tzinfo == ZoneInfo("Asia/Tokyo")
+
+
+def test_rule_that_never_occurs_is_refused_without_searching_to_9999() -> None:
+    import time as clock
+
+    started = clock.perf_counter()
+    with pytest.raises(ScheduleError, match="never produces a date"):
+        validate_rule("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=31")
+    stored = Schedule("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", date(2026, 1, 1), time(9, 0), "UTC")
+    assert next_occurrence(stored, NOW) is None
+    assert next_occurrences(stored, NOW, 5) == []
+    # dateutil alone needs ~7 s for each of these; a generous bound catches a regression.
+    assert clock.perf_counter() - started < 2.0
+    # leap-day and month-end rules are real rules
+    assert validate_rule("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29") == "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"
+    assert validate_rule("FREQ=MONTHLY;BYMONTHDAY=-1") == "FREQ=MONTHLY;BYMONTHDAY=-1"
