@@ -10,16 +10,24 @@ same escaping rules as a meeting summary. The store gathers the data
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from cadence_tui.playbook import format_change, format_number
-from cadence_tui.summary import FORMATS, Item, Layout, Section, Span, cell_width, clean, md_escape, slack_escape
+from cadence_tui.summary import (
+    FORMATS,
+    Item,
+    Layout,
+    Section,
+    Span,
+    clean,
+    write_markdown,
+    write_slack,
+    write_text,
+)
 
 SECTION_MAX = 25  # items listed per section before "… and N more"
 OWNER_MAX = 10  # open items listed per owner
-TEXT_WIDTH = 72
 
 
 @dataclass(frozen=True)
@@ -188,76 +196,16 @@ def layout(data: DigestData) -> Layout:
     return Layout(title, meta, sections)
 
 
-# -- writers (same shapes as the summary's) -------------------------------------
-def _md(spans: list[Span]) -> str:
-    out = []
-    for kind, text in spans:
-        if kind in ("u", "ub"):
-            text = md_escape(text)
-        if kind in ("b", "ub") and text:
-            text = f"**{text}**"
-        out.append(text)
-    return "".join(out)
-
-
 def render_markdown(data: DigestData) -> str:
-    doc = layout(data)
-    out = [f"## {_md(doc.title)}", ""]
-    out += [f"- **{label}:** {_md(spans)}" for label, spans in doc.meta]
-    for section in doc.sections:
-        out += ["", f"### {section.heading}", ""]
-        for item in section.items:
-            out.append(f"- {_md(item.spans)}")
-            out += [f"  - {_md(sub)}" for sub in item.sub]
-    return "\n".join(out) + "\n"
-
-
-def _slack(spans: list[Span]) -> str:
-    out = []
-    for kind, text in spans:
-        if kind in ("u", "ub"):
-            text = slack_escape(text)
-        if kind in ("b", "ub") and text:
-            text = f"*{text}*"
-        out.append(text)
-    return "".join(out)
+    return write_markdown(layout(data))
 
 
 def render_slack(data: DigestData) -> str:
-    doc = layout(data)
-    out = [f"*{_slack(doc.title)}*"]
-    out += [f"*{label}:* {_slack(spans)}" for label, spans in doc.meta]
-    for section in doc.sections:
-        out += ["", f"*{section.heading}*"]
-        for item in section.items:
-            out.append(f"• {_slack(item.spans)}")
-            out += [f"      ◦ {_slack(sub)}" for sub in item.sub]
-    return "\n".join(out) + "\n"
-
-
-def _plain(spans: list[Span]) -> str:
-    return "".join(text for _kind, text in spans)
-
-
-def _wrap(text: str, first: str, rest: str) -> list[str]:
-    return textwrap.wrap(text, TEXT_WIDTH, initial_indent=first, subsequent_indent=rest,
-                         break_on_hyphens=False) or [first]
+    return write_slack(layout(data))
 
 
 def render_text(data: DigestData) -> str:
-    doc = layout(data)
-    title = _plain(doc.title)
-    out = [title, "=" * min(TEXT_WIDTH, cell_width(title))]
-    width = max(len(label) for label, _ in doc.meta) + 2
-    for label, spans in doc.meta:
-        out += _wrap(_plain(spans), f"{label + ':':<{width}}", " " * width)
-    for section in doc.sections:
-        out += ["", section.heading, "-" * len(section.heading)]
-        for item in section.items:
-            out += _wrap(_plain(item.spans), "  * ", "    ")
-            for sub in item.sub:
-                out += _wrap(_plain(sub), "      - ", "        ")
-    return "\n".join(out) + "\n"
+    return write_text(layout(data))
 
 
 RENDERERS = {"markdown": render_markdown, "slack": render_slack, "text": render_text}

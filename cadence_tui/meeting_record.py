@@ -11,16 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
+from cadence_tui.model import Attendee
+
 PIPELINE_STAGES = ("leads", "mql", "sql", "won")
 STAGE_LABELS = {"leads": "Leads", "mql": "MQL", "sql": "SQL", "won": "Won"}
-
-
-@dataclass(frozen=True)
-class Attendee:
-    name: str
-    role: str = ""
-    present: bool = True
-    guest: bool = False
 
 
 @dataclass(frozen=True)

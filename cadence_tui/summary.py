@@ -333,8 +333,8 @@ def _md_spans(spans: list[Span], indent: str) -> str:
     return "".join(out)
 
 
-def render_markdown(r: MeetingRecord) -> str:
-    doc = layout(r)
+def write_markdown(doc: Layout) -> str:
+    """A layout as CommonMark (GitHub, Teams, wikis); user text escaped."""
     out = [f"## {_md_spans(doc.title, '')}", ""]
     out += [f"- **{label}:** {_md_spans(spans, '  ')}" for label, spans in doc.meta]
     for section in doc.sections:
@@ -356,8 +356,8 @@ def _slack_spans(spans: list[Span], indent: str) -> str:
     return "".join(out)
 
 
-def render_slack(r: MeetingRecord) -> str:
-    doc = layout(r)
+def write_slack(doc: Layout) -> str:
+    """A layout as Slack mrkdwn; user text escaped, mass mentions broken."""
     out = [f"*{_slack_spans(doc.title, '')}*"]
     out += [f"*{label}:* {_slack_spans(spans, '   ')}" for label, spans in doc.meta]
     for section in doc.sections:
@@ -420,8 +420,8 @@ def _wrap(text: str, first: str, rest: str) -> list[str]:
     return lines
 
 
-def render_text(r: MeetingRecord) -> str:
-    doc = layout(r)
+def write_text(doc: Layout) -> str:
+    """A layout as plain text wrapped for email."""
     title = _wrap(_plain(doc.title), "", "")
     out = [*title, "=" * min(TEXT_WIDTH, max(cell_width(line) for line in title))]
     width = max(len(label) for label, _ in doc.meta) + 2
@@ -434,6 +434,21 @@ def render_text(r: MeetingRecord) -> str:
             for sub in item.sub:
                 out += _wrap(_plain(sub), "      - ", "        ")
     return "\n".join(out) + "\n"
+
+
+WRITERS = {"markdown": write_markdown, "slack": write_slack, "text": write_text}
+
+
+def render_markdown(r: MeetingRecord) -> str:
+    return write_markdown(layout(r))
+
+
+def render_slack(r: MeetingRecord) -> str:
+    return write_slack(layout(r))
+
+
+def render_text(r: MeetingRecord) -> str:
+    return write_text(layout(r))
 
 
 RENDERERS = {"markdown": render_markdown, "slack": render_slack, "text": render_text}
