@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -39,10 +38,11 @@ class CadenceApp(App[None]):
     CSS_PATH = _stylesheets(startup=True)
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark", "help", "Keys", id="help"),
+        # Footer order: what a team member needs most first.
         Binding("a", "open_actions", "Action items", id="open-actions"),
         Binding("h", "open_history", "History", id="open-history"),
+        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
     ]
 
     def __init__(self, store: Store, config: Config | None = None) -> None:

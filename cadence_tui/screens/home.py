@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,11 +20,14 @@ class HomeScreen(PlaybookNavigation, Screen[None]):
     """The first screen: the cadences at a glance; one key starts a meeting."""
 
     BINDINGS = [
-        Binding("s", "start_meeting", "Start/resume", id="start-meeting"),
+        Binding("s", "start_meeting", "Start meeting", id="start-meeting",
+                tooltip="Start the highlighted cadence's next meeting, or resume the one running"),
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
-        Binding("E", "edit_cadence", "Edit", id="edit-cadence"),
-        Binding("N", "new_cadence", "New", id="new-cadence"),
-        Binding("A", "archive_cadence", "Archive", id="archive-cadence", show=False),
+        # Shown in the footer only when the terminal is wide (see on_resize);
+        # always in `?` help and the command palette.
+        Binding("E", "edit_cadence", "Edit cadence", id="edit-cadence", show=False),
+        Binding("N", "new_cadence", "New cadence", id="new-cadence", show=False),
+        Binding("A", "archive_cadence", "Archive cadence", id="archive-cadence", show=False),
         *PLAYBOOK_BINDINGS,
     ]
 
@@ -51,6 +53,10 @@ class HomeScreen(PlaybookNavigation, Screen[None]):
         table.add_column("Blockers", key="blockers")
         self.refresh_rows()
 
+    def on_resize(self) -> None:
+        # Short terminals lose the spacing between panels, not the panels.
+        self.set_class(self.size.height < 30, "-short")
+
     def on_screen_suspend(self) -> None:
         self._suspended = True
 
@@ -68,7 +74,6 @@ class HomeScreen(PlaybookNavigation, Screen[None]):
     def refresh_rows(self) -> None:
         store = self.store
         now = store.now()
-        today = store.today()
         self._rows = store.overview()
         table = self.query_one("#cadence-table", DataTable)
         cursor = table.cursor_row

@@ -7,10 +7,10 @@ from __future__ import annotations
 from textual.binding import Binding
 
 PLAYBOOK_BINDINGS = [
-    Binding("M", "open_metrics", "Scorecard", id="open-metrics"),
-    Binding("O", "open_handoffs", "Hand-offs", id="open-handoffs"),
-    Binding("F", "open_failfast", "Fail-fast log", id="open-failfast"),
-    Binding("S", "open_stats", "Statistics", id="open-stats"),
+    Binding("M", "open_metrics", "Scorecard", id="open-metrics", show=False),
+    Binding("O", "open_handoffs", "Hand-offs", id="open-handoffs", show=False),
+    Binding("F", "open_failfast", "Fail-fast log", id="open-failfast", show=False),
+    Binding("S", "open_stats", "Statistics", id="open-stats", show=False),
 ]
 
 

@@ -12,10 +12,14 @@ from cadence_tui.playbook import ScorecardRow, format_change, format_number
 
 
 NARROW = 64  # below this many cells a metric takes two lines
+COMPACT = 96  # below this, one line per metric with a short off-target mark
 
 
-def _cells(row: ScorecardRow) -> tuple[Text, Text, Text, Text, Text]:
-    """Name, last value, change, trend and target of one line, styled."""
+def _cells(row: ScorecardRow, *, compact: bool = False) -> tuple[Text, Text, Text, Text, Text]:
+    """Name, last value, change, trend and target of one line, styled.
+
+    Off target is said in words ("off target", or "✗" when compact), not only
+    in colour, so it survives NO_COLOR."""
     m = row.metric
     off = row.off_target
     value_style = "bold red" if off else ("green" if row.last is not None and m.target is not None else "")
@@ -24,14 +28,15 @@ def _cells(row: ScorecardRow) -> tuple[Text, Text, Text, Text, Text]:
         change = Text(format_change(row.change), style="dim")
     else:
         change = Text(format_change(row.change), style="green" if row.improving else "yellow")
-    trend = Text(row.sparkline or "no values", style=("red" if off else "cyan") if row.values else "dim")
+    spark = row.sparkline[-10:] if compact else row.sparkline  # the latest values when short of room
+    trend = Text(spark or "no values", style=("red" if off else "cyan") if row.values else "dim")
     if m.target is None:
         target = Text("no target", style="dim")
     else:
         sign = "≥" if m.direction == "higher" else "≤"
         target = Text(f"{sign} {format_number(m.target)}", style="dim")
         if off:
-            target.append("  off target", style="bold red")
+            target.append(" ✗" if compact else "  off target", style="bold red")
     return Text(m.name, style="bold red" if off else "bold"), last, change, trend, target
 
 
@@ -57,7 +62,7 @@ def scorecard_text(rows: list[ScorecardRow], *, empty: str = "No metrics yet") -
     return out
 
 
-def scorecard_table(rows: list[ScorecardRow], *, empty: str = "No metrics yet") -> Table | Text:
+def scorecard_table(rows: list[ScorecardRow], *, empty: str = "No metrics yet", compact: bool = False) -> Table | Text:
     """The scorecard as a Rich grid; user text goes in as ``Text`` (never markup)."""
     if not rows:
         return Text(empty, style="dim")
@@ -65,10 +70,10 @@ def scorecard_table(rows: list[ScorecardRow], *, empty: str = "No metrics yet") 
     grid.add_column("metric", no_wrap=True, overflow="ellipsis", min_width=8)
     grid.add_column("last", justify="right", no_wrap=True)
     grid.add_column("change", justify="right", no_wrap=True, min_width=6)
-    grid.add_column("trend", no_wrap=True, width=12)
+    grid.add_column("trend", no_wrap=True, width=10 if compact else 12)
     grid.add_column("target", no_wrap=True)
     for row in rows:
-        name, last, change, trend, target = _cells(row)
+        name, last, change, trend, target = _cells(row, compact=compact)
         if not row.off_target:
             name.stylize("not bold")
         grid.add_row(name, last, change, trend, target)
@@ -104,13 +109,19 @@ class Scorecard(Static):
 
     def _draw(self) -> None:
         empty = "No metric reviewed here" if self.cadence_key else "No metrics yet"
-        narrow = 0 < self.content_region.width < NARROW
-        self._narrow = narrow
-        self.update(scorecard_text(self.rows, empty=empty) if narrow else scorecard_table(self.rows, empty=empty))
+        width = self.content_region.width
+        narrow = 0 < width < NARROW
+        self._mode = "narrow" if narrow else ("compact" if 0 < width < COMPACT else "wide")
+        if narrow:
+            self.update(scorecard_text(self.rows, empty=empty))
+        else:
+            self.update(scorecard_table(self.rows, empty=empty, compact=self._mode == "compact"))
 
     def on_resize(self) -> None:
-        if self.is_mounted and getattr(self, "_narrow", None) is not None:
-            if (0 < self.content_region.width < NARROW) != self._narrow:
+        if self.is_mounted and getattr(self, "_mode", None) is not None:
+            width = self.content_region.width
+            mode = "narrow" if 0 < width < NARROW else ("compact" if 0 < width < COMPACT else "wide")
+            if mode != self._mode:
                 self._draw()
 
     def plain_lines(self) -> list[str]:

@@ -21,14 +21,14 @@ async def test_help_on_home_lists_screen_and_app_keys(make_app):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         rows = help_rows(app)
-        assert ("E", "Edit") in rows and ("N", "New") in rows
+        assert ("E", "Edit cadence") in rows and ("N", "New cadence") in rows
         # Hidden from the footer, still listed here.
-        assert ("A", "Archive") in rows
+        assert ("A", "Archive cadence") in rows
         quit_keys = [key for key, does in rows if does == "Quit"]
         assert len(quit_keys) == 1 and "q" in quit_keys[0].split(", ")
         sections = [key for key, does in rows if not does]
         assert sections == ["This screen", "Everywhere"]
-        assert rows.index(("E", "Edit")) < rows.index((quit_keys[0], "Quit"))
+        assert rows.index(("E", "Edit cadence")) < rows.index((quit_keys[0], "Quit"))
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
