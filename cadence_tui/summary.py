@@ -325,8 +325,10 @@ def _md_spans(spans: list[Span], indent: str) -> str:
     out = []
     for kind, text in spans:
         if kind in ("u", "ub"):
-            lines = [md_escape(line) for line in text.split("\n")]
-            text = ("\\\n" + indent).join(lines)
+            if "\n" in text:
+                text = ("\\\n" + indent).join(md_escape(line) for line in text.split("\n"))
+            else:
+                text = md_escape(text)
         if kind in ("b", "ub") and text:
             text = f"**{text}**"
         out.append(text)
