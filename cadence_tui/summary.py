@@ -387,9 +387,13 @@ def _plain(spans: list[Span]) -> str:
 def _wrap_paragraph(text: str, first: str, rest: str) -> list[str]:
     """Greedy word wrap to :data:`TEXT_WIDTH`, like ``textwrap`` (without
     hyphen breaks) but several times faster; over-long words are cut."""
+    words = text.split()
+    joined = " ".join(words)
+    if len(first) + len(joined) <= TEXT_WIDTH:  # most lines fit: no word walk
+        return [first + joined]
     out: list[str] = []
     line, empty = first, True
-    for word in text.split():
+    for word in words:
         while len(rest) + len(word) > TEXT_WIDTH:
             room = TEXT_WIDTH - len(line) - (0 if empty else 1)
             if room <= 0:
