@@ -142,15 +142,23 @@ class CadenceApp(App[None]):
             )
         yield from super().get_system_commands(screen)
 
-    def report_error(self, exc: Exception) -> None:
-        """Show a store error to the user instead of crashing."""
-        self.notify(str(exc), title="Not saved" if not isinstance(exc, StoreError) else "Database", severity="error", timeout=8)
+    def report_error(self, exc: StoreError) -> None:
+        """Show a store error to the user instead of crashing. The message may
+        hold a path or user text, so it is never parsed as markup."""
+        self.notify(str(exc), title="Database", severity="error", timeout=8, markup=False)
 
     def _handle_exception(self, error: Exception) -> None:
-        # A StoreError escaping an event handler (locked, disk full, ...) is
-        # reported and the app keeps running; anything else is a real bug.
+        # A StoreError no screen caught (a lock held past the timeout, a full
+        # disk, a file damaged while open). Textual has already stopped the
+        # message loop that raised it, so carrying on would leave a frozen
+        # screen: exit with one clear line instead of a traceback. Every edit
+        # was committed or rolled back whole, so nothing is lost.
         if isinstance(error, StoreError):
-            self.report_error(error)
+            from rich.text import Text
+
+            self._return_code = 1
+            self._exit_renderables.append(Text(f"cadence: error: {error}"))
+            self._close_messages_no_wait()
             return
         super()._handle_exception(error)
 

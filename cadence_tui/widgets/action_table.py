@@ -77,29 +77,23 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
     ]
     COMPONENT_CLASSES = {"paged-table--header", "paged-table--cursor", "paged-table--empty"}
 
-    class Highlighted(Message):
+    class RowMessage(Message):
+        """A message about one ``row`` of ``table``."""
+
+        def __init__(self, table: PagedTable, row: Any) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> PagedTable:
+            return self.table
+
+    class Highlighted(RowMessage):
         """The cursor moved onto ``row`` (None: the list is empty)."""
 
-        def __init__(self, table: PagedTable, row: Any) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-
-        @property
-        def control(self) -> PagedTable:
-            return self.table
-
-    class Selected(Message):
+    class Selected(RowMessage):
         """Enter (or a click on the highlighted row) on ``row``."""
-
-        def __init__(self, table: PagedTable, row: Any) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-
-        @property
-        def control(self) -> PagedTable:
-            return self.table
 
     empty_text = "Nothing to show."
 

@@ -1,7 +1,9 @@
 """The home screen, driven like a user drives it."""
 
+import asyncio
 from datetime import date
 
+from textual import events
 from textual.widgets import DataTable, Static
 
 
@@ -48,3 +50,33 @@ async def test_user_markup_in_names_is_shown_literally(make_app, store) -> None:
         table = app.screen.query_one("#cadence-table", DataTable)
         assert cell_text(table, 3, 0) == "[b]All[/] [@click=app.quit]x[/]"
         assert app.is_running
+
+
+async def test_uncaught_store_error_exits_with_one_line_not_a_traceback(make_app, store, monkeypatch) -> None:
+    from rich.text import Text
+
+    from cadence_tui.store import DatabaseBusy
+
+    store.add_action("Kept", cadence_key="sprint-review")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+
+        def busy():
+            raise DatabaseBusy("the database is busy (/tmp/[b]odd[/].db): try again")
+
+        monkeypatch.setattr(store, "overview", busy)
+        # Post the key rather than pilot.press(), which waits on the screen
+        # that the error stops.
+        app.post_message(events.Key("r", "r"))
+        for _ in range(50):
+            await asyncio.sleep(0.05)
+            if not app.is_running:
+                break
+        assert not app.is_running
+    assert app.return_code == 1
+    assert [str(r) for r in app._exit_renderables if isinstance(r, Text)] == [
+        "cadence: error: the database is busy (/tmp/[b]odd[/].db): try again"
+    ] or not app._exit_renderables  # printed (and cleared) on exit
+    monkeypatch.undo()
+    assert [a.title for a in store.list_actions()] == ["Kept"]
