@@ -1,4 +1,4 @@
-from cadence_tui.cli import main
+from cadence_tui.launch import main
 
 if __name__ == "__main__":
     main()

@@ -55,10 +55,15 @@ class CadenceApp(App[None]):
 
         self.config_warnings = apply_config(self, self.config)
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        # Home is the base screen, composed with the app itself: pushing it
+        # from on_mount instead costs a first frame that Textual throws away
+        # (the app's mount is batched) and a second full repaint.
         from cadence_tui.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         for warning in self.config_warnings:
             self.notify(warning, title="Config", severity="warning", timeout=12, markup=False)
         # Start-up: the home screen needs only part of the store; the rest loads
@@ -66,11 +71,8 @@ class CadenceApp(App[None]):
         self.set_timer(0.5, self._load_store_parts)
 
     def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]
-        # The first push is the home screen (on_mount); any later screen needs
-        # every stylesheet.
-        if getattr(self, "_home_pushed", False):
-            self._load_deferred_stylesheets()
-        self._home_pushed = True
+        # Home is the default screen; any screen pushed on it needs every stylesheet.
+        self._load_deferred_stylesheets()
         return super().push_screen(screen, *args, **kwargs)
 
     def _load_deferred_stylesheets(self) -> None:
@@ -87,7 +89,7 @@ class CadenceApp(App[None]):
 
     def _load_store_parts(self) -> None:
         self._load_deferred_stylesheets()
-        if not gc.isenabled():  # `cadence` turned it off for start-up (cli.run_app)
+        if not gc.isenabled():  # `cadence` turned it off for start-up (launch.run_app)
             gc.collect()
             gc.freeze()  # what start-up built lives on: later collections skip it
             gc.enable()

@@ -76,26 +76,19 @@ def db_option(f: Callable) -> Callable:
 
 
 def db_path(ctx: click.Context) -> Path:
-    from cadence_tui.paths import default_db_path
+    from cadence_tui.launch import resolve_db
 
-    value = (ctx.obj or {}).get("db")
-    return Path(value).expanduser() if value else default_db_path()
+    return resolve_db((ctx.obj or {}).get("db"))
 
 
 def now_fn() -> Callable[[], datetime]:
     """The clock; ``CADENCE_NOW`` (ISO 8601) pins it for scripts and tests."""
-    pinned = os.environ.get("CADENCE_NOW")
-    if pinned:
-        try:
-            fixed = datetime.fromisoformat(pinned)
-        except ValueError:
-            raise CommandError(f"CADENCE_NOW={pinned!r} is not an ISO 8601 time") from None
-        if fixed.tzinfo is None:
-            fixed = fixed.astimezone()
-        return lambda: fixed
-    from cadence_tui.store.base import utcnow
+    from cadence_tui.launch import LaunchError, clock
 
-    return utcnow
+    try:
+        return clock()
+    except LaunchError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def open_db(ctx: click.Context):
@@ -130,31 +123,15 @@ def cli(ctx: click.Context) -> None:
 
 
 def run_app(ctx: click.Context) -> None:
-    import gc
-
-    # Start-up allocates much and frees little: garbage collections during it
-    # cost ~12 % of its CPU for nothing. The app turns the collector back on
-    # (after a collect and a freeze) once the home screen is painted.
-    gc.disable()
-    from cadence_tui.config import ConfigError, load_config
+    """``cadence`` without a command (a bare start skips click: launch.main)."""
+    from cadence_tui.launch import LaunchError, run_app as launch_app
 
     try:
-        config = load_config()
-    except ConfigError as exc:
+        code = launch_app(db_path(ctx))
+    except LaunchError as exc:
         raise CommandError(str(exc)) from None
-    from cadence_tui.store import open_startup_store
-
-    # Only the store parts the home screen needs; the rest load after its first frame.
-    store = open_startup_store(db_path(ctx), now=now_fn())
-    from cadence_tui.app import make_app
-
-    app = make_app(store, config)
-    try:
-        app.run()
-    finally:
-        store.close()
-    if app.return_code:
-        sys.exit(app.return_code)
+    if code:
+        sys.exit(code)
 
 
 # -- schedule -------------------------------------------------------------------

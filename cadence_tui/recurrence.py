@@ -61,7 +61,11 @@ def parse_time(text: str) -> time:
 SUB_DAILY = "a cadence repeats at most daily: use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY"
 
 
+@functools.lru_cache(maxsize=128)
 def _rrule(schedule: Schedule):
+    """The parsed rule (cached: home asks for each cadence's next date on every
+    refresh, and parsing costs more than the lookup). dateutil rules built with
+    ``cache=False`` keep no state between iterations, so sharing one is safe."""
     from dateutil.rrule import rrulestr
 
     start = datetime.combine(schedule.anchor, schedule.start_time, tzinfo=schedule.zone)

@@ -399,6 +399,29 @@ def test_cli_bad_clock_and_bad_config(seeded_db: Path, tmp_path: Path) -> None:
     assert "config" in result.stderr.lower() and str(bad) in result.stderr
 
 
+def test_opening_the_app_on_a_bad_database_or_clock_says_why(tmp_path: Path, seeded_db: Path) -> None:
+    """A bare `cadence --db X` skips click (launch.py): its refusals must read
+    exactly like the commands' — one line, exit 1, the file untouched."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my shopping list\n")
+    newer = tmp_path / "newer.db"
+    newer.write_bytes(seeded_db.read_bytes())
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for db, phrases in ((folder, ("is a directory",)), (notes, ("not a Cadence database", "left untouched")),
+                        (newer, ("newer Cadence", "left untouched"))):
+        digest = None if db.is_dir() else sha(db)
+        assert_error(cadence(db=db), *phrases)
+        assert_error(cadence(f"--db={db}"), *phrases)
+        if digest:
+            assert sha(db) == digest
+    assert list(folder.iterdir()) == []
+    assert_error(cadence(db=seeded_db, env={"CADENCE_NOW": "yesterday-ish"}), "not an ISO 8601 time")
+
+
 def test_cli_backup_never_clobbers_without_force(seeded_db: Path, tmp_path: Path) -> None:
     precious = tmp_path / "precious.db"
     precious.write_text("do not overwrite me")

@@ -96,8 +96,9 @@ class Scorecard(Static):
         self.border_title = title
 
     def on_mount(self) -> None:
-        # After the first frame: the home screen paints before the playbook part loads.
-        self.call_after_refresh(self.reload)
+        # Before the first frame, so the scorecard never pops in (the start-up
+        # store has the playbook part).
+        self.reload()
 
     def reload(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]

@@ -123,3 +123,25 @@ async def test_home_screen_first_frame_needs_only_the_startup_parts(tmp_path: Pa
             )
     finally:
         store.close()
+
+
+def test_a_bare_start_does_not_import_click(tmp_path: Path) -> None:
+    """`cadence` and `cadence --db PATH` open the app without the command line
+    (launch.py): click and the subcommands are for the other commands."""
+    from cadence_tui.launch import bare_app_db
+
+    assert bare_app_db([]) == (True, None)
+    assert bare_app_db(["--db", "x.db"]) == (True, "x.db")
+    assert bare_app_db(["--db=x.db"]) == (True, "x.db")
+    for args in (["--help"], ["--db"], ["--db", "--help"], ["--db", "x.db", "actions"], ["actions"], ["--db="]):
+        assert bare_app_db(args)[0] is False, args
+    # Everything run_app imports before the app itself takes over.
+    loaded = loaded_after(
+        "import sys\n"
+        f"sys.argv = ['cadence', '--db', {str(tmp_path / 'c.db')!r}]\n"
+        "import cadence_tui.launch as launch\n"
+        "launch.run_app = lambda db: (__import__('cadence_tui.app'), 0)[1]\n"
+        "launch.main()\n"
+    )
+    assert "cadence_tui.launch" in loaded and "cadence_tui.app" in loaded
+    assert not forbidden(loaded, ("click", "cadence_tui.cli")), forbidden(loaded, ("click", "cadence_tui.cli"))
