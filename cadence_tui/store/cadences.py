@@ -118,7 +118,11 @@ class CadenceStore(StoreBase):
                 "SELECT max(started_at) FROM meetings WHERE cadence_id = ? AND status = 'ended'", (c.id,)
             )
             running = self.scalar(
-                "SELECT id FROM meetings WHERE cadence_id = ? AND status != 'ended' ORDER BY started_at DESC LIMIT 1",
+                # The (cadence, status) index finds the few open meetings; `+`
+                # keeps SQLite from walking every past meeting of the cadence in
+                # started_at order instead (5 ms per cadence at 10k meetings).
+                "SELECT id FROM meetings WHERE cadence_id = ? AND status IN ('running', 'paused')"
+                " ORDER BY +started_at DESC LIMIT 1",
                 (c.id,),
             )
             open_actions = self.scalar(
@@ -257,7 +261,7 @@ class CadenceStore(StoreBase):
         meetings, action items and blockers stay untouched."""
         cadence = self.get_cadence(key)
         if archived and self.scalar(
-            "SELECT count(*) FROM meetings WHERE cadence_id = ? AND status != 'ended'", (cadence.id,)
+            "SELECT count(*) FROM meetings WHERE cadence_id = ? AND status IN ('running', 'paused')", (cadence.id,)
         ):
             raise InvalidInput(f"{cadence.name} has a meeting in progress; end it before archiving")
         with self.write() as conn:

@@ -123,7 +123,8 @@ class MeetingStore(StoreBase):
 
     def running_meeting(self, cadence_key: str) -> Meeting | None:
         row = self.query_one(
-            f"{MEETING_SELECT} WHERE c.key = ? AND m.status != 'ended' ORDER BY m.started_at DESC LIMIT 1",
+            # `+`: sort the few open meetings, not walk every past one (see overview).
+            f"{MEETING_SELECT} WHERE c.key = ? AND m.status IN ('running', 'paused') ORDER BY +m.started_at DESC LIMIT 1",
             (cadence_key,),
         )
         return meeting_from_row(row) if row else None

@@ -149,6 +149,18 @@ def ensure_large_db(cache_dir: Path = CACHE_DIR) -> Path:
     """The large demo database, built once (about 15 s) and kept in the cache."""
     path = cache_dir / "large.db"
     if path.exists():
+        # Built by an older Cadence: migrate the cached file once, so no
+        # measured run (nor the warm-up) pays for a schema upgrade.
+        from cadence_tui.store import SCHEMA_VERSION, open_store
+
+        import sqlite3
+
+        conn = sqlite3.connect(path)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.close()
+        if version < SCHEMA_VERSION:
+            print(f"migrating the cached large database to schema v{SCHEMA_VERSION}...", file=sys.stderr, flush=True)
+            open_store(path).close()
         return path
     cache_dir.mkdir(parents=True, exist_ok=True)
     partial = cache_dir / "large.building.db"

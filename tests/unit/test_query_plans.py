@@ -113,3 +113,15 @@ def test_history_queries_use_indexes(store, captured) -> None:
     history_pages = [(s, p) for s, p in captured if "FROM meetings m" in s and "ORDER BY" in s]
     for sql, params in history_pages:
         assert not any("TEMP B-TREE" in line for line in plan(store, sql, params)), sql
+
+
+def test_home_overview_reads_open_meetings_through_the_status_index(store, captured) -> None:
+    """The home screen's per-cadence queries never walk a cadence's past
+    meetings: at 10k meetings that walk cost 5 ms a cadence on every start."""
+    store.overview()
+    store.running_meeting("sprint-review")
+    meeting_sql = [(sql, p) for sql, p in captured if "FROM meetings" in sql]
+    assert len(meeting_sql) >= 8  # last held + open meeting, per cadence
+    for sql, params in meeting_sql:
+        lines = plan(store, sql, params)
+        assert any("idx_meetings_cadence_status_started" in line for line in lines), f"{sql}\n{lines}"
