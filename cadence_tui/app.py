@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # The stylesheets the home screen uses; the other screens' files are parsed
 # after the first frame or before another screen opens (start-up speed).
-STARTUP_STYLESHEETS = ("app.tcss", "home.tcss", "playbook.tcss")
+STARTUP_STYLESHEETS = ("app.tcss", "home.tcss", "scorecard.tcss")
 
 
 def _stylesheets(*, startup: bool | None = None) -> list[str]:

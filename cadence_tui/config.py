@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +63,8 @@ def load_config(path: Path | None = None) -> Config:
         return Config(path=path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the config file {path}: {exc}") from None
+    import tomllib  # only when there is a file (most starts have none)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
