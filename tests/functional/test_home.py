@@ -33,6 +33,26 @@ async def test_home_shows_four_cadences_with_next_dates(make_app, store) -> None
         assert "Finance Business Review" in details and "first Mon" in details
 
 
+async def test_home_is_the_base_screen_and_escape_never_leaves_it(make_app) -> None:
+    """Home is the app's default screen (pushing it from on_mount cost a
+    thrown-away first frame); closing any screen returns to it, never to a
+    blank one."""
+    from cadence_tui.screens.home import HomeScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert len(app.screen_stack) == 1 and isinstance(app.screen, HomeScreen)
+        await pilot.press("escape")
+        await pilot.press("a")
+        await pilot.pause()
+        assert not isinstance(app.screen, HomeScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1 and isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#cadence-table", DataTable).row_count == 4
+
+
 async def test_home_at_80x24_fits_without_horizontal_scroll(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
