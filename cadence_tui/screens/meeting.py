@@ -74,8 +74,12 @@ class MeetingScreen(MeetingPlaybook, Screen[None]):
         Binding("n", "next_item", "Next", id="agenda-next"),
         Binding("p", "previous_item", "Back", id="agenda-previous", show=False,
                 tooltip="Back to the previous agenda item"),
-        Binding("space", "toggle_pause", "Pause", id="meeting-pause", key_display="␣"),
+        # Not in the footer (no room at 80 columns); the clock bar says how to resume.
+        Binding("space", "toggle_pause", "Pause", id="meeting-pause", key_display="␣", show=False),
         Binding("e", "end_meeting", "End", id="meeting-end"),
+        # `?` before the panel's keys, so an 80-column footer still shows it;
+        # the panel's own text names its keys when they do not fit.
+        Binding("question_mark", "app.help", "Keys", id="meeting-help"),
         Binding("i", "add_agenda_item", "Add item", id="agenda-add", show=False),
         Binding("K,ctrl+up", "move_item(-1)", "Move item up", id="agenda-move-up", show=False),
         Binding("J,ctrl+down", "move_item(1)", "Move item down", id="agenda-move-down", show=False),
@@ -85,6 +89,10 @@ class MeetingScreen(MeetingPlaybook, Screen[None]):
         # l is the Finance panel's budget line there; L opens the log everywhere.
         Binding("l,L", "show_log", "Log", id="show-log", show=False, tooltip="What this meeting captured so far"),
         Binding("escape", "leave", "Home", id="meeting-home", show=False),
+        # The app's h and q, kept out of this footer: at 80 columns it has room
+        # for the capture, agenda and panel keys only (the rest: `?`, palette).
+        Binding("h", "app.open_history", "History", id="meeting-history", show=False),
+        Binding("q", "app.quit", "Quit", id="meeting-quit", show=False),
         # The playbook's keys are listed by each concrete screen below, after
         # the panel's keys: the footer of a narrow terminal shows the panel first.
     ]
@@ -577,7 +585,8 @@ class FinanceReviewScreen(MeetingScreen):
         Binding("l", "budget_line", "Budget", id="panel-budget-line",
                 tooltip="Add or edit a department's budget vs actual line"),
         Binding("r", "reforecast", "Forecast", id="panel-reforecast", tooltip="Set the re-forecast for the period"),
-        Binding("percent_sign", "threshold", "Threshold", id="panel-threshold",
+        # Not in the footer (it overflowed 80 columns): the panel names the key.
+        Binding("percent_sign", "threshold", "Threshold", id="panel-threshold", show=False,
                 tooltip="Set the variance threshold (%) that flags a line"),
         Binding("v", "show_panel", "Budget", id="show-panel", show=False),
         *MEETING_PLAYBOOK_BINDINGS,

@@ -22,11 +22,12 @@ from cadence_tui.widgets.scorecard import Scorecard
 
 # Capitals: the meeting screen and its panels use the lowercase letters.
 MEETING_PLAYBOOK_BINDINGS = [
-    Binding("M", "record_metric", "Metric", id="meeting-record-metric",
+    # Out of the meeting footer (no room at 80 columns): in `?` and the palette.
+    Binding("M", "record_metric", "Metric", id="meeting-record-metric", show=False,
             tooltip="Record a scorecard value, dated by this meeting"),
-    Binding("F", "log_failfast", "Fail-fast", id="meeting-log-failfast",
+    Binding("F", "log_failfast", "Fail-fast", id="meeting-log-failfast", show=False,
             tooltip="Log a hand-off that broke down"),
-    Binding("X", "escalate", "Escalate", id="meeting-escalate",
+    Binding("X", "escalate", "Escalate", id="meeting-escalate", show=False,
             tooltip="Send the highlighted blocker or action item to another cadence's next meeting"),
     Binding("R", "rate_meeting", "Rate meeting", id="meeting-rate", show=False,
             tooltip="Rate this meeting, 1-10 per attendee present"),

@@ -242,6 +242,7 @@ class BudgetPanel(CadencePanel):
         text.append(f"Threshold ±{self.threshold:g} %", style="bold")
         text.append(f" · {len(flagged)} line{'s' if len(flagged) != 1 else ''} over it" if self.lines else "",
                     style="bold red" if flagged else "dim")
+        text.append(" (press % to change)", style="dim")
         if self.lines:
             text.append(f"\nTotal budget {money(totals.budget)} · actual {money(totals.actual)} · variance ")
             text.append(signed(totals.variance))

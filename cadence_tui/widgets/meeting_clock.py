@@ -27,6 +27,7 @@ class ClockBar(Static):
             text.append("■ ENDED ", style="bold")
         elif state.paused:
             text.append("❚❚ PAUSED ", style="bold yellow")
+            text.append("(space resumes) ", style="yellow")
         else:
             text.append("● ", style="bold green")
         text.append("Meeting ")
