@@ -48,6 +48,7 @@ _PLAIN_FIELDS = {
     "field-tz": "tz",
     "field-timebox": "timebox_min",
     "field-participants": "participants",
+    "field-threshold": "variance_threshold",
 }
 # Inputs and selects that together make the recurrence rule.
 _RULE_INPUTS = ("rule-days", "rule-interval", "rule-monthday", "rule-raw")
@@ -145,6 +146,14 @@ def compute_preview(fields: EditorFields, now: datetime, today: date) -> Preview
         text.append(f"{dt:%a %d %b %Y %H:%M}")
         text.append(f"  {relative_day(dt.date(), today)}", style="dim")
     return Preview(rule, zone, text)
+
+
+def _flags_budget_variance(cadence_key: str) -> bool:
+    """Whether the cadence's meetings have the budget panel, whose lines are
+    flagged over the cadence's variance threshold (each meeting starts with it)."""
+    from cadence_tui.screens.meeting import MEETING_SCREENS, FinanceReviewScreen
+
+    return MEETING_SCREENS.get(cadence_key) is FinanceReviewScreen
 
 
 def _field_row(label: str, widget: Widget, name: str) -> Iterator[Widget]:
@@ -254,6 +263,13 @@ class CadenceEditorScreen(Screen[None]):
                 yield from _field_row(
                     "Timebox (min)", Input(str(c.timebox_min), id="field-timebox", compact=True, max_length=3), "timebox_min"
                 )
+                if _flags_budget_variance(c.key):
+                    yield from _field_row(
+                        "Variance %",
+                        Input(f"{c.variance_threshold:g}", id="field-threshold", compact=True, max_length=6,
+                              placeholder="budget lines over it are flagged"),
+                        "variance_threshold",
+                    )
                 yield from _field_row(
                     "Participants",
                     Input(format_participants(c.participants), id="field-participants", compact=True, max_length=4000,
@@ -384,6 +400,7 @@ class CadenceEditorScreen(Screen[None]):
             "tz": c.tz,
             "timebox_min": str(c.timebox_min),
             "participants": format_participants(c.participants),
+            "variance_threshold": f"{c.variance_threshold:g}",
         }[argument]
 
     def _save_rule(self) -> bool:

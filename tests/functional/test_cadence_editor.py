@@ -101,6 +101,29 @@ async def test_bad_rule_time_and_zone_rejected_at_the_field(make_app, store):
         assert store.get_cadence("sprint-review").rule == "FREQ=MONTHLY;BYMONTHDAY=15"
 
 
+async def test_finance_variance_threshold_is_edited_and_used_by_the_next_meeting(make_app, store):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_editor(pilot)
+        assert not screen.query("#field-threshold")  # only the budget panel's cadence has one
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("down", "down")
+        screen = await open_editor(pilot)
+        assert screen.cadence_key == "finance-review"
+        assert screen.query_one("#field-threshold", Input).value == "10"
+        for bad, message in (("lots", "must be a number"), ("0", "between 0 and 1000"), ("nan", "between")):
+            await type_into(pilot, screen, "#field-threshold", bad)
+            assert message in text_of(screen, "#error-variance_threshold")
+            assert store.get_cadence("finance-review").variance_threshold == 10.0
+        await type_into(pilot, screen, "#field-threshold", "12.5 %")
+        assert text_of(screen, "#error-variance_threshold") == ""
+        assert store.get_cadence("finance-review").variance_threshold == 12.5
+        assert screen.query_one("#field-threshold", Input).value == "12.5"
+    meeting = store.start_meeting("finance-review")
+    assert meeting.variance_threshold == 12.5
+
+
 async def test_recurrence_choices_build_the_rule(make_app, store):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
