@@ -34,6 +34,46 @@ SEARCH_DEBOUNCE = 0.12  # seconds of typing pause before a slow search runs
 SEARCH_DEBOUNCE_OVER = 0.016  # a search slower than a frame gets debounced
 
 
+
+def owner_strip(counts, width: int, selected: str | None, *, lines: int = 2) -> Text:
+    """Open (and overdue) action items per owner, packed into ``lines`` lines of
+    ``width`` cells: an owner's figures never wrap away from the name, and the
+    owners that do not fit are counted at the end."""
+    if not counts:
+        return Text("No open action items.", style="dim")
+    chips: list[Text] = []
+    for c in counts:
+        chip = Text(c.owner or "(none)", style="bold reverse" if c.owner == selected else "bold")
+        chip.append(f" {c.open:,}")
+        if c.overdue:
+            chip.append(f" ({c.overdue:,} overdue)" if len(counts) == 1 else f"/{c.overdue:,}", style="red")
+        chips.append(chip)
+    legend = Text("open/overdue", style="dim")
+    rows: list[Text] = [legend.copy()]
+    shown = 0
+    for n, chip in enumerate(chips):
+        rest = len(chips) - n - 1
+        more = f"+{rest} more" if rest else ""
+        row = rows[-1]
+        gap = 2 if row.cell_len else 0
+        last_line = len(rows) == lines
+        room = width - row.cell_len - gap - (len(more) + 2 if last_line and more else 0)
+        if chip.cell_len > room:
+            if not last_line and row.cell_len:
+                rows.append(Text())
+                row, gap = rows[-1], 0
+                room = width - (len(more) + 2 if len(rows) == lines and more else 0)
+            if chip.cell_len > room:
+                break
+        if gap:
+            row.append("  ")
+        row.append_text(chip)
+        shown += 1
+    if shown < len(chips):
+        rows[-1].append(f"  +{len(chips) - shown} more", style="dim")
+    return Text("\n").join(rows)
+
+
 class PromptModal(ModalScreen[Any]):
     """One field; ``parse`` turns the text into the result or raises ValueError
     (or a StoreError) whose message is shown right under the field."""
@@ -214,17 +254,18 @@ class ActionItemsScreen(Screen[None]):
         chip("s", "sort", self.sort, self.sort != "due")
         self.query_one("#actions-filters", Static).update(parts)  # may wrap to two lines at 80 columns
 
-        counts = self.store.owner_counts(f.cadence_key)
-        strip = Text()
-        for c in counts:
-            strip.append(c.owner or "(none)", style="bold reverse" if c.owner == f.owner else "bold")
-            strip.append(f" {c.open}")
-            if c.overdue:
-                strip.append(f"/{c.overdue}!", style="red")
-            strip.append("  ")
-        if not counts:
-            strip.append("No open action items.", style="dim")
-        self.query_one("#actions-owners", Static).update(strip)
+        self._owner_counts = self.store.owner_counts(f.cadence_key)
+        self._draw_owners()
+
+    def _draw_owners(self) -> None:
+        owners = self.query_one("#actions-owners", Static)
+        width = owners.content_region.width or self.size.width - 4
+        counts = getattr(self, "_owner_counts", [])
+        owners.update(owner_strip(counts, width if width > 0 else 76, self.filter.owner))
+
+    def on_resize(self) -> None:
+        if getattr(self, "_owner_counts", None) is not None:
+            self._draw_owners()
 
     def on_paged_table_highlighted(self, _event: ActionTable.Highlighted) -> None:
         table = self.query_one(ActionTable)

@@ -77,7 +77,8 @@ async def test_opens_on_open_items_by_due_date_overdue_marked(make_app, store, i
         assert "!2026-11-01" in text and "!2026-11-20" in text and " 2026-11-27" in text
         assert "Late invoice [/] markup" in text  # user text shown literally, no markup crash
         owners = str(pilot.app.screen.query_one("#actions-owners", Static).render())
-        assert "Lena 3/1!" in owners and "Sam 2/1!" in owners and "Kim" not in owners
+        assert owners.startswith("open/overdue") and "Lena 3/1" in owners and "Sam 2/1" in owners
+        assert "Kim" not in owners
         assert "5 open" in str(pilot.app.screen.query_one("#actions-title", Static).render())
 
 
@@ -222,3 +223,26 @@ async def test_scrolls_through_more_rows_than_the_window(make_app, store) -> Non
         await pilot.press("s")  # sort by owner, then age
         await pilot.pause()
         assert table.position == 1 and table.total == 300
+
+
+def test_owner_strip_packs_whole_owners_into_two_lines() -> None:
+    from cadence_tui.screens.actions import owner_strip
+    from cadence_tui.store.actions import OwnerCount
+
+    counts = [OwnerCount(f"Owner{n}", 1000 + n, n) for n in range(12)] + [OwnerCount("", 3, 0)]
+    for width in (24, 40, 76, 200):
+        text = owner_strip(counts, width, "Owner3")
+        lines = text.plain.split("\n")
+        assert len(lines) <= 2 and all(len(line) <= width for line in lines), (width, lines)
+        shown = [w for w in text.plain.split() if w.startswith("Owner") or w == "(none)"]
+        # Every owner shown has its figures beside it; the rest are counted.
+        for name in shown:
+            assert any(part.startswith(name + " ") for part in text.plain.replace("\n", "  ").split("  "))
+        hidden = len(counts) - len(shown)
+        assert (f"+{hidden} more" in text.plain) == (hidden > 0), (width, text.plain)
+    wide = owner_strip(counts, 400, "Owner3")
+    assert "(none) 3" in wide.plain and "Owner11 1,011/11" in wide.plain
+    assert any("reverse" in str(span.style) for span in wide.spans)  # the selected owner stands out
+    assert owner_strip(counts[:1], 80, None).plain == "open/overdue  Owner0 1,000"
+    assert owner_strip([OwnerCount("Lena", 4, 2)], 80, None).plain == "open/overdue  Lena 4 (2 overdue)"
+    assert owner_strip([], 80, None).plain == "No open action items."
