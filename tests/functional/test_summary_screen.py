@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pyperclip
 import pytest
-from textual.widgets import ContentSwitcher, Input, Markdown, Static, TextArea
+from rich.markdown import Markdown
+from textual.widgets import ContentSwitcher, Input, Static, TextArea
 
 from cadence_tui.config import Config
 from cadence_tui.screens.summary import SaveSummaryScreen, SummaryScreen
@@ -52,8 +53,11 @@ async def test_preview_and_format_keys(make_app, store, meeting_id) -> None:
         assert screen.fmt == "markdown" and switcher.current == "summary-markdown-view"
         assert screen.text == render(record, "markdown")
         assert "Sprint Review" in str(screen.query_one("#summary-title", Static).render())
-        markdown = screen.query_one("#summary-markdown", Markdown)
-        assert markdown.source == screen.text
+        preview = screen.query_one("#summary-markdown", Static)
+        assert isinstance(preview.content, Markdown) and preview.content.markup == screen.text
+        shown = "\n".join(strip.text for strip in preview.render_lines(preview.region.reset_offset))
+        assert "Sprint Review" in shown and "Decisions" in shown
+        assert "**" not in shown and "## " not in shown  # rendered, not raw markdown
 
         await pilot.press("f")
         assert screen.fmt == "slack" and switcher.current == "summary-plain"
