@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from cadence_tui.model import ActionItem
 from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter
 from cadence_tui.widgets.action_table import ActionTable, FunctionSource, Page
+from cadence_tui.screens.global_keys import quiet_global_keys
 
 STATUSES: tuple[str | None, ...] = ("open", "done", "dropped", None)
 WHEN = ("any", "overdue", "week")
@@ -35,34 +36,23 @@ SEARCH_DEBOUNCE_OVER = 0.016  # a search slower than a frame gets debounced
 
 
 
-def owner_strip(counts, width: int, selected: str | None, *, lines: int = 2) -> Text:
-    """Open (and overdue) action items per owner, packed into ``lines`` lines of
-    ``width`` cells: an owner's figures never wrap away from the name, and the
-    owners that do not fit are counted at the end."""
-    if not counts:
-        return Text("No open action items.", style="dim")
-    chips: list[Text] = []
-    for c in counts:
-        chip = Text(c.owner or "(none)", style="bold reverse" if c.owner == selected else "bold")
-        chip.append(f" {c.open:,}")
-        if c.overdue:
-            chip.append(f" ({c.overdue:,} overdue)" if len(counts) == 1 else f"/{c.overdue:,}", style="red")
-        chips.append(chip)
-    legend = Text("open/overdue", style="dim")
-    rows: list[Text] = [legend.copy()]
+def pack_chips(chips: list[Text], width: int, *, lines: int = 2, first: Text | None = None) -> Text:
+    """``chips`` side by side, two spaces apart, in at most ``lines`` lines of
+    ``width`` cells: a chip never breaks across lines, and the chips that do
+    not fit are counted at the end ("+3 more")."""
+    rows: list[Text] = [first.copy() if first is not None else Text()]
     shown = 0
     for n, chip in enumerate(chips):
         rest = len(chips) - n - 1
-        more = f"+{rest} more" if rest else ""
+        more = len(f"  +{rest} more") if rest else 0
         row = rows[-1]
         gap = 2 if row.cell_len else 0
-        last_line = len(rows) == lines
-        room = width - row.cell_len - gap - (len(more) + 2 if last_line and more else 0)
+        room = width - row.cell_len - gap - (more if len(rows) == lines else 0)
         if chip.cell_len > room:
-            if not last_line and row.cell_len:
+            if len(rows) < lines and row.cell_len:
                 rows.append(Text())
                 row, gap = rows[-1], 0
-                room = width - (len(more) + 2 if len(rows) == lines and more else 0)
+                room = width - (more if len(rows) == lines else 0)
             if chip.cell_len > room:
                 break
         if gap:
@@ -72,6 +62,21 @@ def owner_strip(counts, width: int, selected: str | None, *, lines: int = 2) -> 
     if shown < len(chips):
         rows[-1].append(f"  +{len(chips) - shown} more", style="dim")
     return Text("\n").join(rows)
+
+
+def owner_strip(counts, width: int, selected: str | None, *, lines: int = 2) -> Text:
+    """Open (and overdue) action items per owner: an owner's figures never
+    wrap away from the name; owners that do not fit are counted at the end."""
+    if not counts:
+        return Text("No open action items.", style="dim")
+    chips: list[Text] = []
+    for c in counts:
+        chip = Text(c.owner or "(none)", style="bold reverse" if c.owner == selected else "bold")
+        chip.append(f" {c.open:,}")
+        if c.overdue:
+            chip.append(f" ({c.overdue:,} overdue)" if len(counts) == 1 else f"/{c.overdue:,}", style="red")
+        chips.append(chip)
+    return pack_chips(chips, width, lines=lines, first=Text("open/overdue", style="dim"))
 
 
 class PromptModal(ModalScreen[Any]):
@@ -160,15 +165,18 @@ class ActionItemsScreen(Screen[None]):
         Binding("r", "reassign", "Reassign", id="action-reassign"),
         Binding("e", "change_due", "Due date", id="action-change-due"),
         Binding("u,ctrl+z", "undo", "Undo", id="action-undo"),
-        Binding("slash", "search", "Search", id="actions-search"),
-        Binding("s", "cycle_sort", "Sort", id="actions-sort"),
-        Binding("o", "pick_owner", "Owner", id="actions-owner"),
-        Binding("m", "toggle_mine", "Mine", id="actions-mine"),
-        Binding("w", "cycle_when", "Overdue/week", id="actions-when"),
+        # The search box says "/ search titles" itself.
+        Binding("slash", "search", "Search", show=False, id="actions-search"),
+        # The filter keys are shown on the filter line itself (o owner:…, s sort:…).
+        Binding("s", "cycle_sort", "Sort", show=False, id="actions-sort"),
+        Binding("o", "pick_owner", "Owner", show=False, id="actions-owner"),
+        Binding("m", "toggle_mine", "Mine", show=False, id="actions-mine"),
+        Binding("w", "cycle_when", "Overdue/week", show=False, id="actions-when"),
         Binding("c", "cycle_cadence", "Cadence", show=False, id="actions-cadence"),
         Binding("v", "cycle_status", "Status", show=False, id="actions-status"),
         Binding("M", "set_me", "Set who I am", show=False, id="actions-set-me"),
         Binding("ctrl+l", "clear_filters", "Clear filters", show=False, id="actions-clear"),
+        *quiet_global_keys(),
     ]
 
     def __init__(self) -> None:
@@ -202,6 +210,7 @@ class ActionItemsScreen(Screen[None]):
         self._cadences = [c.key for c in store.list_cadences()]
         self.apply_filter()
         self.query_one(ActionTable).focus()
+        self.call_after_refresh(self._draw_chips)  # again, at the widths laid out
 
     def on_screen_resume(self) -> None:
         table = self.query_one(ActionTable)
@@ -236,28 +245,30 @@ class ActionItemsScreen(Screen[None]):
         title.append(f"  ·  me: {self.me or '(not set: M)'}", style="dim")
         self.query_one("#actions-title", Static).update(title, layout=False)
 
-        parts = Text()
-        wide = self.size.width >= 110
+        self._filter_chips: list[Text] = []
 
-        def chip(key: str, label: str, value: str, active: bool) -> None:
-            # Keys shown when there is room; the footer and "?" list them too.
-            if wide:
-                parts.append(f"{key} ", style="dim reverse")
-            parts.append(f"{label}:", style="dim")
-            parts.append(value, style="bold underline" if active else "")
-            parts.append("  ")
+        def chip(key: str, label: str, value: str | None, active: bool = False) -> None:
+            # Each filter with its key: these keys are not in the footer.
+            part = Text(key, style="reverse")
+            part.append(f" {label}" + (":" if value is not None else ""), style="dim")
+            if value is not None:
+                part.append(value, style="bold underline" if active else "")
+            self._filter_chips.append(part)
 
         chip("o", "owner", f.owner if f.owner is not None else "all", f.owner is not None)
+        chip("m", "mine", None)
         chip("c", "cadence", f.cadence_key or "all", f.cadence_key is not None)
         chip("v", "status", status, f.status != "open")
         chip("w", "when", WHEN_LABELS[self.when], self.when != "any")
         chip("s", "sort", self.sort, self.sort != "due")
-        self.query_one("#actions-filters", Static).update(parts)  # may wrap to two lines at 80 columns
-
         self._owner_counts = self.store.owner_counts(f.cadence_key)
-        self._draw_owners()
+        self._draw_chips()
 
-    def _draw_owners(self) -> None:
+    def _draw_chips(self) -> None:
+        """The filter and owner lines, packed to the width they have."""
+        filters = self.query_one("#actions-filters", Static)
+        width = filters.content_region.width or self.size.width - 26
+        filters.update(pack_chips(self._filter_chips, width if width > 0 else 50, lines=3))
         owners = self.query_one("#actions-owners", Static)
         width = owners.content_region.width or self.size.width - 4
         counts = getattr(self, "_owner_counts", [])
@@ -265,7 +276,7 @@ class ActionItemsScreen(Screen[None]):
 
     def on_resize(self) -> None:
         if getattr(self, "_owner_counts", None) is not None:
-            self._draw_owners()
+            self.call_after_refresh(self._draw_chips)  # once the lines have their new width
 
     def on_paged_table_highlighted(self, _event: ActionTable.Highlighted) -> None:
         table = self.query_one(ActionTable)

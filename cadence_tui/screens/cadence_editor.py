@@ -36,6 +36,7 @@ from cadence_tui.store.cadences import (
 )
 from cadence_tui.store.errors import InvalidInput, StoreError
 from cadence_tui.timefmt import relative_day
+from cadence_tui.screens.global_keys import quiet_global_keys
 
 PREVIEW_COUNT = 5
 
@@ -186,7 +187,8 @@ class CadenceEditorScreen(Screen[None]):
         Binding("ctrl+s", "save_all", "Save all", id="editor-save-all"),
         Binding("ctrl+t", "focus_agenda", "Agenda", id="editor-focus-agenda"),
         # `?` types into the fields; F1 opens the key help from anywhere here.
-        Binding("f1", "app.help", "Keys", id="editor-help", show=False),
+        Binding("f1", "app.help", "Keys", id="editor-help"),
+        *quiet_global_keys(),
     ]
 
     def __init__(self, cadence_key: str) -> None:

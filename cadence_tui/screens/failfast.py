@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.playbook import FailfastEntry, FailfastPatterns, Pattern
+from cadence_tui.screens.global_keys import quiet_global_keys
 
 
 class FailfastScreen(Screen[None]):
@@ -19,6 +20,7 @@ class FailfastScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="failfast-back"),
         Binding("n", "log", "Log failure", id="failfast-log"),
+        *quiet_global_keys(),
     ]
 
     def __init__(self) -> None:

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.playbook import HandoffStatus
+from cadence_tui.screens.global_keys import quiet_global_keys
 
 
 def rating_bar(average: float, width: int = 10) -> str:
@@ -35,6 +36,7 @@ class HandoffsScreen(Screen[None]):
         Binding("e", "edit", "Edit hand-off", id="handoff-edit"),
         Binding("a", "add", "Add hand-off", id="handoff-add"),
         Binding("f", "log_failure", "Log failure", id="handoff-log-failure"),
+        *quiet_global_keys(skip="a"),
     ]
 
     def __init__(self) -> None:

@@ -38,8 +38,8 @@ def collect_key_help(app: App) -> list[KeyHelp]:
         binding, node = active.binding, active.node
         if not binding.description or not active.enabled:
             continue
-        if node is app:
-            section = "Everywhere"
+        if node is app or binding.action.startswith("app."):
+            section = "Everywhere"  # incl. the app's keys a screen hides from its footer
         elif node is screen:
             section = "This screen"
         else:

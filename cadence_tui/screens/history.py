@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Static
 from cadence_tui.store.history import MeetingRecord, SearchHit
 from cadence_tui.timefmt import clock
 from cadence_tui.widgets.action_table import FunctionSource, Page, PagedTable
+from cadence_tui.screens.global_keys import quiet_global_keys
 
 KIND_LABELS = {"action": "action", "decision": "decision", "note": "note", "blocker": "blocker"}
 
@@ -70,6 +71,7 @@ class HistoryScreen(Screen[None]):
         Binding("enter", "open_meeting", "Summary", id="history-open"),
         Binding("slash", "search", "Search", id="history-search"),
         Binding("c", "cycle_cadence", "Cadence", id="history-cadence"),
+        *quiet_global_keys(),
     ]
 
     def __init__(self, cadence_key: str | None = None) -> None:

@@ -45,6 +45,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from cadence_tui.meeting_clock import OverTimeWatch, clock_state
 from cadence_tui.model import AgendaItem, Meeting
+from cadence_tui.screens.global_keys import quiet_global_keys
 from cadence_tui.screens.meeting_playbook import MEETING_PLAYBOOK_BINDINGS, MeetingPlaybook
 from cadence_tui.widgets.agenda_list import AgendaList
 from cadence_tui.widgets.attendance_list import AttendanceList
@@ -89,10 +90,9 @@ class MeetingScreen(MeetingPlaybook, Screen[None]):
         # l is the Finance panel's budget line there; L opens the log everywhere.
         Binding("l,L", "show_log", "Log", id="show-log", show=False, tooltip="What this meeting captured so far"),
         Binding("escape", "leave", "Home", id="meeting-home", show=False),
-        # The app's h and q, kept out of this footer: at 80 columns it has room
-        # for the capture, agenda and panel keys only (the rest: `?`, palette).
-        Binding("h", "app.open_history", "History", id="meeting-history", show=False),
-        Binding("q", "app.quit", "Quit", id="meeting-quit", show=False),
+        # At 80 columns the footer has room for the capture, agenda and panel
+        # keys only; the app's h and q are in `?` and the palette (a captures).
+        *quiet_global_keys(skip="a"),
         # The playbook's keys are listed by each concrete screen below, after
         # the panel's keys: the footer of a narrow terminal shows the panel first.
     ]

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.playbook import Metric, ScorecardRow, format_change, format_number
+from cadence_tui.screens.global_keys import quiet_global_keys
 
 
 class MetricsScreen(Screen[None]):
@@ -17,10 +18,12 @@ class MetricsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="metrics-back"),
-        Binding("r", "record", "Record value", id="metric-record"),
-        Binding("a", "add", "Add metric", id="metric-add"),
-        Binding("e", "edit", "Edit metric", id="metric-edit"),
-        Binding("x", "archive", "Archive/restore", id="metric-archive"),
+        # Short words: the footer fits 80 columns; the tooltips say it in full.
+        Binding("r", "record", "Record", id="metric-record", tooltip="Record a value for the highlighted metric"),
+        Binding("a", "add", "Add", id="metric-add", tooltip="Add a metric to the scorecard"),
+        Binding("e", "edit", "Edit", id="metric-edit", tooltip="Edit the highlighted metric"),
+        Binding("x", "archive", "Archive", id="metric-archive", tooltip="Archive or restore the highlighted metric"),
+        *quiet_global_keys(skip="a"),
     ]
 
     def __init__(self) -> None:

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from cadence_tui.stats import CadenceStats, minutes, percent
+from cadence_tui.screens.global_keys import quiet_global_keys
 
 WINDOWS = (6, 12, 24, 52)
 BAR_WIDTH = 24
@@ -169,6 +170,7 @@ class StatsScreen(Screen[None]):
         Binding("right", "next_cadence", "Next", id="stats-next", show=False),
         Binding("plus,equals_sign", "more", "More meetings", id="stats-more"),
         Binding("minus", "fewer", "Fewer meetings", id="stats-fewer"),
+        *quiet_global_keys(),
     ]
 
     def __init__(self, cadence_key: str | None = None) -> None:

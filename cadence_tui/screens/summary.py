@@ -21,6 +21,7 @@ from cadence_tui.clipboard import CopyResult, copy_text, copy_to_system, default
 from cadence_tui.meeting_record import MeetingRecord
 from cadence_tui.store import StoreError
 from cadence_tui.summary import FORMAT_LABELS, FORMATS, clean, render, suggested_filename
+from cadence_tui.screens.global_keys import quiet_global_keys
 
 
 class SaveSummaryScreen(ModalScreen[Path | None]):
@@ -99,6 +100,7 @@ class SummaryScreen(Screen[None]):
         Binding("m", "set_format('markdown')", "Markdown", id="summary-markdown", show=False),
         Binding("s", "set_format('slack')", "Slack", id="summary-slack", show=False),
         Binding("t", "set_format('text')", "Plain text", id="summary-text", show=False),
+        *quiet_global_keys(),
     ]
 
     fmt: reactive[str] = reactive("markdown", init=False)

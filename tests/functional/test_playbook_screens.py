@@ -163,7 +163,7 @@ async def test_palette_and_footer_list_the_playbook_keys(make_app) -> None:
         # Home's footer keeps to the keys used most; the rest are in the palette and `?` help.
         shown = {key.description for key in app.screen.query_one(Footer).query("FooterKey")}
         assert {"Start meeting", "Action items", "History", "Keys", "Quit"} <= shown
-        for key, screen_id, actions in (("M", "metrics-screen", {"Record value", "Add metric", "Edit metric"}),
+        for key, screen_id, actions in (("M", "metrics-screen", {"Record", "Add", "Edit", "Archive"}),
                                         ("O", "handoffs-screen", {"Edit hand-off", "Log failure"}),
                                         ("F", "failfast-screen", {"Log failure"}),
                                         ("S", "stats-screen", {"More meetings", "Fewer meetings"})):
