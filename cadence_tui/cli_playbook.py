@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from cadence_tui.cli import CommandError, cli, db_option, now_fn, open_db, safe, use_color
+from cadence_tui.wording import counted
 
 FORMATS = ("markdown", "slack", "text")
 
@@ -128,7 +129,7 @@ def digest(ctx: click.Context, days: int | None, since: str | None, fmt: str | N
 def _stats_lines(s) -> list[str]:
     from cadence_tui.stats import minutes, percent
 
-    lines = [f"{safe(s.cadence_name)} — last {s.meetings} meeting{'s' if s.meetings != 1 else ''}"]
+    lines = [f"{safe(s.cadence_name)} — last {counted(s.meetings, 'meeting')}"]
     if not s.meetings:
         return lines + ["  no ended meetings yet"]
     lines.append(f"  duration   {minutes(s.avg_duration_min)} on average against a {s.avg_timebox_min:.0f} min timebox;"
@@ -407,7 +408,7 @@ def failfast_log(ctx: click.Context, handoff_key: str, what: str, cause: str, fi
         count = len(store.failfast_entries(handoff_key=handoff_key, limit=None))
     finally:
         store.close()
-    click.echo(f"Logged #{e.id} for {safe(e.handoff_label)} ({count} failure{'s' if count != 1 else ''} so far)")
+    click.echo(f"Logged #{e.id} for {safe(e.handoff_label)} ({counted(count, 'failure')} so far)")
 
 
 @cli.command()

@@ -19,6 +19,7 @@ from datetime import date
 
 from cadence_tui.meeting_record import ActionLine, BlockerLine, MeetingRecord
 from cadence_tui.textsafe import strip_control
+from cadence_tui.wording import counted
 
 FORMATS = ("markdown", "slack", "text")
 FILE_EXTENSIONS = {"markdown": "md", "slack": "txt", "text": "txt"}
@@ -225,7 +226,7 @@ def layout(r: MeetingRecord) -> Layout:
     items = [_action_item(a, day, carried=True) for a in carried[:CARRIED_SHOWN]]
     hidden = max(0, len(carried) - CARRIED_SHOWN) + r.more_carried_actions
     if hidden:
-        items.append(Item([("t", f"…and {hidden:,} more open item{'s' if hidden != 1 else ''}")]))
+        items.append(Item([("t", f"…and {counted(hidden, 'more open item')}")]))
     add("Open items carried over", items)
     add("Closed in this meeting", [
         Item([("u", clean(a.title)), ("t", " — "), ("u", clean(a.owner) or "unassigned"), ("t", f" ({a.status})")])
@@ -278,7 +279,7 @@ def layout(r: MeetingRecord) -> Layout:
                                    ("t", f": {_num(b.actual)} of {_num(b.budget)} ({_pct(b.variance_pct or 0)})")]))
             within = len(r.budget) - len(r.budget_over)
             if r.budget_over and within:
-                items.append(Item([("t", f"{within} other line{'s' if within != 1 else ''} within ±{_num(r.variance_threshold)} %")]))
+                items.append(Item([("t", f"{counted(within, 'other line')} within ±{_num(r.variance_threshold)} %")]))
             elif not r.budget_over:
                 items.append(Item([("t", f"Every line within ±{_num(r.variance_threshold)} %")]))
         if r.reforecast is not None:

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.playbook import FailfastEntry, FailfastPatterns, Pattern
 from cadence_tui.screens.global_keys import quiet_global_keys
+from cadence_tui.wording import counted
 
 
 class FailfastScreen(Screen[None]):
@@ -103,11 +104,11 @@ class FailfastScreen(Screen[None]):
         elif group[0] == "handoff":
             key = next((h.key for h in self.store.list_handoffs(include_archived=True) if h.label == group[1]), None)
             self.entries = self.store.failfast_entries(handoff_key=key, limit=100) if key else []
-            title = f"{group[1]}: {len(self.entries)} failure{'s' if len(self.entries) != 1 else ''}"
+            title = f"{group[1]}: {counted(len(self.entries), 'failure')}"
         else:
             cause = "" if group[1] == "(no cause given)" else group[1]
             self.entries = self.store.failfast_entries(cause=cause, limit=100)
-            title = f"Cause “{group[1]}”: {len(self.entries)} failure{'s' if len(self.entries) != 1 else ''}"
+            title = f"Cause “{group[1]}”: {counted(len(self.entries), 'failure')}"
         self.query_one("#failfast-entries-title", Static).update(Text(title, style="bold"))
         text = Text()
         for i, e in enumerate(self.entries):

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.playbook import HandoffStatus
 from cadence_tui.screens.global_keys import quiet_global_keys
+from cadence_tui.wording import counted
 
 
 def rating_bar(average: float, width: int = 10) -> str:
@@ -122,7 +123,7 @@ class HandoffsScreen(Screen[None]):
             text.append(f"  {q.quarter}  ")
             text.append(f"{rating_bar(q.average):<10}", style=rating_style(q.average))
             text.append(f" {q.average:.1f}", style=rating_style(q.average))
-            text.append(f"  ({q.count} rating{'s' if q.count != 1 else ''})\n", style="dim")
+            text.append(f"  ({counted(q.count, 'rating')})\n", style="dim")
         entries = self.store.failfast_entries(handoff_key=h.key, limit=3)
         text.append(f"\nFailures: {r.failures}", style="bold")
         for e in entries:

@@ -21,6 +21,7 @@ from cadence_tui.store.history import MeetingRecord, SearchHit
 from cadence_tui.timefmt import clock
 from cadence_tui.widgets.action_table import FunctionSource, Page, PagedTable
 from cadence_tui.screens.global_keys import quiet_global_keys
+from cadence_tui.wording import counted
 
 KIND_LABELS = {"action": "action", "decision": "decision", "note": "note", "blocker": "blocker"}
 
@@ -160,8 +161,8 @@ class HistoryScreen(Screen[None]):
         if meeting.duration_seconds is not None:
             text.append(f" · {clock(meeting.duration_seconds)} of {meeting.timebox_min} min")
         text.append(
-            f"\n{meeting.actions} action items · {meeting.decisions} decisions · {meeting.notes} notes"
-            f" · {meeting.blockers} blockers",
+            f"\n{counted(meeting.actions, 'action item')} · {counted(meeting.decisions, 'decision')}"
+            f" · {counted(meeting.notes, 'note')} · {counted(meeting.blockers, 'blocker')}",
             style="dim",
         )
         decisions = self.store.decisions(meeting.id)[:2] if hasattr(self.store, "decisions") else []

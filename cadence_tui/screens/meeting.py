@@ -54,6 +54,7 @@ from cadence_tui.widgets.capture_forms import CaptureForm, ConfirmDialog, FormFi
 from cadence_tui.widgets.carry_over import CarryOverTable
 from cadence_tui.widgets.meeting_clock import ClockBar
 from cadence_tui.widgets.meeting_log import MeetingLog, log_rows
+from cadence_tui.wording import counted
 
 TICK_SECONDS = 0.5  # the clocks are redrawn twice a second: never a skipped second
 DUE_PLACEHOLDER = "fri, next mon, +3d, 2026-12-04"
@@ -467,7 +468,7 @@ class MeetingScreen(MeetingPlaybook, Screen[None]):
         waiting = sum(1 for i in self.store.carry_over(self.meeting_id) if i.outcome is None)
         detail = "The clocks stop and the summary opens."
         if waiting:
-            detail += f" {waiting} carried item{'s' if waiting != 1 else ''} not triaged stay open."
+            detail += f" {counted(waiting, 'carried item')} not triaged stay open."
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.widgets import TabPane
 
 from cadence_tui.widgets.scorecard import Scorecard
+from cadence_tui.wording import counted
 
 # Capitals: the meeting screen and its panels use the lowercase letters.
 MEETING_PLAYBOOK_BINDINGS = [
@@ -82,7 +83,7 @@ class MeetingPlaybook:
         def saved(entry: Any) -> None:
             if entry is not None:
                 count = len(self.store.failfast_entries(handoff_key=entry.handoff_key, limit=None))  # type: ignore[attr-defined]
-                self.notify(f"Fail-fast: {entry.handoff_label} ({count} failure{'s' if count != 1 else ''} logged)",  # type: ignore[attr-defined]
+                self.notify(f"Fail-fast: {entry.handoff_label} ({counted(count, 'failure')} logged)",  # type: ignore[attr-defined]
                             timeout=4, markup=False)
 
         self.app.push_screen(failfast_form(self.store, meeting_id=self.meeting_id), saved)  # type: ignore[attr-defined]

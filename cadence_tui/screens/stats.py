@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from cadence_tui.stats import CadenceStats, minutes, percent
 from cadence_tui.screens.global_keys import quiet_global_keys
+from cadence_tui.wording import counted
 
 WINDOWS = (6, 12, 24, 52)
 BAR_WIDTH = 24
@@ -35,7 +36,7 @@ def summary_text(s: CadenceStats) -> Text:
     if not s.meetings:
         text.append(f"{s.cadence_name}: no ended meetings yet.", style="dim")
         return text
-    text.append(f"Last {s.meetings} meeting{'s' if s.meetings != 1 else ''}", style="bold")
+    text.append(f"Last {counted(s.meetings, 'meeting')}", style="bold")
     text.append(f"  {s.first.astimezone():%d %b %Y} – {s.last.astimezone():%d %b %Y}\n", style="dim")  # type: ignore[union-attr]
     over = s.over_timebox
     text.append("Duration    ", style="dim")

@@ -52,6 +52,8 @@ async def test_lists_past_meetings_newest_first_and_searches(make_app, store, cl
         text = lines(pilot.app)
         assert "Finance Business Review" in text and "70/60 min" in text
         assert "3 past meetings" in str(pilot.app.screen.query_one("#history-title", Static).render())
+        details = str(pilot.app.screen.query_one("#history-details", Static).render())
+        assert "0 action items · 1 decision · 0 notes · 0 blockers" in details  # the newest: "Keep scope"
 
         await pilot.press("c")  # sprint-review only
         await pilot.pause()
