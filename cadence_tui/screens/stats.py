@@ -54,12 +54,15 @@ def summary_text(s: CadenceStats) -> Text:
     text.append(percent(s.attendance_rate))
     text.append("\nActions     ", style="dim")
     text.append(f"{s.actions_raised} raised, {s.actions_done} done ({percent(s.completion_rate)})")
-    text.append(", on time ", style="dim")
-    text.append(percent(s.on_time_rate))
-    text.append(f" of {s.on_time_base} with a due date", style="dim")
-    text.append(", median ", style="dim")
-    text.append("—" if s.median_days_to_close is None else f"{s.median_days_to_close:.1f} days")
-    text.append(" to close", style="dim")
+    if s.on_time_base:
+        # Only when there is something to say: "on time — of 0" read as noise.
+        text.append(", ", style="dim")
+        text.append(percent(s.on_time_rate))
+        text.append(f" on time (of {counted(s.on_time_base, 'done item')} with a due date)", style="dim")
+    if s.median_days_to_close is not None:
+        text.append(", median ", style="dim")
+        text.append(f"{s.median_days_to_close:.1f} days")
+        text.append(" to close", style="dim")
     return text
 
 

@@ -114,3 +114,20 @@ def test_pure_computation_without_a_database() -> None:
     assert s.avg_duration_min == 60 and s.over_timebox == 1 and s.avg_overrun_min == 15
     assert s.items[0].over_count == 0 and s.on_time_rate == 1.0 and s.median_days_to_close == pytest.approx(0.25)
     assert compute_stats("k", "K", [], []).meetings == 0
+
+
+def test_statistics_actions_line_leaves_out_figures_it_cannot_give() -> None:
+    from datetime import datetime, timezone
+
+    from cadence_tui.screens.stats import summary_text
+    from cadence_tui.stats import CadenceStats
+
+    when = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    base = dict(cadence_key="sprint-review", cadence_name="Sprint Review", last_n=12, meetings=3, first=when,
+                last=when, avg_duration_min=28.0, avg_timebox_min=30.0, actions_raised=9)
+    nothing_done = summary_text(CadenceStats(**base)).plain
+    assert "9 raised, 0 done" in nothing_done
+    assert "on time" not in nothing_done and "to close" not in nothing_done
+    done = summary_text(CadenceStats(**base, actions_done=4, completion_rate=4 / 9, on_time_rate=0.75,
+                                     on_time_base=4, median_days_to_close=2.0)).plain
+    assert "4 done (44 %), 75 % on time (of 4 done items with a due date), median 2.0 days to close" in done
