@@ -52,6 +52,16 @@ class HomeScreen(PlaybookNavigation, Screen[None]):
         table.add_column("Overdue", key="overdue")
         table.add_column("Blockers", key="blockers")
         self.refresh_rows()
+        # Left open all day, home stays true: the clock in the title, "Next"
+        # once a meeting's time has passed, "tomorrow" after midnight.
+        self.set_interval(15, self._refresh_if_minute_changed)
+
+    def _refresh_if_minute_changed(self) -> None:
+        if not self.is_current:
+            return  # another screen is on top; returning to home refreshes it
+        minute = self.store.now().astimezone().replace(second=0, microsecond=0)
+        if minute != getattr(self, "_shown_minute", None):
+            self.refresh_rows()
 
     def on_resize(self) -> None:
         # Short terminals lose the spacing between panels, not the panels.
@@ -74,6 +84,7 @@ class HomeScreen(PlaybookNavigation, Screen[None]):
     def refresh_rows(self) -> None:
         store = self.store
         now = store.now()
+        self._shown_minute = now.astimezone().replace(second=0, microsecond=0)
         self._rows = store.overview()
         table = self.query_one("#cadence-table", DataTable)
         cursor = table.cursor_row

@@ -100,3 +100,22 @@ async def test_uncaught_store_error_exits_with_one_line_not_a_traceback(make_app
     ] or not app._exit_renderables  # printed (and cleared) on exit
     monkeypatch.undo()
     assert [a.title for a in store.list_actions()] == ["Kept"]
+
+
+async def test_home_left_open_moves_on_with_the_clock(make_app, store, clock) -> None:
+    """Past the Sprint Review's time, its "Next" moves to the week after, and
+    the title's clock follows, without a key press."""
+    from cadence_tui.screens.home import HomeScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one("#cadence-table", DataTable)
+        assert cell_text(table, 0, 1) == "Thu 26 Nov 15:00"
+        clock.advance(days=1, hours=1)  # Thursday 17:00: that meeting's time has passed
+        home._refresh_if_minute_changed()  # what the 15 s timer calls
+        await pilot.pause()
+        assert cell_text(table, 0, 1) == "Thu 03 Dec 15:00"
+        assert "Thu 26 Nov 2026" in str(home.query_one("#home-title", Static).render())
