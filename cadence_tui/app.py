@@ -64,6 +64,13 @@ class CadenceApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        if self.store.seeded_now:
+            # A first start: say where the data lives and how to begin.
+            self.notify(
+                f"Your meetings are kept in {self.store.path}. The four default cadences are ready:"
+                " s starts the highlighted one's next meeting, E edits it, ? lists every key.",
+                title="Welcome to Cadence", timeout=15, markup=False,
+            )
         for warning in self.config_warnings:
             self.notify(warning, title="Config", severity="warning", timeout=12, markup=False)
         # Start-up: the home screen needs only part of the store; the rest loads

@@ -72,7 +72,9 @@ def __getattr__(name: str) -> Any:
 def _seeded(store: Any, seed: bool) -> Any:
     if seed:
         try:
-            store.seed_defaults()
+            # True only for the open that created the defaults: a new file
+            # (the app then says where the data lives).
+            store.seeded_now = store.seed_defaults()
         except BaseException:
             store.close()
             raise

@@ -138,6 +138,9 @@ def open_connection(path: Path | str) -> sqlite3.Connection:
 class StoreBase:
     """Connection, clock and transactions shared by every part of the store."""
 
+    #: Whether opening this file just seeded the defaults (a new database).
+    seeded_now: bool = False
+
     def __init__(self, path: Path | str, now: Callable[[], datetime] = utcnow) -> None:
         self.path = path if str(path) == ":memory:" else Path(path).expanduser()
         self._now = now

@@ -119,3 +119,23 @@ async def test_home_left_open_moves_on_with_the_clock(make_app, store, clock) ->
         await pilot.pause()
         assert cell_text(table, 0, 1) == "Thu 03 Dec 15:00"
         assert "Thu 26 Nov 2026" in str(home.query_one("#home-title", Static).render())
+
+
+async def test_first_start_says_where_the_data_lives(tmp_path, clock) -> None:
+    from cadence_tui.app import make_app
+    from cadence_tui.store import open_startup_store
+
+    path = tmp_path / "new.db"
+    for first in (True, False):
+        store = open_startup_store(path, now=clock)
+        try:
+            app = make_app(store)
+            async with app.run_test(size=(100, 30)) as pilot:
+                await pilot.pause()
+                welcome = [n for n in app._notifications if n.title == "Welcome to Cadence"]
+                if first:
+                    assert len(welcome) == 1 and str(path) in welcome[0].message
+                else:
+                    assert welcome == []  # only the start that created the file
+        finally:
+            store.close()
