@@ -216,7 +216,7 @@ def compile_package() -> None:
     compileall.compile_dir(Path(cadence_tui.__file__).parent, quiet=1)
 
 
-def run_benchmark(runs: int = 7, cache_dir: Path = CACHE_DIR) -> list[Case]:
+def run_benchmark(runs: int = 11, cache_dir: Path = CACHE_DIR) -> list[Case]:
     compile_package()
     large = ensure_large_db(cache_dir)
     work = Path(tempfile.mkdtemp(prefix="cadence-bench-"))
@@ -299,7 +299,7 @@ def save(table: str) -> None:
 
 @pytest.mark.bench
 def test_startup_benchmark() -> None:
-    runs = int(os.environ.get("CADENCE_BENCH_RUNS", "7"))
+    runs = int(os.environ.get("CADENCE_BENCH_RUNS", "11"))
     cases = run_benchmark(runs)
     table = format_table(cases, runs)
     print("\n" + table)
@@ -315,7 +315,7 @@ def test_startup_benchmark() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=7, help="measured runs per app (default 7)")
+    parser.add_argument("--runs", type=int, default=11, help="measured runs per app (default 11: single starts spread ±25 %% here)")
     args = parser.parse_args()
     cases = run_benchmark(args.runs)
     table = format_table(cases, args.runs)
