@@ -184,7 +184,7 @@ def stats(ctx: click.Context, cadence_key: str | None, last: int, as_json: bool)
 
 # -- metrics --------------------------------------------------------------------------
 def _scorecard_lines(rows, color: bool) -> list[str]:
-    from cadence_tui.playbook import format_change, format_number
+    from cadence_tui.scorecard import format_change, format_number
 
     if not rows:
         return ["No metrics. Add one with: cadence metrics add KEY NAME --target N"]
@@ -250,7 +250,7 @@ def metrics_record(ctx: click.Context, key: str, value: str, on: str | None, mee
         row = next(r for r in store.scorecard() if r.metric.key == v.metric_key)
     finally:
         store.close()
-    from cadence_tui.playbook import format_change, format_number
+    from cadence_tui.scorecard import format_change, format_number
 
     state = "off target" if row.off_target else "on target"
     click.echo(f"{safe(row.metric.name)}: {format_number(v.value, row.metric.unit)} on {v.recorded_on.isoformat()}"

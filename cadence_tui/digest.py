@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from cadence_tui.playbook import format_change, format_number
+from cadence_tui.scorecard import format_change, format_number
 from cadence_tui.summary import (
     FORMATS,
     Item,

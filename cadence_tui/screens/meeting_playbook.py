@@ -70,7 +70,7 @@ class MeetingPlaybook:
             if self.query("#tab-scorecard"):  # type: ignore[attr-defined]
                 self.show_tab("tab-scorecard")  # type: ignore[attr-defined]
             metric = self.store.get_metric(value.metric_key)  # type: ignore[attr-defined]
-            from cadence_tui.playbook import format_number
+            from cadence_tui.scorecard import format_number
 
             self.notify(f"{metric.name}: {format_number(value.value, metric.unit)} recorded",  # type: ignore[attr-defined]
                         timeout=3, markup=False)

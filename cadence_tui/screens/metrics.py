@@ -9,7 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from cadence_tui.playbook import Metric, ScorecardRow, format_change, format_number
+from cadence_tui.scorecard import Metric, ScorecardRow, format_change, format_number
 from cadence_tui.screens.global_keys import quiet_global_keys
 
 

@@ -20,12 +20,14 @@ from cadence_tui.store.panels import PanelStore
 from cadence_tui.store.playbook import PlaybookStore
 from cadence_tui.store.portability import PortabilityStore
 from cadence_tui.store.records import RecordStore
+from cadence_tui.store.scorecard import ScorecardStore
 from cadence_tui.store.stats import StatsStore
 
 
 class Store(
     PanelStore,
     PlaybookStore,
+    ScorecardStore,
     StatsStore,
     DigestStore,
     PortabilityStore,

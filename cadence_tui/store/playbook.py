@@ -1,101 +1,29 @@
-"""The cross-department playbook: shared-metric scorecard, hand-off register,
-fail-fast log, escalation across cadences and meeting ratings."""
+"""The rest of the cross-department playbook in SQL: hand-off register,
+fail-fast log, escalation across cadences and meeting ratings (the
+shared-metric scorecard is ``store/scorecard.py``)."""
 
 from __future__ import annotations
 
 import json
-import math
-import re
 import sqlite3
 from collections import defaultdict
-from datetime import date
 
 from cadence_tui.playbook import (
-    DIRECTIONS,
-    FOCUS_LIMIT,
-    SPARK_POINTS,
     Escalated,
     FailfastEntry,
     FailfastPatterns,
     Handoff,
     HandoffStatus,
-    Metric,
-    MetricValue,
     Pattern,
     QuarterRating,
-    ScorecardRow,
     normalise_cause,
     quarter_of,
 )
-from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
+from cadence_tui.store.base import StoreBase, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
-from cadence_tui.textsafe import clean_line, strip_control
+from cadence_tui.store.fields import UNSET, key_field, line_field, text_field
 
-KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-LINE_MAX = 200
-TEXT_MAX = 2000
 PACKET_FIELDS_MAX = 20
-_UNSET = object()
-
-
-def _line(value: str, what: str, *, required: bool = False, max_length: int = LINE_MAX) -> str:
-    try:
-        cleaned = clean_line(value, max_length=max_length)
-    except ValueError as exc:
-        raise InvalidInput(f"the {what} {exc}") from None
-    if required and not cleaned:
-        raise InvalidInput(f"the {what} cannot be empty")
-    return cleaned
-
-
-def _text(value: str, what: str, *, required: bool = False) -> str:
-    cleaned = strip_control(value, multiline=True).strip()
-    if required and not cleaned:
-        raise InvalidInput(f"the {what} cannot be empty")
-    if len(cleaned) > TEXT_MAX:
-        raise InvalidInput(f"the {what} is too long ({len(cleaned):,} characters; at most {TEXT_MAX:,})")
-    return cleaned
-
-
-def _key(value: str, what: str) -> str:
-    key = value.strip().lower()
-    if not KEY_RE.match(key):
-        raise InvalidInput(
-            f"the {what} key {value!r} must be 1–40 lowercase letters, digits or dashes (e.g. 'cac')"
-        )
-    return key
-
-
-def parse_number(value: str | float | int, what: str = "value") -> float:
-    """A metric value or target typed by a user: ``1200``, ``1,200.5``, ``-3``, ``12%``."""
-    if isinstance(value, bool):
-        raise InvalidInput(f"the {what} must be a number")
-    if isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        text = strip_control(value).strip().replace(",", "").replace("_", "").rstrip("%").strip()
-        try:
-            number = float(text)
-        except ValueError:
-            raise InvalidInput(f"the {what} must be a number (e.g. 1200 or 12.5), not {value!r}") from None
-    if not math.isfinite(number):
-        raise InvalidInput(f"the {what} must be a finite number")
-    return number
-
-
-def metric_from_row(row: sqlite3.Row) -> Metric:
-    return Metric(
-        id=row["id"],
-        key=row["key"],
-        name=row["name"],
-        unit=row["unit"],
-        owner=row["owner"],
-        target=row["target"],
-        direction=row["direction"],
-        cadence_keys=tuple(json.loads(row["cadence_keys"] or "[]")),
-        description=row["description"],
-        archived=bool(row["archived"]),
-    )
 
 
 def handoff_from_row(row: sqlite3.Row) -> Handoff:
@@ -118,7 +46,7 @@ def split_fields(text: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
     parts = text.replace("\n", ",").split(",") if isinstance(text, str) else list(text)
     out: list[str] = []
     for part in parts:
-        cleaned = _line(part, "packet field", max_length=80)
+        cleaned = line_field(part, "packet field", max_length=80)
         if cleaned and cleaned.casefold() not in {p.casefold() for p in out}:
             out.append(cleaned)
     if len(out) > PACKET_FIELDS_MAX:
@@ -147,189 +75,8 @@ def failfast_from_row(row: sqlite3.Row) -> FailfastEntry:
     )
 
 
+
 class PlaybookStore(StoreBase):
-    # -- metrics --------------------------------------------------------------
-    def list_metrics(self, *, include_archived: bool = False) -> list[Metric]:
-        where = "" if include_archived else "WHERE archived = 0"
-        return [metric_from_row(r) for r in self.query(f"SELECT * FROM metrics {where} ORDER BY id")]
-
-    def get_metric(self, key: str) -> Metric:
-        row = self.query_one("SELECT * FROM metrics WHERE key = ?", (key.strip().lower(),))
-        if row is None:
-            known = ", ".join(m.key for m in self.list_metrics()) or "none"
-            raise NotFound(f"unknown metric {key!r}; known metrics: {known}")
-        return metric_from_row(row)
-
-    def _cadence_keys(self, keys: list[str] | tuple[str, ...]) -> list[str]:
-        known = {r[0] for r in self.query("SELECT key FROM cadences")}
-        out = []
-        for k in keys:
-            k = k.strip()
-            if not k:
-                continue
-            if k not in known:
-                raise InvalidInput(f"unknown cadence {k!r}; known cadences: {', '.join(sorted(known))}")
-            if k not in out:
-                out.append(k)
-        return out
-
-    def _metric_fields(self, name, unit, owner, target, direction, cadence_keys, description) -> dict:
-        fields: dict = {}
-        if name is not _UNSET:
-            fields["name"] = _line(name, "metric name", required=True, max_length=120)
-        if unit is not _UNSET:
-            fields["unit"] = _line(unit, "unit", max_length=20)
-        if owner is not _UNSET:
-            fields["owner"] = _line(owner, "owner", max_length=80)
-        if target is not _UNSET:
-            fields["target"] = None if target in (None, "") else parse_number(target, "target")
-        if direction is not _UNSET:
-            if direction not in DIRECTIONS:
-                raise InvalidInput("the direction must be 'higher' or 'lower' (which way is better)")
-            fields["direction"] = direction
-        if cadence_keys is not _UNSET:
-            fields["cadence_keys"] = json.dumps(self._cadence_keys(cadence_keys))
-        if description is not _UNSET:
-            fields["description"] = _text(description, "description")
-        return fields
-
-    def add_metric(
-        self,
-        key: str,
-        name: str,
-        *,
-        unit: str = "",
-        owner: str = "",
-        target: float | str | None = None,
-        direction: str = "higher",
-        cadence_keys: list[str] | tuple[str, ...] = (),
-        description: str = "",
-    ) -> Metric:
-        """Add a shared metric. More than three active metrics is allowed:
-        :meth:`focus_warning` says so, the store does not refuse."""
-        key = _key(key, "metric")
-        fields = self._metric_fields(name, unit, owner, target, direction, cadence_keys, description)
-        if self.scalar("SELECT 1 FROM metrics WHERE key = ?", (key,)):
-            raise InvalidInput(f"a metric with key {key!r} already exists")
-        with self.write() as conn:
-            conn.execute(
-                "INSERT INTO metrics(key, name, unit, owner, target, direction, cadence_keys, description)"
-                " VALUES (:key, :name, :unit, :owner, :target, :direction, :cadence_keys, :description)",
-                {"key": key, **fields},
-            )
-        return self.get_metric(key)
-
-    def update_metric(
-        self,
-        key: str,
-        *,
-        name=_UNSET,
-        unit=_UNSET,
-        owner=_UNSET,
-        target=_UNSET,
-        direction=_UNSET,
-        cadence_keys=_UNSET,
-        description=_UNSET,
-    ) -> Metric:
-        metric = self.get_metric(key)
-        fields = self._metric_fields(name, unit, owner, target, direction, cadence_keys, description)
-        if fields:
-            sets = ", ".join(f"{col} = :{col}" for col in fields)
-            with self.write() as conn:
-                conn.execute(f"UPDATE metrics SET {sets} WHERE id = :id", {**fields, "id": metric.id})
-        return self.get_metric(metric.key)
-
-    def archive_metric(self, key: str, archived: bool = True) -> Metric:
-        metric = self.get_metric(key)
-        with self.write() as conn:
-            conn.execute("UPDATE metrics SET archived = ? WHERE id = ?", (int(archived), metric.id))
-        return self.get_metric(metric.key)
-
-    def focus_warning(self) -> str | None:
-        """A warning (never a refusal) when the scorecard holds more than three metrics."""
-        active = self.scalar("SELECT count(*) FROM metrics WHERE archived = 0")
-        if active > FOCUS_LIMIT:
-            return (
-                f"{active} active metrics: a shared scorecard works best with {FOCUS_LIMIT} or fewer "
-                "(archive one to keep the focus)"
-            )
-        return None
-
-    def record_metric_value(
-        self,
-        key: str,
-        value: float | str,
-        *,
-        meeting_id: int | None = None,
-        on: date | None = None,
-    ) -> MetricValue:
-        """Record a value: in a meeting (dated by the meeting, one value per
-        metric and meeting: recording again corrects it) or for a date."""
-        metric = self.get_metric(key)
-        number = parse_number(value)
-        if meeting_id is not None:
-            started = self.scalar("SELECT started_at FROM meetings WHERE id = ?", (meeting_id,))
-            if started is None:
-                raise NotFound(f"no meeting with id {meeting_id}")
-            on = from_ts(started).astimezone().date()
-        elif on is None:
-            on = self.today()
-        now = to_ts(self.now())
-        with self.write() as conn:
-            existing = None
-            if meeting_id is not None:
-                existing = conn.execute(
-                    "SELECT id FROM metric_values WHERE metric_id = ? AND meeting_id = ? ORDER BY id DESC LIMIT 1",
-                    (metric.id, meeting_id),
-                ).fetchone()
-            if existing:
-                conn.execute("UPDATE metric_values SET value = ?, created_at = ? WHERE id = ?",
-                             (number, now, existing[0]))
-                value_id = existing[0]
-            else:
-                cur = conn.execute(
-                    "INSERT INTO metric_values(metric_id, meeting_id, value, recorded_on, created_at)"
-                    " VALUES (?,?,?,?,?)",
-                    (metric.id, meeting_id, number, on.isoformat(), now),
-                )
-                value_id = cur.lastrowid
-        return MetricValue(value_id, metric.key, number, on, meeting_id)
-
-    def metric_history(self, key: str, limit: int = SPARK_POINTS) -> list[MetricValue]:
-        """The last ``limit`` values, oldest first."""
-        metric = self.get_metric(key)
-        rows = self.query(
-            "SELECT id, value, recorded_on, meeting_id FROM metric_values WHERE metric_id = ?"
-            " ORDER BY recorded_on DESC, id DESC LIMIT ?",
-            (metric.id, limit),
-        )
-        return [MetricValue(r["id"], metric.key, r["value"], from_date(r["recorded_on"]), r["meeting_id"])
-                for r in reversed(rows)]
-
-    def scorecard(self, cadence_key: str | None = None) -> list[ScorecardRow]:
-        """Every active metric (or those a cadence reviews) with its last 12 values."""
-        out = []
-        for metric in self.list_metrics():
-            if cadence_key is not None and cadence_key not in metric.cadence_keys:
-                continue
-            rows = self.query(
-                "SELECT value, recorded_on FROM metric_values WHERE metric_id = ?"
-                " ORDER BY recorded_on DESC, id DESC LIMIT ?",
-                (metric.id, SPARK_POINTS),
-            )
-            values = tuple(r["value"] for r in reversed(rows))
-            out.append(ScorecardRow(metric, values, from_date(rows[0]["recorded_on"]) if rows else None))
-        return out
-
-    def meeting_metric_values(self, meeting_id: int) -> dict[str, float]:
-        """Values recorded in a meeting, by metric key (for its summary and screen)."""
-        rows = self.query(
-            "SELECT m.key, v.value FROM metric_values v JOIN metrics m ON m.id = v.metric_id"
-            " WHERE v.meeting_id = ? ORDER BY v.id",
-            (meeting_id,),
-        )
-        return {r["key"]: r["value"] for r in rows}
-
     # -- hand-offs --------------------------------------------------------------
     def list_handoffs(self, *, include_archived: bool = False) -> list[Handoff]:
         where = "" if include_archived else "WHERE archived = 0"
@@ -348,15 +95,15 @@ class PlaybookStore(StoreBase):
     def _handoff_fields(self, **values) -> dict:
         fields: dict = {}
         for col, what in (("from_dept", "'from' department"), ("to_dept", "'to' department")):
-            if values.get(col, _UNSET) is not _UNSET:
-                fields[col] = _line(values[col], what, required=True, max_length=60)
-        if values.get("owner", _UNSET) is not _UNSET:
-            fields["owner"] = _line(values["owner"], "owner", max_length=80)
-        if values.get("packet_fields", _UNSET) is not _UNSET:
+            if values.get(col, UNSET) is not UNSET:
+                fields[col] = line_field(values[col], what, required=True, max_length=60)
+        if values.get("owner", UNSET) is not UNSET:
+            fields["owner"] = line_field(values["owner"], "owner", max_length=80)
+        if values.get("packet_fields", UNSET) is not UNSET:
             fields["packet_fields"] = json.dumps(list(split_fields(values["packet_fields"])), ensure_ascii=False)
         for col in ("deliverables", "timeline", "success_criteria"):
-            if values.get(col, _UNSET) is not _UNSET:
-                fields[col] = _text(values[col], col.replace("_", " "))
+            if values.get(col, UNSET) is not UNSET:
+                fields[col] = text_field(values[col], col.replace("_", " "))
         return fields
 
     def add_handoff(
@@ -371,7 +118,7 @@ class PlaybookStore(StoreBase):
         timeline: str = "",
         success_criteria: str = "",
     ) -> Handoff:
-        key = _key(key, "hand-off")
+        key = key_field(key, "hand-off")
         fields = self._handoff_fields(
             from_dept=from_dept, to_dept=to_dept, owner=owner, packet_fields=packet_fields,
             deliverables=deliverables, timeline=timeline, success_criteria=success_criteria,
@@ -392,13 +139,13 @@ class PlaybookStore(StoreBase):
         self,
         key: str,
         *,
-        from_dept=_UNSET,
-        to_dept=_UNSET,
-        owner=_UNSET,
-        packet_fields=_UNSET,
-        deliverables=_UNSET,
-        timeline=_UNSET,
-        success_criteria=_UNSET,
+        from_dept=UNSET,
+        to_dept=UNSET,
+        owner=UNSET,
+        packet_fields=UNSET,
+        deliverables=UNSET,
+        timeline=UNSET,
+        success_criteria=UNSET,
     ) -> Handoff:
         """Change a hand-off's owner, packet fields or agreement; only what is given changes."""
         handoff = self.get_handoff(key)
@@ -468,9 +215,9 @@ class PlaybookStore(StoreBase):
     ) -> FailfastEntry:
         """Record a hand-off that broke down: which, what happened, why, and the fix."""
         handoff = self.get_handoff(handoff_key)
-        what = _line(what, "description of what happened", required=True, max_length=500)
-        cause = _line(cause, "cause", max_length=120)
-        fix = _line(fix, "fix", max_length=500)
+        what = line_field(what, "description of what happened", required=True, max_length=500)
+        cause = line_field(cause, "cause", max_length=120)
+        fix = line_field(fix, "fix", max_length=500)
         if meeting_id is not None and self.scalar("SELECT 1 FROM meetings WHERE id = ?", (meeting_id,)) is None:
             raise NotFound(f"no meeting with id {meeting_id}")
         with self.write() as conn:

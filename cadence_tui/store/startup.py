@@ -2,7 +2,7 @@
 
 Importing every part of :class:`~cadence_tui.store.full.Store` costs more than
 painting the home screen does (dozens of modules and dataclasses). The app
-therefore opens a :class:`StartupStore` — connection, cadences and overview —
+therefore opens a :class:`StartupStore` — connection, cadences and overview, the scorecard —
 paints its first frame, and then upgrades the same object in place to the full
 ``Store`` (:func:`load_all_parts`). Any method of another part used before that
 upgrades it on the spot, so callers never see the difference: it is one
@@ -15,7 +15,7 @@ from typing import Any
 
 from cadence_tui.store.base import StoreBase
 from cadence_tui.store.cadences import CadenceStore
-from cadence_tui.store.playbook import PlaybookStore
+from cadence_tui.store.scorecard import ScorecardStore
 
 
 def load_all_parts(store: object) -> None:
@@ -28,7 +28,7 @@ def load_all_parts(store: object) -> None:
         store.__class__ = Store
 
 
-class StartupStore(PlaybookStore, CadenceStore, StoreBase):
+class StartupStore(ScorecardStore, CadenceStore, StoreBase):
     """What the home screen's first frame reads (cadences, overview, the
     scorecard); every other part on first use.
 

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from cadence_tui.playbook import ScorecardRow, format_change, format_number
+from cadence_tui.scorecard import ScorecardRow, format_change, format_number
 
 
 NARROW = 64  # below this many cells a metric takes two lines

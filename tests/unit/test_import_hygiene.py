@@ -79,6 +79,9 @@ def test_startup_store_serves_the_home_screen_without_the_other_parts(tmp_path: 
     )
     assert "cadence_tui.store.full" not in loaded
     assert "cadence_tui.store.actions" not in loaded
+    # The scorecard, not the rest of the playbook (hand-offs, fail-fast, escalation).
+    assert "cadence_tui.store.scorecard" in loaded
+    assert "cadence_tui.store.playbook" not in loaded and "cadence_tui.playbook" not in loaded
 
 
 def test_startup_store_upgrades_itself_on_first_use_of_another_part(tmp_path: Path) -> None:
