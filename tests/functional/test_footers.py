@@ -76,3 +76,24 @@ async def test_keys_kept_out_of_a_footer_still_work_and_are_listed(make_app, sto
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_a_keymap_moves_the_hidden_copies_of_app_keys_too(store) -> None:
+    from cadence_tui.app import make_app
+    from cadence_tui.config import Config
+    from cadence_tui.screens.history import HistoryScreen
+    from cadence_tui.screens.summary import SummaryScreen
+
+    meeting = store.start_meeting("sprint-review")
+    store.end_meeting(meeting.id)
+    app = make_app(store, Config(keymap={"open-history": "ctrl+y"}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show_summary(meeting.id)
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("h")  # the old key does nothing here either
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
