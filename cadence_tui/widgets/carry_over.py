@@ -59,17 +59,29 @@ class CarryOverTable(DataTable):
         self.add_column("Due", key="due", width=6)
         self.add_column("Age", key="age", width=4)
         self._shown_with: tuple[datetime, date] | None = None
+        self._built_width: int | None = None  # the title width the rows were built for
 
     def _title_width(self) -> int:
-        return max(10, self.scrollable_content_region.width - _FIXED_WIDTH) if self.size.width else 30
+        return max(10, self.scrollable_content_region.width - _FIXED_WIDTH)
 
     def on_resize(self) -> None:
-        if self._shown_with is not None:
-            self.show(self.items, *self._shown_with)
+        if self._shown_with is not None and self.size.width and self._title_width() != self._built_width:
+            self._build()
 
     def show(self, items: Sequence[CarriedItem], now: datetime, today: date) -> None:
+        """Show ``items``. While the table has never been laid out (its tab not
+        yet opened) the rows wait for its first real width: hundreds of rows
+        built at a guessed width, then again at the real one, made opening a
+        meeting with a long carry-over slow."""
         self.items = list(items)
         self._shown_with = (now, today)
+        self._built_width = None
+        if self.size.width:
+            self._build()
+
+    def _build(self) -> None:
+        assert self._shown_with is not None
+        now, today = self._shown_with
         width = self._title_width()
         from textual.widgets.data_table import ColumnKey
 
@@ -78,6 +90,7 @@ class CarryOverTable(DataTable):
         self.clear()
         for item in self.items:
             self.add_row(*self._cells(item, now, today, width), key=f"{item.kind}-{item.id}")
+        self._built_width = width
         if self.items:
             self.move_cursor(row=min(max(cursor, 0), len(self.items) - 1))
 
@@ -107,6 +120,8 @@ class CarryOverTable(DataTable):
         if index is None:
             return
         self.items[index] = item
+        if self._built_width is None:
+            return  # not built yet: the row shows the new state when it is
         now, today = self._shown_with
         cells = self._cells(item, now, today, self._title_width())
         for column, cell in zip(("kind", "title", "who", "due", "age"), cells):

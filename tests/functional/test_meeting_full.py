@@ -170,12 +170,13 @@ async def test_full_marketing_sales_sync(make_app, store, clock) -> None:
 
         # Carry-over: the escalated item is listed with its origin; triage the rest.
         carry = screen.query_one(CarryOverTable)
+        assert carry.row_count == 0  # its rows are built when the tab is first shown
+        await pilot.press("c")
         titles = column(carry, 1)
         assert any(t.startswith("Fix lead") and t.endswith("⇠ Sprint Review") for t in titles)
         store_items = store.carry_over(mid)
         escalated = next(i for i in store_items if i.escalated_here)
         assert escalated.origin_cadence_key == "sprint-review"
-        await pilot.press("c")
         # Order by due: overdue, escalated (Dec 20), undated, then the blocker.
         assert column(carry, 1)[0] == "Old overdue task"
         await pilot.press("x", "k", "delete", "x")
