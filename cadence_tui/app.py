@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cadence_tui.config import Config
+from cadence_tui.launch import ERROR_PREFIX
 from cadence_tui.paths import STYLES_DIR
 from cadence_tui.store import StoreError
 
@@ -166,7 +167,7 @@ class CadenceApp(App[None]):
             from rich.text import Text
 
             self._return_code = 1
-            self._exit_renderables.append(Text(f"cadence: error: {error}"))
+            self._exit_renderables.append(Text(f"{ERROR_PREFIX}{error}"))
             self._close_messages_no_wait()
             return
         super()._handle_exception(error)

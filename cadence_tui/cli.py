@@ -18,6 +18,8 @@ from typing import Any
 import click
 
 from cadence_tui import __version__
+from cadence_tui.launch import ERROR_PREFIX, LaunchError, clock, os_error_message, resolve_db
+from cadence_tui.launch import run_app as launch_app
 from cadence_tui.store.errors import StoreError
 
 
@@ -25,7 +27,7 @@ class CommandError(click.ClickException):
     """An expected failure: one line on stderr, exit status 1, no traceback."""
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"cadence: error: {self.format_message()}", err=True)
+        click.echo(f"{ERROR_PREFIX}{self.format_message()}", err=True)
 
 
 class CadenceGroup(click.Group):
@@ -52,7 +54,7 @@ class CadenceGroup(click.Group):
         except BrokenPipeError:
             raise  # `cadence actions | head`: click stops quietly, as Unix tools do
         except OSError as exc:
-            raise CommandError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
+            raise CommandError(os_error_message(exc)) from None
 
 
 def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -76,15 +78,11 @@ def db_option(f: Callable) -> Callable:
 
 
 def db_path(ctx: click.Context) -> Path:
-    from cadence_tui.launch import resolve_db
-
     return resolve_db((ctx.obj or {}).get("db"))
 
 
 def now_fn() -> Callable[[], datetime]:
     """The clock; ``CADENCE_NOW`` (ISO 8601) pins it for scripts and tests."""
-    from cadence_tui.launch import LaunchError, clock
-
     try:
         return clock()
     except LaunchError as exc:
@@ -124,8 +122,6 @@ def cli(ctx: click.Context) -> None:
 
 def run_app(ctx: click.Context) -> None:
     """``cadence`` without a command (a bare start skips click: launch.main)."""
-    from cadence_tui.launch import LaunchError, run_app as launch_app
-
     try:
         code = launch_app(db_path(ctx))
     except LaunchError as exc:

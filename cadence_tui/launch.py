@@ -38,6 +38,11 @@ def clock() -> Callable[[], datetime]:
     return utcnow
 
 
+def os_error_message(exc: OSError) -> str:
+    """An OS error as one line: "Permission denied: /path/to/file"."""
+    return f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+
+
 def resolve_db(value: str | None) -> Path:
     """``--db`` as given (``~`` expanded), else ``$CADENCE_DB`` or the data dir."""
     if value:
@@ -106,7 +111,7 @@ def main() -> None:
         print(f"{ERROR_PREFIX}{exc}", file=sys.stderr)
         sys.exit(1)
     except OSError as exc:
-        print(f"{ERROR_PREFIX}{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(f"{ERROR_PREFIX}{os_error_message(exc)}", file=sys.stderr)
         sys.exit(1)
     if code:
         sys.exit(code)

@@ -23,9 +23,9 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cadence_tui.model import ActionItem
-from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter
-from cadence_tui.widgets.action_table import ActionTable, FunctionSource, Page
 from cadence_tui.screens.global_keys import quiet_global_keys
+from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter, OwnerCount
+from cadence_tui.widgets.action_table import ActionTable, FunctionSource, Page
 
 STATUSES: tuple[str | None, ...] = ("open", "done", "dropped", None)
 WHEN = ("any", "overdue", "week")
@@ -33,7 +33,6 @@ WHEN_LABELS = {"any": "any", "overdue": "overdue", "week": "this week"}
 ME_SETTING = "actions.me"
 SEARCH_DEBOUNCE = 0.12  # seconds of typing pause before a slow search runs
 SEARCH_DEBOUNCE_OVER = 0.016  # a search slower than a frame gets debounced
-
 
 
 def pack_chips(chips: list[Text], width: int, *, lines: int = 2, first: Text | None = None) -> Text:
@@ -64,7 +63,7 @@ def pack_chips(chips: list[Text], width: int, *, lines: int = 2, first: Text | N
     return Text("\n").join(rows)
 
 
-def owner_strip(counts, width: int, selected: str | None, *, lines: int = 2) -> Text:
+def owner_strip(counts: list[OwnerCount], width: int, selected: str | None, *, lines: int = 2) -> Text:
     """Open (and overdue) action items per owner: an owner's figures never
     wrap away from the name; owners that do not fit are counted at the end."""
     if not counts:
@@ -186,6 +185,8 @@ class ActionItemsScreen(Screen[None]):
         self.when = "any"
         self.me = ""
         self._cadences: list[str] = []
+        self._filter_chips: list[Text] = []  # the filter line, one chip per filter
+        self._owner_counts: list[OwnerCount] = []
         self._pending_search: str | None = None
         self._search_timer: Timer | None = None
         self._search_cost = 0.0
@@ -245,7 +246,7 @@ class ActionItemsScreen(Screen[None]):
         title.append(f"  ·  me: {self.me or '(not set: M)'}", style="dim")
         self.query_one("#actions-title", Static).update(title, layout=False)
 
-        self._filter_chips: list[Text] = []
+        self._filter_chips = []
 
         def chip(key: str, label: str, value: str | None, active: bool = False) -> None:
             # Each filter with its key: these keys are not in the footer.
@@ -265,18 +266,15 @@ class ActionItemsScreen(Screen[None]):
         self._draw_chips()
 
     def _draw_chips(self) -> None:
-        """The filter and owner lines, packed to the width they have."""
+        """The filter and owner lines, packed to the width they have (guessed
+        before the first layout; drawn again once laid out and on resize)."""
         filters = self.query_one("#actions-filters", Static)
-        width = filters.content_region.width or self.size.width - 26
-        filters.update(pack_chips(self._filter_chips, width if width > 0 else 50, lines=3))
         owners = self.query_one("#actions-owners", Static)
-        width = owners.content_region.width or self.size.width - 4
-        counts = getattr(self, "_owner_counts", [])
-        owners.update(owner_strip(counts, width if width > 0 else 76, self.filter.owner))
+        filters.update(pack_chips(self._filter_chips, filters.content_region.width or 50, lines=3))
+        owners.update(owner_strip(self._owner_counts, owners.content_region.width or 76, self.filter.owner))
 
     def on_resize(self) -> None:
-        if getattr(self, "_owner_counts", None) is not None:
-            self.call_after_refresh(self._draw_chips)  # once the lines have their new width
+        self.call_after_refresh(self._draw_chips)  # once the lines have their new width
 
     def on_paged_table_highlighted(self, _event: ActionTable.Highlighted) -> None:
         table = self.query_one(ActionTable)

@@ -26,6 +26,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 from cadence_tui import recurrence_builder as rb
 from cadence_tui.model import AgendaTemplateItem, Cadence
 from cadence_tui.recurrence import Schedule, ScheduleError, next_occurrences
+from cadence_tui.screens.global_keys import quiet_global_keys
 from cadence_tui.store.cadences import (
     check_anchor,
     check_item_title,
@@ -36,7 +37,6 @@ from cadence_tui.store.cadences import (
 )
 from cadence_tui.store.errors import InvalidInput, StoreError
 from cadence_tui.timefmt import relative_day
-from cadence_tui.screens.global_keys import quiet_global_keys
 
 PREVIEW_COUNT = 5
 

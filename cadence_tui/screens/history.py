@@ -17,10 +17,10 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from cadence_tui.screens.global_keys import quiet_global_keys
 from cadence_tui.store.history import MeetingRecord, SearchHit
 from cadence_tui.timefmt import clock
 from cadence_tui.widgets.action_table import FunctionSource, Page, PagedTable
-from cadence_tui.screens.global_keys import quiet_global_keys
 from cadence_tui.wording import counted
 
 KIND_LABELS = {"action": "action", "decision": "decision", "note": "note", "blocker": "blocker"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,6 +35,8 @@ class HomeScreen(PlaybookNavigation, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[CadenceOverview] = []
+        self._shown_minute: datetime | None = None  # the minute the rows were computed for
+        self._suspended = False  # another screen was opened on top
 
     def compose(self) -> ComposeResult:
         yield Static("Cadence", id="home-title")
@@ -60,7 +63,7 @@ class HomeScreen(PlaybookNavigation, Screen[None]):
         if not self.is_current:
             return  # another screen is on top; returning to home refreshes it
         minute = self.store.now().astimezone().replace(second=0, microsecond=0)
-        if minute != getattr(self, "_shown_minute", None):
+        if minute != self._shown_minute:
             self.refresh_rows()
 
     def on_resize(self) -> None:
@@ -73,7 +76,7 @@ class HomeScreen(PlaybookNavigation, Screen[None]):
     def on_screen_resume(self) -> None:
         # Textual also sends a resume right after mount: only a return from
         # another screen needs a refresh (start-up paints once).
-        if getattr(self, "_suspended", False) and self._rows:
+        if self._suspended and self._rows:
             self.refresh_rows()
             self.reload_scorecard()
 

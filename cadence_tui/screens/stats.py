@@ -12,8 +12,8 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Footer, Static
 
-from cadence_tui.stats import CadenceStats, minutes, percent
 from cadence_tui.screens.global_keys import quiet_global_keys
+from cadence_tui.stats import CadenceStats, minutes, percent
 from cadence_tui.wording import counted
 
 WINDOWS = (6, 12, 24, 52)

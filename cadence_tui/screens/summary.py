@@ -19,9 +19,9 @@ from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Stati
 
 from cadence_tui.clipboard import CopyResult, copy_text, copy_to_system, default_save_dir, save_text
 from cadence_tui.meeting_record import MeetingRecord
+from cadence_tui.screens.global_keys import quiet_global_keys
 from cadence_tui.store import StoreError
 from cadence_tui.summary import FORMAT_LABELS, FORMATS, clean, render, suggested_filename
-from cadence_tui.screens.global_keys import quiet_global_keys
 
 
 class SaveSummaryScreen(ModalScreen[Path | None]):
