@@ -30,15 +30,27 @@ class Clock:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the developer's data, config and clipboard out of every test."""
+def _isolated_env(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Keep the developer's data, config, clipboard and clock out of every test.
+
+    ``CADENCE_NOW`` pins the clock of every CLI call (subprocesses inherit it),
+    so no test depends on the day it runs. A test that needs the real clock
+    says so with ``@pytest.mark.real_clock``.
+    """
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.delenv("CADENCE_DB", raising=False)
-    monkeypatch.delenv("CADENCE_NOW", raising=False)
+    if request.node.get_closest_marker("real_clock"):
+        monkeypatch.delenv("CADENCE_NOW", raising=False)
+    else:
+        monkeypatch.setenv("CADENCE_NOW", FROZEN_NOW.isoformat())
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 

@@ -108,6 +108,7 @@ def db_value(db: Path, sql: str, args: tuple = ()):
         conn.close()
 
 
+@pytest.mark.real_clock
 async def test_kill_9_mid_meeting_loses_nothing(tmp_path: Path) -> None:
     db = tmp_path / "crash.db"
     app = PtyApp(db)
