@@ -7,17 +7,13 @@ data was lost or damaged (database rows, file bytes, what was typed).
 
 from __future__ import annotations
 
-import ctypes
-import hashlib
 import os
 import resource
 import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,135 +21,21 @@ from textual.widgets import Input, Static, TextArea
 
 from cadence_tui.store import SCHEMA_VERSION, Store, open_store
 from tests.functional.meeting_pilot import fill_form, start_from_home
-
-ESC_TITLE = "\x1b[31mRed\x1b[0m alert\x07 \x1b]0;pwned\x07 \x1b[2J now\x7f"
-ESC_CLEAN = "Red alert   now"
-UNICODE_TITLE = "🚀 Launch — cafe\u0301 ñ שלום עולם مرحبا 👩🏽‍💻"
-MARKUP_TITLE = "[bold]not bold[/] [@click=app.quit]quit?[/] [/]"
-SQL_TITLE = "x'); DROP TABLE action_items; -- \" OR 1=1"
-BIG_LINE = "x" * 100_000
-BIG_TEXT = ("Paragraph of a very long pasted note. " * 40 + "\n") * 70  # ~107 kB, many lines
-
-
-# -- helpers ----------------------------------------------------------------------
-def cadence(
-    *args: str,
-    db: Path | None = None,
-    env: dict[str, str] | None = None,
-    timeout: float = 60,
-    **kwargs,
-) -> subprocess.CompletedProcess[str]:
-    """Run the real ``cadence`` command; stdout and stderr as text."""
-    argv = [sys.executable, "-m", "cadence_tui", *(["--db", str(db)] if db is not None else []), *args]
-    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    full_env.pop("DISPLAY", None)
-    full_env.pop("WAYLAND_DISPLAY", None)
-    return subprocess.run(
-        argv, capture_output=True, text=True, timeout=timeout, env=full_env, stdin=subprocess.DEVNULL, **kwargs
-    )
-
-
-def assert_error(result: subprocess.CompletedProcess[str], *phrases: str, status: int = 1) -> None:
-    """Failed with ``status``, one clear line on stderr naming ``phrases``, no traceback."""
-    assert result.returncode == status, (result.returncode, result.stdout, result.stderr)
-    err = result.stderr
-    assert "Traceback" not in err and "Traceback" not in result.stdout, err
-    for phrase in phrases:
-        assert phrase.lower() in err.lower(), err
-    assert "\x1b" not in err
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def action_rows(db: Path) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT id, title, owner, due, status FROM action_items ORDER BY id").fetchall()
-    finally:
-        conn.close()
-
-
-def integrity(db: Path) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        conn.close()
-
-
-def _drop_file_permission_override() -> None:
-    """In the child: a root process that obeys permission bits (no
-    CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER, even after exec)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in (1, 2, 3):
-        if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
-
-
-def permission_limited() -> dict:
-    """subprocess keyword arguments under which file permission bits apply.
-
-    Running as root ignores them; dropping the capabilities keeps the same
-    user (who can run the venv's Python under /root) but makes them count.
-    """
-    if os.geteuid() != 0:
-        return {}
-    return {"preexec_fn": _drop_file_permission_override}
-
-
-@pytest.fixture
-def seeded_db(tmp_path: Path) -> Path:
-    db = tmp_path / "team.db"
-    store = open_store(db)
-    store.add_action("Existing item", owner="Lena", cadence_key="sprint-review")
-    store.close()
-    return db
-
-
-@pytest.fixture(scope="module")
-def permissions_apply(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Skip cleanly where permission bits cannot be made to apply."""
-    probe_dir = tmp_path_factory.mktemp("perm-probe")
-    probe = probe_dir / "ro"
-    probe.write_text("x")
-    probe.chmod(0o444)
-    try:
-        result = subprocess.run(
-            [sys.executable, "-c", f"open({str(probe)!r}, 'a')"], capture_output=True, **permission_limited()
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        pytest.skip(f"cannot drop file-permission privileges here: {exc}")
-    finally:
-        probe.chmod(0o644)
-    if result.returncode == 0:
-        pytest.skip("this process ignores file permissions and cannot drop that")
-
-
-@pytest.fixture
-def locked_db(seeded_db: Path) -> Iterator[Path]:
-    """The database while another process holds ``BEGIN EXCLUSIVE`` on it."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import sqlite3, sys
-            conn = sqlite3.connect({str(seeded_db)!r}, isolation_level=None)
-            conn.execute("BEGIN EXCLUSIVE")
-            print("locked", flush=True)
-            sys.stdin.read()  # hold the lock until the test closes our stdin
-            conn.execute("ROLLBACK")
-        """)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-    try:
-        yield seeded_db
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
+from tests.hostile.helpers import (
+    BIG_LINE,
+    BIG_TEXT,
+    ESC_CLEAN,
+    ESC_TITLE,
+    MARKUP_TITLE,
+    SQL_TITLE,
+    UNICODE_TITLE,
+    action_rows,
+    assert_error,
+    cadence,
+    integrity,
+    permission_limited,
+    sha,
+)
 
 
 # == The command line ============================================================
