@@ -12,19 +12,30 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.model import CadenceOverview
+from cadence_tui.screens.footer_room import FooterRoom
 from cadence_tui.screens.playbook_nav import PLAYBOOK_BINDINGS, PlaybookNavigation
 from cadence_tui.timefmt import relative_day
+from cadence_tui.widgets.open_work import OpenWork
 from cadence_tui.widgets.scorecard import Scorecard
 
+# From this height home has room for the highlighted cadence's open items.
+TALL_ROWS = 36
 
-class HomeScreen(PlaybookNavigation, Screen[None]):
+
+class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
     """The first screen: the cadences at a glance; one key starts a meeting."""
+
+    # On a wide terminal the footer shows these too (screens/footer_room.py).
+    FOOTER_WHEN_ROOM = (
+        "edit-cadence", "new-cadence", "open-metrics", "open-handoffs",
+        "open-stats", "open-failfast", "archive-cadence",
+    )
 
     BINDINGS = [
         Binding("s", "start_meeting", "Start meeting", id="start-meeting",
                 tooltip="Start the highlighted cadence's next meeting, or resume the one running"),
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
-        # Shown in the footer only when the terminal is wide (see on_resize);
+        # Shown in the footer only when the terminal is wide (FOOTER_WHEN_ROOM);
         # always in `?` help and the command palette.
         Binding("E", "edit_cadence", "Edit cadence", id="edit-cadence", show=False),
         Binding("N", "new_cadence", "New cadence", id="new-cadence", show=False),
@@ -43,6 +54,7 @@ class HomeScreen(PlaybookNavigation, Screen[None]):
         with Vertical(id="home-body"):
             yield DataTable(id="cadence-table", cursor_type="row", zebra_stripes=False)
             yield Static(id="cadence-details")
+            yield OpenWork(id="cadence-open-work")
             yield Scorecard(id="home-scorecard")
         yield Footer()
 
@@ -69,6 +81,10 @@ class HomeScreen(PlaybookNavigation, Screen[None]):
     def on_resize(self) -> None:
         # Short terminals lose the spacing between panels, not the panels.
         self.set_class(self.size.height < 30, "-short")
+        tall = self.size.height >= TALL_ROWS
+        if tall != self.has_class("-tall"):
+            self.set_class(tall, "-tall")
+            self._show_open_work()
 
     def on_screen_suspend(self) -> None:
         self._suspended = True
@@ -169,6 +185,12 @@ class HomeScreen(PlaybookNavigation, Screen[None]):
         text.append("\nAgenda: ", style="dim")
         text.append(" · ".join(f"{i.title} {i.timebox_min}′" for i in template) or "—")
         details.update(text)
+        self._show_open_work()
+
+    def _show_open_work(self) -> None:
+        row = self.selected()
+        if row is not None and self.has_class("-tall"):
+            self.query_one(OpenWork).show_cadence(row.cadence.key, row.cadence.name)
 
     def action_refresh(self) -> None:
         self.refresh_rows()

@@ -45,6 +45,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from cadence_tui.meeting_clock import OverTimeWatch, clock_state
 from cadence_tui.model import AgendaItem, Meeting
+from cadence_tui.screens.footer_room import FooterRoom
 from cadence_tui.screens.global_keys import quiet_global_keys
 from cadence_tui.screens.meeting_playbook import MEETING_PLAYBOOK_BINDINGS, MeetingPlaybook
 from cadence_tui.widgets.agenda_list import AgendaList
@@ -60,12 +61,18 @@ TICK_SECONDS = 0.5  # the clocks are redrawn twice a second: never a skipped sec
 DUE_PLACEHOLDER = "fri, next mon, +3d, 2026-12-04"
 
 
-class MeetingScreen(MeetingPlaybook, Screen[None]):
+class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     """One running meeting. Subclasses add a cadence's panel and its keys;
     :class:`MeetingPlaybook` adds the scorecard tab, fail-fast, escalation
     and the rating at the end."""
 
     PANEL: type[CadencePanel] | None = None
+    # On a wide terminal the footer shows these too (screens/footer_room.py).
+    FOOTER_WHEN_ROOM = (
+        "agenda-previous", "meeting-pause", "show-panel", "show-log", "show-carry-over",
+        "show-attendance", "agenda-add", "panel-threshold", "meeting-record-metric",
+        "meeting-log-failfast", "meeting-escalate", "meeting-rate",
+    )
 
     BINDINGS = [
         # Capture first: the footer shows the leftmost keys on a narrow terminal.
