@@ -6,6 +6,7 @@ import gc
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -55,6 +56,7 @@ class CadenceApp(App[None]):
         from cadence_tui.app_config import apply_config
 
         self.config_warnings = apply_config(self, self.config)
+        self._welcome_shown = False  # the first-start note is up (any key dismisses it)
 
     def get_default_screen(self) -> Screen:
         # Home is the base screen, composed with the app itself: pushing it
@@ -72,11 +74,35 @@ class CadenceApp(App[None]):
                 " s starts the highlighted one's next meeting, E edits it, ? lists every key.",
                 title="Welcome to Cadence", timeout=15, markup=False,
             )
-        for warning in self.config_warnings:
-            self.notify(warning, title="Config", severity="warning", timeout=12, markup=False)
+            self._welcome_shown = True
+        self._notify_config_warnings()
+        # Below 80x24 every screen says so instead of dropping parts unseen.
+        self.screen_change_signal.subscribe(self, lambda screen: self._check_size())
+        self._check_size()
         # Start-up: the home screen needs only part of the store; the rest loads
         # in a thread once the home screen is painted (see store/startup.py).
         self.set_timer(0.5, self._load_store_parts)
+
+    def _notify_config_warnings(self) -> None:
+        for warning in self.config_warnings:
+            self.notify(warning, title="Config", severity="warning", timeout=12, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        await super().on_event(event)
+        if isinstance(event, events.Key) and self._welcome_shown:
+            # The welcome note covers part of home: the first key dismisses it
+            # (and still does what it does). Config warnings stay up.
+            self._welcome_shown = False
+            self.clear_notifications()
+            self._notify_config_warnings()
+        if isinstance(event, events.Resize):
+            # Textual applies a new size after a short debounce timer.
+            self.set_timer(1 / 60, self._check_size)
+
+    def _check_size(self) -> None:
+        from cadence_tui.widgets.size_notice import update_size_notice
+
+        update_size_notice(self.screen, self.size)
 
     def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]
         # Home is the default screen; any screen pushed on it needs every stylesheet.

@@ -39,12 +39,23 @@ def short_when(dt: datetime, today: date) -> str:
     return dt.strftime("%a %d %b %H:%M")
 
 
+def age_in_days(days: int) -> str:
+    """An age of whole days, one format everywhere: ``3d``, ``5w``, ``7mo``, ``2y``."""
+    if days < 14:
+        return f"{max(0, days)}d"
+    if days < 120:
+        return f"{days // 7}w"
+    if days < 730:
+        return f"{days // 30}mo"
+    return f"{days // 365}y"
+
+
 def age(created: datetime, now: datetime) -> str:
-    """How long ago something was recorded: ``3d``, ``2w``, ``5h``."""
+    """How long ago something was recorded: ``12min``, ``5h``, then as
+    :func:`age_in_days` (``min`` for minutes, so it never reads as months)."""
     secs = (now - created).total_seconds()
     if secs < 3600:
-        return f"{max(0, int(secs // 60))}m"
+        return f"{max(0, int(secs // 60))}min"
     if secs < 86400:
         return f"{int(secs // 3600)}h"
-    days = int(secs // 86400)
-    return f"{days}d" if days < 14 else f"{days // 7}w"
+    return age_in_days(int(secs // 86400))

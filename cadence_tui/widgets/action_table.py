@@ -25,6 +25,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from cadence_tui.model import ActionItem
+from cadence_tui.timefmt import age_in_days
 
 RowT = TypeVar("RowT")
 
@@ -459,8 +460,7 @@ class ActionTable(PagedTable[ActionItem]):
             text.append(_fit(row.cadence_key, cadence_w).ljust(cadence_w + 1), style=muted)
         if age_w:
             days = (today - row.created_at.astimezone().date()).days
-            label = f"{days}d" if days < 14 else (f"{days // 7}w" if days < 120 else f"{days // 30}mo")
-            text.append(label.rjust(age_w - 1).ljust(age_w + 1), style=muted)
+            text.append(age_in_days(days).rjust(age_w - 1).ljust(age_w + 1), style=muted)
         if row.status == "open":
             text.append(row.title)
         else:
