@@ -68,7 +68,7 @@ WHEN_NARROW, WHEN_WIDE = 18, 22
 
 
 def _when_width(width: int) -> int:
-    """"Thu 26 Nov 2026 15:00" where the counts still fit, "26 Nov 2026 15:00" below."""
+    """The "When" column: "Thu 26 Nov 2026 15:00" where the counts still fit, "26 Nov 2026 15:00" below."""
     return WHEN_WIDE if width >= 75 else WHEN_NARROW
 
 
