@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -199,3 +199,62 @@ def describe(rule: str) -> str:
     if freq == "YEARLY":
         return "yearly"
     return rule
+
+
+# -- which occurrence a meeting is for ------------------------------------------------
+LOOK_BACK = timedelta(hours=24)
+"""How long after its scheduled time an occurrence can still be started (see
+:func:`meeting_occurrence`): a meeting started late, or moved to the next day."""
+
+
+def _utc(dt: datetime) -> datetime:
+    from datetime import timezone
+
+    return dt.astimezone(timezone.utc)
+
+
+def next_unheld_occurrence(
+    schedule: Schedule, after: datetime, held: Collection[datetime] = frozenset()
+) -> datetime | None:
+    """The first occurrence at or after ``after`` that is not in ``held`` (the
+    occurrences a meeting was already recorded for, compared as instants).
+
+    This is the "Next" of the home screen and of ``cadence cadences``: an
+    occurrence held early (on Friday for Monday's slot) is not next any more.
+    """
+    held_utc = {_utc(h) for h in held}
+    for dt in occurrences_between(schedule, after, after + timedelta(days=3660)):
+        if _utc(dt) not in held_utc:
+            return dt
+    return None
+
+
+def meeting_occurrence(
+    schedule: Schedule, now: datetime, held: Collection[datetime] = frozenset()
+) -> datetime | None:
+    """The occurrence a meeting started at ``now`` is for.
+
+    The rule, one for every cadence:
+
+    1. The latest occurrence that has begun (at or before ``now``), if it began
+       at most :data:`LOOK_BACK` (24 hours) ago *and* less than half-way to the
+       occurrence after it: a meeting started late, or moved to the next day, is
+       that occurrence's meeting. This holds even if it was already held: the
+       caller asks before a second meeting for it (``dt in held``).
+    2. Otherwise the next occurrence that is not yet held, the one the home
+       screen shows as "Next" (:func:`next_unheld_occurrence`): a meeting
+       started early, or days after a missed one, is for the coming occurrence.
+
+    So on Sunday both a weekly Thursday meeting (missed three days ago) and a
+    monthly one eight days ahead are recorded against their next occurrence.
+    Durations are measured in real (UTC) time, so a DST change in between does
+    not move the window. None when the rule has no occurrence left.
+    """
+    before = previous_occurrence(schedule, now)
+    if before is not None:
+        after = next_occurrence(schedule, before + timedelta(seconds=1))
+        since = _utc(now) - _utc(before)
+        half_gap = (_utc(after) - _utc(before)) / 2 if after is not None else LOOK_BACK
+        if timedelta(0) <= since <= min(LOOK_BACK, half_gap):
+            return before
+    return next_unheld_occurrence(schedule, now, held)

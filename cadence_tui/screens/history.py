@@ -32,15 +32,19 @@ class HistoryTable(PagedTable[Any]):
     empty_text = "No past meetings match."
 
     def header(self, width: int) -> Text:
+        when = "When".ljust(_when_width(width))
         if self.rows and isinstance(self.rows[0], SearchHit):
-            return Text(" " + "When".ljust(18) + "Cadence".ljust(24) + "What".ljust(10) + "Text")
+            return Text(" " + when + "Cadence".ljust(24) + "What".ljust(10) + "Text")
         counts = "  Act Dec Note Blk" if width >= 70 else ""
-        return Text(" " + "When".ljust(18) + "Cadence".ljust(24) + "Minutes".rjust(10) + counts)
+        return Text(" " + when + "Cadence".ljust(24) + "Minutes".rjust(10) + counts)
 
     def render_row(self, row: Any, width: int) -> Text:
         text = Text(" ")
+        # The start time too: two meetings on one day are two distinct lines.
         when = row.started_at.astimezone()
-        text.append(f"{when:%a %d %b %Y}".ljust(18))
+        wide = _when_width(width) > WHEN_NARROW
+        text.append(f"{when:%a %d %b %Y %H:%M}" if wide else f"{when:%d %b %Y %H:%M}")
+        text.append(" " * (_when_width(width) - len(text) + 1))
         text.append(_fit(row.cadence_name, 23).ljust(24), style="bold")
         if isinstance(row, SearchHit):
             text.append(KIND_LABELS.get(row.kind, row.kind).ljust(10), style="cyan")
@@ -58,6 +62,14 @@ class HistoryTable(PagedTable[Any]):
             for n, w in ((row.actions, 5), (row.decisions, 4), (row.notes, 5), (row.blockers, 4)):
                 text.append(str(n).rjust(w), style="" if n else "dim")
         return text
+
+
+WHEN_NARROW, WHEN_WIDE = 18, 22
+
+
+def _when_width(width: int) -> int:
+    """The "When" column: "Thu 26 Nov 2026 15:00" where the counts still fit, "26 Nov 2026 15:00" below."""
+    return WHEN_WIDE if width >= 75 else WHEN_NARROW
 
 
 def _fit(value: str, width: int) -> str:

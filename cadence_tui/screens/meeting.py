@@ -174,10 +174,10 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.query_one(AgendaList).show(self.agenda_items, self.store.now(), select_id=select_id)
         m = self.meeting
         title = Text(m.cadence_name, style="bold")
+        if m.scheduled_for:  # which occurrence this meeting is for (recurrence.meeting_occurrence)
+            title.append(f"  for {m.scheduled_for.astimezone():%a %d %b %H:%M} ·", style="dim")
         local = m.started_at.astimezone()
-        title.append(f"  started {local:%a %d %b %H:%M}", style="dim")
-        if m.scheduled_for:
-            title.append(f" · scheduled {m.scheduled_for.astimezone():%H:%M}", style="dim")
+        title.append(f"{' ' if m.scheduled_for else '  '}started {local:%a %d %b %H:%M}", style="dim")
         title.append(f" · timebox {m.timebox_min} min", style="dim")
         title.no_wrap, title.overflow = True, "ellipsis"
         self.query_one("#meeting-title", Static).update(title)
@@ -720,12 +720,48 @@ def meeting_screen_for(meeting: Meeting) -> MeetingScreen:
     return MEETING_SCREENS.get(meeting.cadence_key, GenericMeetingScreen)(meeting.id)
 
 
-def start_or_resume(app, cadence_key: str) -> MeetingScreen:
-    """Start the cadence's next meeting (or resume the running one) and show it."""
+def start_or_resume(app, cadence_key: str) -> MeetingScreen | None:
+    """Resume the cadence's running meeting, or start one for the occurrence
+    the rule picks (recurrence.meeting_occurrence) and show it; the
+    notification names the occurrence. If a meeting was already held for that
+    occurrence, ask first (returns None; the answer starts it or not)."""
     store = app.store
     meeting = store.running_meeting(cadence_key)
-    if meeting is None:
-        meeting = store.start_meeting(cadence_key, scheduled_for=store.nearest_occurrence(cadence_key))
+    if meeting is not None:
+        return _show_meeting(app, meeting)
+    occurrence, held = store.meeting_occurrence(cadence_key)
+    if held is None:
+        return _start_for(app, cadence_key, occurrence)
+    when = f"{occurrence.astimezone():%a %d %b %H:%M}"
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            _start_for(app, cadence_key, occurrence, second=True)
+
+    app.push_screen(
+        ConfirmDialog(
+            f"{held.cadence_name} of {when} was already held. Start a second meeting for it?",
+            f"Its meeting started {held.started_at.astimezone():%a %d %b %H:%M}; a second one"
+            " would be recorded against the same date.",
+            confirm_id="second-meeting-confirm",
+        ),
+        answered,
+    )
+    return None
+
+
+def _start_for(app, cadence_key: str, occurrence, *, second: bool = False) -> MeetingScreen:
+    meeting = app.store.start_meeting(cadence_key, scheduled_for=occurrence)
+    which = f"for {occurrence.astimezone():%a %d %b %H:%M}" if occurrence else "(no scheduled occurrence)"
+    app.notify(
+        f"{meeting.cadence_name}: {'a second meeting' if second else 'meeting'} {which}",
+        title="Meeting started",
+        markup=False,
+    )
+    return _show_meeting(app, meeting)
+
+
+def _show_meeting(app, meeting: Meeting) -> MeetingScreen:
     screen = meeting_screen_for(meeting)
     app.push_screen(screen)
     return screen

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from cadence_tui.model import AgendaTemplateItem, Cadence, CadenceOverview, Occurrence, Participant
 from cadence_tui.store.base import StoreBase, from_ts, to_ts
@@ -145,18 +145,33 @@ class CadenceStore(StoreBase):
         start = self.now()
         end = start + timedelta(days=days)
         cadences = [self.get_cadence(cadence_key)] if cadence_key else self.list_cadences()
-        out = [
-            Occurrence(c.key, c.name, dt, c.timebox_min)
-            for c in cadences
-            for dt in occurrences_between(c.schedule, start, end)
-        ]
+        out = []
+        for c in cadences:
+            held = self.held_occurrences(c.id, start)  # held early: not upcoming any more
+            out.extend(
+                Occurrence(c.key, c.name, dt, c.timebox_min)
+                for dt in occurrences_between(c.schedule, start, end)
+                if dt.astimezone(timezone.utc) not in held
+            )
         out.sort(key=lambda o: (o.start, o.cadence_key))
         return out
 
-    def next_occurrence(self, cadence: Cadence, after: datetime | None = None) -> datetime | None:
-        from cadence_tui.recurrence import next_occurrence
+    def held_occurrences(self, cadence_id: int, since: datetime) -> frozenset[datetime]:
+        """The occurrences from ``since`` on that a meeting (running or ended)
+        was recorded for, in UTC (what ``scheduled_for`` stores)."""
+        rows = self.query(
+            "SELECT DISTINCT scheduled_for FROM meetings WHERE cadence_id = ? AND scheduled_for >= ?",
+            (cadence_id, to_ts(since)),
+        )
+        return frozenset(from_ts(r[0]) for r in rows)  # type: ignore[misc]
 
-        return next_occurrence(cadence.schedule, after or self.now())
+    def next_occurrence(self, cadence: Cadence, after: datetime | None = None) -> datetime | None:
+        """The first occurrence from ``after`` (default now) not yet held: home's
+        "Next" and ``cadence cadences``' next (recurrence.next_unheld_occurrence)."""
+        from cadence_tui.recurrence import next_unheld_occurrence
+
+        after = after or self.now()
+        return next_unheld_occurrence(cadence.schedule, after, self.held_occurrences(cadence.id, after))
 
     # -- editing ----------------------------------------------------------------
     def update_cadence(

@@ -138,17 +138,23 @@ class MeetingStore(StoreBase):
         )
         return meeting_from_row(row) if row else None
 
-    def nearest_occurrence(self, cadence_key: str) -> datetime | None:
-        """The scheduled time a meeting started now belongs to: the closer of
-        the previous and the next occurrence."""
-        from cadence_tui.recurrence import next_occurrence, previous_occurrence
+    def meeting_occurrence(self, cadence_key: str) -> tuple[datetime | None, Meeting | None]:
+        """The occurrence a meeting started now is for (the rule is in
+        :func:`cadence_tui.recurrence.meeting_occurrence`), and the meeting
+        already recorded for that occurrence, if one was (newest first)."""
+        from cadence_tui.recurrence import LOOK_BACK, meeting_occurrence
 
-        schedule = self.get_cadence(cadence_key).schedule  # type: ignore[attr-defined]
+        cadence = self.get_cadence(cadence_key)  # type: ignore[attr-defined]
         now = self.now()
-        before, after = previous_occurrence(schedule, now), next_occurrence(schedule, now)
-        if before is None or after is None:
-            return before or after
-        return before if (now - before) <= (after - now) else after
+        held = self.held_occurrences(cadence.id, now - LOOK_BACK)  # type: ignore[attr-defined]
+        occurrence = meeting_occurrence(cadence.schedule, now, held)
+        if occurrence is None:
+            return None, None
+        row = self.query_one(
+            f"{MEETING_SELECT} WHERE m.cadence_id = ? AND m.scheduled_for = ? ORDER BY m.started_at DESC LIMIT 1",
+            (cadence.id, to_ts(occurrence)),
+        )
+        return occurrence, (meeting_from_row(row) if row else None)
 
     def start_meeting(self, cadence_key: str, *, scheduled_for: datetime | None = None) -> Meeting:
         """Start the next meeting of a cadence, or return the one still running.

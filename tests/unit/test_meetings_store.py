@@ -225,12 +225,14 @@ def test_triage_closes_the_same_row_everywhere_and_can_be_undone(store, clock) -
     assert store.carry_over(nxt.id) == []
 
 
-def test_nearest_occurrence_is_the_closer_schedule_slot(store, clock) -> None:
+def test_meeting_occurrence_is_the_coming_or_just_begun_slot(store, clock) -> None:
     # Sprint Review is Thursdays 15:00 (zone of the seed); now is Wed 16:00 UTC.
-    nearest = store.nearest_occurrence("sprint-review")
-    assert nearest is not None and nearest.astimezone(timezone.utc).date() == date(2026, 11, 26)
+    # (tests/unit/test_occurrences.py covers the rule itself.)
+    occurrence, held = store.meeting_occurrence("sprint-review")
+    assert occurrence is not None and occurrence.astimezone(timezone.utc).date() == date(2026, 11, 26)
+    assert held is None
     clock.current = datetime(2026, 11, 26, 15, 20, tzinfo=timezone.utc)
-    assert store.nearest_occurrence("sprint-review").astimezone(timezone.utc).date() == date(2026, 11, 26)
+    assert store.meeting_occurrence("sprint-review")[0].astimezone(timezone.utc).date() == date(2026, 11, 26)
 
 
 def test_carry_over_stays_fast_with_many_rows(store, clock) -> None:
