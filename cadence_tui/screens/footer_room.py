@@ -92,5 +92,9 @@ class FooterRoom:
             self._room_shown = fits
             self.refresh_bindings()  # type: ignore[attr-defined]
 
+    def on_mount(self) -> None:
+        # The first Resize can arrive before the footer is mounted.
+        self.call_after_refresh(self.update_footer_room)  # type: ignore[attr-defined]
+
     def on_resize(self) -> None:
         self.update_footer_room()

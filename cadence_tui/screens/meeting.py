@@ -55,6 +55,7 @@ from cadence_tui.widgets.capture_forms import CaptureForm, ConfirmDialog, FormFi
 from cadence_tui.widgets.carry_over import CarryOverTable
 from cadence_tui.widgets.meeting_clock import ClockBar
 from cadence_tui.widgets.meeting_log import MeetingLog, log_rows
+from cadence_tui.widgets.meeting_title import MeetingTitle
 from cadence_tui.wording import counted
 
 TICK_SECONDS = 0.5  # the clocks are redrawn twice a second: never a skipped second
@@ -119,7 +120,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     # -- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(id="meeting-title")
+        yield MeetingTitle(id="meeting-title")
         yield ClockBar(id="meeting-clock")
         with Horizontal(id="meeting-body"):
             with Vertical(id="meeting-left"):
@@ -173,14 +174,10 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.agenda_items = self.store.agenda(self.meeting_id)
         self.query_one(AgendaList).show(self.agenda_items, self.store.now(), select_id=select_id)
         m = self.meeting
-        title = Text(m.cadence_name, style="bold")
-        if m.scheduled_for:  # which occurrence this meeting is for (recurrence.meeting_occurrence)
-            title.append(f"  for {m.scheduled_for.astimezone():%a %d %b %H:%M} ·", style="dim")
-        local = m.started_at.astimezone()
-        title.append(f"{' ' if m.scheduled_for else '  '}started {local:%a %d %b %H:%M}", style="dim")
-        title.append(f" · timebox {m.timebox_min} min", style="dim")
-        title.no_wrap, title.overflow = True, "ellipsis"
-        self.query_one("#meeting-title", Static).update(title)
+        # Which occurrence this meeting is for (recurrence.meeting_occurrence),
+        # worded to fit the terminal's width (widgets/meeting_title.py).
+        occurrence = m.scheduled_for.astimezone() if m.scheduled_for else None
+        self.query_one(MeetingTitle).show(m.cadence_name, occurrence, m.started_at.astimezone(), m.timebox_min)
         self.tick()
 
     def refresh_log(self) -> None:
