@@ -32,7 +32,7 @@ if CHROMIUM is None:
     pytest.skip("no chromium on this machine (apt-get install chromium)", allow_module_level=True)
 
 WIDTH, HEIGHT = 1000, 700  # CSS pixels: a 111x38 terminal
-STEP_TIMEOUT_MS = 6000
+STEP_TIMEOUT_MS = 10000  # generous: the suite runs on 2 busy cores
 XTERM_OPEN = "this.terminal.open(e),"
 
 
@@ -108,7 +108,7 @@ def page(served, browser) -> Iterator[object]:
     tab.route("**/fonts.googleapis.com/**", lambda route: route.abort())
     tab.route("**/static/js/textual.js", _expose_terminal)
     tab.goto(url)
-    wait_for_text(tab, "All-Hands Strategy", timeout=20000)
+    wait_for_text(tab, "All-Hands Strategy", timeout=30000)
     yield tab
     context.close()
 
