@@ -104,6 +104,22 @@ class CadenceApp(App[None]):
 
         update_size_notice(self.screen, self.size)
 
+    def watch_app_focus(self, focus: bool) -> None:
+        # In a browser (textual-serve) the app is told "blurred" as it starts,
+        # before its first screen has focused anything, so Textual has nothing
+        # to give focus back to: the home table stayed unfocused and arrows
+        # did nothing until Tab. On focus, an unfocused screen auto-focuses as
+        # it does when it opens. (Textual's own watcher runs first.)
+        if not focus or not self.screen_stack:
+            return
+        screen = self.screen
+        selector = screen.AUTO_FOCUS if screen.AUTO_FOCUS is not None else self.AUTO_FOCUS
+        if screen.focused is None and selector:
+            for widget in screen.query(selector):
+                if widget.focusable:
+                    screen.set_focus(widget, scroll_visible=False)
+                    break
+
     def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]
         # Home is the default screen; any screen pushed on it needs every stylesheet.
         self._load_deferred_stylesheets()

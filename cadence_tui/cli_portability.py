@@ -326,15 +326,26 @@ def _check_port_free(host: str, port: int) -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--public-url", metavar="URL", default=None,
+              help="The address browsers open the page at, when it is not http://HOST:PORT (a proxy).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, public_url: str | None) -> None:
     """Serve the app in a web browser (textual-serve), one app per tab.
 
     Binds to loopback by default: only this machine can connect. There is no
-    login: to share it, put it behind a proxy that adds login and TLS.
+    login: to share it, put it behind a proxy that adds login and TLS, and pass
+    the address it serves with --public-url. Only pages from this server (or
+    that address) may drive the app.
     """
     from cadence_tui.config import ConfigError, load_config
 
+    if public_url is not None:
+        from cadence_tui.serve import public_url_or_error
+
+        try:
+            public_url = public_url_or_error(public_url)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
     try:
         load_config()  # a bad config is reported here, not in every browser tab
     except ConfigError as exc:
@@ -342,11 +353,13 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     database = db_path(ctx).resolve()
     open_db(ctx).close()  # refuse a bad database now, with a clear message
     _check_port_free(host, port)
-    from textual_serve.server import Server
+    from cadence_tui.serve import CadenceServer
 
     loopback = host in ("127.0.0.1", "localhost", "::1")
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Serving Cadence on http://{shown}:{port}/ (database {database})", err=True)
+    if public_url is not None:
+        click.echo(f"Browsers open it at {public_url}/", err=True)
     if loopback:
         click.echo("Listening on loopback only: other machines cannot connect.", err=True)
     else:
@@ -357,7 +370,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         )
     click.echo("Press Ctrl+C to stop.", err=True)
     sys.stderr.flush()
-    Server(served_command(database), host=host, port=port, title="Cadence").serve()
+    CadenceServer(served_command(database), host=host, port=port, public_url=public_url).serve()
 
 
 # -- shell completion ----------------------------------------------------------------
