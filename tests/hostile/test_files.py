@@ -395,3 +395,33 @@ def test_demo_with_zero_actions_makes_no_action_items(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "0 action items" in result.stderr
     assert action_rows(db) == []
+
+
+# == The app's "save summary" dialog obeys the same rules =========================
+async def test_app_save_dialog_refuses_the_database_itself(make_app, store, clock, db_path: Path) -> None:
+    from textual.widgets import Input, Static
+
+    from cadence_tui.screens.summary import SaveSummaryScreen, SummaryScreen
+    from tests.summary_fixtures import build_meeting
+
+    meeting_id = build_meeting(store, clock, "sprint-review")
+    link = db_path.parent / "shortcut.db"
+    link.symlink_to(db_path)
+    before = action_rows(db_path)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.show_summary(meeting_id)
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("w")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SaveSummaryScreen)
+        dialog.query_one("#save-path", Input).value = str(link)
+        for _ in range(2):  # a second Enter (the "replace it" confirmation) does not help
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is dialog
+            assert "the database itself" in str(dialog.query_one("#save-error", Static).render())
+    assert integrity(db_path) == "ok" and action_rows(db_path) == before
+    assert link.is_symlink()
