@@ -84,7 +84,7 @@ def test_demo_and_import_still_create_the_database_and_config_needs_none(tmp_pat
     imported_db = tmp_path / "other" / "imported.db"
     loaded = cadence("import", "json", str(source), db=imported_db)
     assert loaded.returncode == 0, loaded.stderr
-    assert len(action_rows(imported_db)) == 3
+    assert len(action_rows(imported_db)) == len(action_rows(demo_db)) > 0
     nowhere = tmp_path / "nowhere" / "x.db"
     assert cadence("config", "path", db=nowhere).returncode == 0
     assert cadence("completion", "bash", db=nowhere).returncode == 0
