@@ -49,7 +49,9 @@ def check_db_value(value: str, given_as: str = "--db") -> None:
     a ``postgresql://`` URL is refused until PostgreSQL is supported.)"""
     shown = repr(value)
     if not value.strip():
-        raise LaunchError(f"{given_as} is empty: give the database file's path (or leave {given_as} out for the default)")
+        raise LaunchError(
+            f"{given_as} is empty: give the database file's path (or leave {given_as} out for the default)"
+        )
     if value.strip() == ":memory:":
         raise LaunchError(f"{given_as} :memory: keeps nothing once the command ends: give a database file's path")
     low = value.strip().lower()
