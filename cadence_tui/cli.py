@@ -78,7 +78,10 @@ def db_option(f: Callable) -> Callable:
 
 
 def db_path(ctx: click.Context) -> Path:
-    return resolve_db((ctx.obj or {}).get("db"))
+    try:
+        return resolve_db((ctx.obj or {}).get("db"))
+    except LaunchError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def now_fn() -> Callable[[], datetime]:
@@ -89,10 +92,19 @@ def now_fn() -> Callable[[], datetime]:
         raise CommandError(str(exc)) from None
 
 
-def open_db(ctx: click.Context):
+def open_db(ctx: click.Context, *, create: bool = False):
+    """Open the database. Only the app, ``demo`` and ``import`` create one
+    (``create=True``): any other command refuses a missing file, so a
+    mistyped ``--db`` is reported instead of answered from a new, empty file."""
+    from cadence_tui.launch import missing_db_message
     from cadence_tui.store import open_store
 
-    return open_store(db_path(ctx), now=now_fn())
+    path = db_path(ctx)
+    if not create:
+        missing = missing_db_message(path)
+        if missing:
+            raise CommandError(missing)
+    return open_store(path, now=now_fn())
 
 
 def use_color() -> bool:
@@ -298,7 +310,7 @@ def demo(ctx: click.Context, size: str, meetings: int | None, n_actions: int | N
     chosen = LARGE if size == "large" else SMALL
     if meetings is not None or n_actions is not None:
         chosen = DemoSize(meetings=meetings, actions=n_actions, months=chosen.months)
-    store = open_db(ctx)
+    store = open_db(ctx, create=True)
     with progress_reporter("Generating meetings") as report:
         n_meetings, n_items = store.generate_demo(chosen, progress=report, allow_existing=append)
     click.echo(f"Created {n_meetings:,} meetings and {n_items:,} action items in {store.path}", err=True)

@@ -50,14 +50,15 @@ def _save_digest(text: str, fmt: str) -> Path:
     """Keep a digest that could not be posted; returns the file written."""
     from cadence_tui.paths import data_dir
 
+    from cadence_tui.atomic_write import write_new_file
+
     stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
-    name = f"digest-{stamp}.{'md' if fmt == 'markdown' else 'txt'}"
+    suffix = ".md" if fmt == "markdown" else ".txt"
     for folder in (data_dir() / "digests", Path.cwd()):
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / name
-            path.write_text(text, encoding="utf-8")
-            return path
+            # Two digests saved in the same second get -2, -3...: never one over another.
+            return write_new_file(folder, f"digest-{stamp}", suffix, text)
         except OSError:
             continue
     raise CommandError("could not post the digest, and could not save it either (no writable folder)")

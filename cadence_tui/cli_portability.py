@@ -5,36 +5,36 @@ shell completion."""
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import sys
 from pathlib import Path
 
 import click
 
+from cadence_tui.atomic_write import OutputError
 from cadence_tui.cli import CommandError, cli, db_option, db_path, open_db, progress_reporter, safe
+from cadence_tui.launch import os_error_message
 
 SHELLS = ("bash", "zsh", "fish")
 
 
-def write_output(data: bytes, out: str | None) -> None:
-    """Write to ``out`` (atomically: a temp file renamed into place, so a
-    failure never leaves half a file) or to stdout when ``out`` is None or ``-``."""
+def write_output(data: bytes, out: str | None, *, database: Path | None = None) -> None:
+    """Write to ``out`` or to stdout when ``out`` is None or ``-``.
+
+    A file is written atomically (a temp file renamed into place, so a failure
+    never leaves half a file); a device or FIFO as a stream; ``database`` (the
+    live one) and its side files are refused (``atomic_write``)."""
     if out is None or out == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    target = Path(out).expanduser()
-    if target.is_dir():
-        raise CommandError(f"{target} is a directory; give a file name")
-    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    from cadence_tui.atomic_write import database_files, write_file
+
     try:
-        temp.write_bytes(data)
-        os.replace(temp, target)
+        write_file(out, data, protect=database_files(database))
     except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from None
-    click.echo(f"Wrote {target}", err=True)
+        raise CommandError(str(exc) if isinstance(exc, OutputError) else os_error_message(exc)) from None
+    click.echo(f"Wrote {safe(out)}", err=True)
 
 
 # -- cadences ---------------------------------------------------------------------
@@ -128,7 +128,7 @@ def export_ics(ctx: click.Context, cadence_key: str | None, out: str | None) -> 
     store = open_db(ctx)
     chosen = [store.get_cadence(cadence_key)] if cadence_key else store.list_cadences()
     data = build_calendar([(c, store.agenda_template(c.id)) for c in chosen], stamp=store.now())
-    write_output(data, out)
+    write_output(data, out, database=store.path)
 
 
 @export_group.command("json")
@@ -145,7 +145,7 @@ def export_json(ctx: click.Context, out: str | None) -> None:
     store = open_db(ctx)
     with progress_reporter("Exporting") as report:
         data = store.export_data(progress=report)
-    write_output(dumps_export(data).encode("utf-8"), out)
+    write_output(dumps_export(data).encode("utf-8"), out, database=store.path)
 
 
 # -- import -----------------------------------------------------------------------
@@ -182,7 +182,7 @@ def import_json(ctx: click.Context, file: str, replace: bool) -> None:
     except UnicodeDecodeError:
         raise CommandError(f"{source} is not a Cadence export: not UTF-8 text") from None
     data = loads_export(text, source)
-    store = open_db(ctx)
+    store = open_db(ctx, create=True)
     with progress_reporter("Importing") as report:
         counts = store.import_data(data, replace=replace, progress=report)
     meetings = counts.get("meetings", 0)
@@ -351,7 +351,7 @@ def serve(ctx: click.Context, host: str, port: int, public_url: str | None) -> N
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
     database = db_path(ctx).resolve()
-    open_db(ctx).close()  # refuse a bad database now, with a clear message
+    open_db(ctx, create=True).close()  # refuse a bad database now (each tab is the app: it may create it)
     _check_port_free(host, port)
     from cadence_tui.serve import CadenceServer
 

@@ -51,10 +51,18 @@ def summary(
         store.close()
 
     if out is not None:
+        from cadence_tui.atomic_write import database_files
         from cadence_tui.clipboard import save_text
 
-        # An explicit --out FILE is written like a shell redirection would.
-        result = save_text(out, text, overwrite=True)
+        # An explicit --out FILE is written like a shell redirection would
+        # (replacing a file, not creating folders), never over the database.
+        try:
+            result = save_text(out, text, overwrite=True, protect=database_files(store.path), make_folders=False)
+        except OSError as exc:
+            from cadence_tui.atomic_write import OutputError
+            from cadence_tui.launch import os_error_message
+
+            raise CommandError(str(exc) if isinstance(exc, OutputError) else os_error_message(exc)) from None
         click.echo(result.message, err=True)
     if copy:
         from cadence_tui.clipboard import copy_text, terminal_osc52_writer

@@ -24,9 +24,8 @@ import base64
 import contextlib
 import os
 import sys
-import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,27 +208,23 @@ def default_save_dir() -> Path:
     return Path.home()
 
 
-def save_text(path: Path | str, text: str, *, overwrite: bool = False) -> CopyResult:
+def save_text(
+    path: Path | str,
+    text: str,
+    *,
+    overwrite: bool = False,
+    protect: Iterable[Path | str] = (),
+    make_folders: bool = True,
+) -> CopyResult:
     """Write ``text`` to ``path`` (UTF-8), never silently replacing a file.
 
     Raises ``FileExistsError`` if it exists and ``overwrite`` is false, and
-    ``OSError`` for anything the file system refuses. The write goes to a
-    temporary file first, so a failure never leaves half a summary behind.
+    an ``OSError`` naming ``path`` for anything else (``atomic_write``: a
+    temporary file renamed into place, so a failure never leaves half a
+    summary behind; a device or FIFO written as a stream; ``protect``, the
+    live database's files, refused).
     """
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise IsADirectoryError(21, "is a directory", str(target))
-    if target.exists() and not overwrite:
-        raise FileExistsError(17, "already exists", str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a summary is for sharing
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    from cadence_tui.atomic_write import write_file
+
+    target = write_file(path, text, overwrite=overwrite, protect=protect, make_folders=make_folders)
     return CopyResult("file", f"Saved to {target}", path=target)

@@ -57,6 +57,10 @@ def _line_of(text: str, key: str) -> int | None:
 def load_config(path: Path | None = None) -> Config:
     """Read the config file; a missing file means defaults."""
     path = path or config_path()
+    if path.exists() and not path.is_file() and str(path) != os.devnull:
+        # Reading a FIFO would wait for ever; a directory or device is no
+        # config (but CADENCE_CONFIG=/dev/null means "no config": defaults).
+        raise ConfigError(f"cannot read the config file {path}: it is not a regular file")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -43,13 +43,56 @@ def os_error_message(exc: OSError) -> str:
     return f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
 
 
-def resolve_db(value: str | None) -> Path:
-    """``--db`` as given (``~`` expanded), else ``$CADENCE_DB`` or the data dir."""
-    if value:
-        return Path(value).expanduser()
-    from cadence_tui.paths import default_db_path
+def check_db_value(value: str, given_as: str = "--db") -> None:
+    """Refuse a database "path" that is not one: empty, ``:memory:``, an
+    SQLite ``file:`` URI or a URL. (Other engines would be recognised here:
+    a ``postgresql://`` URL is refused until PostgreSQL is supported.)"""
+    shown = repr(value)
+    if not value.strip():
+        raise LaunchError(
+            f"{given_as} is empty: give the database file's path (or leave {given_as} out for the default)"
+        )
+    if value.strip() == ":memory:":
+        raise LaunchError(f"{given_as} :memory: keeps nothing once the command ends: give a database file's path")
+    low = value.strip().lower()
+    if low.startswith(("postgresql://", "postgres://")):
+        raise LaunchError(f"PostgreSQL is not supported yet ({given_as} {shown}): give an SQLite database file's path")
+    if low.startswith("file:"):
+        raise LaunchError(
+            f"{given_as} takes a file path, not an SQLite URI ({shown}); for a file named like that, write ./{value}"
+        )
+    scheme, sep, _ = low.partition("://")
+    if sep and scheme and scheme[0].isalpha() and all(c.isalnum() or c in "+-." for c in scheme):
+        raise LaunchError(f"{given_as} takes a file path, not a URL ({shown})")
 
+
+def resolve_db(value: str | None) -> Path:
+    """``--db`` as given (``~`` expanded), else ``$CADENCE_DB`` or the data dir.
+
+    Raises :class:`LaunchError` for a value that is not a file path
+    (:func:`check_db_value`); an empty ``$CADENCE_DB`` counts as unset."""
+    from cadence_tui.paths import DB_ENV_VAR, default_db_path
+
+    if value is not None:
+        check_db_value(value)
+        return Path(value).expanduser()
+    env = os.environ.get(DB_ENV_VAR)
+    if env:
+        check_db_value(env, DB_ENV_VAR)
     return default_db_path()
+
+
+def missing_db_message(path: Path) -> str | None:
+    """Why a command that does not create databases cannot use ``path``
+    (None when a file is there)."""
+    if path.exists():
+        return None
+    import shlex
+
+    return (
+        f"there is no database at {path}; to create one, run `cadence --db {shlex.quote(str(path))}` "
+        "(or fill a new one with `cadence demo` or `cadence import json`)"
+    )
 
 
 def run_app(db: Path) -> int:

@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Static, TextArea
 
+from cadence_tui.atomic_write import database_files
 from cadence_tui.clipboard import CopyResult, copy_text, copy_to_system, default_save_dir, save_text
 from cadence_tui.meeting_record import MeetingRecord
 from cadence_tui.screens.global_keys import quiet_global_keys
@@ -74,7 +75,9 @@ class SaveSummaryScreen(ModalScreen[Path | None]):
             return
         overwrite = self._confirmed_overwrite == path
         try:
-            result = save_text(path, self.text, overwrite=overwrite)
+            store = getattr(self.app, "store", None)
+            result = save_text(path, self.text, overwrite=overwrite,
+                               protect=database_files(store.path if store is not None else None))
         except FileExistsError:
             self._confirmed_overwrite = path
             self._error("That file exists. Press Enter again to replace it, or change the name.")

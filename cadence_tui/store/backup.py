@@ -13,7 +13,6 @@ import contextlib
 import errno
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,6 +59,8 @@ def backup_database(
         raise DatabaseUnavailable(f"cannot back up {source}: it is a directory")
     if not source.exists():
         raise DatabaseUnavailable(f"there is no database at {source}")
+    if not source.is_file():
+        raise DatabaseUnavailable(f"cannot back up {source}: it is not a regular file (a FIFO, device or socket)")
     try:
         with source.open("rb") as fh:
             header = fh.read(16)
@@ -82,47 +83,46 @@ def _write_backup(
     overwrite: bool,
     progress: Callable[[int, int], None] | None,
 ) -> Path:
+    from cadence_tui.atomic_write import OutputError, atomic_output, database_files, is_protected
+
+    shown = os.fspath(target)
     target = Path(target).expanduser().absolute()
     if target.is_dir():
-        raise BackupExists(f"{target} is a directory; give a file name for the backup")
-    if not overwrite and (target.exists() or target.is_symlink()):
-        raise BackupExists(f"{target} already exists; use --force to overwrite it")
-    if source_path is not None and target.resolve() == source_path.resolve():
+        raise BackupExists(f"{shown} is a directory; give a file name for the backup")
+    protect = database_files(source_path)
+    if source_path is not None and is_protected(target, protect):
         raise BackupExists("the backup cannot overwrite the database it copies")
+    if not overwrite and (target.exists() or target.is_symlink()):
+        raise BackupExists(f"{shown} already exists; use --force to overwrite it")
     if not target.parent.is_dir():
         raise DatabaseUnavailable(f"cannot write the backup: the folder {target.parent} does not exist")
+    # As private as the original: the copy is filled while only we can read
+    # it (0600) and given the original's mode once complete, so a read-only
+    # database gives a read-only backup (and a backup at all).
+    mode = (source_path.stat().st_mode & 0o777) if source_path is not None else None
+    tmp: Path | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    except OSError as exc:
-        raise DatabaseUnavailable(f"cannot write the backup in {target.parent}: {exc.strerror}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        if source_path is not None:
-            os.chmod(tmp, source_path.stat().st_mode & 0o777)  # as private as the original
-        _copy_into(source, tmp, progress, snapshot=source_path is not None)
-        _verify(tmp)
-        if overwrite:
-            os.replace(tmp, target)
-        else:
-            try:
-                os.link(tmp, target)  # fails if the target appeared meanwhile: never clobber
-            except FileExistsError:
-                raise BackupExists(f"{target} already exists; use --force to overwrite it") from None
-        _fsync_dir(target.parent)
+        with atomic_output(target, overwrite=overwrite, protect=protect, mode=mode, private=True) as tmp:
+            _copy_into(source, tmp, progress, snapshot=source_path is not None, shown=shown)
+            _verify(tmp)
+    except FileExistsError:
+        raise BackupExists(f"{shown} already exists; use --force to overwrite it") from None
     except OSError as exc:
         if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-            raise DiskFull(f"the disk is full: the backup to {target} was not written") from None
-        raise DatabaseUnavailable(f"cannot write the backup {target}: {exc.strerror or exc}") from None
+            raise DiskFull(f"the disk is full: the backup to {shown} was not written") from None
+        reason = exc.reason if isinstance(exc, OutputError) else (exc.strerror or str(exc))
+        raise DatabaseUnavailable(f"cannot write the backup {shown}: {reason}") from None
     finally:
-        for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+        if tmp is not None:
+            for leftover in (Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
     return target
 
 
 def _copy_into(
-    source: sqlite3.Connection, tmp: Path, progress: Callable[[int, int], None] | None, *, snapshot: bool
+    source: sqlite3.Connection, tmp: Path, progress: Callable[[int, int], None] | None, *, snapshot: bool,
+    shown: str,
 ) -> None:
     def report(_status: int, remaining: int, total: int) -> None:
         if progress is not None:
@@ -139,7 +139,7 @@ def _copy_into(
         # A backup is one self-contained file: no WAL beside it.
         dest.execute("PRAGMA journal_mode = DELETE")
     except sqlite3.Error as exc:
-        err = translate(exc, tmp)
+        err = translate(exc, shown)  # the path the user gave, not the temporary copy
         if isinstance(err, DiskFull):
             raise DiskFull(f"the disk is full: the backup was not written ({exc})") from None
         raise err from None
@@ -174,12 +174,3 @@ def _verify(path: Path) -> None:
     if result != [("ok",)]:
         problems = "; ".join(r[0] for r in result[:3])
         raise DatabaseUnavailable(f"the backup copy failed its integrity check ({problems}); nothing was written")
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

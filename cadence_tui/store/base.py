@@ -63,6 +63,11 @@ def check_file(path: Path) -> None:
     """Refuse, before SQLite touches it, a path that cannot be a Cadence database."""
     if path.is_dir():
         raise DatabaseUnavailable(f"cannot open the database: {path} is a directory")
+    if path.exists() and not path.is_file():
+        # A FIFO would block the read below for ever; a device is no database.
+        raise DatabaseUnavailable(
+            f"cannot open the database: {path} is not a regular file (a FIFO, device or socket); give a database file"
+        )
     if path.exists():
         if not os.access(path, os.R_OK):
             raise DatabaseUnavailable(f"cannot read the database {path}: permission denied")

@@ -134,7 +134,8 @@ class DemoStore(StoreBase):
         if size.meetings is not None:
             plan = plan[-size.meetings:] if len(plan) > size.meetings else plan
         total = len(plan)
-        per_meeting = (size.actions / total) if (size.actions and total) else None
+        # actions=0 means none (not "the natural number", which is None).
+        per_meeting = (size.actions / total) if (size.actions is not None and total) else None
 
         handoff_keys = {r[0]: r[1] for r in self.query("SELECT id, key FROM handoffs ORDER BY position")}
         handoffs = list(handoff_keys)

@@ -157,6 +157,12 @@ class ScorecardStore(StoreBase):
         """Record a value: in a meeting (dated by the meeting, one value per
         metric and meeting: recording again corrects it) or for a date."""
         metric = self.get_metric(key)
+        if isinstance(value, str) and value.strip().endswith("%") and metric.unit.strip() != "%":
+            # "12%" for a metric in USD would silently record 12.
+            unit = f"in {metric.unit}" if metric.unit.strip() else "not in %"
+            raise InvalidInput(
+                f"{value.strip()!r} has a % sign but metric {metric.key} is {unit}: give the number alone"
+            )
         number = parse_number(value)
         if meeting_id is not None:
             started = self.scalar("SELECT started_at FROM meetings WHERE id = ?", (meeting_id,))

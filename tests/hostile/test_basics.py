@@ -194,7 +194,8 @@ def test_cli_new_db_in_a_read_only_folder(tmp_path: Path, permissions_apply: Non
     folder.mkdir()
     folder.chmod(0o555)
     try:
-        result = cadence("actions", db=folder / "cadence.db", **permission_limited())
+        # demo creates a database (a command that only reads refuses a missing one first)
+        result = cadence("demo", db=folder / "cadence.db", **permission_limited())
         assert_error(result, "read-only", "cannot create the database")
         assert list(folder.iterdir()) == []
     finally:

@@ -19,6 +19,7 @@ NOW = "2026-11-25T16:00:00+00:00"
 @pytest.fixture
 def run(db_path: Path, monkeypatch):
     monkeypatch.setenv("CADENCE_NOW", NOW)
+    open_store(db_path).close()  # only the app, demo and import create a database
     runner = CliRunner()
 
     def invoke(*args: str, db: bool = True):
@@ -125,6 +126,7 @@ def test_demo_fills_and_refuses_second_run(run, db_path) -> None:
 
 def test_db_env_var(db_path, monkeypatch) -> None:
     monkeypatch.setenv("CADENCE_DB", str(db_path))
+    open_store(db_path).close()
     result = CliRunner().invoke(cli, ["actions", "add", "Env", "--cadence", "all-hands"])
     assert result.exit_code == 0
     assert open_store(db_path).list_actions()[0].title == "Env"
@@ -133,6 +135,8 @@ def test_db_env_var(db_path, monkeypatch) -> None:
 def test_db_option_before_or_after_command(db_path, tmp_path) -> None:
     runner = CliRunner()
     other = tmp_path / "other.db"
+    for path in (db_path, other):
+        open_store(path).close()
     runner.invoke(cli, ["--db", str(other), "actions", "add", "A", "--cadence", "all-hands"])
     runner.invoke(cli, ["actions", "add", "B", "--cadence", "all-hands", "--db", str(db_path)])
     assert [a.title for a in open_store(other).list_actions()] == ["A"]

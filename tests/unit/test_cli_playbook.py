@@ -15,6 +15,9 @@ from cadence_tui.cli import cli
 @pytest.fixture
 def run(db_path: Path, monkeypatch):
     monkeypatch.setenv("CADENCE_NOW", "2026-11-25T16:00:00+00:00")
+    from cadence_tui.store import open_store
+
+    open_store(db_path).close()  # only the app, demo and import create a database
     runner = CliRunner()
 
     def invoke(*args: str):

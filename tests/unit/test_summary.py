@@ -321,6 +321,7 @@ def test_cli_last_and_most_recent(store, clock, db_path) -> None:
 def test_cli_out_writes_a_file(store, clock, db_path, tmp_path) -> None:
     build_meeting(store, clock, "all-hands")
     target = tmp_path / "notes" / "summary.txt"
+    target.parent.mkdir()  # --out, like export and backup, does not create folders
     result = _cli(db_path, "--format", "text", "--out", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     assert f"Saved to {target}" in result.stderr
