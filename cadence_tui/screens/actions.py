@@ -342,9 +342,10 @@ class ActionItemsScreen(Screen[None]):
         item = self.selected()
         if item is None:
             return
-        from cadence_tui.duedates import ACCEPTED_FORMS, parse_due
+        from cadence_tui.duedates import ACCEPTED_FORMS, DueDateError, parse_due
 
         today = self.store.today()
+        hint_tail = f"; use {ACCEPTED_FORMS}"  # the hint under the field lists the forms already
 
         def done(result: Any) -> None:
             if result is None:
@@ -354,7 +355,10 @@ class ActionItemsScreen(Screen[None]):
             self._changed(changed, f"Due {changed.due.isoformat() if changed.due else 'date cleared'}")
 
         def parse(text: str) -> Any:
-            return parse_due(text, today) or ""
+            try:
+                return parse_due(text, today) or ""
+            except DueDateError as exc:
+                raise DueDateError(str(exc).removesuffix(hint_tail)) from None
 
         self.app.push_screen(
             PromptModal(

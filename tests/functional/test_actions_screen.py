@@ -159,7 +159,9 @@ async def test_reassign_and_change_due_with_undo(make_app, store, items) -> None
         await prompt(pilot, "e", "someday")
         assert isinstance(pilot.app.screen, PromptModal)  # stays open, error at the field
         error = str(pilot.app.screen.query_one("#prompt-error", Static).render())
-        assert "not a due date" in error and "YYYY-MM-DD" in error
+        assert "not a due date" in error and "YYYY-MM-DD" not in error  # the forms are in the hint
+        hint = str(pilot.app.screen.query_one(".prompt-hint", Static).render())
+        assert "YYYY-MM-DD" in hint
         assert store.get_action(target).due == date(2026, 11, 1)
         field = pilot.app.screen.query_one("#prompt-input", Input)
         field.value = ""
