@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 
 from cadence_tui.model import ActionItem
 from cadence_tui.screens.global_keys import quiet_global_keys
-from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter, OwnerCount
+from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter, OwnerCount, same_name
 from cadence_tui.widgets.action_table import ActionTable, FunctionSource, Page
 
 STATUSES: tuple[str | None, ...] = ("open", "done", "dropped", None)
@@ -70,7 +70,7 @@ def owner_strip(counts: list[OwnerCount], width: int, selected: str | None, *, l
         return Text("No open action items.", style="dim")
     chips: list[Text] = []
     for c in counts:
-        chip = Text(c.owner or "(none)", style="bold reverse" if c.owner == selected else "bold")
+        chip = Text(c.owner or "(none)", style="bold reverse" if same_name(c.owner, selected) else "bold")
         chip.append(f" {c.open:,}")
         if c.overdue:
             chip.append(f" ({c.overdue:,} overdue)" if len(counts) == 1 else f"/{c.overdue:,}", style="red")
@@ -438,7 +438,7 @@ class ActionItemsScreen(Screen[None]):
         if not self.me:
             self.action_set_me()
             return
-        self.set_owner(None if self.filter.owner == self.me else self.me)
+        self.set_owner(None if same_name(self.filter.owner, self.me) else self.me)
 
     def action_pick_owner(self) -> None:
         def done(choice: str | None) -> None:

@@ -12,6 +12,7 @@ from cadence_tui.digest import (
     DigestMeeting,
     MetricMove,
 )
+from cadence_tui.store.actions import same_name
 from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput
 
@@ -47,10 +48,14 @@ class DigestStore(StoreBase):
         start = to_ts(datetime.combine(since, time()).astimezone())
         end = to_ts(now)
         owner = owner.strip() if owner else None
-        who_a = " AND a.owner = ?" if owner else ""
-        who_b = " AND (b.raised_by = ? OR b.unblocker = ?)" if owner else ""
-        oa: tuple = (owner,) if owner else ()
-        ob: tuple = (owner, owner) if owner else ()
+        who_a, who_b, oa, ob = "", "", (), ()
+        if owner:  # names match whatever their case ("marco" finds Marco's items)
+            condition, spellings = self.owner_condition("a.owner", owner)  # type: ignore[attr-defined]
+            who_a, oa = f" AND {condition}", tuple(spellings)
+            people = self.query("SELECT raised_by FROM blockers UNION SELECT unblocker FROM blockers")
+            names = [r[0] for r in people if r[0] and same_name(r[0], owner)] or [owner]
+            marks = ", ".join("?" * len(names))
+            who_b, ob = f" AND (b.raised_by IN ({marks}) OR b.unblocker IN ({marks}))", (*names, *names)
 
         data = DigestData(start=since, end=today, today=today, owner=owner)
         data.done = [_action(r) for r in self.query(
@@ -90,7 +95,7 @@ class DigestStore(StoreBase):
     def _metric_moves(self, since: date, today: date, owner: str | None) -> list[MetricMove]:
         moves = []
         for metric in self.list_metrics():  # type: ignore[attr-defined]
-            if owner and metric.owner != owner:
+            if owner and not same_name(metric.owner, owner):
                 continue
             last = self.query_one(
                 "SELECT value FROM metric_values WHERE metric_id = ? AND recorded_on >= ? AND recorded_on <= ?"

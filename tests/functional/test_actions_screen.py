@@ -199,6 +199,24 @@ async def test_me_from_config_and_settable(store, items) -> None:
         assert len(shown_titles(app)) == 5
 
 
+async def test_me_matches_owner_whatever_the_case(store, items) -> None:
+    """`me` = "sam" (e.g. from $USER) shows Sam's items; the chip is highlighted and `m` toggles back."""
+    from cadence_tui.app import make_app
+
+    app = make_app(store, Config(me="sam"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_actions(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert shown_titles(app) == ["Late invoice [/] markup", "Someday cleanup"]
+        strip = app.screen.query_one("#actions-owners", Static).content  # the rich Text it shows
+        assert any("reverse" in str(span.style) and strip.plain[span.start:span.end].startswith("Sam ")
+                   for span in strip.spans), (strip.plain, strip.spans)
+        await pilot.press("m")
+        await pilot.pause()
+        assert len(shown_titles(app)) == 5
+
+
 async def test_scrolls_through_more_rows_than_the_window(make_app, store) -> None:
     """Paging: 300 items, only a window is held, positions stay right both ways."""
     with store.write() as conn:
