@@ -508,7 +508,7 @@ class SprintReviewScreen(MeetingScreen):
         Binding("m", "add_demo", "Demo", id="panel-add-demo"),
         Binding("f", "demo_feedback", "Feedback", id="panel-demo-feedback"),
         Binding("E", "edit_demo", "Edit demo & feedback", id="panel-edit-demo", show=False),
-        Binding("delete", "delete_demo", "Delete demo", id="panel-delete-demo", show=False),
+        Binding("delete,backspace", "delete_demo", "Delete demo", id="panel-delete-demo", show=False),
         Binding("v", "show_panel", "Demos", id="show-panel", show=False),
         *MEETING_PLAYBOOK_BINDINGS,
     ]

@@ -99,8 +99,9 @@ async def test_del_asks_then_deletes_the_demo_and_its_feedback(make_app, store) 
         await pilot.press("n")  # no: nothing changes
         await pilot.pause()
         assert len(demo_rows(store, screen.meeting_id)) == 2
-        await pilot.press("delete")
+        await pilot.press("backspace")  # a Mac keyboard's "delete"
         await pilot.pause()
+        assert app.screen.id == "demo-delete-confirm"
         await pilot.press("y")
         await pilot.pause()
         assert app.screen is screen
