@@ -12,7 +12,7 @@ from cadence_tui.digest import (
     DigestMeeting,
     MetricMove,
 )
-from cadence_tui.store.actions import same_name
+from cadence_tui.store.actions import name_key, same_name
 from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput
 
@@ -83,10 +83,14 @@ class DigestStore(StoreBase):
             for o in self.upcoming(upcoming_days)  # type: ignore[attr-defined]
         ]
         owes: dict[str, list[DigestAction]] = {}
+        spelling: dict[str, str] = {}  # one group per person, whatever the case of the name
         for r in self.query(
             f"{_ACTION_SQL} WHERE a.status = 'open'{who_a} ORDER BY a.owner, a.due IS NULL, a.due, a.id", oa
         ):
-            owes.setdefault(r["owner"], []).append(_action(r))
+            label = spelling.setdefault(name_key(r["owner"]), r["owner"])
+            owes.setdefault(label, []).append(_action(r))
+        for items in owes.values():  # merged spellings: back in due order
+            items.sort(key=lambda a: (a.due is None, a.due or today, a.id))
         # Owners with overdue work first, then by name; unowned items last.
         data.owes = dict(sorted(owes.items(), key=lambda kv: (
             kv[0] == "", -sum(1 for a in kv[1] if a.due is not None and a.due < today), kv[0].casefold())))

@@ -82,3 +82,10 @@ def test_digest_owner_lowercase(store, owned, db_path) -> None:
     assert [b.what for b in data.new_blockers] == ["Needs sign-off"]
     text = CliRunner().invoke(cli, ["digest", "--owner", "MARCO", "--days", "7", "--db", str(db_path)]).output
     assert "Vendor call" in text and "Release notes" not in text
+
+
+def test_digest_groups_one_person_once(store, owned) -> None:
+    owes = store.digest_data(date(2026, 11, 18)).owes
+    marco = [owner for owner in owes if owner.casefold() == "marco"]
+    assert len(marco) == 1
+    assert [a.title for a in owes[marco[0]]] == ["Vendor call", "Budget sheet"]  # due order across spellings
