@@ -554,10 +554,17 @@ class SprintReviewScreen(MeetingScreen):
         pieces = len(demo.feedback_lines)
 
         def answered(yes: bool | None) -> None:
-            if yes:
+            if not yes:
+                return
+            from cadence_tui.store.errors import StoreError
+
+            try:
                 self.store.delete_demo(demo.id)
-                self.refresh_panel()
+            except StoreError as exc:  # e.g. deleted meanwhile from another window
+                self.notify(str(exc), severity="error", markup=False)
+            else:
                 self.notify(f"Demo deleted: {demo.what}", timeout=3, markup=False)
+            self.refresh_panel()
 
         self.app.push_screen(
             ConfirmDialog(f"Delete the demo “{demo.what}”?",

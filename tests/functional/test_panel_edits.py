@@ -157,3 +157,20 @@ async def test_escalate_dialog_names_the_item(make_app, store) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_deleting_a_demo_already_gone_says_so(make_app, store) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await with_two_demos(pilot, store)
+        gone = store.demos(screen.meeting_id)[0]
+        screen.query_one("#demo-table", DataTable).move_cursor(row=0)
+        await pilot.press("delete")
+        await pilot.pause()
+        with store.write() as conn:  # another window deletes it first
+            conn.execute("DELETE FROM demo_items WHERE id = ?", (gone.id,))
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is screen  # no crash: a message, and the panel re-read
+        assert column(screen.query_one("#demo-table", DataTable), 0) == ["Search [b]v2[/b]"]
+        assert any("no demo with id" in str(n.message) for n in app._notifications)
