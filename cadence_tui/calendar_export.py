@@ -10,6 +10,7 @@ export updates the events instead of duplicating them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 
@@ -24,6 +25,46 @@ UID_DOMAIN = "cadence-tui"
 def event_uid(cadence_key: str) -> str:
     """The stable UID of a cadence's event."""
     return f"{cadence_key}@{UID_DOMAIN}"
+
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# Parts that do not change which days a monthly BYDAY/BYSETPOS rule picks
+# inside one month (BYMONTH only filters whole months).
+_ORDINAL_SAFE_PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYSETPOS", "COUNT", "UNTIL", "WKST", "BYMONTH"}
+
+
+def ical_rule(rule: str) -> str:
+    """The rule as calendar programs write it: "first Monday of the month" as
+    ``FREQ=MONTHLY;BYDAY=1MO`` rather than ``BYDAY=MO;BYSETPOS=1``.
+
+    Some readers ignore BYSETPOS (and then show every Monday); all of them read
+    the ordinal form. Only a monthly rule with one plain weekday, one position
+    (1..5 or -1..-5) and nothing else that shapes the month's set is rewritten,
+    because for exactly those the two forms give the same dates. Any other rule
+    is returned unchanged.
+    """
+    body = rule.strip()
+    if body.upper().startswith("RRULE:"):
+        body = body[6:]
+    parts = [p.split("=", 1) for p in body.split(";") if p]
+    if any(len(p) != 2 for p in parts):
+        return rule
+    keys = [k.strip().upper() for k, _ in parts]
+    values = {k: v.strip().upper() for k, (_, v) in zip(keys, parts)}
+    if len(set(keys)) != len(keys) or not set(keys) <= _ORDINAL_SAFE_PARTS:
+        return rule
+    if values.get("FREQ") != "MONTHLY" or "BYDAY" not in values or "BYSETPOS" not in values:
+        return rule
+    day, pos = values["BYDAY"], values["BYSETPOS"]
+    if day not in WEEKDAY_CODES or not re.fullmatch(r"[+-]?[1-5]", pos):
+        return rule
+    ordinal = str(int(pos))
+    out = []
+    for key, (raw_key, raw_value) in zip(keys, parts):
+        if key == "BYSETPOS":
+            continue
+        out.append(f"BYDAY={ordinal}{day}" if key == "BYDAY" else f"{raw_key}={raw_value}")
+    return ";".join(out)
 
 
 def first_start(cadence: Cadence) -> datetime | None:
@@ -77,7 +118,7 @@ def build_calendar(
         event.add("summary", strip_control(cadence.name))
         event.add("dtstart", start)
         event.add("duration", timedelta(minutes=cadence.timebox_min))
-        event.add("rrule", vRecur.from_ical(cadence.rule))
+        event.add("rrule", vRecur.from_ical(ical_rule(cadence.rule)))
         description = describe_cadence(cadence, agenda)
         if description:
             event.add("description", description)

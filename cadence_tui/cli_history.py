@@ -7,6 +7,7 @@ import json
 import click
 
 from cadence_tui.cli import cli, db_option, open_db, safe
+from cadence_tui.wording import counted
 
 
 @cli.command()
@@ -45,5 +46,6 @@ def history(ctx: click.Context, cadence_key: str | None, search: str | None, lim
         minutes = f"{round(m.duration_seconds / 60)}/{m.timebox_min} min" if m.duration_seconds is not None else "—"
         click.echo(
             f"#{m.id:<6} {when}  {safe(m.cadence_name):<24}  {minutes:>11}  "
-            f"{m.actions} actions, {m.decisions} decisions, {m.notes} notes, {m.blockers} blockers"
+            f"{counted(m.actions, 'action')}, {counted(m.decisions, 'decision')}, "
+            f"{counted(m.notes, 'note')}, {counted(m.blockers, 'blocker')}"
         )

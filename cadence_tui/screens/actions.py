@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 
 from cadence_tui.model import ActionItem
 from cadence_tui.screens.global_keys import quiet_global_keys
-from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter, OwnerCount
+from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter, OwnerCount, same_name
 from cadence_tui.widgets.action_table import ActionTable, FunctionSource, Page
 
 STATUSES: tuple[str | None, ...] = ("open", "done", "dropped", None)
@@ -70,7 +70,7 @@ def owner_strip(counts: list[OwnerCount], width: int, selected: str | None, *, l
         return Text("No open action items.", style="dim")
     chips: list[Text] = []
     for c in counts:
-        chip = Text(c.owner or "(none)", style="bold reverse" if c.owner == selected else "bold")
+        chip = Text(c.owner or "(none)", style="bold reverse" if same_name(c.owner, selected) else "bold")
         chip.append(f" {c.open:,}")
         if c.overdue:
             chip.append(f" ({c.overdue:,} overdue)" if len(counts) == 1 else f"/{c.overdue:,}", style="red")
@@ -342,9 +342,10 @@ class ActionItemsScreen(Screen[None]):
         item = self.selected()
         if item is None:
             return
-        from cadence_tui.duedates import ACCEPTED_FORMS, parse_due
+        from cadence_tui.duedates import ACCEPTED_FORMS, DueDateError, parse_due
 
         today = self.store.today()
+        hint_tail = f"; use {ACCEPTED_FORMS}"  # the hint under the field lists the forms already
 
         def done(result: Any) -> None:
             if result is None:
@@ -354,7 +355,10 @@ class ActionItemsScreen(Screen[None]):
             self._changed(changed, f"Due {changed.due.isoformat() if changed.due else 'date cleared'}")
 
         def parse(text: str) -> Any:
-            return parse_due(text, today) or ""
+            try:
+                return parse_due(text, today) or ""
+            except DueDateError as exc:
+                raise DueDateError(str(exc).removesuffix(hint_tail)) from None
 
         self.app.push_screen(
             PromptModal(
@@ -434,7 +438,7 @@ class ActionItemsScreen(Screen[None]):
         if not self.me:
             self.action_set_me()
             return
-        self.set_owner(None if self.filter.owner == self.me else self.me)
+        self.set_owner(None if same_name(self.filter.owner, self.me) else self.me)
 
     def action_pick_owner(self) -> None:
         def done(choice: str | None) -> None:

@@ -150,9 +150,9 @@ class HistoryScreen(Screen[None]):
         title = Text.assemble(("History", "bold"), "  ")
         if self.search:
             shown = f"{table.total:,}" + ("+" if table.total >= 1000 else "")
-            title.append(f"{shown} records match")
+            title.append(f"{shown} records match" if table.total != 1 else "1 record matches")
         else:
-            title.append(f"{table.total:,} past meetings")
+            title.append(counted(table.total, "past meeting"))
         self.query_one("#history-title", Static).update(title, layout=False)
         name = dict(self._cadences).get(self.cadence_key or "", "all cadences")
         self.query_one("#history-filters", Static).update(

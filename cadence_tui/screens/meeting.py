@@ -137,6 +137,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                     yield Static(id="carry-help", classes="panel-caption")
                     yield CarryOverTable(id="carry-over")
                 with TabPane("Who", id="tab-people"):
+                    yield Static(Text("enter toggles present · + adds a guest", style="dim"),
+                                 id="attendance-help", classes="panel-caption")
                     yield AttendanceList(id="attendance")
                 yield from self.compose_extra_tabs()
         yield Footer(compact=True, show_command_palette=False)
@@ -509,9 +511,71 @@ class SprintReviewScreen(MeetingScreen):
     BINDINGS = [
         Binding("m", "add_demo", "Demo", id="panel-add-demo"),
         Binding("f", "demo_feedback", "Feedback", id="panel-demo-feedback"),
+        Binding("E", "edit_demo", "Edit demo & feedback", id="panel-edit-demo", show=False),
+        Binding("delete,backspace", "delete_demo", "Delete demo", id="panel-delete-demo", show=False),
         Binding("v", "show_panel", "Demos", id="show-panel", show=False),
         *MEETING_PLAYBOOK_BINDINGS,
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Editing and deleting act on the highlighted demo: only while the demos are shown.
+        if action in ("edit_demo", "delete_demo"):
+            tabs = self.query("#meeting-tabs")
+            return bool(tabs) and tabs.first(TabbedContent).active == "tab-panel"
+        return super().check_action(action, parameters)
+
+    @on(TabbedContent.TabActivated)
+    def _demo_keys_follow_tab(self, _event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#demo-table")
+    def _edit_selected_demo(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_demo()
+
+    def action_edit_demo(self) -> None:
+        demo = self.panel.highlighted  # type: ignore[union-attr]
+        if demo is None:
+            self.notify("Add a demo first (m)", severity="warning")
+            return
+        self.open_form(
+            f"Edit demo: {demo.what}",
+            [FormField("what", "What", value=demo.what),
+             FormField("presenter", "By", value=demo.presenter, suggestions=self.people_names()),
+             FormField("feedback", "Feedback", value="\n".join(demo.feedback_lines), multiline=True,
+                       placeholder="one piece a line; empty a line to delete it")],
+            lambda v: self.store.update_demo(demo.id, v["what"], v["presenter"], v["feedback"]),
+            then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
+            saved=lambda d: f"Demo saved: {d.what}",
+            form_id="demo-edit-form",
+        )
+
+    def action_delete_demo(self) -> None:
+        demo = self.panel.highlighted  # type: ignore[union-attr]
+        if demo is None:
+            self.notify("No demo to delete", severity="warning")
+            return
+        pieces = len(demo.feedback_lines)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            from cadence_tui.store.errors import StoreError
+
+            try:
+                self.store.delete_demo(demo.id)
+            except StoreError as exc:  # e.g. deleted meanwhile from another window
+                self.notify(str(exc), severity="error", markup=False)
+            else:
+                self.notify(f"Demo deleted: {demo.what}", timeout=3, markup=False)
+            self.refresh_panel()
+
+        self.app.push_screen(
+            ConfirmDialog(f"Delete the demo “{demo.what}”?",
+                          f"Its feedback ({counted(pieces, 'piece')}) goes with it." if pieces else "",
+                          confirm_id="demo-delete-confirm"),
+            answered,
+        )
 
     def action_add_demo(self) -> None:
         self.open_form(

@@ -120,7 +120,7 @@ class MeetingPlaybook:
             self.notify("Highlight an open blocker or action item (Captured or Carry-over) to escalate it",  # type: ignore[attr-defined]
                         severity="warning", timeout=5)
             return
-        kind, item_id, _title = record
+        kind, item_id, title = record
         origin = self._origin_cadence(kind, item_id)
 
         def saved(result: Any) -> None:
@@ -130,7 +130,8 @@ class MeetingPlaybook:
             self.notify(f"Escalated to {result.to_cadence}: it appears in that cadence's next meeting",  # type: ignore[attr-defined]
                         timeout=5, markup=False)
 
-        form = escalate_form(self.store, kind, item_id, origin, exclude=(self._cadence_key(),))  # type: ignore[attr-defined]
+        form = escalate_form(self.store, kind, item_id, origin, exclude=(self._cadence_key(),),  # type: ignore[attr-defined]
+                             title=title)
         self.app.push_screen(form, saved)  # type: ignore[attr-defined]
 
     def _origin_cadence(self, kind: str, item_id: int) -> str:

@@ -12,6 +12,7 @@ from cadence_tui.digest import (
     DigestMeeting,
     MetricMove,
 )
+from cadence_tui.store.actions import name_key, same_name
 from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput
 
@@ -47,10 +48,14 @@ class DigestStore(StoreBase):
         start = to_ts(datetime.combine(since, time()).astimezone())
         end = to_ts(now)
         owner = owner.strip() if owner else None
-        who_a = " AND a.owner = ?" if owner else ""
-        who_b = " AND (b.raised_by = ? OR b.unblocker = ?)" if owner else ""
-        oa: tuple = (owner,) if owner else ()
-        ob: tuple = (owner, owner) if owner else ()
+        who_a, who_b, oa, ob = "", "", (), ()
+        if owner:  # names match whatever their case ("marco" finds Marco's items)
+            condition, spellings = self.owner_condition("a.owner", owner)  # type: ignore[attr-defined]
+            who_a, oa = f" AND {condition}", tuple(spellings)
+            people = self.query("SELECT raised_by FROM blockers UNION SELECT unblocker FROM blockers")
+            names = [r[0] for r in people if r[0] and same_name(r[0], owner)] or [owner]
+            marks = ", ".join("?" * len(names))
+            who_b, ob = f" AND (b.raised_by IN ({marks}) OR b.unblocker IN ({marks}))", (*names, *names)
 
         data = DigestData(start=since, end=today, today=today, owner=owner)
         data.done = [_action(r) for r in self.query(
@@ -78,10 +83,14 @@ class DigestStore(StoreBase):
             for o in self.upcoming(upcoming_days)  # type: ignore[attr-defined]
         ]
         owes: dict[str, list[DigestAction]] = {}
+        spelling: dict[str, str] = {}  # one group per person, whatever the case of the name
         for r in self.query(
             f"{_ACTION_SQL} WHERE a.status = 'open'{who_a} ORDER BY a.owner, a.due IS NULL, a.due, a.id", oa
         ):
-            owes.setdefault(r["owner"], []).append(_action(r))
+            label = spelling.setdefault(name_key(r["owner"]), r["owner"])
+            owes.setdefault(label, []).append(_action(r))
+        for items in owes.values():  # merged spellings: back in due order
+            items.sort(key=lambda a: (a.due is None, a.due or today, a.id))
         # Owners with overdue work first, then by name; unowned items last.
         data.owes = dict(sorted(owes.items(), key=lambda kv: (
             kv[0] == "", -sum(1 for a in kv[1] if a.due is not None and a.due < today), kv[0].casefold())))
@@ -90,7 +99,7 @@ class DigestStore(StoreBase):
     def _metric_moves(self, since: date, today: date, owner: str | None) -> list[MetricMove]:
         moves = []
         for metric in self.list_metrics():  # type: ignore[attr-defined]
-            if owner and metric.owner != owner:
+            if owner and not same_name(metric.owner, owner):
                 continue
             last = self.query_one(
                 "SELECT value FROM metric_values WHERE metric_id = ? AND recorded_on >= ? AND recorded_on <= ?"

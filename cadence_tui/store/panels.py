@@ -24,6 +24,7 @@ from cadence_tui.panels import (
 from cadence_tui.store.base import StoreBase, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 from cadence_tui.store.meetings import at_field, clean_text, field_error
+from cadence_tui.textsafe import strip_control
 
 FEEDBACK_MAX = 20_000
 COMMENT_MAX = 2000
@@ -89,6 +90,37 @@ class PanelStore(StoreBase):
                 raise field_error("feedback", f"this demo already has {FEEDBACK_MAX:,} characters of feedback")
             conn.execute("UPDATE demo_items SET feedback = ? WHERE id = ?", (feedback, demo_id))
         return self.get_demo(demo_id)
+
+    def update_demo(self, demo_id: int, what: str, presenter: str = "", feedback: str | None = None) -> DemoItem:
+        """Correct a demo: its title, presenter and (when given) all its
+        feedback, one piece a line; an emptied line is a deleted piece."""
+        with at_field("what"):
+            what = _title(what, "demo")
+        with at_field("presenter"):
+            presenter = _name(presenter, "presenter")
+        lines: str | None = None
+        if feedback is not None:
+            kept = [" ".join(line.split()) for line in strip_control(feedback, multiline=True).splitlines()]
+            lines = "\n".join(line for line in kept if line)
+            if len(lines) > FEEDBACK_MAX:
+                raise field_error("feedback", f"at most {FEEDBACK_MAX:,} characters of feedback ({len(lines):,} now)")
+        with self.write() as conn:
+            if feedback is None:
+                cur = conn.execute("UPDATE demo_items SET what = ?, presenter = ? WHERE id = ?",
+                                   (what, presenter, demo_id))
+            else:
+                cur = conn.execute("UPDATE demo_items SET what = ?, presenter = ?, feedback = ? WHERE id = ?",
+                                   (what, presenter, lines, demo_id))
+            if cur.rowcount == 0:
+                raise NotFound(f"no demo with id {demo_id}")
+        return self.get_demo(demo_id)
+
+    def delete_demo(self, demo_id: int) -> DemoItem:
+        """Remove a demo and its feedback; returns what was removed."""
+        demo = self.get_demo(demo_id)
+        with self.write() as conn:
+            conn.execute("DELETE FROM demo_items WHERE id = ?", (demo_id,))
+        return demo
 
     # -- Marketing–Sales Sync: pipeline and campaigns ------------------------------
     def pipeline(self, meeting_id: int) -> PipelineView:

@@ -106,9 +106,10 @@ class DemoPanel(CadencePanel):
         text.append(f" — {demo.presenter}\n" if demo.presenter else "\n", style="dim")
         lines = demo.feedback_lines
         if not lines:
-            text.append("No feedback yet: press f to capture some.", style="dim")
+            text.append("No feedback yet: press f to capture some.\n", style="dim")
         for line in lines:
             text.append(f"• {line}\n")
+        text.append("f feedback · enter/E edit demo & feedback · del delete", style="dim")
         detail.update(text)
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:

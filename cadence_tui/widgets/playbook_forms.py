@@ -24,6 +24,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from cadence_tui.store.errors import InvalidInput, StoreError
+from cadence_tui.textsafe import strip_control
 from cadence_tui.widgets.capture_forms import CaptureForm, FormField
 
 
@@ -237,7 +238,7 @@ class EscalateDialog(ModalScreen[Any]):
 
 
 def escalate_form(
-    store: Any, kind: str, item_id: int, from_cadence_key: str, *, exclude: tuple[str, ...] = ()
+    store: Any, kind: str, item_id: int, from_cadence_key: str, *, exclude: tuple[str, ...] = (), title: str = ""
 ) -> EscalateDialog:
     """Escalate a blocker (``kind="blocker"``) or action item to another cadence
     (not its own, nor those in ``exclude``, e.g. the meeting it is shown in).
@@ -249,7 +250,11 @@ def escalate_form(
     default = next((k for k in (("finance-review", "all-hands") if kind == "blocker" else ()) if k in keys), None)
     escalate = store.escalate_blocker if kind == "blocker" else store.escalate_action
     what = "blocker" if kind == "blocker" else "action item"
-    return EscalateDialog(f"Escalate this {what} to another cadence's next meeting",
+    named = " ".join(strip_control(title).split())
+    if len(named) > 60:
+        named = named[:59] + "…"
+    heading = f"Escalate the {what} “{named}” to" if named else f"Escalate this {what} to"
+    return EscalateDialog(f"{heading} another cadence's next meeting",
                           [(c.name, c.key) for c in others], default, lambda key: escalate(item_id, key))
 
 

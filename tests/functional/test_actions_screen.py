@@ -159,7 +159,9 @@ async def test_reassign_and_change_due_with_undo(make_app, store, items) -> None
         await prompt(pilot, "e", "someday")
         assert isinstance(pilot.app.screen, PromptModal)  # stays open, error at the field
         error = str(pilot.app.screen.query_one("#prompt-error", Static).render())
-        assert "not a due date" in error and "YYYY-MM-DD" in error
+        assert "not a due date" in error and "YYYY-MM-DD" not in error  # the forms are in the hint
+        hint = str(pilot.app.screen.query_one(".prompt-hint", Static).render())
+        assert "YYYY-MM-DD" in hint
         assert store.get_action(target).due == date(2026, 11, 1)
         field = pilot.app.screen.query_one("#prompt-input", Input)
         field.value = ""
@@ -192,6 +194,24 @@ async def test_me_from_config_and_settable(store, items) -> None:
         assert store.get_setting("actions.me") == "Lena"
         assert shown_titles(app) == ["Late report", "Weekly numbers", "Future plan"]
         assert "me: Lena" in str(app.screen.query_one("#actions-title", Static).render())
+        await pilot.press("m")
+        await pilot.pause()
+        assert len(shown_titles(app)) == 5
+
+
+async def test_me_matches_owner_whatever_the_case(store, items) -> None:
+    """`me` = "sam" (e.g. from $USER) shows Sam's items; the chip is highlighted and `m` toggles back."""
+    from cadence_tui.app import make_app
+
+    app = make_app(store, Config(me="sam"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_actions(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert shown_titles(app) == ["Late invoice [/] markup", "Someday cleanup"]
+        strip = app.screen.query_one("#actions-owners", Static).content  # the rich Text it shows
+        assert any("reverse" in str(span.style) and strip.plain[span.start:span.end].startswith("Sam ")
+                   for span in strip.spans), (strip.plain, strip.spans)
         await pilot.press("m")
         await pilot.pause()
         assert len(shown_titles(app)) == 5

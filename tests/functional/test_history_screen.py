@@ -68,6 +68,7 @@ async def test_lists_past_meetings_newest_first_and_searches(make_app, store, cl
         await retype(pilot, *"legal")
         await pilot.pause()
         assert [(h.kind, h.meeting_id) for h in table.rows] == [("blocker", second)]
+        assert "1 record matches" in str(pilot.app.screen.query_one("#history-title", Static).render())
         await retype(pilot, *"budget")
         await pilot.pause()
         assert [h.text for h in table.rows] == ["Budget [/] looks fine"]
@@ -100,3 +101,13 @@ async def test_enter_opens_the_meeting_summary(make_app, store, clock) -> None:
 
         assert isinstance(pilot.app.screen, SummaryScreen)
         assert pilot.app.screen.meeting_id == meeting
+
+
+async def test_one_past_meeting_is_singular(make_app, store, clock) -> None:
+    held(store, clock, "finance-review", note="Budget fine")
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        title = str(pilot.app.screen.query_one("#history-title", Static).render())
+        assert "1 past meeting" in title and "1 past meetings" not in title

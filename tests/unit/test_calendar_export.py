@@ -50,7 +50,7 @@ def test_icalendar_reads_one_recurring_event_per_cadence(shaped):
             assert event.decoded("DTSTART").utcoffset() == timedelta(0)  # written as ...Z
         else:
             assert event["DTSTART"].params["TZID"] == c.tz
-        assert event["RRULE"].to_ical().decode() == c.rule
+        assert event["RRULE"].to_ical().decode() == ical_rule(c.rule)
         description = str(event["DESCRIPTION"])
         for item in shaped.agenda_template(c.id):
             assert f"{item.title} ({item.timebox_min} min)" in description
@@ -127,3 +127,138 @@ def test_archived_cadence_left_out(store):
     store.archive_cadence("finance-review")
     uids = {str(e["UID"]) for e in Calendar.from_ical(export(store)).walk("VEVENT")}
     assert event_uid("finance-review") not in uids and len(uids) == 3
+
+
+# -- the ordinal form (issue 13): readers that ignore BYSETPOS ------------------
+
+from datetime import date  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+
+from dateutil.rrule import rrulestr  # noqa: E402
+
+from cadence_tui.calendar_export import ical_rule  # noqa: E402
+
+ORDINAL_CASES = [
+    ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1", "FREQ=MONTHLY;BYDAY=1MO"),
+    ("FREQ=MONTHLY;INTERVAL=3;BYDAY=TH;BYSETPOS=1", "FREQ=MONTHLY;INTERVAL=3;BYDAY=1TH"),
+    ("FREQ=MONTHLY;BYDAY=FR;BYSETPOS=-1", "FREQ=MONTHLY;BYDAY=-1FR"),
+    ("FREQ=MONTHLY;BYDAY=WE;BYSETPOS=3", "FREQ=MONTHLY;BYDAY=3WE"),
+    ("FREQ=MONTHLY;BYDAY=TU;BYSETPOS=-2;COUNT=9", "FREQ=MONTHLY;BYDAY=-2TU;COUNT=9"),
+    ("FREQ=MONTHLY;INTERVAL=2;BYDAY=SU;BYSETPOS=5", "FREQ=MONTHLY;INTERVAL=2;BYDAY=5SU"),
+    ("RRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=2;UNTIL=20301231T000000Z",
+     "FREQ=MONTHLY;BYDAY=2MO;UNTIL=20301231T000000Z"),
+]
+UNCHANGED = [
+    "FREQ=WEEKLY;BYDAY=TH",
+    "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU",
+    "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",  # last business day: no ordinal form
+    "FREQ=MONTHLY;BYMONTHDAY=-1",
+    "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1,3",  # two positions
+    "FREQ=MONTHLY;BYDAY=MO;BYMONTHDAY=1,2,3,4,5,6,7;BYSETPOS=1",  # another part shapes the set
+    "FREQ=YEARLY;BYMONTH=3,9;BYDAY=MO;BYSETPOS=1",  # yearly: 1MO would mean each month
+    "FREQ=MONTHLY;BYDAY=2MO",
+]
+
+
+@pytest.mark.parametrize("rule,expected", ORDINAL_CASES)
+def test_single_weekday_and_position_written_as_ordinal(rule, expected):
+    assert ical_rule(rule) == expected
+
+
+@pytest.mark.parametrize("rule", UNCHANGED)
+def test_other_rules_written_as_they_are(rule):
+    assert ical_rule(rule) == rule
+
+
+@pytest.mark.parametrize("rule", [r for r, _ in ORDINAL_CASES] + UNCHANGED)
+@pytest.mark.parametrize("start", [datetime(2026, 1, 1, 9, 0, tzinfo=timezone.utc),
+                                   datetime(2026, 1, 5, 14, 0, tzinfo=timezone.utc),
+                                   datetime(2027, 3, 31, 8, 30, tzinfo=timezone.utc),
+                                   datetime(2028, 2, 29, 17, 0, tzinfo=timezone.utc)])
+def test_ordinal_form_keeps_every_date(rule, start):
+    """dateutil expands the stored rule and the exported one to the same dates
+    over ten years, from several starts (a leap day, a month's end)."""
+    stored = rule[6:] if rule.startswith("RRULE:") else rule
+    end = start + timedelta(days=3653)
+    ours = list(rrulestr(stored, dtstart=start).between(start, end, inc=True))
+    exported = list(rrulestr(ical_rule(rule), dtstart=start).between(start, end, inc=True))
+    assert exported == ours and ours
+
+
+def first_weekdays(dates, weekday, months_apart):
+    """True when every date is the first `weekday` of its month and the months
+    follow each other `months_apart` apart."""
+    months = [d.year * 12 + d.month for d in dates]
+    return (
+        all(d.weekday() == weekday and d.day <= 7 for d in dates)
+        and all(b - a == months_apart for a, b in zip(months, months[1:]))
+    )
+
+
+def seeded_starts_by_reader(store):
+    """The first 12 dates of Finance and All-Hands, read from the exported file
+    by three readers: recurring-ical-events; icalendar + dateutil; and a reader
+    that drops BYSETPOS (as some terminal calendars do)."""
+    data = export(store)
+    assert b"BYSETPOS" not in data
+    cal = Calendar.from_ical(data)
+    start = store.now()
+    end = start + timedelta(days=4 * 366)
+    readers: dict[str, dict[str, list[date]]] = {"recurring-ical-events": {}, "dateutil": {}, "no-bysetpos": {}}
+    for event in recurring_ical_events.of(cal).between(start, end):
+        key = str(event["UID"]).split("@")[0]
+        readers["recurring-ical-events"].setdefault(key, []).append(event["DTSTART"].dt.date())
+    for event in cal.walk("VEVENT"):
+        key = str(event["UID"]).split("@")[0]
+        recur = event["RRULE"]
+        dtstart = event.decoded("DTSTART")
+        rule = rrulestr(recur.to_ical().decode(), dtstart=dtstart)
+        readers["dateutil"][key] = [d.date() for d in rule.between(start, end, inc=True)]
+        plain = ";".join(p for p in recur.to_ical().decode().split(";") if not p.startswith("BYSETPOS"))
+        readers["no-bysetpos"][key] = [d.date() for d in rrulestr(plain, dtstart=dtstart).between(start, end, inc=True)]
+    return readers
+
+
+def test_seeded_monthly_and_quarterly_rules_read_right_by_every_reader(store):
+    events = {str(e["UID"]): e for e in Calendar.from_ical(export(store)).walk("VEVENT")}
+    assert events[event_uid("finance-review")]["RRULE"].to_ical() == b"FREQ=MONTHLY;BYDAY=1MO"
+    assert events[event_uid("all-hands")]["RRULE"].to_ical() == b"FREQ=MONTHLY;INTERVAL=3;BYDAY=1TH"
+    app_dates = {key: [d.date() for d in starts] for key, starts in
+                 expected_starts(store, store.now(), store.now() + timedelta(days=4 * 366)).items()}
+    for reader, got in seeded_starts_by_reader(store).items():
+        finance, all_hands = got["finance-review"][:12], got["all-hands"][:12]
+        assert len(finance) == 12 and first_weekdays(finance, 0, 1), (reader, finance)
+        assert len(all_hands) == 12 and first_weekdays(all_hands, 3, 3), (reader, all_hands)
+        assert all_hands[0] == date(2027, 1, 7) and all_hands[1] == date(2027, 4, 1)
+        assert finance[0] == date(2026, 12, 7)
+        for key, dates in app_dates.items():
+            assert got[key] == dates, (reader, key)
+
+
+@pytest.mark.skipif(shutil.which("calcurse") is None, reason="calcurse (Debian package) not installed")
+def test_calcurse_imports_the_file_with_the_right_dates(store, tmp_path):
+    """calcurse, a terminal calendar that ignores BYSETPOS: with the ordinal
+    form it shows the Finance review on first Mondays only and the All-Hands
+    on the first Thursday of each quarter."""
+    ics = tmp_path / "cadence.ics"
+    ics.write_bytes(export(store))
+    data = tmp_path / "calcurse"
+    data.mkdir()
+    env = {"HOME": str(tmp_path), "TZ": "UTC", "PATH": "/usr/bin:/bin"}
+    subprocess.run(["calcurse", "-D", str(data), "-q", "-i", str(ics)], check=True, env=env,
+                   capture_output=True, timeout=30)
+    listing = subprocess.run(
+        ["calcurse", "-D", str(data), "--input-datefmt", "4", "-Q", "--from", "2026-11-26", "--days", "1200",
+         "--filter-type", "recur", "--format-recur-apt", "%s|%m\n"],
+        check=True, env=env, capture_output=True, text=True, timeout=30,
+    ).stdout
+    got: dict[str, list[date]] = {}
+    for line in listing.splitlines():
+        if "|" in line:
+            stamp, title = line.split("|", 1)
+            got.setdefault(title, []).append(datetime.fromtimestamp(int(stamp), timezone.utc).date())
+    finance, all_hands = got["Finance Business Review"][:12], got["All-Hands Strategy"][:12]
+    assert len(finance) == 12 and first_weekdays(finance, 0, 1), finance
+    assert len(all_hands) == 12 and first_weekdays(all_hands, 3, 3), all_hands
+    assert len(got["Finance Business Review"]) < 45  # not every Monday

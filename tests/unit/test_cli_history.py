@@ -56,7 +56,8 @@ def test_history_lists_newest_first(run, filled) -> None:
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0].startswith(f"#{filled['finance']} ") and "Finance Business Review" in lines[0]
-    assert "50/60 min" in lines[0] and "1 actions, 0 decisions, 1 notes" in lines[0]
+    assert "50/60 min" in lines[0] and "1 action, 0 decisions, 1 note, 0 blockers" in lines[0]
+    assert "1 actions" not in result.output and "1 notes" not in result.output
     assert lines[1].startswith(f"#{filled['sprint']} ") and "25/30 min" in lines[1]
 
 

@@ -141,6 +141,32 @@ def test_demos_and_feedback(store) -> None:
     assert [d.what for d in store.demos(m.id)] == ["New checkout [b]flow[/b]"]
 
 
+def test_demo_corrected_and_deleted(store) -> None:
+    from cadence_tui.store import NotFound
+
+    m = store.start_meeting("sprint-review")
+    demo = store.add_demo(m.id, "New chekout", "Marco")
+    store.add_demo_feedback(demo.id, "Buton too small", "Priya")
+    other = store.add_demo(m.id, "Search", "Lena")
+    fixed = store.update_demo(demo.id, " New checkout\x1b[31m ", "Marco",
+                              "Priya: Button too small\r\n\n  \nSam:\tnice \x07one\n")
+    assert (fixed.what, fixed.presenter) == ("New checkout", "Marco")  # the escape sequence gone
+    assert fixed.feedback == "Priya: Button too small\nSam: nice one"
+    assert store.update_demo(demo.id, "New checkout", "").feedback == fixed.feedback  # feedback kept when not given
+    for bad, field in ((("", "x", ""), "what"), (("ok", "n" * 81, ""), "presenter"),
+                       (("ok", "", "x" * 20_001), "feedback")):
+        with pytest.raises(InvalidInput) as exc:
+            store.update_demo(demo.id, *bad)
+        assert exc.value.field == field
+    assert store.get_demo(demo.id).feedback == fixed.feedback  # a refused change changes nothing
+    with pytest.raises(NotFound):
+        store.update_demo(99_999, "x")
+    assert store.delete_demo(demo.id).what == "New checkout"
+    assert [d.id for d in store.demos(m.id)] == [other.id]
+    with pytest.raises(NotFound):
+        store.delete_demo(demo.id)
+
+
 def test_pipeline_against_the_previous_sync(store, clock) -> None:
     first = store.start_meeting("sales-marketing-sync")
     store.set_pipeline(first.id, {"leads": "1,000", "mql": "200", "sql": "50", "won": "10"})

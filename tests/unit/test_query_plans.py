@@ -65,6 +65,8 @@ FILTERS = [
     ActionFilter(owner="Bob", cadence_key="sprint-review", status="dropped"),
     ActionFilter(overdue=True),
     ActionFilter(overdue=True, owner="Ann"),
+    ActionFilter(owner="ann"),  # any case: resolved to the stored spelling, same index
+    ActionFilter(owner="BOB", status=None),
 ]
 
 
@@ -125,3 +127,16 @@ def test_home_overview_reads_open_meetings_through_the_status_index(store, captu
     for sql, params in meeting_sql:
         lines = plan(store, sql, params)
         assert any("idx_meetings_cadence_status_started" in line for line in lines), f"{sql}\n{lines}"
+
+
+def test_owner_in_two_spellings_reads_through_indexes(store, captured) -> None:
+    """"Ann" and "ANN" both stored: "ann" matches both (an IN over the two);
+    the page may sort those matches but nothing scans the table."""
+    store.add_action("Shouted", owner="ANN", cadence_key="sprint-review")
+    for sort in SORTS:
+        for f in (ActionFilter(owner="ann"), ActionFilter(owner="ann", status=None, cadence_key="sprint-review")):
+            page = store.page_actions(f, sort, limit=5)
+            store.page_actions(f, sort, after=page.keys[-1], limit=5)
+            store.count_actions(f)
+    assert any(" IN (" in sql for sql, _ in captured)
+    assert_indexed(store, captured, allow_sort=True)
