@@ -22,9 +22,13 @@ A JSON object::
 ``tables`` holds every table of the database — cadences, agenda templates,
 meetings and all their records (agenda items, action items, blockers,
 decisions, notes, attendance, demos, pipeline metrics, campaign changes,
-budget lines, wins, health ratings, meeting ratings), hand-offs, metrics and
-their values, the fail-fast log and settings — except the full-text index,
-which is rebuilt from the records. Tables are listed parents first (a table
+budget lines, wins, health ratings, meeting ratings, and the copy of its action
+items taken as each meeting ended: ``meeting_end_snapshots`` and
+``meeting_action_snapshots``, schema 6), hand-offs, metrics and their values,
+the fail-fast log and settings — except the full-text index, which is rebuilt
+from the records. A file from schema 5 or older has no snapshot tables: its
+meetings import without them and their summaries read the action items as
+they are (as before schema 6). Tables are listed parents first (a table
 comes after every table its foreign keys point to), rows in primary-key
 order. Each row lists its values in the order of ``columns``, exactly as
 stored: ids are kept, times are ISO 8601 strings in UTC
