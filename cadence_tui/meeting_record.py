@@ -76,6 +76,7 @@ class BlockerLine:
     resolved_here: bool = False
     origin_cadence: str = ""
     escalated_to: str = ""
+    now_status: str | None = None  # its status today, if it changed since the meeting ended
 
 
 @dataclass(frozen=True)
@@ -220,9 +221,9 @@ class MeetingRecord:
     health: list[HealthRating] = field(default_factory=list)
     metrics: list[MetricReading] = field(default_factory=list)
     ratings: list[int] = field(default_factory=list)  # the attendees' 1–10 ratings of the meeting
-    # True when the action items come from the snapshot taken as the meeting
-    # ended; False for a running meeting, or one ended before that snapshot
-    # existed (schema v6), whose items are read as they are today.
+    # True when the action items and blockers come from the snapshot taken as
+    # the meeting ended; False for a running meeting, or one ended before
+    # that snapshot existed (schema v6), whose items are read as they are today.
     as_recorded: bool = False
 
     # -- derived ------------------------------------------------------------

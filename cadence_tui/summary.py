@@ -198,6 +198,8 @@ def _blocker_item(b: BlockerLine, *, carried: bool) -> Item:
         spans += [("t", " · from "), ("u", clean(b.origin_cadence))]
     if b.escalated_to:
         spans += [("t", " · escalated to "), ("u", clean(b.escalated_to))]
+    if b.now_status is not None and b.now_status != b.status:
+        spans.append(("t", f" (now {b.now_status})"))
     return Item(spans)
 
 
@@ -254,7 +256,10 @@ def layout(r: MeetingRecord) -> Layout:
     if len(blockers) > CARRIED_SHOWN:
         items.append(Item([("t", f"…and {len(blockers) - CARRIED_SHOWN:,} more open blockers")]))
     add("Blockers", items)
-    add("Resolved blockers", [Item([("u", clean(b.what))]) for b in r.resolved_blockers])
+    add("Resolved blockers", [
+        Item([("u", clean(b.what))] + ([("t", f" (now {b.now_status})")] if b.now_status not in (None, b.status) else []))
+        for b in r.resolved_blockers
+    ])
 
     # The cadence's own part.
     demos = []

@@ -23,8 +23,8 @@ A JSON object::
 meetings and all their records (agenda items, action items, blockers,
 decisions, notes, attendance, demos, pipeline metrics, campaign changes,
 budget lines, wins, health ratings, meeting ratings, and the copy of its action
-items taken as each meeting ended: ``meeting_end_snapshots`` and
-``meeting_action_snapshots``, schema 6), hand-offs, metrics and their values,
+items and blockers taken as each meeting ended: ``meeting_end_snapshots``,
+``meeting_action_snapshots`` and ``meeting_blocker_snapshots``, schema 6), hand-offs, metrics and their values,
 the fail-fast log and settings — except the full-text index, which is rebuilt
 from the records. A file from schema 5 or older has no snapshot tables: its
 meetings import without them and their summaries read the action items as

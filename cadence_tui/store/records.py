@@ -1,17 +1,17 @@
 """Reading one meeting back whole, for its summary.
 
 Read-only, but for the snapshot taken as a meeting ends
-(:meth:`RecordStore.record_actions_at_end`, called by ``end_meeting`` in the
+(:meth:`RecordStore.record_items_at_end`, called by ``end_meeting`` in the
 same transaction). Open work is shown as the meeting saw it: an action item
 or blocker counts as carried over if it was open when the meeting started,
 whatever happened to it later.
 
-Action items of an ended meeting come from that snapshot (schema v6): title,
-owner, due date, status and the overdue flag as they stood when the meeting
-ended, with the item's current status or due date beside them when those
-changed since. A meeting ended before v6 has no snapshot; its items are read
-as they are today (a due date changed later shows the new date), as before.
-Blockers are always read as they are today.
+Action items and blockers of an ended meeting come from that snapshot
+(schema v6): title, owner, due date, status and the overdue flag as they
+stood when the meeting ended, with the item's current status or due date
+beside them when those changed since. A meeting ended before v6 has no
+snapshot; its items are read as they are today (a due date changed later
+shows the new date, an item escalated later leaves it), as before.
 """
 
 from __future__ import annotations
@@ -129,48 +129,12 @@ class RecordStore(StoreBase):
             recorded = self._recorded_actions(meeting_id)
         if recorded is not None:
             new_actions, carried_actions, more_open = recorded
+            new_blockers, carried_blockers = self._recorded_blockers(meeting_id)
         else:
             new_actions, carried_actions, more_open = self._live_actions(meeting_id, cadence_id, started, s_ts, e_ts)
+            new_blockers, carried_blockers = self._live_blockers(meeting_id, cadence_id, started, s_ts, e_ts)
         ratings = [r[0] for r in self.query(
             "SELECT rating FROM meeting_ratings WHERE meeting_id = ? ORDER BY person", (meeting_id,))]
-
-        def blocker(r, *, origin: bool = False) -> BlockerLine:
-            resolved_at = r["resolved_at"]
-            return BlockerLine(
-                id=r["id"],
-                what=r["what"],
-                raised_by=r["raised_by"],
-                unblocker=r["unblocker"],
-                status=r["status"],
-                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
-                age_days=age_in_days(from_ts(r["created_at"]), started),  # type: ignore[arg-type]
-                resolved_here=r["status"] == "resolved"
-                and (r["resolved_in_meeting_id"] == meeting_id
-                     or (resolved_at is not None and s_ts <= resolved_at <= e_ts)),
-                origin_cadence=r["origin_name"] if origin else "",
-                escalated_to=r["escalated_name"] or "",
-            )
-
-        new_blockers = [
-            blocker(r)
-            for r in self.query(f"SELECT {_BLOCKER_COLUMNS} WHERE b.meeting_id = ? ORDER BY b.id", (meeting_id,))
-        ]
-        open_then_b = "(b.status = 'open' OR b.resolved_at >= ?) AND b.created_at < ? AND b.meeting_id IS NOT ?"
-        carried_blockers = [
-            blocker(r)
-            for r in self.query(
-                f"SELECT {_BLOCKER_COLUMNS} WHERE b.cadence_id = ? AND b.escalated_to_cadence_id IS NULL"
-                f" AND {open_then_b} ORDER BY b.created_at, b.id",
-                (cadence_id, s_ts, s_ts, meeting_id),
-            )
-        ] + [
-            blocker(r, origin=True)
-            for r in self.query(
-                f"SELECT {_BLOCKER_COLUMNS} WHERE b.escalated_to_cadence_id = ? AND b.cadence_id != ?"
-                f" AND {open_then_b} ORDER BY b.created_at, b.id",
-                (cadence_id, cadence_id, s_ts, e_ts, meeting_id),
-            )
-        ]
 
         texts = lambda table: [  # noqa: E731
             r[0] for r in self.query(f"SELECT text FROM {table} WHERE meeting_id = ? ORDER BY id", (meeting_id,))
@@ -362,9 +326,79 @@ class RecordStore(StoreBase):
             (new if r["section"] == "new" else carried).append(line)
         return new, carried, int(more)
 
-    def record_actions_at_end(self, conn: sqlite3.Connection, meeting_id: int) -> None:
-        """Copy the meeting's action items as they stand now that it ends
-        (call inside the transaction that ends it, after ``ended_at`` is set)."""
+    def _live_blockers(
+        self, meeting_id: int, cadence_id: int, started: datetime, s_ts: str, e_ts: str
+    ) -> tuple[list[BlockerLine], list[BlockerLine]]:
+        """The meeting's blockers as they are today: (new, carried over)."""
+        def blocker(r, *, origin: bool = False) -> BlockerLine:
+            resolved_at = r["resolved_at"]
+            return BlockerLine(
+                id=r["id"],
+                what=r["what"],
+                raised_by=r["raised_by"],
+                unblocker=r["unblocker"],
+                status=r["status"],
+                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
+                age_days=age_in_days(from_ts(r["created_at"]), started),  # type: ignore[arg-type]
+                resolved_here=r["status"] == "resolved"
+                and (r["resolved_in_meeting_id"] == meeting_id
+                     or (resolved_at is not None and s_ts <= resolved_at <= e_ts)),
+                origin_cadence=r["origin_name"] if origin else "",
+                escalated_to=r["escalated_name"] or "",
+            )
+
+        new_blockers = [
+            blocker(r)
+            for r in self.query(f"SELECT {_BLOCKER_COLUMNS} WHERE b.meeting_id = ? ORDER BY b.id", (meeting_id,))
+        ]
+        open_then_b = "(b.status = 'open' OR b.resolved_at >= ?) AND b.created_at < ? AND b.meeting_id IS NOT ?"
+        carried_blockers = [
+            blocker(r)
+            for r in self.query(
+                f"SELECT {_BLOCKER_COLUMNS} WHERE b.cadence_id = ? AND b.escalated_to_cadence_id IS NULL"
+                f" AND {open_then_b} ORDER BY b.created_at, b.id",
+                (cadence_id, s_ts, s_ts, meeting_id),
+            )
+        ] + [
+            blocker(r, origin=True)
+            for r in self.query(
+                f"SELECT {_BLOCKER_COLUMNS} WHERE b.escalated_to_cadence_id = ? AND b.cadence_id != ?"
+                f" AND {open_then_b} ORDER BY b.created_at, b.id",
+                (cadence_id, cadence_id, s_ts, e_ts, meeting_id),
+            )
+        ]
+
+        return new_blockers, carried_blockers
+
+    def _recorded_blockers(self, meeting_id: int) -> tuple[list[BlockerLine], list[BlockerLine]]:
+        """The blockers as the snapshot taken at the meeting's end holds them."""
+        new: list[BlockerLine] = []
+        carried: list[BlockerLine] = []
+        for r in self.query(
+            "SELECT s.*, b.status AS now_status FROM meeting_blocker_snapshots s"
+            " LEFT JOIN blockers b ON b.id = s.blocker_id WHERE s.meeting_id = ? ORDER BY s.position",
+            (meeting_id,),
+        ):
+            line = BlockerLine(
+                id=r["blocker_id"],
+                what=r["what"],
+                raised_by=r["raised_by"],
+                unblocker=r["unblocker"],
+                status=r["status"],
+                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
+                age_days=r["age_days"],
+                resolved_here=bool(r["resolved_here"]),
+                origin_cadence=r["origin_cadence"],
+                escalated_to=r["escalated_to"],
+                now_status=r["now_status"] if r["now_status"] not in (None, r["status"]) else None,
+            )
+            (new if r["section"] == "new" else carried).append(line)
+        return new, carried
+
+    def record_items_at_end(self, conn: sqlite3.Connection, meeting_id: int) -> None:
+        """Copy the meeting's action items and blockers as they stand now that
+        it ends (call inside the transaction that ends it, after ``ended_at``
+        is set)."""
         m = conn.execute(
             "SELECT m.cadence_id, m.started_at, m.ended_at, c.tz FROM meetings m"
             " JOIN cadences c ON c.id = m.cadence_id WHERE m.id = ?",
@@ -373,6 +407,7 @@ class RecordStore(StoreBase):
         started: datetime = from_ts(m[1])  # type: ignore[assignment]
         day = started.astimezone(_zone(m[3])[0]).date()
         new, carried, more = self._live_actions(meeting_id, m[0], started, to_ts(started), m[2])
+        new_b, carried_b = self._live_blockers(meeting_id, m[0], started, to_ts(started), m[2])
         conn.execute("DELETE FROM meeting_end_snapshots WHERE meeting_id = ?", (meeting_id,))
         conn.execute(
             "INSERT INTO meeting_end_snapshots(meeting_id, taken_at, more_carried_actions) VALUES (?,?,?)",
@@ -388,6 +423,18 @@ class RecordStore(StoreBase):
                  a.age_days, a.origin_cadence, a.escalated_to)
                 for position, (section, a) in enumerate(
                     [("new", a) for a in new] + [("carried", a) for a in carried]
+                )
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO meeting_blocker_snapshots(meeting_id, blocker_id, position, section, what, raised_by,"
+            " unblocker, status, resolved_here, created_at, age_days, origin_cadence, escalated_to)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (meeting_id, b.id, position, section, b.what, b.raised_by, b.unblocker, b.status,
+                 int(b.resolved_here), to_ts(b.created_at), b.age_days, b.origin_cadence, b.escalated_to)
+                for position, (section, b) in enumerate(
+                    [("new", b) for b in new_b] + [("carried", b) for b in carried_b]
                 )
             ],
         )

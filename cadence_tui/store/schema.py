@@ -357,14 +357,15 @@ CREATE INDEX idx_action_items_cadence_closed ON action_items(cadence_id, closed_
 
 
 # v6: a past meeting's summary says what that meeting recorded. As a meeting
-# ends, the action items it showed (new ones and those carried over into it)
-# are copied as they stood then: title, owner, due date, status, whether they
-# were overdue, and the summary's other details. Later edits change
-# action_items, not this copy; the summary adds the current state beside it
-# ("now done"). A meeting_end_snapshots row says the copy was taken (a
-# meeting with no action items has one too); meetings ended before v6 have
-# none, and their summaries read the items as they are today, as before.
-# action_id has no foreign key: the record of a meeting outlives the item.
+# ends, the action items and blockers it showed (new ones and those carried
+# over into it) are copied as they stood then: title, owner, due date, status,
+# whether they were overdue, and the summary's other details. Later edits
+# (closing, re-dating, reassigning, escalating) change action_items and
+# blockers, not this copy; the summary adds the current state beside it ("now
+# done"). A meeting_end_snapshots row says the copy was taken (a meeting with
+# no items has one too); meetings ended before v6 have none, and their
+# summaries read the items as they are today, as before. action_id and
+# blocker_id have no foreign key: the record of a meeting outlives the item.
 V6 = """
 CREATE TABLE meeting_end_snapshots (
     meeting_id INTEGER PRIMARY KEY REFERENCES meetings(id) ON DELETE CASCADE,
@@ -390,6 +391,23 @@ CREATE TABLE meeting_action_snapshots (
     PRIMARY KEY (meeting_id, action_id)
 );
 CREATE INDEX idx_meeting_action_snapshots_position ON meeting_action_snapshots(meeting_id, position);
+CREATE TABLE meeting_blocker_snapshots (
+    meeting_id INTEGER NOT NULL REFERENCES meeting_end_snapshots(meeting_id) ON DELETE CASCADE,
+    blocker_id INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    section TEXT NOT NULL CHECK (section IN ('new', 'carried')),
+    what TEXT NOT NULL,
+    raised_by TEXT NOT NULL DEFAULT '',
+    unblocker TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+    resolved_here INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    age_days INTEGER NOT NULL DEFAULT 0,
+    origin_cadence TEXT NOT NULL DEFAULT '',
+    escalated_to TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (meeting_id, blocker_id)
+);
+CREATE INDEX idx_meeting_blocker_snapshots_position ON meeting_blocker_snapshots(meeting_id, position);
 """
 
 

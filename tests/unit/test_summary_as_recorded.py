@@ -47,6 +47,7 @@ def history(store, clock) -> dict[str, int]:
     overdue = store.add_action("Update the onboarding checklist", owner="Lena", due=date(2026, 11, 20),
                                meeting_id=first)
     later = store.add_action("Book the customer interviews", owner="Sam", due=date(2026, 12, 2), meeting_id=first)
+    staging = store.add_blocker("Staging database is down", raised_by="Marco", unblocker="Dana", meeting_id=first)
     clock.advance(minutes=30)
     store.end_meeting(first)
 
@@ -55,10 +56,11 @@ def history(store, clock) -> dict[str, int]:
     clock.advance(minutes=10)
     plan = store.capture_action(meeting, "Write the rollout plan", "Priya", "2026-12-04")
     legal = store.capture_action(meeting, "Ask legal about retention", "", "")
+    keys = store.capture_blocker(meeting, "Waiting for the API keys", "Lena", "Chris")
     clock.advance(minutes=20)
     store.end_meeting(meeting)
     return {"first": first, "meeting": meeting, "overdue": overdue.id, "later": later.id, "plan": plan.id,
-            "legal": legal.id}
+            "legal": legal.id, "staging": staging.id, "keys": keys.id}
 
 
 def change_everything(store, clock, ids: dict[str, int]) -> int:
@@ -73,6 +75,10 @@ def change_everything(store, clock, ids: dict[str, int]) -> int:
     store.reassign_action(ids["plan"], "Sam")
     store.set_action_status(ids["plan"], "done")
     store.set_action_due(ids["legal"], date(2026, 12, 18))
+    store.set_blocker_status(ids["keys"], "resolved")
+    with store.write() as conn:  # the staging blocker goes to Finance's next meeting
+        conn.execute("UPDATE blockers SET escalated_to_cadence_id = (SELECT id FROM cadences"
+                     " WHERE key = 'finance-review') WHERE id = ?", (ids["staging"],))
     return nxt
 
 
@@ -90,12 +96,18 @@ def test_later_edits_do_not_rewrite_a_past_summary(store, clock, history) -> Non
         "Write the rollout plan — Priya, due Fri 4 Dec (now done)",
         "Ask legal about retention — unassigned (now due Fri 18 Dec)",
     ]
+    # A blocker resolved later is still listed as the meeting left it; one
+    # escalated elsewhere later still appears in the meeting it was raised in.
+    assert section(text, "Blockers") == [
+        "Waiting for the API keys — unblock: Chris · raised by Lena · new (now resolved)",
+        "Staging database is down — unblock: Dana · raised by Marco · open 14 days",
+    ]
     # Apart from the "(now …)" notes, every format says what it said the day it ended.
     for fmt in FORMATS:
         after, expected = render(record, fmt), before[fmt]
         if fmt == "text":  # un-wrap: a note can move a word to the next line
             after, expected = " ".join(after.split()), " ".join(expected.split())
-        for note in (" (now done)", " (now due Wed 9 Dec)", " (now due Fri 18 Dec)"):
+        for note in (" (now done)", " (now due Wed 9 Dec)", " (now due Fri 18 Dec)", " (now resolved)"):
             after = after.replace(note, "")
         assert after == expected, fmt
 
@@ -125,6 +137,17 @@ def test_an_item_closed_in_the_meeting_and_reopened_later(store, clock, history)
     assert section(text, "Closed in this meeting") == ["Update the onboarding checklist — Lena (done) (now open)"]
 
 
+def test_a_blocker_resolved_in_the_meeting_and_reopened_later(store, clock, history) -> None:
+    clock.current = DEC_2
+    nxt = store.start_meeting("sprint-review").id
+    store.triage(nxt, "blocker", history["keys"], "resolved")
+    store.end_meeting(nxt)
+    assert section(render(store.meeting_record(nxt), "text"), "Resolved blockers") == ["Waiting for the API keys"]
+    store.set_blocker_status(history["keys"], "open")
+    text = render(store.meeting_record(nxt), "text")
+    assert section(text, "Resolved blockers") == ["Waiting for the API keys (now open)"]
+
+
 def test_the_snapshot_is_taken_in_the_transaction_that_ends_the_meeting(store, clock, monkeypatch) -> None:
     meeting = store.start_meeting("sprint-review").id
     store.capture_action(meeting, "Write the rollout plan", "Priya", "")
@@ -134,7 +157,7 @@ def test_the_snapshot_is_taken_in_the_transaction_that_ends_the_meeting(store, c
         conn.execute("INSERT INTO meeting_end_snapshots(meeting_id, taken_at) VALUES (?, 'x')", (meeting_id,))
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(store, "record_actions_at_end", broken)
+    monkeypatch.setattr(store, "record_items_at_end", broken)
     with pytest.raises(StoreError):
         store.end_meeting(meeting)
     assert store.get_meeting(meeting).status == "running"
@@ -191,8 +214,8 @@ def test_meetings_ended_before_the_snapshot_read_items_as_they_are(db_path, cloc
     store.end_meeting(meeting)
     store.close()
     conn = sqlite3.connect(db_path, isolation_level=None)  # back to schema 5, as an older Cadence left it
-    conn.executescript("DROP TABLE meeting_action_snapshots; DROP TABLE meeting_end_snapshots;"
-                       " PRAGMA user_version = 5;")
+    conn.executescript("DROP TABLE meeting_action_snapshots; DROP TABLE meeting_blocker_snapshots;"
+                       " DROP TABLE meeting_end_snapshots; PRAGMA user_version = 5;")
     conn.close()
 
     store = open_store(db_path, now=clock)
@@ -216,7 +239,8 @@ def test_export_and_import_keep_what_meetings_recorded(store, clock, history, tm
     change_everything(store, clock, history)
     expected = render(store.meeting_record(history["meeting"]), "markdown")
     data = json.loads(dumps_export(store.export_data()))
-    assert {"meeting_end_snapshots", "meeting_action_snapshots"} <= set(data["tables"])
+    assert {"meeting_end_snapshots", "meeting_action_snapshots", "meeting_blocker_snapshots"} <= set(data["tables"])
+    assert data["tables"]["meeting_blocker_snapshots"]["rows"]
     order = list(data["tables"])
     assert order.index("meetings") < order.index("meeting_end_snapshots") < order.index("meeting_action_snapshots")
     target = open_store(tmp_path / "copy.db", now=clock)
@@ -224,7 +248,8 @@ def test_export_and_import_keep_what_meetings_recorded(store, clock, history, tm
     assert render(target.meeting_record(history["meeting"]), "markdown") == expected
     assert dumps_export(target.export_data()) == dumps_export(store.export_data())
     # A file from before schema 6 (no snapshot tables) imports; its meetings read live rows.
-    del data["tables"]["meeting_action_snapshots"], data["tables"]["meeting_end_snapshots"]
+    for table in ("meeting_action_snapshots", "meeting_blocker_snapshots", "meeting_end_snapshots"):
+        del data["tables"][table]
     data["schema_version"] = 5
     older = open_store(tmp_path / "older.db", now=clock)
     older.import_data(data)
