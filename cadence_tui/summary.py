@@ -198,9 +198,13 @@ def _blocker_item(b: BlockerLine, *, carried: bool) -> Item:
         spans += [("t", " · from "), ("u", clean(b.origin_cadence))]
     if b.escalated_to:
         spans += [("t", " · escalated to "), ("u", clean(b.escalated_to))]
-    if b.now_status is not None and b.now_status != b.status:
-        spans.append(("t", f" (now {b.now_status})"))
+    spans += _blocker_since(b)
     return Item(spans)
+
+
+def _blocker_since(b: BlockerLine) -> list[Span]:
+    """``(now resolved)`` / ``(now open)`` when its status changed after the meeting."""
+    return [("t", f" (now {b.now_status})")] if b.now_status not in (None, b.status) else []
 
 
 def layout(r: MeetingRecord) -> Layout:
@@ -256,10 +260,7 @@ def layout(r: MeetingRecord) -> Layout:
     if len(blockers) > CARRIED_SHOWN:
         items.append(Item([("t", f"…and {len(blockers) - CARRIED_SHOWN:,} more open blockers")]))
     add("Blockers", items)
-    add("Resolved blockers", [
-        Item([("u", clean(b.what))] + ([("t", f" (now {b.now_status})")] if b.now_status not in (None, b.status) else []))
-        for b in r.resolved_blockers
-    ])
+    add("Resolved blockers", [Item([("u", clean(b.what)), *_blocker_since(b)]) for b in r.resolved_blockers])
 
     # The cadence's own part.
     demos = []

@@ -21,22 +21,23 @@ A JSON object::
 
 ``tables`` holds every table of the database — cadences, agenda templates,
 meetings and all their records (agenda items, action items, blockers,
-decisions, notes, attendance, demos, pipeline metrics, campaign changes,
-budget lines, wins, health ratings, meeting ratings, and the copy of its action
-items and blockers taken as each meeting ended: ``meeting_end_snapshots``,
-``meeting_action_snapshots`` and ``meeting_blocker_snapshots``, schema 6), hand-offs, metrics and their values,
-the fail-fast log and settings — except the full-text index, which is rebuilt
-from the records. A file from schema 5 or older has no snapshot tables: its
-meetings import without them and their summaries read the action items as
-they are (as before schema 6). Tables are listed parents first (a table
-comes after every table its foreign keys point to), rows in id order (tables
-without an integer id, such as attendance: in the order they were written,
-which import keeps). Each row lists its values in the order of ``columns``, exactly as
-stored: ids are kept, times are ISO 8601 strings in UTC
-(``2026-11-25T16:00:00+00:00``), dates ``YYYY-MM-DD``, the JSON columns
-(``participants``, ``packet_fields``, ``cadence_keys``) JSON text, booleans
-0/1. The file is UTF-8 with one row per line, so two exports diff well, and
-exporting a database that was imported from an export gives the same bytes.
+decisions, notes, attendance, demos, pipeline metrics, campaign changes, budget
+lines, wins, health ratings, meeting ratings, and the copy of its action items
+and blockers taken as each meeting ended: ``meeting_end_snapshots``,
+``meeting_action_snapshots`` and ``meeting_blocker_snapshots``, schema 6),
+hand-offs, metrics and their values, the fail-fast log and settings — except
+the full-text index, which is rebuilt from the records. A file from schema 5 or
+older has no snapshot tables: its meetings import without them and their
+summaries read the items as they are (as before schema 6). Tables are
+listed parents first (a table comes after every table its foreign keys point
+to), rows in id order (tables without an integer id, such as attendance: in the
+order they were written, which import keeps). Each row lists its values in the
+order of ``columns``, exactly as stored: ids are kept, times are ISO 8601
+strings in UTC (``2026-11-25T16:00:00+00:00``), dates ``YYYY-MM-DD``, the JSON
+columns (``participants``, ``packet_fields``, ``cadence_keys``) JSON text,
+booleans 0/1. The file is UTF-8 with one row per line, so two exports diff
+well, and exporting a database that was imported from an export gives the same
+bytes.
 
 Import loads such a document into an **empty** database: one that holds no
 meetings, action items, blockers, metric values or fail-fast entries (a freshly

@@ -131,7 +131,8 @@ def test_the_recorded_state_is_what_the_meeting_saw_at_its_end(store, clock, his
 def test_an_item_closed_in_the_meeting_and_reopened_later(store, clock, history) -> None:
     nxt = change_everything(store, clock, history)
     record = store.meeting_record(nxt)
-    assert "Update the onboarding checklist — Lena (done)" in section(render(record, "text"), "Closed in this meeting")
+    closed = section(render(record, "text"), "Closed in this meeting")
+    assert "Update the onboarding checklist — Lena (done)" in closed
     store.set_action_status(history["overdue"], "open")
     text = render(store.meeting_record(nxt), "text")
     assert section(text, "Closed in this meeting") == ["Update the onboarding checklist — Lena (done) (now open)"]
@@ -262,7 +263,8 @@ def test_export_and_import_keep_what_meetings_recorded(store, clock, history, tm
 def test_budget_lines_over_the_threshold_are_flagged_in_every_format(store, clock) -> None:
     record = store.meeting_record(build_meeting(store, clock, "finance-review"))
     expected = {
-        "markdown": ["- ⚑ **Marketing**: 205,000 of 180,000 (+13.9 %)", "- ⚑ **Sales**: 221,000 of 260,000 (-15.0 %)"],
+        "markdown": ["- ⚑ **Marketing**: 205,000 of 180,000 (+13.9 %)",
+                     "- ⚑ **Sales**: 221,000 of 260,000 (-15.0 %)"],
         "slack": ["• ⚑ *Marketing*: 205,000 of 180,000 (+13.9 %)", "• ⚑ *Sales*: 221,000 of 260,000 (-15.0 %)"],
         "text": ["  * ⚑ Marketing: 205,000 of 180,000 (+13.9 %)", "  * ⚑ Sales: 221,000 of 260,000 (-15.0 %)"],
     }
