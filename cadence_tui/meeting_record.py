@@ -51,8 +51,16 @@ class ActionLine:
     origin_cadence: str = ""  # set for items escalated here from another cadence
     escalated_to: str = ""  # the cadence it was escalated to, if any
     redated: bool = False  # given a new due date in this meeting
+    # Set when the line comes from the snapshot taken as the meeting ended
+    # (title, owner, due and status above are then as they stood at the end):
+    overdue: bool | None = None  # overdue at the meeting, as recorded
+    now_status: str | None = None  # the item's status today, if it changed since
+    now_due: date | None = None  # its due date today, if it changed since
+    due_changed: bool = False  # (``now_due`` None + changed = the due date was removed)
 
     def overdue_on(self, day: date) -> bool:
+        if self.overdue is not None:
+            return self.overdue
         return self.status == "open" and self.due is not None and self.due < day
 
 
@@ -68,6 +76,7 @@ class BlockerLine:
     resolved_here: bool = False
     origin_cadence: str = ""
     escalated_to: str = ""
+    now_status: str | None = None  # its status today, if it changed since the meeting ended
 
 
 @dataclass(frozen=True)
@@ -211,6 +220,11 @@ class MeetingRecord:
     wins: list[Win] = field(default_factory=list)
     health: list[HealthRating] = field(default_factory=list)
     metrics: list[MetricReading] = field(default_factory=list)
+    ratings: list[int] = field(default_factory=list)  # the attendees' 1–10 ratings of the meeting
+    # True when the action items and blockers come from the snapshot taken as
+    # the meeting ended; False for a running meeting, or one ended before
+    # that snapshot existed (schema v6), whose items are read as they are today.
+    as_recorded: bool = False
 
     # -- derived ------------------------------------------------------------
     @property
@@ -262,6 +276,10 @@ class MeetingRecord:
     @property
     def resolved_blockers(self) -> list[BlockerLine]:
         return [b for b in self.new_blockers + self.carried_blockers if b.resolved_here]
+
+    @property
+    def average_rating(self) -> float | None:
+        return sum(self.ratings) / len(self.ratings) if self.ratings else None
 
     @property
     def budget_total(self) -> float:

@@ -31,6 +31,7 @@ TEXT_WIDTH = 72  # plain text is wrapped for email
 # Carried-over items and open blockers listed, oldest due date first; a
 # neglected cadence can have hundreds, and a summary is read in a minute.
 CARRIED_SHOWN = 25
+FLAG = "⚑"  # a budget line beyond the variance threshold (as in the meeting's panel)
 
 
 # -- user text: cleaning, shared by every format ---------------------------------
@@ -173,7 +174,17 @@ def _action_item(a: ActionLine, day: date, *, carried: bool) -> Item:
         spans += [("t", " · escalated to "), ("u", clean(a.escalated_to))]
     if not carried and a.status != "open":
         spans.append(("t", f" ({a.status})"))
+    spans += _since(a, day)
     return Item(spans)
+
+
+def _since(a: ActionLine, day: date) -> list[Span]:
+    """What changed after the meeting, marked as such: ``(now done)``, ``(now due Fri 11 Dec)``."""
+    if a.now_status is not None and a.now_status != a.status:
+        return [("t", f" (now {a.now_status})")]
+    if a.due_changed and (a.now_status or a.status) == "open":
+        return [("t", f" (now due {_day(a.now_due, day)})" if a.now_due else " (now no due date)")]
+    return []
 
 
 def _blocker_item(b: BlockerLine, *, carried: bool) -> Item:
@@ -187,7 +198,13 @@ def _blocker_item(b: BlockerLine, *, carried: bool) -> Item:
         spans += [("t", " · from "), ("u", clean(b.origin_cadence))]
     if b.escalated_to:
         spans += [("t", " · escalated to "), ("u", clean(b.escalated_to))]
+    spans += _blocker_since(b)
     return Item(spans)
+
+
+def _blocker_since(b: BlockerLine) -> list[Span]:
+    """``(now resolved)`` / ``(now open)`` when its status changed after the meeting."""
+    return [("t", f" (now {b.now_status})")] if b.now_status not in (None, b.status) else []
 
 
 def layout(r: MeetingRecord) -> Layout:
@@ -197,11 +214,15 @@ def layout(r: MeetingRecord) -> Layout:
     if r.in_progress:
         title.append(("t", " (in progress)"))
 
-    end = f"–{r.local_end:%H:%M}" if r.local_end else ""
+    # A meeting that began and ended in the same minute shows one time, not "21:15–21:15".
+    end = f"–{r.local_end:%H:%M}" if r.local_end and f"{r.local_end:%H:%M}" != f"{r.local_start:%H:%M}" else ""
     over = _mins(r.over_seconds)
-    duration = f"{_mins(r.duration_seconds)} min (timebox {r.timebox_min} min"
+    length = "under 1 min" if r.duration_seconds < 60 else f"{_mins(r.duration_seconds)} min"
+    duration = f"{length} (timebox {r.timebox_min} min"
     duration += f", {over} min over)" if over >= 1 else ")"
     meta: list[tuple[str, list[Span]]] = [("When", [("t", f"{r.local_start:%H:%M}{end} {r.zone_name}, {duration}")])]
+    if r.ratings:
+        meta.append(("Rating", [("t", f"{r.average_rating:.1f}/10 by {counted(len(r.ratings), 'attendee')}")]))
     if r.items_over:
         spans: list[Span] = []
         for i, a in enumerate(r.items_over):
@@ -229,7 +250,8 @@ def layout(r: MeetingRecord) -> Layout:
         items.append(Item([("t", f"…and {counted(hidden, 'more open item')}")]))
     add("Open items carried over", items)
     add("Closed in this meeting", [
-        Item([("u", clean(a.title)), ("t", " — "), ("u", clean(a.owner) or "unassigned"), ("t", f" ({a.status})")])
+        Item([("u", clean(a.title)), ("t", " — "), ("u", clean(a.owner) or "unassigned"), ("t", f" ({a.status})"),
+              *_since(a, day)])
         for a in r.closed_actions
     ])
     new_ids = {b.id for b in r.new_blockers}
@@ -238,7 +260,7 @@ def layout(r: MeetingRecord) -> Layout:
     if len(blockers) > CARRIED_SHOWN:
         items.append(Item([("t", f"…and {len(blockers) - CARRIED_SHOWN:,} more open blockers")]))
     add("Blockers", items)
-    add("Resolved blockers", [Item([("u", clean(b.what))]) for b in r.resolved_blockers])
+    add("Resolved blockers", [Item([("u", clean(b.what)), *_blocker_since(b)]) for b in r.resolved_blockers])
 
     # The cadence's own part.
     demos = []
@@ -274,8 +296,8 @@ def layout(r: MeetingRecord) -> Layout:
             total_pct = (r.actual_total - r.budget_total) / r.budget_total * 100 if r.budget_total else None
             items.append(Item([("b", "Total"), ("t", f": {_num(r.actual_total)} of {_num(r.budget_total)}"
                                                      + (f" ({_pct(total_pct)})" if total_pct is not None else ""))]))
-            for b in r.budget_over:
-                items.append(Item([("ub", clean(b.department)),
+            for b in r.budget_over:  # flagged as in the meeting's panel
+                items.append(Item([("t", f"{FLAG} "), ("ub", clean(b.department)),
                                    ("t", f": {_num(b.actual)} of {_num(b.budget)} ({_pct(b.variance_pct or 0)})")]))
             within = len(r.budget) - len(r.budget_over)
             if r.budget_over and within:

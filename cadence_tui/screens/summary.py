@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Static, TextArea
 
 from cadence_tui.atomic_write import database_files
@@ -92,6 +93,29 @@ class SaveSummaryScreen(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
+# Home and End in either preview go to the screen, which moves the preview
+# of the current format: right after a format switch they can still reach the
+# view just hidden (End "did nothing"), and a TextArea's own Home and End stay
+# within the line. Not priority bindings: those run before the keys typed
+# just ahead of them (``s`` then End would move the old view).
+_PREVIEW_KEYS = [
+    Binding("home", "screen.preview_home", "Top", show=False),
+    Binding("end", "screen.preview_end", "Bottom", show=False),
+]
+
+
+class PlainPreview(TextArea):
+    """The Slack / plain-text preview (read-only)."""
+
+    BINDINGS = _PREVIEW_KEYS
+
+
+class MarkdownPreview(VerticalScroll):
+    """The Markdown preview's scrolling frame."""
+
+    BINDINGS = _PREVIEW_KEYS
+
+
 class SummaryScreen(Screen[None]):
     """A meeting's summary, previewed as it will look where it is pasted."""
 
@@ -103,6 +127,8 @@ class SummaryScreen(Screen[None]):
         Binding("m", "set_format('markdown')", "Markdown", id="summary-markdown", show=False),
         Binding("s", "set_format('slack')", "Slack", id="summary-slack", show=False),
         Binding("t", "set_format('text')", "Plain text", id="summary-text", show=False),
+        Binding("home", "preview_home", "Top", id="summary-top", show=False),
+        Binding("end", "preview_end", "Bottom", id="summary-bottom", show=False),
         *quiet_global_keys(),
     ]
 
@@ -119,12 +145,12 @@ class SummaryScreen(Screen[None]):
         yield Static(id="summary-title", markup=False)
         yield Static(id="summary-formats")
         with ContentSwitcher(initial="summary-markdown-view", id="summary-preview"):
-            with VerticalScroll(id="summary-markdown-view"):
+            with MarkdownPreview(id="summary-markdown-view"):
                 # Rich's Markdown in one Static, not Textual's Markdown widget:
                 # that mounts a widget per paragraph and bullet (~1,900 for a
                 # busy meeting, seconds to lay out); this renders in ~30 ms.
                 yield Static(id="summary-markdown", markup=False)
-            yield TextArea(id="summary-plain", read_only=True, soft_wrap=True, show_line_numbers=False)
+            yield PlainPreview(id="summary-plain", read_only=True, soft_wrap=True, show_line_numbers=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -171,8 +197,29 @@ class SummaryScreen(Screen[None]):
         else:
             self.query_one("#summary-plain", TextArea).load_text(self.text)
             switcher.current = "summary-plain"
+        self._view().focus()
+
+    def _view(self) -> Widget:
+        """The preview shown for the current format."""
+        return self.query_one("#summary-markdown-view" if self.fmt == "markdown" else "#summary-plain", Widget)
 
     # -- actions ------------------------------------------------------------
+    def action_preview_home(self) -> None:
+        view = self._view()
+        view.anchor(False)
+        if isinstance(view, TextArea):
+            view.move_cursor((0, 0))
+        view.scroll_home(animate=False)
+
+    def action_preview_end(self) -> None:
+        """To the last line, and kept there (anchored) while the preview is
+        still being laid out or wrapped — a preview just switched to has not
+        its final height yet — until the reader scrolls away."""
+        view = self._view()
+        if isinstance(view, TextArea):
+            view.move_cursor(view.document.end)
+        view.anchor()
+
     def action_back(self) -> None:
         self.app.pop_screen()
 

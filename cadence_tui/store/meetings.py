@@ -198,7 +198,10 @@ class MeetingStore(StoreBase):
         return [agenda_item_from_row(r) for r in rows]
 
     def end_meeting(self, meeting_id: int) -> Meeting:
-        """Stop every clock and store the end time."""
+        """Stop every clock and store the end time; in the same transaction,
+        copy the meeting's action items and blockers as they stand (its
+        summary shows them so, whatever happens to them later: see
+        ``record_items_at_end``)."""
         meeting = self.get_meeting(meeting_id)
         if meeting.status == "ended":
             return meeting
@@ -213,6 +216,7 @@ class MeetingStore(StoreBase):
                 " WHERE id = ?",
                 (to_ts(now), paused, meeting_id),
             )
+            self.record_items_at_end(conn, meeting_id)  # type: ignore[attr-defined]
         return self.get_meeting(meeting_id)
 
     def _stop_current_item(self, conn: sqlite3.Connection, meeting_id: int, now: datetime) -> None:

@@ -21,17 +21,23 @@ A JSON object::
 
 ``tables`` holds every table of the database — cadences, agenda templates,
 meetings and all their records (agenda items, action items, blockers,
-decisions, notes, attendance, demos, pipeline metrics, campaign changes,
-budget lines, wins, health ratings, meeting ratings), hand-offs, metrics and
-their values, the fail-fast log and settings — except the full-text index,
-which is rebuilt from the records. Tables are listed parents first (a table
-comes after every table its foreign keys point to), rows in primary-key
-order. Each row lists its values in the order of ``columns``, exactly as
-stored: ids are kept, times are ISO 8601 strings in UTC
-(``2026-11-25T16:00:00+00:00``), dates ``YYYY-MM-DD``, the JSON columns
-(``participants``, ``packet_fields``, ``cadence_keys``) JSON text, booleans
-0/1. The file is UTF-8 with one row per line, so two exports diff well, and
-exporting a database that was imported from an export gives the same bytes.
+decisions, notes, attendance, demos, pipeline metrics, campaign changes, budget
+lines, wins, health ratings, meeting ratings, and the copy of its action items
+and blockers taken as each meeting ended: ``meeting_end_snapshots``,
+``meeting_action_snapshots`` and ``meeting_blocker_snapshots``, schema 6),
+hand-offs, metrics and their values, the fail-fast log and settings — except
+the full-text index, which is rebuilt from the records. A file from schema 5 or
+older has no snapshot tables: its meetings import without them and their
+summaries read the items as they are (as before schema 6). Tables are
+listed parents first (a table comes after every table its foreign keys point
+to), rows in id order (tables without an integer id, such as attendance: in the
+order they were written, which import keeps). Each row lists its values in the
+order of ``columns``, exactly as stored: ids are kept, times are ISO 8601
+strings in UTC (``2026-11-25T16:00:00+00:00``), dates ``YYYY-MM-DD``, the JSON
+columns (``participants``, ``packet_fields``, ``cadence_keys``) JSON text,
+booleans 0/1. The file is UTF-8 with one row per line, so two exports diff
+well, and exporting a database that was imported from an export gives the same
+bytes.
 
 Import loads such a document into an **empty** database: one that holds no
 meetings, action items, blockers, metric values or fail-fast entries (a freshly
@@ -103,6 +109,18 @@ class PortabilityStore(StoreBase):
         """(column, primary-key rank) in table order."""
         return [(r["name"], r["pk"]) for r in self.query(f"PRAGMA table_info({_quote(table)})")]
 
+    def _row_order(self, table: str, columns: list[tuple[str, int]]) -> list[str]:
+        """The columns rows are exported in: an integer primary key (the id),
+        else the order rows were written (``rowid``). Import writes them in
+        that order, so a table read in rowid order (attendance: participants
+        as the cadence lists them) reads the same after a round trip."""
+        keys = [c for c, pk in sorted(columns, key=lambda c: c[1]) if pk]
+        if len(keys) == 1:
+            declared = self.query(f"PRAGMA table_info({_quote(table)})")
+            if next(r["type"] for r in declared if r["name"] == keys[0]).upper() == "INTEGER":
+                return keys
+        return ["rowid"]
+
     def is_empty_for_import(self) -> bool:
         """True if no table holds user records (seeded rows do not count)."""
         tables = set(self._data_tables())
@@ -129,7 +147,7 @@ class PortabilityStore(StoreBase):
                 for table in tables:
                     columns = self._columns(table)
                     names = [c for c, _ in columns]
-                    keys = [c for c, pk in sorted(columns, key=lambda c: c[1]) if pk] or ["rowid"]
+                    keys = self._row_order(table, columns)
                     cur = self.conn.execute(
                         f"SELECT {', '.join(map(_quote, names))} FROM {_quote(table)} "
                         f"ORDER BY {', '.join(map(_quote, keys))}"

@@ -356,12 +356,68 @@ CREATE INDEX idx_action_items_cadence_closed ON action_items(cadence_id, closed_
 """
 
 
+# v6: a past meeting's summary says what that meeting recorded. As a meeting
+# ends, the action items and blockers it showed (new ones and those carried
+# over into it) are copied as they stood then: title, owner, due date, status,
+# whether they were overdue, and the summary's other details. Later edits
+# (closing, re-dating, reassigning, escalating) change action_items and
+# blockers, not this copy; the summary adds the current state beside it ("now
+# done"). A meeting_end_snapshots row says the copy was taken (a meeting with
+# no items has one too); meetings ended before v6 have none, and their
+# summaries read the items as they are today, as before. action_id and
+# blocker_id have no foreign key: the record of a meeting outlives the item.
+V6 = """
+CREATE TABLE meeting_end_snapshots (
+    meeting_id INTEGER PRIMARY KEY REFERENCES meetings(id) ON DELETE CASCADE,
+    taken_at TEXT NOT NULL,
+    more_carried_actions INTEGER NOT NULL DEFAULT 0  -- open carried items beyond those copied
+);
+CREATE TABLE meeting_action_snapshots (
+    meeting_id INTEGER NOT NULL REFERENCES meeting_end_snapshots(meeting_id) ON DELETE CASCADE,
+    action_id INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    section TEXT NOT NULL CHECK (section IN ('new', 'carried')),
+    title TEXT NOT NULL,
+    owner TEXT NOT NULL DEFAULT '',
+    due TEXT,
+    status TEXT NOT NULL CHECK (status IN ('open', 'done', 'dropped')),
+    overdue INTEGER NOT NULL DEFAULT 0,
+    closed_here INTEGER NOT NULL DEFAULT 0,
+    redated INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    age_days INTEGER NOT NULL DEFAULT 0,
+    origin_cadence TEXT NOT NULL DEFAULT '',
+    escalated_to TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (meeting_id, action_id)
+);
+CREATE INDEX idx_meeting_action_snapshots_position ON meeting_action_snapshots(meeting_id, position);
+CREATE TABLE meeting_blocker_snapshots (
+    meeting_id INTEGER NOT NULL REFERENCES meeting_end_snapshots(meeting_id) ON DELETE CASCADE,
+    blocker_id INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    section TEXT NOT NULL CHECK (section IN ('new', 'carried')),
+    what TEXT NOT NULL,
+    raised_by TEXT NOT NULL DEFAULT '',
+    unblocker TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+    resolved_here INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    age_days INTEGER NOT NULL DEFAULT 0,
+    origin_cadence TEXT NOT NULL DEFAULT '',
+    escalated_to TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (meeting_id, blocker_id)
+);
+CREATE INDEX idx_meeting_blocker_snapshots_position ON meeting_blocker_snapshots(meeting_id, position);
+"""
+
+
 MIGRATIONS: dict[int, str] = {
     1: V1,
     2: V2 + _v2_triggers(),
     3: V3,
     4: V4,
     5: V5,
+    6: V6,
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)
