@@ -97,10 +97,11 @@ def digest(ctx: click.Context, days: int | None, since: str | None, fmt: str | N
         url = post or (config.digest_webhook if config else None)
         if not url:
             raise CommandError("--post needs a URL, or digest_webhook in the config file")
-        from cadence_tui.webhook import WebhookError, check_url
+        from cadence_tui.webhook import WebhookError, check_url, default_timeout
 
         try:
             check_url(url)
+            default_timeout()  # a bad CADENCE_WEBHOOK_TIMEOUT is refused before any work
         except WebhookError as exc:
             raise CommandError(str(exc)) from None
     if fmt is None:
