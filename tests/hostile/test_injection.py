@@ -1,0 +1,139 @@
+"""Hostile text in every user field, however it got into the database.
+
+The text is written straight into the database with sqlite3 (as an import, a
+script or an older version could have left it), then every output is checked:
+summaries and digests in each format (what ``--post`` sends to a channel), the
+CLI's tables and the app's screens.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cadence_tui.digest import render as render_digest
+from cadence_tui.store import open_store
+from cadence_tui.summary import FORMATS
+from cadence_tui.summary import render as render_summary
+from tests.conftest import Clock
+from tests.hostile.helpers import cadence
+from tests.summary_fixtures import CADENCE_KEYS, build_meeting
+
+# What a channel, a Markdown viewer or a terminal would act on.
+PING = "<!channel> @here <img src=//ev.il> *bold* \x1b[31m"
+# What a terminal would act on: retitle, clipboard write (OSC 52), clear screen,
+# NUL, BEL, DEL, 8-bit CSI, right-to-left override, isolates.
+TERMINAL = "\x1b]0;X\x07 \x1b]52;c;ZXZpbA==\x07 \x1b[2J\x00\x07\x7f\x9b31m \u202eevil\u202c \u2066iso\u2069"
+HOSTILE = f"{PING} {TERMINAL} ev.il"
+# A value followed by its (poisoned) unit, before the next "·".
+UNIT_AFTER_VALUE = re.compile(r"\d [^·]*?ev\.il")
+BAD_TERMINAL = ("\x1b", "\x00", "\x07", "\x7f", "\x9b", "\u202e", "\u202a", "\u2066", "\u2069")
+
+# Every column a user (or an import) fills with free text, table by table.
+USER_TEXT_COLUMNS = {
+    "cadences": ("name", "purpose"),
+    "agenda_templates": ("title",),
+    "agenda_items": ("title",),
+    "action_items": ("title", "owner"),
+    "blockers": ("what", "raised_by", "unblocker"),
+    "decisions": ("text",),
+    "notes": ("text",),
+    "attendance": ("person", "role"),
+    "demo_items": ("what", "presenter", "feedback"),
+    "campaign_changes": ("text",),
+    "budget_lines": ("department",),
+    "wins": ("text", "who"),
+    "handoffs": ("from_dept", "to_dept", "owner", "deliverables", "timeline", "success_criteria"),
+    "health_ratings": ("comment",),
+    "metrics": ("name", "unit", "owner", "description"),
+    "failfast_log": ("what", "cause", "fix"),
+}
+
+
+def poison(db: Path, text: str = HOSTILE, *, keys: bool = False) -> None:
+    """Append ``text`` to every user field (and, with ``keys``, to the keys of
+    metrics and hand-offs) straight in the database."""
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            for table, columns in USER_TEXT_COLUMNS.items():
+                sets = ", ".join(f"{c} = {c} || ?" for c in columns)
+                conn.execute(f"UPDATE {table} SET {sets}", (text,) * len(columns))
+            for cid, participants in conn.execute("SELECT id, participants FROM cadences").fetchall():
+                people = [{**p, "name": p["name"] + text} for p in json.loads(participants)]
+                conn.execute("UPDATE cadences SET participants = ? WHERE id = ?", (json.dumps(people), cid))
+            if keys:
+                conn.execute("UPDATE metrics SET key = key || ?", (text,))
+                conn.execute("UPDATE handoffs SET key = key || ?", (text,))
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def poisoned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[int]]:
+    """A meeting of each cadence (with agenda, actions, blockers, demos,
+    pipeline, budget, wins, health, metrics), then every user field poisoned."""
+    db = tmp_path_factory.mktemp("poisoned") / "team.db"
+    clock = Clock()
+    store = open_store(db, now=clock)
+    try:
+        ids = [build_meeting(store, clock, key) for key in CADENCE_KEYS]
+    finally:
+        store.close()
+    poison(db)
+    return db, ids
+
+
+def assert_inert(text: str, where: str) -> None:
+    """Nothing a channel, a Markdown renderer or a terminal would act on."""
+    assert "ev.il" in text, f"{where}: the hostile text never reached the output"
+    assert "<!channel>" not in text, where
+    assert not re.search(r"@(here|channel|everyone)", text, re.IGNORECASE), where  # unbroken mentions
+    assert not re.search(r"(?<!\\)<img", text), where  # raw HTML (an escaped \<img is literal text)
+    for bad in BAD_TERMINAL:
+        assert bad not in text, f"{where}: {bad!r} in output"
+
+
+# -- 6. summaries and digests: every user field escaped, in every format ----------------
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_summaries_escape_every_user_field(poisoned, fmt: str) -> None:
+    db, ids = poisoned
+    store = open_store(db, now=Clock())
+    try:
+        for meeting_id in ids:
+            text = render_summary(store.meeting_record(meeting_id), fmt)
+            assert_inert(text, f"summary of meeting {meeting_id} ({fmt})")
+            # The metric's unit (the issue's example: "31.5 days<!channel>...") is user text like the rest.
+            assert UNIT_AFTER_VALUE.search(text.split("Scorecard", 1)[1]), text
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_digests_escape_every_user_field(poisoned, fmt: str) -> None:
+    db, _ids = poisoned
+    store = open_store(db, now=Clock())
+    try:
+        data = store.digest_data(date(2026, 11, 1))
+        text = render_digest(data, fmt)
+        assert_inert(text, f"digest ({fmt})")
+        assert UNIT_AFTER_VALUE.search(text.split("Metrics that moved", 1)[1]), text  # the unit
+        owner = data.owes and next(iter(data.owes))
+        if owner:
+            assert_inert(render_digest(store.digest_data(date(2026, 11, 1), owner=owner), fmt), f"owner digest ({fmt})")
+    finally:
+        store.close()
+
+
+def test_summary_and_digest_commands_print_nothing_a_terminal_acts_on(poisoned) -> None:
+    db, ids = poisoned
+    for fmt in FORMATS:
+        for args in (("summary", str(ids[0]), "--format", fmt), ("digest", "--since", "2026-11-01", "--format", fmt)):
+            result = cadence(*args, db=db)
+            assert result.returncode == 0, result.stderr
+            assert_inert(result.stdout, " ".join(args))
