@@ -86,3 +86,20 @@ def drop_unshowable(text: str) -> str:
     The app's last line of defence (see ``widgets.safe_render``).
     """
     return text if text.isprintable() else _UNSHOWABLE.sub("", text)
+
+
+def show_controls(text: str) -> str:
+    """Untrusted text in a one-line message (a path, a file name): every
+    control character and bidi override shown as its escape (``\\x1b``,
+    ``\\n``, ``\\u202e``) instead of acting on the terminal, so the user can
+    still tell exactly which file is meant."""
+    text = "" if text is None else str(text)
+    if text.isprintable():
+        return text
+    return _UNSHOWABLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    ch = match.group()
+    return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch) or (
+        f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")

@@ -137,3 +137,95 @@ def test_summary_and_digest_commands_print_nothing_a_terminal_acts_on(poisoned) 
             result = cadence(*args, db=db)
             assert result.returncode == 0, result.stderr
             assert_inert(result.stdout, " ".join(args))
+
+
+# -- 7. the CLI prints nothing a terminal acts on, whatever the database holds ----------
+@pytest.fixture(scope="module")
+def poisoned_keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[int]]:
+    """As ``poisoned``, with the keys of cadences, metrics and hand-offs poisoned too."""
+    db = tmp_path_factory.mktemp("poisoned-keys") / "team.db"
+    clock = Clock()
+    store = open_store(db, now=clock)
+    try:
+        ids = [build_meeting(store, clock, key) for key in CADENCE_KEYS]
+        store.add_action("Due soon", owner="Lena", due=date(2026, 11, 26), cadence_key="all-hands")
+        for _ in range(2):
+            store.log_failfast("marketing-sales", "Leads arrived without context", cause="No packet", fix="Template")
+    finally:
+        store.close()
+    poison(db, keys=True)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE cadences SET key = key || ?", (TERMINAL,))
+        for mid, keys in conn.execute("SELECT id, cadence_keys FROM metrics").fetchall():
+            conn.execute("UPDATE metrics SET cadence_keys = ? WHERE id = ?",
+                         (json.dumps([k + TERMINAL for k in json.loads(keys)]), mid))
+    conn.close()
+    return db, ids
+
+
+def assert_terminal_safe(result, where: str) -> None:
+    assert result.returncode == 0, (where, result.stderr)
+    assert "Traceback" not in result.stderr, result.stderr
+    for stream, text in (("stdout", result.stdout), ("stderr", result.stderr)):
+        for bad in BAD_TERMINAL:
+            assert bad not in text, f"{where} ({stream}): {bad!r} in {text[:2000]!r}"
+
+
+CLI_READS = [
+    ("metrics",),
+    ("actions", "--all"),
+    ("history",),
+    ("history", "--search", "ev"),
+    ("cadences", "--all"),
+    ("schedule", "--days", "40"),
+    ("stats",),
+    ("handoffs",),
+    ("failfast",),
+    *[("digest", "--since", "2026-11-01", "--format", fmt) for fmt in FORMATS],
+]
+
+
+@pytest.mark.parametrize("args", CLI_READS, ids=" ".join)
+def test_cli_tables_print_no_control_characters(poisoned_keys, args: tuple[str, ...]) -> None:
+    db, _ids = poisoned_keys
+    result = cadence(*args, db=db)
+    assert_terminal_safe(result, " ".join(args))
+    assert "ev" in result.stdout  # the poisoned rows were printed, cleaned
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cli_summary_prints_no_control_characters(poisoned_keys, fmt: str) -> None:
+    db, ids = poisoned_keys
+    for meeting_id in ids:
+        result = cadence("summary", str(meeting_id), "--format", fmt, db=db)
+        assert_terminal_safe(result, f"summary {meeting_id} --format {fmt}")
+
+
+def test_cli_table_columns_stay_aligned(poisoned_keys) -> None:
+    """Widths are measured on what is printed, so stripped characters leave no gaps."""
+    db, _ids = poisoned_keys
+    lines = cadence("cadences", db=db).stdout.splitlines()
+    assert len({line.index(" min ") for line in lines}) == 1, lines
+
+
+def test_error_messages_show_paths_without_control_characters(tmp_path: Path) -> None:
+    hostile = "a\x1b]0;X\x07b\x1b[2J\u202e"
+    hostile_dir = tmp_path / hostile
+    hostile_dir.mkdir()
+    hostile_file = tmp_path / f"{hostile}.txt"
+    hostile_file.write_text("not a database")
+    results = {
+        "import of a missing file": cadence("import", "json", str(hostile_dir / "missing.json"), db=tmp_path / "x.db"),
+        "db is a folder": cadence("actions", db=hostile_dir),
+        "db is not a database": cadence("actions", db=hostile_file),
+        "db under a file": cadence("actions", db=hostile_file / "team.db"),
+        "bare start on a folder": cadence(db=hostile_dir),
+        "bare start on a non-database": cadence(db=hostile_file),
+    }
+    for what, result in results.items():
+        assert result.returncode != 0, (what, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr, result.stderr
+        for bad in BAD_TERMINAL:
+            assert bad not in result.stderr, f"{what}: {bad!r} in {result.stderr!r}"
+        assert "a\\x1b]0;X\\x07b\\x1b[2J\\u202e" in result.stderr, (what, result.stderr)  # named, visibly
