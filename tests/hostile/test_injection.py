@@ -229,3 +229,66 @@ def test_error_messages_show_paths_without_control_characters(tmp_path: Path) ->
         for bad in BAD_TERMINAL:
             assert bad not in result.stderr, f"{what}: {bad!r} in {result.stderr!r}"
         assert "a\\x1b]0;X\\x07b\\x1b[2J\\u202e" in result.stderr, (what, result.stderr)  # named, visibly
+
+
+# -- 7. the app: no screen draws a control character, whatever the database holds -------
+BAD_SCREEN = ("\x1b", "\x00", "\x07", "\x9b", "\u202e", "\u2066")
+
+
+def screen_text(app) -> str:
+    """What the app draws: every visible line of every widget on the screen
+    (the strips sent to the terminal), plus the SVG export of the screen."""
+    from textual.geometry import Region
+
+    lines = []
+    for widget in app.screen.walk_children(with_self=True):
+        if not widget.display or not widget.size.area:
+            continue
+        try:
+            strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+        except Exception:  # noqa: BLE001 - a widget not laid out yet draws nothing
+            continue
+        lines += ["".join(segment.text for segment in strip) for strip in strips]
+    return "\n".join(lines) + app.export_screenshot()
+
+
+def assert_screen_safe(app, where: str) -> None:
+    text = screen_text(app)
+    assert "ev.il" in text or "ev" in text, f"{where}: the poisoned rows are not on screen"
+    for bad in BAD_SCREEN:
+        assert bad not in text, f"{where}: {bad!r} drawn: {text[max(0, text.find(bad) - 80):text.find(bad) + 40]!r}"
+
+
+async def test_app_screens_draw_no_control_characters(store, clock, make_app) -> None:
+    from tests.conftest import FROZEN_NOW
+    from tests.functional.meeting_pilot import start_from_home
+
+    for key in CADENCE_KEYS:
+        build_meeting(store, clock, key)
+    store.add_action("Due soon", owner="Lena", due=date(2026, 11, 26), cadence_key="sprint-review")
+    clock.current = FROZEN_NOW
+    poison(store.path)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert_screen_safe(app, "home")
+        await pilot.press("a")
+        await pilot.pause()
+        assert_screen_safe(app, "action items")
+        await pilot.press("escape")
+        await pilot.pause()
+        from cadence_tui.screens.meeting import MeetingScreen
+
+        screen = await start_from_home(pilot, "sprint-review")
+        assert isinstance(screen, MeetingScreen), type(screen)
+        await pilot.pause()
+        assert_screen_safe(app, "meeting")
+        from textual.widgets import TabbedContent, TabPane
+
+        tabs = screen.query_one("#meeting-tabs", TabbedContent)
+        panes = [pane.id for pane in tabs.query(TabPane)]
+        assert len(panes) >= 4, panes  # demos, log, carried over, who (and the scorecard)
+        for pane in panes:
+            tabs.active = pane
+            await pilot.pause()
+            assert_screen_safe(app, f"meeting, tab {pane}")
