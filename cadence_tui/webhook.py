@@ -137,7 +137,7 @@ class _Deadline:
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
-        raise urllib.error.HTTPError(req.full_url, code, f"redirected to {newurl} (not followed)", headers, fp)
+        raise urllib.error.HTTPError(req.full_url, code, f"(not followed) redirected to {newurl}", headers, fp)
 
 
 def _opener(url: str, deadline: _Deadline) -> urllib.request.OpenerDirector:
@@ -171,7 +171,32 @@ def _http_error(exc: urllib.error.HTTPError) -> WebhookError:
     return WebhookError(f"the webhook answered {why}")
 
 
+DEADLINE_GRACE = 0.5  # seconds the attempt gets, past its deadline, to notice it
+
+
 def _post_once(url: str, body: bytes, timeout: float) -> None:
+    """One attempt, over within ``timeout`` seconds whatever the server (or a
+    slow name lookup, which no socket shutdown interrupts) does: it runs in a
+    daemon thread that is abandoned if it overstays."""
+    outcome: list[BaseException | None] = []
+
+    def attempt() -> None:
+        try:
+            _attempt(url, body, timeout)
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=attempt, name="cadence-webhook", daemon=True)
+    worker.start()
+    worker.join(timeout + DEADLINE_GRACE)
+    if not outcome:
+        raise WebhookError(f"the webhook did not answer within {timeout:g} s")
+    if outcome[0] is not None:
+        raise outcome[0]
+
+
+def _attempt(url: str, body: bytes, timeout: float) -> None:
     request = urllib.request.Request(
         url, data=body, method="POST",
         headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "cadence-digest"},

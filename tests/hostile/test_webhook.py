@@ -182,3 +182,25 @@ def test_connection_refused_names_no_raw_control_text(db: Path, data_home: Path)
     sock.close()  # nothing listens there now
     result = post(db, f"http://127.0.0.1:{port}/hook", data_home)
     assert_error(result, "cannot reach the webhook", "saved it to")
+
+
+def test_a_name_lookup_that_hangs_is_cut_off_at_the_deadline(monkeypatch) -> None:
+    """No socket exists yet to shut down while a name resolves: the attempt is abandoned."""
+    from cadence_tui.webhook import WebhookError, post_text
+
+    def slow_lookup(*args, **kwargs):
+        time.sleep(5)
+        raise socket.gaierror("too late")
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_lookup)
+    started = time.monotonic()
+    with pytest.raises(WebhookError, match="did not answer within 0.5 s"):
+        post_text("http://localhost:9/hook", "hi", timeout=0.5, retries=0)
+    assert time.monotonic() - started < 2
+
+
+def test_an_infinite_timeout_passed_in_code_is_refused() -> None:
+    from cadence_tui.webhook import WebhookError, post_text
+
+    with pytest.raises(WebhookError, match="timeout"):
+        post_text("http://127.0.0.1:9/hook", "hi", timeout=float("inf"))
