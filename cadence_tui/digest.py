@@ -2,8 +2,9 @@
 
 Pure rendering in Markdown, Slack mrkdwn or plain text. User text is cleaned
 and escaped with the summary's own helpers (:mod:`cadence_tui.summary`:
-``clean``, ``md_escape``, ``slack_escape``), so a digest follows exactly the
-same escaping rules as a meeting summary. The store gathers the data
+``clean``, ``md_escape``, ``slack_escape``, ``plain_escape``), so a digest
+follows exactly the same escaping rules as a meeting summary: every user field,
+a metric's unit included, is a user-text span. The store gathers the data
 (:meth:`cadence_tui.store.digest.DigestStore.digest_data`); posting lives in
 :mod:`cadence_tui.webhook`.
 """

@@ -36,8 +36,6 @@ CARRIED_SHOWN = 25
 # -- user text: cleaning, shared by every format ---------------------------------
 # Bidi embeddings/overrides/isolates (textsafe.BIDI_CONTROLS) can make a line
 # display reversed ("Trojan source"); plain right-to-left text needs none.
-
-
 def clean(text: str, *, multiline: bool = False, limit: int = LINE_MAX) -> str:
     """Control characters, escape sequences and bidi overrides removed; cut to ``limit``."""
     text = text or ""
