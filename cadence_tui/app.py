@@ -48,6 +48,9 @@ class CadenceApp(App[None]):
     ]
 
     def __init__(self, store: Store, config: Config | None = None) -> None:
+        from cadence_tui.widgets.safe_render import install
+
+        install()  # no widget draws a control character, whatever the database holds
         super().__init__()
         self.store = store
         self.config = config or Config()
@@ -209,7 +212,9 @@ class CadenceApp(App[None]):
             from rich.text import Text
 
             self._return_code = 1
-            self._exit_renderables.append(Text(f"{ERROR_PREFIX}{error}"))
+            from cadence_tui.textsafe import show_controls
+
+            self._exit_renderables.append(Text(f"{ERROR_PREFIX}{show_controls(str(error))}"))
             self._close_messages_no_wait()
             return
         super()._handle_exception(error)

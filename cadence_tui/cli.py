@@ -27,7 +27,10 @@ class CommandError(click.ClickException):
     """An expected failure: one line on stderr, exit status 1, no traceback."""
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"{ERROR_PREFIX}{self.format_message()}", err=True)
+        # Messages name paths and server replies: control characters shown, not acted on.
+        from cadence_tui.textsafe import show_controls
+
+        click.echo(f"{ERROR_PREFIX}{show_controls(self.format_message())}", err=True)
 
 
 class CadenceGroup(click.Group):
@@ -112,10 +115,20 @@ def use_color() -> bool:
 
 
 def safe(text: str) -> str:
-    """User text as printed to a terminal: never an escape sequence."""
-    from cadence_tui.textsafe import strip_control
+    """User text as printed to a terminal: no escape sequence, control
+    character or bidi override (textsafe.terminal_safe). Every CLI printer
+    passes each user field (titles, names, keys, units, owners) through it,
+    and measures column widths on the result."""
+    from cadence_tui.textsafe import terminal_safe
 
-    return strip_control(text)
+    return terminal_safe(text)
+
+
+def safe_block(text: str) -> str:
+    """Several lines of text for the terminal (a digest): as :func:`safe`, newlines kept."""
+    from cadence_tui.textsafe import terminal_safe
+
+    return terminal_safe(text, multiline=True)
 
 
 @click.group(cls=CadenceGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -167,7 +180,7 @@ def schedule(ctx: click.Context, days: int, as_json: bool) -> None:
     if not occurrences:
         click.echo(f"No meetings in the next {days} days.")
         return
-    width = max(len(o.cadence_name) for o in occurrences)
+    width = max(len(safe(o.cadence_name)) for o in occurrences)
     for o in occurrences:
         when = o.start.strftime("%a %Y-%m-%d %H:%M %Z")
         click.echo(f"{when:<26}  {safe(o.cadence_name):<{width}}  {o.timebox_min} min")
@@ -236,7 +249,7 @@ def actions(
         due = item.due.isoformat() if item.due else "—"
         flag = "!" if item.is_overdue(today) else " "
         status = "" if item.status == "open" else f" [{item.status}]"
-        line = f"{item.id:>6}  {flag}{due:<10}  {safe(item.owner or '—'):<12}  {item.cadence_key:<20}  {safe(item.title)}{status}"
+        line = f"{item.id:>6}  {flag}{due:<10}  {safe(item.owner or '—'):<12}  {safe(item.cadence_key):<20}  {safe(item.title)}{status}"
         if color and item.is_overdue(today):
             line = click.style(line, fg="red")
         click.echo(line, color=color)

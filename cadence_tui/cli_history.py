@@ -32,7 +32,7 @@ def history(ctx: click.Context, cadence_key: str | None, search: str | None, lim
             return
         for h in hits:
             when = h.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            click.echo(f"{when}  {h.cadence_key:<20}  #{h.meeting_id:<6} {h.kind:<8}  {safe(h.text)}")
+            click.echo(f"{when}  {safe(h.cadence_key):<20}  #{h.meeting_id:<6} {h.kind:<8}  {safe(h.text)}")
         return
     meetings = store.past_meetings(cadence_key, limit=limit)
     if as_json:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from cadence_tui.cli import CommandError, cli, db_option, now_fn, open_db, safe, use_color
+from cadence_tui.cli import CommandError, cli, db_option, now_fn, open_db, safe, safe_block, use_color
 from cadence_tui.wording import counted
 
 FORMATS = ("markdown", "slack", "text")
@@ -98,10 +98,11 @@ def digest(ctx: click.Context, days: int | None, since: str | None, fmt: str | N
         url = post or (config.digest_webhook if config else None)
         if not url:
             raise CommandError("--post needs a URL, or digest_webhook in the config file")
-        from cadence_tui.webhook import WebhookError, check_url
+        from cadence_tui.webhook import WebhookError, check_url, default_timeout
 
         try:
             check_url(url)
+            default_timeout()  # a bad CADENCE_WEBHOOK_TIMEOUT is refused before any work
         except WebhookError as exc:
             raise CommandError(str(exc)) from None
     if fmt is None:
@@ -112,7 +113,8 @@ def digest(ctx: click.Context, days: int | None, since: str | None, fmt: str | N
     finally:
         store.close()
     if url is None:
-        click.echo(text, nl=False)
+        # User text in a digest is cleaned already; this guards the terminal whatever a renderer misses.
+        click.echo(safe_block(text), nl=False)
         return
     from cadence_tui.webhook import WebhookError, post_text
 
@@ -142,7 +144,7 @@ def _stats_lines(s) -> list[str]:
                  f" on time {percent(s.on_time_rate)} of {s.on_time_base} with a due date,"
                  f" median {'—' if s.median_days_to_close is None else f'{s.median_days_to_close:.1f} days'} to close")
     if s.items:
-        width = max(len(i.title) for i in s.items)
+        width = max(len(safe(i.title)) for i in s.items)
         lines.append(f"  {'agenda item':<{width}}  planned  actual  over")
         for i in s.items:
             flag = "  always over" if i.always_over else ""
@@ -189,13 +191,13 @@ def _scorecard_lines(rows, color: bool) -> list[str]:
 
     if not rows:
         return ["No metrics. Add one with: cadence metrics add KEY NAME --target N"]
-    width = max(len(r.metric.name) for r in rows)
+    width = max(len(safe(r.metric.name)) for r in rows)
     lines = []
     for r in rows:
         m = r.metric
         target = f"target {format_number(m.target)} ({m.direction} is better)" if m.target is not None else "no target"
         flag = "OFF TARGET" if r.off_target else ""
-        line = (f"{m.key:<6} {safe(m.name):<{width}}  {format_number(r.last, m.unit):>13} "
+        line = (f"{safe(m.key):<6} {safe(m.name):<{width}}  {format_number(r.last, safe(m.unit)):>13} "
                 f"{format_change(r.change):>8}  {r.sparkline:<12}  {target}  {flag}").rstrip()
         if color and r.off_target:
             line = click.style(line, fg="red")
@@ -254,7 +256,7 @@ def metrics_record(ctx: click.Context, key: str, value: str, on: str | None, mee
     from cadence_tui.scorecard import format_change, format_number
 
     state = "off target" if row.off_target else "on target"
-    click.echo(f"{safe(row.metric.name)}: {format_number(v.value, row.metric.unit)} on {v.recorded_on.isoformat()}"
+    click.echo(f"{safe(row.metric.name)}: {format_number(v.value, safe(row.metric.unit))} on {v.recorded_on.isoformat()}"
                f" ({state}{', ' + format_change(row.change) if row.change is not None else ''})")
 
 
@@ -289,7 +291,7 @@ def metrics_add(ctx: click.Context, key: str, name: str, unit, owner, target, di
         warning = store.focus_warning()
     finally:
         store.close()
-    click.echo(f"Added {m.key}: {safe(m.name)}")
+    click.echo(f"Added {safe(m.key)}: {safe(m.name)}")
     if warning:
         click.echo(f"cadence: warning: {warning}", err=True)
 
@@ -313,7 +315,7 @@ def metrics_edit(ctx: click.Context, key: str, name, unit, owner, target, direct
         m = store.update_metric(key, **changes)
     finally:
         store.close()
-    click.echo(f"Updated {m.key}: {safe(m.name)}")
+    click.echo(f"Updated {safe(m.key)}: {safe(m.name)}")
 
 
 @metrics.command("archive")
@@ -328,7 +330,7 @@ def metrics_archive(ctx: click.Context, key: str, undo: bool) -> None:
         m = store.archive_metric(key, not undo)
     finally:
         store.close()
-    click.echo(f"{'Restored' if undo else 'Archived'} {m.key}: {safe(m.name)}")
+    click.echo(f"{'Restored' if undo else 'Archived'} {safe(m.key)}: {safe(m.name)}")
 
 
 # -- hand-offs and the fail-fast log ---------------------------------------------------
@@ -346,12 +348,12 @@ def handoffs(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([r.to_json() for r in register], indent=2, ensure_ascii=False))
         return
-    width = max((len(r.handoff.label) for r in register), default=10)
+    width = max((len(safe(r.handoff.label)) for r in register), default=10)
     for r in register:
         h = r.handoff
         rating = f"{r.latest_rating}/5" if r.latest_rating is not None else "—"
         quarters = "  ".join(f"{q.quarter}: {q.average:.1f}" for q in r.quarters[-4:]) or "no ratings"
-        click.echo(f"{h.key:<20} {safe(h.label):<{width}}  owner {safe(h.owner or '—'):<8}  "
+        click.echo(f"{safe(h.key):<20} {safe(h.label):<{width}}  owner {safe(h.owner or '—'):<8}  "
                    f"failures {r.failures:>3}  latest {rating:>4}  {quarters}")
         click.echo(f"{'':<20} packet: {safe(', '.join(h.packet_fields) or '—')}")
 

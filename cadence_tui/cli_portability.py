@@ -80,13 +80,13 @@ def cadences(ctx: click.Context, include_archived: bool, as_json: bool) -> None:
     if not rows:
         click.echo("No cadences.")
         return
-    key_width = max(len(c.key) for c, _ in rows)
-    name_width = max(len(c.name) for c, _ in rows)
+    key_width = max(len(safe(c.key)) for c, _ in rows)
+    name_width = max(len(safe(c.name)) for c, _ in rows)
     for c, nxt in rows:
         when = f"{describe(c.rule)} at {c.start_time:%H:%M} {c.tz}"
         upcoming = "archived" if c.archived else (f"next {nxt:%a %Y-%m-%d %H:%M}" if nxt else "no next occurrence")
         click.echo(
-            f"{c.key:<{key_width}}  {safe(c.name):<{name_width}}  {c.timebox_min:>3} min  {safe(when)}  ({upcoming})"
+            f"{safe(c.key):<{key_width}}  {safe(c.name):<{name_width}}  {c.timebox_min:>3} min  {safe(when)}  ({upcoming})"
         )
 
 

@@ -2,8 +2,9 @@
 
 Pure rendering in Markdown, Slack mrkdwn or plain text. User text is cleaned
 and escaped with the summary's own helpers (:mod:`cadence_tui.summary`:
-``clean``, ``md_escape``, ``slack_escape``), so a digest follows exactly the
-same escaping rules as a meeting summary. The store gathers the data
+``clean``, ``md_escape``, ``slack_escape``, ``plain_escape``), so a digest
+follows exactly the same escaping rules as a meeting summary: every user field,
+a metric's unit included, is a user-text span. The store gathers the data
 (:meth:`cadence_tui.store.digest.DigestStore.digest_data`); posting lives in
 :mod:`cadence_tui.webhook`.
 """
@@ -140,13 +141,19 @@ def _blocker(b: DigestBlocker) -> Item:
     return Item(spans)
 
 
+def _unit(unit: str) -> list[Span]:
+    """A metric's unit is user text like its name: escaped by each writer."""
+    unit = clean(unit)
+    return [("t", " "), ("u", unit)] if unit else []
+
+
 def _metric(m: MetricMove) -> Item:
     spans: list[Span] = [("ub", clean(m.name)), ("t", ": ")]
     if m.before is None:
-        spans.append(("t", f"first value {format_number(m.after, m.unit)}"))
+        spans += [("t", f"first value {format_number(m.after)}"), *_unit(m.unit)]
     else:
-        spans.append(("t", f"{format_number(m.before)} → {format_number(m.after, m.unit)}"
-                           f" ({format_change(m.after - m.before)})"))
+        spans += [("t", f"{format_number(m.before)} → {format_number(m.after)}"), *_unit(m.unit),
+                  ("t", f" ({format_change(m.after - m.before)})")]
     if m.target is not None:
         spans.append(("t", f" · target {format_number(m.target)}" + (" · OFF TARGET" if m.off_target else " · on target")))
     return Item(spans)

@@ -39,8 +39,11 @@ def clock() -> Callable[[], datetime]:
 
 
 def os_error_message(exc: OSError) -> str:
-    """An OS error as one line: "Permission denied: /path/to/file"."""
-    return f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+    """An OS error as one line: "Permission denied: /path/to/file" (control
+    characters in the path shown as escapes: a file name can hold any)."""
+    from cadence_tui.textsafe import show_controls
+
+    return show_controls(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
 
 
 def check_db_value(value: str, given_as: str = "--db") -> None:
@@ -151,7 +154,9 @@ def main() -> None:
     try:
         code = run_app(resolve_db(db))
     except (LaunchError, StoreError) as exc:
-        print(f"{ERROR_PREFIX}{exc}", file=sys.stderr)
+        from cadence_tui.textsafe import show_controls
+
+        print(f"{ERROR_PREFIX}{show_controls(str(exc))}", file=sys.stderr)
         sys.exit(1)
     except OSError as exc:
         print(f"{ERROR_PREFIX}{os_error_message(exc)}", file=sys.stderr)

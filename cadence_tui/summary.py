@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cadence_tui.meeting_record import ActionLine, BlockerLine, MeetingRecord
-from cadence_tui.textsafe import strip_control
+from cadence_tui.textsafe import BIDI_CONTROLS, strip_control
 from cadence_tui.wording import counted
 
 FORMATS = ("markdown", "slack", "text")
@@ -35,18 +35,15 @@ FLAG = "⚑"  # a budget line beyond the variance threshold (as in the meeting's
 
 
 # -- user text: cleaning, shared by every format ---------------------------------
-# Bidi embeddings/overrides/isolates can make a line display reversed
-# ("Trojan source"); plain right-to-left text needs none of them.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
+# Bidi embeddings/overrides/isolates (textsafe.BIDI_CONTROLS) can make a line
+# display reversed ("Trojan source"); plain right-to-left text needs none.
 def clean(text: str, *, multiline: bool = False, limit: int = LINE_MAX) -> str:
     """Control characters, escape sequences and bidi overrides removed; cut to ``limit``."""
     text = text or ""
     # Fast path: printable text holds no control, escape or bidi character
     # (all of those are unprintable), so only whitespace needs tidying.
     if not text.isprintable():
-        text = _BIDI_CONTROLS.sub("", strip_control(text, multiline=multiline))
+        text = BIDI_CONTROLS.sub("", strip_control(text, multiline=multiline))
     if multiline:
         lines = [line.strip() for line in text.replace("\t", " ").split("\n")]
         text = "\n".join(line for line in lines if line)
@@ -55,6 +52,34 @@ def clean(text: str, *, multiline: bool = False, limit: int = LINE_MAX) -> str:
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
+
+
+# -- mass mentions, in every format ---------------------------------------------
+# Any format may end up pasted or posted into a chat (``digest --post
+# --format text`` goes to Slack as it is): ``@here`` gets a zero-width space
+# after the ``@`` in all three.
+_SLACK_MENTION = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+ZWSP = "\u200b"
+
+
+def break_mentions(text: str) -> str:
+    """``@here``, ``@channel``, ``@everyone`` made inert (``@\u200bhere``)."""
+    if "@" in text:
+        text = _SLACK_MENTION.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
+    return text
+
+
+# Plain text has no escapes, but is still read by chat apps and mail clients:
+# a "<" that could open a Slack command (<!channel>, <@U123>, <#C1>) or an
+# HTML tag (<img ...>) gets a zero-width space after it; it reads the same.
+_TAG_START = re.compile(r"<(?=[!@#/?A-Za-z])")
+
+
+def plain_escape(text: str) -> str:
+    """One piece of user text for the plain-text format."""
+    if "<" in text:
+        text = _TAG_START.sub("<" + ZWSP, text)
+    return break_mentions(text)
 
 
 # -- Markdown escaping --------------------------------------------------------
@@ -78,20 +103,14 @@ def md_escape(text: str) -> str:
         text = "\\" + text
     elif text[:1].isdigit():
         text = _MD_ORDERED.sub(r"\1\\\2", text)
-    return text
+    return break_mentions(text)
 
 
 # -- Slack escaping -----------------------------------------------------------
-_SLACK_MENTION = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
-ZWSP = "\u200b"
-
-
 def slack_escape(text: str) -> str:
     """Slack's three escapes, and no mass mention: ``@here`` gets a zero-width
     space after the ``@``; ``<!here>`` is inert once ``<`` is escaped."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if "@" in text:
-        text = _SLACK_MENTION.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
+    text = break_mentions(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
     # A run of backticks would open a code block that swallows the rest.
     return text.replace("```", f"`{ZWSP}`{ZWSP}`")
 
@@ -329,14 +348,16 @@ def layout(r: MeetingRecord) -> Layout:
 
     metrics = []
     for mr in r.metrics:
-        unit = f" {clean(mr.unit)}" if clean(mr.unit) else ""
-        text = f": {_num(mr.value)}{unit}"
+        spans = [("ub", clean(mr.name)), ("t", f": {_num(mr.value)}")]
+        if clean(mr.unit):  # user text like the name: escaped by each writer
+            spans += [("t", " "), ("u", clean(mr.unit))]
+        text = ""
         if mr.previous is not None:
             text += f" (was {_num(mr.previous)})"
         if mr.target is not None:
             sign = "≥" if mr.direction == "higher" else "≤"
             text += f" · target {sign} {_num(mr.target)}" + (" · on target" if mr.on_target else " · off target")
-        metrics.append(Item([("ub", clean(mr.name)), ("t", text)]))
+        metrics.append(Item(spans + [("t", text)] if text else spans))
     add("Scorecard", metrics)
 
     add("Notes", [Item([("u", clean(n, multiline=True, limit=BLOCK_MAX))]) for n in r.notes])
@@ -404,7 +425,7 @@ def cell_width(text: str) -> int:
 
 
 def _plain(spans: list[Span]) -> str:
-    return "".join(text for _kind, text in spans)
+    return "".join(plain_escape(text) if kind in ("u", "ub") else text for kind, text in spans)
 
 
 def _wrap_paragraph(text: str, first: str, rest: str) -> list[str]:

@@ -20,10 +20,17 @@ _ESCAPE_SEQ = re.compile(
     """,
     re.VERBOSE,
 )
-# C0 controls except \t \n, DEL, C1 controls; plus bidi overrides are kept
-# (right-to-left text is legitimate).
+# C0 controls except \t \n, DEL, C1 controls. Bidi overrides are kept in
+# stored text (right-to-left text is legitimate) and removed where it is shown.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) can
+# make a line display reversed ("Trojan source"); plain right-to-left text
+# needs none of them.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# What the TUI guard removes: characters a terminal acts on or that reorder a
+# line, all of zero cell width, so removing them never changes a layout.
+_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def strip_control(text: str, *, multiline: bool = False) -> str:
@@ -46,3 +53,53 @@ def clean_line(text: str, *, max_length: int | None = None) -> str:
     if max_length is not None and len(cleaned) > max_length:
         raise ValueError(f"is too long ({len(cleaned):,} characters; at most {max_length:,})")
     return cleaned
+
+
+def terminal_safe(text: str, *, multiline: bool = False) -> str:
+    """User text as printed to a terminal (CLI tables, messages, digests):
+    no escape sequence, control character or bidi override survives.
+
+    With ``multiline`` newlines and tabs are kept; otherwise they become spaces.
+    Printable text (the usual case) is returned as it is.
+    """
+    text = "" if text is None else str(text)
+    if text.isprintable():
+        return text
+    return BIDI_CONTROLS.sub("", strip_control(text, multiline=multiline))
+
+
+def excerpt(text: str, limit: int = 120) -> str:
+    """A short single-line, terminal-safe excerpt of untrusted text (a server's
+    reply, a path): whitespace runs collapsed, cut with "…" past ``limit``."""
+    text = " ".join(terminal_safe(text).split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def drop_unshowable(text: str) -> str:
+    """Remove the zero-width characters a terminal would act on (C0/C1
+    controls, ESC included, and bidi overrides) and nothing else.
+
+    The cell width is unchanged, so a line already laid out stays aligned;
+    what was an escape sequence shows as the harmless text after its ESC.
+    The app's last line of defence (see ``widgets.safe_render``).
+    """
+    return text if text.isprintable() else _UNSHOWABLE.sub("", text)
+
+
+def show_controls(text: str) -> str:
+    """Untrusted text in a one-line message (a path, a file name): every
+    control character and bidi override shown as its escape (``\\x1b``,
+    ``\\n``, ``\\u202e``) instead of acting on the terminal, so the user can
+    still tell exactly which file is meant."""
+    text = "" if text is None else str(text)
+    if text.isprintable():
+        return text
+    return _UNSHOWABLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    ch = match.group()
+    return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch) or (
+        f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
