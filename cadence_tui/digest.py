@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from cadence_tui.scorecard import format_change, format_number
+from cadence_tui.scorecard import difference, format_change, format_number
 from cadence_tui.summary import (
     FORMATS,
     Item,
@@ -146,7 +146,8 @@ def _metric(m: MetricMove) -> Item:
         spans.append(("t", f"first value {format_number(m.after, m.unit)}"))
     else:
         spans.append(("t", f"{format_number(m.before)} → {format_number(m.after, m.unit)}"
-                           f" ({format_change(m.after - m.before)})"))
+                           + (f" ({format_change(change)})" if (change := difference(m.after, m.before)) is not None
+                              else "")))
     if m.target is not None:
         spans.append(("t", f" · target {format_number(m.target)}" + (" · OFF TARGET" if m.off_target else " · on target")))
     return Item(spans)
