@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, timezone
@@ -44,6 +45,15 @@ class CadenceGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            # Read straight from a connection (an export, a cursor) rather than
+            # through the store's helpers: a damaged file, said in one line.
+            from cadence_tui.store.errors import store_failure
+
+            failure = store_failure(exc, db_path(ctx))
+            if failure is None:
+                raise
+            raise CommandError(str(failure)) from None
         except (StoreError, ValueError) as exc:
             from cadence_tui.duedates import DueDateError
             from cadence_tui.recurrence import ScheduleError
