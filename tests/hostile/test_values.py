@@ -159,3 +159,61 @@ async def test_app_starts_and_shows_stored_absurd_values(poisoned_db: Path) -> N
             assert app.screen.id == "stats-screen"
     finally:
         store.close()
+
+
+# -- ids, argument bytes and date ranges ------------------------------------------------
+HUGE_ID = str(2**63)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("actions", "done", HUGE_ID),
+        ("actions", "drop", HUGE_ID),
+        ("actions", "reopen", str(2**64 + 5)),
+        ("summary", HUGE_ID),
+        ("escalate", "action", HUGE_ID, "all-hands"),
+        ("escalate", "blocker", HUGE_ID, "all-hands"),
+        ("metrics", "record", "cac", "5", "--meeting", HUGE_ID),
+    ],
+    ids=" ".join,
+)
+def test_ids_out_of_range_are_one_line(seeded_db: Path, args: tuple[str, ...]) -> None:
+    before = sha(seeded_db)
+    result = cadence(*args, db=seeded_db)
+    assert_error(result, "no ", "with id")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert sha(seeded_db) == before
+
+
+def test_invalid_utf8_argument_is_refused(seeded_db: Path) -> None:
+    import os
+
+    before = sha(seeded_db)
+    title = os.fsdecode(b"\xff\xfe")  # what Python makes of such bytes in argv
+    for args in (("actions", "add", title, "--cadence", "sprint-review"),
+                 ("actions", "add", "ok", "--owner", title, "--cadence", "sprint-review"),
+                 ("actions", "--search", title)):
+        result = cadence(*args, db=seeded_db)
+        assert_error(result, "not valid UTF-8")
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert sha(seeded_db) == before
+    # A path may hold any bytes: it is not refused for that.
+    odd = seeded_db.parent / os.fsdecode(b"backup-\xff.db")
+    result = cadence("backup", str(odd), db=seeded_db, errors="surrogateescape")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("since", ["0001-01-01", "-99999999d", "-9999999999999999999999w", "9999-12-31"])
+def test_digest_since_far_dates_are_one_line(seeded_db: Path, since: str) -> None:
+    result = cadence("digest", "--since", since, db=seeded_db)
+    assert_error(result, "--since")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("now", ["9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+00:00"])
+@pytest.mark.parametrize("args", [("schedule",), ("cadences",), ("digest",), ()], ids=" ".join)
+def test_a_clock_pinned_at_the_end_of_time_is_one_line(seeded_db: Path, now: str, args: tuple[str, ...]) -> None:
+    result = cadence(*args, db=seeded_db, env={"CADENCE_NOW": now})
+    assert_error(result, "CADENCE_NOW", "out of range")
+    assert len(result.stderr.strip().splitlines()) == 1
