@@ -295,7 +295,7 @@ YEARS = (1970, 2200)  # as the cadence editor's start date
 
 
 def _row_name(row: list, id_at: int | None, number: int) -> str:
-    if id_at is not None and isinstance(row[id_at], int) and INT_MIN <= row[id_at] <= INT_MAX:
+    if id_at is not None and type(row[id_at]) is int and INT_MIN <= row[id_at] <= INT_MAX:
         return f"row id {row[id_at]}"
     return f"row {number} (no id)"
 
@@ -444,7 +444,7 @@ def _between(low: float, high: float) -> Callable[[Any], None]:
     return check
 
 
-def _validator(name: str, *args: Any) -> Callable[[Any], None]:
+def _validator(name: str, *args: Any, **kwargs: Any) -> Callable[[Any], None]:
     """A store validator by module:function (imported when first used)."""
 
     found: list[Callable] = []
@@ -455,7 +455,7 @@ def _validator(name: str, *args: Any) -> Callable[[Any], None]:
 
             module, function = name.split(":")
             found.append(getattr(importlib.import_module(f"cadence_tui.{module}"), function))
-        found[0](value, *args)
+        found[0](value, *args, **kwargs)
 
     return check
 
@@ -514,6 +514,14 @@ ROW_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
     ("action_items", "owner"): _validator("store.actions:clean_name"),
     ("action_items", "status"): _one_of("open", "done", "dropped"),
     ("blockers", "status"): _one_of("open", "resolved"),
+    ("blockers", "what"): _validator("store.meetings:clean_text", "blocker"),
+    ("decisions", "text"): _validator("store.meetings:clean_text", "decision"),
+    ("notes", "text"): _validator("store.meetings:clean_text", "note"),
+    ("wins", "text"): _validator("store.meetings:clean_text", "win"),
+    ("campaign_changes", "text"): _validator("store.meetings:clean_text", "campaign change"),
+    ("demo_items", "what"): _validator("store.meetings:clean_text", "demo"),
+    ("failfast_log", "what"): _validator("store.meetings:clean_text", "breakdown"),
+    ("attendance", "person"): _validator("store.fields:line_field", "name", required=True),
     ("pipeline_metrics", "stage"): _one_of("leads", "mql", "sql", "won"),
     ("pipeline_metrics", "value"): _number("value"),
     ("budget_lines", "budget"): _number("budget"),

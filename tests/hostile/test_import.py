@@ -45,6 +45,9 @@ BAD = [
     ("metric_values", "value", "12"),
     ("meetings", "paused_seconds", -5),
     ("cadences", "name", ""),
+    ("action_items", "created_at", "2026-11-25T16:00:00"),
+    ("action_items", "cadence_id", True),
+    ("metric_values", "recorded_on", "yesterday"),
 ]
 
 
