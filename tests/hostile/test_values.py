@@ -103,6 +103,11 @@ def poisoned_db(tmp_path: Path) -> Path:
                 "INSERT INTO metric_values(metric_id, value, recorded_on, created_at) "
                 f"SELECT id, {literal}, '2026-11-{day:02d}', '2026-11-{day:02d}T10:00:00+00:00' FROM metrics"
             )
+        for literal in ("1.7e308", "'nan'", "-1e999"):
+            conn.execute(
+                "INSERT INTO metric_values(metric_id, meeting_id, value, recorded_on, created_at) "
+                f"SELECT id, {meeting.id}, {literal}, '2026-11-25', '2026-11-25T16:00:00+00:00' FROM metrics"
+            )
         conn.execute("UPDATE metrics SET target = 1e999 WHERE key = 'k3'")
         conn.execute("UPDATE meetings SET paused_seconds = 1e999, timebox_min = 9223372036854775807")
         conn.execute("UPDATE agenda_items SET elapsed_seconds = 1.7e308")
@@ -119,6 +124,8 @@ def poisoned_db(tmp_path: Path) -> Path:
         ("digest", "--since", "2026-10-01", "--format", "slack"),
         ("stats",),
         ("stats", "--json"),
+        ("summary",),
+        ("summary", "--format", "slack"),
     ],
     ids=" ".join,
 )
