@@ -460,6 +460,12 @@ def _validator(name: str, *args: Any, **kwargs: Any) -> Callable[[Any], None]:
     return check
 
 
+def _as_text(name: str) -> Callable[[Any], None]:
+    """A parser of typed text (the panels' counts and amounts) applied to a number."""
+    parse = _validator(name)
+    return lambda value: parse(str(value))
+
+
 def _number(what: str) -> Callable[[Any], None]:
     return _validator("store.fields:parse_number", what)
 
@@ -523,9 +529,9 @@ ROW_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
     ("failfast_log", "what"): _validator("store.meetings:clean_text", "breakdown"),
     ("attendance", "person"): _validator("store.fields:line_field", "name", required=True),
     ("pipeline_metrics", "stage"): _one_of("leads", "mql", "sql", "won"),
-    ("pipeline_metrics", "value"): _number("value"),
-    ("budget_lines", "budget"): _number("budget"),
-    ("budget_lines", "actual"): _number("actual"),
+    ("pipeline_metrics", "value"): _as_text("panels:parse_count"),
+    ("budget_lines", "budget"): _as_text("panels:parse_amount"),
+    ("budget_lines", "actual"): _as_text("panels:parse_amount"),
     ("handoffs", "key"): _key,
     ("handoffs", "packet_fields"): _text_list("packet field"),
     ("health_ratings", "rating"): _between(1, 5),
