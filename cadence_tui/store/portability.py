@@ -33,6 +33,13 @@ stored: ids are kept, times are ISO 8601 strings in UTC
 0/1. The file is UTF-8 with one row per line, so two exports diff well, and
 exporting a database that was imported from an export gives the same bytes.
 
+Import first checks every value as typed input is checked (``ROW_CHECKS``
+below: the cadence editor's rule, zone, start and anchor checks, the action
+item's title and owner, metric numbers, statuses, UTC times, dates, ...) and
+the column's type (64-bit integers, finite numbers, valid Unicode without
+control characters). The first problem refuses the whole file, naming the
+table, the row id and the column.
+
 Import loads such a document into an **empty** database: one that holds no
 meetings, action items, blockers, metric values or fail-fast entries (a freshly
 created database, with only the seeded cadences, counts as empty; its seeded
