@@ -373,11 +373,12 @@ PATH_OPTIONS = ("--db", "--out")
 def non_utf8_argument(args: list[str]) -> str | None:
     """The first argument that is not valid UTF-8 text (Python keeps its bytes
     as lone surrogates), shown with escapes; paths are allowed any bytes."""
-    path_command = False
+    command: str | None = None
     for index, arg in enumerate(args):
-        if arg in PATH_COMMANDS:
-            path_command = True
-        if path_command or (index and args[index - 1] in PATH_OPTIONS) or arg.startswith(
+        after_path_option = bool(index) and args[index - 1] in PATH_OPTIONS
+        if command is None and not arg.startswith("-") and not after_path_option:
+            command = arg  # the first word that is not an option names the command
+        if command in PATH_COMMANDS or after_path_option or arg.startswith(
             tuple(f"{o}=" for o in PATH_OPTIONS)
         ):
             continue
