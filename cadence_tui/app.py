@@ -208,6 +208,10 @@ class CadenceApp(App[None]):
         # message loop that raised it, so carrying on would leave a frozen
         # screen: exit with one clear line instead of a traceback. Every edit
         # was committed or rolled back whole, so nothing is lost.
+        if not isinstance(error, StoreError):  # read straight from a cursor: a damaged file
+            from cadence_tui.store.errors import store_failure
+
+            error = store_failure(error, self.store.path) or error
         if isinstance(error, StoreError):
             from rich.text import Text
 

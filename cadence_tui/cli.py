@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, timezone
@@ -47,6 +48,15 @@ class CadenceGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            # Read straight from a connection (an export, a cursor) rather than
+            # through the store's helpers: a damaged file, said in one line.
+            from cadence_tui.store.errors import store_failure
+
+            failure = store_failure(exc, db_path(ctx))
+            if failure is None:
+                raise
+            raise CommandError(str(failure)) from None
         except (StoreError, ValueError) as exc:
             from cadence_tui.duedates import DueDateError
             from cadence_tui.recurrence import ScheduleError
@@ -58,6 +68,31 @@ class CadenceGroup(click.Group):
             raise  # `cadence actions | head`: click stops quietly, as Unix tools do
         except OSError as exc:
             raise CommandError(os_error_message(exc)) from None
+
+
+#: The largest id SQLite can store (a signed 64-bit integer).
+ID_MAX = 2**63 - 1
+
+
+class IdType(click.types.IntParamType):
+    """An id argument or option: a malformed one is a usage error as for any
+    integer; one out of SQLite's range cannot exist, said in one line."""
+
+    name = "integer"
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        number = super().convert(value, param, ctx)
+        if not 1 <= number <= ID_MAX:
+            shown = str(number) if len(str(number)) <= 30 else str(number)[:29] + "…"
+            raise CommandError(f"no {self.what} with id {shown} (ids are whole numbers from 1 to {ID_MAX})")
+        return number
+
+
+ACTION_ID = IdType("action item")
+MEETING_ID = IdType("meeting")
 
 
 def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -263,7 +298,7 @@ def _change_action(ctx: click.Context, action_id: int, status: str) -> None:
 
 @actions.command("done")
 @db_option
-@click.argument("action_id", metavar="ID", type=int)
+@click.argument("action_id", metavar="ID", type=ACTION_ID)
 @click.pass_context
 def actions_done(ctx: click.Context, action_id: int) -> None:
     """Mark action item ID done."""
@@ -272,7 +307,7 @@ def actions_done(ctx: click.Context, action_id: int) -> None:
 
 @actions.command("drop")
 @db_option
-@click.argument("action_id", metavar="ID", type=int)
+@click.argument("action_id", metavar="ID", type=ACTION_ID)
 @click.pass_context
 def actions_drop(ctx: click.Context, action_id: int) -> None:
     """Drop action item ID (no longer needed)."""
@@ -281,7 +316,7 @@ def actions_drop(ctx: click.Context, action_id: int) -> None:
 
 @actions.command("reopen")
 @db_option
-@click.argument("action_id", metavar="ID", type=int)
+@click.argument("action_id", metavar="ID", type=ACTION_ID)
 @click.pass_context
 def actions_reopen(ctx: click.Context, action_id: int) -> None:
     """Reopen action item ID."""
@@ -354,8 +389,39 @@ class progress_reporter:
             self.bar.__exit__(*exc)
 
 
+# Commands whose arguments are file paths (which need not be UTF-8), and the
+# options that take one.
+PATH_COMMANDS = {"backup", "import"}
+PATH_OPTIONS = ("--db", "--out")
+
+
+def non_utf8_argument(args: list[str]) -> str | None:
+    """The first argument that is not valid UTF-8 text (Python keeps its bytes
+    as lone surrogates), shown with escapes; paths are allowed any bytes."""
+    command: str | None = None
+    for index, arg in enumerate(args):
+        after_path_option = bool(index) and args[index - 1] in PATH_OPTIONS
+        if command is None and not arg.startswith("-") and not after_path_option:
+            command = arg  # the first word that is not an option names the command
+        if command in PATH_COMMANDS or after_path_option or arg.startswith(
+            tuple(f"{o}=" for o in PATH_OPTIONS)
+        ):
+            continue
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = arg.encode("utf-8", "surrogateescape")
+            shown = repr(raw)[2:-1]
+            return shown if len(shown) <= 60 else shown[:59] + "…"
+    return None
+
+
 def main() -> None:
     """Console-script entry point."""
+    bad = non_utf8_argument(sys.argv[1:])
+    if bad is not None:
+        click.echo(f"{ERROR_PREFIX}the argument '{bad}' is not valid UTF-8 text; nothing was changed", err=True)
+        sys.exit(1)
     cli(prog_name="cadence")
 
 

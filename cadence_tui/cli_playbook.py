@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from cadence_tui.cli import CommandError, cli, db_option, now_fn, open_db, safe, safe_block, use_color
+from cadence_tui.cli import MEETING_ID, CommandError, IdType, cli, db_option, now_fn, open_db, safe, safe_block, use_color
 from cadence_tui.wording import counted
 
 FORMATS = ("markdown", "slack", "text")
@@ -30,6 +30,22 @@ def _today() -> date:
 
 def _parse_day(value: str, what: str) -> date:
     """An ISO date, or a relative one (``-7d``, ``yesterday``... as ``parse_due`` knows)."""
+    day = _parse_any_day(value, what)
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise CommandError(
+            f"{what} must be a date between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}, "
+            f"not {value.strip()[:30]!r}"
+        )
+    return day
+
+
+# Dates a command accepts: far enough for any real record, near enough that
+# the midnight of the day and a week either side stay inside Python's dates.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(9000, 12, 31)
+
+
+def _parse_any_day(value: str, what: str) -> date:
     text = value.strip()
     try:
         return date.fromisoformat(text)
@@ -41,7 +57,10 @@ def _parse_day(value: str, what: str) -> date:
         return _today()
     if text.startswith("-") and text[1:-1].isdigit() and text[-1] in "dw":
         n = int(text[1:-1]) * (7 if text[-1] == "w" else 1)
-        return _today() - timedelta(days=n)
+        try:
+            return _today() - timedelta(days=n)
+        except OverflowError:
+            return date.min
     raise click.BadParameter(f"{what} must be a date such as 2026-11-18, 'yesterday' or -7d, not {value!r}")
 
 
@@ -240,7 +259,7 @@ def metrics(ctx: click.Context, cadence_key: str | None, as_json: bool) -> None:
 @click.argument("key")
 @click.argument("value")
 @click.option("--date", "on", metavar="DATE", help="The day the value is for (default today).")
-@click.option("--meeting", "meeting_id", type=int, metavar="ID", help="Record it in meeting ID (takes its date).")
+@click.option("--meeting", "meeting_id", type=MEETING_ID, metavar="ID", help="Record it in meeting ID (takes its date).")
 @click.pass_context
 def metrics_record(ctx: click.Context, key: str, value: str, on: str | None, meeting_id: int | None) -> None:
     """Record VALUE for metric KEY (e.g. cadence metrics record cac 1180 --date 2026-11-20)."""
@@ -417,7 +436,7 @@ def failfast_log(ctx: click.Context, handoff_key: str, what: str, cause: str, fi
 @cli.command()
 @db_option
 @click.argument("kind", type=click.Choice(["blocker", "action"]))
-@click.argument("item_id", metavar="ID", type=int)
+@click.argument("item_id", metavar="ID", type=IdType("item"))
 @click.argument("cadence_key", metavar="CADENCE", required=False)
 @click.option("--undo", is_flag=True, help="Take the escalation back.")
 @click.pass_context

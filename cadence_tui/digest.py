@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from cadence_tui.scorecard import format_change, format_number
+from cadence_tui.scorecard import difference, format_change, format_number
 from cadence_tui.summary import (
     FORMATS,
     Item,
@@ -152,8 +152,9 @@ def _metric(m: MetricMove) -> Item:
     if m.before is None:
         spans += [("t", f"first value {format_number(m.after)}"), *_unit(m.unit)]
     else:
+        change = difference(m.after, m.before)
         spans += [("t", f"{format_number(m.before)} → {format_number(m.after)}"), *_unit(m.unit),
-                  ("t", f" ({format_change(m.after - m.before)})")]
+                  ("t", f" ({format_change(change)})" if change is not None else "")]
     if m.target is not None:
         spans.append(("t", f" · target {format_number(m.target)}" + (" · OFF TARGET" if m.off_target else " · on target")))
     return Item(spans)

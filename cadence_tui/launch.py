@@ -18,6 +18,10 @@ from pathlib import Path
 ERROR_PREFIX = "cadence: error: "
 
 
+#: The years CADENCE_NOW may pin the clock to.
+CLOCK_YEARS = (1970, 9000)
+
+
 class LaunchError(Exception):
     """The app cannot open (bad config, clock or database): say why in one line."""
 
@@ -32,6 +36,11 @@ def clock() -> Callable[[], datetime]:
             raise LaunchError(f"CADENCE_NOW={pinned!r} is not an ISO 8601 time") from None
         if fixed.tzinfo is None:
             fixed = fixed.astimezone()
+        if not CLOCK_YEARS[0] <= fixed.year <= CLOCK_YEARS[1]:
+            # Years ahead of it (a schedule, a due date) must stay within Python's dates.
+            raise LaunchError(
+                f"CADENCE_NOW={pinned!r} is out of range: the year must be {CLOCK_YEARS[0]}–{CLOCK_YEARS[1]}"
+            )
         return lambda: fixed
     from cadence_tui.store.base import utcnow
 

@@ -77,7 +77,31 @@ def _rrule(schedule: Schedule):
         raise ScheduleError(SUB_DAILY)
     if never_occurs(rule.upper()):
         raise ScheduleError(f"the rule {rule!r} never produces a date")
+    recent = _recent_anchor(schedule.anchor, parsed)
+    if recent != schedule.anchor:
+        parsed = rrulestr(rule, dtstart=start.replace(year=recent.year, month=recent.month, day=recent.day),
+                          cache=False)
     return parsed
+
+
+RECENT = date(1970, 1, 1)
+
+
+def _recent_anchor(anchor: date, parsed) -> date:
+    """An anchor before 1970 (typed input refuses one; another tool may have
+    stored the year 1) moved forward by whole periods of the rule, so the dates
+    it gives stay the same but finding the next one no longer walks every
+    period since then. Not for COUNT rules, which count from the anchor."""
+    if anchor >= RECENT or getattr(parsed, "_count", None):
+        return anchor
+    freq, interval = getattr(parsed, "_freq", 0), max(1, getattr(parsed, "_interval", 1) or 1)
+    if freq in (2, 3):  # WEEKLY, DAILY: a whole number of periods, in days
+        step = (7 if freq == 2 else 1) * interval
+        return anchor + timedelta(days=(RECENT - anchor).days // step * step)
+    # YEARLY, MONTHLY: whole 400-year Gregorian cycles (same weekdays and leap
+    # days) times the interval, so every period keeps its place.
+    cycle = 400 * interval
+    return anchor.replace(year=anchor.year + (RECENT.year - anchor.year) // cycle * cycle)
 
 
 def validate_rule(rule: str) -> str:

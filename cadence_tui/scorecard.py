@@ -7,6 +7,7 @@ screen's first frame needs the scorecard only."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +16,35 @@ DIRECTIONS = ("higher", "lower")
 FOCUS_LIMIT = 3
 SPARK_CHARS = "▁▂▃▄▅▆▇█"
 SPARK_POINTS = 12
+# Past this size a number is shown as 1.7e+308 rather than with every digit.
+PLAIN_LIMIT = 1e15
+
+
+# SQL: the column holds a finite number (text and blobs sort above numbers, and
+# infinity lies outside the doubles' range), e.g. FINITE_SQL.format("value").
+FINITE_SQL = "{0} BETWEEN -1.7976931348623157e308 AND 1.7976931348623157e308"
+
+
+def stored_number(value: object) -> float | None:
+    """A number read from the database, or None when it is not a finite number.
+
+    Input is checked where it is typed, but another tool can write anything:
+    SQLite keeps text it cannot read as a number as text, 1e999 as infinity."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def difference(after: float | None, before: float | None) -> float | None:
+    """``after - before``, or None when either is missing or it overflows."""
+    if after is None or before is None:
+        return None
+    change = after - before
+    return change if math.isfinite(change) else None
 
 
 @dataclass(frozen=True)
@@ -77,9 +107,7 @@ class ScorecardRow:
 
     @property
     def change(self) -> float | None:
-        if self.last is None or self.previous is None:
-            return None
-        return self.last - self.previous
+        return difference(self.last, self.previous)
 
     @property
     def off_target(self) -> bool:
@@ -113,18 +141,30 @@ def sparkline(values: tuple[float, ...] | list[float], width: int = SPARK_POINTS
     shown = list(values)[-width:]
     if not shown:
         return ""
-    low, high = min(shown), max(shown)
+    shown = [v for v in shown if math.isfinite(v)]
+    if not shown:
+        return ""
+    # Halved, so that the span of two huge values of opposite sign stays finite.
+    low, high = min(shown) / 2, max(shown) / 2
     if high == low:
         return SPARK_CHARS[3] * len(shown)
     top = len(SPARK_CHARS) - 1
-    return "".join(SPARK_CHARS[round((v - low) / (high - low) * top)] for v in shown)
+    return "".join(SPARK_CHARS[round((v / 2 - low) / (high - low) * top)] for v in shown)
 
 
 def format_number(value: float | None, unit: str = "") -> str:
     """``1234.5`` → ``1,234.5 USD``; whole numbers without decimals."""
     if value is None:
         return "—"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    value = float(value)
+    if math.isnan(value):
+        text = "?"
+    elif math.isinf(value):
+        text = "∞" if value > 0 else "−∞"
+    elif abs(value) >= PLAIN_LIMIT:
+        text = f"{value:.3g}"
+    else:
+        text = f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
     return f"{text} {unit}".strip() if unit else text
 
 

@@ -24,6 +24,24 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 DEFAULT_LAST = 12
+# What a stored duration can sensibly be: a year. Another tool can write
+# anything (1e308, infinity, text); such a figure is bounded, not drawn as
+# 300 digits or a crash.
+MAX_SECONDS = 366 * 86400
+MAX_MINUTES = MAX_SECONDS // 60
+
+
+def bounded(value: object, limit: float) -> float:
+    """A stored number clamped to ``[0, limit]``; 0 when it is not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0.0
+    try:
+        number = float(value)
+    except OverflowError:
+        return float(limit) if value > 0 else 0.0  # type: ignore[operator]
+    if number != number:  # NaN
+        return 0.0
+    return min(max(number, 0.0), float(limit))
 
 
 @dataclass(frozen=True)

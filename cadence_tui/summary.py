@@ -164,6 +164,10 @@ def _pct(value: float) -> str:
 
 
 def _num(value: float) -> str:
+    from cadence_tui.scorecard import PLAIN_LIMIT, format_number
+
+    if abs(value) >= PLAIN_LIMIT:  # 1.7e+308, not 309 digits
+        return format_number(value)
     return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 1000 else f"{value:,.1f}"
 
 

@@ -21,6 +21,8 @@ from cadence_tui.store.errors import (
     NewerSchemaError,
     ReadOnlyDatabase,
     StoreError,
+    damaged,
+    raised_by_store,
     translate,
 )
 from cadence_tui.store.schema import SCHEMA_VERSION, apply_migrations
@@ -137,6 +139,9 @@ def open_connection(path: Path | str) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         conn.close()
         raise translate(exc, path) from None
+    except UnicodeDecodeError:  # SQLite's message about a broken schema is not UTF-8
+        conn.close()
+        raise damaged(path, "the schema is not readable") from None
     return conn
 
 
@@ -186,6 +191,8 @@ class StoreBase:
                 return cur.fetchall()
             except sqlite3.Error as exc:
                 raise translate(exc, self.path) from None
+            except UnicodeDecodeError:  # SQLite's message about a broken schema is not UTF-8
+                raise damaged(self.path, "the schema is not readable") from None
 
     def query_one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
         rows = self.query(sql, params)
@@ -205,6 +212,8 @@ class StoreBase:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
                 raise translate(exc, self.path) from None
+            except UnicodeDecodeError:
+                raise damaged(self.path, "the schema is not readable") from None
             try:
                 yield self.conn
                 self.conn.execute("COMMIT")
@@ -214,6 +223,8 @@ class StoreBase:
                         self.conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):
                     raise translate(exc, self.path) from None
+                if isinstance(exc, UnicodeDecodeError) and raised_by_store(exc):
+                    raise damaged(self.path, "the schema is not readable") from None
                 raise
 
     def schema_version(self) -> int:

@@ -13,6 +13,7 @@ from cadence_tui.digest import (
     MetricMove,
 )
 from cadence_tui.store.actions import name_key, same_name
+from cadence_tui.scorecard import FINITE_SQL
 from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput
 
@@ -103,14 +104,14 @@ class DigestStore(StoreBase):
                 continue
             last = self.query_one(
                 "SELECT value FROM metric_values WHERE metric_id = ? AND recorded_on >= ? AND recorded_on <= ?"
-                " ORDER BY recorded_on DESC, id DESC LIMIT 1",
+                f" AND {FINITE_SQL.format('value')} ORDER BY recorded_on DESC, id DESC LIMIT 1",
                 (metric.id, since.isoformat(), today.isoformat()),
             )
             if last is None:
                 continue
             before = self.scalar(
                 "SELECT value FROM metric_values WHERE metric_id = ? AND recorded_on < ?"
-                " ORDER BY recorded_on DESC, id DESC LIMIT 1",
+                f" AND {FINITE_SQL.format('value')} ORDER BY recorded_on DESC, id DESC LIMIT 1",
                 (metric.id, since.isoformat()),
             )
             if before is not None and before == last["value"]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
+
+_STORE_DIR = Path(__file__).resolve().parent
 
 
 class StoreError(Exception):
@@ -37,6 +40,38 @@ class InvalidInput(StoreError, ValueError):
     """A value the store refuses (empty title, bad date, ...)."""
 
 
+def damaged(path: object, detail: str) -> DatabaseUnavailable:
+    """The file is corrupt: say which, why, and what to do."""
+    from cadence_tui.textsafe import strip_control
+
+    what = str(path) if path else "the database"
+    return DatabaseUnavailable(
+        f"{what} is damaged ({strip_control(detail)}); restore it from your last backup (cadence backup makes one)"
+    )
+
+
+def raised_by_store(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised in the store's own code, e.g. by a
+    ``conn.execute`` there (SQLite's C code adds no frame of its own)."""
+    tb, innermost = exc.__traceback__, None
+    while tb is not None:
+        innermost, tb = tb.tb_frame.f_code.co_filename, tb.tb_next
+    return innermost is not None and Path(innermost).resolve().parent == _STORE_DIR
+
+
+def store_failure(exc: BaseException, path: object = None) -> StoreError | None:
+    """An error that escaped from reading the database, as a StoreError (None:
+    not a database error). SQLite reports some damage in messages that are not
+    UTF-8 (a broken name in the schema): Python raises UnicodeDecodeError then."""
+    if isinstance(exc, StoreError):
+        return exc
+    if isinstance(exc, sqlite3.Error):
+        return translate(exc, path)
+    if isinstance(exc, UnicodeDecodeError) and raised_by_store(exc):
+        return damaged(path, "text in the file is not UTF-8")
+    return None
+
+
 def translate(exc: sqlite3.Error, path: object = None) -> StoreError:
     """Map a sqlite3 error to a StoreError with a clear message."""
     text = str(exc)
@@ -50,8 +85,8 @@ def translate(exc: sqlite3.Error, path: object = None) -> StoreError:
         return ReadOnlyDatabase(f"the database is read-only{where}: changes cannot be saved")
     if "disk is full" in low or "database or disk is full" in low:
         return DiskFull(f"the disk is full{where}: the last change was not saved")
-    if "malformed" in low or "not a database" in low or "corrupt" in low:
-        return DatabaseUnavailable(f"the database file is damaged{where}: {text}; restore it from a backup")
+    if "malformed" in low or "not a database" in low or "corrupt" in low or "could not decode" in low:
+        return damaged(path, text)
     if "unable to open" in low:
         return DatabaseUnavailable(f"cannot open the database{where}: {text}")
     if "disk i/o" in low:

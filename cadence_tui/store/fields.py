@@ -14,6 +14,10 @@ KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 LINE_MAX = 200
 TEXT_MAX = 2000
 UNSET = object()  # "not given" in an update (None may mean "clear it")
+# A metric value or target beyond this is a typo (or an attack), not a figure:
+# the difference of two such values, their sums and the scorecard's bars must
+# stay finite and printable.
+NUMBER_LIMIT = 1e15
 
 
 def line_field(value: str, what: str, *, required: bool = False, max_length: int = LINE_MAX) -> str:
@@ -49,7 +53,10 @@ def parse_number(value: str | float | int, what: str = "value") -> float:
     if isinstance(value, bool):
         raise InvalidInput(f"the {what} must be a number")
     if isinstance(value, (int, float)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int past float range
+            number = math.inf
     else:
         text = strip_control(value).strip().replace(",", "").replace("_", "").rstrip("%").strip()
         try:
@@ -57,5 +64,7 @@ def parse_number(value: str | float | int, what: str = "value") -> float:
         except ValueError:
             raise InvalidInput(f"the {what} must be a number (e.g. 1200 or 12.5), not {value!r}") from None
     if not math.isfinite(number):
-        raise InvalidInput(f"the {what} must be a finite number")
+        raise InvalidInput(f"the {what} must be a finite number, at most {NUMBER_LIMIT:,.0f} in size")
+    if abs(number) > NUMBER_LIMIT:
+        raise InvalidInput(f"the {what} is too large: at most {NUMBER_LIMIT:,.0f} in size (got {number:.3g})")
     return number

@@ -39,6 +39,13 @@ booleans 0/1. The file is UTF-8 with one row per line, so two exports diff
 well, and exporting a database that was imported from an export gives the same
 bytes.
 
+Import first checks every value as typed input is checked (``ROW_CHECKS``
+below: the cadence editor's rule, zone, start and anchor checks, the action
+item's title and owner, metric numbers, statuses, UTC times, dates, ...) and
+the column's type (64-bit integers, finite numbers, valid Unicode without
+control characters). The first problem refuses the whole file, naming the
+table, the row id and the column.
+
 Import loads such a document into an **empty** database: one that holds no
 meetings, action items, blockers, metric values or fail-fast entries (a freshly
 created database, with only the seeded cadences, counts as empty; its seeded
@@ -54,11 +61,14 @@ file of a newer format version or schema is refused.
 from __future__ import annotations
 
 import json
+import math
+import re
 import sqlite3
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
-from cadence_tui.store.base import StoreBase
+from cadence_tui.store.base import StoreBase, to_ts
 from cadence_tui.store.errors import InvalidInput
 from cadence_tui.store.schema import SCHEMA_VERSION
 
@@ -257,6 +267,8 @@ class PortabilityStore(StoreBase):
             raise InvalidInput("the export has no \"tables\" object")
         known = set(self._data_tables())
         for table, body in tables.items():
+            if not isinstance(table, str):
+                raise InvalidInput("the export names a table that is not text")
             if table not in known:
                 raise InvalidInput(f"the export holds an unknown table {table!r}")
             if not isinstance(body, dict) or not isinstance(body.get("columns"), list) or not isinstance(
@@ -277,7 +289,315 @@ class PortabilityStore(StoreBase):
                 for value in row:
                     if not (value is None or isinstance(value, (str, int, float))):
                         raise InvalidInput(f"row {number} of {table!r} in the export holds a nested value")
+            self._check_rows(table, columns, body["rows"])
         return tables
+
+    def _check_rows(self, table: str, columns: list[str], rows: list[list]) -> None:
+        """Every value through the checks typed input gets (``ROW_CHECKS``), so
+        nothing the app could not have written gets in. The first problem
+        names the table, the row's id and the column."""
+        info = {r["name"]: r for r in self.query(f"PRAGMA table_info({_quote(table)})")}
+        checks = [column_check(table, c, info[c]["type"], bool(info[c]["notnull"])) for c in columns]
+        id_at = columns.index("id") if "id" in columns else None
+        for number, row in enumerate(rows, start=1):
+            for column, check, value in zip(columns, checks, row):
+                try:
+                    check(value)
+                except (InvalidInput, ValueError, TypeError, OverflowError) as exc:
+                    where = _row_name(row, id_at, number)
+                    raise InvalidInput(
+                        f"the file's {table} {where}, column {column}: {_reason(exc)}; nothing was imported"
+                    ) from None
+
+
+# -- checking each value ----------------------------------------------------------
+# The same checks the app applies to what users type (store/fields.py,
+# store/cadences.py, recurrence.py, duedates.py), by table and column; every
+# value also gets the checks of its column's type. ``ValueError`` and its
+# subclasses (InvalidInput, ScheduleError) say what is wrong.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+YEARS = (1970, 2200)  # as the cadence editor's start date
+
+
+def _row_name(row: list, id_at: int | None, number: int) -> str:
+    if id_at is not None and type(row[id_at]) is int and INT_MIN <= row[id_at] <= INT_MAX:
+        return f"row id {row[id_at]}"
+    return f"row {number} (no id)"
+
+
+def _reason(exc: BaseException) -> str:
+    from cadence_tui.textsafe import strip_control
+
+    text = strip_control(str(exc)).strip() or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+# What typed text never holds once cleaned (textsafe.strip_control): control
+# characters but tab, newline and CR (of CRLF), and lone surrogates (not Unicode).
+_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _is_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{_shown(value)} is not text")
+    bad = _BAD_TEXT.search(value)
+    if bad is not None:
+        if "\ud800" <= bad.group() <= "\udfff":
+            raise ValueError("the text is not valid Unicode (a lone surrogate)")
+        raise ValueError(f"{_shown(value)} holds control characters")
+    return value
+
+
+def _is_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{_shown(value)} is not a whole number")
+    if not INT_MIN <= value <= INT_MAX:
+        raise ValueError(f"{_shown(value)} is too large for the database")
+    return value
+
+
+def _is_real(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{_shown(value)} is not a number")
+    if isinstance(value, int):
+        _is_int(value)
+    elif not math.isfinite(value):
+        raise ValueError(f"{_shown(value)} is not a finite number")
+    return float(value)
+
+
+def _timestamp(value: Any) -> None:
+    try:
+        parsed = datetime.fromisoformat(_is_text(value))
+    except ValueError:
+        raise ValueError(f"{_shown(value)} is not a time (YYYY-MM-DDTHH:MM:SS+00:00)") from None
+    if parsed.tzinfo is None or to_ts(parsed) != value:
+        raise ValueError(f"{_shown(value)} is not a UTC time as Cadence writes it (2026-11-25T16:00:00+00:00)")
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        raise ValueError(f"{_shown(value)} is outside the years {YEARS[0]}–{YEARS[1]}")
+
+
+def _day(value: Any) -> None:
+    from cadence_tui.duedates import parse_due
+
+    text = _is_text(value)
+    try:
+        day = parse_due(text, date(2000, 1, 1))
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    if day is None or day.isoformat() != text:
+        raise ValueError(f"{_shown(value)} is not a date as YYYY-MM-DD")
+    if not 1 <= day.year <= 9998:
+        raise ValueError(f"{_shown(value)} is outside the years 1–9998")
+
+
+def _anchor(value: Any) -> None:
+    from cadence_tui.store.cadences import check_anchor
+
+    _day(value)
+    check_anchor(value)
+
+
+def _start_time(value: Any) -> None:
+    from cadence_tui.store.cadences import check_start_time
+
+    if check_start_time(_is_text(value)).strftime("%H:%M") != value:
+        raise ValueError(f"{_shown(value)} is not a time as HH:MM")
+
+
+def _zone(value: Any) -> None:
+    from cadence_tui.store.cadences import check_timezone
+
+    if check_timezone(_is_text(value)) != value:
+        raise ValueError(f"{_shown(value)} is not an IANA zone name")
+
+
+def _json_list(value: Any) -> list:
+    try:
+        items = json.loads(_is_text(value))
+    except (json.JSONDecodeError, RecursionError):
+        raise ValueError(f"{_shown(value)} is not JSON") from None
+    if not isinstance(items, list):
+        raise ValueError(f"{_shown(value)} is not a JSON list")
+    return items
+
+
+def _participants(value: Any) -> None:
+    from cadence_tui.model import Participant
+    from cadence_tui.store.cadences import check_participants
+
+    people = []
+    for item in _json_list(value):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(
+            item.get("role", ""), str
+        ):
+            raise ValueError('each participant must be {"name": ..., "role": ...}')
+        people.append(Participant(_is_text(item["name"]), _is_text(item.get("role", ""))))
+    check_participants(people)
+
+
+def _text_list(what: str) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
+        from cadence_tui.store.fields import line_field
+
+        for item in _json_list(value):
+            if not isinstance(item, str):
+                raise ValueError(f"the {what} must be a JSON list of text")
+            line_field(_is_text(item), what)
+
+    return check
+
+
+def _one_of(*allowed: str) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
+        if value not in allowed:
+            raise ValueError(f"{_shown(value)} is not one of {', '.join(allowed)}")
+
+    return check
+
+
+def _between(low: float, high: float) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
+        if not low <= _is_real(value) <= high:
+            raise ValueError(f"{_shown(value)} is not between {low:g} and {high:g}")
+
+    return check
+
+
+def _validator(name: str, *args: Any, **kwargs: Any) -> Callable[[Any], None]:
+    """A store validator by module:function (imported when first used)."""
+
+    found: list[Callable] = []
+
+    def check(value: Any) -> None:
+        if not found:
+            import importlib
+
+            module, function = name.split(":")
+            found.append(getattr(importlib.import_module(f"cadence_tui.{module}"), function))
+        found[0](value, *args, **kwargs)
+
+    return check
+
+
+def _as_text(name: str) -> Callable[[Any], None]:
+    """A parser of typed text (the panels' counts and amounts) applied to a number."""
+    parse = _validator(name)
+    return lambda value: parse(str(value))
+
+
+def _number(what: str) -> Callable[[Any], None]:
+    return _validator("store.fields:parse_number", what)
+
+
+def _minutes(what: str) -> Callable[[Any], None]:
+    return _validator("store.cadences:check_minutes", what)
+
+
+def _seconds(value: Any) -> None:
+    from cadence_tui.stats import MAX_SECONDS
+
+    _between(0, MAX_SECONDS)(value)
+
+
+def _key(value: Any) -> None:
+    from cadence_tui.store.fields import key_field
+
+    if key_field(_is_text(value), "") != value:
+        raise ValueError(f"{_shown(value)} is not a key (lowercase letters, digits, dashes)")
+
+
+def _cadence_key(value: Any) -> None:
+    from cadence_tui.store.cadences import check_key
+
+    if check_key(_is_text(value)) != value:
+        raise ValueError(f"{_shown(value)} is not a key (lowercase letters, digits, dashes)")
+
+
+#: (table, column) → the check of typed input for it.
+ROW_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
+    ("cadences", "key"): _cadence_key,
+    ("cadences", "name"): _validator("store.cadences:check_name"),
+    ("cadences", "purpose"): _validator("store.cadences:check_purpose"),
+    ("cadences", "rrule"): _validator("store.cadences:check_rule"),
+    ("cadences", "anchor_date"): _anchor,
+    ("cadences", "start_time"): _start_time,
+    ("cadences", "tz"): _zone,
+    ("cadences", "timebox_min"): _minutes("the meeting timebox"),
+    ("cadences", "participants"): _participants,
+    ("cadences", "variance_threshold"): _validator("store.cadences:check_threshold"),
+    ("agenda_templates", "title"): _validator("store.cadences:check_item_title"),
+    ("agenda_templates", "timebox_min"): _minutes("the item's timebox"),
+    ("meetings", "status"): _one_of("running", "paused", "ended"),
+    ("meetings", "timebox_min"): _minutes("the meeting timebox"),
+    ("meetings", "paused_seconds"): _seconds,
+    ("meetings", "variance_threshold"): _validator("store.cadences:check_threshold"),
+    ("agenda_items", "title"): _validator("store.cadences:check_item_title"),
+    ("agenda_items", "timebox_min"): _minutes("the item's timebox"),
+    ("agenda_items", "state"): _one_of("pending", "current", "done"),
+    ("agenda_items", "elapsed_seconds"): _seconds,
+    ("action_items", "title"): _validator("store.actions:clean_title"),
+    ("action_items", "owner"): _validator("store.actions:clean_name"),
+    ("action_items", "status"): _one_of("open", "done", "dropped"),
+    ("blockers", "status"): _one_of("open", "resolved"),
+    ("blockers", "what"): _validator("store.meetings:clean_text", "blocker"),
+    ("decisions", "text"): _validator("store.meetings:clean_text", "decision"),
+    ("notes", "text"): _validator("store.meetings:clean_text", "note"),
+    ("wins", "text"): _validator("store.meetings:clean_text", "win"),
+    ("campaign_changes", "text"): _validator("store.meetings:clean_text", "campaign change"),
+    ("demo_items", "what"): _validator("store.meetings:clean_text", "demo"),
+    ("failfast_log", "what"): _validator("store.meetings:clean_text", "breakdown"),
+    ("attendance", "person"): _validator("store.fields:line_field", "name", required=True),
+    ("pipeline_metrics", "stage"): _one_of("leads", "mql", "sql", "won"),
+    ("pipeline_metrics", "value"): _as_text("panels:parse_count"),
+    ("budget_lines", "budget"): _as_text("panels:parse_amount"),
+    ("budget_lines", "actual"): _as_text("panels:parse_amount"),
+    ("handoffs", "key"): _key,
+    ("handoffs", "packet_fields"): _text_list("packet field"),
+    ("health_ratings", "rating"): _between(1, 5),
+    ("metrics", "key"): _key,
+    ("metrics", "direction"): _one_of("higher", "lower"),
+    ("metrics", "target"): _number("target"),
+    ("metrics", "cadence_keys"): _text_list("cadence key"),
+    ("metric_values", "value"): _number("value"),
+    ("meeting_ratings", "rating"): _between(1, 10),
+    ("carry_over_triage", "kind"): _one_of("action", "blocker"),
+    ("carry_over_triage", "outcome"): _one_of("done", "open", "dropped", "redated", "resolved"),
+}
+#: Columns checked by name wherever they are: times, dates, 0/1 flags.
+NAMED_CHECKS: dict[str, Callable[[Any], None]] = {
+    "scheduled_for": _timestamp,
+    "due": _day,
+    "recorded_on": _day,
+    "archived": _one_of(0, 1),  # type: ignore[arg-type]
+    "present": _one_of(0, 1),  # type: ignore[arg-type]
+    "guest": _one_of(0, 1),  # type: ignore[arg-type]
+}
+
+
+def column_check(table: str, column: str, declared: str, not_null: bool) -> Callable[[Any], None]:
+    """The check of one column: its type as declared, then what typed input gets."""
+    kind = declared.upper()
+    base = _is_int if "INT" in kind else _is_real if "REAL" in kind else _is_text
+    special = ROW_CHECKS.get((table, column)) or NAMED_CHECKS.get(column)
+    if special is None and column.endswith("_at"):
+        special = _timestamp
+
+    def check(value: Any) -> None:
+        if value is None:
+            if not_null:
+                raise ValueError("a value is required (null given)")
+            return
+        base(value)
+        if special is not None:
+            special(value)
+
+    return check
 
 
 def _quote(name: str) -> str:

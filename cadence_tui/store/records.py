@@ -35,6 +35,8 @@ from cadence_tui.meeting_record import (
     Win,
     age_in_days,
 )
+from cadence_tui.scorecard import FINITE_SQL, stored_number
+from cadence_tui.stats import MAX_MINUTES, MAX_SECONDS, bounded
 from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
 from cadence_tui.store.errors import NotFound
 
@@ -99,7 +101,7 @@ class RecordStore(StoreBase):
         ended = from_ts(m["ended_at"])
         until = ended or now
         zone, zone_name = _zone(m["tz"])
-        paused = m["paused_seconds"] or 0.0
+        paused = bounded(m["paused_seconds"], MAX_SECONDS)  # whatever another tool stored
         if m["paused_at"] and not ended:
             paused += max(0.0, (now - from_ts(m["paused_at"])).total_seconds())  # type: ignore[operator]
         duration = max(0.0, (until - started).total_seconds() - paused)
@@ -119,10 +121,10 @@ class RecordStore(StoreBase):
             " WHERE meeting_id = ? ORDER BY position, id",
             (meeting_id,),
         ):
-            elapsed = r["elapsed_seconds"] or 0.0
+            elapsed = bounded(r["elapsed_seconds"], MAX_SECONDS)
             if r["started_at"] and not (m["paused_at"] and not ended):
                 elapsed += max(0.0, (until - from_ts(r["started_at"])).total_seconds())  # type: ignore[operator]
-            agenda.append(AgendaOutcome(r["title"], r["timebox_min"], elapsed, r["state"]))
+            agenda.append(AgendaOutcome(r["title"], int(bounded(r["timebox_min"], MAX_MINUTES)), elapsed, r["state"]))
 
         recorded = None
         if ended is not None:
@@ -174,15 +176,15 @@ class RecordStore(StoreBase):
             "SELECT v.metric_id, mt.name, mt.unit, mt.target, mt.direction, v.value,"
             " (SELECT v2.value FROM metric_values v2 WHERE v2.metric_id = v.metric_id"
             "   AND (v2.recorded_on, v2.id) < (v.recorded_on, v.id)"
-            "   AND (v2.meeting_id IS NOT v.meeting_id)"
+            f"   AND (v2.meeting_id IS NOT v.meeting_id) AND {FINITE_SQL.format('v2.value')}"
             "   ORDER BY v2.recorded_on DESC, v2.id DESC LIMIT 1) AS previous"
             " FROM metric_values v JOIN metrics mt ON mt.id = v.metric_id"
-            " WHERE v.meeting_id = ? ORDER BY mt.id, v.recorded_on, v.id",
+            f" WHERE v.meeting_id = ? AND {FINITE_SQL.format('v.value')} ORDER BY mt.id, v.recorded_on, v.id",
             (meeting_id,),
         ):
             # A value corrected within the meeting: the last one counts.
             readings[r["metric_id"]] = MetricReading(
-                r["name"], r["unit"], r["value"], r["previous"], r["target"], r["direction"]
+                r["name"], r["unit"], r["value"], r["previous"], stored_number(r["target"]), r["direction"]
             )
 
         return MeetingRecord(

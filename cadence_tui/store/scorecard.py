@@ -15,7 +15,9 @@ from cadence_tui.scorecard import (
     SPARK_POINTS,
     Metric,
     MetricValue,
+    FINITE_SQL,
     ScorecardRow,
+    stored_number,
 )
 from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
@@ -29,7 +31,7 @@ def metric_from_row(row: sqlite3.Row) -> Metric:
         name=row["name"],
         unit=row["unit"],
         owner=row["owner"],
-        target=row["target"],
+        target=stored_number(row["target"]),
         direction=row["direction"],
         cadence_keys=tuple(json.loads(row["cadence_keys"] or "[]")),
         description=row["description"],
@@ -197,11 +199,11 @@ class ScorecardStore(StoreBase):
         metric = self.get_metric(key)
         rows = self.query(
             "SELECT id, value, recorded_on, meeting_id FROM metric_values WHERE metric_id = ?"
-            " ORDER BY recorded_on DESC, id DESC LIMIT ?",
+            f" AND {FINITE_SQL.format('value')} ORDER BY recorded_on DESC, id DESC LIMIT ?",
             (metric.id, limit),
         )
-        return [MetricValue(r["id"], metric.key, r["value"], from_date(r["recorded_on"]), r["meeting_id"])
-                for r in reversed(rows)]
+        return [MetricValue(r["id"], metric.key, value, from_date(r["recorded_on"]), r["meeting_id"])
+                for r in reversed(rows) if (value := stored_number(r["value"])) is not None]
 
     def scorecard(self, cadence_key: str | None = None) -> list[ScorecardRow]:
         """Every active metric (or those a cadence reviews) with its last 12 values."""
@@ -211,10 +213,11 @@ class ScorecardStore(StoreBase):
                 continue
             rows = self.query(
                 "SELECT value, recorded_on FROM metric_values WHERE metric_id = ?"
-                " ORDER BY recorded_on DESC, id DESC LIMIT ?",
+                f" AND {FINITE_SQL.format('value')} ORDER BY recorded_on DESC, id DESC LIMIT ?",
                 (metric.id, SPARK_POINTS),
             )
-            values = tuple(r["value"] for r in reversed(rows))
+            # A value that is not a finite number (written by another tool) is left out.
+            values = tuple(float(r["value"]) for r in reversed(rows))
             out.append(ScorecardRow(metric, values, from_date(rows[0]["recorded_on"]) if rows else None))
         return out
 
@@ -225,4 +228,4 @@ class ScorecardStore(StoreBase):
             " WHERE v.meeting_id = ? ORDER BY v.id",
             (meeting_id,),
         )
-        return {r["key"]: r["value"] for r in rows}
+        return {r["key"]: value for r in rows if (value := stored_number(r["value"])) is not None}

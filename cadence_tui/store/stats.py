@@ -4,7 +4,7 @@ walks an index (meetings by cadence and start, children by meeting id)."""
 
 from __future__ import annotations
 
-from cadence_tui.stats import DEFAULT_LAST, ActionRecord, CadenceStats, ItemRecord, MeetingRecord, compute_stats
+from cadence_tui.stats import DEFAULT_LAST, MAX_MINUTES, MAX_SECONDS, bounded, ActionRecord, CadenceStats, ItemRecord, MeetingRecord, compute_stats
 from cadence_tui.store.base import StoreBase, from_date, from_ts
 from cadence_tui.store.errors import InvalidInput
 
@@ -31,7 +31,9 @@ class StatsStore(StoreBase):
             f" WHERE meeting_id IN ({marks})",
             tuple(ids),
         ):
-            items[r["meeting_id"]].append(ItemRecord(r["title"], r["timebox_min"], r["elapsed_seconds"], r["position"]))
+            items[r["meeting_id"]].append(ItemRecord(
+                r["title"], int(bounded(r["timebox_min"], MAX_MINUTES)), bounded(r["elapsed_seconds"], MAX_SECONDS),
+                r["position"]))
         attendance = {
             r["meeting_id"]: (r["invited"], r["present"])
             for r in self.query(
@@ -50,8 +52,8 @@ class StatsStore(StoreBase):
                 id=r["id"],
                 started_at=from_ts(r["started_at"]),
                 ended_at=from_ts(r["ended_at"]),
-                timebox_min=r["timebox_min"],
-                paused_seconds=r["paused_seconds"] or 0.0,
+                timebox_min=int(bounded(r["timebox_min"], MAX_MINUTES)),
+                paused_seconds=bounded(r["paused_seconds"], MAX_SECONDS),
                 items=tuple(sorted(items[r["id"]], key=lambda i: i.position)),
                 invited=attendance.get(r["id"], (0, 0))[0],
                 present=attendance.get(r["id"], (0, 0))[1] or 0,

@@ -153,7 +153,7 @@ def test_cli_db_is_corrupt_and_is_left_untouched(seeded_db: Path, damage: str) -
         Path(f"{seeded_db}{side}").unlink(missing_ok=True)
     digest = sha(seeded_db)
     result = cadence("actions", db=seeded_db)
-    assert_error(result, "damaged", "restore it from a backup")
+    assert_error(result, "damaged", "restore it from your last backup")
     assert sha(seeded_db) == digest
 
 
