@@ -135,3 +135,51 @@ async def test_typing_in_the_palette_offers_the_action_and_runs_it(make_app, nam
             from cadence_tui.screens.actions import ActionItemsScreen
 
             assert isinstance(app.screen, ActionItemsScreen)
+
+
+def rows_in_view(screen: HelpScreen) -> set[int]:
+    """The help rows wholly visible: inside the table's scrolled window, and
+    the table itself wholly inside the dialog and the terminal."""
+    table = screen.query_one("#help-table", DataTable)
+    dialog = screen.query_one("#help-dialog")
+    terminal = screen.region
+    assert dialog.region.bottom <= terminal.bottom and dialog.region.right <= terminal.right
+    inner = dialog.content_region
+    window = table.scrollable_content_region.height - table.header_height
+    # The part of the table that is drawn: inside the dialog's content area.
+    drawn = min(table.region.bottom, inner.bottom) - (table.region.y + table.header_height)
+    window = min(window, drawn)
+    first = round(table.scroll_y)
+    return set(range(first, min(first + window, table.row_count)))
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+async def test_every_row_of_the_key_help_can_be_scrolled_into_view_at_80x24(make_app, name) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await reach(pilot, name)
+        await pilot.press("f1" if name == "cadence editor" else "question_mark")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        table = screen.query_one("#help-table", DataTable)
+        rows = table.row_count
+        assert rows > 5
+        seen = rows_in_view(screen)
+        assert seen, name
+        for _ in range(rows):
+            await pilot.press("down")
+            seen |= rows_in_view(screen)
+        assert seen == set(range(rows)), (name, rows, sorted(set(range(rows)) - seen))
+        await pilot.press("home")
+        assert 0 in rows_in_view(screen)
+        await pilot.press("end")
+        assert rows - 1 in rows_in_view(screen), name
+        await pilot.press("home")
+        first_page = rows_in_view(screen)
+        await pilot.press("pagedown")
+        if rows > len(first_page):
+            assert max(rows_in_view(screen)) > max(first_page), name
+        # The last section, "Everywhere", and its keys are reachable.
+        labels = [str(table.get_row_at(i)[0]) for i in range(rows)]
+        assert "Everywhere" in labels
