@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cadence_tui.config import Config
+from cadence_tui.key_order import KeysInOrder
 from cadence_tui.launch import ERROR_PREFIX
 from cadence_tui.paths import STYLES_DIR
 from cadence_tui.store import StoreError
@@ -32,8 +33,9 @@ def _stylesheets(*, startup: bool | None = None) -> list[str]:
     return [str(p) for p in paths]
 
 
-class CadenceApp(App[None]):
-    """Cadence. The store is opened by the caller (the CLI or a test)."""
+class CadenceApp(KeysInOrder, App[None]):
+    """Cadence. The store is opened by the caller (the CLI or a test).
+    Keys are handled in the order they were typed (see key_order.py)."""
 
     TITLE = "Cadence"
     CSS_PATH = _stylesheets(startup=True)
