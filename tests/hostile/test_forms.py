@@ -142,3 +142,23 @@ async def test_the_cadence_editor_dialogs_submit_once(make_app, store) -> None:
         assert app.screen is editor, app.screen
         assert template().count("Crit round") == 1 and len(template()) == len(before) + 1
         assert app.is_running
+
+
+async def test_escalating_with_enter_pressed_twice_escalates_once(make_app, store) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        meeting = await start_meeting(pilot)
+        blocker = store.capture_blocker(meeting.meeting_id, "Load tests need budget", "Marco", "Dana")
+        meeting.refresh_log()
+        await pilot.press("l")  # the Captured log, cursor on the blocker
+        await pilot.pause()
+        await pilot.press("X")
+        await pilot.pause()
+        assert app.screen.id == "escalate-form"
+        await burst(pilot, "enter", "enter", "enter")
+        assert app.screen is meeting, app.screen
+        count = store.scalar("SELECT count(*) FROM blockers WHERE id = ? AND escalated_to_cadence_id IS NOT NULL",
+                             (blocker.id,))
+        assert count == 1
+        assert len(store.escalated_to("finance-review")) == 1
+        assert app.is_running
