@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cadence_tui.config import Config
+from cadence_tui.key_order import KeysInOrder
 from cadence_tui.launch import ERROR_PREFIX
 from cadence_tui.paths import STYLES_DIR
 from cadence_tui.store import StoreError
@@ -33,8 +34,9 @@ def _stylesheets(*, startup: bool | None = None) -> list[str]:
     return [str(p) for p in paths]
 
 
-class CadenceApp(App[None]):
-    """Cadence. The store is opened by the caller (the CLI or a test)."""
+class CadenceApp(KeysInOrder, App[None]):
+    """Cadence. The store is opened by the caller (the CLI or a test).
+    Keys are handled in the order they were typed (see key_order.py)."""
 
     TITLE = "Cadence"
     CSS_PATH = _stylesheets(startup=True)
@@ -181,21 +183,52 @@ class CadenceApp(App[None]):
         show_key_help(self)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette lists every key binding active on the screen, so any
-        action reachable by a key is also found by name."""
-        seen: set[str] = set()
-        for key, active in self.active_bindings.items():
-            binding = active.binding
-            if not binding.description or binding.action in seen or not active.enabled:
-                continue
-            seen.add(binding.action)
-            node = active.node
-            yield SystemCommand(
-                f"{binding.description}",
-                f"{binding.tooltip or binding.description} (key: {self.get_key_display(binding)})",
-                lambda node=node, action=binding.action: self.call_later(node.run_action, action),
-            )
-        yield from super().get_system_commands(screen)
+        """The palette lists every key binding active on ``screen`` (the one
+        the palette was opened from: while it is open, ``self.screen`` is the
+        palette itself), so any action reachable by a key is also found by
+        name, including the keys hidden from the footer."""
+        titles: set[str] = set()
+        for command in self.binding_commands(screen):
+            titles.add(command.title)
+            yield command
+        # Textual's own commands, unless one of ours has the name ("Quit", "Keys").
+        for command in super().get_system_commands(screen):
+            if command.title not in titles:
+                yield command
+
+    def binding_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """One command per action bound on ``screen``: its focused widget's
+        keys, the screen's, the app's, including keys the focused widget takes
+        for itself (a list's Enter, an input's letters): the action still runs
+        from the palette. Widgets' built-in keys (cursor movement) only when
+        they are meant to be seen; our widgets' keys (they have ids) always."""
+        focused = screen.focused
+        nodes = list(focused.ancestors_with_self) if focused is not None else [screen, self]
+        seen: set[tuple[int, str]] = set()
+        for node in nodes:
+            bindings = node._bindings.copy()
+            if self._keymap:
+                bindings.apply_keymap(self._keymap)
+            for _key, binding in bindings:
+                if not binding.description:
+                    continue
+                if node is not screen and node is not self and not (binding.show or binding.id):
+                    continue
+                # `q` on a screen runs "app.quit", ctrl+q on the app "quit": one command.
+                target, _, name = binding.action.rpartition(".")
+                ident = (id(self) if target == "app" else id(node), name)
+                if ident in seen:
+                    continue
+                seen.add(ident)
+                if not self._check_action_state(binding.action, node):  # disabled or hidden
+                    continue
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.tooltip or binding.description} (key: {self.get_key_display(binding)})",
+                    lambda node=node, action=binding.action: self.call_later(node.run_action, action),
+                )
+            if node is screen and screen.is_modal:
+                break
 
     def report_error(self, exc: StoreError) -> None:
         """Show a store error to the user instead of crashing. The message may

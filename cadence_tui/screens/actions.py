@@ -26,6 +26,7 @@ from cadence_tui.model import ActionItem
 from cadence_tui.screens.global_keys import quiet_global_keys
 from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter, OwnerCount, same_name
 from cadence_tui.widgets.action_table import ActionTable, FunctionSource, Page
+from cadence_tui.widgets.capture_forms import ClosesOnce
 
 STATUSES: tuple[str | None, ...] = ("open", "done", "dropped", None)
 WHEN = ("any", "overdue", "week")
@@ -78,7 +79,7 @@ def owner_strip(counts: list[OwnerCount], width: int, selected: str | None, *, l
     return pack_chips(chips, width, lines=lines, first=Text("open/overdue", style="dim"))
 
 
-class PromptModal(ModalScreen[Any]):
+class PromptModal(ClosesOnce, ModalScreen[Any]):
     """One field; ``parse`` turns the text into the result or raises ValueError
     (or a StoreError) whose message is shown right under the field."""
 
@@ -103,19 +104,21 @@ class PromptModal(ModalScreen[Any]):
         from cadence_tui.store.errors import StoreError
 
         event.stop()
+        if self.closing:  # a second Enter before the prompt closed
+            return
         try:
             result = self._parse(event.value)
         except (ValueError, StoreError) as exc:
             self.query_one("#prompt-error", Static).update(Text(str(exc)))
             self.query_one("#prompt-input", Input).add_class("-invalid")
             return
-        self.dismiss(result)
+        self.close_once(result)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_once(None, submitted=False)
 
 
-class OwnerPicker(ModalScreen[str | None]):
+class OwnerPicker(ClosesOnce, ModalScreen[str | None]):
     """Everyone, me, or one owner (with open / overdue counts)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="owner-picker-cancel")]
@@ -144,14 +147,14 @@ class OwnerPicker(ModalScreen[str | None]):
         event.stop()
         choice = event.option.id or self.EVERYONE
         if choice == self.EVERYONE:
-            self.dismiss(self.EVERYONE)
+            self.close_once(self.EVERYONE)
         elif choice == "\x00me":
-            self.dismiss(self._me)
+            self.close_once(self._me)
         else:
-            self.dismiss(choice[1:])
+            self.close_once(choice[1:])
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_once(None, submitted=False)
 
 
 class ActionItemsScreen(Screen[None]):

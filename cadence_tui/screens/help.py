@@ -64,6 +64,16 @@ def collect_key_help(app: App) -> list[KeyHelp]:
     return sorted(lines, key=lambda line: sections[line.section])
 
 
+class HelpTable(DataTable):
+    """The list of keys: it has no cursor, so the keys scroll it; Home and
+    End go to its first and last row (a DataTable's own go sideways)."""
+
+    BINDINGS = [
+        Binding("home", "scroll_top", "First row", show=False),
+        Binding("end", "scroll_bottom", "Last row", show=False),
+    ]
+
+
 class HelpScreen(ModalScreen[None]):
     """The keys of the screen underneath; Esc, q or ? closes it."""
 
@@ -79,7 +89,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
             yield Static(Text.assemble(("Keys", "bold"), ("  " + self.screen_title, "dim")), id="help-title")
-            yield DataTable(id="help-table", cursor_type="row", show_cursor=False)
+            yield HelpTable(id="help-table", cursor_type="row", show_cursor=False)
             yield Static(
                 Text("Esc closes · ctrl+p finds any action by name", style="dim"), id="help-hint"
             )

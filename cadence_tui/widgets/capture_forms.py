@@ -38,7 +38,42 @@ class FormField:
     suggestions: tuple[str, ...] = ()  # completion for names (attendees)
 
 
-class CaptureForm(ModalScreen[Any]):
+class ClosesOnce:
+    """Mixed into a modal form or dialog: it submits and closes once.
+
+    Enter pressed twice, or text pasted with newlines, sends a second submit
+    before the first has closed the form: without this it saved twice and
+    its second ``dismiss`` popped the screen underneath (then
+    ScreenStackError). Keys typed ahead of the first submit are dropped
+    (see ``KeysInOrder.discard_typed_ahead``) instead of running as commands
+    of the screen below.
+    """
+
+    closing = False
+
+    def close_once(self, result: Any = None, *, submitted: bool = True) -> bool:
+        """Dismiss with ``result`` unless already closing; False if it was."""
+        if self.closing:
+            return False
+        self.closing = True
+        app = self.app  # type: ignore[attr-defined]
+        if submitted and hasattr(app, "discard_typed_ahead"):
+            app.discard_typed_ahead()
+        self.dismiss(result)  # type: ignore[attr-defined]
+        return True
+
+    def dismiss(self, result: Any = None):  # type: ignore[override]
+        # Only the screen on top may close: a late second dismiss would pop
+        # the screen underneath.
+        self.closing = True
+        if self.app.screen is not self:  # type: ignore[attr-defined]
+            from textual.await_complete import AwaitComplete
+
+            return AwaitComplete.nothing()
+        return super().dismiss(result)  # type: ignore[misc]
+
+
+class CaptureForm(ClosesOnce, ModalScreen[Any]):
     """A small modal form; see the module docstring."""
 
     BINDINGS = [
@@ -129,6 +164,8 @@ class CaptureForm(ModalScreen[Any]):
         self.action_save()
 
     def action_save(self) -> None:
+        if self.closing:  # a second Enter before the form closed
+            return
         self.clear_errors()
         try:
             result = self._save(self.values())
@@ -138,13 +175,13 @@ class CaptureForm(ModalScreen[Any]):
         except StoreError as exc:  # locked, disk full: keep the form and what was typed
             self.show_error(None, str(exc))
             return
-        self.dismiss(result)
+        self.close_once(result)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_once(None, submitted=False)
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(ClosesOnce, ModalScreen[bool]):
     """Ask before something that cannot be undone from the keyboard."""
 
     BINDINGS = [
@@ -169,7 +206,7 @@ class ConfirmDialog(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "confirm-yes-button")
+        self.close_once(event.button.id == "confirm-yes-button")
 
     def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
+        self.close_once(answer)

@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from cadence_tui.store.errors import InvalidInput, StoreError
 from cadence_tui.textsafe import strip_control
-from cadence_tui.widgets.capture_forms import CaptureForm, FormField
+from cadence_tui.widgets.capture_forms import CaptureForm, ClosesOnce, FormField
 
 
 class PlaybookForm(CaptureForm):
@@ -196,7 +196,7 @@ def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str
                         focus="what" if handoff_key else None)
 
 
-class EscalateDialog(ModalScreen[Any]):
+class EscalateDialog(ClosesOnce, ModalScreen[Any]):
     """Pick the cadence to escalate to: arrows and Enter (Esc cancels)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="escalate-cancel")]
@@ -224,6 +224,8 @@ class EscalateDialog(ModalScreen[Any]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if self.closing:  # a second Enter: escalated once already
+            return
         try:
             result = self._save(str(event.option.id))
         except StoreError as exc:
@@ -231,10 +233,10 @@ class EscalateDialog(ModalScreen[Any]):
             error.update(str(exc))
             error.add_class("-shown")
             return
-        self.dismiss(result)
+        self.close_once(result)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_once(None, submitted=False)
 
 
 def escalate_form(
