@@ -171,8 +171,6 @@ def test_the_click_that_focuses_the_page_does_not_reach_the_app(page, served):
     assert meetings_of(db, "All-Hands Strategy") == 1
 
 
-@pytest.mark.xfail(strict=False, reason="key order fix on h/keys: at full speed the Tabs are handled after the "
-                                      "letters that follow them, so everything lands in the first field")
 def test_action_item_typed_at_full_speed_is_saved_whole(page, served):
     _url, db = served
     wait_for_text(page, "Sprint Review — ")
