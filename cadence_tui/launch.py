@@ -50,7 +50,7 @@ def clock() -> Callable[[], datetime]:
 def os_error_message(exc: OSError) -> str:
     """An OS error as one line: "Permission denied: /path/to/file" (control
     characters in the path shown as escapes: a file name can hold any)."""
-    from cadence_tui.textsafe import show_controls
+    from cadence_tui.core.textsafe import show_controls
 
     return show_controls(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
 
@@ -83,7 +83,7 @@ def resolve_db(value: str | None) -> Path:
 
     Raises :class:`LaunchError` for a value that is not a file path
     (:func:`check_db_value`); an empty ``$CADENCE_DB`` counts as unset."""
-    from cadence_tui.paths import DB_ENV_VAR, default_db_path
+    from cadence_tui.integrations.paths import DB_ENV_VAR, default_db_path
 
     if value is not None:
         check_db_value(value)
@@ -118,7 +118,7 @@ def run_app(db: Path) -> int:
     # cost ~12 % of its CPU for nothing. The app turns the collector back on
     # (after a collect and a freeze) once the home screen is painted.
     gc.disable()
-    from cadence_tui.config import ConfigError, load_config
+    from cadence_tui.integrations.config import ConfigError, load_config
 
     try:
         config = load_config()
@@ -129,7 +129,7 @@ def run_app(db: Path) -> int:
 
     # Only the store parts the home screen needs; the rest load after its first frame.
     store = open_startup_store(db, now=now)
-    from cadence_tui.app import make_app
+    from cadence_tui.ui.app import make_app
 
     app = make_app(store, config)
     try:
@@ -163,7 +163,7 @@ def main() -> None:
     try:
         code = run_app(resolve_db(db))
     except (LaunchError, StoreError) as exc:
-        from cadence_tui.textsafe import show_controls
+        from cadence_tui.core.textsafe import show_controls
 
         print(f"{ERROR_PREFIX}{show_controls(str(exc))}", file=sys.stderr)
         sys.exit(1)

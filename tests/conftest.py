@@ -74,7 +74,7 @@ def store(db_path: Path, clock: Clock) -> Iterator[Store]:
 @pytest.fixture
 def make_app(store: Store):
     """Build the real app on the test store (as the CLI does)."""
-    from cadence_tui.app import make_app as build
+    from cadence_tui.ui.app import make_app as build
 
     def factory():
         return build(store)

@@ -1,7 +1,7 @@
 """The store: every SQL statement of Cadence lives in this package.
 
 :class:`Store` is assembled from one part per concept; screens and commands
-call its methods, which speak in domain objects (``cadence_tui.model``).
+call its methods, which speak in domain objects (``cadence_tui.core.model``).
 
 TO ADD A STORE PART, add it to the bases of ``Store`` in ``store/full.py``,
 not here. Importing this package is kept cheap on purpose: ``Store`` and

@@ -8,10 +8,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cadence_tui.model import ActionItem
+from cadence_tui.core.model import ActionItem
 from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound, translate
-from cadence_tui.textsafe import clean_line
+from cadence_tui.core.textsafe import clean_line
 
 DUE_KEY_SQL = "coalesce(a.due, '9999-12-31')"  # must match schema.DUE_KEY for the indexes
 TITLE_MAX = 500

@@ -83,7 +83,7 @@ def _write_backup(
     overwrite: bool,
     progress: Callable[[int, int], None] | None,
 ) -> Path:
-    from cadence_tui.atomic_write import OutputError, atomic_output, database_files, is_protected
+    from cadence_tui.integrations.atomic_write import OutputError, atomic_output, database_files, is_protected
 
     shown = os.fspath(target)
     target = Path(target).expanduser().absolute()

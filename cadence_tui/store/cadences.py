@@ -7,10 +7,10 @@ import re
 import sqlite3
 from datetime import date, datetime, time, timedelta, timezone
 
-from cadence_tui.model import AgendaTemplateItem, Cadence, CadenceOverview, Occurrence, Participant
+from cadence_tui.core.model import AgendaTemplateItem, Cadence, CadenceOverview, Occurrence, Participant
 from cadence_tui.store.base import StoreBase, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
-from cadence_tui.textsafe import clean_line, strip_control
+from cadence_tui.core.textsafe import clean_line, strip_control
 
 _CADENCE_COLUMNS = (
     "id, key, name, purpose, rrule, anchor_date, start_time, tz, timebox_min, "
@@ -44,7 +44,7 @@ def participants_json(participants: list[Participant] | tuple[Participant, ...])
 class CadenceStore(StoreBase):
     def seed_defaults(self, tz: str | None = None) -> bool:
         """Insert the four default cadences, hand-offs and metrics once per file."""
-        from cadence_tui import seed
+        from cadence_tui.core import seed
 
         if self.get_setting("seeded"):
             return False
@@ -140,7 +140,7 @@ class CadenceStore(StoreBase):
 
     def upcoming(self, days: int = 30, *, cadence_key: str | None = None) -> list[Occurrence]:
         """Occurrences of every active cadence from now to ``days`` ahead, in time order."""
-        from cadence_tui.recurrence import occurrences_between
+        from cadence_tui.core.recurrence import occurrences_between
 
         start = self.now()
         end = start + timedelta(days=days)
@@ -168,7 +168,7 @@ class CadenceStore(StoreBase):
     def next_occurrence(self, cadence: Cadence, after: datetime | None = None) -> datetime | None:
         """The first occurrence from ``after`` (default now) not yet held: home's
         "Next" and ``cadence cadences``' next (recurrence.next_unheld_occurrence)."""
-        from cadence_tui.recurrence import next_unheld_occurrence
+        from cadence_tui.core.recurrence import next_unheld_occurrence
 
         after = after or self.now()
         return next_unheld_occurrence(cadence.schedule, after, self.held_occurrences(cadence.id, after))
@@ -243,7 +243,7 @@ class CadenceStore(StoreBase):
             purpose = purpose or source.purpose
             threshold, anchor = source.variance_threshold, source.anchor
         else:
-            from cadence_tui import seed
+            from cadence_tui.core import seed
 
             rule, start = check_rule(rule), check_start_time(start_time)
             zone = check_timezone(tz or seed.local_timezone())
@@ -421,7 +421,7 @@ def unique_key(name: str, taken: set[str]) -> str:
 
 
 def check_rule(rule: str) -> str:
-    from cadence_tui.recurrence import ScheduleError, validate_rule
+    from cadence_tui.core.recurrence import ScheduleError, validate_rule
 
     try:
         return validate_rule(rule)
@@ -430,7 +430,7 @@ def check_rule(rule: str) -> str:
 
 
 def check_start_time(value: time | str) -> time:
-    from cadence_tui.recurrence import ScheduleError, parse_time
+    from cadence_tui.core.recurrence import ScheduleError, parse_time
 
     if isinstance(value, time):
         return value.replace(second=0, microsecond=0, tzinfo=None)
@@ -441,7 +441,7 @@ def check_start_time(value: time | str) -> time:
 
 
 def check_timezone(name: str) -> str:
-    from cadence_tui.recurrence import ScheduleError, validate_timezone
+    from cadence_tui.core.recurrence import ScheduleError, validate_timezone
 
     try:
         return validate_timezone(name)

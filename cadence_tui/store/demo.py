@@ -107,7 +107,7 @@ class DemoStore(StoreBase):
         allow_existing: bool = False,
     ) -> tuple[int, int]:
         """Fill the database with history up to now. Returns (meetings, action items) created."""
-        from cadence_tui.recurrence import occurrences_between
+        from cadence_tui.core.recurrence import occurrences_between
 
         existing = self.scalar("SELECT count(*) FROM meetings")
         if existing and not allow_existing:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from cadence_tui.digest import (
+from cadence_tui.core.digest import (
     DigestAction,
     DigestBlocker,
     DigestData,
@@ -13,7 +13,7 @@ from cadence_tui.digest import (
     MetricMove,
 )
 from cadence_tui.store.actions import name_key, same_name
-from cadence_tui.scorecard import FINITE_SQL
+from cadence_tui.core.scorecard import FINITE_SQL
 from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput
 

@@ -42,7 +42,7 @@ class InvalidInput(StoreError, ValueError):
 
 def damaged(path: object, detail: str) -> DatabaseUnavailable:
     """The file is corrupt: say which, why, and what to do."""
-    from cadence_tui.textsafe import strip_control
+    from cadence_tui.core.textsafe import strip_control
 
     what = str(path) if path else "the database"
     return DatabaseUnavailable(

@@ -8,7 +8,7 @@ import math
 import re
 
 from cadence_tui.store.errors import InvalidInput
-from cadence_tui.textsafe import clean_line, strip_control
+from cadence_tui.core.textsafe import clean_line, strip_control
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 LINE_MAX = 200

@@ -7,10 +7,10 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from cadence_tui.model import ActionItem, AgendaItem, Attendee, Blocker, CarriedItem, Entry, Meeting
+from cadence_tui.core.model import ActionItem, AgendaItem, Attendee, Blocker, CarriedItem, Entry, Meeting
 from cadence_tui.store.base import StoreBase, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
-from cadence_tui.textsafe import strip_control
+from cadence_tui.core.textsafe import strip_control
 
 NOTE_MAX = 20_000
 DECISION_MAX = 2000
@@ -140,9 +140,9 @@ class MeetingStore(StoreBase):
 
     def meeting_occurrence(self, cadence_key: str) -> tuple[datetime | None, Meeting | None]:
         """The occurrence a meeting started now is for (the rule is in
-        :func:`cadence_tui.recurrence.meeting_occurrence`), and the meeting
+        :func:`cadence_tui.core.recurrence.meeting_occurrence`), and the meeting
         already recorded for that occurrence, if one was (newest first)."""
-        from cadence_tui.recurrence import LOOK_BACK, meeting_occurrence
+        from cadence_tui.core.recurrence import LOOK_BACK, meeting_occurrence
 
         cadence = self.get_cadence(cadence_key)  # type: ignore[attr-defined]
         now = self.now()
@@ -512,8 +512,8 @@ class MeetingStore(StoreBase):
     # -- capture, validated field by field (forms show each message at its field) ----
     def capture_action(self, meeting_id: int, title: str, owner: str = "", due: str = "") -> ActionItem:
         """Record an action item typed into the meeting's form; ``due`` is text
-        in any form :func:`cadence_tui.duedates.parse_due` accepts."""
-        from cadence_tui.duedates import parse_due
+        in any form :func:`cadence_tui.core.duedates.parse_due` accepts."""
+        from cadence_tui.core.duedates import parse_due
         from cadence_tui.store.actions import clean_name, clean_title
 
         with at_field("title"):
@@ -695,7 +695,7 @@ class MeetingStore(StoreBase):
                 raise InvalidInput(f"unknown outcome {outcome!r} for an action item")
             new_due = None
             if outcome == "redated":
-                from cadence_tui.duedates import parse_due
+                from cadence_tui.core.duedates import parse_due
 
                 with at_field("due"):
                     new_due = parse_due(due, self.today())

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cadence_tui.model import Entry
-from cadence_tui.panels import (
+from cadence_tui.core.model import Entry
+from cadence_tui.core.panels import (
     STAGE_LABELS,
     STAGES,
     BudgetLine,
@@ -24,7 +24,7 @@ from cadence_tui.panels import (
 from cadence_tui.store.base import StoreBase, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 from cadence_tui.store.meetings import at_field, clean_text, field_error
-from cadence_tui.textsafe import strip_control
+from cadence_tui.core.textsafe import strip_control
 
 FEEDBACK_MAX = 20_000
 COMMENT_MAX = 2000

@@ -8,7 +8,7 @@ import json
 import sqlite3
 from collections import defaultdict
 
-from cadence_tui.playbook import (
+from cadence_tui.core.playbook import (
     Escalated,
     FailfastEntry,
     FailfastPatterns,

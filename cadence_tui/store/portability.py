@@ -326,7 +326,7 @@ def _row_name(row: list, id_at: int | None, number: int) -> str:
 
 
 def _reason(exc: BaseException) -> str:
-    from cadence_tui.textsafe import strip_control
+    from cadence_tui.core.textsafe import strip_control
 
     text = strip_control(str(exc)).strip() or type(exc).__name__
     return text if len(text) <= 200 else text[:199] + "…"
@@ -383,7 +383,7 @@ def _timestamp(value: Any) -> None:
 
 
 def _day(value: Any) -> None:
-    from cadence_tui.duedates import parse_due
+    from cadence_tui.core.duedates import parse_due
 
     text = _is_text(value)
     try:
@@ -428,7 +428,7 @@ def _json_list(value: Any) -> list:
 
 
 def _participants(value: Any) -> None:
-    from cadence_tui.model import Participant
+    from cadence_tui.core.model import Participant
     from cadence_tui.store.cadences import check_participants
 
     people = []
@@ -500,7 +500,7 @@ def _minutes(what: str) -> Callable[[Any], None]:
 
 
 def _seconds(value: Any) -> None:
-    from cadence_tui.stats import MAX_SECONDS
+    from cadence_tui.core.stats import MAX_SECONDS
 
     _between(0, MAX_SECONDS)(value)
 
@@ -554,9 +554,9 @@ ROW_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
     ("failfast_log", "what"): _validator("store.meetings:clean_text", "breakdown"),
     ("attendance", "person"): _validator("store.fields:line_field", "name", required=True),
     ("pipeline_metrics", "stage"): _one_of("leads", "mql", "sql", "won"),
-    ("pipeline_metrics", "value"): _as_text("panels:parse_count"),
-    ("budget_lines", "budget"): _as_text("panels:parse_amount"),
-    ("budget_lines", "actual"): _as_text("panels:parse_amount"),
+    ("pipeline_metrics", "value"): _as_text("core.panels:parse_count"),
+    ("budget_lines", "budget"): _as_text("core.panels:parse_amount"),
+    ("budget_lines", "actual"): _as_text("core.panels:parse_amount"),
     ("handoffs", "key"): _key,
     ("handoffs", "packet_fields"): _text_list("packet field"),
     ("health_ratings", "rating"): _between(1, 5),

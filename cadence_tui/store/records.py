@@ -20,7 +20,7 @@ import sqlite3
 from datetime import date, datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
-from cadence_tui.meeting_record import (
+from cadence_tui.core.meeting_record import (
     PIPELINE_STAGES,
     ActionLine,
     AgendaOutcome,
@@ -35,8 +35,8 @@ from cadence_tui.meeting_record import (
     Win,
     age_in_days,
 )
-from cadence_tui.scorecard import FINITE_SQL, stored_number
-from cadence_tui.stats import MAX_MINUTES, MAX_SECONDS, bounded
+from cadence_tui.core.scorecard import FINITE_SQL, stored_number
+from cadence_tui.core.stats import MAX_MINUTES, MAX_SECONDS, bounded
 from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
 from cadence_tui.store.errors import NotFound
 

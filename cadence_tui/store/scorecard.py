@@ -9,7 +9,7 @@ import json
 import sqlite3
 from datetime import date
 
-from cadence_tui.scorecard import (
+from cadence_tui.core.scorecard import (
     DIRECTIONS,
     FOCUS_LIMIT,
     SPARK_POINTS,

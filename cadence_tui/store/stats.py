@@ -4,7 +4,7 @@ walks an index (meetings by cadence and start, children by meeting id)."""
 
 from __future__ import annotations
 
-from cadence_tui.stats import DEFAULT_LAST, MAX_MINUTES, MAX_SECONDS, bounded, ActionRecord, CadenceStats, ItemRecord, MeetingRecord, compute_stats
+from cadence_tui.core.stats import DEFAULT_LAST, MAX_MINUTES, MAX_SECONDS, bounded, ActionRecord, CadenceStats, ItemRecord, MeetingRecord, compute_stats
 from cadence_tui.store.base import StoreBase, from_date, from_ts
 from cadence_tui.store.errors import InvalidInput
 

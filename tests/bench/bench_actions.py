@@ -151,8 +151,8 @@ class KeyTimer:
 
 
 async def measure_app(db: Path) -> dict[str, list[tuple[float, float, float]]]:
-    from cadence_tui.app import make_app
-    from cadence_tui.screens.actions import ActionItemsScreen
+    from cadence_tui.ui.app import make_app
+    from cadence_tui.ui.screens.actions import ActionItemsScreen
     from cadence_tui.store import load_all_parts, open_store
 
     store = open_store(db, now=lambda: NOW)

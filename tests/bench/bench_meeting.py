@@ -37,7 +37,7 @@ MAX_CARRY_QUERY_MS = 100.0
 
 
 async def measure() -> dict[str, float]:
-    from cadence_tui.app import make_app
+    from cadence_tui.ui.app import make_app
     from cadence_tui.store import open_store
 
     work = Path(tempfile.mkdtemp()) / "meeting-bench.db"

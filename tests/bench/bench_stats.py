@@ -104,8 +104,8 @@ def run(runs: int = 15) -> list[Row]:
 
 
 async def _screen_runs(store, keys: list[str], runs: int) -> list[Row]:
-    from cadence_tui.app import make_app
-    from cadence_tui.screens.stats import StatsScreen
+    from cadence_tui.ui.app import make_app
+    from cadence_tui.ui.screens.stats import StatsScreen
 
     app = make_app(store)
     out = []

@@ -35,7 +35,7 @@ from pathlib import Path
 import pytest
 
 from cadence_tui.store import open_store
-from cadence_tui.summary import FORMATS, render
+from cadence_tui.core.summary import FORMATS, render
 
 RUNS = 50
 TARGET_MS = 10.0
@@ -99,8 +99,8 @@ def measure(store, meeting_id: int, label: str) -> list[tuple[str, str, float, f
 async def _screen_open(path: Path, meeting_id: int, runs: int = 7) -> tuple[float, float, float]:
     """The summary screen opened on ``meeting_id`` (Markdown preview), from the
     key press to the screen painted and idle, under Pilot; ms as in _timed."""
-    from cadence_tui.app import make_app
-    from cadence_tui.screens.summary import SummaryScreen
+    from cadence_tui.ui.app import make_app
+    from cadence_tui.ui.screens.summary import SummaryScreen
 
     store = open_store(path)
     app = make_app(store)

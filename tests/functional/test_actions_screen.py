@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from textual.widgets import Input, OptionList, Static
 
-from cadence_tui.config import Config
-from cadence_tui.screens.actions import ActionItemsScreen, OwnerPicker, PromptModal
+from cadence_tui.integrations.config import Config
+from cadence_tui.ui.screens.actions import ActionItemsScreen, OwnerPicker, PromptModal
 from cadence_tui.store import ActionFilter
-from cadence_tui.widgets.action_table import ActionTable
+from cadence_tui.ui.widgets.action_table import ActionTable
 
 
 @pytest.fixture
@@ -182,7 +182,7 @@ async def test_reassign_and_change_due_with_undo(make_app, store, items) -> None
 
 
 async def test_me_from_config_and_settable(store, items) -> None:
-    from cadence_tui.app import make_app
+    from cadence_tui.ui.app import make_app
 
     app = make_app(store, Config(me="Sam"))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -201,7 +201,7 @@ async def test_me_from_config_and_settable(store, items) -> None:
 
 async def test_me_matches_owner_whatever_the_case(store, items) -> None:
     """`me` = "sam" (e.g. from $USER) shows Sam's items; the chip is highlighted and `m` toggles back."""
-    from cadence_tui.app import make_app
+    from cadence_tui.ui.app import make_app
 
     app = make_app(store, Config(me="sam"))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -246,7 +246,7 @@ async def test_scrolls_through_more_rows_than_the_window(make_app, store) -> Non
 
 
 def test_owner_strip_packs_whole_owners_into_two_lines() -> None:
-    from cadence_tui.screens.actions import owner_strip
+    from cadence_tui.ui.screens.actions import owner_strip
     from cadence_tui.store.actions import OwnerCount
 
     counts = [OwnerCount(f"Owner{n}", 1000 + n, n) for n in range(12)] + [OwnerCount("", 3, 0)]

@@ -8,8 +8,8 @@ from datetime import time
 
 from textual.widgets import DataTable, Input, Select, Static
 
-from cadence_tui.screens.cadence_editor import CadenceEditorScreen, ConfirmDialog, NewCadenceDialog
-from cadence_tui.screens.home import HomeScreen
+from cadence_tui.ui.screens.cadence_editor import CadenceEditorScreen, ConfirmDialog, NewCadenceDialog
+from cadence_tui.ui.screens.home import HomeScreen
 
 
 def text_of(screen, selector: str) -> str:
@@ -303,7 +303,7 @@ async def test_a_slow_rule_never_blocks_typing(make_app, store, monkeypatch):
     runs in a thread, so keys keep working meanwhile."""
     import time as clock_time
 
-    from cadence_tui.screens import cadence_editor
+    from cadence_tui.ui.screens import cadence_editor
 
     real = cadence_editor.compute_preview
 
@@ -329,7 +329,7 @@ async def test_a_slow_rule_never_blocks_typing(make_app, store, monkeypatch):
 def test_compute_preview_reports_each_bad_field():
     from datetime import date, datetime, timezone
 
-    from cadence_tui.screens.cadence_editor import EditorFields, compute_preview
+    from cadence_tui.ui.screens.cadence_editor import EditorFields, compute_preview
 
     fields = EditorFields(kind="custom", raw="FREQ=NEVER", days="", interval="", month_day="", nth=1,
                           anchor="2026-13-01", start_time="9", tz="Moon/Base")

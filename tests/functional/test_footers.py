@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Footer
 
-from cadence_tui.screens.home import HomeScreen
+from cadence_tui.ui.screens.home import HomeScreen
 
 # How to reach each screen from home: the keys a user presses.
 SCREENS = {
@@ -53,9 +53,9 @@ async def test_footer_fits_80_columns(make_app, store, name) -> None:
 
 
 async def test_keys_kept_out_of_a_footer_still_work_and_are_listed(make_app, store) -> None:
-    from cadence_tui.screens.actions import ActionItemsScreen
-    from cadence_tui.screens.help import collect_key_help
-    from cadence_tui.screens.history import HistoryScreen
+    from cadence_tui.ui.screens.actions import ActionItemsScreen
+    from cadence_tui.ui.screens.help import collect_key_help
+    from cadence_tui.ui.screens.history import HistoryScreen
 
     meeting = store.start_meeting("sprint-review")
     store.end_meeting(meeting.id)
@@ -79,10 +79,10 @@ async def test_keys_kept_out_of_a_footer_still_work_and_are_listed(make_app, sto
 
 
 async def test_a_keymap_moves_the_hidden_copies_of_app_keys_too(store) -> None:
-    from cadence_tui.app import make_app
-    from cadence_tui.config import Config
-    from cadence_tui.screens.history import HistoryScreen
-    from cadence_tui.screens.summary import SummaryScreen
+    from cadence_tui.ui.app import make_app
+    from cadence_tui.integrations.config import Config
+    from cadence_tui.ui.screens.history import HistoryScreen
+    from cadence_tui.ui.screens.summary import SummaryScreen
 
     meeting = store.start_meeting("sprint-review")
     store.end_meeting(meeting.id)

@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from textual.widgets import Input, TextArea
 
-from cadence_tui.screens.actions import ActionItemsScreen
+from cadence_tui.ui.screens.actions import ActionItemsScreen
 from tests.functional.key_burst import burst
 from tests.functional.meeting_pilot import start_from_home
 

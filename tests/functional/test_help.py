@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
-from cadence_tui.screens.cadence_editor import CadenceEditorScreen
-from cadence_tui.screens.help import HelpScreen
-from cadence_tui.screens.home import HomeScreen
+from cadence_tui.ui.screens.cadence_editor import CadenceEditorScreen
+from cadence_tui.ui.screens.help import HelpScreen
+from cadence_tui.ui.screens.home import HomeScreen
 
 
 def help_rows(app) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from cadence_tui.screens.history import HistoryScreen, HistoryTable
+from cadence_tui.ui.screens.history import HistoryScreen, HistoryTable
 
 
 def held(store, clock, cadence: str, *, decision: str | None = None, action: str | None = None,
@@ -97,7 +97,7 @@ async def test_enter_opens_the_meeting_summary(make_app, store, clock) -> None:
         assert "Sprint Review" in details and "Ship it" in details
         await pilot.press("enter")
         await pilot.pause()
-        from cadence_tui.screens.summary import SummaryScreen
+        from cadence_tui.ui.screens.summary import SummaryScreen
 
         assert isinstance(pilot.app.screen, SummaryScreen)
         assert pilot.app.screen.meeting_id == meeting

@@ -37,7 +37,7 @@ async def test_home_is_the_base_screen_and_escape_never_leaves_it(make_app) -> N
     """Home is the app's default screen (pushing it from on_mount cost a
     thrown-away first frame); closing any screen returns to it, never to a
     blank one."""
-    from cadence_tui.screens.home import HomeScreen
+    from cadence_tui.ui.screens.home import HomeScreen
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -105,7 +105,7 @@ async def test_uncaught_store_error_exits_with_one_line_not_a_traceback(make_app
 async def test_home_left_open_moves_on_with_the_clock(make_app, store, clock) -> None:
     """Past the Sprint Review's time, its "Next" moves to the week after, and
     the title's clock follows, without a key press."""
-    from cadence_tui.screens.home import HomeScreen
+    from cadence_tui.ui.screens.home import HomeScreen
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -122,7 +122,7 @@ async def test_home_left_open_moves_on_with_the_clock(make_app, store, clock) ->
 
 
 async def test_first_start_says_where_the_data_lives(tmp_path, clock) -> None:
-    from cadence_tui.app import make_app
+    from cadence_tui.ui.app import make_app
     from cadence_tui.store import open_startup_store
 
     path = tmp_path / "new.db"

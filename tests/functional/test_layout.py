@@ -7,10 +7,10 @@ from datetime import date
 
 from textual.widgets import Footer
 
-from cadence_tui.screens.home import HomeScreen
-from cadence_tui.screens.meeting import MeetingScreen
-from cadence_tui.widgets.open_work import OpenWork
-from cadence_tui.widgets.size_notice import SizeNotice
+from cadence_tui.ui.screens.home import HomeScreen
+from cadence_tui.ui.screens.meeting import MeetingScreen
+from cadence_tui.ui.widgets.open_work import OpenWork
+from cadence_tui.ui.widgets.size_notice import SizeNotice
 from tests.functional.test_footers import footer_problems
 
 
@@ -94,7 +94,7 @@ async def test_too_small_a_terminal_says_so_and_keeps_what_is_typed(make_app, st
 
 
 async def test_any_key_dismisses_the_welcome_note(tmp_path, clock) -> None:
-    from cadence_tui.app import make_app
+    from cadence_tui.ui.app import make_app
     from cadence_tui.store import open_startup_store
 
     store = open_startup_store(tmp_path / "new.db", now=clock)
@@ -116,7 +116,7 @@ async def test_any_key_dismisses_the_welcome_note(tmp_path, clock) -> None:
 def test_ages_read_the_same_everywhere() -> None:
     from datetime import datetime, timedelta, timezone
 
-    from cadence_tui.timefmt import age, age_in_days
+    from cadence_tui.core.timefmt import age, age_in_days
 
     now = datetime(2026, 11, 25, 16, tzinfo=timezone.utc)
     assert age(now - timedelta(minutes=12), now) == "12min"

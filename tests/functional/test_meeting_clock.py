@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Footer
 
-from cadence_tui.screens.meeting import MEETING_SCREENS, MeetingScreen, SprintReviewScreen
-from cadence_tui.widgets.agenda_list import AgendaList
-from cadence_tui.widgets.meeting_clock import ClockBar
+from cadence_tui.ui.screens.meeting import MEETING_SCREENS, MeetingScreen, SprintReviewScreen
+from cadence_tui.ui.widgets.agenda_list import AgendaList
+from cadence_tui.ui.widgets.meeting_clock import ClockBar
 from tests.functional.meeting_pilot import column, start_from_home, text_of
 
 
@@ -164,7 +164,7 @@ def test_every_meeting_screen_has_ids_on_its_bindings() -> None:
 
 
 async def test_a_cadence_the_user_created_gets_the_shared_screen(make_app, store, clock) -> None:
-    from cadence_tui.screens.meeting import GenericMeetingScreen
+    from cadence_tui.ui.screens.meeting import GenericMeetingScreen
     from tests.functional.meeting_pilot import fill_form
 
     cadence = store.create_cadence("Design Crit", copy_from="sprint-review", key="design-crit")

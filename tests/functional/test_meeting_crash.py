@@ -26,11 +26,11 @@ from pathlib import Path
 
 import pytest
 
-from cadence_tui.meeting_clock import clock_state
+from cadence_tui.core.meeting_clock import clock_state
 from cadence_tui.store import open_store
-from cadence_tui.timefmt import clock as fmt_clock
-from cadence_tui.widgets.meeting_clock import ClockBar
-from cadence_tui.widgets.meeting_log import MeetingLog
+from cadence_tui.core.timefmt import clock as fmt_clock
+from cadence_tui.ui.widgets.meeting_clock import ClockBar
+from cadence_tui.ui.widgets.meeting_log import MeetingLog
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 
@@ -158,7 +158,7 @@ async def test_kill_9_mid_meeting_loses_nothing(tmp_path: Path) -> None:
     # Reopen in the app a minute later (pinned clock): the same meeting, right times.
     later = killed_at + timedelta(minutes=1)
     reopened = open_store(db, now=lambda: later)
-    from cadence_tui.app import make_app
+    from cadence_tui.ui.app import make_app
 
     tui = make_app(reopened)
     async with tui.run_test(size=(100, 30)) as pilot:

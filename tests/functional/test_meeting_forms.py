@@ -9,8 +9,8 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input, Static, TextArea
 
-from cadence_tui.screens.meeting import start_or_resume
-from cadence_tui.widgets.capture_forms import CaptureForm
+from cadence_tui.ui.screens.meeting import start_or_resume
+from cadence_tui.ui.widgets.capture_forms import CaptureForm
 from tests.functional.meeting_pilot import open_work, start_from_home
 
 BIG = "x" * 100_000  # a 100 kB paste

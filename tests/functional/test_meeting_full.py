@@ -9,13 +9,13 @@ from datetime import date, timedelta
 
 from textual.widgets import DataTable, TabbedContent
 
-from cadence_tui.duedates import parse_due
+from cadence_tui.core.duedates import parse_due
 
-from cadence_tui.screens.meeting import AllHandsScreen, FinanceReviewScreen, SalesSyncScreen, SprintReviewScreen
-from cadence_tui.widgets.agenda_list import AgendaList
-from cadence_tui.widgets.carry_over import CarryOverTable
-from cadence_tui.widgets.meeting_clock import ClockBar
-from cadence_tui.widgets.meeting_log import MeetingLog
+from cadence_tui.ui.screens.meeting import AllHandsScreen, FinanceReviewScreen, SalesSyncScreen, SprintReviewScreen
+from cadence_tui.ui.widgets.agenda_list import AgendaList
+from cadence_tui.ui.widgets.carry_over import CarryOverTable
+from cadence_tui.ui.widgets.meeting_clock import ClockBar
+from cadence_tui.ui.widgets.meeting_log import MeetingLog
 from tests.functional.meeting_pilot import column, fill_form, open_work, start_from_home, text_of
 
 

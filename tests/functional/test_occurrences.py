@@ -11,9 +11,9 @@ from datetime import datetime, timezone
 
 from textual.widgets import DataTable, Static
 
-from cadence_tui.screens.home import HomeScreen
-from cadence_tui.screens.meeting import MeetingScreen
-from cadence_tui.widgets.capture_forms import ConfirmDialog
+from cadence_tui.ui.screens.home import HomeScreen
+from cadence_tui.ui.screens.meeting import MeetingScreen
+from cadence_tui.ui.widgets.capture_forms import ConfirmDialog
 from tests.functional.meeting_pilot import HOME_ROWS, start_from_home, text_of
 
 UTC = timezone.utc
@@ -132,7 +132,7 @@ async def test_y_confirms_a_second_meeting(make_app, store, clock) -> None:
 
 
 async def test_history_shows_start_times_of_two_meetings_on_one_day(make_app, store, clock) -> None:
-    from cadence_tui.screens.history import HistoryTable
+    from cadence_tui.ui.screens.history import HistoryTable
     from tests.hostile.helpers import cadence
 
     clock.current = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)

@@ -13,8 +13,8 @@ import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Input
 
-from cadence_tui.screens.help import HelpScreen
-from cadence_tui.screens.home import HomeScreen
+from cadence_tui.ui.screens.help import HelpScreen
+from cadence_tui.ui.screens.home import HomeScreen
 from tests.functional.meeting_pilot import HOME_ROWS
 
 # How to reach each screen from home: the keys a user presses.
@@ -132,7 +132,7 @@ async def test_typing_in_the_palette_offers_the_action_and_runs_it(make_app, nam
             await pilot.press("enter")
             for _ in range(20):
                 await pilot.pause()
-            from cadence_tui.screens.actions import ActionItemsScreen
+            from cadence_tui.ui.screens.actions import ActionItemsScreen
 
             assert isinstance(app.screen, ActionItemsScreen)
 

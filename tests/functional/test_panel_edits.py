@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Static, TabbedContent, TextArea
 
-from cadence_tui.screens.help import collect_key_help
-from cadence_tui.summary import layout, write_markdown
+from cadence_tui.ui.screens.help import collect_key_help
+from cadence_tui.core.summary import layout, write_markdown
 from tests.functional.meeting_pilot import column, fill_form, start_from_home, text_of
 
 SIZE = (100, 30)

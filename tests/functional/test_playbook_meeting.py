@@ -7,7 +7,7 @@ from datetime import date
 
 from textual.widgets import DataTable, Static
 
-from cadence_tui.widgets.scorecard import Scorecard
+from cadence_tui.ui.widgets.scorecard import Scorecard
 from tests.functional.meeting_pilot import fill_form, start_from_home
 
 SIZE = (120, 36)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static
 
-from cadence_tui.widgets.scorecard import Scorecard
+from cadence_tui.ui.widgets.scorecard import Scorecard
 
 
 def table_text(table: DataTable) -> list[list[str]]:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from textual.widget import Widget
 
-from cadence_tui.screens.summary import SummaryScreen
+from cadence_tui.ui.screens.summary import SummaryScreen
 from tests.summary_fixtures import build_meeting
 
 VIEWS = {"markdown": "#summary-markdown-view", "slack": "#summary-plain", "text": "#summary-plain"}

@@ -9,9 +9,9 @@ import pytest
 from rich.markdown import Markdown
 from textual.widgets import ContentSwitcher, Input, Static, TextArea
 
-from cadence_tui.config import Config
-from cadence_tui.screens.summary import SaveSummaryScreen, SummaryScreen
-from cadence_tui.summary import render
+from cadence_tui.integrations.config import Config
+from cadence_tui.ui.screens.summary import SaveSummaryScreen, SummaryScreen
+from cadence_tui.core.summary import render
 from tests.summary_fixtures import build_meeting
 
 
@@ -77,7 +77,7 @@ async def test_preview_and_format_keys(make_app, store, meeting_id) -> None:
 
 
 async def test_default_format_from_config(store, meeting_id) -> None:
-    from cadence_tui.app import make_app
+    from cadence_tui.ui.app import make_app
 
     app = make_app(store, Config(summary_format="text"))
     async with app.run_test(size=(100, 30)) as pilot:

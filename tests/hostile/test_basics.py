@@ -404,7 +404,7 @@ ODD_TITLES = [
 
 
 async def test_app_stores_odd_titles_safely_and_shows_them_literally(make_app, store) -> None:
-    from cadence_tui.widgets.meeting_log import MeetingLog
+    from cadence_tui.ui.widgets.meeting_log import MeetingLog
 
     async with make_app().run_test(size=(120, 30)) as pilot:
         meeting_id = await start_sprint_review(pilot)
@@ -426,7 +426,7 @@ async def test_app_stores_odd_titles_safely_and_shows_them_literally(make_app, s
 async def test_app_database_locked_longer_than_the_timeout_keeps_what_was_typed(
     tmp_path: Path, clock, monkeypatch
 ) -> None:
-    from cadence_tui.app import make_app
+    from cadence_tui.ui.app import make_app
 
     monkeypatch.setenv("CADENCE_BUSY_TIMEOUT_MS", "200")
     db = tmp_path / "c.db"
@@ -476,7 +476,7 @@ async def test_app_disk_full_keeps_the_note_and_saves_nothing_half(make_app, sto
 
 async def test_app_action_items_screen_hostile_prompts(make_app, store) -> None:
     """Reassign with a 100 kB paste and escape codes; a due date that does not exist."""
-    from cadence_tui.screens.actions import PromptModal
+    from cadence_tui.ui.screens.actions import PromptModal
 
     item = store.add_action("Prepare the budget", owner="Lena", cadence_key="finance-review")
     async with make_app().run_test(size=(100, 30)) as pilot:
@@ -556,7 +556,7 @@ def test_cli_crafted_import_with_a_sub_daily_rule_does_not_hang(tmp_path: Path) 
 async def test_app_cadence_editor_refuses_hostile_rules_zones_and_names(make_app, store) -> None:
     from textual.widgets import Select
 
-    from cadence_tui.screens.cadence_editor import CadenceEditorScreen
+    from cadence_tui.ui.screens.cadence_editor import CadenceEditorScreen
 
     before = store.get_cadence("sprint-review")
     async with make_app().run_test(size=(100, 30)) as pilot:

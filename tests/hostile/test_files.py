@@ -262,7 +262,7 @@ def test_two_failed_posts_in_the_same_second_keep_both_digests(seeded_db: Path, 
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    import cadence_tui.cli_playbook as cli_playbook
+    import cadence_tui.cli.playbook as cli_playbook
     from cadence_tui.cli import cli
 
     class FrozenDatetime(datetime):
@@ -401,7 +401,7 @@ def test_demo_with_zero_actions_makes_no_action_items(tmp_path: Path) -> None:
 async def test_app_save_dialog_refuses_the_database_itself(make_app, store, clock, db_path: Path) -> None:
     from textual.widgets import Input, Static
 
-    from cadence_tui.screens.summary import SaveSummaryScreen, SummaryScreen
+    from cadence_tui.ui.screens.summary import SaveSummaryScreen, SummaryScreen
     from tests.summary_fixtures import build_meeting
 
     meeting_id = build_meeting(store, clock, "sprint-review")

@@ -9,9 +9,9 @@ as a terminal delivers them (tests/functional/key_burst.py).
 
 from __future__ import annotations
 
-from cadence_tui.screens.actions import ActionItemsScreen
-from cadence_tui.screens.meeting import MeetingScreen
-from cadence_tui.widgets.capture_forms import CaptureForm, ConfirmDialog
+from cadence_tui.ui.screens.actions import ActionItemsScreen
+from cadence_tui.ui.screens.meeting import MeetingScreen
+from cadence_tui.ui.widgets.capture_forms import CaptureForm, ConfirmDialog
 from tests.functional.key_burst import burst
 from tests.functional.meeting_pilot import start_from_home
 
@@ -116,7 +116,7 @@ async def test_the_end_meeting_question_answers_once(make_app, store) -> None:
 
 
 async def test_the_cadence_editor_dialogs_submit_once(make_app, store) -> None:
-    from cadence_tui.screens.cadence_editor import CadenceEditorScreen
+    from cadence_tui.ui.screens.cadence_editor import CadenceEditorScreen
 
     cadences_before = len(store.list_cadences())
     app = make_app()

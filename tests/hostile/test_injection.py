@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from cadence_tui.digest import render as render_digest
+from cadence_tui.core.digest import render as render_digest
 from cadence_tui.store import open_store
-from cadence_tui.summary import FORMATS
-from cadence_tui.summary import render as render_summary
+from cadence_tui.core.summary import FORMATS
+from cadence_tui.core.summary import render as render_summary
 from tests.conftest import Clock
 from tests.hostile.helpers import cadence
 from tests.summary_fixtures import CADENCE_KEYS, build_meeting
@@ -277,7 +277,7 @@ async def test_app_screens_draw_no_control_characters(store, clock, make_app) ->
         assert_screen_safe(app, "action items")
         await pilot.press("escape")
         await pilot.pause()
-        from cadence_tui.screens.meeting import MeetingScreen
+        from cadence_tui.ui.screens.meeting import MeetingScreen
 
         screen = await start_from_home(pilot, "sprint-review")
         assert isinstance(screen, MeetingScreen), type(screen)

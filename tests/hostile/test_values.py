@@ -140,8 +140,8 @@ def test_commands_draw_stored_absurd_values(poisoned_db: Path, args: tuple[str, 
 
 
 async def test_app_starts_and_shows_stored_absurd_values(poisoned_db: Path) -> None:
-    from cadence_tui.app import make_app
-    from cadence_tui.widgets.scorecard import Scorecard
+    from cadence_tui.ui.app import make_app
+    from cadence_tui.ui.widgets.scorecard import Scorecard
 
     store = open_store(poisoned_db)
     try:

@@ -186,7 +186,7 @@ def test_connection_refused_names_no_raw_control_text(db: Path, data_home: Path)
 
 def test_a_name_lookup_that_hangs_is_cut_off_at_the_deadline(monkeypatch) -> None:
     """No socket exists yet to shut down while a name resolves: the attempt is abandoned."""
-    from cadence_tui.webhook import WebhookError, post_text
+    from cadence_tui.integrations.webhook import WebhookError, post_text
 
     def slow_lookup(*args, **kwargs):
         time.sleep(5)
@@ -200,7 +200,7 @@ def test_a_name_lookup_that_hangs_is_cut_off_at_the_deadline(monkeypatch) -> Non
 
 
 def test_an_infinite_timeout_passed_in_code_is_refused() -> None:
-    from cadence_tui.webhook import WebhookError, post_text
+    from cadence_tui.integrations.webhook import WebhookError, post_text
 
     with pytest.raises(WebhookError, match="timeout"):
         post_text("http://127.0.0.1:9/hook", "hi", timeout=float("inf"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cadence_tui.app import make_app
+from cadence_tui.ui.app import make_app
 from cadence_tui.store import open_store
 from cadence_tui.store.demo import DemoSize
 from tests.conftest import FROZEN_NOW

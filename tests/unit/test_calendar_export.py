@@ -11,9 +11,9 @@ import recurring_ical_events
 from click.testing import CliRunner
 from icalendar import Calendar
 
-from cadence_tui.calendar_export import build_calendar, event_uid
+from cadence_tui.integrations.calendar_export import build_calendar, event_uid
 from cadence_tui.cli import cli
-from cadence_tui.recurrence import occurrences_between
+from cadence_tui.core.recurrence import occurrences_between
 
 YEAR = timedelta(days=366)
 
@@ -137,7 +137,7 @@ import subprocess  # noqa: E402
 
 from dateutil.rrule import rrulestr  # noqa: E402
 
-from cadence_tui.calendar_export import ical_rule  # noqa: E402
+from cadence_tui.integrations.calendar_export import ical_rule  # noqa: E402
 
 ORDINAL_CASES = [
     ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1", "FREQ=MONTHLY;BYDAY=1MO"),

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import pyperclip
-from cadence_tui import clipboard
-from cadence_tui.clipboard import copy_text, default_save_dir, osc52_sequence, save_text, terminal_osc52_writer
+from cadence_tui.integrations import clipboard
+from cadence_tui.integrations.clipboard import copy_text, default_save_dir, osc52_sequence, save_text, terminal_osc52_writer
 
 SAMPLE = "Sprint Review — Wed 25 Nov 2026\n• Ship it 🚀 — *Priya*\nשלום\n"
 
@@ -68,7 +68,7 @@ def test_real_clipboard_round_trip_under_xvfb(tmp_path: Path) -> None:
     script = tmp_path / "clipboard_round_trip.py"
     script.write_text(
         "import json, subprocess, sys\n"
-        "from cadence_tui.clipboard import copy_text\n"
+        "from cadence_tui.integrations.clipboard import copy_text\n"
         f"text = {SAMPLE!r}\n"
         "result = copy_text(text)\n"
         "pasted = subprocess.run(['xclip', '-selection', 'clipboard', '-o'], capture_output=True).stdout.decode()\n"

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cadence_tui.cli import cli
-from cadence_tui.config import Config, ConfigError, config_path, load_config, resolve_theme
+from cadence_tui.integrations.config import Config, ConfigError, config_path, load_config, resolve_theme
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -99,8 +99,8 @@ def test_bad_config_stops_the_app_with_one_line(tmp_path):
 
 
 async def test_app_applies_light_theme_and_keymap(store, tmp_path):
-    from cadence_tui.app import make_app
-    from cadence_tui.screens.cadence_editor import CadenceEditorScreen
+    from cadence_tui.ui.app import make_app
+    from cadence_tui.ui.screens.cadence_editor import CadenceEditorScreen
 
     config = Config(theme="light", keymap={"edit-cadence": "ctrl+e"})
     app = make_app(store, config)
@@ -112,7 +112,7 @@ async def test_app_applies_light_theme_and_keymap(store, tmp_path):
 
 
 async def test_app_warns_about_an_unknown_theme(store, tmp_path):
-    from cadence_tui.app import make_app
+    from cadence_tui.ui.app import make_app
 
     path = write(tmp_path, 'theme = "purple"\n')
     app = make_app(store, load_config(path))

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from cadence_tui.cli import cli
-from cadence_tui.digest import render
-from cadence_tui.webhook import WebhookError, check_url
+from cadence_tui.core.digest import render
+from cadence_tui.integrations.webhook import WebhookError, check_url
 
 NOW = "2026-11-25T16:00:00+00:00"
 

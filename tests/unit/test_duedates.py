@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from cadence_tui.duedates import DueDateError, parse_due
+from cadence_tui.core.duedates import DueDateError, parse_due
 
 WED = date(2026, 11, 25)  # a Wednesday
 

@@ -17,13 +17,13 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "cadence_tui"
 
 DOMAIN = [
-    "cadence_tui.model",
-    "cadence_tui.recurrence",
-    "cadence_tui.duedates",
-    "cadence_tui.textsafe",
-    "cadence_tui.timefmt",
-    "cadence_tui.config",
-    "cadence_tui.seed",
+    "cadence_tui.core.model",
+    "cadence_tui.core.recurrence",
+    "cadence_tui.core.duedates",
+    "cadence_tui.core.textsafe",
+    "cadence_tui.core.timefmt",
+    "cadence_tui.integrations.config",
+    "cadence_tui.core.seed",
     "cadence_tui.store",
     "cadence_tui.store.full",
 ] + sorted(f"cadence_tui.store.{p.stem}" for p in (PACKAGE / "store").glob("*.py") if p.stem != "__init__")
@@ -47,7 +47,7 @@ def forbidden(loaded: set[str], roots: tuple[str, ...]) -> list[str]:
 def test_domain_and_store_never_import_textual_or_clipboard() -> None:
     loaded = loaded_after("\n".join(f"import {m}" for m in DOMAIN))
     assert not forbidden(loaded, ("textual", "pyperclip")), forbidden(loaded, ("textual", "pyperclip"))
-    assert not forbidden(loaded, ("cadence_tui.app", "cadence_tui.screens", "cadence_tui.widgets"))
+    assert not forbidden(loaded, ("cadence_tui.ui.app", "cadence_tui.ui.screens", "cadence_tui.ui.widgets"))
 
 
 def test_cli_module_is_light() -> None:
@@ -56,7 +56,7 @@ def test_cli_module_is_light() -> None:
     assert not heavy, f"cadence_tui.cli imports {heavy} at import time; import them inside the command"
     # Store parts and command modules load when a command needs them.
     assert "cadence_tui.store.full" not in loaded
-    eager = sorted(m for m in loaded if m.startswith("cadence_tui.cli_"))
+    eager = sorted(m for m in loaded if m.startswith("cadence_tui.cli."))
     assert not eager, f"cli.py imports {eager}: list command modules in COMMAND_MODULES instead"
 
 
@@ -81,7 +81,7 @@ def test_startup_store_serves_the_home_screen_without_the_other_parts(tmp_path: 
     assert "cadence_tui.store.actions" not in loaded
     # The scorecard, not the rest of the playbook (hand-offs, fail-fast, escalation).
     assert "cadence_tui.store.scorecard" in loaded
-    assert "cadence_tui.store.playbook" not in loaded and "cadence_tui.playbook" not in loaded
+    assert "cadence_tui.store.playbook" not in loaded and "cadence_tui.core.playbook" not in loaded
 
 
 def test_startup_store_upgrades_itself_on_first_use_of_another_part(tmp_path: Path) -> None:
@@ -107,10 +107,10 @@ async def test_home_screen_first_frame_needs_only_the_startup_parts(tmp_path: Pa
     StartupStore's bases in store/startup.py, or call it after the first frame."""
     from textual.widgets import DataTable
 
-    from cadence_tui.app import make_app
+    from cadence_tui.ui.app import make_app
     from cadence_tui.store import open_startup_store
 
-    from cadence_tui.app import CadenceApp
+    from cadence_tui.ui.app import CadenceApp
 
     # Only an on-demand upgrade may happen here, not the timed one.
     monkeypatch.setattr(CadenceApp, "_load_store_parts", lambda self: None)
@@ -143,8 +143,8 @@ def test_a_bare_start_does_not_import_click(tmp_path: Path) -> None:
         "import sys\n"
         f"sys.argv = ['cadence', '--db', {str(tmp_path / 'c.db')!r}]\n"
         "import cadence_tui.launch as launch\n"
-        "launch.run_app = lambda db: (__import__('cadence_tui.app'), 0)[1]\n"
+        "launch.run_app = lambda db: (__import__('cadence_tui.ui.app'), 0)[1]\n"
         "launch.main()\n"
     )
-    assert "cadence_tui.launch" in loaded and "cadence_tui.app" in loaded
+    assert "cadence_tui.launch" in loaded and "cadence_tui.ui.app" in loaded
     assert not forbidden(loaded, ("click", "cadence_tui.cli")), forbidden(loaded, ("click", "cadence_tui.cli"))

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from cadence_tui.meeting_clock import clock_state, item_elapsed, meeting_elapsed
+from cadence_tui.core.meeting_clock import clock_state, item_elapsed, meeting_elapsed
 from cadence_tui.store import InvalidInput, Store, open_store
 from cadence_tui.store.base import to_ts
 

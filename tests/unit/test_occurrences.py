@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cadence_tui.recurrence import LOOK_BACK, Schedule, meeting_occurrence, next_unheld_occurrence
+from cadence_tui.core.recurrence import LOOK_BACK, Schedule, meeting_occurrence, next_unheld_occurrence
 
 UTC = timezone.utc
 

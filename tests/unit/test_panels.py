@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from cadence_tui.meeting_clock import ClockState, OverTimeWatch, clock_state
-from cadence_tui.model import AgendaItem, Meeting
-from cadence_tui.panels import (
+from cadence_tui.core.meeting_clock import ClockState, OverTimeWatch, clock_state
+from cadence_tui.core.model import AgendaItem, Meeting
+from cadence_tui.core.panels import (
     BudgetLine,
     budget_totals,
     change,

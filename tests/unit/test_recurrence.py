@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cadence_tui.recurrence import (
+from cadence_tui.core.recurrence import (
     Schedule,
     ScheduleError,
     describe,
@@ -13,7 +13,7 @@ from cadence_tui.recurrence import (
     validate_rule,
     validate_timezone,
 )
-from cadence_tui.seed import CADENCES
+from cadence_tui.core.seed import CADENCES
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)

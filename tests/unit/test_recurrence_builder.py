@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cadence_tui import recurrence_builder as rb
-from cadence_tui.recurrence import ScheduleError
-from cadence_tui.seed import CADENCES
+from cadence_tui.core import recurrence_builder as rb
+from cadence_tui.core.recurrence import ScheduleError
+from cadence_tui.core.seed import CADENCES
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from cadence_tui.cli_portability import served_command
-from cadence_tui.serve import allowed_origins, origin_of, public_url_or_error
+from cadence_tui.cli.portability import served_command
+from cadence_tui.ui.serve import allowed_origins, origin_of, public_url_or_error
 
 
 def free_port() -> int:

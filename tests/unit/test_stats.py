@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from cadence_tui.stats import ActionRecord, ItemRecord, MeetingRecord, compute_stats
+from cadence_tui.core.stats import ActionRecord, ItemRecord, MeetingRecord, compute_stats
 
 
 def ts(day: int, hh: int, mm: int = 0) -> str:
@@ -119,8 +119,8 @@ def test_pure_computation_without_a_database() -> None:
 def test_statistics_actions_line_leaves_out_figures_it_cannot_give() -> None:
     from datetime import datetime, timezone
 
-    from cadence_tui.screens.stats import summary_text
-    from cadence_tui.stats import CadenceStats
+    from cadence_tui.ui.screens.stats import summary_text
+    from cadence_tui.core.stats import CadenceStats
 
     when = datetime(2026, 11, 20, tzinfo=timezone.utc)
     base = dict(cadence_key="sprint-review", cadence_name="Sprint Review", last_n=12, meetings=3, first=when,

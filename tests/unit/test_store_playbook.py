@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from cadence_tui.scorecard import sparkline
+from cadence_tui.core.scorecard import sparkline
 from cadence_tui.store import InvalidInput, NotFound
 
 

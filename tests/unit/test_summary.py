@@ -21,9 +21,9 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from cadence_tui.cli import cli
-from cadence_tui.meeting_record import ActionLine, Attendee, MeetingRecord
+from cadence_tui.core.meeting_record import ActionLine, Attendee, MeetingRecord
 from cadence_tui.store import NotFound
-from cadence_tui.summary import FORMATS, clean, layout, md_escape, render, slack_escape, suggested_filename
+from cadence_tui.core.summary import FORMATS, clean, layout, md_escape, render, slack_escape, suggested_filename
 from tests.summary_fixtures import CADENCE_KEYS, build_meeting
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -423,9 +423,9 @@ def test_many_carried_items_are_capped_and_counted(store, clock) -> None:
 
 
 def test_summary_modules_stay_headless() -> None:
-    code = ("import cadence_tui.summary, cadence_tui.meeting_record, cadence_tui.clipboard, sys, json;"
+    code = ("import cadence_tui.core.summary, cadence_tui.core.meeting_record, cadence_tui.integrations.clipboard, sys, json;"
             "print(json.dumps(sorted(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     loaded = set(__import__("json").loads(out))
     assert not {m for m in loaded if m.split(".")[0] in ("textual", "pyperclip", "rich")}
-    assert not {m for m in loaded if m.startswith(("cadence_tui.app", "cadence_tui.screens"))}
+    assert not {m for m in loaded if m.startswith(("cadence_tui.ui.app", "cadence_tui.ui.screens"))}

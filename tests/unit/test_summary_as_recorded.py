@@ -15,7 +15,7 @@ import pytest
 
 from cadence_tui.store import StoreError, open_store
 from cadence_tui.store.portability import dumps_export
-from cadence_tui.summary import FORMATS, render
+from cadence_tui.core.summary import FORMATS, render
 from tests.summary_fixtures import build_meeting
 
 NOV_11 = datetime(2026, 11, 11, 14, 0, tzinfo=timezone.utc)

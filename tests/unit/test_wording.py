@@ -1,4 +1,4 @@
-from cadence_tui.wording import counted
+from cadence_tui.core.wording import counted
 
 
 def test_counted_is_singular_for_exactly_one() -> None:

@@ -1,0 +1,2 @@
+"""What Cadence talks to outside itself: clipboard, webhook, calendar export,
+config file, paths, atomic file writes."""

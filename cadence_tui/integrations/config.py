@@ -1,0 +1,141 @@
+"""The user's settings: a TOML file in the user config dir.
+
+```toml
+me = "Lena"                 # who "me" is in the action-item filters (default: $USER)
+variance_threshold = 10     # % over which a finance budget line is flagged
+theme = "dark"              # "dark", "light" or any Textual theme name
+summary_format = "markdown" # markdown | slack | text
+digest_webhook = "https://hooks.slack.com/services/..."
+```
+
+A bad file gives a :class:`ConfigError` naming the key and the line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CONFIG_ENV_VAR = "CADENCE_CONFIG"
+SUMMARY_FORMATS = ("markdown", "slack", "text")
+
+
+class ConfigError(ValueError):
+    """The config file is unreadable or holds a bad value; the message says where."""
+
+
+@dataclass(frozen=True)
+class Config:
+    me: str = field(default_factory=lambda: os.environ.get("USER", "") or os.environ.get("USERNAME", ""))
+    variance_threshold: float = 10.0
+    theme: str = "dark"
+    summary_format: str = "markdown"
+    digest_webhook: str | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def config_path() -> Path:
+    env = os.environ.get(CONFIG_ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    from cadence_tui.integrations.paths import config_dir
+
+    return config_dir() / "config.toml"
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file; a missing file means defaults."""
+    path = path or config_path()
+    if path.exists() and not path.is_file() and str(path) != os.devnull:
+        # Reading a FIFO would wait for ever; a directory or device is no
+        # config (but CADENCE_CONFIG=/dev/null means "no config": defaults).
+        raise ConfigError(f"cannot read the config file {path}: it is not a regular file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config(path=path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the config file {path}: {exc}") from None
+    import tomllib  # only when there is a file (most starts have none)
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+    def bad(key: str, why: str) -> ConfigError:
+        line = _line_of(text, key)
+        where = f"{path}, line {line}" if line else str(path)
+        return ConfigError(f"{where}: '{key}' {why}")
+
+    defaults = Config()
+    values: dict = {"path": path}
+    known = {"me", "variance_threshold", "theme", "summary_format", "digest_webhook", "keymap"}
+    for key in data:
+        if key not in known:
+            raise bad(key, f"is not a setting (known: {', '.join(sorted(known))})")
+    if "me" in data:
+        if not isinstance(data["me"], str) or len(data["me"]) > 80:
+            raise bad("me", "must be a name in quotes")
+        values["me"] = data["me"].strip()
+    if "variance_threshold" in data:
+        v = data["variance_threshold"]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 1000:
+            raise bad("variance_threshold", "must be a number of percent between 0 and 1000")
+        values["variance_threshold"] = float(v)
+    if "theme" in data:
+        if not isinstance(data["theme"], str) or not data["theme"].strip():
+            raise bad("theme", 'must be a theme name such as "dark" or "light"')
+        values["theme"] = data["theme"].strip()
+    if "summary_format" in data:
+        if data["summary_format"] not in SUMMARY_FORMATS:
+            raise bad("summary_format", f"must be one of {', '.join(SUMMARY_FORMATS)}")
+        values["summary_format"] = data["summary_format"]
+    if "digest_webhook" in data:
+        url = data["digest_webhook"]
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise bad("digest_webhook", "must be an https:// URL")
+        values["digest_webhook"] = url
+    if "keymap" in data:
+        keymap = data["keymap"]
+        if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+            raise bad("keymap", 'must be a table of binding-id = "keys"')
+        values["keymap"] = dict(keymap)
+    return Config(**{**defaults.__dict__, **values})
+
+
+THEME_ALIASES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+def where(config: Config, key: str) -> str:
+    """``path, line N`` of a key in the config file (for messages)."""
+    if config.path is None:
+        return "config"
+    try:
+        line = _line_of(config.path.read_text(encoding="utf-8"), key)
+    except (OSError, UnicodeDecodeError):
+        line = None
+    return f"{config.path}, line {line}" if line else str(config.path)
+
+
+def resolve_theme(config: Config, available: set[str] | frozenset[str] | list[str]) -> tuple[str, str | None]:
+    """The Textual theme for ``config.theme`` and a warning if it is unknown
+    (``dark``/``light`` map to Textual's own dark and light themes)."""
+    name = THEME_ALIASES.get(config.theme.lower(), config.theme)
+    if name in available:
+        return name, None
+    known = ", ".join(["dark", "light", *sorted(t for t in available if t not in THEME_ALIASES.values())])
+    return THEME_ALIASES["dark"], (
+        f"{where(config, 'theme')}: 'theme' {config.theme!r} is not a theme (known: {known}); using dark"
+    )

@@ -1,0 +1,1 @@
+"""The Textual application: app, screens, widgets. Only this package imports Textual."""

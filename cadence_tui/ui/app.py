@@ -1,0 +1,262 @@
+"""The Textual application: screens, global keys, the command palette."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from cadence_tui.integrations.config import Config
+from cadence_tui.ui.key_order import KeysInOrder
+from cadence_tui.launch import ERROR_PREFIX
+from cadence_tui.integrations.paths import STYLES_DIR
+from cadence_tui.store import StoreError
+
+if TYPE_CHECKING:
+    from cadence_tui.store import Store  # the full class loads after the first frame
+
+
+# The stylesheets the home screen uses; the other screens' files are parsed
+# after the first frame or before another screen opens (start-up speed).
+STARTUP_STYLESHEETS = ("app.tcss", "home.tcss", "scorecard.tcss")
+
+
+def _stylesheets(*, startup: bool | None = None) -> list[str]:
+    # Every stylesheet in styles/: each screen keeps its own file there.
+    paths = sorted(STYLES_DIR.glob("*.tcss"))
+    if startup is not None:
+        paths = [p for p in paths if (p.name in STARTUP_STYLESHEETS) == startup]
+    return [str(p) for p in paths]
+
+
+class CadenceApp(KeysInOrder, App[None]):
+    """Cadence. The store is opened by the caller (the CLI or a test).
+    Keys are handled in the order they were typed (see key_order.py)."""
+
+    TITLE = "Cadence"
+    CSS_PATH = _stylesheets(startup=True)
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        # Footer order: what a team member needs most first.
+        Binding("a", "open_actions", "Action items", id="open-actions"),
+        Binding("h", "open_history", "History", id="open-history"),
+        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, store: Store, config: Config | None = None) -> None:
+        from cadence_tui.ui.widgets.safe_render import install
+
+        install()  # no widget draws a control character, whatever the database holds
+        super().__init__()
+        self.store = store
+        self.config = config or Config()
+        # Theme and keymap from the config file (NO_COLOR: Textual itself then
+        # renders monochrome, whatever the theme).
+        from cadence_tui.ui.app_config import apply_config
+
+        self.config_warnings = apply_config(self, self.config)
+        self._welcome_shown = False  # the first-start note is up (any key dismisses it)
+
+    def get_default_screen(self) -> Screen:
+        # Home is the base screen, composed with the app itself: pushing it
+        # from on_mount instead costs a first frame that Textual throws away
+        # (the app's mount is batched) and a second full repaint.
+        from cadence_tui.ui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self.store.seeded_now:
+            # A first start: say where the data lives and how to begin.
+            self.notify(
+                f"Your meetings are kept in {self.store.path}. The four default cadences are ready:"
+                " s starts the highlighted one's next meeting, E edits it, ? lists every key.",
+                title="Welcome to Cadence", timeout=15, markup=False,
+            )
+            self._welcome_shown = True
+        self._notify_config_warnings()
+        # Below 80x24 every screen says so instead of dropping parts unseen.
+        self.screen_change_signal.subscribe(self, lambda screen: self._check_size())
+        self._check_size()
+        # Start-up: the home screen needs only part of the store; the rest loads
+        # in a thread once the home screen is painted (see store/startup.py).
+        self.set_timer(0.5, self._load_store_parts)
+
+    def _notify_config_warnings(self) -> None:
+        for warning in self.config_warnings:
+            self.notify(warning, title="Config", severity="warning", timeout=12, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        await super().on_event(event)
+        if isinstance(event, events.Key) and self._welcome_shown:
+            # The welcome note covers part of home: the first key dismisses it
+            # (and still does what it does). Config warnings stay up.
+            self._welcome_shown = False
+            self.clear_notifications()
+            self._notify_config_warnings()
+        if isinstance(event, events.Resize):
+            # Textual applies a new size after a short debounce timer.
+            self.set_timer(1 / 60, self._check_size)
+
+    def _check_size(self) -> None:
+        from cadence_tui.ui.widgets.size_notice import update_size_notice
+
+        update_size_notice(self.screen, self.size)
+
+    def watch_app_focus(self, focus: bool) -> None:
+        # In a browser (textual-serve) the app is told "blurred" as it starts,
+        # before its first screen has focused anything, so Textual has nothing
+        # to give focus back to: the home table stayed unfocused and arrows
+        # did nothing until Tab. On focus, an unfocused screen auto-focuses as
+        # it does when it opens. (Textual's own watcher runs first.)
+        if not focus or not self.screen_stack:
+            return
+        screen = self.screen
+        selector = screen.AUTO_FOCUS if screen.AUTO_FOCUS is not None else self.AUTO_FOCUS
+        if screen.focused is None and selector:
+            for widget in screen.query(selector):
+                if widget.focusable:
+                    screen.set_focus(widget, scroll_visible=False)
+                    break
+
+    def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]
+        # Home is the default screen; any screen pushed on it needs every stylesheet.
+        self._load_deferred_stylesheets()
+        return super().push_screen(screen, *args, **kwargs)
+
+    def _load_deferred_stylesheets(self) -> None:
+        """Parse the stylesheets left out of CSS_PATH at start-up (once)."""
+        if getattr(self, "_all_stylesheets_loaded", False):
+            return
+        self._all_stylesheets_loaded = True
+        for path in _stylesheets(startup=False):
+            self.stylesheet.read(path)
+        self.stylesheet.parse()
+        self.stylesheet.update(self)
+        for screen in self.screen_stack:
+            self.stylesheet.update(screen)
+
+    def _load_store_parts(self) -> None:
+        self._load_deferred_stylesheets()
+        if not gc.isenabled():  # `cadence` turned it off for start-up (launch.run_app)
+            gc.collect()
+            gc.freeze()  # what start-up built lives on: later collections skip it
+            gc.enable()
+        from cadence_tui.store import load_all_parts
+
+        self.run_worker(lambda: load_all_parts(self.store), thread=True, exit_on_error=False, group="startup")
+
+    def show_summary(self, meeting_id: int) -> None:
+        """Open a meeting's summary (after ending a meeting, from history)."""
+        from cadence_tui.ui.screens.summary import SummaryScreen
+
+        self.push_screen(SummaryScreen(meeting_id))
+
+    def action_open_actions(self) -> None:
+        """Every action item across all meetings (screens/actions.py)."""
+        from textual.screen import ModalScreen
+
+        from cadence_tui.ui.screens.actions import ActionItemsScreen
+
+        if not isinstance(self.screen, (ActionItemsScreen, ModalScreen)):
+            self.push_screen(ActionItemsScreen())
+
+    def action_open_history(self) -> None:
+        """Past meetings and full-text search (screens/history.py)."""
+        from textual.screen import ModalScreen
+
+        from cadence_tui.ui.screens.history import HistoryScreen
+
+        if not isinstance(self.screen, (HistoryScreen, ModalScreen)):
+            self.push_screen(HistoryScreen())
+
+    def action_help(self) -> None:
+        """The key help screen for the current screen (screens/help.py)."""
+        from cadence_tui.ui.screens.help import show_key_help
+
+        show_key_help(self)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette lists every key binding active on ``screen`` (the one
+        the palette was opened from: while it is open, ``self.screen`` is the
+        palette itself), so any action reachable by a key is also found by
+        name, including the keys hidden from the footer."""
+        titles: set[str] = set()
+        for command in self.binding_commands(screen):
+            titles.add(command.title)
+            yield command
+        # Textual's own commands, unless one of ours has the name ("Quit", "Keys").
+        for command in super().get_system_commands(screen):
+            if command.title not in titles:
+                yield command
+
+    def binding_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """One command per action bound on ``screen``: its focused widget's
+        keys, the screen's, the app's, including keys the focused widget takes
+        for itself (a list's Enter, an input's letters): the action still runs
+        from the palette. Widgets' built-in keys (cursor movement) only when
+        they are meant to be seen; our widgets' keys (they have ids) always."""
+        focused = screen.focused
+        nodes = list(focused.ancestors_with_self) if focused is not None else [screen, self]
+        seen: set[tuple[int, str]] = set()
+        for node in nodes:
+            bindings = node._bindings.copy()
+            if self._keymap:
+                bindings.apply_keymap(self._keymap)
+            for _key, binding in bindings:
+                if not binding.description:
+                    continue
+                if node is not screen and node is not self and not (binding.show or binding.id):
+                    continue
+                # `q` on a screen runs "app.quit", ctrl+q on the app "quit": one command.
+                target, _, name = binding.action.rpartition(".")
+                ident = (id(self) if target == "app" else id(node), name)
+                if ident in seen:
+                    continue
+                seen.add(ident)
+                if not self._check_action_state(binding.action, node):  # disabled or hidden
+                    continue
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.tooltip or binding.description} (key: {self.get_key_display(binding)})",
+                    lambda node=node, action=binding.action: self.call_later(node.run_action, action),
+                )
+            if node is screen and screen.is_modal:
+                break
+
+    def report_error(self, exc: StoreError) -> None:
+        """Show a store error to the user instead of crashing. The message may
+        hold a path or user text, so it is never parsed as markup."""
+        self.notify(str(exc), title="Database", severity="error", timeout=8, markup=False)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A StoreError no screen caught (a lock held past the timeout, a full
+        # disk, a file damaged while open). Textual has already stopped the
+        # message loop that raised it, so carrying on would leave a frozen
+        # screen: exit with one clear line instead of a traceback. Every edit
+        # was committed or rolled back whole, so nothing is lost.
+        if not isinstance(error, StoreError):  # read straight from a cursor: a damaged file
+            from cadence_tui.store.errors import store_failure
+
+            error = store_failure(error, self.store.path) or error
+        if isinstance(error, StoreError):
+            from rich.text import Text
+
+            self._return_code = 1
+            from cadence_tui.core.textsafe import show_controls
+
+            self._exit_renderables.append(Text(f"{ERROR_PREFIX}{show_controls(str(error))}"))
+            self._close_messages_no_wait()
+            return
+        super()._handle_exception(error)
+
+
+def make_app(store: Store, config: Config | None = None) -> CadenceApp:
+    """The one place the app is built: by the CLI and by the tests."""
+    return CadenceApp(store, config)

@@ -1,0 +1,480 @@
+"""Action items across all meetings: filter, sort, and change them in one key.
+
+The list is an :class:`ActionTable` (virtualised, keyset paged), so the screen
+opens and scrolls the same with 100 or 100,000 items. Every change is
+committed at once and can be undone (``u``) from the store's undo stack.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from cadence_tui.core.model import ActionItem
+from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter, OwnerCount, same_name
+from cadence_tui.ui.widgets.action_table import ActionTable, FunctionSource, Page
+from cadence_tui.ui.widgets.capture_forms import ClosesOnce
+
+STATUSES: tuple[str | None, ...] = ("open", "done", "dropped", None)
+WHEN = ("any", "overdue", "week")
+WHEN_LABELS = {"any": "any", "overdue": "overdue", "week": "this week"}
+ME_SETTING = "actions.me"
+SEARCH_DEBOUNCE = 0.12  # seconds of typing pause before a slow search runs
+SEARCH_DEBOUNCE_OVER = 0.016  # a search slower than a frame gets debounced
+
+
+def pack_chips(chips: list[Text], width: int, *, lines: int = 2, first: Text | None = None) -> Text:
+    """``chips`` side by side, two spaces apart, in at most ``lines`` lines of
+    ``width`` cells: a chip never breaks across lines, and the chips that do
+    not fit are counted at the end ("+3 more")."""
+    rows: list[Text] = [first.copy() if first is not None else Text()]
+    shown = 0
+    for n, chip in enumerate(chips):
+        rest = len(chips) - n - 1
+        more = len(f"  +{rest} more") if rest else 0
+        row = rows[-1]
+        gap = 2 if row.cell_len else 0
+        room = width - row.cell_len - gap - (more if len(rows) == lines else 0)
+        if chip.cell_len > room:
+            if len(rows) < lines and row.cell_len:
+                rows.append(Text())
+                row, gap = rows[-1], 0
+                room = width - (more if len(rows) == lines else 0)
+            if chip.cell_len > room:
+                break
+        if gap:
+            row.append("  ")
+        row.append_text(chip)
+        shown += 1
+    if shown < len(chips):
+        rows[-1].append(f"  +{len(chips) - shown} more", style="dim")
+    return Text("\n").join(rows)
+
+
+def owner_strip(counts: list[OwnerCount], width: int, selected: str | None, *, lines: int = 2) -> Text:
+    """Open (and overdue) action items per owner: an owner's figures never
+    wrap away from the name; owners that do not fit are counted at the end."""
+    if not counts:
+        return Text("No open action items.", style="dim")
+    chips: list[Text] = []
+    for c in counts:
+        chip = Text(c.owner or "(none)", style="bold reverse" if same_name(c.owner, selected) else "bold")
+        chip.append(f" {c.open:,}")
+        if c.overdue:
+            chip.append(f" ({c.overdue:,} overdue)" if len(counts) == 1 else f"/{c.overdue:,}", style="red")
+        chips.append(chip)
+    return pack_chips(chips, width, lines=lines, first=Text("open/overdue", style="dim"))
+
+
+class PromptModal(ClosesOnce, ModalScreen[Any]):
+    """One field; ``parse`` turns the text into the result or raises ValueError
+    (or a StoreError) whose message is shown right under the field."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt-cancel")]
+
+    def __init__(self, title: str, value: str, hint: str, parse: Callable[[str], Any], *, max_length: int = 80) -> None:
+        super().__init__(classes="actions-modal")
+        self._title = title
+        self._value = value
+        self._hint = hint
+        self._parse = parse
+        self._max_length = max_length
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt-box"):
+            yield Static(Text(self._title, style="bold"), classes="prompt-title")
+            yield Input(self._value, max_length=self._max_length, id="prompt-input")
+            yield Static("", id="prompt-error", classes="prompt-error")
+            yield Static(Text(self._hint, style="dim"), classes="prompt-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        from cadence_tui.store.errors import StoreError
+
+        event.stop()
+        if self.closing:  # a second Enter before the prompt closed
+            return
+        try:
+            result = self._parse(event.value)
+        except (ValueError, StoreError) as exc:
+            self.query_one("#prompt-error", Static).update(Text(str(exc)))
+            self.query_one("#prompt-input", Input).add_class("-invalid")
+            return
+        self.close_once(result)
+
+    def action_cancel(self) -> None:
+        self.close_once(None, submitted=False)
+
+
+class OwnerPicker(ClosesOnce, ModalScreen[str | None]):
+    """Everyone, me, or one owner (with open / overdue counts)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="owner-picker-cancel")]
+    EVERYONE = "\x00everyone"
+
+    def __init__(self, me: str, counts: list[Any]) -> None:
+        super().__init__(classes="actions-modal")
+        self._me = me
+        self._counts = counts
+
+    def compose(self) -> ComposeResult:
+        options = [Option(Text("Everyone"), id=self.EVERYONE)]
+        if self._me:
+            options.append(Option(Text.assemble("Me (", self._me, ")"), id="\x00me"))
+        for c in self._counts:
+            label = Text(c.owner or "(no owner)")
+            label.append(f"  {c.open} open", style="dim")
+            if c.overdue:
+                label.append(f", {c.overdue} overdue", style="red")
+            options.append(Option(label, id="=" + c.owner))
+        with Vertical(classes="prompt-box"):
+            yield Static(Text("Show whose items?", style="bold"), classes="prompt-title")
+            yield OptionList(*options, id="owner-options")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        choice = event.option.id or self.EVERYONE
+        if choice == self.EVERYONE:
+            self.close_once(self.EVERYONE)
+        elif choice == "\x00me":
+            self.close_once(self._me)
+        else:
+            self.close_once(choice[1:])
+
+    def action_cancel(self) -> None:
+        self.close_once(None, submitted=False)
+
+
+class ActionItemsScreen(Screen[None]):
+    """Every action item, open ones first: what each person owes."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="actions-back"),
+        Binding("d", "done", "Done", id="action-done"),
+        Binding("x", "drop", "Drop", id="action-drop"),
+        Binding("r", "reassign", "Reassign", id="action-reassign"),
+        Binding("e", "change_due", "Due date", id="action-change-due"),
+        Binding("u,ctrl+z", "undo", "Undo", id="action-undo"),
+        # The search box says "/ search titles" itself.
+        Binding("slash", "search", "Search", show=False, id="actions-search"),
+        # The filter keys are shown on the filter line itself (o owner:…, s sort:…).
+        Binding("s", "cycle_sort", "Sort", show=False, id="actions-sort"),
+        Binding("o", "pick_owner", "Owner", show=False, id="actions-owner"),
+        Binding("m", "toggle_mine", "Mine", show=False, id="actions-mine"),
+        Binding("w", "cycle_when", "Overdue/week", show=False, id="actions-when"),
+        Binding("c", "cycle_cadence", "Cadence", show=False, id="actions-cadence"),
+        Binding("v", "cycle_status", "Status", show=False, id="actions-status"),
+        Binding("M", "set_me", "Set who I am", show=False, id="actions-set-me"),
+        Binding("ctrl+l", "clear_filters", "Clear filters", show=False, id="actions-clear"),
+        *quiet_global_keys(),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = ActionFilter()
+        self.sort = "due"
+        self.when = "any"
+        self.me = ""
+        self._cadences: list[str] = []
+        self._filter_chips: list[Text] = []  # the filter line, one chip per filter
+        self._owner_counts: list[OwnerCount] = []
+        self._pending_search: str | None = None
+        self._search_timer: Timer | None = None
+        self._search_cost = 0.0
+
+    @property
+    def store(self):
+        return self.app.store  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="actions-title")
+        with Horizontal(id="actions-filterbar"):
+            yield Input(placeholder="/ search titles", id="actions-search-input", max_length=200)
+            yield Static(id="actions-filters")
+        yield Static(id="actions-owners")
+        yield ActionTable(today=lambda: self.store.today(), id="action-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        store = self.store
+        config_me = getattr(getattr(self.app, "config", None), "me", "") or ""
+        self.me = store.get_setting(ME_SETTING) or config_me
+        self._cadences = [c.key for c in store.list_cadences()]
+        self.apply_filter()
+        self.query_one(ActionTable).focus()
+        self.call_after_refresh(self._draw_chips)  # again, at the widths laid out
+
+    def on_screen_resume(self) -> None:
+        table = self.query_one(ActionTable)
+        if table.source is not None:
+            table.reload()
+            self._refresh_header()
+
+    # -- data -------------------------------------------------------------------
+    def _effective_filter(self) -> ActionFilter:
+        return replace(self.filter, overdue=self.when == "overdue", due_this_week=self.when == "week")
+
+    def apply_filter(self) -> None:
+        """Show the first page for the current filter and sort."""
+        f = self._effective_filter()
+        store, sort = self.store, self.sort
+
+        def page(**kwargs: Any) -> Page[ActionItem]:
+            result = store.page_actions(f, sort, **kwargs)
+            return Page(result.items, result.keys)
+
+        self.query_one(ActionTable).set_source(FunctionSource(page, lambda: store.count_actions(f)))
+        self._refresh_header()
+
+    def _refresh_header(self) -> None:
+        table = self.query_one(ActionTable)
+        f = self.filter
+        title = Text.assemble(("Action items", "bold"), "  ")
+        status = f.status or "all"
+        title.append(f"{table.total:,} {status if f.status else 'items'}")
+        if table.position is not None and table.total:
+            title.append(f"  ·  {table.position:,} of {table.total:,}", style="dim")
+        title.append(f"  ·  me: {self.me or '(not set: M)'}", style="dim")
+        self.query_one("#actions-title", Static).update(title, layout=False)
+
+        self._filter_chips = []
+
+        def chip(key: str, label: str, value: str | None, active: bool = False) -> None:
+            # Each filter with its key: these keys are not in the footer.
+            part = Text(key, style="reverse")
+            part.append(f" {label}" + (":" if value is not None else ""), style="dim")
+            if value is not None:
+                part.append(value, style="bold underline" if active else "")
+            self._filter_chips.append(part)
+
+        chip("o", "owner", f.owner if f.owner is not None else "all", f.owner is not None)
+        chip("m", "mine", None)
+        chip("c", "cadence", f.cadence_key or "all", f.cadence_key is not None)
+        chip("v", "status", status, f.status != "open")
+        chip("w", "when", WHEN_LABELS[self.when], self.when != "any")
+        chip("s", "sort", self.sort, self.sort != "due")
+        self._owner_counts = self.store.owner_counts(f.cadence_key)
+        self._draw_chips()
+
+    def _draw_chips(self) -> None:
+        """The filter and owner lines, packed to the width they have (guessed
+        before the first layout; drawn again once laid out and on resize)."""
+        filters = self.query_one("#actions-filters", Static)
+        owners = self.query_one("#actions-owners", Static)
+        filters.update(pack_chips(self._filter_chips, filters.content_region.width or 50, lines=3))
+        owners.update(owner_strip(self._owner_counts, owners.content_region.width or 76, self.filter.owner))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._draw_chips)  # once the lines have their new width
+
+    def on_paged_table_highlighted(self, _event: ActionTable.Highlighted) -> None:
+        table = self.query_one(ActionTable)
+        if table.position is not None:
+            self._refresh_title_only()
+
+    def _refresh_title_only(self) -> None:
+        # Cheap: no queries, only the "n of N" part changes while scrolling.
+        table = self.query_one(ActionTable)
+        f = self.filter
+        title = Text.assemble(("Action items", "bold"), "  ")
+        title.append(f"{table.total:,} {f.status if f.status else 'items'}")
+        if table.position is not None and table.total:
+            title.append(f"  ·  {table.position:,} of {table.total:,}", style="dim")
+        title.append(f"  ·  me: {self.me or '(not set: M)'}", style="dim")
+        # layout=False: the title is one line whatever it says; a layout per key costs ~10 ms.
+        self.query_one("#actions-title", Static).update(title, layout=False)
+
+    def selected(self) -> ActionItem | None:
+        return self.query_one(ActionTable).current
+
+    def _changed(self, item: ActionItem, what: str) -> None:
+        self.query_one(ActionTable).reload()
+        self._refresh_header()
+        # markup=False: the title is user text ("[/]" must show as typed).
+        self.notify(f"{what}: {item.title}  (u undoes)", timeout=4, markup=False)
+
+    # -- changes -----------------------------------------------------------------
+    def action_done(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        new = "open" if item.status == "done" else "done"
+        changed = self.store.set_action_status(item.id, new)
+        self._changed(changed, "Done" if new == "done" else "Reopened")
+
+    def action_drop(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        new = "open" if item.status == "dropped" else "dropped"
+        changed = self.store.set_action_status(item.id, new)
+        self._changed(changed, "Dropped" if new == "dropped" else "Reopened")
+
+    def action_reassign(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        from cadence_tui.store.actions import clean_name
+
+        def done(owner: str | None) -> None:
+            if owner is not None:
+                self._changed(self.store.reassign_action(item.id, owner), f"Now owned by {owner or 'nobody'}")
+
+        owners = ", ".join(c.owner for c in self.store.owner_counts()[:8] if c.owner)
+        self.app.push_screen(
+            PromptModal(
+                "Reassign to", item.owner, f"Enter to save, Esc to cancel. Owners: {owners}",
+                clean_name,
+            ),
+            done,
+        )
+
+    def action_change_due(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        from cadence_tui.core.duedates import ACCEPTED_FORMS, DueDateError, parse_due
+
+        today = self.store.today()
+        hint_tail = f"; use {ACCEPTED_FORMS}"  # the hint under the field lists the forms already
+
+        def done(result: Any) -> None:
+            if result is None:
+                return
+            due = None if result == "" else result
+            changed = self.store.set_action_due(item.id, due)
+            self._changed(changed, f"Due {changed.due.isoformat() if changed.due else 'date cleared'}")
+
+        def parse(text: str) -> Any:
+            try:
+                return parse_due(text, today) or ""
+            except DueDateError as exc:
+                raise DueDateError(str(exc).removesuffix(hint_tail)) from None
+
+        self.app.push_screen(
+            PromptModal(
+                "Due date", item.due.isoformat() if item.due else "",
+                f"{ACCEPTED_FORMS}. Empty clears it; Esc cancels.", parse, max_length=40,
+            ),
+            done,
+        )
+
+    def action_undo(self) -> None:
+        change = self.store.last_action_change()
+        if change is None:
+            self.notify("Nothing to undo.", timeout=3)
+            return
+        item = self.store.undo_action_change()
+        self.query_one(ActionTable).reload(select=lambda row: item is not None and row.id == item.id)
+        self._refresh_header()
+        if item is not None:
+            self.notify(f"Undone ({change.description}): {item.title}", timeout=4, markup=False)
+
+    # -- filters -----------------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one("#actions-search-input", Input).focus()
+
+    @on(Input.Changed, "#actions-search-input")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._pending_search = event.value.strip() or None
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        # A search costs up to ~60 ms on 100,000 items (one-letter prefixes):
+        # once one took longer than a frame, wait for a pause in the typing.
+        if self._search_cost > SEARCH_DEBOUNCE_OVER:
+            self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._apply_search)
+        else:
+            self._apply_search()
+
+    def _apply_search(self) -> None:
+        self._search_timer = None
+        if self._pending_search == self.filter.search:
+            return
+        started = time.perf_counter()
+        self.filter = replace(self.filter, search=self._pending_search)
+        self.apply_filter()
+        self._search_cost = time.perf_counter() - started
+
+    @on(Input.Submitted, "#actions-search-input")
+    def _search_submitted(self, _event: Input.Submitted) -> None:
+        self.query_one(ActionTable).focus()
+
+    def action_cycle_sort(self) -> None:
+        keys = list(SORTS)
+        self.sort = keys[(keys.index(self.sort) + 1) % len(keys)]
+        self.apply_filter()
+        self.notify(f"Sorted by {SORT_LABELS[self.sort]}", timeout=2)
+
+    def action_cycle_status(self) -> None:
+        i = STATUSES.index(self.filter.status)
+        self.filter = replace(self.filter, status=STATUSES[(i + 1) % len(STATUSES)])
+        self.apply_filter()
+
+    def action_cycle_when(self) -> None:
+        self.when = WHEN[(WHEN.index(self.when) + 1) % len(WHEN)]
+        self.apply_filter()
+
+    def action_cycle_cadence(self) -> None:
+        options: list[str | None] = [None, *self._cadences]
+        i = options.index(self.filter.cadence_key) if self.filter.cadence_key in options else 0
+        self.filter = replace(self.filter, cadence_key=options[(i + 1) % len(options)])
+        self.apply_filter()
+
+    def set_owner(self, owner: str | None) -> None:
+        self.filter = replace(self.filter, owner=owner)
+        self.apply_filter()
+
+    def action_toggle_mine(self) -> None:
+        if not self.me:
+            self.action_set_me()
+            return
+        self.set_owner(None if same_name(self.filter.owner, self.me) else self.me)
+
+    def action_pick_owner(self) -> None:
+        def done(choice: str | None) -> None:
+            if choice is not None:
+                self.set_owner(None if choice == OwnerPicker.EVERYONE else choice)
+
+        self.app.push_screen(OwnerPicker(self.me, self.store.owner_counts(self.filter.cadence_key)), done)
+
+    def action_set_me(self) -> None:
+        from cadence_tui.store.actions import clean_name
+
+        def done(name: str | None) -> None:
+            if name is None:
+                return
+            self.me = name
+            self.store.set_setting(ME_SETTING, name)
+            self.set_owner(name or None)
+
+        self.app.push_screen(
+            PromptModal("Who are you?", self.me, "Your name as action items use it; 'm' then shows your items.", clean_name),
+            done,
+        )
+
+    def action_clear_filters(self) -> None:
+        self._pending_search = None
+        self.filter = ActionFilter()
+        self.when = "any"
+        self.query_one("#actions-search-input", Input).value = ""
+        self.apply_filter()
+
+    def action_back(self) -> None:
+        search = self.query_one("#actions-search-input", Input)
+        if search.has_focus:
+            self.query_one(ActionTable).focus()
+            return
+        self.app.pop_screen()

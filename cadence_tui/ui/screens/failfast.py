@@ -1,0 +1,146 @@
+"""The fail-fast log grouped by hand-off and by cause: repeats are patterns."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from cadence_tui.core.playbook import FailfastEntry, FailfastPatterns, Pattern
+from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.core.wording import counted
+
+
+class FailfastScreen(Screen[None]):
+    """Two pattern tables (by hand-off, by cause); the entries of the
+    highlighted group below."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="failfast-back"),
+        Binding("n", "log", "Log failure", id="failfast-log"),
+        *quiet_global_keys(),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="failfast-screen")
+        self.patterns = FailfastPatterns((), (), 0)
+        self.entries: list[FailfastEntry] = []
+        self._group: tuple[str, str] | None = None  # ("handoff"|"cause", label)
+
+    @property
+    def store(self):
+        return self.app.store  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Fail-fast log", style="bold"), id="failfast-title", classes="pb-title")
+        with Vertical(classes="pb-body"):
+            with Horizontal(id="failfast-groups"):
+                yield DataTable(id="by-handoff", cursor_type="row", classes="pb-table")
+                yield DataTable(id="by-cause", cursor_type="row", classes="pb-table")
+            yield Static("", id="failfast-entries-title", classes="pb-subtitle")
+            with VerticalScroll(id="failfast-entries", classes="pb-details"):
+                yield Static(id="failfast-entries-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        by_handoff = self.query_one("#by-handoff", DataTable)
+        by_handoff.border_title = "By hand-off"
+        by_handoff.add_column("Hand-off", key="label")
+        by_handoff.add_column("Failures", key="count")
+        by_cause = self.query_one("#by-cause", DataTable)
+        by_cause.border_title = "By cause"
+        by_cause.add_column("Cause", key="label")
+        by_cause.add_column("Failures", key="count")
+        self.reload()
+
+    def reload(self) -> None:
+        self.patterns = self.store.failfast_patterns()
+        self._fill(self.query_one("#by-handoff", DataTable), self.patterns.by_handoff)
+        self._fill(self.query_one("#by-cause", DataTable), self.patterns.by_cause)
+        total = self.patterns.total
+        self.query_one("#failfast-title", Static).update(Text.assemble(
+            ("Fail-fast log", "bold"), ("  ", ""),
+            (f"{total} entr{'y' if total == 1 else 'ies'}; repeats are patterns", "dim")))
+        self._show_entries()
+
+    def _fill(self, table: DataTable, patterns: tuple[Pattern, ...]) -> None:
+        table.clear()
+        for p in patterns:
+            table.add_row(
+                Text(p.label, style="bold" if p.repeated else ""),
+                Text(str(p.count) + (" pattern" if p.repeated else ""),
+                     style="bold red" if p.count > 2 else ("yellow" if p.repeated else "dim"), justify="right"),
+                key=p.label,
+            )
+
+    def _selected_group(self) -> tuple[str, str] | None:
+        focused = self.focused
+        table_id = focused.id if isinstance(focused, DataTable) and focused.id in ("by-handoff", "by-cause") else None
+        if table_id is None:
+            return self._group
+        patterns = self.patterns.by_handoff if table_id == "by-handoff" else self.patterns.by_cause
+        table = self.query_one(f"#{table_id}", DataTable)
+        if not patterns or table.cursor_row < 0:
+            return None
+        p = patterns[min(table.cursor_row, len(patterns) - 1)]
+        return ("handoff" if table_id == "by-handoff" else "cause", p.label)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id in ("by-handoff", "by-cause") and event.data_table.has_focus:
+            self._show_entries()
+
+    def on_descendant_focus(self, _event: object) -> None:
+        self._show_entries()
+
+    def _show_entries(self) -> None:
+        group = self._selected_group()
+        self._group = group
+        if group is None:
+            self.entries = self.store.failfast_entries(limit=100)
+            title = "Latest entries"
+        elif group[0] == "handoff":
+            key = next((h.key for h in self.store.list_handoffs(include_archived=True) if h.label == group[1]), None)
+            self.entries = self.store.failfast_entries(handoff_key=key, limit=100) if key else []
+            title = f"{group[1]}: {counted(len(self.entries), 'failure')}"
+        else:
+            cause = "" if group[1] == "(no cause given)" else group[1]
+            self.entries = self.store.failfast_entries(cause=cause, limit=100)
+            title = f"Cause “{group[1]}”: {counted(len(self.entries), 'failure')}"
+        self.query_one("#failfast-entries-title", Static).update(Text(title, style="bold"))
+        text = Text()
+        for i, e in enumerate(self.entries):
+            if i:
+                text.append("\n")
+            text.append(f"{e.created_at.astimezone():%d %b %Y}  ", style="dim")
+            text.append(e.handoff_label, style="bold")
+            if e.cadence_name:
+                text.append(f"  (in {e.cadence_name})", style="dim")
+            text.append("\n  ")
+            text.append(e.what)
+            text.append("\n  why: ", style="dim")
+            text.append(e.cause or "—", style="yellow" if e.cause else "dim")
+            text.append("  fix: ", style="dim")
+            text.append(e.fix or "—", style="green" if e.fix else "dim")
+        self.query_one("#failfast-entries-text", Static).update(text)
+        if not self.entries:
+            self.query_one("#failfast-entries-title", Static).update(
+                Text("No entries yet. Press n to log a hand-off that broke down.", style="dim"))
+
+    def action_log(self) -> None:
+        from cadence_tui.ui.widgets.playbook_forms import failfast_form
+
+        handoff_key = None
+        if self._group and self._group[0] == "handoff":
+            handoff_key = next((h.key for h in self.store.list_handoffs() if h.label == self._group[1]), None)
+
+        def saved(entry: FailfastEntry | None) -> None:
+            if entry is not None:
+                self.reload()
+                count = next((p.count for p in self.patterns.by_handoff if p.label == entry.handoff_label), 1)
+                self.notify(f"{entry.handoff_label}: {count} failure{'s' if count != 1 else ''} logged",
+                            title="Fail-fast log")
+
+        self.app.push_screen(failfast_form(self.store, handoff_key=handoff_key), saved)

@@ -1,0 +1,223 @@
+"""History: past meetings newest first, and full-text search over what they recorded.
+
+Without a search the list shows meetings (date, cadence, duration vs timebox,
+counts); with one it shows the matching action items, decisions, notes and
+blockers, newest first. Enter opens the meeting's summary either way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.store.history import MeetingRecord, SearchHit
+from cadence_tui.core.timefmt import clock
+from cadence_tui.ui.widgets.action_table import FunctionSource, Page, PagedTable
+from cadence_tui.core.wording import counted
+
+KIND_LABELS = {"action": "action", "decision": "decision", "note": "note", "blocker": "blocker"}
+
+
+class HistoryTable(PagedTable[Any]):
+    """Meetings, or search hits, one per line."""
+
+    empty_text = "No past meetings match."
+
+    def header(self, width: int) -> Text:
+        when = "When".ljust(_when_width(width))
+        if self.rows and isinstance(self.rows[0], SearchHit):
+            return Text(" " + when + "Cadence".ljust(24) + "What".ljust(10) + "Text")
+        counts = "  Act Dec Note Blk" if width >= 70 else ""
+        return Text(" " + when + "Cadence".ljust(24) + "Minutes".rjust(10) + counts)
+
+    def render_row(self, row: Any, width: int) -> Text:
+        text = Text(" ")
+        # The start time too: two meetings on one day are two distinct lines.
+        when = row.started_at.astimezone()
+        wide = _when_width(width) > WHEN_NARROW
+        text.append(f"{when:%a %d %b %Y %H:%M}" if wide else f"{when:%d %b %Y %H:%M}")
+        text.append(" " * (_when_width(width) - len(text) + 1))
+        text.append(_fit(row.cadence_name, 23).ljust(24), style="bold")
+        if isinstance(row, SearchHit):
+            text.append(KIND_LABELS.get(row.kind, row.kind).ljust(10), style="cyan")
+            text.append_text(Text(row.text))
+            return text
+        if row.duration_seconds is not None:
+            over = row.duration_seconds > row.timebox_min * 60
+            text.append(
+                f"{round(row.duration_seconds / 60)}/{row.timebox_min} min".rjust(10),
+                style="red" if over else "",
+            )
+        else:
+            text.append("—".rjust(10), style="dim")
+        if width >= 70:
+            for n, w in ((row.actions, 5), (row.decisions, 4), (row.notes, 5), (row.blockers, 4)):
+                text.append(str(n).rjust(w), style="" if n else "dim")
+        return text
+
+
+WHEN_NARROW, WHEN_WIDE = 18, 22
+
+
+def _when_width(width: int) -> int:
+    """The "When" column: "Thu 26 Nov 2026 15:00" where the counts still fit, "26 Nov 2026 15:00" below."""
+    return WHEN_WIDE if width >= 75 else WHEN_NARROW
+
+
+def _fit(value: str, width: int) -> str:
+    return value if len(value) <= width else value[: max(0, width - 1)] + "…"
+
+
+class HistoryScreen(Screen[None]):
+    """Look back: which meetings were held, and what was said in them."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="history-back"),
+        Binding("enter", "open_meeting", "Summary", id="history-open"),
+        Binding("slash", "search", "Search", id="history-search"),
+        Binding("c", "cycle_cadence", "Cadence", id="history-cadence"),
+        *quiet_global_keys(),
+    ]
+
+    def __init__(self, cadence_key: str | None = None) -> None:
+        super().__init__()
+        self.cadence_key = cadence_key
+        self.search = ""
+        self._cadences: list[tuple[str, str]] = []
+
+    @property
+    def store(self):
+        return self.app.store  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="history-title")
+        with Horizontal(id="history-filterbar"):
+            yield Input(placeholder="/ search decisions, actions, notes, blockers", id="history-search-input",
+                        max_length=200)
+            yield Static(id="history-filters")
+        yield HistoryTable(id="history-table")
+        yield Static(id="history-details")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._cadences = [(c.key, c.name) for c in self.store.list_cadences()]
+        self.reload()
+        self.query_one(HistoryTable).focus()
+
+    def reload(self) -> None:
+        store, cadence, text = self.store, self.cadence_key, self.search
+        table = self.query_one(HistoryTable)
+        if text:
+
+            def hits(*, after=None, before=None, inclusive=False, from_end=False, limit=64) -> Page[Any]:
+                # Display order is newest first: "after" in the list is an older (smaller) rowid.
+                if after is not None:
+                    rows = store.search_history(text, cadence, before=after[0] + (1 if inclusive else 0), limit=limit)
+                elif before is not None:
+                    rows = store.search_history(text, cadence, after=before[0], limit=limit)
+                else:
+                    rows = store.search_history(text, cadence, oldest=from_end, limit=limit)
+                return Page(rows, [(r.rowid,) for r in rows])
+
+            table.empty_text = "Nothing recorded matches the search."
+            table.set_source(FunctionSource(hits, lambda: store.count_search_hits(text, cadence)))
+        else:
+
+            def meetings(*, after=None, before=None, inclusive=False, from_end=False, limit=64) -> Page[Any]:
+                if after is not None:
+                    key = (after[0], after[1] + 1) if inclusive else after
+                    rows = store.past_meetings(cadence, before=key, limit=limit)
+                elif before is not None:
+                    rows = store.past_meetings(cadence, after=before, limit=limit)
+                else:
+                    rows = store.past_meetings(cadence, oldest=from_end, limit=limit)
+                return Page(rows, [r.key for r in rows])
+
+            table.empty_text = "No past meetings yet."
+            table.set_source(FunctionSource(meetings, lambda: store.count_past_meetings(cadence)))
+        self._refresh_header()
+
+    def _refresh_header(self) -> None:
+        table = self.query_one(HistoryTable)
+        title = Text.assemble(("History", "bold"), "  ")
+        if self.search:
+            shown = f"{table.total:,}" + ("+" if table.total >= 1000 else "")
+            title.append(f"{shown} records match" if table.total != 1 else "1 record matches")
+        else:
+            title.append(counted(table.total, "past meeting"))
+        self.query_one("#history-title", Static).update(title, layout=False)
+        name = dict(self._cadences).get(self.cadence_key or "", "all cadences")
+        self.query_one("#history-filters", Static).update(
+            Text.assemble(("c ", "dim"), ("cadence: ", "dim"), (name, "bold" if self.cadence_key else "")),
+            layout=False,
+        )
+
+    def on_paged_table_highlighted(self, event: PagedTable.Highlighted) -> None:
+        details = self.query_one("#history-details", Static)
+        row = event.row
+        if row is None:
+            details.update("", layout=False)
+            return
+        meeting = row if isinstance(row, MeetingRecord) else self.store.history_entry(row.meeting_id)
+        text = Text()
+        text.append(meeting.cadence_name, style="bold")
+        text.append(f" · {meeting.started_at.astimezone():%a %d %b %Y %H:%M}")
+        if meeting.duration_seconds is not None:
+            text.append(f" · {clock(meeting.duration_seconds)} of {meeting.timebox_min} min")
+        text.append(
+            f"\n{counted(meeting.actions, 'action item')} · {counted(meeting.decisions, 'decision')}"
+            f" · {counted(meeting.notes, 'note')} · {counted(meeting.blockers, 'blocker')}",
+            style="dim",
+        )
+        decisions = self.store.decisions(meeting.id)[:2] if hasattr(self.store, "decisions") else []
+        for d in decisions:
+            text.append("\n• ")
+            text.append_text(Text(d))
+        text.append("\nEnter: open the summary", style="dim")
+        # Fixed height (history.tcss): no layout pass per key while scrolling.
+        details.update(text, layout=False)
+
+    def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
+        self._open(event.row)
+
+    def action_open_meeting(self) -> None:
+        self._open(self.query_one(HistoryTable).current)
+
+    def _open(self, row: Any) -> None:
+        if row is None:
+            return
+        meeting_id = row.id if isinstance(row, MeetingRecord) else row.meeting_id
+        self.app.show_summary(meeting_id)  # type: ignore[attr-defined]
+
+    def action_search(self) -> None:
+        self.query_one("#history-search-input", Input).focus()
+
+    @on(Input.Changed, "#history-search-input")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.search = event.value.strip()
+        self.reload()
+
+    @on(Input.Submitted, "#history-search-input")
+    def _search_submitted(self, _event: Input.Submitted) -> None:
+        self.query_one(HistoryTable).focus()
+
+    def action_cycle_cadence(self) -> None:
+        keys: list[str | None] = [None, *(k for k, _ in self._cadences)]
+        i = keys.index(self.cadence_key) if self.cadence_key in keys else 0
+        self.cadence_key = keys[(i + 1) % len(keys)]
+        self.reload()
+
+    def action_back(self) -> None:
+        search = self.query_one("#history-search-input", Input)
+        if search.has_focus:
+            self.query_one(HistoryTable).focus()
+            return
+        self.app.pop_screen()

@@ -1,0 +1,230 @@
+"""Home: each cadence with its next occurrence, last meeting, open work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from cadence_tui.core.model import CadenceOverview
+from cadence_tui.ui.screens.footer_room import FooterRoom
+from cadence_tui.ui.screens.playbook_nav import PLAYBOOK_BINDINGS, PlaybookNavigation
+from cadence_tui.core.timefmt import relative_day
+from cadence_tui.ui.widgets.open_work import OpenWork
+from cadence_tui.ui.widgets.scorecard import Scorecard
+
+# From this height home has room for the highlighted cadence's open items.
+TALL_ROWS = 36
+
+
+class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
+    """The first screen: the cadences at a glance; one key starts a meeting."""
+
+    # On a wide terminal the footer shows these too (screens/footer_room.py).
+    FOOTER_WHEN_ROOM = (
+        "edit-cadence", "new-cadence", "open-metrics", "open-handoffs",
+        "open-stats", "open-failfast", "archive-cadence",
+    )
+
+    BINDINGS = [
+        Binding("s", "start_meeting", "Start meeting", id="start-meeting",
+                tooltip="Start the highlighted cadence's next meeting, or resume the one running"),
+        Binding("r", "refresh", "Refresh", id="refresh", show=False),
+        # Shown in the footer only when the terminal is wide (FOOTER_WHEN_ROOM);
+        # always in `?` help and the command palette.
+        Binding("E", "edit_cadence", "Edit cadence", id="edit-cadence", show=False),
+        Binding("N", "new_cadence", "New cadence", id="new-cadence", show=False),
+        Binding("A", "archive_cadence", "Archive cadence", id="archive-cadence", show=False),
+        *PLAYBOOK_BINDINGS,
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[CadenceOverview] = []
+        self._shown_minute: datetime | None = None  # the minute the rows were computed for
+        self._suspended = False  # another screen was opened on top
+
+    def compose(self) -> ComposeResult:
+        yield Static("Cadence", id="home-title")
+        with Vertical(id="home-body"):
+            yield DataTable(id="cadence-table", cursor_type="row", zebra_stripes=False)
+            yield Static(id="cadence-details")
+            yield OpenWork(id="cadence-open-work")
+            yield Scorecard(id="home-scorecard")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#cadence-table", DataTable)
+        table.add_column("Cadence", key="name")
+        table.add_column("Next", key="next")
+        table.add_column("Last", key="last")
+        table.add_column("Open", key="open")
+        table.add_column("Overdue", key="overdue")
+        table.add_column("Blockers", key="blockers")
+        self.refresh_rows()
+        # Left open all day, home stays true: the clock in the title, "Next"
+        # once a meeting's time has passed, "tomorrow" after midnight.
+        self.set_interval(15, self._refresh_if_minute_changed)
+
+    def _refresh_if_minute_changed(self) -> None:
+        if not self.is_current:
+            return  # another screen is on top; returning to home refreshes it
+        minute = self.store.now().astimezone().replace(second=0, microsecond=0)
+        if minute != self._shown_minute:
+            self.refresh_rows()
+
+    def on_resize(self) -> None:
+        # Short terminals lose the spacing between panels, not the panels.
+        self.set_class(self.size.height < 30, "-short")
+        tall = self.size.height >= TALL_ROWS
+        if tall != self.has_class("-tall"):
+            self.set_class(tall, "-tall")
+            self._show_open_work()
+
+    def on_screen_suspend(self) -> None:
+        self._suspended = True
+
+    def on_screen_resume(self) -> None:
+        # Textual also sends a resume right after mount: only a return from
+        # another screen needs a refresh (start-up paints once).
+        if self._suspended and self._rows:
+            self.refresh_rows()
+            self.reload_scorecard()
+
+    @property
+    def store(self):
+        return self.app.store  # type: ignore[attr-defined]
+
+    def refresh_rows(self) -> None:
+        store = self.store
+        now = store.now()
+        self._shown_minute = now.astimezone().replace(second=0, microsecond=0)
+        self._rows = store.overview()
+        table = self.query_one("#cadence-table", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for row in self._rows:
+            c = row.cadence
+            nxt = store.next_occurrence(c, now)
+            if row.running_meeting_id is not None:
+                next_cell = Text("● in progress", style="bold green")
+            elif nxt is not None:
+                next_cell = Text(f"{nxt.astimezone(c.schedule.zone):%a %d %b %H:%M}")
+            else:
+                next_cell = Text("—", style="dim")
+            last_cell = (
+                Text(f"{row.last_held.astimezone(c.schedule.zone):%d %b}")
+                if row.last_held
+                else Text("never", style="dim")
+            )
+            overdue = Text(str(row.overdue_actions), style="bold red" if row.overdue_actions else "dim", justify="right")
+            blockers = Text(str(row.open_blockers), style="bold yellow" if row.open_blockers else "dim", justify="right")
+            table.add_row(
+                Text(c.name, style="bold"),
+                next_cell,
+                last_cell,
+                Text(str(row.open_actions), justify="right"),
+                overdue,
+                blockers,
+                key=c.key,
+            )
+        if self._rows:
+            table.move_cursor(row=min(max(cursor, 0), len(self._rows) - 1))
+        self._show_details()
+        self.query_one("#home-title", Static).update(
+            Text.assemble(("Cadence", "bold"), "  ", (f"{now.astimezone():%a %d %b %Y, %H:%M}", "dim"))
+        )
+
+    def selected(self) -> CadenceOverview | None:
+        table = self.query_one("#cadence-table", DataTable)
+        if not self._rows or table.cursor_row < 0:
+            return None
+        return self._rows[min(table.cursor_row, len(self._rows) - 1)]
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_details()
+
+    def _show_details(self) -> None:
+        from cadence_tui.core.recurrence import describe
+
+        row = self.selected()
+        details = self.query_one("#cadence-details", Static)
+        if row is None:
+            details.update("")
+            return
+        c = row.cadence
+        template = self.store.agenda_template(c.id)
+        text = Text()
+        text.append(c.name, style="bold")
+        text.append(f" — {c.purpose}\n" if c.purpose else "\n")
+        text.append(f"{describe(c.rule)} at {c.start_time:%H:%M} {c.tz} · {c.timebox_min} min", style="dim")
+        store = self.store
+        today = store.today()
+        nxt = store.next_occurrence(c)
+        text.append("\nNext: ", style="dim")
+        if row.running_meeting_id is not None:
+            text.append("a meeting is in progress", style="bold green")
+        elif nxt is not None:
+            local = nxt.astimezone(c.schedule.zone)
+            text.append(f"{local:%a %d %b %Y %H:%M} ({relative_day(local.date(), today)})")
+        else:
+            text.append("no further occurrence")
+        text.append("  Last held: ", style="dim")
+        if row.last_held:
+            last = row.last_held.astimezone(c.schedule.zone)
+            text.append(f"{last:%a %d %b} ({relative_day(last.date(), today)})")
+        else:
+            text.append("never")
+        text.append("\nWho: ", style="dim")
+        text.append(", ".join(p.label for p in c.participants) or "—")
+        text.append("\nAgenda: ", style="dim")
+        text.append(" · ".join(f"{i.title} {i.timebox_min}′" for i in template) or "—")
+        details.update(text)
+        self._show_open_work()
+
+    def _show_open_work(self) -> None:
+        row = self.selected()
+        if row is not None and self.has_class("-tall"):
+            self.query_one(OpenWork).show_cadence(row.cadence.key, row.cadence.name)
+
+    def action_refresh(self) -> None:
+        self.refresh_rows()
+
+    # Meetings: start the highlighted cadence's next one, or resume it (screens/meeting.py).
+    def action_start_meeting(self) -> None:
+        from cadence_tui.ui.screens.meeting import start_or_resume
+
+        row = self.selected()
+        if row is not None:
+            start_or_resume(self.app, row.cadence.key)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "cadence-table":
+            event.stop()
+            self.action_start_meeting()
+
+    # Editing cadences: the editor and its dialogs live in screens/cadence_editor.py.
+    def action_edit_cadence(self) -> None:
+        from cadence_tui.ui.screens.cadence_editor import open_editor
+
+        row = self.selected()
+        if row is not None:
+            open_editor(self, row.cadence.key)
+
+    def action_new_cadence(self) -> None:
+        from cadence_tui.ui.screens.cadence_editor import new_cadence
+
+        row = self.selected()
+        new_cadence(self, row.cadence if row else None)
+
+    def action_archive_cadence(self) -> None:
+        from cadence_tui.ui.screens.cadence_editor import archive_cadence
+
+        row = self.selected()
+        if row is not None:
+            archive_cadence(self, row.cadence, done=self.refresh_rows)

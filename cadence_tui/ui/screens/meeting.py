@@ -1,0 +1,828 @@
+"""Running a meeting: agenda and clocks, capture, carry-over triage, attendance,
+and the cadence's own panel.
+
+Layout: a clock bar on top; the agenda on the left; on the right a
+``TabbedContent`` (``#meeting-tabs``) with the cadence panel (if any), what was
+captured, the carried-over items and attendance. Every action is a
+``Binding`` with an id, so the footer shows the keys and the palette finds them.
+
+Extension points (for features that add to the meeting screen):
+
+* **Tabs**: override :meth:`MeetingScreen.compose_extra_tabs` (yield
+  ``TabPane`` objects) or call ``self.add_tab(pane)`` after mount.
+* **Capture actions**: add a ``Binding`` (in a mixin's ``BINDINGS``) and an
+  ``action_...`` method that calls :meth:`MeetingScreen.open_form` with
+  ``FormField`` specs and a ``save`` callable that calls the store (raise
+  ``InvalidInput`` with ``.field`` set, e.g. via ``store.meetings.at_field``,
+  to put the message under the field).
+* **Refresh**: ``self.refresh_all()`` re-reads everything; override
+  :meth:`refresh_extra` to re-read your tabs with it.
+* **End of meeting**: ``e`` asks for confirmation, then
+  :meth:`finish_meeting` ends it in the store and calls :meth:`after_end`,
+  which asks for the attendees' ratings and then leaves this screen for the
+  summary.
+
+The playbook (``screens/meeting_playbook.py``) is wired in this way: the
+``MeetingPlaybook`` mixin, its ``MEETING_PLAYBOOK_BINDINGS`` (M metric,
+F fail-fast, X escalate, R rate; listed by each concrete screen after the
+panel's keys), its scorecard tab from
+``compose_extra_tabs``, its refresh from ``refresh_extra`` and its ratings
+from ``after_end``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+
+from cadence_tui.core.meeting_clock import OverTimeWatch, clock_state
+from cadence_tui.core.model import AgendaItem, Meeting
+from cadence_tui.ui.screens.footer_room import FooterRoom
+from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.screens.meeting_playbook import MEETING_PLAYBOOK_BINDINGS, MeetingPlaybook
+from cadence_tui.ui.widgets.agenda_list import AgendaList
+from cadence_tui.ui.widgets.attendance_list import AttendanceList
+from cadence_tui.ui.widgets.cadence_panels import BudgetPanel, CadencePanel, DemoPanel, HealthPanel, PipelinePanel
+from cadence_tui.ui.widgets.capture_forms import CaptureForm, ConfirmDialog, FormField
+from cadence_tui.ui.widgets.carry_over import CarryOverTable
+from cadence_tui.ui.widgets.meeting_clock import ClockBar
+from cadence_tui.ui.widgets.meeting_log import MeetingLog, log_rows
+from cadence_tui.ui.widgets.meeting_title import MeetingTitle
+from cadence_tui.core.wording import counted
+
+TICK_SECONDS = 0.5  # the clocks are redrawn twice a second: never a skipped second
+DUE_PLACEHOLDER = "fri, next mon, +3d, 2026-12-04"
+
+
+class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
+    """One running meeting. Subclasses add a cadence's panel and its keys;
+    :class:`MeetingPlaybook` adds the scorecard tab, fail-fast, escalation
+    and the rating at the end."""
+
+    PANEL: type[CadencePanel] | None = None
+    # On a wide terminal the footer shows these too (screens/footer_room.py).
+    FOOTER_WHEN_ROOM = (
+        "agenda-previous", "meeting-pause", "show-panel", "show-log", "show-carry-over",
+        "show-attendance", "agenda-add", "panel-threshold", "meeting-record-metric",
+        "meeting-log-failfast", "meeting-escalate", "meeting-rate",
+    )
+
+    BINDINGS = [
+        # Capture first: the footer shows the leftmost keys on a narrow terminal.
+        Binding("a", "capture_action", "Action", id="capture-action"),
+        Binding("b", "capture_blocker", "Blocker", id="capture-blocker"),
+        Binding("d", "capture_decision", "Decision", id="capture-decision"),
+        Binding("o", "capture_note", "Note", id="capture-note"),
+        Binding("n", "next_item", "Next", id="agenda-next"),
+        Binding("p", "previous_item", "Back", id="agenda-previous", show=False,
+                tooltip="Back to the previous agenda item"),
+        # Not in the footer (no room at 80 columns); the clock bar says how to resume.
+        Binding("space", "toggle_pause", "Pause", id="meeting-pause", key_display="␣", show=False),
+        Binding("e", "end_meeting", "End", id="meeting-end"),
+        # `?` before the panel's keys, so an 80-column footer still shows it;
+        # the panel's own text names its keys when they do not fit.
+        Binding("question_mark", "app.help", "Keys", id="meeting-help"),
+        Binding("i", "add_agenda_item", "Add item", id="agenda-add", show=False),
+        Binding("K,ctrl+up", "move_item(-1)", "Move item up", id="agenda-move-up", show=False),
+        Binding("J,ctrl+down", "move_item(1)", "Move item down", id="agenda-move-down", show=False),
+        Binding("c", "show_carry_over", "Carry-over", id="show-carry-over", show=False),
+        Binding("t", "show_attendance", "Attendance", id="show-attendance", show=False),
+        Binding("plus", "add_guest", "Add guest", id="attendance-add-guest", show=False),
+        # l is the Finance panel's budget line there; L opens the log everywhere.
+        Binding("l,L", "show_log", "Log", id="show-log", show=False, tooltip="What this meeting captured so far"),
+        Binding("escape", "leave", "Home", id="meeting-home", show=False),
+        # At 80 columns the footer has room for the capture, agenda and panel
+        # keys only; the app's h and q are in `?` and the palette (a captures).
+        *quiet_global_keys(skip="a"),
+        # The playbook's keys are listed by each concrete screen below, after
+        # the panel's keys: the footer of a narrow terminal shows the panel first.
+    ]
+
+    def __init__(self, meeting_id: int) -> None:
+        super().__init__(id="meeting-screen", classes="meeting-screen")
+        self.meeting_id = meeting_id
+        self.meeting: Meeting | None = None  # read on mount, re-read after every change
+        self.agenda_items: list[AgendaItem] = []
+        self.watch = OverTimeWatch()
+        self.panel: CadencePanel | None = None
+
+    @property
+    def store(self):
+        return self.app.store  # type: ignore[attr-defined]
+
+    # -- layout -------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield MeetingTitle(id="meeting-title")
+        yield ClockBar(id="meeting-clock")
+        with Horizontal(id="meeting-body"):
+            with Vertical(id="meeting-left"):
+                yield AgendaList(id="agenda")
+            with TabbedContent(id="meeting-tabs"):
+                if self.PANEL is not None:
+                    with TabPane(self.PANEL.TAB_TITLE, id="tab-panel"):
+                        self.panel = self.PANEL(id="cadence-panel")
+                        yield self.panel
+                with TabPane("Log", id="tab-log"):
+                    yield MeetingLog(id="meeting-log")
+                    yield Static(id="log-detail", classes="panel-detail")
+                with TabPane("Carried", id="tab-carry"):
+                    yield Static(id="carry-help", classes="panel-caption")
+                    yield CarryOverTable(id="carry-over")
+                with TabPane("Who", id="tab-people"):
+                    yield Static(Text("enter toggles present · + adds a guest", style="dim"),
+                                 id="attendance-help", classes="panel-caption")
+                    yield AttendanceList(id="attendance")
+                yield from self.compose_extra_tabs()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def compose_extra_tabs(self) -> Iterable[TabPane]:
+        """Hook: more tabs for the right-hand side (the playbook's scorecard)."""
+        return self.playbook_tabs()
+
+    def add_tab(self, pane: TabPane) -> None:
+        """Hook: add a tab after the screen is mounted."""
+        self.query_one("#meeting-tabs", TabbedContent).add_pane(pane)
+
+    def on_mount(self) -> None:
+        self.refresh_all()
+        self.set_interval(TICK_SECONDS, self.tick)
+
+    def on_screen_resume(self) -> None:
+        self.tick()
+
+    # -- reading --------------------------------------------------------------------
+    def refresh_all(self) -> None:
+        self.refresh_agenda()
+        self.refresh_log()
+        self.refresh_carry_over()
+        self.refresh_attendance()
+        self.refresh_panel()
+        self.refresh_extra()
+
+    def refresh_extra(self) -> None:
+        """Hook: re-read extra tabs."""
+        self.refresh_playbook()
+
+    def refresh_agenda(self, *, select_id: int | None = None) -> None:
+        self.meeting = self.store.get_meeting(self.meeting_id)
+        self.agenda_items = self.store.agenda(self.meeting_id)
+        self.query_one(AgendaList).show(self.agenda_items, self.store.now(), select_id=select_id)
+        m = self.meeting
+        # Which occurrence this meeting is for (recurrence.meeting_occurrence),
+        # worded to fit the terminal's width (widgets/meeting_title.py).
+        occurrence = m.scheduled_for.astimezone() if m.scheduled_for else None
+        self.query_one(MeetingTitle).show(m.cadence_name, occurrence, m.started_at.astimezone(), m.timebox_min)
+        self.tick()
+
+    def refresh_log(self) -> None:
+        s, mid = self.store, self.meeting_id
+        rows = log_rows(s.meeting_actions(mid), s.meeting_blockers(mid), s.meeting_decisions(mid), s.meeting_notes(mid))
+        self.query_one(MeetingLog).show(rows, s.today())
+        self._tab_label("tab-log", "Log", len(rows))
+
+    @on(DataTable.RowHighlighted, "#meeting-log")
+    def _show_log_detail(self, _event: DataTable.RowHighlighted) -> None:
+        """The whole text of the highlighted record (the table shows one line)."""
+        row = self.query_one(MeetingLog).highlighted
+        detail = Text()
+        if row is not None:
+            detail.append(row.text)
+            if row.detail:
+                detail.append(f"\n{row.detail}", style="dim")
+            detail.append("\nx done/resolved · del remove", style="dim")
+        self.query_one("#log-detail", Static).update(detail)
+
+    def refresh_carry_over(self) -> None:
+        items = self.store.carry_over(self.meeting_id)
+        self.query_one(CarryOverTable).show(items, self.store.now(), self.store.today())
+        self._carry_counts()
+
+    def _carry_counts(self) -> None:
+        items = self.query_one(CarryOverTable).items
+        waiting = sum(1 for i in items if i.outcome is None)
+        self._tab_label("tab-carry", "Carried", waiting)
+        help_text = Text()
+        if items:
+            help_text.append(f"{waiting} of {len(items)} to triage · ", style="bold" if waiting else "dim")
+            help_text.append("x done/resolved · k still open · del drop · u new due date", style="dim")
+        else:
+            help_text.append("Nothing carried over: no open items from earlier meetings.", style="dim")
+        self.query_one("#carry-help", Static).update(help_text)
+
+    def refresh_attendance(self) -> None:
+        people = self.store.attendance(self.meeting_id)
+        self.query_one(AttendanceList).show(people)
+        present = sum(1 for p in people if p.present)
+        # "Who 4/5": present / on the list (short: five tabs share 48 columns at 80x24)
+        self._set_tab_label("tab-people", f"Who {present}/{len(people)}")
+
+    def refresh_panel(self) -> None:
+        if self.panel is not None:
+            self.panel.load(self.store, self.meeting_id)
+
+    def _tab_label(self, pane_id: str, title: str, count: int) -> None:
+        self._set_tab_label(pane_id, f"{title} ({count})" if count else title)
+
+    def _set_tab_label(self, pane_id: str, label: str) -> None:
+        # Only when it changes: a new label re-lays out the whole screen.
+        tab = self.query_one("#meeting-tabs", TabbedContent).get_tab(pane_id)
+        if str(tab.label) != label:
+            tab.label = label
+
+    # -- clocks -----------------------------------------------------------------------
+    def tick(self) -> None:
+        """Redraw the clocks from the stored timestamps; announce over-runs once."""
+        if not self.is_mounted or self.meeting is None:
+            return
+        now = self.store.now()
+        state = clock_state(self.meeting, self.agenda_items, now)
+        if self.is_current:
+            # Under a form the dimmed screen is not redrawn: repainting it
+            # means re-blending the whole background (see on_screen_resume).
+            self.query_one(ClockBar).show(state)
+            self.query_one(AgendaList).tick(now)
+        for event in self.watch.check(state):
+            if event.item_id is None:
+                self.notify(f"The meeting is over its {event.timebox_min}-minute timebox", title="Over time",
+                            severity="warning", timeout=8)
+            else:
+                self.notify(f"“{event.title}” is over its {event.timebox_min}-minute timebox", title="Over time",
+                            severity="warning", timeout=6, markup=False)
+
+    @property
+    def clock(self):
+        """The current :class:`ClockState` (for tests and extensions)."""
+        return clock_state(self.meeting, self.agenda_items, self.store.now())
+
+    # -- forms ----------------------------------------------------------------------------
+    def open_form(
+        self,
+        title: str,
+        fields: Sequence[FormField],
+        save: Callable[[dict[str, str]], Any],
+        *,
+        then: Callable[[Any], None] | None = None,
+        saved: str | Callable[[Any], str] | None = None,
+        form_id: str = "capture-form",
+    ) -> None:
+        """Open a capture form; on success run ``then(result)`` and say what was saved."""
+
+        def done(result: Any) -> None:
+            if result is None:
+                return
+            if then is not None:
+                then(result)
+            if saved:
+                self.notify(saved if isinstance(saved, str) else saved(result), timeout=3, markup=False)
+
+        self.app.push_screen(CaptureForm(title, fields, save, form_id=form_id), done)
+
+    def people_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.store.attendance(self.meeting_id))
+
+    # -- capture ---------------------------------------------------------------------------
+    def action_capture_action(self) -> None:
+        names = self.people_names()
+        self.open_form(
+            "New action item",
+            [
+                FormField("title", "What", placeholder="what needs doing"),
+                FormField("owner", "Owner", placeholder="who does it", suggestions=names),
+                FormField("due", "Due", placeholder=DUE_PLACEHOLDER),
+            ],
+            lambda v: self.store.capture_action(self.meeting_id, v["title"], v["owner"], v["due"]),
+            then=lambda _r: self.refresh_log(),
+            saved=lambda a: f"Action item saved: {a.title}" + (f" — {a.owner}" if a.owner else "")
+            + (f", due {a.due:%a %d %b}" if a.due else ""),
+            form_id="action-form",
+        )
+
+    def action_capture_blocker(self) -> None:
+        names = self.people_names()
+        self.open_form(
+            "New blocker",
+            [
+                FormField("what", "Blocked", placeholder="what is blocked"),
+                FormField("raised_by", "Raised by", suggestions=names),
+                FormField("unblocker", "Unblocker", placeholder="who can unblock it", suggestions=names),
+                FormField("status", "Status", choices=(("open", "open"), ("resolved", "resolved"))),
+            ],
+            lambda v: self.store.capture_blocker(
+                self.meeting_id, v["what"], v["raised_by"], v["unblocker"], v["status"]
+            ),
+            then=lambda _r: self.refresh_log(),
+            saved=lambda b: f"Blocker saved: {b.what}",
+            form_id="blocker-form",
+        )
+
+    def action_capture_decision(self) -> None:
+        self.open_form(
+            "New decision",
+            [FormField("text", "Decision", placeholder="what was decided")],
+            lambda v: self.store.capture_decision(self.meeting_id, v["text"]),
+            then=lambda _r: self.refresh_log(),
+            saved="Decision saved",
+            form_id="decision-form",
+        )
+
+    def action_capture_note(self) -> None:
+        self.open_form(
+            "New note",
+            [FormField("text", "Note", multiline=True, placeholder="Ctrl+S saves")],
+            lambda v: self.store.capture_note(self.meeting_id, v["text"]),
+            then=lambda _r: self.refresh_log(),
+            saved="Note saved",
+            form_id="note-form",
+        )
+
+    @on(MeetingLog.Requested)
+    def _log_request(self, event: MeetingLog.Requested) -> None:
+        row = event.row
+        if event.what == "toggle":
+            if row.kind == "action":
+                self.store.set_action_status(row.id, "open" if row.closed else "done", meeting_id=self.meeting_id)
+            elif row.kind == "blocker":
+                self.store.set_blocker_status(row.id, "open" if row.closed else "resolved", meeting_id=self.meeting_id)
+            else:
+                return
+        else:
+            if row.kind in ("decision", "note"):
+                self.store.delete_entry(row.kind, row.id)
+                self.notify(f"{row.kind.capitalize()} removed", timeout=3)
+            elif row.kind == "action":
+                self.store.set_action_status(row.id, "dropped", meeting_id=self.meeting_id)
+            else:
+                self.notify("A blocker is resolved (x), not removed", severity="warning")
+                return
+        self.refresh_log()
+
+    # -- agenda ---------------------------------------------------------------------------
+    def action_next_item(self) -> None:
+        item = self.store.next_item(self.meeting_id)
+        self.refresh_agenda()
+        if item is None:
+            self.notify("Agenda done. Press e to end the meeting.", timeout=4)
+
+    def action_previous_item(self) -> None:
+        self.store.previous_item(self.meeting_id)
+        self.refresh_agenda()
+
+    @on(DataTable.RowSelected, "#agenda")
+    def _agenda_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        item = self.query_one(AgendaList).highlighted_item
+        if item is not None and item.state != "current":
+            self.store.goto_item(self.meeting_id, item.id)
+            self.refresh_agenda()
+
+    def action_move_item(self, delta: int) -> None:
+        item = self.query_one(AgendaList).highlighted_item
+        if item is None:
+            return
+        self.store.move_agenda_item(item.id, delta)
+        self.refresh_agenda(select_id=item.id)
+
+    def action_add_agenda_item(self) -> None:
+        self.open_form(
+            "Add an agenda item",
+            [FormField("title", "Item", placeholder="topic"), FormField("timebox", "Minutes", value="5")],
+            lambda v: self.store.add_agenda_item(self.meeting_id, v["title"], v["timebox"]),
+            then=lambda item: self.refresh_agenda(select_id=item.id),
+            saved=lambda item: f"Added to the agenda: {item.title} ({item.timebox_min} min)",
+            form_id="agenda-item-form",
+        )
+
+    def action_toggle_pause(self) -> None:
+        meeting = self.store.toggle_pause(self.meeting_id)
+        self.refresh_agenda()
+        self.notify("Paused: the clocks stopped" if meeting.status == "paused" else "Resumed", timeout=2)
+
+    # -- views ------------------------------------------------------------------------------
+    def show_tab(self, pane_id: str, focus: str | None = None) -> None:
+        tabs = self.query_one("#meeting-tabs", TabbedContent)
+        tabs.active = pane_id
+        if focus:
+            self.query_one(focus).focus()
+
+    def action_show_carry_over(self) -> None:
+        self.show_tab("tab-carry", "#carry-over")
+
+    def action_show_attendance(self) -> None:
+        self.show_tab("tab-people", "#attendance")
+
+    def action_show_log(self) -> None:
+        self.show_tab("tab-log", "#meeting-log")
+
+    def action_show_panel(self) -> None:
+        if self.panel is not None:
+            self.show_tab("tab-panel")
+            self.panel.table().focus()
+
+    # -- attendance -------------------------------------------------------------------------
+    @on(AttendanceList.Toggled)
+    def _toggle_present(self, event: AttendanceList.Toggled) -> None:
+        self.store.toggle_present(self.meeting_id, event.person)
+        self.refresh_attendance()
+
+    def action_add_guest(self) -> None:
+        self.open_form(
+            "Add a guest",
+            [FormField("name", "Name"), FormField("role", "Role", placeholder="optional")],
+            lambda v: self.store.add_guest(self.meeting_id, v["name"], v["role"]),
+            then=lambda _r: (self.refresh_attendance(), self.show_tab("tab-people")),
+            saved=lambda a: f"{a.name} added as a guest",
+            form_id="guest-form",
+        )
+
+    # -- carry-over -------------------------------------------------------------------------
+    @on(CarryOverTable.TriageRequested)
+    def _triage(self, event: CarryOverTable.TriageRequested) -> None:
+        self._triaged(self.store.triage(self.meeting_id, event.item.kind, event.item.id, event.outcome))
+
+    def _triaged(self, item) -> None:
+        self.query_one(CarryOverTable).update_item(item)
+        self._carry_counts()
+        self._advance_carry_cursor()
+
+    def _advance_carry_cursor(self) -> None:
+        table = self.query_one(CarryOverTable)
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+
+    @on(CarryOverTable.RedateRequested)
+    def _redate(self, event: CarryOverTable.RedateRequested) -> None:
+        item = event.item
+        self.open_form(
+            f"New due date: {item.title}",
+            [FormField("due", "Due", value=item.due.isoformat() if item.due else "", placeholder=DUE_PLACEHOLDER)],
+            lambda v: self.store.triage(self.meeting_id, "action", item.id, "redated", due=v["due"]),
+            then=self._triaged,
+            saved=lambda r: f"Now due {r.due:%a %d %b}",
+            form_id="redate-form",
+        )
+
+    # -- ending ---------------------------------------------------------------------------------
+    def action_end_meeting(self) -> None:
+        waiting = sum(1 for i in self.store.carry_over(self.meeting_id) if i.outcome is None)
+        detail = "The clocks stop and the summary opens."
+        if waiting:
+            detail += f" {counted(waiting, 'carried item')} not triaged stay open."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.finish_meeting()
+
+        self.app.push_screen(ConfirmDialog("End the meeting?", detail, confirm_id="end-confirm"), answered)
+
+    def finish_meeting(self) -> None:
+        self.store.end_meeting(self.meeting_id)
+        self.refresh_agenda()
+        self.after_end(self.meeting_id)
+
+    def after_end(self, meeting_id: int) -> None:
+        """Once the meeting has ended: the attendees' ratings (Esc skips), then the summary."""
+
+        def to_summary() -> None:
+            self.app.pop_screen()
+            self.app.show_summary(meeting_id)  # type: ignore[attr-defined]
+
+        self.ask_ratings(to_summary)
+
+    def action_leave(self) -> None:
+        """Back to the home screen; the meeting keeps running (its clocks are timestamps)."""
+        if self.meeting is not None and self.meeting.status != "ended":
+            self.notify("The meeting is still running; press s on it to resume", timeout=4)
+        self.app.pop_screen()
+
+
+# -- per-cadence screens ----------------------------------------------------------------------
+class SprintReviewScreen(MeetingScreen):
+    """Sprint Review: demos and the feedback on each."""
+
+    PANEL = DemoPanel
+    BINDINGS = [
+        Binding("m", "add_demo", "Demo", id="panel-add-demo"),
+        Binding("f", "demo_feedback", "Feedback", id="panel-demo-feedback"),
+        Binding("E", "edit_demo", "Edit demo & feedback", id="panel-edit-demo", show=False),
+        Binding("delete,backspace", "delete_demo", "Delete demo", id="panel-delete-demo", show=False),
+        Binding("v", "show_panel", "Demos", id="show-panel", show=False),
+        *MEETING_PLAYBOOK_BINDINGS,
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Editing and deleting act on the highlighted demo: only while the demos are shown.
+        if action in ("edit_demo", "delete_demo"):
+            tabs = self.query("#meeting-tabs")
+            return bool(tabs) and tabs.first(TabbedContent).active == "tab-panel"
+        return super().check_action(action, parameters)
+
+    @on(TabbedContent.TabActivated)
+    def _demo_keys_follow_tab(self, _event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#demo-table")
+    def _edit_selected_demo(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_demo()
+
+    def action_edit_demo(self) -> None:
+        demo = self.panel.highlighted  # type: ignore[union-attr]
+        if demo is None:
+            self.notify("Add a demo first (m)", severity="warning")
+            return
+        self.open_form(
+            f"Edit demo: {demo.what}",
+            [FormField("what", "What", value=demo.what),
+             FormField("presenter", "By", value=demo.presenter, suggestions=self.people_names()),
+             FormField("feedback", "Feedback", value="\n".join(demo.feedback_lines), multiline=True,
+                       placeholder="one piece a line; empty a line to delete it")],
+            lambda v: self.store.update_demo(demo.id, v["what"], v["presenter"], v["feedback"]),
+            then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
+            saved=lambda d: f"Demo saved: {d.what}",
+            form_id="demo-edit-form",
+        )
+
+    def action_delete_demo(self) -> None:
+        demo = self.panel.highlighted  # type: ignore[union-attr]
+        if demo is None:
+            self.notify("No demo to delete", severity="warning")
+            return
+        pieces = len(demo.feedback_lines)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            from cadence_tui.store.errors import StoreError
+
+            try:
+                self.store.delete_demo(demo.id)
+            except StoreError as exc:  # e.g. deleted meanwhile from another window
+                self.notify(str(exc), severity="error", markup=False)
+            else:
+                self.notify(f"Demo deleted: {demo.what}", timeout=3, markup=False)
+            self.refresh_panel()
+
+        self.app.push_screen(
+            ConfirmDialog(f"Delete the demo “{demo.what}”?",
+                          f"Its feedback ({counted(pieces, 'piece')}) goes with it." if pieces else "",
+                          confirm_id="demo-delete-confirm"),
+            answered,
+        )
+
+    def action_add_demo(self) -> None:
+        self.open_form(
+            "New demo",
+            [FormField("what", "What", placeholder="what is shown"),
+             FormField("presenter", "By", suggestions=self.people_names())],
+            lambda v: self.store.add_demo(self.meeting_id, v["what"], v["presenter"]),
+            then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
+            saved=lambda d: f"Demo added: {d.what}",
+            form_id="demo-form",
+        )
+
+    def action_demo_feedback(self) -> None:
+        panel: DemoPanel = self.panel  # type: ignore[assignment]
+        demo = panel.highlighted
+        if demo is None:
+            self.notify("Add a demo first (m)", severity="warning")
+            return
+        self.open_form(
+            f"Feedback on: {demo.what}",
+            [FormField("feedback", "Feedback"), FormField("who", "From", suggestions=self.people_names())],
+            lambda v: self.store.add_demo_feedback(demo.id, v["feedback"], v["who"]),
+            then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
+            saved="Feedback saved",
+            form_id="feedback-form",
+        )
+
+
+class SalesSyncScreen(MeetingScreen):
+    """Marketing–Sales Sync: pipeline metrics vs the last sync, campaign changes."""
+
+    PANEL = PipelinePanel
+    BINDINGS = [
+        Binding("m", "pipeline_metrics", "Metrics", id="panel-pipeline-metrics"),
+        Binding("g", "campaign_change", "Campaign", id="panel-campaign-change"),
+        Binding("v", "show_panel", "Pipeline", id="show-panel", show=False),
+        *MEETING_PLAYBOOK_BINDINGS,
+    ]
+
+    def action_pipeline_metrics(self) -> None:
+        from cadence_tui.core.panels import STAGE_LABELS, STAGES
+
+        view = self.store.pipeline(self.meeting_id)
+        fields = [
+            FormField(stage, STAGE_LABELS[stage],
+                      value="" if view.current.get(stage) is None else str(view.current[stage]),
+                      placeholder=f"last sync: {view.previous[stage]:,}" if view.previous.get(stage) is not None
+                      else "a whole number")
+            for stage in STAGES
+        ]
+        self.open_form(
+            "Pipeline this period",
+            fields,
+            lambda v: self.store.set_pipeline(self.meeting_id, v),
+            then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
+            saved="Pipeline metrics saved",
+            form_id="pipeline-form",
+        )
+
+    def action_campaign_change(self) -> None:
+        self.open_form(
+            "Campaign change agreed",
+            [FormField("text", "Change", placeholder="e.g. pause the webinar ads")],
+            lambda v: self.store.add_campaign_change(self.meeting_id, v["text"]),
+            then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
+            saved="Campaign change saved",
+            form_id="campaign-form",
+        )
+
+
+class FinanceReviewScreen(MeetingScreen):
+    """Finance Business Review: budget vs actual, threshold, re-forecast."""
+
+    PANEL = BudgetPanel
+    BINDINGS = [
+        Binding("l", "budget_line", "Budget", id="panel-budget-line",
+                tooltip="Add or edit a department's budget vs actual line"),
+        Binding("r", "reforecast", "Forecast", id="panel-reforecast", tooltip="Set the re-forecast for the period"),
+        # Not in the footer (it overflowed 80 columns): the panel names the key.
+        Binding("percent_sign", "threshold", "Threshold", id="panel-threshold", show=False,
+                tooltip="Set the variance threshold (%) that flags a line"),
+        Binding("v", "show_panel", "Budget", id="show-panel", show=False),
+        *MEETING_PLAYBOOK_BINDINGS,
+    ]
+
+    def action_budget_line(self) -> None:
+        panel: BudgetPanel = self.panel  # type: ignore[assignment]
+        line = panel.highlighted if panel.table().has_focus else None
+        previous = dict(self.store.previous_budget_departments(self.meeting_id))
+        known = {bl.department for bl in panel.lines}
+        next_dept = next((d for d in previous if d not in known), "")
+        dept = line.department if line else next_dept
+        budget = line.budget if line else previous.get(next_dept)
+        self.open_form(
+            "Budget vs actual" + (f": {line.department}" if line else ""),
+            [
+                FormField("department", "Department", value=dept, suggestions=tuple(previous)),
+                FormField("budget", "Budget", value="" if budget is None else f"{budget:g}", placeholder="e.g. 120000"),
+                FormField("actual", "Actual", value=f"{line.actual:g}" if line else "", placeholder="e.g. 131500"),
+            ],
+            lambda v: self.store.set_budget_line(self.meeting_id, v["department"], v["budget"], v["actual"]),
+            then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
+            saved=lambda bl: f"Budget line saved: {bl.department}",
+            form_id="budget-form",
+        )
+
+    def action_reforecast(self) -> None:
+        current = self.store.get_meeting(self.meeting_id).reforecast
+        self.open_form(
+            "Re-forecast for the period",
+            [FormField("reforecast", "Re-forecast", value="" if current is None else f"{current:g}",
+                       placeholder="amount; empty clears it")],
+            lambda v: ("set", self.store.set_reforecast(self.meeting_id, v["reforecast"])),
+            then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
+            saved="Re-forecast saved",
+            form_id="reforecast-form",
+        )
+
+    def action_threshold(self) -> None:
+        current = self.store.get_meeting(self.meeting_id).variance_threshold
+        self.open_form(
+            "Variance threshold",
+            [FormField("threshold", "Threshold %", value=f"{current:g}")],
+            lambda v: self.store.set_variance_threshold(self.meeting_id, v["threshold"]),
+            then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
+            saved=lambda t: f"Lines over ±{t:g} % are flagged",
+            form_id="threshold-form",
+        )
+
+    @on(DataTable.RowSelected, "#budget-table")
+    def _edit_line(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_budget_line()
+
+
+class AllHandsScreen(MeetingScreen):
+    """All-Hands: wins to celebrate and the hand-off health check."""
+
+    PANEL = HealthPanel
+    BINDINGS = [
+        Binding("w", "add_win", "Win", id="panel-add-win"),
+        Binding("r", "rate_handoff", "Rate hand-off", id="panel-rate-handoff"),
+        Binding("v", "show_panel", "Health", id="show-panel", show=False),
+        *MEETING_PLAYBOOK_BINDINGS,
+    ]
+
+    def action_add_win(self) -> None:
+        self.open_form(
+            "A win to celebrate",
+            [FormField("text", "Win"), FormField("who", "Who", suggestions=self.people_names())],
+            lambda v: self.store.add_win(self.meeting_id, v["text"], v["who"]),
+            then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
+            saved="Win saved",
+            form_id="win-form",
+        )
+
+    def action_rate_handoff(self) -> None:
+        panel: HealthPanel = self.panel  # type: ignore[assignment]
+        row = panel.highlighted
+        if row is None:
+            self.notify("No hand-offs are registered", severity="warning")
+            return
+        last = f"last time {row.previous_rating}" if row.previous_rating else "1 poor … 5 great"
+        self.open_form(
+            f"Health of {row.handoff.label}",
+            [FormField("rating", "Rating 1–5", value=str(row.rating or ""), placeholder=last),
+             FormField("comment", "Comment", value=row.comment)],
+            lambda v: self.store.rate_handoff(self.meeting_id, row.handoff.id, v["rating"], v["comment"]),
+            then=lambda _r: self._rated(),
+            saved=lambda r: f"{r.handoff.label} rated {r.rating}",
+            form_id="rating-form",
+        )
+
+    def _rated(self) -> None:
+        self.refresh_panel()
+        self.show_tab("tab-panel")
+        table = self.panel.table()  # type: ignore[union-attr]
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)  # on to the next hand-off
+
+    @on(DataTable.RowSelected, "#health-table")
+    def _rate_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_rate_handoff()
+
+
+class GenericMeetingScreen(MeetingScreen):
+    """A cadence without a panel of its own (one the user created)."""
+
+    BINDINGS = [*MEETING_PLAYBOOK_BINDINGS]
+
+
+MEETING_SCREENS: dict[str, type[MeetingScreen]] = {
+    "sprint-review": SprintReviewScreen,
+    "sales-marketing-sync": SalesSyncScreen,
+    "finance-review": FinanceReviewScreen,
+    "all-hands": AllHandsScreen,
+}
+
+
+def meeting_screen_for(meeting: Meeting) -> MeetingScreen:
+    """The screen for a meeting: its cadence's own, or the shared one."""
+    return MEETING_SCREENS.get(meeting.cadence_key, GenericMeetingScreen)(meeting.id)
+
+
+def start_or_resume(app, cadence_key: str) -> MeetingScreen | None:
+    """Resume the cadence's running meeting, or start one for the occurrence
+    the rule picks (recurrence.meeting_occurrence) and show it; the
+    notification names the occurrence. If a meeting was already held for that
+    occurrence, ask first (returns None; the answer starts it or not)."""
+    store = app.store
+    meeting = store.running_meeting(cadence_key)
+    if meeting is not None:
+        return _show_meeting(app, meeting)
+    occurrence, held = store.meeting_occurrence(cadence_key)
+    if held is None:
+        return _start_for(app, cadence_key, occurrence)
+    when = f"{occurrence.astimezone():%a %d %b %H:%M}"
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            _start_for(app, cadence_key, occurrence, second=True)
+
+    app.push_screen(
+        ConfirmDialog(
+            f"{held.cadence_name} of {when} was already held. Start a second meeting for it?",
+            f"Its meeting started {held.started_at.astimezone():%a %d %b %H:%M}; a second one"
+            " would be recorded against the same date.",
+            confirm_id="second-meeting-confirm",
+        ),
+        answered,
+    )
+    return None
+
+
+def _start_for(app, cadence_key: str, occurrence, *, second: bool = False) -> MeetingScreen:
+    meeting = app.store.start_meeting(cadence_key, scheduled_for=occurrence)
+    which = f"for {occurrence.astimezone():%a %d %b %H:%M}" if occurrence else "(no scheduled occurrence)"
+    app.notify(
+        f"{meeting.cadence_name}: {'a second meeting' if second else 'meeting'} {which}",
+        title="Meeting started",
+        markup=False,
+    )
+    return _show_meeting(app, meeting)
+
+
+def _show_meeting(app, meeting: Meeting) -> MeetingScreen:
+    screen = meeting_screen_for(meeting)
+    app.push_screen(screen)
+    return screen

@@ -1,0 +1,278 @@
+"""The playbook's modal forms, built on the meeting screen's
+:class:`~cadence_tui.ui.widgets.capture_forms.CaptureForm`: record a metric value,
+add or edit a metric, edit a hand-off, log a fail-fast entry, escalate a
+blocker or action item, rate a meeting.
+
+Each ``*_form`` function returns a form whose ``save`` calls the store; an
+:class:`InvalidInput` is shown under the field it concerns and nothing closes,
+so what was typed is kept. Push it with ``app.push_screen(form, callback)``;
+the callback receives the saved object, or ``None`` when cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from cadence_tui.store.errors import InvalidInput, StoreError
+from cadence_tui.core.textsafe import strip_control
+from cadence_tui.ui.widgets.capture_forms import CaptureForm, ClosesOnce, FormField
+
+
+class PlaybookForm(CaptureForm):
+    """A capture form that can start with the cursor in a chosen field."""
+
+    def __init__(self, *args: Any, focus: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial_focus = focus
+
+    def on_mount(self) -> None:
+        # CaptureForm's own on_mount (run too) focuses the first field; move on after it.
+        if self.initial_focus and self.query(f"#field-{self.initial_focus}"):
+            self.call_after_refresh(self.query_one(f"#field-{self.initial_focus}").focus)
+
+
+def _on_field(fields: dict[str, str], fn: Callable[[], Any]) -> Any:
+    """Run ``fn``; tag an ``InvalidInput`` with the field its message names
+    (``{"value": "value", ...}``: message fragment → field), so the form
+    shows it next to that field."""
+    try:
+        return fn()
+    except InvalidInput as exc:
+        message = str(exc)
+        for fragment, name in fields.items():
+            if fragment in message:
+                exc.field = name  # type: ignore[attr-defined]
+                break
+        raise
+
+
+def _parse_day(text: str, today: date) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    if text.lower() in ("today", "yesterday"):
+        return today - timedelta(days=1 if text.lower() == "yesterday" else 0)
+    exc = InvalidInput(f"the date must look like {today.isoformat()}, 'today' or 'yesterday', not {text!r}")
+    exc.field = "date"  # type: ignore[attr-defined]
+    raise exc
+
+
+def record_metric_form(
+    store: Any,
+    *,
+    cadence_key: str | None = None,
+    meeting_id: int | None = None,
+    metric_key: str | None = None,
+) -> CaptureForm:
+    """Record a value: in a meeting (the meeting's date, only the metrics the
+    cadence reviews) or for a date."""
+    metrics = [r.metric for r in store.scorecard(cadence_key)] or store.list_metrics()
+    if not metrics:
+        raise InvalidInput("there are no metrics yet: add one first")
+    choices = tuple((f"{m.name} ({m.unit})" if m.unit else m.name, m.key) for m in metrics)
+    if metric_key is None and meeting_id is not None:
+        # In a meeting: the first reviewed metric not recorded yet, cursor on the value.
+        done = store.meeting_metric_values(meeting_id)
+        metric_key = next((m.key for m in metrics if m.key not in done), metrics[0].key)
+    fields = [
+        FormField("metric", "Metric", value=metric_key or metrics[0].key, choices=choices),
+        FormField("value", "Value", placeholder="e.g. 1180 or 12.5"),
+    ]
+    if meeting_id is None:
+        fields.append(FormField("date", "Date", value=store.today().isoformat(), placeholder="YYYY-MM-DD"))
+
+    def save(values: dict[str, str]):
+        day = None if meeting_id is not None else _parse_day(values.get("date", ""), store.today())
+        return _on_field(
+            {"value": "value", "number": "value", "metric": "metric"},
+            lambda: store.record_metric_value(values["metric"], values["value"], meeting_id=meeting_id, on=day),
+        )
+
+    where = "in this meeting" if meeting_id is not None else ""
+    return PlaybookForm(f"Record a metric value {where}".strip(), fields, save, form_id="record-metric-form",
+                        focus="value" if metric_key or len(metrics) == 1 else None)  # Shift+Tab: another metric
+
+
+def metric_form(store: Any, metric: Any | None = None) -> CaptureForm:
+    """Add a metric, or edit one (its key stays)."""
+    cadences = ", ".join(metric.cadence_keys) if metric else ""
+    fields = []
+    if metric is None:
+        fields.append(FormField("key", "Key", placeholder="short id, e.g. nrr"))
+    fields += [
+        FormField("name", "Name", value=metric.name if metric else ""),
+        FormField("unit", "Unit", value=metric.unit if metric else "", placeholder="USD, days, %"),
+        FormField("owner", "Owner", value=metric.owner if metric else ""),
+        FormField("target", "Target", value="" if not metric or metric.target is None else f"{metric.target:g}"),
+        FormField("direction", "Better when", value=metric.direction if metric else "higher",
+                  choices=(("higher", "higher"), ("lower", "lower"))),
+        FormField("cadences", "Reviewed in", value=cadences,
+                  placeholder=", ".join(c.key for c in store.list_cadences())),
+        FormField("description", "Description", value=metric.description if metric else ""),
+    ]
+    errors = {"key": "key", "name": "name", "unit": "unit", "owner": "owner", "target": "target",
+              "cadence": "cadences", "description": "description"}
+
+    def save(values: dict[str, str]):
+        common = dict(
+            unit=values["unit"], owner=values["owner"], target=values["target"] or None,
+            direction=values["direction"], description=values["description"],
+            cadence_keys=[k.strip() for k in values["cadences"].split(",") if k.strip()],
+        )
+        if metric is None:
+            return _on_field(errors, lambda: store.add_metric(values["key"], values["name"], **common))
+        return _on_field(errors, lambda: store.update_metric(metric.key, name=values["name"], **common))
+
+    title = f"Edit metric {metric.key}" if metric else "Add a metric"
+    return CaptureForm(title, fields, save, form_id="metric-form")
+
+
+def handoff_form(store: Any, handoff: Any | None = None) -> CaptureForm:
+    """Add a hand-off, or edit its owner, packet fields and one-page agreement."""
+    h = handoff
+    fields = []
+    if h is None:
+        fields.append(FormField("key", "Key", placeholder="short id, e.g. cs-product"))
+    fields += [
+        FormField("from_dept", "From", value=h.from_dept if h else ""),
+        FormField("to_dept", "To", value=h.to_dept if h else ""),
+        FormField("owner", "Owner", value=h.owner if h else ""),
+        FormField("packet_fields", "Packet fields", value=", ".join(h.packet_fields) if h else "",
+                  placeholder="comma-separated: lead score, timeline"),
+        FormField("deliverables", "Deliverables", value=h.deliverables if h else ""),
+        FormField("timeline", "Timeline", value=h.timeline if h else ""),
+        FormField("success_criteria", "Success criteria", value=h.success_criteria if h else ""),
+    ]
+    errors = {"key": "key", "'from'": "from_dept", "'to'": "to_dept", "owner": "owner", "packet": "packet_fields",
+              "deliverables": "deliverables", "timeline": "timeline", "success": "success_criteria"}
+
+    def save(values: dict[str, str]):
+        data = {k: v for k, v in values.items() if k != "key"}
+        if h is None:
+            return _on_field(errors, lambda: store.add_handoff(
+                values["key"], data.pop("from_dept"), data.pop("to_dept"), **data))
+        return _on_field(errors, lambda: store.update_handoff(h.key, **data))
+
+    title = f"Edit hand-off {h.label}" if h else "Add a hand-off"
+    return CaptureForm(title, fields, save, form_id="handoff-form")
+
+
+def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str | None = None) -> CaptureForm:
+    """Log a hand-off that broke down: which, what happened, why, and the fix."""
+    handoffs = store.list_handoffs()
+    if not handoffs:
+        raise InvalidInput("there are no hand-offs in the register yet")
+    fields = [
+        FormField("handoff", "Hand-off", value=handoff_key or handoffs[0].key,
+                  choices=tuple((h.label, h.key) for h in handoffs)),
+        FormField("what", "What happened", placeholder="e.g. leads arrived without intent signals"),
+        FormField("cause", "Why", placeholder="a short cause: missing data, late hand-off…",
+                  suggestions=tuple(store.failfast_causes())),
+        FormField("fix", "Fix", placeholder="what changes so it does not happen again"),
+    ]
+
+    def save(values: dict[str, str]):
+        return _on_field(
+            {"what happened": "what", "cause": "cause", "fix": "fix", "hand-off": "handoff"},
+            lambda: store.log_failfast(values["handoff"], values["what"], cause=values["cause"], fix=values["fix"],
+                                       meeting_id=meeting_id),
+        )
+
+    return PlaybookForm("Fail-fast: log a hand-off that broke down", fields, save, form_id="failfast-form",
+                        focus="what" if handoff_key else None)
+
+
+class EscalateDialog(ClosesOnce, ModalScreen[Any]):
+    """Pick the cadence to escalate to: arrows and Enter (Esc cancels)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="escalate-cancel")]
+
+    def __init__(self, title: str, choices: list[tuple[str, str]], default: str | None,
+                 save: Callable[[str], Any]) -> None:
+        super().__init__(id="escalate-form", classes="escalate-dialog")
+        self.dialog_title = title
+        self.choices = choices  # (name, key)
+        self.default = default
+        self._save = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="escalate-box"):
+            yield Static(Text(self.dialog_title, style="bold"), id="escalate-title")
+            yield OptionList(*[Option(Text(name), id=key) for name, key in self.choices], id="escalate-options")
+            yield Static("", id="escalate-error", classes="field-error", markup=False)
+            yield Static(Text("↑↓ choose · Enter escalates · Esc cancels", style="dim"), id="escalate-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        keys = [key for _name, key in self.choices]
+        options.highlighted = keys.index(self.default) if self.default in keys else 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.closing:  # a second Enter: escalated once already
+            return
+        try:
+            result = self._save(str(event.option.id))
+        except StoreError as exc:
+            error = self.query_one("#escalate-error", Static)
+            error.update(str(exc))
+            error.add_class("-shown")
+            return
+        self.close_once(result)
+
+    def action_cancel(self) -> None:
+        self.close_once(None, submitted=False)
+
+
+def escalate_form(
+    store: Any, kind: str, item_id: int, from_cadence_key: str, *, exclude: tuple[str, ...] = (), title: str = ""
+) -> EscalateDialog:
+    """Escalate a blocker (``kind="blocker"``) or action item to another cadence
+    (not its own, nor those in ``exclude``, e.g. the meeting it is shown in).
+    A blocker is proposed for the Finance Business Review (budget), else the All-Hands."""
+    others = [c for c in store.list_cadences() if c.key != from_cadence_key and c.key not in exclude]
+    if not others:
+        raise InvalidInput("there is no other cadence to escalate to")
+    keys = [c.key for c in others]
+    default = next((k for k in (("finance-review", "all-hands") if kind == "blocker" else ()) if k in keys), None)
+    escalate = store.escalate_blocker if kind == "blocker" else store.escalate_action
+    what = "blocker" if kind == "blocker" else "action item"
+    named = " ".join(strip_control(title).split())
+    if len(named) > 60:
+        named = named[:59] + "…"
+    heading = f"Escalate the {what} “{named}” to" if named else f"Escalate this {what} to"
+    return EscalateDialog(f"{heading} another cadence's next meeting",
+                          [(c.name, c.key) for c in others], default, lambda key: escalate(item_id, key))
+
+
+def rate_meeting_form(store: Any, meeting_id: int) -> CaptureForm:
+    """A 1–10 rating per attendee present; empty skips a person, Esc skips all."""
+    people = store.present_attendees(meeting_id)
+    current = store.meeting_ratings(meeting_id)
+    fields = [
+        FormField(f"p{i}", person, value=str(current.get(person, "")), placeholder="1–10 (empty: skip)")
+        for i, person in enumerate(people)
+    ]
+    by_field = {f"p{i}": person for i, person in enumerate(people)}
+
+    def save(values: dict[str, str]):
+        errors = {person: name for name, person in by_field.items()}
+        return _on_field(errors, lambda: store.rate_meeting(
+            meeting_id, {by_field[name]: value for name, value in values.items()}))
+
+    return CaptureForm("Rate this meeting (Esc skips)", fields, save, form_id="rate-meeting-form")
