@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ import pytest
 from cadence_tui.store import Store, open_store
 
 # Wednesday 25 November 2026, 16:00 UTC: a fixed "now" for every test.
-FROZEN_NOW = datetime(2026, 11, 25, 16, 0, tzinfo=timezone.utc)
+FROZEN_NOW = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
 
 
 class Clock:

@@ -12,7 +12,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -201,16 +201,22 @@ def schedule(ctx: click.Context, days: int, as_json: bool) -> None:
     store = open_db(ctx)
     occurrences = store.upcoming(days)
     if as_json:
-        click.echo(json.dumps([
-            {
-                "cadence": o.cadence_key,
-                "name": o.cadence_name,
-                "start": o.start.isoformat(),
-                "start_utc": o.start.astimezone(timezone.utc).isoformat(),
-                "timebox_min": o.timebox_min,
-            }
-            for o in occurrences
-        ], indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "cadence": o.cadence_key,
+                        "name": o.cadence_name,
+                        "start": o.start.isoformat(),
+                        "start_utc": o.start.astimezone(UTC).isoformat(),
+                        "timebox_min": o.timebox_min,
+                    }
+                    for o in occurrences
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
     if not occurrences:
         click.echo(f"No meetings in the next {days} days.")
@@ -403,9 +409,7 @@ def non_utf8_argument(args: list[str]) -> str | None:
         after_path_option = bool(index) and args[index - 1] in PATH_OPTIONS
         if command is None and not arg.startswith("-") and not after_path_option:
             command = arg  # the first word that is not an option names the command
-        if command in PATH_COMMANDS or after_path_option or arg.startswith(
-            tuple(f"{o}=" for o in PATH_OPTIONS)
-        ):
+        if command in PATH_COMMANDS or after_path_option or arg.startswith(tuple(f"{o}=" for o in PATH_OPTIONS)):
             continue
         try:
             arg.encode("utf-8")

@@ -13,8 +13,12 @@ from cadence_tui.core.wording import counted
 @cli.command()
 @db_option
 @click.option("--cadence", "cadence_key", metavar="KEY", help="Only meetings of this cadence.")
-@click.option("--search", metavar="TEXT", help="Records (action items, decisions, notes, blockers) with every word of TEXT.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000), help="At most this many lines.")
+@click.option(
+    "--search", metavar="TEXT", help="Records (action items, decisions, notes, blockers) with every word of TEXT."
+)
+@click.option(
+    "--limit", default=50, show_default=True, type=click.IntRange(1, 100_000), help="At most this many lines."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def history(ctx: click.Context, cadence_key: str | None, search: str | None, limit: int, as_json: bool) -> None:

@@ -9,7 +9,18 @@ from pathlib import Path
 
 import click
 
-from cadence_tui.cli import MEETING_ID, CommandError, IdType, cli, db_option, now_fn, open_db, safe, safe_block, use_color
+from cadence_tui.cli import (
+    MEETING_ID,
+    CommandError,
+    IdType,
+    cli,
+    db_option,
+    now_fn,
+    open_db,
+    safe,
+    safe_block,
+    use_color,
+)
 from cadence_tui.core.wording import counted
 
 FORMATS = ("markdown", "slack", "text")
@@ -67,9 +78,8 @@ def _parse_any_day(value: str, what: str) -> date:
 # -- digest ---------------------------------------------------------------------
 def _save_digest(text: str, fmt: str) -> Path:
     """Keep a digest that could not be posted; returns the file written."""
-    from cadence_tui.integrations.paths import data_dir
-
     from cadence_tui.integrations.atomic_write import write_new_file
+    from cadence_tui.integrations.paths import data_dir
 
     stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
     suffix = ".md" if fmt == "markdown" else ".txt"
@@ -87,17 +97,42 @@ def _save_digest(text: str, fmt: str) -> Path:
 @db_option
 @click.option("--days", type=click.IntRange(1, 3660), default=None, help="The last N days (default 7).")
 @click.option("--since", metavar="DATE", default=None, help="From DATE (2026-11-18, yesterday, -2w) until now.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format (default: slack when posting, else summary_format from the config).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format (default: slack when posting, else summary_format from the config).",
+)
 @click.option("--owner", metavar="NAME", default=None, help="Only NAME's items, blockers and metrics.")
-@click.option("--post", "post", metavar="URL", is_flag=False, flag_value="", default=None,
-              help="Send it to a Slack-compatible webhook (https://, or http:// to this machine). "
-                   "--post alone uses digest_webhook from the config file.")
-@click.option("--upcoming", "upcoming_days", type=click.IntRange(0, 90), default=7, show_default=True,
-              help="Days of upcoming meetings to list.")
+@click.option(
+    "--post",
+    "post",
+    metavar="URL",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    help="Send it to a Slack-compatible webhook (https://, or http:// to this machine). "
+    "--post alone uses digest_webhook from the config file.",
+)
+@click.option(
+    "--upcoming",
+    "upcoming_days",
+    type=click.IntRange(0, 90),
+    default=7,
+    show_default=True,
+    help="Days of upcoming meetings to list.",
+)
 @click.pass_context
-def digest(ctx: click.Context, days: int | None, since: str | None, fmt: str | None, owner: str | None,
-           post: str | None, upcoming_days: int) -> None:
+def digest(
+    ctx: click.Context,
+    days: int | None,
+    since: str | None,
+    fmt: str | None,
+    owner: str | None,
+    post: str | None,
+    upcoming_days: int,
+) -> None:
     """What changed in the period, and who owes what, grouped by owner.
 
     Items done and added, new and resolved blockers, decisions, metrics that
@@ -153,15 +188,21 @@ def _stats_lines(s) -> list[str]:
 
     lines = [f"{safe(s.cadence_name)} — last {counted(s.meetings, 'meeting')}"]
     if not s.meetings:
-        return lines + ["  no ended meetings yet"]
-    lines.append(f"  duration   {minutes(s.avg_duration_min)} on average against a {s.avg_timebox_min:.0f} min timebox;"
-                 f" over in {s.over_timebox} of {s.meetings}"
-                 + (f" (by {s.avg_overrun_min:.1f} min on average)" if s.avg_overrun_min else ""))
-    lines.append(f"  rating     {'—' if s.avg_rating is None else f'{s.avg_rating:.1f} / 10'} ({s.ratings} ratings)"
-                 f"   attendance {percent(s.attendance_rate)}")
-    lines.append(f"  actions    {s.actions_raised} raised, {s.actions_done} done ({percent(s.completion_rate)}),"
-                 f" on time {percent(s.on_time_rate)} of {s.on_time_base} with a due date,"
-                 f" median {'—' if s.median_days_to_close is None else f'{s.median_days_to_close:.1f} days'} to close")
+        return [*lines, "  no ended meetings yet"]
+    lines.append(
+        f"  duration   {minutes(s.avg_duration_min)} on average against a {s.avg_timebox_min:.0f} min timebox;"
+        f" over in {s.over_timebox} of {s.meetings}"
+        + (f" (by {s.avg_overrun_min:.1f} min on average)" if s.avg_overrun_min else "")
+    )
+    lines.append(
+        f"  rating     {'—' if s.avg_rating is None else f'{s.avg_rating:.1f} / 10'} ({s.ratings} ratings)"
+        f"   attendance {percent(s.attendance_rate)}"
+    )
+    lines.append(
+        f"  actions    {s.actions_raised} raised, {s.actions_done} done ({percent(s.completion_rate)}),"
+        f" on time {percent(s.on_time_rate)} of {s.on_time_base} with a due date,"
+        f" median {'—' if s.median_days_to_close is None else f'{s.median_days_to_close:.1f} days'} to close"
+    )
     if s.items:
         width = max(len(safe(i.title)) for i in s.items)
         lines.append(f"  {'agenda item':<{width}}  planned  actual  over")
@@ -175,8 +216,9 @@ def _stats_lines(s) -> list[str]:
 @cli.command()
 @db_option
 @click.option("--cadence", "cadence_key", metavar="KEY", help="Only this cadence.")
-@click.option("--last", "last", type=click.IntRange(1, 1000), default=12, show_default=True,
-              help="How many recent meetings.")
+@click.option(
+    "--last", "last", type=click.IntRange(1, 1000), default=12, show_default=True, help="How many recent meetings."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def stats(ctx: click.Context, cadence_key: str | None, last: int, as_json: bool) -> None:
@@ -216,8 +258,10 @@ def _scorecard_lines(rows, color: bool) -> list[str]:
         m = r.metric
         target = f"target {format_number(m.target)} ({m.direction} is better)" if m.target is not None else "no target"
         flag = "OFF TARGET" if r.off_target else ""
-        line = (f"{safe(m.key):<6} {safe(m.name):<{width}}  {format_number(r.last, safe(m.unit)):>13} "
-                f"{format_change(r.change):>8}  {r.sparkline:<12}  {target}  {flag}").rstrip()
+        line = (
+            f"{safe(m.key):<6} {safe(m.name):<{width}}  {format_number(r.last, safe(m.unit)):>13} "
+            f"{format_change(r.change):>8}  {r.sparkline:<12}  {target}  {flag}"
+        ).rstrip()
         if color and r.off_target:
             line = click.style(line, fg="red")
         lines.append(line)
@@ -259,7 +303,9 @@ def metrics(ctx: click.Context, cadence_key: str | None, as_json: bool) -> None:
 @click.argument("key")
 @click.argument("value")
 @click.option("--date", "on", metavar="DATE", help="The day the value is for (default today).")
-@click.option("--meeting", "meeting_id", type=MEETING_ID, metavar="ID", help="Record it in meeting ID (takes its date).")
+@click.option(
+    "--meeting", "meeting_id", type=MEETING_ID, metavar="ID", help="Record it in meeting ID (takes its date)."
+)
 @click.pass_context
 def metrics_record(ctx: click.Context, key: str, value: str, on: str | None, meeting_id: int | None) -> None:
     """Record VALUE for metric KEY (e.g. cadence metrics record cac 1180 --date 2026-11-20)."""
@@ -275,21 +321,31 @@ def metrics_record(ctx: click.Context, key: str, value: str, on: str | None, mee
     from cadence_tui.core.scorecard import format_change, format_number
 
     state = "off target" if row.off_target else "on target"
-    click.echo(f"{safe(row.metric.name)}: {format_number(v.value, safe(row.metric.unit))} on {v.recorded_on.isoformat()}"
-               f" ({state}{', ' + format_change(row.change) if row.change is not None else ''})")
+    click.echo(
+        f"{safe(row.metric.name)}: {format_number(v.value, safe(row.metric.unit))} on {v.recorded_on.isoformat()}"
+        f" ({state}{', ' + format_change(row.change) if row.change is not None else ''})"
+    )
 
 
 def _metric_options(f):
-    for opt in reversed([
-        click.option("--unit", default=None, help="Unit shown after values (USD, days, %)."),
-        click.option("--owner", default=None, help="Who owns the metric."),
-        click.option("--target", default=None, help="The target value."),
-        click.option("--direction", type=click.Choice(["higher", "lower"]), default=None,
-                     help="Which way is better."),
-        click.option("--cadence", "cadences", multiple=True, metavar="KEY",
-                     help="A cadence that reviews it (repeat for several)."),
-        click.option("--description", default=None, help="What it measures."),
-    ]):
+    for opt in reversed(
+        [
+            click.option("--unit", default=None, help="Unit shown after values (USD, days, %)."),
+            click.option("--owner", default=None, help="Who owns the metric."),
+            click.option("--target", default=None, help="The target value."),
+            click.option(
+                "--direction", type=click.Choice(["higher", "lower"]), default=None, help="Which way is better."
+            ),
+            click.option(
+                "--cadence",
+                "cadences",
+                multiple=True,
+                metavar="KEY",
+                help="A cadence that reviews it (repeat for several).",
+            ),
+            click.option("--description", default=None, help="What it measures."),
+        ]
+    ):
         f = opt(f)
     return f
 
@@ -304,9 +360,16 @@ def metrics_add(ctx: click.Context, key: str, name: str, unit, owner, target, di
     """Add metric KEY called NAME (warns when the scorecard passes three metrics)."""
     store = open_db(ctx)
     try:
-        m = store.add_metric(key, name, unit=unit or "", owner=owner or "", target=target,
-                             direction=direction or "higher", cadence_keys=list(cadences),
-                             description=description or "")
+        m = store.add_metric(
+            key,
+            name,
+            unit=unit or "",
+            owner=owner or "",
+            target=target,
+            direction=direction or "higher",
+            cadence_keys=list(cadences),
+            description=description or "",
+        )
         warning = store.focus_warning()
     finally:
         store.close()
@@ -323,8 +386,13 @@ def metrics_add(ctx: click.Context, key: str, name: str, unit, owner, target, di
 @click.pass_context
 def metrics_edit(ctx: click.Context, key: str, name, unit, owner, target, direction, cadences, description) -> None:
     """Change metric KEY: only the options given change."""
-    changes = {k: v for k, v in dict(name=name, unit=unit, owner=owner, target=target, direction=direction,
-                                      description=description).items() if v is not None}
+    changes = {
+        k: v
+        for k, v in dict(
+            name=name, unit=unit, owner=owner, target=target, direction=direction, description=description
+        ).items()
+        if v is not None
+    }
     if cadences:
         changes["cadence_keys"] = list(cadences)
     if not changes:
@@ -372,8 +440,10 @@ def handoffs(ctx: click.Context, as_json: bool) -> None:
         h = r.handoff
         rating = f"{r.latest_rating}/5" if r.latest_rating is not None else "—"
         quarters = "  ".join(f"{q.quarter}: {q.average:.1f}" for q in r.quarters[-4:]) or "no ratings"
-        click.echo(f"{safe(h.key):<20} {safe(h.label):<{width}}  owner {safe(h.owner or '—'):<8}  "
-                   f"failures {r.failures:>3}  latest {rating:>4}  {quarters}")
+        click.echo(
+            f"{safe(h.key):<20} {safe(h.label):<{width}}  owner {safe(h.owner or '—'):<8}  "
+            f"failures {r.failures:>3}  latest {rating:>4}  {quarters}"
+        )
         click.echo(f"{'':<20} packet: {safe(', '.join(h.packet_fields) or '—')}")
 
 
@@ -392,17 +462,38 @@ def failfast(ctx: click.Context, as_json: bool) -> None:
     finally:
         store.close()
     if as_json:
-        def group(p):
-            return {"label": p.label, "count": p.count, "last": p.last.isoformat(),
-                    "top": [{"label": k, "count": n} for k, n in p.detail]}
 
-        click.echo(json.dumps({
-            "total": patterns.total,
-            "by_handoff": [group(p) for p in patterns.by_handoff],
-            "by_cause": [group(p) for p in patterns.by_cause],
-            "recent": [{"id": e.id, "handoff": e.handoff_key, "what": e.what, "cause": e.cause, "fix": e.fix,
-                        "created_at": e.created_at.isoformat(), "meeting_id": e.meeting_id} for e in entries],
-        }, indent=2, ensure_ascii=False))
+        def group(p):
+            return {
+                "label": p.label,
+                "count": p.count,
+                "last": p.last.isoformat(),
+                "top": [{"label": k, "count": n} for k, n in p.detail],
+            }
+
+        click.echo(
+            json.dumps(
+                {
+                    "total": patterns.total,
+                    "by_handoff": [group(p) for p in patterns.by_handoff],
+                    "by_cause": [group(p) for p in patterns.by_cause],
+                    "recent": [
+                        {
+                            "id": e.id,
+                            "handoff": e.handoff_key,
+                            "what": e.what,
+                            "cause": e.cause,
+                            "fix": e.fix,
+                            "created_at": e.created_at.isoformat(),
+                            "meeting_id": e.meeting_id,
+                        }
+                        for e in entries
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
     if not patterns.total:
         click.echo("The fail-fast log is empty.")
@@ -454,4 +545,3 @@ def escalate(ctx: click.Context, kind: str, item_id: int, cadence_key: str | Non
         click.echo(f"#{e.id} {safe(e.text)}: back in {safe(e.from_cadence)} only")
     else:
         click.echo(f"#{e.id} {safe(e.text)}: escalated from {safe(e.from_cadence)} to {safe(e.to_cadence)}")
-

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from cadence_tui.integrations.atomic_write import OutputError
 from cadence_tui.cli import CommandError, cli, db_option, db_path, open_db, progress_reporter, safe
+from cadence_tui.integrations.atomic_write import OutputError
 from cadence_tui.launch import os_error_message
 
 SHELLS = ("bash", "zsh", "fish")
@@ -57,25 +57,31 @@ def cadences(ctx: click.Context, include_archived: bool, as_json: bool) -> None:
         nxt = None if c.archived else store.next_occurrence(c)
         rows.append((c, nxt))
     if as_json:
-        click.echo(json.dumps([
-            {
-                "key": c.key,
-                "name": c.name,
-                "purpose": c.purpose,
-                "rrule": c.rule,
-                "anchor": c.anchor.isoformat(),
-                "start_time": c.start_time.strftime("%H:%M"),
-                "tz": c.tz,
-                "timebox_min": c.timebox_min,
-                "participants": [{"name": p.name, "role": p.role} for p in c.participants],
-                "agenda": [
-                    {"title": i.title, "timebox_min": i.timebox_min} for i in store.agenda_template(c.id)
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "key": c.key,
+                        "name": c.name,
+                        "purpose": c.purpose,
+                        "rrule": c.rule,
+                        "anchor": c.anchor.isoformat(),
+                        "start_time": c.start_time.strftime("%H:%M"),
+                        "tz": c.tz,
+                        "timebox_min": c.timebox_min,
+                        "participants": [{"name": p.name, "role": p.role} for p in c.participants],
+                        "agenda": [
+                            {"title": i.title, "timebox_min": i.timebox_min} for i in store.agenda_template(c.id)
+                        ],
+                        "archived": c.archived,
+                        "next": nxt.isoformat() if nxt else None,
+                    }
+                    for c, nxt in rows
                 ],
-                "archived": c.archived,
-                "next": nxt.isoformat() if nxt else None,
-            }
-            for c, nxt in rows
-        ], indent=2, ensure_ascii=False))
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
     if not rows:
         click.echo("No cadences.")
@@ -229,6 +235,8 @@ def config_show() -> None:
         click.echo("[keymap]")
         for binding_id, keys in sorted(config.keymap.items()):
             click.echo(f"{json.dumps(binding_id)} = {json.dumps(keys)}")
+        from cadence_tui.ui.app_config import known_binding_ids
+
         known = known_binding_ids()
         for binding_id in sorted(set(config.keymap) - known):
             click.echo(
@@ -236,33 +244,6 @@ def config_show() -> None:
                 "of Cadence (press ? in the app to see them); it has no effect",
                 err=True,
             )
-
-
-def known_binding_ids() -> set[str]:
-    """Every binding id of the app, its screens and widgets (imports them all:
-    fine for a command, too slow for start-up)."""
-    import importlib
-    import pkgutil
-
-    from textual.binding import Binding
-    from textual.dom import DOMNode
-
-    import cadence_tui
-
-    ids: set[str] = set()
-    for info in pkgutil.walk_packages(cadence_tui.__path__, "cadence_tui."):
-        if not info.name.startswith(("cadence_tui.ui.screens", "cadence_tui.ui.widgets", "cadence_tui.ui.app")):
-            continue
-        try:
-            module = importlib.import_module(info.name)
-        except Exception:  # noqa: BLE001 - a broken module must not hide the others
-            continue
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, DOMNode):
-                for binding in getattr(value, "BINDINGS", []):
-                    if isinstance(binding, Binding) and binding.id:
-                        ids.add(binding.id)
-    return ids
 
 
 CONFIG_TEMPLATE = """\
@@ -326,8 +307,12 @@ def _check_port_free(host: str, port: int) -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--public-url", metavar="URL", default=None,
-              help="The address browsers open the page at, when it is not http://HOST:PORT (a proxy).")
+@click.option(
+    "--public-url",
+    metavar="URL",
+    default=None,
+    help="The address browsers open the page at, when it is not http://HOST:PORT (a proxy).",
+)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, public_url: str | None) -> None:
     """Serve the app in a web browser (textual-serve), one app per tab.
@@ -364,8 +349,7 @@ def serve(ctx: click.Context, host: str, port: int, public_url: str | None) -> N
         click.echo("Listening on loopback only: other machines cannot connect.", err=True)
     else:
         click.echo(
-            f"WARNING: listening on {host}: anyone who can reach this address can use the app; "
-            "there is no login.",
+            f"WARNING: listening on {host}: anyone who can reach this address can use the app; there is no login.",
             err=True,
         )
     click.echo("Press Ctrl+C to stop.", err=True)

@@ -19,7 +19,9 @@ from cadence_tui.cli import MEETING_ID, CommandError, cli, db_option, open_db
     help="Output format (default: summary_format from the config file, else markdown).",
 )
 @click.option("--copy", is_flag=True, help="Copy to the clipboard instead of printing.")
-@click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False), help="Write to FILE instead of printing.")
+@click.option(
+    "--out", "out", metavar="FILE", type=click.Path(dir_okay=False), help="Write to FILE instead of printing."
+)
 @click.pass_context
 def summary(
     ctx: click.Context,

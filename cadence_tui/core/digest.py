@@ -115,7 +115,7 @@ def _period(data: DigestData) -> str:
 
 def _capped(items: list[Item], total: int) -> list[Item]:
     if total > len(items):
-        items = items + [Item([("t", f"… and {total - len(items)} more")])]
+        items = [*items, Item([("t", f"… and {total - len(items)} more")])]
     return items
 
 
@@ -153,10 +153,15 @@ def _metric(m: MetricMove) -> Item:
         spans += [("t", f"first value {format_number(m.after)}"), *_unit(m.unit)]
     else:
         change = difference(m.after, m.before)
-        spans += [("t", f"{format_number(m.before)} → {format_number(m.after)}"), *_unit(m.unit),
-                  ("t", f" ({format_change(change)})" if change is not None else "")]
+        spans += [
+            ("t", f"{format_number(m.before)} → {format_number(m.after)}"),
+            *_unit(m.unit),
+            ("t", f" ({format_change(change)})" if change is not None else ""),
+        ]
     if m.target is not None:
-        spans.append(("t", f" · target {format_number(m.target)}" + (" · OFF TARGET" if m.off_target else " · on target")))
+        spans.append(
+            ("t", f" · target {format_number(m.target)}" + (" · OFF TARGET" if m.off_target else " · on target"))
+        )
     return Item(spans)
 
 
@@ -165,9 +170,11 @@ def layout(data: DigestData) -> Layout:
     meta: list[tuple[str, list[Span]]] = []
     if data.owner:
         meta.append(("Owner", [("u", clean(data.owner))]))
-    counts = (f"{len(data.done)} done, {len(data.added)} added, "
-              f"{_n(len(data.new_blockers), 'new blocker')}, {len(data.resolved_blockers)} resolved, "
-              f"{_n(len(data.decisions), 'decision')}")
+    counts = (
+        f"{len(data.done)} done, {len(data.added)} added, "
+        f"{_n(len(data.new_blockers), 'new blocker')}, {len(data.resolved_blockers)} resolved, "
+        f"{_n(len(data.decisions), 'decision')}"
+    )
     meta.append(("Changes", [("t", counts if data.changed else "nothing changed in this period")]))
     sections: list[Section] = []
 
@@ -176,26 +183,43 @@ def layout(data: DigestData) -> Layout:
             sections.append(Section(heading, _capped(items, total if total is not None else len(items))))
 
     today = data.today
-    add(f"Done ({len(data.done)})", [_action(a, today, show_due=False) for a in data.done[:SECTION_MAX]],
-        len(data.done))
+    add(
+        f"Done ({len(data.done)})", [_action(a, today, show_due=False) for a in data.done[:SECTION_MAX]], len(data.done)
+    )
     add(f"Added ({len(data.added)})", [_action(a, today) for a in data.added[:SECTION_MAX]], len(data.added))
-    add(f"New blockers ({len(data.new_blockers)})", [_blocker(b) for b in data.new_blockers[:SECTION_MAX]],
-        len(data.new_blockers))
-    add(f"Resolved blockers ({len(data.resolved_blockers)})",
-        [_blocker(b) for b in data.resolved_blockers[:SECTION_MAX]], len(data.resolved_blockers))
-    add(f"Decisions ({len(data.decisions)})",
-        [Item([("u", clean(d.text)), ("t", " · "), ("u", clean(d.cadence)), ("t", f", {_day(d.day, today)}")])
-         for d in data.decisions[:SECTION_MAX]], len(data.decisions))
+    add(
+        f"New blockers ({len(data.new_blockers)})",
+        [_blocker(b) for b in data.new_blockers[:SECTION_MAX]],
+        len(data.new_blockers),
+    )
+    add(
+        f"Resolved blockers ({len(data.resolved_blockers)})",
+        [_blocker(b) for b in data.resolved_blockers[:SECTION_MAX]],
+        len(data.resolved_blockers),
+    )
+    add(
+        f"Decisions ({len(data.decisions)})",
+        [
+            Item([("u", clean(d.text)), ("t", " · "), ("u", clean(d.cadence)), ("t", f", {_day(d.day, today)}")])
+            for d in data.decisions[:SECTION_MAX]
+        ],
+        len(data.decisions),
+    )
     add("Metrics that moved", [_metric(m) for m in data.metrics])
-    add("Upcoming meetings", [
-        Item([("t", f"{m.start:%a %d %b %H:%M} "), ("u", clean(m.cadence)), ("t", f" ({m.timebox_min} min)")])
-        for m in data.upcoming
-    ])
+    add(
+        "Upcoming meetings",
+        [
+            Item([("t", f"{m.start:%a %d %b %H:%M} "), ("u", clean(m.cadence)), ("t", f" ({m.timebox_min} min)")])
+            for m in data.upcoming
+        ],
+    )
     owes: list[Item] = []
     for owner, items in data.owes.items():
         overdue = sum(1 for a in items if a.due is not None and a.due < today)
-        head: list[Span] = [("ub", clean(owner) or "No owner"),
-                            ("t", f" — {len(items)} open" + (f", {overdue} overdue" if overdue else ""))]
+        head: list[Span] = [
+            ("ub", clean(owner) or "No owner"),
+            ("t", f" — {len(items)} open" + (f", {overdue} overdue" if overdue else "")),
+        ]
         sub = [_action(a, today, show_owner=False).spans for a in items[:OWNER_MAX]]
         if len(items) > OWNER_MAX:
             sub.append([("t", f"… and {len(items) - OWNER_MAX} more")])

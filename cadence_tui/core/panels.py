@@ -6,6 +6,7 @@ summaries read them.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -113,7 +114,7 @@ def rate(numerator: int | None, denominator: int | None) -> float | None:
 
 def conversion_rates(values: Mapping[str, int | None]) -> dict[str, float | None]:
     """Stage-to-stage conversion, keyed ``"leads>mql"``, ``"mql>sql"``, ``"sql>won"``."""
-    return {f"{a}>{b}": rate(values.get(b), values.get(a)) for a, b in zip(STAGES, STAGES[1:])}
+    return {f"{a}>{b}": rate(values.get(b), values.get(a)) for a, b in itertools.pairwise(STAGES)}
 
 
 def change(current: float | None, previous: float | None) -> tuple[float | None, float | None]:

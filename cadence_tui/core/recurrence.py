@@ -13,7 +13,7 @@ import functools
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -79,8 +79,9 @@ def _rrule(schedule: Schedule):
         raise ScheduleError(f"the rule {rule!r} never produces a date")
     recent = _recent_anchor(schedule.anchor, parsed)
     if recent != schedule.anchor:
-        parsed = rrulestr(rule, dtstart=start.replace(year=recent.year, month=recent.month, day=recent.day),
-                          cache=False)
+        parsed = rrulestr(
+            rule, dtstart=start.replace(year=recent.year, month=recent.month, day=recent.day), cache=False
+        )
     return parsed
 
 
@@ -232,9 +233,8 @@ LOOK_BACK = timedelta(hours=24)
 
 
 def _utc(dt: datetime) -> datetime:
-    from datetime import timezone
 
-    return dt.astimezone(timezone.utc)
+    return dt.astimezone(UTC)
 
 
 def next_unheld_occurrence(
@@ -253,9 +253,7 @@ def next_unheld_occurrence(
     return None
 
 
-def meeting_occurrence(
-    schedule: Schedule, now: datetime, held: Collection[datetime] = frozenset()
-) -> datetime | None:
+def meeting_occurrence(schedule: Schedule, now: datetime, held: Collection[datetime] = frozenset()) -> datetime | None:
     """The occurrence a meeting started at ``now`` is for.
 
     The rule, one for every cadence:

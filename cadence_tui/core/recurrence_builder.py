@@ -197,7 +197,7 @@ def parse_weekdays(text: str) -> tuple[str, ...]:
             a, b = _DAY_CODES.index(_day_code(first)), _DAY_CODES.index(_day_code(last))
             if a > b:
                 raise ScheduleError(f"{token!r}: a range of days runs forward, e.g. Mon-Fri")
-            days.extend(_DAY_CODES[a:b + 1])
+            days.extend(_DAY_CODES[a : b + 1])
         else:
             days.append(_day_code(token))
     if not days:

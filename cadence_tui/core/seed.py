@@ -3,6 +3,7 @@ registered hand-offs and the shared-metric scorecard. Pure data."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,28 +125,40 @@ class HandoffSeed:
 
 HANDOFFS: tuple[HandoffSeed, ...] = (
     HandoffSeed(
-        "marketing-sales", "Marketing", "Sales", "Jordan",
+        "marketing-sales",
+        "Marketing",
+        "Sales",
+        "Jordan",
         ("lead score", "intent signals", "content touched", "timeline"),
         "Qualified leads (MQL) with a complete packet in the CRM",
         "Within 24 hours of a lead reaching MQL",
         "Sales accepts 80 % of MQLs; under 10 % returned for missing data",
     ),
     HandoffSeed(
-        "product-engineering", "Product", "Engineering", "Priya",
+        "product-engineering",
+        "Product",
+        "Engineering",
+        "Priya",
         ("user stories", "acceptance criteria", "priority ranking", "success metrics"),
         "Ready stories for the next sprint, ranked",
         "Two working days before sprint planning",
         "No story pulled back in sprint for unclear scope",
     ),
     HandoffSeed(
-        "sales-cs", "Sales", "Customer Success", "Alex",
+        "sales-cs",
+        "Sales",
+        "Customer Success",
+        "Alex",
         ("contract terms", "customer goals", "stakeholders", "promised dates"),
         "Closed-won account brief and a kick-off call",
         "Within 3 working days of signature",
         "Kick-off held within a week; no promise unknown to CS",
     ),
     HandoffSeed(
-        "finance-all", "Finance", "All", "Dana",
+        "finance-all",
+        "Finance",
+        "All",
+        "Dana",
         ("budget caps", "forecast assumptions", "variance thresholds"),
         "Monthly budget caps and forecast assumptions per department",
         "By the fifth working day of the month",
@@ -168,17 +181,32 @@ class MetricSeed:
 
 METRICS: tuple[MetricSeed, ...] = (
     MetricSeed(
-        "cac", "Customer Acquisition Cost", "USD", "Jordan", 1200.0, "lower",
+        "cac",
+        "Customer Acquisition Cost",
+        "USD",
+        "Jordan",
+        1200.0,
+        "lower",
         ("sales-marketing-sync", "finance-review"),
         "Marketing and sales spend over new customers in the period",
     ),
     MetricSeed(
-        "ttv", "Time-to-Value", "days", "Priya", 30.0, "lower",
+        "ttv",
+        "Time-to-Value",
+        "days",
+        "Priya",
+        30.0,
+        "lower",
         ("sprint-review", "finance-review"),
         "Days from a feature's release to revenue from it",
     ),
     MetricSeed(
-        "enps", "Employee NPS", "", "Chris", 30.0, "higher",
+        "enps",
+        "Employee NPS",
+        "",
+        "Chris",
+        30.0,
+        "higher",
         ("all-hands",),
         "Employee net promoter score from the quarterly pulse survey",
     ),
@@ -196,10 +224,8 @@ def local_timezone() -> str:
             candidates.append(target.split("zoneinfo/", 1)[1])
     except OSError:
         pass
-    try:
+    with contextlib.suppress(OSError):
         candidates.append(Path("/etc/timezone").read_text().strip())
-    except OSError:
-        pass
     for name in candidates:
         if not name:
             continue

@@ -129,13 +129,25 @@ class CadenceStats:
         data["first"] = self.first.isoformat() if self.first else None
         data["last"] = self.last.isoformat() if self.last else None
         data["items"] = [
-            {**asdict(i), "always_over": i.always_over,
-             "planned_min": round(i.planned_min, 2), "actual_min": round(i.actual_min, 2),
-             "avg_over_min": round(i.avg_over_min, 2)}
+            {
+                **asdict(i),
+                "always_over": i.always_over,
+                "planned_min": round(i.planned_min, 2),
+                "actual_min": round(i.actual_min, 2),
+                "avg_over_min": round(i.avg_over_min, 2),
+            }
             for i in self.items
         ]
-        for key in ("avg_duration_min", "avg_timebox_min", "avg_overrun_min", "avg_rating", "attendance_rate",
-                    "completion_rate", "on_time_rate", "median_days_to_close"):
+        for key in (
+            "avg_duration_min",
+            "avg_timebox_min",
+            "avg_overrun_min",
+            "avg_rating",
+            "attendance_rate",
+            "completion_rate",
+            "on_time_rate",
+            "median_days_to_close",
+        ):
             if data[key] is not None:
                 data[key] = round(data[key], 3)
         data["durations"] = [round(d, 2) for d in self.durations]
@@ -158,15 +170,17 @@ def agenda_item_stats(meetings: Iterable[MeetingRecord]) -> tuple[AgendaItemStat
     out = []
     for title, items in grouped.items():
         actual = [i.elapsed_seconds / 60 for i in items]
-        overruns = [a - i.timebox_min for a, i in zip(actual, items) if a > i.timebox_min]
-        out.append(AgendaItemStats(
-            title=title,
-            meetings=len(items),
-            planned_min=sum(i.timebox_min for i in items) / len(items),
-            actual_min=sum(actual) / len(actual),
-            over_count=len(overruns),
-            avg_over_min=_mean(overruns) or 0.0,
-        ))
+        overruns = [a - i.timebox_min for a, i in zip(actual, items, strict=False) if a > i.timebox_min]
+        out.append(
+            AgendaItemStats(
+                title=title,
+                meetings=len(items),
+                planned_min=sum(i.timebox_min for i in items) / len(items),
+                actual_min=sum(actual) / len(actual),
+                over_count=len(overruns),
+                avg_over_min=_mean(overruns) or 0.0,
+            )
+        )
     out.sort(key=lambda s: (order[s.title], s.title))
     return tuple(out)
 
@@ -184,7 +198,7 @@ def compute_stats(
     if not meetings:
         return CadenceStats(cadence_key, cadence_name, last_n, 0)
     durations = tuple(m.duration_min for m in meetings)
-    overruns = [d - m.timebox_min for d, m in zip(durations, meetings) if d > m.timebox_min]
+    overruns = [d - m.timebox_min for d, m in zip(durations, meetings, strict=False) if d > m.timebox_min]
     ratings = [r for m in meetings for r in m.ratings]
     invited = sum(m.invited for m in meetings)
     present = sum(m.present for m in meetings)
@@ -193,9 +207,7 @@ def compute_stats(
     dropped = sum(1 for a in actions if a.status == "dropped")
     dated = [a for a in done if a.due is not None and a.closed_at is not None]
     on_time = [a for a in dated if a.closed_at.astimezone().date() <= a.due]
-    close_days = [
-        (a.closed_at - a.created_at).total_seconds() / 86400 for a in done if a.closed_at is not None
-    ]
+    close_days = [(a.closed_at - a.created_at).total_seconds() / 86400 for a in done if a.closed_at is not None]
     return CadenceStats(
         cadence_key=cadence_key,
         cadence_name=cadence_name,

@@ -272,11 +272,21 @@ def layout(r: MeetingRecord) -> Layout:
     if hidden:
         items.append(Item([("t", f"…and {counted(hidden, 'more open item')}")]))
     add("Open items carried over", items)
-    add("Closed in this meeting", [
-        Item([("u", clean(a.title)), ("t", " — "), ("u", clean(a.owner) or "unassigned"), ("t", f" ({a.status})"),
-              *_since(a, day)])
-        for a in r.closed_actions
-    ])
+    add(
+        "Closed in this meeting",
+        [
+            Item(
+                [
+                    ("u", clean(a.title)),
+                    ("t", " — "),
+                    ("u", clean(a.owner) or "unassigned"),
+                    ("t", f" ({a.status})"),
+                    *_since(a, day),
+                ]
+            )
+            for a in r.closed_actions
+        ],
+    )
     new_ids = {b.id for b in r.new_blockers}
     blockers = r.open_blockers
     items = [_blocker_item(b, carried=b.id not in new_ids) for b in blockers[:CARRIED_SHOWN]]
@@ -297,7 +307,9 @@ def layout(r: MeetingRecord) -> Layout:
     add("Demos and feedback", demos)
 
     if r.pipeline:
-        heading = "Pipeline" + (f" (vs {_day(r.previous_sync.astimezone(r.zone).date(), day)})" if r.previous_sync else "")
+        heading = "Pipeline" + (
+            f" (vs {_day(r.previous_sync.astimezone(r.zone).date(), day)})" if r.previous_sync else ""
+        )
         items = []
         for s in r.pipeline:
             text = f"{s.value:,}"
@@ -317,11 +329,28 @@ def layout(r: MeetingRecord) -> Layout:
         items = []
         if r.budget:
             total_pct = (r.actual_total - r.budget_total) / r.budget_total * 100 if r.budget_total else None
-            items.append(Item([("b", "Total"), ("t", f": {_num(r.actual_total)} of {_num(r.budget_total)}"
-                                                     + (f" ({_pct(total_pct)})" if total_pct is not None else ""))]))
+            items.append(
+                Item(
+                    [
+                        ("b", "Total"),
+                        (
+                            "t",
+                            f": {_num(r.actual_total)} of {_num(r.budget_total)}"
+                            + (f" ({_pct(total_pct)})" if total_pct is not None else ""),
+                        ),
+                    ]
+                )
+            )
             for b in r.budget_over:  # flagged as in the meeting's panel
-                items.append(Item([("t", f"{FLAG} "), ("ub", clean(b.department)),
-                                   ("t", f": {_num(b.actual)} of {_num(b.budget)} ({_pct(b.variance_pct or 0)})")]))
+                items.append(
+                    Item(
+                        [
+                            ("t", f"{FLAG} "),
+                            ("ub", clean(b.department)),
+                            ("t", f": {_num(b.actual)} of {_num(b.budget)} ({_pct(b.variance_pct or 0)})"),
+                        ]
+                    )
+                )
             within = len(r.budget) - len(r.budget_over)
             if r.budget_over and within:
                 items.append(Item([("t", f"{counted(within, 'other line')} within ±{_num(r.variance_threshold)} %")]))
@@ -361,7 +390,7 @@ def layout(r: MeetingRecord) -> Layout:
         if mr.target is not None:
             sign = "≥" if mr.direction == "higher" else "≤"
             text += f" · target {sign} {_num(mr.target)}" + (" · on target" if mr.on_target else " · off target")
-        metrics.append(Item(spans + [("t", text)] if text else spans))
+        metrics.append(Item([*spans, ("t", text)] if text else spans))
     add("Scorecard", metrics)
 
     add("Notes", [Item([("u", clean(n, multiline=True, limit=BLOCK_MAX))]) for n in r.notes])

@@ -102,4 +102,5 @@ def show_controls(text: str) -> str:
 def _escaped(match: re.Match[str]) -> str:
     ch = match.group()
     return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch) or (
-        f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from cadence_tui.core.model import AgendaTemplateItem, Cadence
 from cadence_tui.core.recurrence import next_occurrence
@@ -50,7 +50,7 @@ def ical_rule(rule: str) -> str:
     if any(len(p) != 2 for p in parts):
         return rule
     keys = [k.strip().upper() for k, _ in parts]
-    values = {k: v.strip().upper() for k, (_, v) in zip(keys, parts)}
+    values = {k: v.strip().upper() for k, (_, v) in zip(keys, parts, strict=False)}
     if len(set(keys)) != len(keys) or not set(keys) <= _ORDINAL_SAFE_PARTS:
         return rule
     if values.get("FREQ") != "MONTHLY" or "BYDAY" not in values or "BYSETPOS" not in values:
@@ -60,7 +60,7 @@ def ical_rule(rule: str) -> str:
         return rule
     ordinal = str(int(pos))
     out = []
-    for key, (raw_key, raw_value) in zip(keys, parts):
+    for key, (raw_key, raw_value) in zip(keys, parts, strict=False):
         if key == "BYSETPOS":
             continue
         out.append(f"BYDAY={ordinal}{day}" if key == "BYDAY" else f"{raw_key}={raw_value}")
@@ -99,7 +99,7 @@ def build_calendar(
     """The iCalendar file for these cadences (each with its agenda template)."""
     from icalendar import Calendar, Event, vRecur
 
-    stamp = (stamp or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    stamp = (stamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -126,7 +126,5 @@ def build_calendar(
         cal.add_component(event)
     # Time-zone transitions from a year before the first meeting to twenty
     # years ahead (calendar programs also know the IANA TZID itself).
-    cal.add_missing_timezones(
-        first_date=earliest - timedelta(days=366), last_date=date(stamp.year + 20, 1, 1)
-    )
+    cal.add_missing_timezones(first_date=earliest - timedelta(days=366), last_date=date(stamp.year + 20, 1, 1))
     return cal.to_ical()

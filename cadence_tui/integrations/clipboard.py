@@ -137,8 +137,9 @@ def copy_to_system(text: str, *, timeout: float = COPY_TIMEOUT_S) -> CopyResult:
     pasted = outcome.get("pasted")
     if not isinstance(pasted, str) or not _same_text(pasted, text):
         # e.g. a stale DISPLAY: xclip failed but pyperclip did not notice.
-        return CopyResult("none", f"The system clipboard{f' ({mechanism})' if mechanism else ''} did not take the text",
-                          mechanism)
+        return CopyResult(
+            "none", f"The system clipboard{f' ({mechanism})' if mechanism else ''} did not take the text", mechanism
+        )
     where = f" ({mechanism})" if mechanism else ""
     return CopyResult("system", f"Copied to the system clipboard{where}", mechanism)
 

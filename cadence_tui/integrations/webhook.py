@@ -13,6 +13,7 @@ said is shown only as a short excerpt cleaned of control characters.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import math
@@ -71,8 +72,10 @@ def default_timeout() -> float:
     except ValueError:
         seconds = math.nan
     if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
-        raise WebhookError(f"{TIMEOUT_ENV_VAR} must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}"
-                           f" (got {excerpt(value, 30)!r})")
+        raise WebhookError(
+            f"{TIMEOUT_ENV_VAR} must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}"
+            f" (got {excerpt(value, 30)!r})"
+        )
     return seconds
 
 
@@ -119,10 +122,8 @@ class _Deadline:
 
     @staticmethod
     def _shut(sock: socket.socket) -> None:
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def connection_class(self, base: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
         deadline = self
@@ -136,7 +137,7 @@ class _Deadline:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         raise urllib.error.HTTPError(req.full_url, code, f"(not followed) redirected to {newurl}", headers, fp)
 
 
@@ -145,11 +146,11 @@ def _opener(url: str, deadline: _Deadline) -> urllib.request.OpenerDirector:
     deadline_https = deadline.connection_class(http.client.HTTPSConnection)
 
     class HTTPHandler(urllib.request.HTTPHandler):
-        def http_open(self, req):  # noqa: ANN001, ANN202
+        def http_open(self, req):
             return self.do_open(deadline_http, req)
 
     class HTTPSHandler(urllib.request.HTTPSHandler):
-        def https_open(self, req):  # noqa: ANN001, ANN202
+        def https_open(self, req):
             return self.do_open(deadline_https, req, context=self._context)
 
     handlers: list = [_NoRedirect, HTTPHandler, HTTPSHandler]
@@ -163,10 +164,8 @@ def _http_error(exc: urllib.error.HTTPError) -> WebhookError:
     whatever it chose to send, escape sequences included."""
     reason = excerpt(exc.reason, REASON_MAX) if isinstance(exc.reason, str) else ""
     detail = ""
-    try:
+    with contextlib.suppress(Exception):
         detail = excerpt(exc.read(2048).decode("utf-8", "replace"), DETAIL_MAX)
-    except Exception:  # noqa: BLE001 - the body is a nicety
-        pass
     why = f"HTTP {exc.code}" + (f" {reason}" if reason else "") + (f": {detail}" if detail else "")
     return WebhookError(f"the webhook answered {why}")
 
@@ -184,7 +183,7 @@ def _post_once(url: str, body: bytes, timeout: float) -> None:
         try:
             _attempt(url, body, timeout)
             outcome.append(None)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+        except BaseException as exc:
             outcome.append(exc)
 
     worker = threading.Thread(target=attempt, name="cadence-webhook", daemon=True)
@@ -198,7 +197,9 @@ def _post_once(url: str, body: bytes, timeout: float) -> None:
 
 def _attempt(url: str, body: bytes, timeout: float) -> None:
     request = urllib.request.Request(
-        url, data=body, method="POST",
+        url,
+        data=body,
+        method="POST",
         headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "cadence-digest"},
     )
     late = WebhookError(f"the webhook did not answer within {timeout:g} s")
@@ -210,7 +211,7 @@ def _attempt(url: str, body: bytes, timeout: float) -> None:
             if deadline.expired:
                 raise late from None
             raise _http_error(exc) from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise late from None
         except urllib.error.URLError as exc:
             reason = exc.reason

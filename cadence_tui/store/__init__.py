@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from cadence_tui.store.full import Store
 
 __all__ = [
+    "SCHEMA_VERSION",
     "ActionFilter",
     "DatabaseBusy",
     "DatabaseUnavailable",
@@ -43,7 +44,6 @@ __all__ = [
     "NewerSchemaError",
     "NotFound",
     "ReadOnlyDatabase",
-    "SCHEMA_VERSION",
     "Store",
     "StoreBase",
     "StoreError",

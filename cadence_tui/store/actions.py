@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cadence_tui.core.model import ActionItem
+from cadence_tui.core.textsafe import clean_line
 from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound, translate
-from cadence_tui.core.textsafe import clean_line
 
 DUE_KEY_SQL = "coalesce(a.due, '9999-12-31')"  # must match schema.DUE_KEY for the indexes
 TITLE_MAX = 500
@@ -361,7 +361,9 @@ class ActionStore(StoreBase):
 
     def owner_counts(self, cadence_key: str | None = None) -> list[OwnerCount]:
         """Open and overdue items per owner (unowned as ""), most open first."""
-        sql = f"SELECT a.owner, count(*) AS n, sum({DUE_KEY_SQL} < ?) AS late FROM action_items a WHERE a.status = 'open'"
+        sql = (
+            f"SELECT a.owner, count(*) AS n, sum({DUE_KEY_SQL} < ?) AS late FROM action_items a WHERE a.status = 'open'"
+        )
         args: list = [self.today().isoformat()]
         if cadence_key:
             sql += " AND a.cadence_id = ?"
@@ -442,9 +444,7 @@ class ActionStore(StoreBase):
     def set_action_due(self, action_id: int, due: date | None) -> ActionItem:
         self._remember(action_id, "change due date")
         with self.write() as conn:
-            conn.execute(
-                "UPDATE action_items SET due = ? WHERE id = ?", (due.isoformat() if due else None, action_id)
-            )
+            conn.execute("UPDATE action_items SET due = ? WHERE id = ?", (due.isoformat() if due else None, action_id))
         return self.get_action(action_id)
 
     def owners(self) -> list[str]:
@@ -455,9 +455,7 @@ class ActionStore(StoreBase):
         return [r[0] for r in rows]
 
 
-def _keyset_segments(
-    columns: tuple[str, ...], key: SortKey, op: str, inclusive: bool
-) -> list[tuple[str, list]]:
+def _keyset_segments(columns: tuple[str, ...], key: SortKey, op: str, inclusive: bool) -> list[tuple[str, list]]:
     """``(c1, c2, id) > (k1, k2, kid)`` as index ranges, to be read in order.
 
     SQLite 3.40 uses no index range for a row value over an expression, and in
@@ -468,9 +466,7 @@ def _keyset_segments(
     n = len(columns)
     last = op + ("=" if inclusive else "")
     equal = [f"{columns[i]} = ?" for i in range(n - 2)]
-    head = (
-        f"{columns[n - 2]} {op}= ? AND ({columns[n - 2]} {op} ? OR {columns[n - 1]} {last} ?)"
-    )
+    head = f"{columns[n - 2]} {op}= ? AND ({columns[n - 2]} {op} ? OR {columns[n - 1]} {last} ?)"
     segments = [(" AND ".join([*equal, head]), [*key[: n - 2], key[n - 2], key[n - 2], key[n - 1]])]
     for j in range(n - 3, -1, -1):
         condition = " AND ".join([*(f"{columns[i]} = ?" for i in range(j)), f"{columns[j]} {op} ?"])

@@ -121,7 +121,11 @@ def _write_backup(
 
 
 def _copy_into(
-    source: sqlite3.Connection, tmp: Path, progress: Callable[[int, int], None] | None, *, snapshot: bool,
+    source: sqlite3.Connection,
+    tmp: Path,
+    progress: Callable[[int, int], None] | None,
+    *,
+    snapshot: bool,
     shown: str,
 ) -> None:
     def report(_status: int, remaining: int, total: int) -> None:

@@ -12,7 +12,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,18 +39,20 @@ def busy_timeout_ms() -> int:
     ``$CADENCE_BUSY_TIMEOUT_MS`` (tests of the "busy" message use a short one)."""
     value = os.environ.get(BUSY_TIMEOUT_ENV_VAR, "")
     return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
+
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def to_ts(dt: datetime) -> str:
     """A timestamp as stored: ISO 8601 in UTC, to the second."""
     if dt.tzinfo is None:
         dt = dt.astimezone()
-    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def from_ts(text: str | None) -> datetime | None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from cadence_tui.core.model import AgendaTemplateItem, Cadence, CadenceOverview, Occurrence, Participant
+from cadence_tui.core.textsafe import clean_line, strip_control
 from cadence_tui.store.base import StoreBase, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
-from cadence_tui.core.textsafe import clean_line, strip_control
 
 _CADENCE_COLUMNS = (
     "id, key, name, purpose, rrule, anchor_date, start_time, tz, timebox_min, "
@@ -57,8 +57,19 @@ class CadenceStore(StoreBase):
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO cadences(key, name, purpose, rrule, anchor_date, start_time, tz,"
                     " timebox_min, participants, position, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (c.key, c.name, c.purpose, c.rule, c.anchor, c.start_time, zone, c.timebox_min,
-                     participants_json(c.participants), pos, created),
+                    (
+                        c.key,
+                        c.name,
+                        c.purpose,
+                        c.rule,
+                        c.anchor,
+                        c.start_time,
+                        zone,
+                        c.timebox_min,
+                        participants_json(c.participants),
+                        pos,
+                        created,
+                    ),
                 )
                 if cur.rowcount:
                     conn.executemany(
@@ -69,15 +80,32 @@ class CadenceStore(StoreBase):
                 conn.execute(
                     "INSERT OR IGNORE INTO handoffs(key, from_dept, to_dept, owner, packet_fields, deliverables,"
                     " timeline, success_criteria, position) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (h.key, h.from_dept, h.to_dept, h.owner, json.dumps(list(h.packet_fields)),
-                     h.deliverables, h.timeline, h.success_criteria, pos),
+                    (
+                        h.key,
+                        h.from_dept,
+                        h.to_dept,
+                        h.owner,
+                        json.dumps(list(h.packet_fields)),
+                        h.deliverables,
+                        h.timeline,
+                        h.success_criteria,
+                        pos,
+                    ),
                 )
             for m in seed.METRICS:
                 conn.execute(
                     "INSERT OR IGNORE INTO metrics(key, name, unit, owner, target, direction, cadence_keys,"
                     " description) VALUES (?,?,?,?,?,?,?,?)",
-                    (m.key, m.name, m.unit, m.owner, m.target, m.direction, json.dumps(list(m.cadence_keys)),
-                     m.description),
+                    (
+                        m.key,
+                        m.name,
+                        m.unit,
+                        m.owner,
+                        m.target,
+                        m.direction,
+                        json.dumps(list(m.cadence_keys)),
+                        m.description,
+                    ),
                 )
             conn.execute("INSERT INTO settings(key, value) VALUES ('seeded', ?)", (created,))
         return True
@@ -132,9 +160,7 @@ class CadenceStore(StoreBase):
                 "SELECT count(*) FROM action_items WHERE status = 'open' AND cadence_id = ? AND due < ?",
                 (c.id, today),
             )
-            blockers = self.scalar(
-                "SELECT count(*) FROM blockers WHERE status = 'open' AND cadence_id = ?", (c.id,)
-            )
+            blockers = self.scalar("SELECT count(*) FROM blockers WHERE status = 'open' AND cadence_id = ?", (c.id,))
             out.append(CadenceOverview(c, from_ts(last), running, open_actions, overdue, blockers))
         return out
 
@@ -151,7 +177,7 @@ class CadenceStore(StoreBase):
             out.extend(
                 Occurrence(c.key, c.name, dt, c.timebox_min)
                 for dt in occurrences_between(c.schedule, start, end)
-                if dt.astimezone(timezone.utc) not in held
+                if dt.astimezone(UTC) not in held
             )
         out.sort(key=lambda o: (o.start, o.cadence_key))
         return out
@@ -262,8 +288,20 @@ class CadenceStore(StoreBase):
             cur = conn.execute(
                 "INSERT INTO cadences(key, name, purpose, rrule, anchor_date, start_time, tz, timebox_min,"
                 " participants, variance_threshold, position, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (new_key, clean, purpose, rule, anchor.isoformat(), start.strftime("%H:%M"), zone, timebox,
-                 participants_json(people), threshold, position, to_ts(self.now())),
+                (
+                    new_key,
+                    clean,
+                    purpose,
+                    rule,
+                    anchor.isoformat(),
+                    start.strftime("%H:%M"),
+                    zone,
+                    timebox,
+                    participants_json(people),
+                    threshold,
+                    position,
+                    to_ts(self.now()),
+                ),
             )
             conn.executemany(
                 "INSERT INTO agenda_templates(cadence_id, position, title, timebox_min) VALUES (?,?,?,?)",
@@ -309,9 +347,12 @@ class CadenceStore(StoreBase):
         clean = check_item_title(title)
         minutes = check_minutes(timebox_min, "the item's timebox")
         with self.write() as conn:
-            ids = [r[0] for r in conn.execute(
-                "SELECT id FROM agenda_templates WHERE cadence_id = ? ORDER BY position, id", (cadence.id,)
-            )]
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM agenda_templates WHERE cadence_id = ? ORDER BY position, id", (cadence.id,)
+                )
+            ]
             if len(ids) >= TEMPLATE_MAX_ITEMS:
                 raise InvalidInput(f"an agenda holds at most {TEMPLATE_MAX_ITEMS} items")
             cur = conn.execute(
@@ -342,18 +383,24 @@ class CadenceStore(StoreBase):
         cadence_id, _item = self.get_template_item(item_id)
         with self.write() as conn:
             conn.execute("DELETE FROM agenda_templates WHERE id = ?", (item_id,))
-            ids = [r[0] for r in conn.execute(
-                "SELECT id FROM agenda_templates WHERE cadence_id = ? ORDER BY position, id", (cadence_id,)
-            )]
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM agenda_templates WHERE cadence_id = ? ORDER BY position, id", (cadence_id,)
+                )
+            ]
             _renumber(conn, ids)
 
     def move_template_item(self, item_id: int, delta: int) -> AgendaTemplateItem:
         """Move an item ``delta`` places (negative: up); clamped at the ends."""
         cadence_id, _item = self.get_template_item(item_id)
         with self.write() as conn:
-            ids = [r[0] for r in conn.execute(
-                "SELECT id FROM agenda_templates WHERE cadence_id = ? ORDER BY position, id", (cadence_id,)
-            )]
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM agenda_templates WHERE cadence_id = ? ORDER BY position, id", (cadence_id,)
+                )
+            ]
             old = ids.index(item_id)
             new = max(0, min(old + delta, len(ids) - 1))
             ids.insert(new, ids.pop(old))

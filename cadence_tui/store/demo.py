@@ -11,7 +11,7 @@ import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from cadence_tui.store.base import StoreBase, to_ts
 from cadence_tui.store.errors import InvalidInput
@@ -21,59 +21,111 @@ _WEIGHTS = {"sprint-review": 0.58, "sales-marketing-sync": 0.27, "finance-review
 
 _ACTION_TEMPLATES = {
     "sprint-review": [
-        "Fix {thing} regression found in demo", "Write acceptance tests for {thing}",
-        "Share {thing} prototype with design", "Split {thing} story into smaller tickets",
-        "Measure load time of {thing}", "Update release notes for {thing}",
+        "Fix {thing} regression found in demo",
+        "Write acceptance tests for {thing}",
+        "Share {thing} prototype with design",
+        "Split {thing} story into smaller tickets",
+        "Measure load time of {thing}",
+        "Update release notes for {thing}",
     ],
     "sales-marketing-sync": [
-        "Re-score leads from {thing} campaign", "Send {thing} deck to SDR team",
-        "Clean up duplicate contacts from {thing}", "Draft nurture email for {thing}",
-        "Review lost deals tagged {thing}", "Align MQL definition for {thing}",
+        "Re-score leads from {thing} campaign",
+        "Send {thing} deck to SDR team",
+        "Clean up duplicate contacts from {thing}",
+        "Draft nurture email for {thing}",
+        "Review lost deals tagged {thing}",
+        "Align MQL definition for {thing}",
     ],
     "finance-review": [
-        "Explain {thing} variance", "Re-forecast {thing} spend for Q{q}",
-        "Get quote for {thing} renewal", "Cap {thing} travel budget",
-        "Move {thing} invoice to next month", "Check {thing} accruals",
+        "Explain {thing} variance",
+        "Re-forecast {thing} spend for Q{q}",
+        "Get quote for {thing} renewal",
+        "Cap {thing} travel budget",
+        "Move {thing} invoice to next month",
+        "Check {thing} accruals",
     ],
     "all-hands": [
-        "Publish {thing} strategy one-pager", "Set up {thing} mentoring pairs",
-        "Run pulse survey on {thing}", "Share {thing} roadmap in the wiki",
+        "Publish {thing} strategy one-pager",
+        "Set up {thing} mentoring pairs",
+        "Run pulse survey on {thing}",
+        "Share {thing} roadmap in the wiki",
     ],
 }
 _THINGS = [
-    "checkout", "onboarding", "search", "billing", "SSO", "mobile app", "reporting", "webinar",
-    "partner", "Q-launch", "pricing page", "data export", "API v2", "trial", "renewals", "events",
-    "hiring", "cloud hosting", "tooling", "EMEA",
+    "checkout",
+    "onboarding",
+    "search",
+    "billing",
+    "SSO",
+    "mobile app",
+    "reporting",
+    "webinar",
+    "partner",
+    "Q-launch",
+    "pricing page",
+    "data export",
+    "API v2",
+    "trial",
+    "renewals",
+    "events",
+    "hiring",
+    "cloud hosting",
+    "tooling",
+    "EMEA",
 ]
 _DECISIONS = [
-    "Ship {thing} behind a feature flag first", "Pause {thing} spend until the next sync",
-    "Move {thing} to next quarter", "Keep {thing} scope as planned", "Hire a contractor for {thing}",
-    "Raise the {thing} budget by 10 %", "Drop {thing} from the roadmap",
+    "Ship {thing} behind a feature flag first",
+    "Pause {thing} spend until the next sync",
+    "Move {thing} to next quarter",
+    "Keep {thing} scope as planned",
+    "Hire a contractor for {thing}",
+    "Raise the {thing} budget by 10 %",
+    "Drop {thing} from the roadmap",
 ]
 _BLOCKERS = [
-    ("Waiting for legal review of {thing}", "Chris"), ("{thing} needs budget approval", "Dana"),
-    ("No test environment for {thing}", "Marco"), ("{thing} leads missing intent data", "Jordan"),
-    ("Design for {thing} not final", "Sam"), ("Vendor contract for {thing} unsigned", "Dana"),
+    ("Waiting for legal review of {thing}", "Chris"),
+    ("{thing} needs budget approval", "Dana"),
+    ("No test environment for {thing}", "Marco"),
+    ("{thing} leads missing intent data", "Jordan"),
+    ("Design for {thing} not final", "Sam"),
+    ("Vendor contract for {thing} unsigned", "Dana"),
 ]
 _NOTES = [
-    "Good energy today; demos ran long.", "Two stakeholders asked for a follow-up session.",
-    "Numbers look better than last time.", "We need to keep the timebox on feedback.",
+    "Good energy today; demos ran long.",
+    "Two stakeholders asked for a follow-up session.",
+    "Numbers look better than last time.",
+    "We need to keep the timebox on feedback.",
 ]
 _WINS = [
-    "Closed the biggest deal of the year", "Launched {thing} on time", "Support backlog at zero",
-    "Zero downtime during the {thing} migration", "New hire onboarding rated 9/10",
+    "Closed the biggest deal of the year",
+    "Launched {thing} on time",
+    "Support backlog at zero",
+    "Zero downtime during the {thing} migration",
+    "New hire onboarding rated 9/10",
 ]
 _DEPARTMENTS = {"Engineering": 420_000, "Marketing": 180_000, "Sales": 260_000, "Product": 120_000, "G&A": 90_000}
 _CAUSES = ["missing data", "late hand-off", "unclear scope", "wrong owner", "tool outage"]
 # Realistic patterns: some agenda items nearly always run over, some rarely do.
 _OVER_ODDS = {
-    "Demos": 0.85, "Variances over threshold": 0.7, "Lead hand-off quality": 0.6, "Open Q&A": 0.5,
-    "Stakeholder feedback": 0.15, "Owners and next steps": 0.1,
+    "Demos": 0.85,
+    "Variances over threshold": 0.7,
+    "Lead hand-off quality": 0.6,
+    "Open Q&A": 0.5,
+    "Stakeholder feedback": 0.15,
+    "Owners and next steps": 0.1,
 }
 # Each hand-off tends to break in its own way (the fail-fast log shows it as a pattern).
 _TYPICAL_FAILURE = {
-    "marketing-sales": ("missing data", "{thing} leads arrived without intent signals", "Intent field made required in CRM"),
-    "product-engineering": ("unclear scope", "{thing} story pulled back mid-sprint", "Acceptance criteria reviewed at refinement"),
+    "marketing-sales": (
+        "missing data",
+        "{thing} leads arrived without intent signals",
+        "Intent field made required in CRM",
+    ),
+    "product-engineering": (
+        "unclear scope",
+        "{thing} story pulled back mid-sprint",
+        "Acceptance criteria reviewed at refinement",
+    ),
     "sales-cs": ("late hand-off", "{thing} customer kick-off held two weeks late", "Kick-off booked at signature"),
     "finance-all": ("late hand-off", "{thing} budget caps shared after spend started", "Caps published by day 5"),
 }
@@ -115,7 +167,7 @@ class DemoStore(StoreBase):
                 f"{self.path} already holds {existing} meetings; use a new --db path for the demo (or --append)"
             )
         rng = random.Random(seed)
-        now = self.now().astimezone(timezone.utc)
+        now = self.now().astimezone(UTC)
         today = self.today()
         span_start = now - timedelta(days=int(size.months * 30.5))
         cadences = self.list_cadences()  # type: ignore[attr-defined]
@@ -132,7 +184,7 @@ class DemoStore(StoreBase):
             plan.extend((c, dt) for dt in natural)
         plan.sort(key=lambda p: p[1])
         if size.meetings is not None:
-            plan = plan[-size.meetings:] if len(plan) > size.meetings else plan
+            plan = plan[-size.meetings :] if len(plan) > size.meetings else plan
         total = len(plan)
         # actions=0 means none (not "the natural number", which is None).
         per_meeting = (size.actions / total) if (size.actions is not None and total) else None
@@ -140,7 +192,10 @@ class DemoStore(StoreBase):
         handoff_keys = {r[0]: r[1] for r in self.query("SELECT id, key FROM handoffs ORDER BY position")}
         handoffs = list(handoff_keys)
         cadence_ids = {c.key: c.id for c in cadences}
-        metrics = {r[1]: (r[0], r[2], json.loads(r[3])) for r in self.query("SELECT id, key, target, cadence_keys FROM metrics")}
+        metrics = {
+            r[1]: (r[0], r[2], json.loads(r[3]))
+            for r in self.query("SELECT id, key, target, cadence_keys FROM metrics")
+        }
         # Where each seeded metric starts relative to its target: CAC and eNPS start
         # off target and improve, Time-to-Value starts well inside it.
         start_at = {"cac": 1.45, "ttv": 0.8, "enps": 0.6}
@@ -151,10 +206,28 @@ class DemoStore(StoreBase):
         created_actions = 0
         chunk = 500
         for start in range(0, total, chunk):
-            rows: dict[str, list[tuple]] = {t: [] for t in (
-                "meetings", "agenda", "attendance", "actions", "blockers", "decisions", "notes", "demos",
-                "pipeline", "campaigns", "budget", "wins", "health", "metric_values", "ratings", "failfast")}
-            for cadence, when in plan[start:start + chunk]:
+            rows: dict[str, list[tuple]] = {
+                t: []
+                for t in (
+                    "meetings",
+                    "agenda",
+                    "attendance",
+                    "actions",
+                    "blockers",
+                    "decisions",
+                    "notes",
+                    "demos",
+                    "pipeline",
+                    "campaigns",
+                    "budget",
+                    "wins",
+                    "health",
+                    "metric_values",
+                    "ratings",
+                    "failfast",
+                )
+            }
+            for cadence, when in plan[start : start + chunk]:
                 mid = next_id
                 next_id += 1
                 thing = lambda: rng.choice(_THINGS)  # noqa: E731
@@ -166,8 +239,20 @@ class DemoStore(StoreBase):
                     rows["agenda"].append((mid, pos, item.title, item.timebox_min, "done", round(secs), None))
                     t += timedelta(seconds=secs)
                 ended = t
-                rows["meetings"].append((mid, cadence.id, to_ts(when), to_ts(when), to_ts(ended), "ended", 0,
-                                         cadence.timebox_min, None, cadence.variance_threshold))
+                rows["meetings"].append(
+                    (
+                        mid,
+                        cadence.id,
+                        to_ts(when),
+                        to_ts(when),
+                        to_ts(ended),
+                        "ended",
+                        0,
+                        cadence.timebox_min,
+                        None,
+                        cadence.variance_threshold,
+                    )
+                )
                 present_people = []
                 for p in cadence.participants:
                     present = rng.random() < 0.88
@@ -177,7 +262,8 @@ class DemoStore(StoreBase):
                 age_days = (now - when).days
                 n_actions = (
                     int(per_meeting) + (1 if rng.random() < per_meeting % 1 else 0)
-                    if per_meeting is not None else rng.randint(2, 5)
+                    if per_meeting is not None
+                    else rng.randint(2, 5)
                 )
                 owners = [p.name for p in cadence.participants] or ["Chris"]
                 for _ in range(n_actions):
@@ -201,8 +287,18 @@ class DemoStore(StoreBase):
                         close_day = base + timedelta(days=rng.randint(1, 9) if late else -rng.randint(0, 3))
                         closed_dt = datetime.combine(close_day, when.timetz())
                         closed = to_ts(min(max(closed_dt, ended), now))
-                    rows["actions"].append((cadence.id, mid, title, rng.choice(owners),
-                                            due.isoformat() if due else None, status, to_ts(ended), closed))
+                    rows["actions"].append(
+                        (
+                            cadence.id,
+                            mid,
+                            title,
+                            rng.choice(owners),
+                            due.isoformat() if due else None,
+                            status,
+                            to_ts(ended),
+                            closed,
+                        )
+                    )
                     created_actions += 1
                 if rng.random() < 0.35:
                     what, unblocker = rng.choice(_BLOCKERS)
@@ -214,20 +310,42 @@ class DemoStore(StoreBase):
                         escalated = cadence_ids.get("finance-review")
                     elif cadence.key != "all-hands" and rng.random() < 0.08:
                         escalated = cadence_ids.get("all-hands")
-                    rows["blockers"].append((cadence.id, mid, what.format(thing=thing()), rng.choice(owners),
-                                             unblocker, "resolved" if resolved else "open", to_ts(ended),
-                                             to_ts(ended + timedelta(days=rng.randint(2, 15))) if resolved else None,
-                                             escalated))
+                    rows["blockers"].append(
+                        (
+                            cadence.id,
+                            mid,
+                            what.format(thing=thing()),
+                            rng.choice(owners),
+                            unblocker,
+                            "resolved" if resolved else "open",
+                            to_ts(ended),
+                            to_ts(ended + timedelta(days=rng.randint(2, 15))) if resolved else None,
+                            escalated,
+                        )
+                    )
                 for _ in range(rng.randint(0, 2)):
                     rows["decisions"].append((mid, rng.choice(_DECISIONS).format(thing=thing()), to_ts(ended)))
                 if rng.random() < 0.4:
                     rows["notes"].append((mid, rng.choice(_NOTES), to_ts(ended)))
                 if cadence.key == "sprint-review":
                     for _ in range(rng.randint(1, 3)):
-                        rows["demos"].append((mid, f"{thing().capitalize()} improvements", rng.choice(owners),
-                                              rng.choice(["Looks great", "Needs clearer empty state",
-                                                          "Customers asked for this", "Too many clicks", ""]),
-                                              to_ts(ended)))
+                        rows["demos"].append(
+                            (
+                                mid,
+                                f"{thing().capitalize()} improvements",
+                                rng.choice(owners),
+                                rng.choice(
+                                    [
+                                        "Looks great",
+                                        "Needs clearer empty state",
+                                        "Customers asked for this",
+                                        "Too many clicks",
+                                        "",
+                                    ]
+                                ),
+                                to_ts(ended),
+                            )
+                        )
                 elif cadence.key == "sales-marketing-sync":
                     for stage in pipeline:
                         pipeline[stage] = max(1, int(pipeline[stage] * rng.uniform(0.9, 1.12)))
@@ -243,37 +361,48 @@ class DemoStore(StoreBase):
                         rows["budget"].append((mid, dept, budget, actual))
                 elif cadence.key == "all-hands":
                     for _ in range(rng.randint(2, 4)):
-                        rows["wins"].append((mid, rng.choice(_WINS).format(thing=thing()), rng.choice(owners),
-                                             to_ts(ended)))
+                        rows["wins"].append(
+                            (mid, rng.choice(_WINS).format(thing=thing()), rng.choice(owners), to_ts(ended))
+                        )
                     progress_share = 1 - min(1.0, age_days / (size.months * 30.5))
                     for hid in handoffs:
                         drift = _HEALTH_DRIFT.get(handoff_keys[hid], 0)
                         centre = 3.2 + drift * (progress_share - 0.5) * 2.4
                         rating = max(1, min(5, round(centre + rng.uniform(-0.8, 0.8))))
-                        rows["health"].append((mid, hid, rating,
-                                               rng.choice(["", "Improving", "Late packets", "Smooth"])))
+                        rows["health"].append(
+                            (mid, hid, rating, rng.choice(["", "Improving", "Late packets", "Smooth"]))
+                        )
                 for key, (metric_id, target, reviewers) in metrics.items():
                     if cadence.key in reviewers and rng.random() < 0.8:
                         # A random walk with a slow pull towards the target: trends, not noise.
                         pull = (target - metric_state[key]) * 0.04 if target else 0.0
                         metric_state[key] = (metric_state[key] + pull) * rng.uniform(0.95, 1.05)
-                        rows["metric_values"].append((metric_id, mid, round(metric_state[key], 1),
-                                                      when.date().isoformat(), to_ts(ended)))
+                        rows["metric_values"].append(
+                            (metric_id, mid, round(metric_state[key], 1), when.date().isoformat(), to_ts(ended))
+                        )
                 for name in present_people:
                     if rng.random() < 0.6:
                         rows["ratings"].append((mid, name, rng.randint(5, 10)))
                 # A broken hand-off is logged in the meeting where it surfaces.
-                reviewed_here = [h for h in handoffs
-                                 if handoff_keys[h] in _FAILURES_SEEN_IN.get(cadence.key, tuple(handoff_keys.values()))]
+                reviewed_here = [
+                    h
+                    for h in handoffs
+                    if handoff_keys[h] in _FAILURES_SEEN_IN.get(cadence.key, tuple(handoff_keys.values()))
+                ]
                 if reviewed_here and rng.random() < (0.12 if cadence.key == "sprint-review" else 0.35):
                     hid = rng.choice(reviewed_here)
                     cause, what, fix = _TYPICAL_FAILURE.get(
-                        handoff_keys[hid], ("missing data", "{thing} hand-off arrived incomplete", "Checklist added"))
+                        handoff_keys[hid], ("missing data", "{thing} hand-off arrived incomplete", "Checklist added")
+                    )
                     if rng.random() < 0.35:
-                        cause, what, fix = (rng.choice(_CAUSES), "{thing} hand-off arrived incomplete",
-                                            "Checklist added to the packet")
-                    rows["failfast"].append((hid, mid, what.format(thing=thing().capitalize()), cause, fix,
-                                             to_ts(ended)))
+                        cause, what, fix = (
+                            rng.choice(_CAUSES),
+                            "{thing} hand-off arrived incomplete",
+                            "Checklist added to the packet",
+                        )
+                    rows["failfast"].append(
+                        (hid, mid, what.format(thing=thing().capitalize()), cause, fix, to_ts(ended))
+                    )
             self._write_demo_rows(rows)
             if progress:
                 progress(min(start + chunk, total), total)
@@ -299,14 +428,14 @@ class DemoStore(StoreBase):
     def _write_demo_rows(self, rows: dict[str, list[tuple]]) -> None:
         statements = {
             "meetings": "INSERT INTO meetings(id, cadence_id, scheduled_for, started_at, ended_at, status,"
-                        " paused_seconds, timebox_min, reforecast, variance_threshold) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " paused_seconds, timebox_min, reforecast, variance_threshold) VALUES (?,?,?,?,?,?,?,?,?,?)",
             "agenda": "INSERT INTO agenda_items(meeting_id, position, title, timebox_min, state, elapsed_seconds,"
-                      " started_at) VALUES (?,?,?,?,?,?,?)",
+            " started_at) VALUES (?,?,?,?,?,?,?)",
             "attendance": "INSERT INTO attendance(meeting_id, person, role, present, guest) VALUES (?,?,?,?,?)",
             "actions": "INSERT INTO action_items(cadence_id, meeting_id, title, owner, due, status, created_at,"
-                       " closed_at) VALUES (?,?,?,?,?,?,?,?)",
+            " closed_at) VALUES (?,?,?,?,?,?,?,?)",
             "blockers": "INSERT INTO blockers(cadence_id, meeting_id, what, raised_by, unblocker, status,"
-                        " created_at, resolved_at, escalated_to_cadence_id) VALUES (?,?,?,?,?,?,?,?,?)",
+            " created_at, resolved_at, escalated_to_cadence_id) VALUES (?,?,?,?,?,?,?,?,?)",
             "decisions": "INSERT INTO decisions(meeting_id, text, created_at) VALUES (?,?,?)",
             "notes": "INSERT INTO notes(meeting_id, text, created_at) VALUES (?,?,?)",
             "demos": "INSERT INTO demo_items(meeting_id, what, presenter, feedback, created_at) VALUES (?,?,?,?,?)",
@@ -316,10 +445,10 @@ class DemoStore(StoreBase):
             "wins": "INSERT INTO wins(meeting_id, text, who, created_at) VALUES (?,?,?,?)",
             "health": "INSERT INTO health_ratings(meeting_id, handoff_id, rating, comment) VALUES (?,?,?,?)",
             "metric_values": "INSERT INTO metric_values(metric_id, meeting_id, value, recorded_on, created_at)"
-                             " VALUES (?,?,?,?,?)",
+            " VALUES (?,?,?,?,?)",
             "ratings": "INSERT INTO meeting_ratings(meeting_id, person, rating) VALUES (?,?,?)",
             "failfast": "INSERT INTO failfast_log(handoff_id, meeting_id, what, cause, fix, created_at)"
-                        " VALUES (?,?,?,?,?,?)",
+            " VALUES (?,?,?,?,?,?)",
         }
         with self.write() as conn:
             for name, sql in statements.items():

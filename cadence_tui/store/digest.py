@@ -12,8 +12,8 @@ from cadence_tui.core.digest import (
     DigestMeeting,
     MetricMove,
 )
-from cadence_tui.store.actions import name_key, same_name
 from cadence_tui.core.scorecard import FINITE_SQL
+from cadence_tui.store.actions import name_key, same_name
 from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput
 
@@ -28,13 +28,22 @@ _BLOCKER_SQL = (
 
 
 def _action(r) -> DigestAction:
-    return DigestAction(r["id"], r["title"], r["owner"], r["cadence"], from_date(r["due"]), r["status"],
-                        from_ts(r["created_at"]), from_ts(r["closed_at"]))
+    return DigestAction(
+        r["id"],
+        r["title"],
+        r["owner"],
+        r["cadence"],
+        from_date(r["due"]),
+        r["status"],
+        from_ts(r["created_at"]),
+        from_ts(r["closed_at"]),
+    )
 
 
 def _blocker(r) -> DigestBlocker:
-    return DigestBlocker(r["id"], r["what"], r["raised_by"], r["unblocker"], r["cadence"], r["status"],
-                         r["escalated"] or "")
+    return DigestBlocker(
+        r["id"], r["what"], r["raised_by"], r["unblocker"], r["cadence"], r["status"], r["escalated"] or ""
+    )
 
 
 class DigestStore(StoreBase):
@@ -59,24 +68,44 @@ class DigestStore(StoreBase):
             who_b, ob = f" AND (b.raised_by IN ({marks}) OR b.unblocker IN ({marks}))", (*names, *names)
 
         data = DigestData(start=since, end=today, today=today, owner=owner)
-        data.done = [_action(r) for r in self.query(
-            f"{_ACTION_SQL} WHERE a.status = 'done' AND a.closed_at >= ? AND a.closed_at <= ?{who_a}"
-            " ORDER BY a.closed_at, a.id", (start, end, *oa))]
-        data.added = [_action(r) for r in self.query(
-            f"{_ACTION_SQL} WHERE a.created_at >= ? AND a.created_at <= ?{who_a} ORDER BY a.created_at, a.id",
-            (start, end, *oa))]
-        data.new_blockers = [_blocker(r) for r in self.query(
-            f"{_BLOCKER_SQL} WHERE b.created_at >= ? AND b.created_at <= ?{who_b} ORDER BY b.created_at, b.id",
-            (start, end, *ob))]
-        data.resolved_blockers = [_blocker(r) for r in self.query(
-            f"{_BLOCKER_SQL} WHERE b.status = 'resolved' AND b.resolved_at >= ? AND b.resolved_at <= ?{who_b}"
-            " ORDER BY b.resolved_at, b.id", (start, end, *ob))]
+        data.done = [
+            _action(r)
+            for r in self.query(
+                f"{_ACTION_SQL} WHERE a.status = 'done' AND a.closed_at >= ? AND a.closed_at <= ?{who_a}"
+                " ORDER BY a.closed_at, a.id",
+                (start, end, *oa),
+            )
+        ]
+        data.added = [
+            _action(r)
+            for r in self.query(
+                f"{_ACTION_SQL} WHERE a.created_at >= ? AND a.created_at <= ?{who_a} ORDER BY a.created_at, a.id",
+                (start, end, *oa),
+            )
+        ]
+        data.new_blockers = [
+            _blocker(r)
+            for r in self.query(
+                f"{_BLOCKER_SQL} WHERE b.created_at >= ? AND b.created_at <= ?{who_b} ORDER BY b.created_at, b.id",
+                (start, end, *ob),
+            )
+        ]
+        data.resolved_blockers = [
+            _blocker(r)
+            for r in self.query(
+                f"{_BLOCKER_SQL} WHERE b.status = 'resolved' AND b.resolved_at >= ? AND b.resolved_at <= ?{who_b}"
+                " ORDER BY b.resolved_at, b.id",
+                (start, end, *ob),
+            )
+        ]
         data.decisions = [
             DigestDecision(r["cadence"], from_ts(r["started_at"]).astimezone().date(), r["text"])
             for r in self.query(
                 "SELECT d.text, m.started_at, c.name AS cadence FROM decisions d JOIN meetings m ON m.id = d.meeting_id"
                 " JOIN cadences c ON c.id = m.cadence_id WHERE m.started_at >= ? AND m.started_at <= ?"
-                " ORDER BY m.started_at, d.id", (start, end))
+                " ORDER BY m.started_at, d.id",
+                (start, end),
+            )
         ]
         data.metrics = self._metric_moves(since, today, owner)
         data.upcoming = [
@@ -93,8 +122,16 @@ class DigestStore(StoreBase):
         for items in owes.values():  # merged spellings: back in due order
             items.sort(key=lambda a: (a.due is None, a.due or today, a.id))
         # Owners with overdue work first, then by name; unowned items last.
-        data.owes = dict(sorted(owes.items(), key=lambda kv: (
-            kv[0] == "", -sum(1 for a in kv[1] if a.due is not None and a.due < today), kv[0].casefold())))
+        data.owes = dict(
+            sorted(
+                owes.items(),
+                key=lambda kv: (
+                    kv[0] == "",
+                    -sum(1 for a in kv[1] if a.due is not None and a.due < today),
+                    kv[0].casefold(),
+                ),
+            )
+        )
         return data
 
     def _metric_moves(self, since: date, today: date, owner: str | None) -> list[MetricMove]:
@@ -116,6 +153,9 @@ class DigestStore(StoreBase):
             )
             if before is not None and before == last["value"]:
                 continue
-            moves.append(MetricMove(metric.name, metric.unit, before, last["value"], metric.target,
-                                    not metric.on_target(last["value"])))
+            moves.append(
+                MetricMove(
+                    metric.name, metric.unit, before, last["value"], metric.target, not metric.on_target(last["value"])
+                )
+            )
         return moves

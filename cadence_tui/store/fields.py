@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 import re
 
-from cadence_tui.store.errors import InvalidInput
 from cadence_tui.core.textsafe import clean_line, strip_control
+from cadence_tui.store.errors import InvalidInput
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 LINE_MAX = 200
@@ -42,9 +42,7 @@ def text_field(value: str, what: str, *, required: bool = False) -> str:
 def key_field(value: str, what: str) -> str:
     key = value.strip().lower()
     if not KEY_RE.match(key):
-        raise InvalidInput(
-            f"the {what} key {value!r} must be 1–40 lowercase letters, digits or dashes (e.g. 'cac')"
-        )
+        raise InvalidInput(f"the {what} key {value!r} must be 1–40 lowercase letters, digits or dashes (e.g. 'cac')")
     return key
 
 

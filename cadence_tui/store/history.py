@@ -134,10 +134,12 @@ class HistoryStore(StoreBase):
 
     def count_past_meetings(self, cadence_key: str | None = None) -> int:
         if cadence_key:
-            return int(self.scalar(
-                "SELECT count(*) FROM meetings WHERE cadence_id = ? AND status = 'ended'",
-                (self._history_cadence_id(cadence_key),),
-            ))
+            return int(
+                self.scalar(
+                    "SELECT count(*) FROM meetings WHERE cadence_id = ? AND status = 'ended'",
+                    (self._history_cadence_id(cadence_key),),
+                )
+            )
         return int(self.scalar("SELECT count(*) FROM meetings WHERE status = 'ended'"))
 
     def search_history(

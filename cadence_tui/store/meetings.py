@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from cadence_tui.core.model import ActionItem, AgendaItem, Attendee, Blocker, CarriedItem, Entry, Meeting
+from cadence_tui.core.textsafe import strip_control
 from cadence_tui.store.base import StoreBase, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
-from cadence_tui.core.textsafe import strip_control
 
 NOTE_MAX = 20_000
 DECISION_MAX = 2000
@@ -22,9 +22,7 @@ BLOCKER_OUTCOMES = ("resolved", "open")
 MEETING_SELECT = (
     "SELECT m.*, c.key AS cadence_key, c.name AS cadence_name FROM meetings m JOIN cadences c ON c.id = m.cadence_id"
 )
-BLOCKER_SELECT = (
-    "SELECT b.*, c.key AS cadence_key FROM blockers b JOIN cadences c ON c.id = b.cadence_id"
-)
+BLOCKER_SELECT = "SELECT b.*, c.key AS cadence_key FROM blockers b JOIN cadences c ON c.id = b.cadence_id"
 
 
 def meeting_from_row(row: sqlite3.Row) -> Meeting:
@@ -172,16 +170,28 @@ class MeetingStore(StoreBase):
             cur = conn.execute(
                 "INSERT INTO meetings(cadence_id, scheduled_for, started_at, status, timebox_min, variance_threshold)"
                 " VALUES (?,?,?,?,?,?)",
-                (cadence.id, to_ts(scheduled_for) if scheduled_for else None, now, "running",
-                 cadence.timebox_min, cadence.variance_threshold),
+                (
+                    cadence.id,
+                    to_ts(scheduled_for) if scheduled_for else None,
+                    now,
+                    "running",
+                    cadence.timebox_min,
+                    cadence.variance_threshold,
+                ),
             )
             meeting_id = cur.lastrowid
             conn.executemany(
                 "INSERT INTO agenda_items(meeting_id, position, title, timebox_min, state, started_at)"
                 " VALUES (?,?,?,?,?,?)",
                 [
-                    (meeting_id, i, item.title, item.timebox_min, "current" if i == 0 else "pending",
-                     now if i == 0 else None)
+                    (
+                        meeting_id,
+                        i,
+                        item.title,
+                        item.timebox_min,
+                        "current" if i == 0 else "pending",
+                        now if i == 0 else None,
+                    )
                     for i, item in enumerate(template)
                 ],
             )
@@ -192,9 +202,7 @@ class MeetingStore(StoreBase):
         return self.get_meeting(meeting_id)
 
     def agenda(self, meeting_id: int) -> list[AgendaItem]:
-        rows = self.query(
-            "SELECT * FROM agenda_items WHERE meeting_id = ? ORDER BY position, id", (meeting_id,)
-        )
+        rows = self.query("SELECT * FROM agenda_items WHERE meeting_id = ? ORDER BY position, id", (meeting_id,))
         return [agenda_item_from_row(r) for r in rows]
 
     def end_meeting(self, meeting_id: int) -> Meeting:
@@ -212,8 +220,7 @@ class MeetingStore(StoreBase):
             if meeting.paused_at is not None:
                 paused += (now - meeting.paused_at).total_seconds()
             conn.execute(
-                "UPDATE meetings SET status = 'ended', ended_at = ?, paused_at = NULL, paused_seconds = ?"
-                " WHERE id = ?",
+                "UPDATE meetings SET status = 'ended', ended_at = ?, paused_at = NULL, paused_seconds = ? WHERE id = ?",
                 (to_ts(now), paused, meeting_id),
             )
             self.record_items_at_end(conn, meeting_id)  # type: ignore[attr-defined]
@@ -345,7 +352,7 @@ class MeetingStore(StoreBase):
         meeting = self._live_meeting(meeting_id)
         agenda = self.agenda(meeting_id)
         current = next((i for i in agenda if i.state == "current"), None)
-        after = agenda[agenda.index(current) + 1:] if current else agenda
+        after = agenda[agenda.index(current) + 1 :] if current else agenda
         target = next((i for i in after if i.state != "done"), None)
         if target is None and current is None:
             return None
@@ -395,9 +402,12 @@ class MeetingStore(StoreBase):
         meeting_id = row["meeting_id"]
         self._live_meeting(meeting_id)
         with self.write() as conn:
-            ids = [r[0] for r in conn.execute(
-                "SELECT id FROM agenda_items WHERE meeting_id = ? ORDER BY position, id", (meeting_id,)
-            )]
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM agenda_items WHERE meeting_id = ? ORDER BY position, id", (meeting_id,)
+                )
+            ]
             old = ids.index(item_id)
             new = min(max(old + delta, 0), len(ids) - 1)
             ids.insert(new, ids.pop(old))
@@ -433,9 +443,7 @@ class MeetingStore(StoreBase):
         now = self.now()
         with self.write() as conn:
             self._stop_current_item(conn, meeting_id, now)
-            conn.execute(
-                "UPDATE meetings SET status = 'paused', paused_at = ? WHERE id = ?", (to_ts(now), meeting_id)
-            )
+            conn.execute("UPDATE meetings SET status = 'paused', paused_at = ? WHERE id = ?", (to_ts(now), meeting_id))
         return self.get_meeting(meeting_id)
 
     def resume_meeting(self, meeting_id: int) -> Meeting:
@@ -619,55 +627,75 @@ class MeetingStore(StoreBase):
             # each walks its index in due order and stops at ``limit``.
             started = to_ts(meeting.started_at)
             due_key = "coalesce(a.due, '9999-12-31')"  # = schema.DUE_KEY: indexed order
-            actions = self.query(
-                f"{a_cols} WHERE a.status = 'open' AND a.cadence_id = ? AND a.escalated_to_cadence_id IS NULL"
-                # "+": keep the planner on the (status, cadence, due) index, which
-                # needs no sort, rather than the created_at range (43 -> 23 ms at 100k).
-                f" AND a.meeting_id IS NOT ? AND +a.created_at <= ? ORDER BY {due_key}, a.id LIMIT ?",
-                (mid, cid, mid, started, limit),
-            ) + self.query(
-                f"{a_cols} WHERE a.status = 'open' AND a.escalated_to_cadence_id = ? AND a.meeting_id IS NOT ?"
-                f" ORDER BY {due_key}, a.id LIMIT ?",
-                (mid, cid, mid, limit),
-            ) + self.query(
-                f"{a_cols} WHERE a.id IN (SELECT record_id FROM carry_over_triage"
-                " WHERE meeting_id = ? AND kind = 'action')",
-                (mid, mid),
+            actions = (
+                self.query(
+                    f"{a_cols} WHERE a.status = 'open' AND a.cadence_id = ? AND a.escalated_to_cadence_id IS NULL"
+                    # "+": keep the planner on the (status, cadence, due) index, which
+                    # needs no sort, rather than the created_at range (43 -> 23 ms at 100k).
+                    f" AND a.meeting_id IS NOT ? AND +a.created_at <= ? ORDER BY {due_key}, a.id LIMIT ?",
+                    (mid, cid, mid, started, limit),
+                )
+                + self.query(
+                    f"{a_cols} WHERE a.status = 'open' AND a.escalated_to_cadence_id = ? AND a.meeting_id IS NOT ?"
+                    f" ORDER BY {due_key}, a.id LIMIT ?",
+                    (mid, cid, mid, limit),
+                )
+                + self.query(
+                    f"{a_cols} WHERE a.id IN (SELECT record_id FROM carry_over_triage"
+                    " WHERE meeting_id = ? AND kind = 'action')",
+                    (mid, mid),
+                )
             )
-            actions = sorted({r["id"]: r for r in actions}.values(),
-                             key=lambda r: (r["due"] or "9999-12-31", r["id"]))[:limit]
-            blockers = self.query(
-                f"{b_cols} WHERE b.status = 'open' AND b.cadence_id = ? AND b.escalated_to_cadence_id IS NULL"
-                " AND b.meeting_id IS NOT ? AND b.created_at <= ? ORDER BY b.created_at, b.id LIMIT ?",
-                (mid, cid, mid, started, limit),
-            ) + self.query(
-                f"{b_cols} WHERE b.status = 'open' AND b.escalated_to_cadence_id = ? AND b.meeting_id IS NOT ?"
-                " ORDER BY b.created_at, b.id LIMIT ?",
-                (mid, cid, mid, limit),
-            ) + self.query(
-                f"{b_cols} WHERE b.id IN (SELECT record_id FROM carry_over_triage"
-                " WHERE meeting_id = ? AND kind = 'blocker')",
-                (mid, mid),
+            actions = sorted({r["id"]: r for r in actions}.values(), key=lambda r: (r["due"] or "9999-12-31", r["id"]))[
+                :limit
+            ]
+            blockers = (
+                self.query(
+                    f"{b_cols} WHERE b.status = 'open' AND b.cadence_id = ? AND b.escalated_to_cadence_id IS NULL"
+                    " AND b.meeting_id IS NOT ? AND b.created_at <= ? ORDER BY b.created_at, b.id LIMIT ?",
+                    (mid, cid, mid, started, limit),
+                )
+                + self.query(
+                    f"{b_cols} WHERE b.status = 'open' AND b.escalated_to_cadence_id = ? AND b.meeting_id IS NOT ?"
+                    " ORDER BY b.created_at, b.id LIMIT ?",
+                    (mid, cid, mid, limit),
+                )
+                + self.query(
+                    f"{b_cols} WHERE b.id IN (SELECT record_id FROM carry_over_triage"
+                    " WHERE meeting_id = ? AND kind = 'blocker')",
+                    (mid, mid),
+                )
             )
-            blockers = sorted({r["id"]: r for r in blockers}.values(),
-                              key=lambda r: (r["created_at"], r["id"]))[:limit]
+            blockers = sorted({r["id"]: r for r in blockers}.values(), key=lambda r: (r["created_at"], r["id"]))[:limit]
         out = [
             CarriedItem(
-                kind="action", id=r["id"], title=r["title"], who=r["owner"], status=r["status"],
-                origin_cadence_key=r["ckey"], origin_cadence_name=r["cname"],
+                kind="action",
+                id=r["id"],
+                title=r["title"],
+                who=r["owner"],
+                status=r["status"],
+                origin_cadence_key=r["ckey"],
+                origin_cadence_name=r["cname"],
                 created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
                 escalated_here=r["escalated"] == cid and r["cadence_id"] != cid,
-                due=date.fromisoformat(r["due"]) if r["due"] else None, outcome=r["outcome"],
+                due=date.fromisoformat(r["due"]) if r["due"] else None,
+                outcome=r["outcome"],
             )
             for r in actions
         ]
         out += [
             CarriedItem(
-                kind="blocker", id=r["id"], title=r["what"], who=r["raised_by"], status=r["status"],
-                origin_cadence_key=r["ckey"], origin_cadence_name=r["cname"],
+                kind="blocker",
+                id=r["id"],
+                title=r["what"],
+                who=r["raised_by"],
+                status=r["status"],
+                origin_cadence_key=r["ckey"],
+                origin_cadence_name=r["cname"],
                 created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
                 escalated_here=r["escalated"] == cid and r["cadence_id"] != cid,
-                unblocker=r["unblocker"], outcome=r["outcome"],
+                unblocker=r["unblocker"],
+                outcome=r["outcome"],
             )
             for r in blockers
         ]

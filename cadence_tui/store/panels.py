@@ -21,10 +21,10 @@ from cadence_tui.core.panels import (
     parse_percent,
     parse_rating,
 )
+from cadence_tui.core.textsafe import strip_control
 from cadence_tui.store.base import StoreBase, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 from cadence_tui.store.meetings import at_field, clean_text, field_error
-from cadence_tui.core.textsafe import strip_control
 
 FEEDBACK_MAX = 20_000
 COMMENT_MAX = 2000
@@ -106,11 +106,14 @@ class PanelStore(StoreBase):
                 raise field_error("feedback", f"at most {FEEDBACK_MAX:,} characters of feedback ({len(lines):,} now)")
         with self.write() as conn:
             if feedback is None:
-                cur = conn.execute("UPDATE demo_items SET what = ?, presenter = ? WHERE id = ?",
-                                   (what, presenter, demo_id))
+                cur = conn.execute(
+                    "UPDATE demo_items SET what = ?, presenter = ? WHERE id = ?", (what, presenter, demo_id)
+                )
             else:
-                cur = conn.execute("UPDATE demo_items SET what = ?, presenter = ?, feedback = ? WHERE id = ?",
-                                   (what, presenter, lines, demo_id))
+                cur = conn.execute(
+                    "UPDATE demo_items SET what = ?, presenter = ?, feedback = ? WHERE id = ?",
+                    (what, presenter, lines, demo_id),
+                )
             if cur.rowcount == 0:
                 raise NotFound(f"no demo with id {demo_id}")
         return self.get_demo(demo_id)
@@ -126,8 +129,10 @@ class PanelStore(StoreBase):
     def pipeline(self, meeting_id: int) -> PipelineView:
         """This sync's stage values beside those of the previous sync that had any."""
         meeting = self.get_meeting(meeting_id)  # type: ignore[attr-defined]
-        current = {r[0]: r[1] for r in self.query(
-            "SELECT stage, value FROM pipeline_metrics WHERE meeting_id = ?", (meeting_id,))}
+        current = {
+            r[0]: r[1]
+            for r in self.query("SELECT stage, value FROM pipeline_metrics WHERE meeting_id = ?", (meeting_id,))
+        }
         prev = self.query_one(
             "SELECT m.id, m.started_at FROM meetings m WHERE m.cadence_id = ? AND m.started_at < ? AND m.id != ?"
             " AND EXISTS (SELECT 1 FROM pipeline_metrics p WHERE p.meeting_id = m.id)"
@@ -136,8 +141,10 @@ class PanelStore(StoreBase):
         )
         previous: dict[str, int | None] = {}
         if prev is not None:
-            previous = {r[0]: r[1] for r in self.query(
-                "SELECT stage, value FROM pipeline_metrics WHERE meeting_id = ?", (prev["id"],))}
+            previous = {
+                r[0]: r[1]
+                for r in self.query("SELECT stage, value FROM pipeline_metrics WHERE meeting_id = ?", (prev["id"],))
+            }
         return PipelineView(
             {s: current.get(s) for s in STAGES},
             {s: previous.get(s) for s in STAGES} if prev else {},
@@ -231,8 +238,10 @@ class PanelStore(StoreBase):
         )
         if prev is None:
             return []
-        return [(r[0], r[1]) for r in self.query(
-            "SELECT department, budget FROM budget_lines WHERE meeting_id = ? ORDER BY id", (prev,))]
+        return [
+            (r[0], r[1])
+            for r in self.query("SELECT department, budget FROM budget_lines WHERE meeting_id = ? ORDER BY id", (prev,))
+        ]
 
     def set_variance_threshold(self, meeting_id: int, threshold: str | float) -> float:
         with at_field("threshold"):
@@ -280,8 +289,12 @@ class PanelStore(StoreBase):
         latest earlier one (from any meeting before this one)."""
         meeting = self.get_meeting(meeting_id)  # type: ignore[attr-defined]
         handoffs = self.list_handoffs()  # type: ignore[attr-defined]
-        here = {r["handoff_id"]: r for r in self.query(
-            "SELECT handoff_id, rating, comment FROM health_ratings WHERE meeting_id = ?", (meeting_id,))}
+        here = {
+            r["handoff_id"]: r
+            for r in self.query(
+                "SELECT handoff_id, rating, comment FROM health_ratings WHERE meeting_id = ?", (meeting_id,)
+            )
+        }
         out = []
         for h in handoffs:
             prev = self.query_one(
@@ -290,13 +303,15 @@ class PanelStore(StoreBase):
                 (h.id, to_ts(meeting.started_at), meeting_id),
             )
             cur = here.get(h.id)
-            out.append(HealthRow(
-                h,
-                cur["rating"] if cur else None,
-                cur["comment"] if cur else "",
-                prev["rating"] if prev else None,
-                prev["comment"] if prev else "",
-            ))
+            out.append(
+                HealthRow(
+                    h,
+                    cur["rating"] if cur else None,
+                    cur["comment"] if cur else "",
+                    prev["rating"] if prev else None,
+                    prev["comment"] if prev else "",
+                )
+            )
         return out
 
     def rate_handoff(self, meeting_id: int, handoff_id: int, rating: str | int, comment: str = "") -> HealthRow:

@@ -75,7 +75,6 @@ def failfast_from_row(row: sqlite3.Row) -> FailfastEntry:
     )
 
 
-
 class PlaybookStore(StoreBase):
     # -- hand-offs --------------------------------------------------------------
     def list_handoffs(self, *, include_archived: bool = False) -> list[Handoff]:
@@ -120,8 +119,13 @@ class PlaybookStore(StoreBase):
     ) -> Handoff:
         key = key_field(key, "hand-off")
         fields = self._handoff_fields(
-            from_dept=from_dept, to_dept=to_dept, owner=owner, packet_fields=packet_fields,
-            deliverables=deliverables, timeline=timeline, success_criteria=success_criteria,
+            from_dept=from_dept,
+            to_dept=to_dept,
+            owner=owner,
+            packet_fields=packet_fields,
+            deliverables=deliverables,
+            timeline=timeline,
+            success_criteria=success_criteria,
         )
         if self.scalar("SELECT 1 FROM handoffs WHERE key = ?", (key,)):
             raise InvalidInput(f"a hand-off with key {key!r} already exists")
@@ -130,7 +134,8 @@ class PlaybookStore(StoreBase):
             cols = ", ".join(fields)
             conn.execute(
                 f"INSERT INTO handoffs(key, position, {cols}) VALUES (:key, :position, "
-                + ", ".join(f":{c}" for c in fields) + ")",
+                + ", ".join(f":{c}" for c in fields)
+                + ")",
                 {"key": key, "position": position, **fields},
             )
         return self.get_handoff(key)
@@ -150,8 +155,13 @@ class PlaybookStore(StoreBase):
         """Change a hand-off's owner, packet fields or agreement; only what is given changes."""
         handoff = self.get_handoff(key)
         fields = self._handoff_fields(
-            from_dept=from_dept, to_dept=to_dept, owner=owner, packet_fields=packet_fields,
-            deliverables=deliverables, timeline=timeline, success_criteria=success_criteria,
+            from_dept=from_dept,
+            to_dept=to_dept,
+            owner=owner,
+            packet_fields=packet_fields,
+            deliverables=deliverables,
+            timeline=timeline,
+            success_criteria=success_criteria,
         )
         if fields:
             sets = ", ".join(f"{col} = :{col}" for col in fields)
@@ -193,14 +203,16 @@ class PlaybookStore(StoreBase):
                 (h.id,),
             )
             count, last = failures.get(h.id, (0, None))
-            out.append(HandoffStatus(
-                handoff=h,
-                failures=count,
-                last_failure=last,
-                latest_rating=latest["rating"] if latest else None,
-                latest_rating_on=from_ts(latest["started_at"]).astimezone().date() if latest else None,
-                quarters=tuple(self.handoff_quarters(h.id)),
-            ))
+            out.append(
+                HandoffStatus(
+                    handoff=h,
+                    failures=count,
+                    last_failure=last,
+                    latest_rating=latest["rating"] if latest else None,
+                    latest_rating_on=from_ts(latest["started_at"]).astimezone().date() if latest else None,
+                    quarters=tuple(self.handoff_quarters(h.id)),
+                )
+            )
         return out
 
     # -- fail-fast log ------------------------------------------------------------
@@ -341,8 +353,16 @@ class PlaybookStore(StoreBase):
 
     @staticmethod
     def _escalated_from_row(r: sqlite3.Row) -> Escalated:
-        return Escalated(r["kind"], r["id"], r["text"], r["owner"], r["status"], r["from_name"],
-                         r["to_name"] or "", from_ts(r["created_at"]))
+        return Escalated(
+            r["kind"],
+            r["id"],
+            r["text"],
+            r["owner"],
+            r["status"],
+            r["from_name"],
+            r["to_name"] or "",
+            from_ts(r["created_at"]),
+        )
 
     def _escalated(self, kind: str, item_id: int) -> Escalated:
         alias = "b" if kind == "blocker" else "a"
@@ -377,9 +397,12 @@ class PlaybookStore(StoreBase):
 
     # -- meeting ratings ----------------------------------------------------------------
     def present_attendees(self, meeting_id: int) -> list[str]:
-        return [r[0] for r in self.query(
-            "SELECT person FROM attendance WHERE meeting_id = ? AND present = 1 ORDER BY rowid", (meeting_id,)
-        )]
+        return [
+            r[0]
+            for r in self.query(
+                "SELECT person FROM attendance WHERE meeting_id = ? AND present = 1 ORDER BY rowid", (meeting_id,)
+            )
+        ]
 
     def rate_meeting(self, meeting_id: int, ratings: dict[str, int | str | None]) -> dict[str, int]:
         """Store each present attendee's 1–10 rating (``None``/empty skips a person).
@@ -410,6 +433,9 @@ class PlaybookStore(StoreBase):
         return self.meeting_ratings(meeting_id)
 
     def meeting_ratings(self, meeting_id: int) -> dict[str, int]:
-        return {r[0]: r[1] for r in self.query(
-            "SELECT person, rating FROM meeting_ratings WHERE meeting_id = ? ORDER BY person", (meeting_id,)
-        )}
+        return {
+            r[0]: r[1]
+            for r in self.query(
+                "SELECT person, rating FROM meeting_ratings WHERE meeting_id = ? ORDER BY person", (meeting_id,)
+            )
+        }

@@ -88,9 +88,7 @@ class PortabilityStore(StoreBase):
     # -- the tables ---------------------------------------------------------------
     def _data_tables(self) -> list[str]:
         """Every user table, parents before children (FTS and internals skipped)."""
-        rows = self.query(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid"
-        )
+        rows = self.query("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid")
         virtual = {r["name"] for r in rows if "VIRTUAL TABLE" in (r["sql"] or "").upper()}
         names = []
         for row in rows:
@@ -134,9 +132,7 @@ class PortabilityStore(StoreBase):
     def is_empty_for_import(self) -> bool:
         """True if no table holds user records (seeded rows do not count)."""
         tables = set(self._data_tables())
-        return not any(
-            self.scalar(f"SELECT EXISTS (SELECT 1 FROM {_quote(t)})") for t in RECORD_TABLES if t in tables
-        )
+        return not any(self.scalar(f"SELECT EXISTS (SELECT 1 FROM {_quote(t)})") for t in RECORD_TABLES if t in tables)
 
     # -- export ---------------------------------------------------------------------
     def export_data(self, progress: Progress | None = None) -> dict[str, Any]:
@@ -176,9 +172,7 @@ class PortabilityStore(StoreBase):
         return out
 
     # -- import ---------------------------------------------------------------------
-    def import_data(
-        self, data: Any, *, replace: bool = False, progress: Progress | None = None
-    ) -> dict[str, int]:
+    def import_data(self, data: Any, *, replace: bool = False, progress: Progress | None = None) -> dict[str, int]:
         """Load an export document; returns the number of rows per table.
 
         Refuses a non-empty database unless ``replace``; one transaction."""
@@ -211,7 +205,7 @@ class PortabilityStore(StoreBase):
                     f"VALUES ({', '.join('?' for _ in columns)})"
                 )
                 for start in range(0, len(rows), _CHUNK):
-                    chunk = rows[start:start + _CHUNK]
+                    chunk = rows[start : start + _CHUNK]
                     try:
                         conn.executemany(sql, chunk)
                     except sqlite3.IntegrityError as exc:
@@ -248,7 +242,7 @@ class PortabilityStore(StoreBase):
     def _check_document(self, data: Any) -> dict[str, dict[str, list]]:
         """Validate the document's shape against this database; clear errors."""
         if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-            raise InvalidInput(f"not a Cadence export (expected \"format\": \"{EXPORT_FORMAT}\")")
+            raise InvalidInput(f'not a Cadence export (expected "format": "{EXPORT_FORMAT}")')
         version = data.get("version")
         if not isinstance(version, int) or isinstance(version, bool):
             raise InvalidInput("the export has no format version")
@@ -264,17 +258,19 @@ class PortabilityStore(StoreBase):
             )
         tables = data.get("tables")
         if not isinstance(tables, dict):
-            raise InvalidInput("the export has no \"tables\" object")
+            raise InvalidInput('the export has no "tables" object')
         known = set(self._data_tables())
         for table, body in tables.items():
             if not isinstance(table, str):
                 raise InvalidInput("the export names a table that is not text")
             if table not in known:
                 raise InvalidInput(f"the export holds an unknown table {table!r}")
-            if not isinstance(body, dict) or not isinstance(body.get("columns"), list) or not isinstance(
-                body.get("rows"), list
+            if (
+                not isinstance(body, dict)
+                or not isinstance(body.get("columns"), list)
+                or not isinstance(body.get("rows"), list)
             ):
-                raise InvalidInput(f"table {table!r} in the export needs \"columns\" and \"rows\" lists")
+                raise InvalidInput(f'table {table!r} in the export needs "columns" and "rows" lists')
             ours = {c for c, _ in self._columns(table)}
             columns = body["columns"]
             for column in columns:
@@ -300,7 +296,7 @@ class PortabilityStore(StoreBase):
         checks = [column_check(table, c, info[c]["type"], bool(info[c]["notnull"])) for c in columns]
         id_at = columns.index("id") if "id" in columns else None
         for number, row in enumerate(rows, start=1):
-            for column, check, value in zip(columns, checks, row):
+            for column, check, value in zip(columns, checks, row, strict=False):
                 try:
                     check(value)
                 except (InvalidInput, ValueError, TypeError, OverflowError) as exc:
@@ -433,8 +429,10 @@ def _participants(value: Any) -> None:
 
     people = []
     for item in _json_list(value):
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(
-            item.get("role", ""), str
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("name"), str)
+            or not isinstance(item.get("role", ""), str)
         ):
             raise ValueError('each participant must be {"name": ..., "role": ...}')
         people.append(Participant(_is_text(item["name"]), _is_text(item.get("role", ""))))
@@ -613,7 +611,7 @@ def dumps_export(data: dict[str, Any]) -> str:
     tables = list(data["tables"].items())
     for t_index, (table, body) in enumerate(tables):
         lines.append(f"    {json.dumps(table)}: {{")
-        lines.append(f"      \"columns\": {json.dumps(body['columns'], ensure_ascii=False)},")
+        lines.append(f'      "columns": {json.dumps(body["columns"], ensure_ascii=False)},')
         rows = body["rows"]
         if not rows:
             lines.append('      "rows": []')

@@ -17,7 +17,7 @@ shows the new date, an item escalated later leaves it), as before.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from cadence_tui.core.meeting_record import (
@@ -96,7 +96,7 @@ class RecordStore(StoreBase):
         )
         if m is None:
             raise NotFound(f"no meeting with id {meeting_id}")
-        now = self.now().astimezone(timezone.utc)
+        now = self.now().astimezone(UTC)
         started: datetime = from_ts(m["started_at"])  # type: ignore[assignment]
         ended = from_ts(m["ended_at"])
         until = ended or now
@@ -135,8 +135,12 @@ class RecordStore(StoreBase):
         else:
             new_actions, carried_actions, more_open = self._live_actions(meeting_id, cadence_id, started, s_ts, e_ts)
             new_blockers, carried_blockers = self._live_blockers(meeting_id, cadence_id, started, s_ts, e_ts)
-        ratings = [r[0] for r in self.query(
-            "SELECT rating FROM meeting_ratings WHERE meeting_id = ? ORDER BY person", (meeting_id,))]
+        ratings = [
+            r[0]
+            for r in self.query(
+                "SELECT rating FROM meeting_ratings WHERE meeting_id = ? ORDER BY person", (meeting_id,)
+            )
+        ]
 
         texts = lambda table: [  # noqa: E731
             r[0] for r in self.query(f"SELECT text FROM {table} WHERE meeting_id = ? ORDER BY id", (meeting_id,))
@@ -228,7 +232,8 @@ class RecordStore(StoreBase):
 
         ``s_ts``/``e_ts`` bound the meeting (its end, or now while it runs)."""
         redated = {
-            r[0] for r in self.query(
+            r[0]
+            for r in self.query(
                 "SELECT record_id FROM carry_over_triage WHERE meeting_id = ? AND kind = 'action'"
                 " AND outcome = 'redated'",
                 (meeting_id,),
@@ -261,19 +266,19 @@ class RecordStore(StoreBase):
         # earlier meetings of this cadence or escalated here from another.
         # Two indexed reads (still open / closed since), not one OR that
         # would scan the cadence's whole history.
-        mine = ("a.cadence_id = ? AND a.escalated_to_cadence_id IS NULL AND a.created_at < ?"
-                " AND a.meeting_id IS NOT ?")
+        mine = "a.cadence_id = ? AND a.escalated_to_cadence_id IS NULL AND a.created_at < ? AND a.meeting_id IS NOT ?"
         mine_args = (cadence_id, s_ts, meeting_id)
         still_open = self.query(
-            f"SELECT {_ACTION_COLUMNS} WHERE a.status = 'open' AND {mine}"
-            " ORDER BY a.due IS NULL, a.due, a.id LIMIT ?",
+            f"SELECT {_ACTION_COLUMNS} WHERE a.status = 'open' AND {mine} ORDER BY a.due IS NULL, a.due, a.id LIMIT ?",
             (*mine_args, CARRIED_LIMIT + 1),
         )
         more_open = 0
         if len(still_open) > CARRIED_LIMIT:
             still_open = still_open[:CARRIED_LIMIT]
-            more_open = int(self.scalar(
-                f"SELECT count(*) FROM action_items a WHERE a.status = 'open' AND {mine}", mine_args)) - CARRIED_LIMIT
+            more_open = (
+                int(self.scalar(f"SELECT count(*) FROM action_items a WHERE a.status = 'open' AND {mine}", mine_args))
+                - CARRIED_LIMIT
+            )
         closed_since = self.query(
             f"SELECT {_ACTION_COLUMNS} WHERE a.closed_at IS NOT NULL AND a.closed_at >= ? AND a.status != 'open'"
             f" AND {mine}",
@@ -295,8 +300,7 @@ class RecordStore(StoreBase):
     def _recorded_actions(self, meeting_id: int) -> tuple[list[ActionLine], list[ActionLine], int] | None:
         """The action items as the snapshot taken at the meeting's end holds
         them, with what changed since; None when the meeting has no snapshot."""
-        more = self.scalar("SELECT more_carried_actions FROM meeting_end_snapshots WHERE meeting_id = ?",
-                           (meeting_id,))
+        more = self.scalar("SELECT more_carried_actions FROM meeting_end_snapshots WHERE meeting_id = ?", (meeting_id,))
         if more is None:
             return None
         new: list[ActionLine] = []
@@ -332,6 +336,7 @@ class RecordStore(StoreBase):
         self, meeting_id: int, cadence_id: int, started: datetime, s_ts: str, e_ts: str
     ) -> tuple[list[BlockerLine], list[BlockerLine]]:
         """The meeting's blockers as they are today: (new, carried over)."""
+
         def blocker(r, *, origin: bool = False) -> BlockerLine:
             resolved_at = r["resolved_at"]
             return BlockerLine(
@@ -343,8 +348,10 @@ class RecordStore(StoreBase):
                 created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
                 age_days=age_in_days(from_ts(r["created_at"]), started),  # type: ignore[arg-type]
                 resolved_here=r["status"] == "resolved"
-                and (r["resolved_in_meeting_id"] == meeting_id
-                     or (resolved_at is not None and s_ts <= resolved_at <= e_ts)),
+                and (
+                    r["resolved_in_meeting_id"] == meeting_id
+                    or (resolved_at is not None and s_ts <= resolved_at <= e_ts)
+                ),
                 origin_cadence=r["origin_name"] if origin else "",
                 escalated_to=r["escalated_name"] or "",
             )
@@ -420,12 +427,24 @@ class RecordStore(StoreBase):
             " status, overdue, closed_here, redated, created_at, age_days, origin_cadence, escalated_to)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
-                (meeting_id, a.id, position, section, a.title, a.owner, a.due.isoformat() if a.due else None,
-                 a.status, int(a.overdue_on(day)), int(a.closed_here), int(a.redated), a.created_at.isoformat(),
-                 a.age_days, a.origin_cadence, a.escalated_to)
-                for position, (section, a) in enumerate(
-                    [("new", a) for a in new] + [("carried", a) for a in carried]
+                (
+                    meeting_id,
+                    a.id,
+                    position,
+                    section,
+                    a.title,
+                    a.owner,
+                    a.due.isoformat() if a.due else None,
+                    a.status,
+                    int(a.overdue_on(day)),
+                    int(a.closed_here),
+                    int(a.redated),
+                    a.created_at.isoformat(),
+                    a.age_days,
+                    a.origin_cadence,
+                    a.escalated_to,
                 )
+                for position, (section, a) in enumerate([("new", a) for a in new] + [("carried", a) for a in carried])
             ],
         )
         conn.executemany(
@@ -433,8 +452,21 @@ class RecordStore(StoreBase):
             " unblocker, status, resolved_here, created_at, age_days, origin_cadence, escalated_to)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
-                (meeting_id, b.id, position, section, b.what, b.raised_by, b.unblocker, b.status,
-                 int(b.resolved_here), to_ts(b.created_at), b.age_days, b.origin_cadence, b.escalated_to)
+                (
+                    meeting_id,
+                    b.id,
+                    position,
+                    section,
+                    b.what,
+                    b.raised_by,
+                    b.unblocker,
+                    b.status,
+                    int(b.resolved_here),
+                    to_ts(b.created_at),
+                    b.age_days,
+                    b.origin_cadence,
+                    b.escalated_to,
+                )
                 for position, (section, b) in enumerate(
                     [("new", b) for b in new_b] + [("carried", b) for b in carried_b]
                 )
@@ -442,8 +474,10 @@ class RecordStore(StoreBase):
         )
 
     def _pipeline(self, meeting_id: int, cadence_id: int, started: str) -> tuple[list[PipelineStage], datetime | None]:
-        current = {r[0]: r[1] for r in self.query(
-            "SELECT stage, value FROM pipeline_metrics WHERE meeting_id = ?", (meeting_id,))}
+        current = {
+            r[0]: r[1]
+            for r in self.query("SELECT stage, value FROM pipeline_metrics WHERE meeting_id = ?", (meeting_id,))
+        }
         if not current:
             return [], None
         prev_row = self.query_one(
@@ -454,8 +488,10 @@ class RecordStore(StoreBase):
         )
         previous: dict[str, int] = {}
         if prev_row is not None:
-            previous = {r[0]: r[1] for r in self.query(
-                "SELECT stage, value FROM pipeline_metrics WHERE meeting_id = ?", (prev_row["id"],))}
+            previous = {
+                r[0]: r[1]
+                for r in self.query("SELECT stage, value FROM pipeline_metrics WHERE meeting_id = ?", (prev_row["id"],))
+            }
 
         def conversion(values: dict[str, int], i: int) -> float | None:
             if i == 0:

@@ -11,11 +11,11 @@ from datetime import date
 
 from cadence_tui.core.scorecard import (
     DIRECTIONS,
+    FINITE_SQL,
     FOCUS_LIMIT,
     SPARK_POINTS,
     Metric,
     MetricValue,
-    FINITE_SQL,
     ScorecardRow,
     stored_number,
 )
@@ -37,7 +37,6 @@ def metric_from_row(row: sqlite3.Row) -> Metric:
         description=row["description"],
         archived=bool(row["archived"]),
     )
-
 
 
 class ScorecardStore(StoreBase):
@@ -182,8 +181,9 @@ class ScorecardStore(StoreBase):
                     (metric.id, meeting_id),
                 ).fetchone()
             if existing:
-                conn.execute("UPDATE metric_values SET value = ?, created_at = ? WHERE id = ?",
-                             (number, now, existing[0]))
+                conn.execute(
+                    "UPDATE metric_values SET value = ?, created_at = ? WHERE id = ?", (number, now, existing[0])
+                )
                 value_id = existing[0]
             else:
                 cur = conn.execute(
@@ -202,8 +202,11 @@ class ScorecardStore(StoreBase):
             f" AND {FINITE_SQL.format('value')} ORDER BY recorded_on DESC, id DESC LIMIT ?",
             (metric.id, limit),
         )
-        return [MetricValue(r["id"], metric.key, value, from_date(r["recorded_on"]), r["meeting_id"])
-                for r in reversed(rows) if (value := stored_number(r["value"])) is not None]
+        return [
+            MetricValue(r["id"], metric.key, value, from_date(r["recorded_on"]), r["meeting_id"])
+            for r in reversed(rows)
+            if (value := stored_number(r["value"])) is not None
+        ]
 
     def scorecard(self, cadence_key: str | None = None) -> list[ScorecardRow]:
         """Every active metric (or those a cadence reviews) with its last 12 values."""

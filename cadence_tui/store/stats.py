@@ -4,7 +4,17 @@ walks an index (meetings by cadence and start, children by meeting id)."""
 
 from __future__ import annotations
 
-from cadence_tui.core.stats import DEFAULT_LAST, MAX_MINUTES, MAX_SECONDS, bounded, ActionRecord, CadenceStats, ItemRecord, MeetingRecord, compute_stats
+from cadence_tui.core.stats import (
+    DEFAULT_LAST,
+    MAX_MINUTES,
+    MAX_SECONDS,
+    ActionRecord,
+    CadenceStats,
+    ItemRecord,
+    MeetingRecord,
+    bounded,
+    compute_stats,
+)
 from cadence_tui.store.base import StoreBase, from_date, from_ts
 from cadence_tui.store.errors import InvalidInput
 
@@ -31,9 +41,14 @@ class StatsStore(StoreBase):
             f" WHERE meeting_id IN ({marks})",
             tuple(ids),
         ):
-            items[r["meeting_id"]].append(ItemRecord(
-                r["title"], int(bounded(r["timebox_min"], MAX_MINUTES)), bounded(r["elapsed_seconds"], MAX_SECONDS),
-                r["position"]))
+            items[r["meeting_id"]].append(
+                ItemRecord(
+                    r["title"],
+                    int(bounded(r["timebox_min"], MAX_MINUTES)),
+                    bounded(r["elapsed_seconds"], MAX_SECONDS),
+                    r["position"],
+                )
+            )
         attendance = {
             r["meeting_id"]: (r["invited"], r["present"])
             for r in self.query(

@@ -12,10 +12,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cadence_tui.integrations.config import Config
-from cadence_tui.ui.key_order import KeysInOrder
-from cadence_tui.launch import ERROR_PREFIX
 from cadence_tui.integrations.paths import STYLES_DIR
+from cadence_tui.launch import ERROR_PREFIX
 from cadence_tui.store import StoreError
+from cadence_tui.ui.key_order import KeysInOrder
 
 if TYPE_CHECKING:
     from cadence_tui.store import Store  # the full class loads after the first frame
@@ -77,7 +77,9 @@ class CadenceApp(KeysInOrder, App[None]):
             self.notify(
                 f"Your meetings are kept in {self.store.path}. The four default cadences are ready:"
                 " s starts the highlighted one's next meeting, E edits it, ? lists every key.",
-                title="Welcome to Cadence", timeout=15, markup=False,
+                title="Welcome to Cadence",
+                timeout=15,
+                markup=False,
             )
             self._welcome_shown = True
         self._notify_config_warnings()

@@ -30,3 +30,30 @@ def apply_config(app: App, config: Config) -> list[str]:
             keymap[binding_id] = cleaned
         app.set_keymap(keymap)
     return warnings
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id of the app, its screens and widgets (imports them all:
+    fine for a command, too slow for start-up)."""
+    import importlib
+    import pkgutil
+
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    import cadence_tui
+
+    ids: set[str] = set()
+    for info in pkgutil.walk_packages(cadence_tui.__path__, "cadence_tui."):
+        if not info.name.startswith(("cadence_tui.ui.screens", "cadence_tui.ui.widgets", "cadence_tui.ui.app")):
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except Exception:
+            continue
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, DOMNode):
+                for binding in getattr(value, "BINDINGS", []):
+                    if isinstance(binding, Binding) and binding.id:
+                        ids.add(binding.id)
+    return ids

@@ -29,7 +29,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ import pytest
 
 RESULTS = Path(__file__).resolve().parent / "results"
 LARGE_DB = RESULTS / "large-actions.db"
-NOW = datetime(2026, 11, 25, 16, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
 SIZE = (100, 30)
 TARGET_KEY_P95_MS = 16.0
 TARGET_OPEN_MS = 150.0
@@ -151,9 +151,9 @@ class KeyTimer:
 
 
 async def measure_app(db: Path) -> dict[str, list[tuple[float, float, float]]]:
+    from cadence_tui.store import load_all_parts, open_store
     from cadence_tui.ui.app import make_app
     from cadence_tui.ui.screens.actions import ActionItemsScreen
-    from cadence_tui.store import load_all_parts, open_store
 
     store = open_store(db, now=lambda: NOW)
     load_all_parts(store)
@@ -248,7 +248,10 @@ def measure_queries(db: Path) -> list[tuple[str, float]]:
         for sort in ("due", "owner", "age"):
             first = q(f"page first [{label}, by {sort}]", lambda f=f, sort=sort: store.page_actions(f, sort))
             if first.keys and sort == "due":
-                q(f"page next [{label}, by {sort}]", lambda f=f, k=first.keys[-1]: store.page_actions(f, "due", after=k))
+                q(
+                    f"page next [{label}, by {sort}]",
+                    lambda f=f, k=first.keys[-1]: store.page_actions(f, "due", after=k),
+                )
                 q(f"page last [{label}, by {sort}]", lambda f=f: store.page_actions(f, "due", from_end=True))
         q(f"count [{label}]", lambda f=f: store.count_actions(f))
     q("owner counts (open, overdue)", lambda: store.owner_counts())

@@ -27,7 +27,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.bench.bench_actions import ensure_large_db  # noqa: E402
+from tests.bench.bench_actions import ensure_large_db
 
 # Generous ceilings: on a shared 2-core box the figures vary by 2x.
 MAX_TRIAGE_CPU_S = 0.25
@@ -37,8 +37,8 @@ MAX_CARRY_QUERY_MS = 100.0
 
 
 async def measure() -> dict[str, float]:
-    from cadence_tui.ui.app import make_app
     from cadence_tui.store import open_store
+    from cadence_tui.ui.app import make_app
 
     work = Path(tempfile.mkdtemp()) / "meeting-bench.db"
     shutil.copy(ensure_large_db(), work)

@@ -61,7 +61,9 @@ SETTLE_S = 1.0
 TIME_TARGET = 1.3
 MEMORY_TARGET = 1.5
 
-_ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1bP[^\x1b]*\x1b\\|\x1b[@-Z\\-_=>78]")
+_ESCAPES = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1bP[^\x1b]*\x1b\\|\x1b[@-Z\\-_=>78]"
+)
 
 
 @dataclass
@@ -151,9 +153,9 @@ def ensure_large_db(cache_dir: Path = CACHE_DIR) -> Path:
     if path.exists():
         # Built by an older Cadence: migrate the cached file once, so no
         # measured run (nor the warm-up) pays for a schema upgrade.
-        from cadence_tui.store import SCHEMA_VERSION, open_store
-
         import sqlite3
+
+        from cadence_tui.store import SCHEMA_VERSION, open_store
 
         conn = sqlite3.connect(path)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -315,7 +317,9 @@ def test_startup_benchmark() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=11, help="measured runs per app (default 11: single starts spread ±25 %% here)")
+    parser.add_argument(
+        "--runs", type=int, default=11, help="measured runs per app (default 11: single starts spread ±25 %% here)"
+    )
     args = parser.parse_args()
     cases = run_benchmark(args.runs)
     table = format_table(cases, args.runs)

@@ -37,14 +37,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 CACHE_DIR = Path(os.environ.get("CADENCE_BENCH_CACHE") or Path.home() / ".cache" / "cadence-bench")
 TARGET_MS = 200.0
-NOW = datetime(2026, 11, 25, 16, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
 
 
 def large_db(cache_dir: Path = CACHE_DIR) -> Path:
@@ -55,9 +55,12 @@ def large_db(cache_dir: Path = CACHE_DIR) -> Path:
     partial = cache_dir / "large.building.db"
     partial.unlink(missing_ok=True)
     print(f"building the large demo database in {path} (once)...", file=sys.stderr, flush=True)
-    subprocess.run([sys.executable, "-m", "cadence_tui", "demo", "--size", "large", "--db", str(partial)],
-                   check=True, stdin=subprocess.DEVNULL,
-                   env={**os.environ, "CADENCE_NOW": NOW.isoformat()})
+    subprocess.run(
+        [sys.executable, "-m", "cadence_tui", "demo", "--size", "large", "--db", str(partial)],
+        check=True,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "CADENCE_NOW": NOW.isoformat()},
+    )
     conn = sqlite3.connect(partial)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()

@@ -29,13 +29,13 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from cadence_tui.store import open_store
 from cadence_tui.core.summary import FORMATS, render
+from cadence_tui.store import open_store
 
 RUNS = 50
 TARGET_MS = 10.0
@@ -55,12 +55,16 @@ def _timed(fn: Callable[[], object], runs: int = RUNS) -> tuple[float, float, fl
 
 
 def build_big_meeting(path: Path) -> tuple[object, int]:
-    now = [datetime(2026, 11, 25, 14, 0, tzinfo=timezone.utc)]
+    now = [datetime(2026, 11, 25, 14, 0, tzinfo=UTC)]
     store = open_store(path, now=lambda: now[0])
     earlier = store.start_meeting("sprint-review").id
     for i in range(40):
-        store.add_action(f"Carried item {i} from the last sprint", owner="Lena", due=date(2026, 11, 20) + timedelta(days=i % 9),
-                         meeting_id=earlier)
+        store.add_action(
+            f"Carried item {i} from the last sprint",
+            owner="Lena",
+            due=date(2026, 11, 20) + timedelta(days=i % 9),
+            meeting_id=earlier,
+        )
     store.end_meeting(earlier)
     now[0] += timedelta(days=7)
     meeting = store.start_meeting("sprint-review").id
@@ -69,13 +73,30 @@ def build_big_meeting(path: Path) -> tuple[object, int]:
         cadence_id = conn.execute("SELECT cadence_id FROM meetings WHERE id = ?", (meeting,)).fetchone()[0]
         conn.executemany(
             "INSERT INTO action_items(cadence_id, meeting_id, title, owner, due, created_at) VALUES (?,?,?,?,?,?)",
-            [(cadence_id, meeting, f"Action item number {i}: follow up on the *demo* <feedback> & @here", owners[i % 4],
-              (date(2026, 12, 2) + timedelta(days=i % 20)).isoformat(), now[0].isoformat()) for i in range(200)],
+            [
+                (
+                    cadence_id,
+                    meeting,
+                    f"Action item number {i}: follow up on the *demo* <feedback> & @here",
+                    owners[i % 4],
+                    (date(2026, 12, 2) + timedelta(days=i % 20)).isoformat(),
+                    now[0].isoformat(),
+                )
+                for i in range(200)
+            ],
         )
         conn.executemany(
             "INSERT INTO demo_items(meeting_id, what, presenter, feedback, created_at) VALUES (?,?,?,?,?)",
-            [(meeting, f"Demo {i}", owners[i % 4], "Priya: Looks great\nSam: Needs a clearer empty state",
-              now[0].isoformat()) for i in range(6)],
+            [
+                (
+                    meeting,
+                    f"Demo {i}",
+                    owners[i % 4],
+                    "Priya: Looks great\nSam: Needs a clearer empty state",
+                    now[0].isoformat(),
+                )
+                for i in range(6)
+            ],
         )
     for i in range(10):
         store.add_decision(meeting, f"Decision {i}: keep the scope as planned")
@@ -133,8 +154,13 @@ def run() -> list[tuple[str, str, float, float, float]]:
         store.close()
         import asyncio
 
-        rows.append(("200 new + 40 carried items", "open summary screen",
-                     *asyncio.run(_screen_open(Path(tmp) / "bench.db", meeting_id))))
+        rows.append(
+            (
+                "200 new + 40 carried items",
+                "open summary screen",
+                *asyncio.run(_screen_open(Path(tmp) / "bench.db", meeting_id)),
+            )
+        )
         # The real home (tests point $HOME at a temporary folder).
         home = Path(pwd.getpwuid(os.getuid()).pw_dir)
         cache = Path(os.environ.get("CADENCE_BENCH_CACHE", home / ".cache" / "cadence-bench")) / "large.db"
@@ -152,9 +178,11 @@ def run() -> list[tuple[str, str, float, float, float]]:
 
 def print_table(rows: list[tuple[str, str, float, float, float]]) -> None:
     print()
-    print(f"Summary benchmark: in-process perf_counter (wall) and process_time (CPU), {RUNS} runs after a"
-          f" warm-up; target record + render < {TARGET_MS:g} ms. Other processes share the 2 cores: CPU time is"
-          " the steadier figure.")
+    print(
+        f"Summary benchmark: in-process perf_counter (wall) and process_time (CPU), {RUNS} runs after a"
+        f" warm-up; target record + render < {TARGET_MS:g} ms. Other processes share the 2 cores: CPU time is"
+        " the steadier figure."
+    )
     print(f"{'meeting':<34} {'step':<20} {'wall median':>11} {'wall p95':>9} {'CPU median':>11}")
     for label, step, median, p95, cpu in rows:
         flag = "" if not step.startswith("record +") or median < TARGET_MS else "  (wall over target)"

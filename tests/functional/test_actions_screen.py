@@ -8,8 +8,8 @@ import pytest
 from textual.widgets import Input, OptionList, Static
 
 from cadence_tui.integrations.config import Config
-from cadence_tui.ui.screens.actions import ActionItemsScreen, OwnerPicker, PromptModal
 from cadence_tui.store import ActionFilter
+from cadence_tui.ui.screens.actions import ActionItemsScreen, OwnerPicker, PromptModal
 from cadence_tui.ui.widgets.action_table import ActionTable
 
 
@@ -51,7 +51,9 @@ async def pick_owner(pilot, owner: str) -> None:
     await pilot.pause()
     assert isinstance(pilot.app.screen, OwnerPicker)
     options = pilot.app.screen.query_one(OptionList)
-    options.highlighted = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == "=" + owner)
+    options.highlighted = next(
+        i for i in range(options.option_count) if options.get_option_at_index(i).id == "=" + owner
+    )
     await pilot.press("enter")
     await pilot.pause()
 
@@ -72,7 +74,12 @@ async def test_opens_on_open_items_by_due_date_overdue_marked(make_app, store, i
     async with make_app().run_test(size=(100, 30)) as pilot:
         await open_actions(pilot)
         assert shown_titles(pilot.app) == [
-            "Late invoice [/] markup", "Late report", "Weekly numbers", "Future plan", "Someday cleanup"]
+            "Late invoice [/] markup",
+            "Late report",
+            "Weekly numbers",
+            "Future plan",
+            "Someday cleanup",
+        ]
         text = screen_lines(pilot.app)
         assert "!2026-11-01" in text and "!2026-11-20" in text and " 2026-11-27" in text
         assert "Late invoice [/] markup" in text  # user text shown literally, no markup crash
@@ -210,8 +217,10 @@ async def test_me_matches_owner_whatever_the_case(store, items) -> None:
         await pilot.pause()
         assert shown_titles(app) == ["Late invoice [/] markup", "Someday cleanup"]
         strip = app.screen.query_one("#actions-owners", Static).content  # the rich Text it shows
-        assert any("reverse" in str(span.style) and strip.plain[span.start:span.end].startswith("Sam ")
-                   for span in strip.spans), (strip.plain, strip.spans)
+        assert any(
+            "reverse" in str(span.style) and strip.plain[span.start : span.end].startswith("Sam ")
+            for span in strip.spans
+        ), (strip.plain, strip.spans)
         await pilot.press("m")
         await pilot.pause()
         assert len(shown_titles(app)) == 5
@@ -222,8 +231,10 @@ async def test_scrolls_through_more_rows_than_the_window(make_app, store) -> Non
     with store.write() as conn:
         conn.executemany(
             "INSERT INTO action_items(cadence_id, title, owner, due, created_at) VALUES (1, ?, 'Ann', ?, ?)",
-            [(f"Item {i:03d}", f"2027-{1 + i // 28:02d}-{1 + i % 28:02d}", "2026-11-01T00:00:00+00:00")
-             for i in range(300)],
+            [
+                (f"Item {i:03d}", f"2027-{1 + i // 28:02d}-{1 + i % 28:02d}", "2026-11-01T00:00:00+00:00")
+                for i in range(300)
+            ],
         )
     async with make_app().run_test(size=(80, 24)) as pilot:
         await open_actions(pilot)
@@ -246,8 +257,8 @@ async def test_scrolls_through_more_rows_than_the_window(make_app, store) -> Non
 
 
 def test_owner_strip_packs_whole_owners_into_two_lines() -> None:
-    from cadence_tui.ui.screens.actions import owner_strip
     from cadence_tui.store.actions import OwnerCount
+    from cadence_tui.ui.screens.actions import owner_strip
 
     counts = [OwnerCount(f"Owner{n}", 1000 + n, n) for n in range(12)] + [OwnerCount("", 3, 0)]
     for width in (24, 40, 76, 200):

@@ -45,15 +45,22 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     env = {
         **os.environ,
         # Module scope starts before conftest's per-test environment: the same pins here.
-        "CADENCE_NOW": FROZEN_NOW.isoformat(), "TZ": "UTC", "HOME": str(root),
-        "XDG_DATA_HOME": str(root / "data"), "XDG_CONFIG_HOME": str(root / "config"),
+        "CADENCE_NOW": FROZEN_NOW.isoformat(),
+        "TZ": "UTC",
+        "HOME": str(root),
+        "XDG_DATA_HOME": str(root / "data"),
+        "XDG_CONFIG_HOME": str(root / "config"),
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("CADENCE_DB", None)
     env.pop("NO_COLOR", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "cadence_tui", "serve", "--db", str(db), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=root,
     )
     try:
         url = f"http://127.0.0.1:{port}/"
@@ -133,8 +140,9 @@ def query(db: Path, sql: str, *args) -> list[tuple]:
 
 
 def meetings_of(db: Path, cadence_name: str) -> int:
-    return query(db, "SELECT count(*) FROM meetings m JOIN cadences c ON c.id = m.cadence_id WHERE c.name = ?",
-                 cadence_name)[0][0]
+    return query(
+        db, "SELECT count(*) FROM meetings m JOIN cadences c ON c.id = m.cadence_id WHERE c.name = ?", cadence_name
+    )[0][0]
 
 
 def test_home_table_has_the_keyboard_from_the_start(page, served):
@@ -186,6 +194,9 @@ def test_action_item_typed_at_full_speed_is_saved_whole(page, served):
     page.keyboard.type("+3d")
     page.keyboard.press("Enter")
     wait_for_text(page, "Action item saved")
-    rows = query(db, "SELECT a.title, a.owner, a.due FROM action_items a JOIN cadences c ON c.id = a.cadence_id "
-                     "WHERE c.name = 'Sprint Review'")
+    rows = query(
+        db,
+        "SELECT a.title, a.owner, a.due FROM action_items a JOIN cadences c ON c.id = a.cadence_id "
+        "WHERE c.name = 'Sprint Review'",
+    )
     assert rows == [("Ship the beta", "Sam", "2026-11-28")]

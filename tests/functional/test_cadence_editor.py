@@ -4,7 +4,7 @@ cadences. Each test checks the screen and the database."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, time
 
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -93,7 +93,10 @@ async def test_bad_rule_time_and_zone_rejected_at_the_field(make_app, store):
 
         after = store.get_cadence("sprint-review")
         assert (after.rule, after.start_time, after.tz, after.timebox_min) == (
-            before.rule, before.start_time, before.tz, before.timebox_min
+            before.rule,
+            before.start_time,
+            before.tz,
+            before.timebox_min,
         )
         # Correcting the rule saves it and clears the message.
         await type_into(pilot, screen, "#rule-raw", "FREQ=MONTHLY;BYMONTHDAY=15")
@@ -327,11 +330,20 @@ async def test_a_slow_rule_never_blocks_typing(make_app, store, monkeypatch):
 
 
 def test_compute_preview_reports_each_bad_field():
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     from cadence_tui.ui.screens.cadence_editor import EditorFields, compute_preview
 
-    fields = EditorFields(kind="custom", raw="FREQ=NEVER", days="", interval="", month_day="", nth=1,
-                          anchor="2026-13-01", start_time="9", tz="Moon/Base")
-    text = str(compute_preview(fields, datetime(2026, 11, 25, tzinfo=timezone.utc), date(2026, 11, 25)).text)
+    fields = EditorFields(
+        kind="custom",
+        raw="FREQ=NEVER",
+        days="",
+        interval="",
+        month_day="",
+        nth=1,
+        anchor="2026-13-01",
+        start_time="9",
+        tz="Moon/Base",
+    )
+    text = str(compute_preview(fields, datetime(2026, 11, 25, tzinfo=UTC), date(2026, 11, 25)).text)
     assert [line.split(":")[0] for line in text.splitlines()] == ["repeats", "first date", "start time", "time zone"]

@@ -79,8 +79,8 @@ async def test_keys_kept_out_of_a_footer_still_work_and_are_listed(make_app, sto
 
 
 async def test_a_keymap_moves_the_hidden_copies_of_app_keys_too(store) -> None:
-    from cadence_tui.ui.app import make_app
     from cadence_tui.integrations.config import Config
+    from cadence_tui.ui.app import make_app
     from cadence_tui.ui.screens.history import HistoryScreen
     from cadence_tui.ui.screens.summary import SummaryScreen
 

@@ -7,8 +7,17 @@ from textual.widgets import Static
 from cadence_tui.ui.screens.history import HistoryScreen, HistoryTable
 
 
-def held(store, clock, cadence: str, *, decision: str | None = None, action: str | None = None,
-         note: str | None = None, blocker: str | None = None, minutes: int = 20) -> int:
+def held(
+    store,
+    clock,
+    cadence: str,
+    *,
+    decision: str | None = None,
+    action: str | None = None,
+    note: str | None = None,
+    blocker: str | None = None,
+    minutes: int = 20,
+) -> int:
     meeting = store.start_meeting(cadence)
     if decision:
         store.add_decision(meeting.id, decision)

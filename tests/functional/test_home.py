@@ -122,8 +122,8 @@ async def test_home_left_open_moves_on_with_the_clock(make_app, store, clock) ->
 
 
 async def test_first_start_says_where_the_data_lives(tmp_path, clock) -> None:
-    from cadence_tui.ui.app import make_app
     from cadence_tui.store import open_startup_store
+    from cadence_tui.ui.app import make_app
 
     path = tmp_path / "new.db"
     for first in (True, False):

@@ -3,7 +3,7 @@ terminal too small says so, the welcome note gets out of the way."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 from textual.widgets import Footer
 
@@ -94,8 +94,8 @@ async def test_too_small_a_terminal_says_so_and_keeps_what_is_typed(make_app, st
 
 
 async def test_any_key_dismisses_the_welcome_note(tmp_path, clock) -> None:
-    from cadence_tui.ui.app import make_app
     from cadence_tui.store import open_startup_store
+    from cadence_tui.ui.app import make_app
 
     store = open_startup_store(tmp_path / "new.db", now=clock)
     try:
@@ -114,11 +114,11 @@ async def test_any_key_dismisses_the_welcome_note(tmp_path, clock) -> None:
 
 
 def test_ages_read_the_same_everywhere() -> None:
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from cadence_tui.core.timefmt import age, age_in_days
 
-    now = datetime(2026, 11, 25, 16, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 25, 16, tzinfo=UTC)
     assert age(now - timedelta(minutes=12), now) == "12min"
     assert age(now - timedelta(hours=5), now) == "5h"
     assert age(now - timedelta(days=3), now) == "3d" == age_in_days(3)

@@ -21,14 +21,14 @@ import termios
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from cadence_tui.core.meeting_clock import clock_state
-from cadence_tui.store import open_store
 from cadence_tui.core.timefmt import clock as fmt_clock
+from cadence_tui.store import open_store
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
 from cadence_tui.ui.widgets.meeting_log import MeetingLog
 
@@ -44,7 +44,12 @@ class PtyApp:
         env = dict(os.environ, TERM="xterm-256color", COLUMNS="100", LINES="30")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "cadence_tui", "--db", str(db)],
-            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+            close_fds=True,
         )
         os.close(slave)
         self.master = master
@@ -120,19 +125,29 @@ async def test_kill_9_mid_meeting_loses_nothing(tmp_path: Path) -> None:
         # One field per form: under a loaded machine a Tab typed right after
         # text was seen to land in the same field (the Pilot tests cover Tab).
         app.type_into_form("a", b"New action item", "Crash-proof task")
-        wait_for(lambda: db_value(db, "SELECT count(*) FROM action_items WHERE meeting_id = ?", (meeting_id,)),
-                 "the action item")
+        wait_for(
+            lambda: db_value(db, "SELECT count(*) FROM action_items WHERE meeting_id = ?", (meeting_id,)),
+            "the action item",
+        )
         app.type_into_form("d", b"New decision", "Keep the timebox")
-        wait_for(lambda: db_value(db, "SELECT count(*) FROM decisions WHERE meeting_id = ?", (meeting_id,)),
-                 "the decision")
+        wait_for(
+            lambda: db_value(db, "SELECT count(*) FROM decisions WHERE meeting_id = ?", (meeting_id,)), "the decision"
+        )
         time.sleep(1.2)  # the first item has run for a while
         app.send("n")
-        wait_for(lambda: db_value(db, "SELECT position FROM agenda_items WHERE meeting_id = ? AND state = 'current'",
-                                  (meeting_id,)) == 1, "the second agenda item")
+        wait_for(
+            lambda: (
+                db_value(
+                    db, "SELECT position FROM agenda_items WHERE meeting_id = ? AND state = 'current'", (meeting_id,)
+                )
+                == 1
+            ),
+            "the second agenda item",
+        )
         time.sleep(1.5)
     finally:
         app.kill()
-    killed_at = datetime.now(timezone.utc)
+    killed_at = datetime.now(UTC)
     assert app.proc.returncode == -signal.SIGKILL
 
     store = open_store(db)

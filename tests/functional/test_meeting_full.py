@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from textual.widgets import DataTable, TabbedContent
 
 from cadence_tui.core.duedates import parse_due
-
 from cadence_tui.ui.screens.meeting import AllHandsScreen, FinanceReviewScreen, SalesSyncScreen, SprintReviewScreen
 from cadence_tui.ui.widgets.agenda_list import AgendaList
 from cadence_tui.ui.widgets.carry_over import CarryOverTable
@@ -68,8 +67,9 @@ async def triage_carried(pilot, store, meeting_id: int, work: dict[str, int]) ->
     assert rows(store, "SELECT status, resolved_in_meeting_id FROM blockers WHERE id = ?", work["blocker"]) == [
         ("resolved", meeting_id)
     ]
-    assert rows(store, "SELECT kind, outcome FROM carry_over_triage WHERE meeting_id = ? ORDER BY kind, record_id",
-                meeting_id) == [("action", "done"), ("action", "redated"), ("blocker", "resolved")]
+    assert rows(
+        store, "SELECT kind, outcome FROM carry_over_triage WHERE meeting_id = ? ORDER BY kind, record_id", meeting_id
+    ) == [("action", "done"), ("action", "redated"), ("blocker", "resolved")]
 
 
 async def walk_agenda(pilot, store, clock, meeting_id: int, steps: int) -> None:
@@ -116,8 +116,9 @@ async def test_full_sprint_review(make_app, store, clock) -> None:
         await pilot.press("x")
         await pilot.press("plus")
         await fill_form(pilot, "Gwen", "Customer")
-        assert rows(store, "SELECT person, present, guest FROM attendance WHERE meeting_id = ? ORDER BY rowid",
-                    meeting.id) == [("Priya", 0, 0), ("Marco", 1, 0), ("Lena", 1, 0), ("Sam", 1, 0), ("Gwen", 1, 1)]
+        assert rows(
+            store, "SELECT person, present, guest FROM attendance WHERE meeting_id = ? ORDER BY rowid", meeting.id
+        ) == [("Priya", 0, 0), ("Marco", 1, 0), ("Lena", 1, 0), ("Sam", 1, 0), ("Gwen", 1, 1)]
         tabs = screen.query_one("#meeting-tabs", TabbedContent)
         assert str(tabs.get_tab("tab-people").label) == "Who 4/5"
 
@@ -191,7 +192,10 @@ async def test_full_marketing_sales_sync(make_app, store, clock) -> None:
         await pilot.press("m")
         await fill_form(pilot, "1200", "300", "60", "15")
         assert dict(rows(store, "SELECT stage, value FROM pipeline_metrics WHERE meeting_id = ?", mid)) == {
-            "leads": 1200, "mql": 300, "sql": 60, "won": 15,
+            "leads": 1200,
+            "mql": 300,
+            "sql": 60,
+            "won": 15,
         }
         table = screen.query_one("#pipeline-table", DataTable)
         assert column(table, 1) == ["1,200", "300", "60", "15"]
@@ -224,8 +228,9 @@ async def test_full_finance_business_review(make_app, store, clock) -> None:
         await fill_form(pilot, "Engineering", "420000", "470000")
         await pilot.press("l")
         await fill_form(pilot, "Marketing", "180000", "185000")
-        assert rows(store, "SELECT department, budget, actual FROM budget_lines WHERE meeting_id = ? ORDER BY id",
-                    mid) == [("Engineering", 420000.0, 470000.0), ("Marketing", 180000.0, 185000.0)]
+        assert rows(
+            store, "SELECT department, budget, actual FROM budget_lines WHERE meeting_id = ? ORDER BY id", mid
+        ) == [("Engineering", 420000.0, 470000.0), ("Marketing", 180000.0, 185000.0)]
         table = screen.query_one("#budget-table", DataTable)
         assert column(table, 0) == ["⚑ Engineering", "Marketing"]
         assert column(table, 4) == ["+11.9%", "+2.8%"]
@@ -272,8 +277,9 @@ async def test_full_all_hands(make_app, store, clock) -> None:
         await fill_form(pilot, "3", "slower")
         await pilot.press("enter")  # enter on the next hand-off rates it too
         await fill_form(pilot, "5", "much better")
-        assert rows(store, "SELECT handoff_id, rating, comment FROM health_ratings WHERE meeting_id = ? ORDER BY 1",
-                    mid) == [(handoffs[0].id, 3, "slower"), (handoffs[1].id, 5, "much better")]
+        assert rows(
+            store, "SELECT handoff_id, rating, comment FROM health_ratings WHERE meeting_id = ? ORDER BY 1", mid
+        ) == [(handoffs[0].id, 3, "slower"), (handoffs[1].id, 5, "much better")]
         table = screen.query_one("#health-table", DataTable)
         assert column(table, 1)[:3] == ["3", "5", "—"]
         assert column(table, 2)[:3] == ["4", "2", "—"]

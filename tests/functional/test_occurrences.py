@@ -7,7 +7,7 @@ test reads the header, the notification, the confirm dialog and the rows in
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from textual.widgets import DataTable, Static
 
@@ -16,14 +16,16 @@ from cadence_tui.ui.screens.meeting import MeetingScreen
 from cadence_tui.ui.widgets.capture_forms import ConfirmDialog
 from tests.functional.meeting_pilot import HOME_ROWS, start_from_home, text_of
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def rows(store, key: str) -> list[tuple[str, str, str]]:
     cid = store.get_cadence(key).id
     return [
         (r["scheduled_for"], r["started_at"], r["status"])
-        for r in store.query("SELECT scheduled_for, started_at, status FROM meetings WHERE cadence_id = ? ORDER BY id", (cid,))
+        for r in store.query(
+            "SELECT scheduled_for, started_at, status FROM meetings WHERE cadence_id = ? ORDER BY id", (cid,)
+        )
     ]
 
 

@@ -101,20 +101,23 @@ async def test_the_palette_finds_every_binding_of_the_screen_below(make_app, nam
         assert all_titles.count("Quit") == 1 and all_titles.count("Keys") == 1
 
 
-@pytest.mark.parametrize(("name", "query", "title"), [
-    ("home", "stat", "Statistics"),
-    ("home", "start", "Start meeting"),
-    ("home", "action", "Action items"),
-    ("meeting sprint-review", "pause", "Pause"),
-    ("meeting sprint-review", "rate", "Rate meeting"),
-    ("meeting sprint-review", "end", "End"),
-    ("meeting finance-review", "forecast", "Forecast"),
-    ("action items", "history", "History"),
-])
+@pytest.mark.parametrize(
+    ("name", "query", "title"),
+    [
+        ("home", "stat", "Statistics"),
+        ("home", "start", "Start meeting"),
+        ("home", "action", "Action items"),
+        ("meeting sprint-review", "pause", "Pause"),
+        ("meeting sprint-review", "rate", "Rate meeting"),
+        ("meeting sprint-review", "end", "End"),
+        ("meeting finance-review", "forecast", "Forecast"),
+        ("action items", "history", "History"),
+    ],
+)
 async def test_typing_in_the_palette_offers_the_action_and_runs_it(make_app, name, query, title) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await reach(pilot, name)
+        await reach(pilot, name)
         await pilot.press("ctrl+p")
         await pilot.pause()
         titles = await palette_titles(pilot, query)

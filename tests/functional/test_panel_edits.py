@@ -6,16 +6,20 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Static, TabbedContent, TextArea
 
-from cadence_tui.ui.screens.help import collect_key_help
 from cadence_tui.core.summary import layout, write_markdown
+from cadence_tui.ui.screens.help import collect_key_help
 from tests.functional.meeting_pilot import column, fill_form, start_from_home, text_of
 
 SIZE = (100, 30)
 
 
 def demo_rows(store, meeting_id: int) -> list[tuple]:
-    return [tuple(r) for r in store.query(
-        "SELECT what, presenter, feedback FROM demo_items WHERE meeting_id = ? ORDER BY id", (meeting_id,))]
+    return [
+        tuple(r)
+        for r in store.query(
+            "SELECT what, presenter, feedback FROM demo_items WHERE meeting_id = ? ORDER BY id", (meeting_id,)
+        )
+    ]
 
 
 def summary_markdown(store, meeting_id: int) -> str:
@@ -54,7 +58,8 @@ async def test_enter_on_a_demo_opens_it_prefilled_and_saves_the_correction(make_
         await pilot.pause()
         assert app.screen is screen
         assert demo_rows(store, screen.meeting_id) == [
-            ("New checkout", "Lena", "Gwen: Button too small"), ("Search [b]v2[/b]", "Marco", ""),
+            ("New checkout", "Lena", "Gwen: Button too small"),
+            ("Search [b]v2[/b]", "Marco", ""),
         ]
         assert column(table, 0)[0] == "New checkout" and column(table, 2)[0] == "1"
         detail = text_of(screen.query_one("#demo-feedback", Static))

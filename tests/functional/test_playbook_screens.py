@@ -117,7 +117,9 @@ async def test_log_failfast_entry_and_see_pattern_count(make_app, store) -> None
         await pilot.press("escape", "O")
         assert table_text(app.screen.query_one("#handoffs-table", DataTable))[1][2] == "2"
     assert [e.what for e in store.failfast_entries(handoff_key="product-engineering")] == [
-        "Stories without criteria", "Story pulled back"]
+        "Stories without criteria",
+        "Story pulled back",
+    ]
 
 
 async def test_statistics_screen_opens_on_the_highlighted_cadence(make_app, store) -> None:
@@ -163,10 +165,12 @@ async def test_palette_and_footer_list_the_playbook_keys(make_app) -> None:
         # Home's footer keeps to the keys used most; the rest are in the palette and `?` help.
         shown = {key.description for key in app.screen.query_one(Footer).query("FooterKey")}
         assert {"Start meeting", "Action items", "History", "Keys", "Quit"} <= shown
-        for key, screen_id, actions in (("M", "metrics-screen", {"Record", "Add", "Edit", "Archive"}),
-                                        ("O", "handoffs-screen", {"Edit hand-off", "Log failure"}),
-                                        ("F", "failfast-screen", {"Log failure"}),
-                                        ("S", "stats-screen", {"More meetings", "Fewer meetings"})):
+        for key, screen_id, actions in (
+            ("M", "metrics-screen", {"Record", "Add", "Edit", "Archive"}),
+            ("O", "handoffs-screen", {"Edit hand-off", "Log failure"}),
+            ("F", "failfast-screen", {"Log failure"}),
+            ("S", "stats-screen", {"More meetings", "Fewer meetings"}),
+        ):
             await pilot.press(key)
             assert app.screen.id == screen_id
             assert actions <= {c.title for c in app.get_system_commands(app.screen)}

@@ -20,9 +20,14 @@ def big_meeting(store, clock) -> int:
     meeting = build_meeting(store, clock, "sprint-review")
     with store.write() as conn:
         for i in range(30):
-            conn.execute("INSERT INTO decisions(meeting_id, text, created_at) VALUES (?,?,?)",
-                         (meeting, f"Decision {i}: " + "keep the scope of the release small and ship it " * 2,
-                          "2026-11-25T14:10:00+00:00"))
+            conn.execute(
+                "INSERT INTO decisions(meeting_id, text, created_at) VALUES (?,?,?)",
+                (
+                    meeting,
+                    f"Decision {i}: " + "keep the scope of the release small and ship it " * 2,
+                    "2026-11-25T14:10:00+00:00",
+                ),
+            )
     store.add_note(meeting, "Last words of the meeting: thanks everyone.")
     return meeting
 
@@ -89,8 +94,9 @@ async def test_end_after_switching_formats(make_app, big_meeting) -> None:
 
 async def test_preview_shows_an_item_as_recorded_with_its_current_state(make_app, store, clock) -> None:
     meeting = build_meeting(store, clock, "sprint-review")
-    item = next(a for a in store.meeting_record(meeting).open_carried_actions
-                if a.title == "Update the onboarding checklist")
+    item = next(
+        a for a in store.meeting_record(meeting).open_carried_actions if a.title == "Update the onboarding checklist"
+    )
     store.set_action_status(item.id, "done")
     store.set_action_due(item.id, date(2026, 12, 31))
     app = make_app()

@@ -9,9 +9,9 @@ import pytest
 from rich.markdown import Markdown
 from textual.widgets import ContentSwitcher, Input, Static, TextArea
 
+from cadence_tui.core.summary import render
 from cadence_tui.integrations.config import Config
 from cadence_tui.ui.screens.summary import SaveSummaryScreen, SummaryScreen
-from cadence_tui.core.summary import render
 from tests.summary_fixtures import build_meeting
 
 
@@ -192,8 +192,10 @@ async def test_unknown_meeting_is_reported(make_app) -> None:
 
 async def test_markup_in_user_text_is_shown_literally(make_app, store, meeting_id) -> None:
     with store.write() as conn:
-        conn.execute("UPDATE cadences SET name = ? WHERE key = 'sprint-review'",
-                     ("Sprint [/] [@click=app.quit]x[/]\x1b[2J\x1b]0;t\x07",))
+        conn.execute(
+            "UPDATE cadences SET name = ? WHERE key = 'sprint-review'",
+            ("Sprint [/] [@click=app.quit]x[/]\x1b[2J\x1b]0;t\x07",),
+        )
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_summary(app, pilot, meeting_id)

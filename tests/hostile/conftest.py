@@ -46,14 +46,18 @@ def permissions_apply(tmp_path_factory: pytest.TempPathFactory) -> None:
 def locked_db(seeded_db: Path) -> Iterator[Path]:
     """The database while another process holds ``BEGIN EXCLUSIVE`` on it."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sqlite3, sys
             conn = sqlite3.connect({str(seeded_db)!r}, isolation_level=None)
             conn.execute("BEGIN EXCLUSIVE")
             print("locked", flush=True)
             sys.stdin.read()  # hold the lock until the test closes our stdin
             conn.execute("ROLLBACK")
-        """)],
+        """),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

@@ -57,11 +57,12 @@ def test_cli_refuses_bad_titles_and_keeps_data(seeded_db: Path, title: str, phra
 
 
 def test_cli_strips_escape_sequences_and_control_characters(seeded_db: Path) -> None:
-    result = cadence("actions", "add", "--cadence", "sprint-review", "--owner", "\x1b[1mSam\x1b[0m\r\n", ESC_TITLE,
-                     db=seeded_db)
+    result = cadence(
+        "actions", "add", "--cadence", "sprint-review", "--owner", "\x1b[1mSam\x1b[0m\r\n", ESC_TITLE, db=seeded_db
+    )
     assert result.returncode == 0, result.stderr
     new_id = int(result.stdout.strip())
-    row = [r for r in action_rows(seeded_db) if r[0] == new_id][0]
+    row = next(r for r in action_rows(seeded_db) if r[0] == new_id)
     assert (row[1], row[2]) == (ESC_CLEAN, "Sam")
     listing = cadence("actions", db=seeded_db)
     assert ESC_CLEAN in listing.stdout and "\x1b" not in listing.stdout and "\x07" not in listing.stdout
@@ -205,8 +206,15 @@ def test_cli_new_db_in_a_read_only_folder(tmp_path: Path, permissions_apply: Non
 def test_cli_db_locked_by_another_process_longer_than_the_busy_timeout(locked_db: Path) -> None:
     before = action_rows(locked_db)
     started = time.monotonic()
-    result = cadence("actions", "add", "--cadence", "sprint-review", "While locked", db=locked_db,
-                     env={"CADENCE_BUSY_TIMEOUT_MS": "300"})
+    result = cadence(
+        "actions",
+        "add",
+        "--cadence",
+        "sprint-review",
+        "While locked",
+        db=locked_db,
+        env={"CADENCE_BUSY_TIMEOUT_MS": "300"},
+    )
     assert_error(result, "busy", "nothing was changed", "try again")
     assert "database is locked" not in result.stderr
     assert time.monotonic() - started < 30
@@ -222,8 +230,9 @@ def _limit_file_size() -> None:
 def test_cli_full_disk_reports_clearly_and_writes_nothing_half(seeded_db: Path) -> None:
     before = action_rows(seeded_db)
     meetings_before = sqlite3.connect(seeded_db).execute("SELECT count(*) FROM meetings").fetchone()[0]
-    result = cadence("demo", "--meetings", "400", "--actions", "4000", "--append", db=seeded_db,
-                     preexec_fn=_limit_file_size)
+    result = cadence(
+        "demo", "--meetings", "400", "--actions", "4000", "--append", db=seeded_db, preexec_fn=_limit_file_size
+    )
     assert_error(result, "disk", "full")
     assert integrity(seeded_db) == "ok"
     conn = sqlite3.connect(seeded_db)
@@ -294,8 +303,11 @@ def test_opening_the_app_on_a_bad_database_or_clock_says_why(tmp_path: Path, see
     conn.close()
     folder = tmp_path / "folder"
     folder.mkdir()
-    for db, phrases in ((folder, ("is a directory",)), (notes, ("not a Cadence database", "left untouched")),
-                        (newer, ("newer Cadence", "left untouched"))):
+    for db, phrases in (
+        (folder, ("is a directory",)),
+        (notes, ("not a Cadence database", "left untouched")),
+        (newer, ("newer Cadence", "left untouched")),
+    ):
         digest = None if db.is_dir() else sha(db)
         assert_error(cadence(db=db), *phrases)
         assert_error(cadence(f"--db={db}"), *phrases)
@@ -436,10 +448,16 @@ async def test_app_database_locked_longer_than_the_timeout_keeps_what_was_typed(
             meeting_id = await start_sprint_review(pilot)
             await open_form(pilot, "a")
             holder = subprocess.Popen(
-                [sys.executable, "-c", "import sqlite3,sys\n"
-                 f"c=sqlite3.connect({str(db)!r}, isolation_level=None); c.execute('BEGIN EXCLUSIVE')\n"
-                 "print('locked', flush=True); sys.stdin.read(); c.execute('ROLLBACK')"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                [
+                    sys.executable,
+                    "-c",
+                    "import sqlite3,sys\n"
+                    f"c=sqlite3.connect({str(db)!r}, isolation_level=None); c.execute('BEGIN EXCLUSIVE')\n"
+                    "print('locked', flush=True); sys.stdin.read(); c.execute('ROLLBACK')",
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
             )
             try:
                 assert holder.stdout.readline().strip() == "locked"
@@ -604,7 +622,10 @@ def test_cli_output_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
     store.close()
     proc = subprocess.Popen(
         [sys.executable, "-m", "cadence_tui", "--db", str(db), "actions", "--all"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
     )
     assert proc.stdout is not None and proc.stderr is not None
     assert proc.stdout.readline().strip()

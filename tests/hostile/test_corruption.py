@@ -35,8 +35,12 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for n in range(6):
         meeting = store.start_meeting("sprint-review")
         for i in range(30):
-            store.add_action(f"Action {n}-{i} " + "words " * 20, owner=f"Owner {i % 5}",
-                             cadence_key="sprint-review", meeting_id=meeting.id)
+            store.add_action(
+                f"Action {n}-{i} " + "words " * 20,
+                owner=f"Owner {i % 5}",
+                cadence_key="sprint-review",
+                meeting_id=meeting.id,
+            )
         store.end_meeting(meeting.id)
     store.close()
     return db
@@ -123,7 +127,7 @@ def test_malformed_page_through_the_real_cli(pristine: Path, tmp_path: Path) -> 
     conn.close()
     data = bytearray(db.read_bytes())
     start = (root - 1) * PAGE
-    data[start:start + 12] = b"\xff" * 12  # the page header: not a b-tree page
+    data[start : start + 12] = b"\xff" * 12  # the page header: not a b-tree page
     db.write_bytes(bytes(data))
     for args in (("export", "json"), ("actions",)):
         result = cadence(*args, db=db)

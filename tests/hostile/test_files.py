@@ -173,8 +173,9 @@ class FifoReader:
 
 
 @pytest.mark.parametrize("command", OUT_COMMANDS, ids=lambda c: "-".join(c[:-1]))
-def test_out_to_a_fifo_streams_into_it_and_keeps_it_a_fifo(met_db: Path, tmp_path: Path,
-                                                           command: tuple[str, ...]) -> None:
+def test_out_to_a_fifo_streams_into_it_and_keeps_it_a_fifo(
+    met_db: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
     fifo = tmp_path / "pipe"
     reader = FifoReader(fifo)
     try:
@@ -215,8 +216,9 @@ def null_device(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("command", OUT_COMMANDS, ids=lambda c: "-".join(c[:-1]))
-def test_out_to_a_device_writes_to_it_and_never_replaces_it(met_db: Path, null_device: Path,
-                                                            command: tuple[str, ...]) -> None:
+def test_out_to_a_device_writes_to_it_and_never_replaces_it(
+    met_db: Path, null_device: Path, command: tuple[str, ...]
+) -> None:
     result = cadence(*command, str(null_device), db=met_db)
     assert result.returncode == 0, result.stderr
     mode = os.lstat(null_device).st_mode
@@ -240,8 +242,9 @@ def test_out_errors_name_the_path_given_not_a_temp_file(met_db: Path, tmp_path: 
 
 
 @pytest.mark.parametrize("command", OUT_COMMANDS, ids=lambda c: "-".join(c[:-1]))
-def test_out_into_a_missing_folder_is_refused_the_same_way(met_db: Path, tmp_path: Path,
-                                                           command: tuple[str, ...]) -> None:
+def test_out_into_a_missing_folder_is_refused_the_same_way(
+    met_db: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
     target = tmp_path / "not" / "there" / "out.txt"
     result = cadence(*command, str(target), db=met_db)
     assert_error(result, "does not exist", str(target.parent))
@@ -258,8 +261,9 @@ def test_backup_refuses_a_hard_link_to_the_database(seeded_db: Path, tmp_path: P
 
 
 # == C. Saved digests never overwrite each other ===================================
-def test_two_failed_posts_in_the_same_second_keep_both_digests(seeded_db: Path, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_failed_posts_in_the_same_second_keep_both_digests(
+    seeded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from click.testing import CliRunner
 
     import cadence_tui.cli.playbook as cli_playbook
@@ -267,7 +271,7 @@ def test_two_failed_posts_in_the_same_second_keep_both_digests(seeded_db: Path, 
 
     class FrozenDatetime(datetime):
         @classmethod
-        def now(cls, tz=None):  # noqa: ANN001
+        def now(cls, tz=None):
             return cls(2026, 11, 25, 21, 22, 23)
 
     monkeypatch.setattr(cli_playbook, "datetime", FrozenDatetime)
@@ -281,8 +285,20 @@ def test_two_failed_posts_in_the_same_second_keep_both_digests(seeded_db: Path, 
     runner = CliRunner()
     saved = []
     for owner in ("Lena", "Sam"):
-        result = runner.invoke(cli, ["digest", "--post", f"http://127.0.0.1:{port}/hook", "--format", "text",
-                                     "--owner", owner, "--db", str(seeded_db)])
+        result = runner.invoke(
+            cli,
+            [
+                "digest",
+                "--post",
+                f"http://127.0.0.1:{port}/hook",
+                "--format",
+                "text",
+                "--owner",
+                owner,
+                "--db",
+                str(seeded_db),
+            ],
+        )
         assert result.exit_code == 1
         saved.append(Path(result.stderr.strip().rsplit("saved it to ", 1)[1]))
     assert saved[0] != saved[1]

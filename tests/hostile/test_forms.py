@@ -157,8 +157,9 @@ async def test_escalating_with_enter_pressed_twice_escalates_once(make_app, stor
         assert app.screen.id == "escalate-form"
         await burst(pilot, "enter", "enter", "enter")
         assert app.screen is meeting, app.screen
-        count = store.scalar("SELECT count(*) FROM blockers WHERE id = ? AND escalated_to_cadence_id IS NOT NULL",
-                             (blocker.id,))
+        count = store.scalar(
+            "SELECT count(*) FROM blockers WHERE id = ? AND escalated_to_cadence_id IS NOT NULL", (blocker.id,)
+        )
         assert count == 1
         assert len(store.escalated_to("finance-review")) == 1
         assert app.is_running

@@ -82,8 +82,12 @@ def write(data: dict[str, Any], path: Path) -> Path:
 def rows(db: Path) -> dict[str, list]:
     conn = sqlite3.connect(db)
     try:
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
-                                             " AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
         return {n: conn.execute(f'SELECT * FROM "{n}"').fetchall() for n in names}
     finally:
         conn.close()
@@ -115,8 +119,16 @@ def test_a_good_export_still_imports_and_every_command_works(export: dict[str, A
     db = tmp_path / "new.db"
     result = cadence("import", "json", str(file), db=db)
     assert result.returncode == 0, result.stderr
-    for args in (("schedule",), ("cadences",), ("export", "ics"), ("actions",), ("summary",), ("history",),
-                 ("stats",), ("metrics",)):
+    for args in (
+        ("schedule",),
+        ("cadences",),
+        ("export", "ics"),
+        ("actions",),
+        ("summary",),
+        ("history",),
+        ("stats",),
+        ("metrics",),
+    ):
         done = cadence(*args, db=db)
         assert done.returncode == 0, (args, done.stderr)
     again = cadence("export", "json", db=db)

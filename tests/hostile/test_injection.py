@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from cadence_tui.core.digest import render as render_digest
-from cadence_tui.store import open_store
 from cadence_tui.core.summary import FORMATS
 from cadence_tui.core.summary import render as render_summary
+from cadence_tui.store import open_store
 from tests.conftest import Clock
 from tests.hostile.helpers import cadence
 from tests.summary_fixtures import CADENCE_KEYS, build_meeting
@@ -158,8 +158,10 @@ def poisoned_keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[
     with conn:
         conn.execute("UPDATE cadences SET key = key || ?", (TERMINAL,))
         for mid, keys in conn.execute("SELECT id, cadence_keys FROM metrics").fetchall():
-            conn.execute("UPDATE metrics SET cadence_keys = ? WHERE id = ?",
-                         (json.dumps([k + TERMINAL for k in json.loads(keys)]), mid))
+            conn.execute(
+                "UPDATE metrics SET cadence_keys = ? WHERE id = ?",
+                (json.dumps([k + TERMINAL for k in json.loads(keys)]), mid),
+            )
     conn.close()
     return db, ids
 
@@ -246,7 +248,7 @@ def screen_text(app) -> str:
             continue
         try:
             strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
-        except Exception:  # noqa: BLE001 - a widget not laid out yet draws nothing
+        except Exception:
             continue
         lines += ["".join(segment.text for segment in strip) for strip in strips]
     return "\n".join(lines) + app.export_screenshot()
@@ -256,7 +258,7 @@ def assert_screen_safe(app, where: str) -> None:
     text = screen_text(app)
     assert "ev.il" in text or "ev" in text, f"{where}: the poisoned rows are not on screen"
     for bad in BAD_SCREEN:
-        assert bad not in text, f"{where}: {bad!r} drawn: {text[max(0, text.find(bad) - 80):text.find(bad) + 40]!r}"
+        assert bad not in text, f"{where}: {bad!r} drawn: {text[max(0, text.find(bad) - 80) : text.find(bad) + 40]!r}"
 
 
 async def test_app_screens_draw_no_control_characters(store, clock, make_app) -> None:

@@ -198,9 +198,11 @@ def test_invalid_utf8_argument_is_refused(seeded_db: Path) -> None:
 
     before = sha(seeded_db)
     title = os.fsdecode(b"\xff\xfe")  # what Python makes of such bytes in argv
-    for args in (("actions", "add", title, "--cadence", "sprint-review"),
-                 ("actions", "add", "ok", "--owner", title, "--cadence", "sprint-review"),
-                 ("actions", "--search", title)):
+    for args in (
+        ("actions", "add", title, "--cadence", "sprint-review"),
+        ("actions", "add", "ok", "--owner", title, "--cadence", "sprint-review"),
+        ("actions", "--search", title),
+    ):
         result = cadence(*args, db=seeded_db)
         assert_error(result, "not valid UTF-8")
         assert len(result.stderr.strip().splitlines()) == 1

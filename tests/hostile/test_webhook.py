@@ -28,7 +28,7 @@ BAD_BYTES = ("\x1b", "\x07", "\x00", "\x9b", "\u202e")
 class Server:
     """A threaded HTTP server on 127.0.0.1 with ``handler`` for POST (and any proxied method)."""
 
-    def __init__(self, handler) -> None:  # noqa: ANN001
+    def __init__(self, handler) -> None:
         self.requests: list[str] = []
         self.bodies: list[dict] = []
         server = self
@@ -36,7 +36,7 @@ class Server:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.0"
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 server.requests.append(self.requestline)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
@@ -46,8 +46,8 @@ class Server:
                     server.bodies.append({"raw": raw.decode("utf-8", "replace")})
                 handler(self)
 
-            do_GET = do_POST  # noqa: N815
-            do_CONNECT = do_POST  # noqa: N815
+            do_GET = do_POST
+            do_CONNECT = do_POST
 
             def log_message(self, *args) -> None:
                 pass
@@ -165,8 +165,16 @@ def proxy() -> Iterator[Server]:
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
 def test_loopback_posts_never_go_through_a_proxy(db: Path, data_home: Path, proxy: Server, host: str) -> None:
     proxy_url = f"http://127.0.0.1:{proxy.port}"
-    env = {"http_proxy": proxy_url, "HTTP_PROXY": proxy_url, "https_proxy": proxy_url, "HTTPS_PROXY": proxy_url,
-           "all_proxy": proxy_url, "ALL_PROXY": proxy_url, "no_proxy": "", "NO_PROXY": ""}
+    env = {
+        "http_proxy": proxy_url,
+        "HTTP_PROXY": proxy_url,
+        "https_proxy": proxy_url,
+        "HTTPS_PROXY": proxy_url,
+        "all_proxy": proxy_url,
+        "ALL_PROXY": proxy_url,
+        "no_proxy": "",
+        "NO_PROXY": "",
+    }
     with Server(ok) as hook:
         result = post(db, hook.url.replace("127.0.0.1", host), data_home, **env)
     assert result.returncode == 0, result.stderr
@@ -194,7 +202,7 @@ def test_a_name_lookup_that_hangs_is_cut_off_at_the_deadline(monkeypatch) -> Non
 
     monkeypatch.setattr(socket, "getaddrinfo", slow_lookup)
     started = time.monotonic()
-    with pytest.raises(WebhookError, match="did not answer within 0.5 s"):
+    with pytest.raises(WebhookError, match=r"did not answer within 0\.5 s"):
         post_text("http://localhost:9/hook", "hi", timeout=0.5, retries=0)
     assert time.monotonic() - started < 2
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from cadence_tui.ui.app import make_app
 from cadence_tui.store import open_store
 from cadence_tui.store.demo import DemoSize
+from cadence_tui.ui.app import make_app
 from tests.conftest import FROZEN_NOW
 
 SIZES = {"80x24": (80, 24), "160x48": (160, 48)}

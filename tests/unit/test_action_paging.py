@@ -20,11 +20,20 @@ def many(store):
     for i in range(300):
         due = None if rng.random() < 0.2 else f"2026-{rng.randint(10, 12)}-{rng.randint(1, 28):02d}"
         created = f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}T09:00:00+00:00"
-        rows.append((rng.randint(1, 3), f"Item {i} {rng.choice(['alpha', 'beta', 'gamma'])}",
-                     rng.choice(["Ann", "Bob", "", "Cy"]), due, rng.choice(["open", "open", "done", "dropped"]), created))
+        rows.append(
+            (
+                rng.randint(1, 3),
+                f"Item {i} {rng.choice(['alpha', 'beta', 'gamma'])}",
+                rng.choice(["Ann", "Bob", "", "Cy"]),
+                due,
+                rng.choice(["open", "open", "done", "dropped"]),
+                created,
+            )
+        )
     with store.write() as conn:
         conn.executemany(
-            "INSERT INTO action_items(cadence_id, title, owner, due, status, created_at) VALUES (?,?,?,?,?,?)", rows)
+            "INSERT INTO action_items(cadence_id, title, owner, due, status, created_at) VALUES (?,?,?,?,?,?)", rows
+        )
     return cadences
 
 
@@ -38,8 +47,15 @@ def expected(store, f: ActionFilter, sort: str) -> list[int]:
     return [a.id for a in sorted(items, key=key)]
 
 
-FILTERS = [ActionFilter(), ActionFilter(status=None), ActionFilter(status="done"), ActionFilter(owner="Ann", status=None),
-           ActionFilter(cadence_key="finance-review"), ActionFilter(overdue=True), ActionFilter(search="beta", status=None)]
+FILTERS = [
+    ActionFilter(),
+    ActionFilter(status=None),
+    ActionFilter(status="done"),
+    ActionFilter(owner="Ann", status=None),
+    ActionFilter(cadence_key="finance-review"),
+    ActionFilter(overdue=True),
+    ActionFilter(search="beta", status=None),
+]
 
 
 @pytest.mark.parametrize("sort", ["due", "owner", "age"])
@@ -61,7 +77,7 @@ def test_paging_forward_and_backward_visits_every_row_once_in_order(store, many,
             middle = store.page_actions(f, sort, limit=len(want))
             k = middle.keys[len(want) // 2]
             again = store.page_actions(f, sort, after=k, inclusive=True, limit=3)
-            assert [a.id for a in again.items] == want[len(want) // 2:len(want) // 2 + 3]
+            assert [a.id for a in again.items] == want[len(want) // 2 : len(want) // 2 + 3]
 
 
 def test_week_filter_and_owner_counts(store, clock) -> None:

@@ -48,8 +48,9 @@ def test_cli_backup_writes_a_verified_copy_and_says_where(db_path: Path, tmp_pat
     refused = subprocess.run([*CLI, "--db", str(db_path), "backup", str(target)], capture_output=True, text=True)
     assert refused.returncode == 1 and "already exists" in refused.stderr
     assert titles(target) == ["Keep me"]
-    forced = subprocess.run([*CLI, "--db", str(db_path), "backup", "--force", str(target)], capture_output=True,
-                            text=True)
+    forced = subprocess.run(
+        [*CLI, "--db", str(db_path), "backup", "--force", str(target)], capture_output=True, text=True
+    )
     assert forced.returncode == 0, forced.stderr
     assert titles(target) == ["Keep me", "Added later"]
 

@@ -4,16 +4,20 @@ app's own schedule, across daylight-saving changes."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import itertools
+import shutil
+import subprocess
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import recurring_ical_events
 from click.testing import CliRunner
+from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
-from cadence_tui.integrations.calendar_export import build_calendar, event_uid
 from cadence_tui.cli import cli
 from cadence_tui.core.recurrence import occurrences_between
+from cadence_tui.integrations.calendar_export import build_calendar, event_uid, ical_rule
 
 YEAR = timedelta(days=366)
 
@@ -25,9 +29,10 @@ def shaped(store):
     store.update_cadence("sprint-review", tz="America/New_York", start_time="09:00")
     store.update_cadence("finance-review", tz="Europe/Berlin", rule="FREQ=MONTHLY;BYMONTHDAY=-1")
     standup = store.create_cadence("Daily Stand-up", copy_from="sprint-review")
-    store.update_cadence(standup.key, rule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", timebox_min=15,
-                         tz="Australia/Sydney", start_time="08:45")
-    store.update_cadence("all-hands", name="R&D; All-Hands, [Q] \\ \"big\"")
+    store.update_cadence(
+        standup.key, rule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", timebox_min=15, tz="Australia/Sydney", start_time="08:45"
+    )
+    store.update_cadence("all-hands", name='R&D; All-Hands, [Q] \\ "big"')
     return store
 
 
@@ -59,9 +64,7 @@ def test_icalendar_reads_one_recurring_event_per_cadence(shaped):
 
 
 def expected_starts(store, start, end) -> dict[str, list[datetime]]:
-    return {
-        c.key: list(occurrences_between(c.schedule, start, end)) for c in store.list_cadences()
-    }
+    return {c.key: list(occurrences_between(c.schedule, start, end)) for c in store.list_cadences()}
 
 
 def test_expansion_over_a_year_matches_the_schedule(shaped):
@@ -75,7 +78,7 @@ def test_expansion_over_a_year_matches_the_schedule(shaped):
         got.setdefault(key, []).append(event["DTSTART"].dt)
     for key, starts in expected.items():
         assert sorted(got[key]) == starts, key  # aware datetimes compare as instants
-        assert all(dt.utcoffset() == exp.utcoffset() for dt, exp in zip(sorted(got[key]), starts))
+        assert all(dt.utcoffset() == exp.utcoffset() for dt, exp in zip(sorted(got[key]), starts, strict=False))
     # And the app's own upcoming list says the same.
     upcoming = shaped.upcoming(366)
     for key, starts in expected.items():
@@ -83,18 +86,19 @@ def test_expansion_over_a_year_matches_the_schedule(shaped):
 
 
 def test_daylight_saving_change_keeps_local_time(shaped):
-    start = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2027, 1, 1, tzinfo=UTC)
     cal = Calendar.from_ical(export(shaped))
     events = [
-        e for e in recurring_ical_events.of(cal).between(start, start + YEAR)
+        e
+        for e in recurring_ical_events.of(cal).between(start, start + YEAR)
         if str(e["UID"]) == event_uid("sprint-review")
     ]
-    utc_hours = {e["DTSTART"].dt.astimezone(timezone.utc).hour for e in events}
+    utc_hours = {e["DTSTART"].dt.astimezone(UTC).hour for e in events}
     local_hours = {e["DTSTART"].dt.hour for e in events}
     assert local_hours == {9}
     assert utc_hours == {13, 14}  # EDT in summer, EST in winter
     march = [e["DTSTART"].dt for e in events if e["DTSTART"].dt.month == 3]
-    assert march[0].astimezone(timezone.utc).hour == 14 and march[-1].astimezone(timezone.utc).hour == 13
+    assert march[0].astimezone(UTC).hour == 14 and march[-1].astimezone(UTC).hour == 13
 
 
 def test_dateutil_expansion_of_the_parsed_rule(shaped):
@@ -131,13 +135,6 @@ def test_archived_cadence_left_out(store):
 
 # -- the ordinal form (issue 13): readers that ignore BYSETPOS ------------------
 
-from datetime import date  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-
-from dateutil.rrule import rrulestr  # noqa: E402
-
-from cadence_tui.integrations.calendar_export import ical_rule  # noqa: E402
 
 ORDINAL_CASES = [
     ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1", "FREQ=MONTHLY;BYDAY=1MO"),
@@ -146,8 +143,7 @@ ORDINAL_CASES = [
     ("FREQ=MONTHLY;BYDAY=WE;BYSETPOS=3", "FREQ=MONTHLY;BYDAY=3WE"),
     ("FREQ=MONTHLY;BYDAY=TU;BYSETPOS=-2;COUNT=9", "FREQ=MONTHLY;BYDAY=-2TU;COUNT=9"),
     ("FREQ=MONTHLY;INTERVAL=2;BYDAY=SU;BYSETPOS=5", "FREQ=MONTHLY;INTERVAL=2;BYDAY=5SU"),
-    ("RRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=2;UNTIL=20301231T000000Z",
-     "FREQ=MONTHLY;BYDAY=2MO;UNTIL=20301231T000000Z"),
+    ("RRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=2;UNTIL=20301231T000000Z", "FREQ=MONTHLY;BYDAY=2MO;UNTIL=20301231T000000Z"),
 ]
 UNCHANGED = [
     "FREQ=WEEKLY;BYDAY=TH",
@@ -172,10 +168,15 @@ def test_other_rules_written_as_they_are(rule):
 
 
 @pytest.mark.parametrize("rule", [r for r, _ in ORDINAL_CASES] + UNCHANGED)
-@pytest.mark.parametrize("start", [datetime(2026, 1, 1, 9, 0, tzinfo=timezone.utc),
-                                   datetime(2026, 1, 5, 14, 0, tzinfo=timezone.utc),
-                                   datetime(2027, 3, 31, 8, 30, tzinfo=timezone.utc),
-                                   datetime(2028, 2, 29, 17, 0, tzinfo=timezone.utc)])
+@pytest.mark.parametrize(
+    "start",
+    [
+        datetime(2026, 1, 1, 9, 0, tzinfo=UTC),
+        datetime(2026, 1, 5, 14, 0, tzinfo=UTC),
+        datetime(2027, 3, 31, 8, 30, tzinfo=UTC),
+        datetime(2028, 2, 29, 17, 0, tzinfo=UTC),
+    ],
+)
 def test_ordinal_form_keeps_every_date(rule, start):
     """dateutil expands the stored rule and the exported one to the same dates
     over ten years, from several starts (a leap day, a month's end)."""
@@ -190,9 +191,8 @@ def first_weekdays(dates, weekday, months_apart):
     """True when every date is the first `weekday` of its month and the months
     follow each other `months_apart` apart."""
     months = [d.year * 12 + d.month for d in dates]
-    return (
-        all(d.weekday() == weekday and d.day <= 7 for d in dates)
-        and all(b - a == months_apart for a, b in zip(months, months[1:]))
+    return all(d.weekday() == weekday and d.day <= 7 for d in dates) and all(
+        b - a == months_apart for a, b in itertools.pairwise(months)
     )
 
 
@@ -224,8 +224,10 @@ def test_seeded_monthly_and_quarterly_rules_read_right_by_every_reader(store):
     events = {str(e["UID"]): e for e in Calendar.from_ical(export(store)).walk("VEVENT")}
     assert events[event_uid("finance-review")]["RRULE"].to_ical() == b"FREQ=MONTHLY;BYDAY=1MO"
     assert events[event_uid("all-hands")]["RRULE"].to_ical() == b"FREQ=MONTHLY;INTERVAL=3;BYDAY=1TH"
-    app_dates = {key: [d.date() for d in starts] for key, starts in
-                 expected_starts(store, store.now(), store.now() + timedelta(days=4 * 366)).items()}
+    app_dates = {
+        key: [d.date() for d in starts]
+        for key, starts in expected_starts(store, store.now(), store.now() + timedelta(days=4 * 366)).items()
+    }
     for reader, got in seeded_starts_by_reader(store).items():
         finance, all_hands = got["finance-review"][:12], got["all-hands"][:12]
         assert len(finance) == 12 and first_weekdays(finance, 0, 1), (reader, finance)
@@ -246,18 +248,37 @@ def test_calcurse_imports_the_file_with_the_right_dates(store, tmp_path):
     data = tmp_path / "calcurse"
     data.mkdir()
     env = {"HOME": str(tmp_path), "TZ": "UTC", "PATH": "/usr/bin:/bin"}
-    subprocess.run(["calcurse", "-D", str(data), "-q", "-i", str(ics)], check=True, env=env,
-                   capture_output=True, timeout=30)
+    subprocess.run(
+        ["calcurse", "-D", str(data), "-q", "-i", str(ics)], check=True, env=env, capture_output=True, timeout=30
+    )
     listing = subprocess.run(
-        ["calcurse", "-D", str(data), "--input-datefmt", "4", "-Q", "--from", "2026-11-26", "--days", "1200",
-         "--filter-type", "recur", "--format-recur-apt", "%s|%m\n"],
-        check=True, env=env, capture_output=True, text=True, timeout=30,
+        [
+            "calcurse",
+            "-D",
+            str(data),
+            "--input-datefmt",
+            "4",
+            "-Q",
+            "--from",
+            "2026-11-26",
+            "--days",
+            "1200",
+            "--filter-type",
+            "recur",
+            "--format-recur-apt",
+            "%s|%m\n",
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
     ).stdout
     got: dict[str, list[date]] = {}
     for line in listing.splitlines():
         if "|" in line:
             stamp, title = line.split("|", 1)
-            got.setdefault(title, []).append(datetime.fromtimestamp(int(stamp), timezone.utc).date())
+            got.setdefault(title, []).append(datetime.fromtimestamp(int(stamp), UTC).date())
     finance, all_hands = got["Finance Business Review"][:12], got["All-Hands Strategy"][:12]
     assert len(finance) == 12 and first_weekdays(finance, 0, 1), finance
     assert len(all_hands) == 12 and first_weekdays(all_hands, 3, 3), all_hands

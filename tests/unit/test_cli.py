@@ -71,12 +71,21 @@ def test_actions_add_list_json_done_drop(run, db_path) -> None:
     assert [d["id"] for d in data] == [second, first]
     keys = {"id", "title", "owner", "due", "status", "cadence", "meeting_id", "created_at"}
     assert keys <= data[0].keys()
-    assert data[1] == {**data[1], "title": "Send deck", "owner": "Jordan", "due": "2026-11-27",
-                       "status": "open", "cadence": "sales-marketing-sync", "meeting_id": None}
+    assert data[1] == {
+        **data[1],
+        "title": "Send deck",
+        "owner": "Jordan",
+        "due": "2026-11-27",
+        "status": "open",
+        "cadence": "sales-marketing-sync",
+        "meeting_id": None,
+    }
 
     assert json.loads(run("actions", "--owner", "Lena", "--json").output)[0]["id"] == second
     assert [d["id"] for d in json.loads(run("actions", "--overdue", "--json").output)] == [second]
-    assert [d["id"] for d in json.loads(run("actions", "--cadence", "sales-marketing-sync", "--json").output)] == [first]
+    assert [d["id"] for d in json.loads(run("actions", "--cadence", "sales-marketing-sync", "--json").output)] == [
+        first
+    ]
     assert [d["id"] for d in json.loads(run("actions", "--search", "deck", "--json").output)] == [first]
     assert [d["id"] for d in json.loads(run("actions", "--due-before", "2026-11-20", "--json").output)] == [second]
 
@@ -144,8 +153,9 @@ def test_db_option_before_or_after_command(db_path, tmp_path) -> None:
 
 
 def _cadence(*args: str, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cadence_tui", *args], capture_output=True, text=True,
-                          timeout=60, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "cadence_tui", *args], capture_output=True, text=True, timeout=60, **kw
+    )
 
 
 @pytest.mark.parametrize("kind", ["directory", "garbage", "newer", "corrupt"])
@@ -164,7 +174,7 @@ def test_bad_database_files_real_process(tmp_path, kind) -> None:
     else:
         open_store(path).close()
         data = bytearray(path.read_bytes())
-        data[100:4096 * 3] = b"\xff" * (4096 * 3 - 100)
+        data[100 : 4096 * 3] = b"\xff" * (4096 * 3 - 100)
         path.write_bytes(bytes(data))
     before = path.read_bytes() if path.is_file() else None
     result = _cadence("actions", "--db", str(path))

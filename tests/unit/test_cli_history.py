@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from cadence_tui.cli import cli
 from cadence_tui.store import open_store
 
-NOW = datetime(2026, 11, 25, 16, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -65,9 +65,17 @@ def test_history_json_and_cadence_filter(run, filled) -> None:
     data = json.loads(run("history", "--json").output)
     assert [d["id"] for d in data] == [filled["finance"], filled["sprint"]]
     assert data[1] == {
-        "id": filled["sprint"], "cadence": "sprint-review", "name": "Sprint Review",
-        "started_at": "2026-11-15T16:00:00+00:00", "ended_at": "2026-11-15T16:25:00+00:00",
-        "duration_min": 25.0, "timebox_min": 30, "actions": 1, "decisions": 1, "notes": 0, "blockers": 0,
+        "id": filled["sprint"],
+        "cadence": "sprint-review",
+        "name": "Sprint Review",
+        "started_at": "2026-11-15T16:00:00+00:00",
+        "ended_at": "2026-11-15T16:25:00+00:00",
+        "duration_min": 25.0,
+        "timebox_min": 30,
+        "actions": 1,
+        "decisions": 1,
+        "notes": 0,
+        "blockers": 0,
     }
     only = json.loads(run("history", "--cadence", "sprint-review", "--json").output)
     assert [d["id"] for d in only] == [filled["sprint"]]
@@ -75,7 +83,10 @@ def test_history_json_and_cadence_filter(run, filled) -> None:
 
 def test_history_search(run, filled) -> None:
     hits = json.loads(run("history", "--search", "checkout", "--json").output)
-    assert sorted((h["kind"], h["meeting_id"]) for h in hits) == [("action", filled["sprint"]), ("decision", filled["sprint"])]
+    assert sorted((h["kind"], h["meeting_id"]) for h in hits) == [
+        ("action", filled["sprint"]),
+        ("decision", filled["sprint"]),
+    ]
     assert json.loads(run("history", "--search", "checkout", "--cadence", "finance-review", "--json").output) == []
     text = run("history", "--search", "budget").output
     assert "note" in text and "\x1b" not in text and "Budget red flag" in text
@@ -87,7 +98,9 @@ def test_history_search(run, filled) -> None:
 def test_history_errors_are_one_line(db_path: Path, filled) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "cadence_tui", "history", "--cadence", "nope", "--db", str(db_path)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 1
     assert proc.stderr.startswith("cadence: error: unknown cadence 'nope'") and "Traceback" not in proc.stderr

@@ -11,11 +11,17 @@ import sys
 import time
 from pathlib import Path
 
+import pyperclip
 import pytest
 
-import pyperclip
 from cadence_tui.integrations import clipboard
-from cadence_tui.integrations.clipboard import copy_text, default_save_dir, osc52_sequence, save_text, terminal_osc52_writer
+from cadence_tui.integrations.clipboard import (
+    copy_text,
+    default_save_dir,
+    osc52_sequence,
+    save_text,
+    terminal_osc52_writer,
+)
 
 SAMPLE = "Sprint Review — Wed 25 Nov 2026\n• Ship it 🚀 — *Priya*\nשלום\n"
 
@@ -77,8 +83,9 @@ def test_real_clipboard_round_trip_under_xvfb(tmp_path: Path) -> None:
     )
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     started = time.monotonic()
-    proc = subprocess.run(["xvfb-run", "-a", sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=60, env=env)
+    proc = subprocess.run(
+        ["xvfb-run", "-a", sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=env
+    )
     if proc.returncode != 0 and "xvfb" in proc.stderr.lower():
         pytest.skip(f"Xvfb did not start: {proc.stderr.strip()[:200]}")
     assert proc.returncode == 0, proc.stderr

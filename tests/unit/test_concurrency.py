@@ -28,12 +28,16 @@ def test_two_processes_writing_lose_nothing(db_path: Path) -> None:
     open_store(db_path).close()  # created and seeded once
     n = 150
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(db_path), tag, str(n)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db_path), tag, str(n)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for tag in ("alpha", "beta")
     ]
     outputs = [p.communicate(timeout=120) for p in procs]
-    for p, (out, err) in zip(procs, outputs):
+    for p, (_out, err) in zip(procs, outputs, strict=False):
         assert p.returncode == 0, err
         assert "locked" not in err
     store = open_store(db_path)

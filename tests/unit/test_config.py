@@ -26,10 +26,18 @@ def test_missing_file_means_defaults(tmp_path):
 
 
 def test_values_are_read(tmp_path):
-    path = write(tmp_path, 'me = "Lena"\nvariance_threshold = 7.5\ntheme = "light"\n'
-                           'summary_format = "slack"\n[keymap]\nedit-cadence = "ctrl+e"\n')
+    path = write(
+        tmp_path,
+        'me = "Lena"\nvariance_threshold = 7.5\ntheme = "light"\n'
+        'summary_format = "slack"\n[keymap]\nedit-cadence = "ctrl+e"\n',
+    )
     config = load_config(path)
-    assert (config.me, config.variance_threshold, config.theme, config.summary_format) == ("Lena", 7.5, "light", "slack")
+    assert (config.me, config.variance_threshold, config.theme, config.summary_format) == (
+        "Lena",
+        7.5,
+        "light",
+        "slack",
+    )
     assert config.keymap == {"edit-cadence": "ctrl+e"}
 
 
@@ -90,7 +98,9 @@ def test_bad_config_stops_the_app_with_one_line(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "cadence_tui", "--db", str(tmp_path / "c.db")],
         env={"CADENCE_CONFIG": str(path), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [

@@ -36,9 +36,7 @@ def integrity(db_path: Path) -> str:
 
 def test_app_and_member_cli_write_the_same_rows_without_loss(db_path: Path) -> None:
     store = open_store(db_path)
-    member_ids = [
-        store.add_action(f"member item {i}", owner="Sam", cadence_key="sprint-review").id for i in range(6)
-    ]
+    member_ids = [store.add_action(f"member item {i}", owner="Sam", cadence_key="sprint-review").id for i in range(6)]
     results: list[tuple[int, int, str]] = []
 
     def member() -> None:

@@ -68,8 +68,12 @@ def test_url_rules() -> None:
     assert check_url("https://hooks.slack.com/services/x") == "https://hooks.slack.com/services/x"
     assert check_url("http://127.0.0.1:8080/hook")
     assert check_url("http://localhost/hook") and check_url("http://[::1]:9/x")
-    for bad, why in (("http://example.com/hook", "only allowed to this machine"), ("ftp://x/y", "https://"),
-                     ("https:///nohost", "no host"), ("https://a b", "spaces")):
+    for bad, why in (
+        ("http://example.com/hook", "only allowed to this machine"),
+        ("ftp://x/y", "https://"),
+        ("https:///nohost", "no host"),
+        ("https://a b", "spaces"),
+    ):
         with pytest.raises(WebhookError, match=why):
             check_url(bad)
 
@@ -83,7 +87,7 @@ class Hook:
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers["Content-Length"])
                 hook.bodies.append(json.loads(self.rfile.read(length)))
                 self.send_response(hook.status)

@@ -3,7 +3,7 @@ capture with field-tagged errors, carry-over and triage."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -177,7 +177,9 @@ def test_carry_over_lists_open_work_of_earlier_meetings_and_escalations(store, c
     store.capture_action(m.id, "New here", "Lena")  # captured now: not carried
     items = store.carry_over(m.id)
     assert [(i.kind, i.title) for i in items] == [
-        ("action", "Old task"), ("action", "Hire a designer"), ("blocker", "Old blocker"),
+        ("action", "Old task"),
+        ("action", "Hire a designer"),
+        ("blocker", "Old blocker"),
     ]
     escalated = items[1]
     assert escalated.escalated_here and escalated.origin_cadence_name == "All-Hands Strategy"
@@ -229,10 +231,10 @@ def test_meeting_occurrence_is_the_coming_or_just_begun_slot(store, clock) -> No
     # Sprint Review is Thursdays 15:00 (zone of the seed); now is Wed 16:00 UTC.
     # (tests/unit/test_occurrences.py covers the rule itself.)
     occurrence, held = store.meeting_occurrence("sprint-review")
-    assert occurrence is not None and occurrence.astimezone(timezone.utc).date() == date(2026, 11, 26)
+    assert occurrence is not None and occurrence.astimezone(UTC).date() == date(2026, 11, 26)
     assert held is None
-    clock.current = datetime(2026, 11, 26, 15, 20, tzinfo=timezone.utc)
-    assert store.meeting_occurrence("sprint-review")[0].astimezone(timezone.utc).date() == date(2026, 11, 26)
+    clock.current = datetime(2026, 11, 26, 15, 20, tzinfo=UTC)
+    assert store.meeting_occurrence("sprint-review")[0].astimezone(UTC).date() == date(2026, 11, 26)
 
 
 def test_carry_over_stays_fast_with_many_rows(store, clock) -> None:

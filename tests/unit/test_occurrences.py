@@ -9,14 +9,14 @@ cadences, a daily one, and across DST changes, with a pinned clock.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from cadence_tui.core.recurrence import LOOK_BACK, Schedule, meeting_occurrence, next_unheld_occurrence
 
-UTC = timezone.utc
+UTC = UTC
 
 # The seeded cadences (seed.py), in UTC as the test database seeds them.
 WEEKLY = Schedule("FREQ=WEEKLY;BYDAY=TH", date(2026, 1, 1), time(15, 0), "UTC")  # Sprint Review
@@ -108,7 +108,9 @@ def test_spring_forward_gap_time_and_window() -> None:
     moved = meeting_occurrence(daily, datetime(2027, 3, 14, 3, 40, tzinfo=ny))
     assert moved is not None and moved.astimezone(UTC) == datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
     # Early for it (03:20 EDT): the 03:30 slot, not yesterday's.
-    early = meeting_occurrence(daily, datetime(2027, 3, 14, 3, 20, tzinfo=ny), {datetime(2027, 3, 13, 2, 30, tzinfo=ny)})
+    early = meeting_occurrence(
+        daily, datetime(2027, 3, 14, 3, 20, tzinfo=ny), {datetime(2027, 3, 13, 2, 30, tzinfo=ny)}
+    )
     assert early is not None and early.astimezone(UTC) == datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
 
 

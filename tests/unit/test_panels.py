@@ -3,7 +3,7 @@ budget, wins, health check), plus the clock state and over-time watch."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -26,7 +26,7 @@ from cadence_tui.core.panels import (
 )
 from cadence_tui.store import InvalidInput
 
-T0 = datetime(2026, 11, 25, 16, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
 
 
 # -- pure arithmetic -------------------------------------------------------------
@@ -48,13 +48,19 @@ def test_conversion_change_and_trend() -> None:
     rates = conversion_rates({"leads": 1000, "mql": 250, "sql": 50, "won": 10})
     assert rates == {"leads>mql": 25.0, "mql>sql": 20.0, "sql>won": 20.0}
     assert conversion_rates({"leads": 0, "mql": 5, "sql": None, "won": 1}) == {
-        "leads>mql": None, "mql>sql": None, "sql>won": None,
+        "leads>mql": None,
+        "mql>sql": None,
+        "sql>won": None,
     }
     assert change(120, 100) == (20, 20.0)
     assert change(5, 0) == (5, None)
     assert change(None, 3) == (None, None)
     assert [trend(4, 3), trend(2, 3), trend(3, 3), trend(3, None), trend(None, 3)] == [
-        "up", "down", "same", "new", "none",
+        "up",
+        "down",
+        "same",
+        "new",
+        "none",
     ]
 
 
@@ -86,15 +92,28 @@ def test_parse_count_percent_rating_and_formatting() -> None:
         with pytest.raises(ValueError):
             parse_rating(bad)
     assert [compact_money(v) for v in (9999, 420_512, 12_300, 1_250_000, -12_300)] == [
-        "9,999", "421k", "12.3k", "1.25m", "-12.3k",
+        "9,999",
+        "421k",
+        "12.3k",
+        "1.25m",
+        "-12.3k",
     ]
     assert signed(12000) == "+12,000" and signed(-5.5) == "-5.50" and signed(0) == "±0"
 
 
 # -- clocks ------------------------------------------------------------------------
 def _meeting(**kw) -> Meeting:
-    base = dict(id=1, cadence_id=1, cadence_key="k", cadence_name="K", scheduled_for=None, started_at=T0,
-                ended_at=None, status="running", timebox_min=10)
+    base = dict(
+        id=1,
+        cadence_id=1,
+        cadence_key="k",
+        cadence_name="K",
+        scheduled_for=None,
+        started_at=T0,
+        ended_at=None,
+        status="running",
+        timebox_min=10,
+    )
     base.update(kw)
     return Meeting(**base)
 
@@ -148,13 +167,17 @@ def test_demo_corrected_and_deleted(store) -> None:
     demo = store.add_demo(m.id, "New chekout", "Marco")
     store.add_demo_feedback(demo.id, "Buton too small", "Priya")
     other = store.add_demo(m.id, "Search", "Lena")
-    fixed = store.update_demo(demo.id, " New checkout\x1b[31m ", "Marco",
-                              "Priya: Button too small\r\n\n  \nSam:\tnice \x07one\n")
+    fixed = store.update_demo(
+        demo.id, " New checkout\x1b[31m ", "Marco", "Priya: Button too small\r\n\n  \nSam:\tnice \x07one\n"
+    )
     assert (fixed.what, fixed.presenter) == ("New checkout", "Marco")  # the escape sequence gone
     assert fixed.feedback == "Priya: Button too small\nSam: nice one"
     assert store.update_demo(demo.id, "New checkout", "").feedback == fixed.feedback  # feedback kept when not given
-    for bad, field in ((("", "x", ""), "what"), (("ok", "n" * 81, ""), "presenter"),
-                       (("ok", "", "x" * 20_001), "feedback")):
+    for bad, field in (
+        (("", "x", ""), "what"),
+        (("ok", "n" * 81, ""), "presenter"),
+        (("ok", "", "x" * 20_001), "feedback"),
+    ):
         with pytest.raises(InvalidInput) as exc:
             store.update_demo(demo.id, *bad)
         assert exc.value.field == field
@@ -236,7 +259,10 @@ def test_wins_and_health_check_against_last_quarter(store, clock) -> None:
     m = store.start_meeting("all-hands")
     rows = store.health_check(m.id)
     assert len(rows) >= 4 and {r.handoff.label for r in rows} >= {
-        "Marketing → Sales", "Product → Engineering", "Sales → Customer Success", "Finance → All",
+        "Marketing → Sales",
+        "Product → Engineering",
+        "Sales → Customer Success",
+        "Finance → All",
     }
     assert (rows[0].rating, rows[0].previous_rating, rows[0].trend) == (None, 4, "none")
     store.rate_handoff(m.id, handoffs[0].id, "3", "slower hand-offs")
@@ -245,7 +271,9 @@ def test_wins_and_health_check_against_last_quarter(store, clock) -> None:
     assert row.trend == "new"
     rows = store.health_check(m.id)
     assert [(r.rating, r.previous_rating, r.trend) for r in rows[:3]] == [
-        (3, 4, "down"), (5, 2, "up"), (3, None, "new"),
+        (3, 4, "down"),
+        (5, 2, "up"),
+        (3, None, "new"),
     ]
     assert rows[0].previous_comment == "good packets"
     for bad in ("0", "6", "great", ""):

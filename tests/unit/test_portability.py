@@ -20,7 +20,7 @@ from cadence_tui.store.portability import EXPORT_FORMAT, dumps_export, loads_exp
 def demo_store(tmp_path, clock):
     store = open_store(tmp_path / "demo.db", now=clock)
     store.generate_demo()
-    store.update_cadence("sprint-review", name="Sprint \"Review\" ✓ [/]", participants="Zoë (Design), 李 (QA)")
+    store.update_cadence("sprint-review", name='Sprint "Review" ✓ [/]', participants="Zoë (Design), 李 (QA)")
     yield store
     store.close()
 
@@ -46,9 +46,24 @@ def test_document_is_documented_shape(demo_store):
     assert data["format"] == EXPORT_FORMAT and data["version"] == 1
     assert data["schema_version"] == demo_store.schema_version()
     tables = data["tables"]
-    for name in ("cadences", "agenda_templates", "meetings", "agenda_items", "action_items", "blockers",
-                 "decisions", "notes", "attendance", "handoffs", "metrics", "metric_values", "failfast_log",
-                 "meeting_ratings", "health_ratings", "settings"):
+    for name in (
+        "cadences",
+        "agenda_templates",
+        "meetings",
+        "agenda_items",
+        "action_items",
+        "blockers",
+        "decisions",
+        "notes",
+        "attendance",
+        "handoffs",
+        "metrics",
+        "metric_values",
+        "failfast_log",
+        "meeting_ratings",
+        "health_ratings",
+        "settings",
+    ):
         assert name in tables, name
         assert isinstance(tables[name]["columns"], list) and isinstance(tables[name]["rows"], list)
     assert not any(name.startswith("search_index") for name in tables)
@@ -61,7 +76,7 @@ def test_refuses_a_database_with_records_unless_replace(demo_store, tmp_path, cl
     other = open_store(tmp_path / "other.db", now=clock)
     other.add_action("Keep me", cadence_key="all-hands")
     before = dumps_export(other.export_data())
-    with pytest.raises(InvalidInput, match="already holds meetings or action items.*--replace"):
+    with pytest.raises(InvalidInput, match=r"already holds meetings or action items.*--replace"):
         other.import_data(data)
     assert dumps_export(other.export_data()) == before
     other.import_data(data, replace=True)
@@ -77,12 +92,19 @@ def test_refuses_a_database_with_records_unless_replace(demo_store, tmp_path, cl
         ({"format": "something-else"}, "not a Cadence export"),
         ({"format": EXPORT_FORMAT, "version": 99, "tables": {}}, "format version 99"),
         ({"format": EXPORT_FORMAT, "version": 1, "schema_version": 999, "tables": {}}, "newer database"),
-        ({"format": EXPORT_FORMAT, "version": 1}, "no \"tables\""),
-        ({"format": EXPORT_FORMAT, "version": 1, "tables": {"users": {"columns": [], "rows": []}}}, "unknown table 'users'"),
-        ({"format": EXPORT_FORMAT, "version": 1, "tables": {"cadences": {"columns": ["id", "evil"], "rows": []}}},
-         "unknown column 'evil'"),
-        ({"format": EXPORT_FORMAT, "version": 1, "tables": {"notes": {"columns": ["id"], "rows": [[1, 2]]}}},
-         "row 1 of 'notes'"),
+        ({"format": EXPORT_FORMAT, "version": 1}, 'no "tables"'),
+        (
+            {"format": EXPORT_FORMAT, "version": 1, "tables": {"users": {"columns": [], "rows": []}}},
+            "unknown table 'users'",
+        ),
+        (
+            {"format": EXPORT_FORMAT, "version": 1, "tables": {"cadences": {"columns": ["id", "evil"], "rows": []}}},
+            "unknown column 'evil'",
+        ),
+        (
+            {"format": EXPORT_FORMAT, "version": 1, "tables": {"notes": {"columns": ["id"], "rows": [[1, 2]]}}},
+            "row 1 of 'notes'",
+        ),
     ],
 )
 def test_bad_documents_are_refused_clearly(store, document, message):
@@ -139,7 +161,9 @@ def test_cli_stays_quiet_in_a_pipe(demo_store, tmp_path):
     out = tmp_path / "e.json"
     result = subprocess.run(
         [sys.executable, "-m", "cadence_tui", "export", "json", "--db", str(demo_store.path), "--out", str(out)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0
     assert result.stderr.strip() == f"Wrote {out}"

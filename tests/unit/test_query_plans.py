@@ -23,8 +23,12 @@ FULL_SCAN = re.compile(r"^SCAN (a|action_items|m|meetings)\b(?! USING (COVERING 
 @pytest.fixture
 def captured(store, clock):
     for i in range(40):
-        store.add_action(f"Task {i} checkout", owner=["Ann", "Bob", ""][i % 3], due=date(2026, 11, 1 + i % 28) if i % 5 else None,
-                         cadence_key=["sprint-review", "finance-review"][i % 2])
+        store.add_action(
+            f"Task {i} checkout",
+            owner=["Ann", "Bob", ""][i % 3],
+            due=date(2026, 11, 1 + i % 28) if i % 5 else None,
+            cadence_key=["sprint-review", "finance-review"][i % 2],
+        )
     m = store.start_meeting("sprint-review")
     store.add_decision(m.id, "Ship checkout")
     clock.advance(minutes=20)
@@ -85,10 +89,15 @@ def test_action_pages_are_index_ranges(store, captured, sort) -> None:
 
 
 def test_search_week_and_counts_use_indexes(store, captured) -> None:
-    for sort, f in itertools.product(SORTS, [
-        ActionFilter(search="checkout"), ActionFilter(search="task 1", status=None),
-        ActionFilter(due_this_week=True), ActionFilter(due_this_week=True, status=None),
-    ]):
+    for sort, f in itertools.product(
+        SORTS,
+        [
+            ActionFilter(search="checkout"),
+            ActionFilter(search="task 1", status=None),
+            ActionFilter(due_this_week=True),
+            ActionFilter(due_this_week=True, status=None),
+        ],
+    ):
         page = store.page_actions(f, sort, limit=5)
         if page.keys:
             store.page_actions(f, sort, after=page.keys[-1], limit=5)
@@ -130,7 +139,7 @@ def test_home_overview_reads_open_meetings_through_the_status_index(store, captu
 
 
 def test_owner_in_two_spellings_reads_through_indexes(store, captured) -> None:
-    """"Ann" and "ANN" both stored: "ann" matches both (an IN over the two);
+    """ "Ann" and "ANN" both stored: "ann" matches both (an IN over the two);
     the page may sort those matches but nothing scans the table."""
     store.add_action("Shouted", owner="ANN", cadence_key="sprint-review")
     for sort in SORTS:

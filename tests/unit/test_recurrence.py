@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +15,7 @@ from cadence_tui.core.recurrence import (
 )
 from cadence_tui.core.seed import CADENCES
 
-UTC = timezone.utc
+UTC = UTC
 NOW = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
 
 

@@ -83,7 +83,9 @@ def test_weekday_text(text, days, shown):
     assert rb.format_weekdays(days) == shown
 
 
-@pytest.mark.parametrize(("text", "message"), [("", "at least one"), ("t", "not a weekday"), ("fri-mon", "runs forward")])
+@pytest.mark.parametrize(
+    ("text", "message"), [("", "at least one"), ("t", "not a weekday"), ("fri-mon", "runs forward")]
+)
 def test_bad_weekday_text(text, message):
     with pytest.raises(ScheduleError, match=message):
         rb.parse_weekdays(text)

@@ -46,21 +46,23 @@ async def read_app_screen(port: int, expected: str) -> str:
     import aiohttp  # textual-serve's own dependency
 
     received = ""
-    async with aiohttp.ClientSession() as session:
-        async with session.ws_connect(
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(
             f"ws://127.0.0.1:{port}/ws?width=100&height=30", headers={"Origin": f"http://127.0.0.1:{port}"}
-        ) as ws:
-            await ws.send_json(["resize", {"width": 100, "height": 30}])
-            async for message in ws:
-                if message.type == aiohttp.WSMsgType.BINARY:
-                    received += message.data.decode("utf-8", "replace")
-                elif message.type == aiohttp.WSMsgType.TEXT:
-                    received += message.data
-                else:
-                    break
-                if expected in received and "All-Hands Strategy" in received:
-                    break
-            await ws.close()
+        ) as ws,
+    ):
+        await ws.send_json(["resize", {"width": 100, "height": 30}])
+        async for message in ws:
+            if message.type == aiohttp.WSMsgType.BINARY:
+                received += message.data.decode("utf-8", "replace")
+            elif message.type == aiohttp.WSMsgType.TEXT:
+                received += message.data
+            else:
+                break
+            if expected in received and "All-Hands Strategy" in received:
+                break
+        await ws.close()
     return received
 
 
@@ -69,8 +71,11 @@ def start_server(tmp_path: Path, *args: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "cadence_tui", "serve", "--db", str(tmp_path / "serve.db"), "--port", str(port), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        cwd=tmp_path,
     )
     try:
         wait_for_page(f"http://127.0.0.1:{port}/", proc, time.monotonic() + 30)
@@ -112,7 +117,11 @@ def test_serve_on_loopback_serves_the_textual_page(tmp_path: Path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "cadence_tui", "serve", "--db", str(db), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
     )
     try:
         page = wait_for_page(f"http://127.0.0.1:{port}/", proc, time.monotonic() + 30)
@@ -145,7 +154,9 @@ def test_serve_refuses_a_bad_database_before_listening(tmp_path: Path):
     bad.write_text("not a database")
     result = subprocess.run(
         [sys.executable, "-m", "cadence_tui", "serve", "--db", str(bad), "--port", str(free_port())],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1
     assert result.stderr.startswith("cadence: error: ") and "not a Cadence database" in result.stderr
@@ -167,13 +178,19 @@ def test_completion_answers_like_the_shell_asks(tmp_path):
     env = {**os.environ, "_CADENCE_COMPLETE": "bash_complete", "COMP_WORDS": "cadence exp", "COMP_CWORD": "1"}
     result = subprocess.run(
         [sys.executable, "-c", "from cadence_tui.cli import main; main()"],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.stdout.split() == ["plain,export"]
     env.update(COMP_WORDS="cadence export ", COMP_CWORD="2")
     result = subprocess.run(
         [sys.executable, "-c", "from cadence_tui.cli import main; main()"],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.stdout.split() == ["plain,ics", "plain,json"]
 
@@ -185,7 +202,9 @@ def test_serve_says_when_the_port_is_taken(tmp_path: Path):
         port = taken.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "cadence_tui", "serve", "--db", str(tmp_path / "s.db"), "--port", str(port)],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
@@ -203,9 +222,14 @@ def test_websocket_refuses_other_origins(tmp_path: Path):
         return [
             await websocket_answer(port, origin)
             for origin in (
-                "http://evil.example", f"http://evil.example:{port}", "null", None,
-                f"https://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}",
-                f"http://127.0.0.1:{port}", f"http://localhost:{port}",
+                "http://evil.example",
+                f"http://evil.example:{port}",
+                "null",
+                None,
+                f"https://127.0.0.1:{port}",
+                f"http://127.0.0.1:{port + 1}",
+                f"http://127.0.0.1:{port}",
+                f"http://localhost:{port}",
             )
         ]
 
@@ -236,27 +260,54 @@ def test_websocket_accepts_the_public_url_origin(tmp_path: Path):
 
 def test_allowed_origins():
     assert allowed_origins("127.0.0.1", 8000) == {
-        "http://127.0.0.1:8000", "http://localhost:8000", "http://[::1]:8000",
+        "http://127.0.0.1:8000",
+        "http://localhost:8000",
+        "http://[::1]:8000",
     }
     assert allowed_origins("0.0.0.0", 80) == {
-        "http://0.0.0.0", "http://127.0.0.1", "http://localhost", "http://[::1]",
+        "http://0.0.0.0",
+        "http://127.0.0.1",
+        "http://localhost",
+        "http://[::1]",
     }
     assert allowed_origins("192.168.1.5", 8000, "https://team.example/cadence") == {
-        "http://192.168.1.5:8000", "https://team.example",
+        "http://192.168.1.5:8000",
+        "https://team.example",
     }
     assert origin_of("HTTP://LocalHost:80/x") == "http://localhost"
     assert origin_of("null") is None and origin_of("http://x:notaport") is None and origin_of("") is None
 
 
-@pytest.mark.parametrize("bad", ["cadence.example.com", "ftp://x.example", "https://", "https://x.example/?a=1",
-                                 "https://user:pw@x.example", "https://x.example:99999"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "cadence.example.com",
+        "ftp://x.example",
+        "https://",
+        "https://x.example/?a=1",
+        "https://user:pw@x.example",
+        "https://x.example:99999",
+    ],
+)
 def test_public_url_must_be_an_http_address(tmp_path: Path, bad: str):
     with pytest.raises(ValueError):
         public_url_or_error(bad)
     result = subprocess.run(
-        [sys.executable, "-m", "cadence_tui", "serve", "--db", str(tmp_path / "s.db"), "--port", str(free_port()),
-         "--public-url", bad],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "cadence_tui",
+            "serve",
+            "--db",
+            str(tmp_path / "s.db"),
+            "--port",
+            str(free_port()),
+            "--public-url",
+            bad,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
@@ -271,7 +322,7 @@ def test_served_page_focuses_the_terminal_and_swallows_the_focusing_click(tmp_pa
         page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).read().decode()
     finally:
         stop(proc)
-    script = page[page.rindex("<script>"):page.rindex("</body>")]
+    script = page[page.rindex("<script>") : page.rindex("</body>")]
     assert "xterm-helper-textarea" in script and "-first-byte" in script and "stopImmediatePropagation" in script
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -11,7 +11,7 @@ from cadence_tui.core.stats import ActionRecord, ItemRecord, MeetingRecord, comp
 
 
 def ts(day: int, hh: int, mm: int = 0) -> str:
-    return datetime(2026, 11, day, hh, mm, tzinfo=timezone.utc).isoformat(timespec="seconds")
+    return datetime(2026, 11, day, hh, mm, tzinfo=UTC).isoformat(timespec="seconds")
 
 
 @pytest.fixture
@@ -31,35 +31,48 @@ def finance(store):
         ]
         conn.executemany(
             "INSERT INTO meetings(id, cadence_id, started_at, ended_at, status, paused_seconds, timebox_min)"
-            " VALUES (?,?,?,?,?,?,?)", meetings)
+            " VALUES (?,?,?,?,?,?,?)",
+            meetings,
+        )
         items = [
-            (101, 0, "Budget", 20, 25 * 60), (101, 1, "Variances", 15, 10 * 60), (101, 2, "Re-forecast", 15, 15 * 60),
-            (102, 0, "Budget", 20, 23 * 60), (102, 1, "Variances", 15, 16 * 60), (102, 2, "Re-forecast", 15, 14 * 60),
-            (104, 0, "Budget", 20, 99 * 60), (105, 0, "Demos", 15, 40 * 60),
+            (101, 0, "Budget", 20, 25 * 60),
+            (101, 1, "Variances", 15, 10 * 60),
+            (101, 2, "Re-forecast", 15, 15 * 60),
+            (102, 0, "Budget", 20, 23 * 60),
+            (102, 1, "Variances", 15, 16 * 60),
+            (102, 2, "Re-forecast", 15, 14 * 60),
+            (104, 0, "Budget", 20, 99 * 60),
+            (105, 0, "Demos", 15, 40 * 60),
         ]
         conn.executemany(
             "INSERT INTO agenda_items(meeting_id, position, title, timebox_min, state, elapsed_seconds)"
-            " VALUES (?,?,?,?,'done',?)", items)
+            " VALUES (?,?,?,?,'done',?)",
+            items,
+        )
         attendance = [(101, f"p{i}", int(i < 4)) for i in range(5)]
         attendance += [(102, f"p{i}", 1) for i in range(5)]
         attendance += [(103, f"p{i}", int(i < 2)) for i in range(4)]
         attendance += [(105, "x", 0)]
         conn.executemany("INSERT INTO attendance(meeting_id, person, present) VALUES (?,?,?)", attendance)
-        conn.executemany("INSERT INTO meeting_ratings(meeting_id, person, rating) VALUES (?,?,?)",
-                         [(101, "p0", 8), (101, "p1", 6), (102, "p0", 10), (105, "x", 1)])
+        conn.executemany(
+            "INSERT INTO meeting_ratings(meeting_id, person, rating) VALUES (?,?,?)",
+            [(101, "p0", 8), (101, "p1", 6), (102, "p0", 10), (105, "x", 1)],
+        )
         actions = [
             # cadence, meeting, due, status, created, closed
-            (fid, 101, "2026-11-06", "done", ts(2, 15), ts(5, 15)),    # on time, 3 days
-            (fid, 101, "2026-11-06", "done", ts(2, 15), ts(8, 15)),    # late, 6 days
-            (fid, 102, None, "done", ts(9, 15, 15), ts(10, 15, 15)),   # no due date, 1 day
+            (fid, 101, "2026-11-06", "done", ts(2, 15), ts(5, 15)),  # on time, 3 days
+            (fid, 101, "2026-11-06", "done", ts(2, 15), ts(8, 15)),  # late, 6 days
+            (fid, 102, None, "done", ts(9, 15, 15), ts(10, 15, 15)),  # no due date, 1 day
             (fid, 102, "2026-11-20", "open", ts(9, 15, 15), None),
             (fid, 103, None, "dropped", ts(16, 14, 30), ts(17, 9)),
-            (fid, None, "2026-11-01", "done", ts(1, 9), ts(1, 10)),    # not raised in a meeting
-            (sid, 105, "2026-11-20", "done", ts(19, 16), ts(24, 9)),   # other cadence
+            (fid, None, "2026-11-01", "done", ts(1, 9), ts(1, 10)),  # not raised in a meeting
+            (sid, 105, "2026-11-20", "done", ts(19, 16), ts(24, 9)),  # other cadence
         ]
         conn.executemany(
             "INSERT INTO action_items(cadence_id, meeting_id, title, due, status, created_at, closed_at)"
-            " VALUES (?,?,'x',?,?,?,?)", actions)
+            " VALUES (?,?,'x',?,?,?,?)",
+            actions,
+        )
     return store
 
 
@@ -69,11 +82,24 @@ def test_every_figure_of_a_cadence(finance) -> None:
     assert [i.title for i in s.items] == ["Budget", "Variances", "Re-forecast"]
     budget, variances, reforecast = s.items
     assert (budget.meetings, budget.planned_min, budget.actual_min, budget.over_count, budget.avg_over_min) == (
-        2, 20, 24, 2, 4)
+        2,
+        20,
+        24,
+        2,
+        4,
+    )
     assert budget.always_over
     assert (variances.actual_min, variances.over_count, variances.avg_over_min, variances.always_over) == (
-        13, 1, 1, False)
-    assert (reforecast.actual_min, reforecast.over_count, reforecast.avg_over_min) == (14.5, 0, 0)  # on the dot is not over
+        13,
+        1,
+        1,
+        False,
+    )
+    assert (reforecast.actual_min, reforecast.over_count, reforecast.avg_over_min) == (
+        14.5,
+        0,
+        0,
+    )  # on the dot is not over
     assert [i.title for i in s.always_over] == ["Budget"]
     assert s.durations == (50, 70, 30)  # the second meeting was paused for 5 minutes
     assert s.avg_duration_min == 50 and s.avg_timebox_min == 60
@@ -107,7 +133,7 @@ def test_cadence_with_no_meetings(finance) -> None:
 
 
 def test_pure_computation_without_a_database() -> None:
-    start = datetime(2026, 1, 5, 14, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 5, 14, tzinfo=UTC)
     m = MeetingRecord(1, start, start.replace(hour=15), 45, items=(ItemRecord("A", 10, 600),), invited=2, present=1)
     actions = [ActionRecord(start, date(2026, 1, 5), "done", start.replace(hour=20))]
     s = compute_stats("k", "K", [m], actions)
@@ -117,17 +143,29 @@ def test_pure_computation_without_a_database() -> None:
 
 
 def test_statistics_actions_line_leaves_out_figures_it_cannot_give() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    from cadence_tui.ui.screens.stats import summary_text
     from cadence_tui.core.stats import CadenceStats
+    from cadence_tui.ui.screens.stats import summary_text
 
-    when = datetime(2026, 11, 20, tzinfo=timezone.utc)
-    base = dict(cadence_key="sprint-review", cadence_name="Sprint Review", last_n=12, meetings=3, first=when,
-                last=when, avg_duration_min=28.0, avg_timebox_min=30.0, actions_raised=9)
+    when = datetime(2026, 11, 20, tzinfo=UTC)
+    base = dict(
+        cadence_key="sprint-review",
+        cadence_name="Sprint Review",
+        last_n=12,
+        meetings=3,
+        first=when,
+        last=when,
+        avg_duration_min=28.0,
+        avg_timebox_min=30.0,
+        actions_raised=9,
+    )
     nothing_done = summary_text(CadenceStats(**base)).plain
     assert "9 raised, 0 done" in nothing_done
     assert "on time" not in nothing_done and "to close" not in nothing_done
-    done = summary_text(CadenceStats(**base, actions_done=4, completion_rate=4 / 9, on_time_rate=0.75,
-                                     on_time_base=4, median_days_to_close=2.0)).plain
+    done = summary_text(
+        CadenceStats(
+            **base, actions_done=4, completion_rate=4 / 9, on_time_rate=0.75, on_time_base=4, median_days_to_close=2.0
+        )
+    ).plain
     assert "4 done (44 %), 75 % on time (of 4 done items with a due date), median 2.0 days to close" in done

@@ -84,8 +84,18 @@ def test_upcoming_is_ordered(store) -> None:
 def test_demo_small_is_realistic(store) -> None:
     meetings, actions = store.generate_demo()
     assert meetings > 30 and actions > 100
-    for table in ["decisions", "blockers", "demo_items", "pipeline_metrics", "budget_lines", "wins",
-                  "health_ratings", "metric_values", "meeting_ratings", "attendance"]:
+    for table in [
+        "decisions",
+        "blockers",
+        "demo_items",
+        "pipeline_metrics",
+        "budget_lines",
+        "wins",
+        "health_ratings",
+        "metric_values",
+        "meeting_ratings",
+        "attendance",
+    ]:
         assert store.scalar(f"SELECT count(*) FROM {table}") > 0, table
     assert store.scalar("SELECT count(*) FROM action_items WHERE status = 'open'") > 0
     assert store.scalar("SELECT max(started_at) FROM meetings") <= store.now().isoformat()
@@ -94,8 +104,9 @@ def test_demo_small_is_realistic(store) -> None:
 
 
 def test_demo_exact_size(store) -> None:
-    meetings, actions = store.generate_demo(__import__("cadence_tui.store.demo", fromlist=["DemoSize"]).DemoSize(
-        meetings=200, actions=2000, months=12))
+    meetings, actions = store.generate_demo(
+        __import__("cadence_tui.store.demo", fromlist=["DemoSize"]).DemoSize(meetings=200, actions=2000, months=12)
+    )
     assert meetings == 200
     assert store.scalar("SELECT count(*) FROM meetings") == 200
     assert store.scalar("SELECT count(*) FROM action_items") == actions

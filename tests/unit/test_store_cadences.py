@@ -30,12 +30,26 @@ def test_update_validates_and_stores_nothing_invalid(store):
 
 def test_update_every_field(store):
     c = store.update_cadence(
-        "sprint-review", name=" Demo\x1b[2J Day ", purpose="Show it", rule="rrule:freq=weekly;byday=fr",
-        anchor="2026-01-02", start_time="9:05", tz="Europe/Berlin", timebox_min="45",
-        participants="Ana (PM), Bo", variance_threshold="12.5%",
+        "sprint-review",
+        name=" Demo\x1b[2J Day ",
+        purpose="Show it",
+        rule="rrule:freq=weekly;byday=fr",
+        anchor="2026-01-02",
+        start_time="9:05",
+        tz="Europe/Berlin",
+        timebox_min="45",
+        participants="Ana (PM), Bo",
+        variance_threshold="12.5%",
     )
     assert (c.name, c.purpose, c.rule, c.anchor, c.start_time, c.tz, c.timebox_min, c.variance_threshold) == (
-        "Demo Day", "Show it", "FREQ=WEEKLY;BYDAY=FR", date(2026, 1, 2), time(9, 5), "Europe/Berlin", 45, 12.5
+        "Demo Day",
+        "Show it",
+        "FREQ=WEEKLY;BYDAY=FR",
+        date(2026, 1, 2),
+        time(9, 5),
+        "Europe/Berlin",
+        45,
+        12.5,
     )
     assert [p.label for p in c.participants] == ["Ana (PM)", "Bo"]
 
@@ -45,7 +59,10 @@ def test_create_blank_and_copy_with_unique_keys(store):
     assert copy.key == "sprint-review-2"
     source = store.get_cadence("sprint-review")
     assert (copy.rule, copy.tz, copy.timebox_min, copy.participants) == (
-        source.rule, source.tz, source.timebox_min, source.participants
+        source.rule,
+        source.tz,
+        source.timebox_min,
+        source.participants,
     )
     assert [(i.title, i.timebox_min) for i in store.agenda_template(copy.id)] == [
         (i.title, i.timebox_min) for i in store.agenda_template(source.id)

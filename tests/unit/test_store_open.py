@@ -25,7 +25,10 @@ def test_fresh_file_is_created_migrated_and_seeded(db_path: Path, clock) -> None
     store = open_store(db_path, now=clock)
     assert store.schema_version() == SCHEMA_VERSION
     assert [c.key for c in store.list_cadences()] == [
-        "sprint-review", "sales-marketing-sync", "finance-review", "all-hands",
+        "sprint-review",
+        "sales-marketing-sync",
+        "finance-review",
+        "all-hands",
     ]
     assert store.scalar("PRAGMA journal_mode") == "wal"
     assert store.scalar("PRAGMA foreign_keys") == 1

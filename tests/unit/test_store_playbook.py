@@ -13,8 +13,9 @@ from cadence_tui.store import InvalidInput, NotFound
 def test_seeded_scorecard_and_focus_warning(store) -> None:
     assert [m.key for m in store.list_metrics()] == ["cac", "ttv", "enps"]
     assert store.focus_warning() is None
-    m = store.add_metric("nrr", "Net revenue retention", unit="%", target="105", direction="higher",
-                         cadence_keys=["finance-review"])
+    m = store.add_metric(
+        "nrr", "Net revenue retention", unit="%", target="105", direction="higher", cadence_keys=["finance-review"]
+    )
     assert m.target == 105.0 and m.cadence_keys == ("finance-review",)
     warning = store.focus_warning()
     assert warning and "4 active metrics" in warning  # a warning, not a refusal
@@ -70,8 +71,12 @@ def test_sparkline_scales_between_min_and_max() -> None:
 def test_handoff_register_edit_and_add(store) -> None:
     keys = [h.key for h in store.list_handoffs()]
     assert keys == ["marketing-sales", "product-engineering", "sales-cs", "finance-all"]
-    h = store.update_handoff("marketing-sales", owner="Riley", packet_fields="lead score, intent signals,  , budget",
-                             success_criteria="Sales accepts 90 % of MQLs")
+    h = store.update_handoff(
+        "marketing-sales",
+        owner="Riley",
+        packet_fields="lead score, intent signals,  , budget",
+        success_criteria="Sales accepts 90 % of MQLs",
+    )
     assert h.owner == "Riley" and h.packet_fields == ("lead score", "intent signals", "budget")
     assert h.deliverables.startswith("Qualified leads")  # untouched
     with pytest.raises(InvalidInput, match="cannot be empty"):
@@ -85,12 +90,20 @@ def test_register_counts_failures_and_rates_by_quarter(store) -> None:
     hid = store.get_handoff("marketing-sales").id
     cid = store.get_cadence("all-hands").id
     with store.write() as conn:
-        for mid, started, rating in ((1, "2026-05-07T16:00:00+00:00", 2), (2, "2026-08-06T16:00:00+00:00", 3),
-                                     (3, "2026-08-20T16:00:00+00:00", 4), (4, "2026-11-05T16:00:00+00:00", 5)):
-            conn.execute("INSERT INTO meetings(id, cadence_id, started_at, ended_at, status, timebox_min)"
-                         " VALUES (?,?,?,?, 'ended', 60)", (mid, cid, started, started))
-            conn.execute("INSERT INTO health_ratings(meeting_id, handoff_id, rating) VALUES (?,?,?)",
-                         (mid, hid, rating))
+        for mid, started, rating in (
+            (1, "2026-05-07T16:00:00+00:00", 2),
+            (2, "2026-08-06T16:00:00+00:00", 3),
+            (3, "2026-08-20T16:00:00+00:00", 4),
+            (4, "2026-11-05T16:00:00+00:00", 5),
+        ):
+            conn.execute(
+                "INSERT INTO meetings(id, cadence_id, started_at, ended_at, status, timebox_min)"
+                " VALUES (?,?,?,?, 'ended', 60)",
+                (mid, cid, started, started),
+            )
+            conn.execute(
+                "INSERT INTO health_ratings(meeting_id, handoff_id, rating) VALUES (?,?,?)", (mid, hid, rating)
+            )
     store.log_failfast("marketing-sales", "Leads without intent", cause="Missing data", fix="Required field")
     store.log_failfast("marketing-sales", "Leads without score", cause="missing  data")
     store.log_failfast("finance-all", "Caps late", cause="late hand-off", meeting_id=4)
@@ -98,7 +111,10 @@ def test_register_counts_failures_and_rates_by_quarter(store) -> None:
     ms = reg["marketing-sales"]
     assert ms.failures == 2 and ms.latest_rating == 5 and ms.latest_rating_on == date(2026, 11, 5)
     assert [(q.quarter, q.average, q.count) for q in ms.quarters] == [
-        ("2026 Q2", 2, 1), ("2026 Q3", 3.5, 2), ("2026 Q4", 5, 1)]
+        ("2026 Q2", 2, 1),
+        ("2026 Q3", 3.5, 2),
+        ("2026 Q4", 5, 1),
+    ]
     assert ms.rating_trend == 1.5
     assert reg["sales-cs"].failures == 0 and reg["sales-cs"].latest_rating is None
     patterns = store.failfast_patterns()

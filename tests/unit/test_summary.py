@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,8 +22,8 @@ from markdown_it import MarkdownIt
 
 from cadence_tui.cli import cli
 from cadence_tui.core.meeting_record import ActionLine, Attendee, MeetingRecord
-from cadence_tui.store import NotFound
 from cadence_tui.core.summary import FORMATS, clean, layout, md_escape, render, slack_escape, suggested_filename
+from cadence_tui.store import NotFound
 from tests.summary_fixtures import CADENCE_KEYS, build_meeting
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -52,9 +52,14 @@ def test_record_of_a_sprint_review(store, clock) -> None:
     assert [a.name for a in record.absent] == ["Sam"]
     assert [a.title for a in record.items_over] == ["Demos"]
     assert round(record.duration_seconds / 60) == 34
-    assert [a.title for a in record.new_actions] == ["Write the rollout plan", "Ask legal about the data retention terms"]
-    assert [a.title for a in record.open_carried_actions] == ["Update the onboarding checklist",
-                                                              "Book the customer interviews"]
+    assert [a.title for a in record.new_actions] == [
+        "Write the rollout plan",
+        "Ask legal about the data retention terms",
+    ]
+    assert [a.title for a in record.open_carried_actions] == [
+        "Update the onboarding checklist",
+        "Book the customer interviews",
+    ]
     assert [a.title for a in record.closed_actions] == ["Send the recap deck"]
     assert record.open_carried_actions[0].age_days == 14
     assert [b.what for b in record.open_blockers] == ["Waiting for the new API keys", "Staging database is down"]
@@ -88,7 +93,7 @@ def test_health_trend(store, clock) -> None:
 
 
 def test_escalated_items_say_where_they_went(store, clock) -> None:
-    clock.current = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
+    clock.current = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
     sprint = store.start_meeting("sprint-review").id
     blocker = store.add_blocker("Need budget for load testing", raised_by="Marco", unblocker="Dana", meeting_id=sprint)
     action = store.add_action("Price the load-testing tool", owner="Marco", meeting_id=sprint)
@@ -167,11 +172,20 @@ def test_markdown_parses_into_expected_structure(store, clock, key: str) -> None
     assert headings[0][0] == "h2" and headings[0][1].endswith("— Wed 25 Nov 2026")
     sections = [text for tag, text in headings[1:]]
     assert all(tag == "h3" for tag, _ in headings[1:])
-    assert sections[:5] == ["Decisions", "New action items", "Open items carried over",
-                            "Closed in this meeting", "Blockers"]
+    assert sections[:5] == [
+        "Decisions",
+        "New action items",
+        "Open items carried over",
+        "Closed in this meeting",
+        "Blockers",
+    ]
     assert sections[-2:] == ["Scorecard", "Notes"]
-    specific = {"sprint-review": "Demos and feedback", "sales-marketing-sync": "Pipeline (vs Wed 11 Nov)",
-                "finance-review": "Budget vs actual (threshold ±10 %)", "all-hands": "Health check"}[key]
+    specific = {
+        "sprint-review": "Demos and feedback",
+        "sales-marketing-sync": "Pipeline (vs Wed 11 Nov)",
+        "finance-review": "Budget vs actual (threshold ±10 %)",
+        "all-hands": "Health check",
+    }[key]
     assert specific in sections
     assert lists >= len(sections) + 1  # the meta list and one list per section
     assert "Write the rollout plan — **Priya**, due Fri 4 Dec" in items
@@ -190,7 +204,7 @@ HOSTILE_TITLES = [
 
 
 def _hostile_store(store, clock) -> int:
-    clock.current = datetime(2026, 11, 25, 14, 0, tzinfo=timezone.utc)
+    clock.current = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
     meeting = store.start_meeting("sprint-review").id
     with store.write() as conn:
         for i, title in enumerate(HOSTILE_TITLES):
@@ -199,10 +213,14 @@ def _hostile_store(store, clock) -> int:
                 " SELECT cadence_id, id, ?, ?, ? FROM meetings WHERE id = ?",
                 (title, "@here" if i == 1 else "<@U1>", clock.current.isoformat(), meeting),
             )
-            conn.execute("INSERT INTO decisions(meeting_id, text, created_at) VALUES (?,?,?)",
-                         (meeting, title, clock.current.isoformat()))
-            conn.execute("INSERT INTO notes(meeting_id, text, created_at) VALUES (?,?,?)",
-                         (meeting, title, clock.current.isoformat()))
+            conn.execute(
+                "INSERT INTO decisions(meeting_id, text, created_at) VALUES (?,?,?)",
+                (meeting, title, clock.current.isoformat()),
+            )
+            conn.execute(
+                "INSERT INTO notes(meeting_id, text, created_at) VALUES (?,?,?)",
+                (meeting, title, clock.current.isoformat()),
+            )
         conn.execute("UPDATE cadences SET name = ? WHERE key = 'sprint-review'", ("# Sprint *Review* <x>\x1b[2J",))
     clock.advance(minutes=20)
     store.end_meeting(meeting)
@@ -258,11 +276,18 @@ def test_markdown_structure_survives_hostile_text(store, clock) -> None:
 def test_ten_thousand_character_title(fmt: str) -> None:
     long_title = "word " * 2000  # the store caps titles at 500: test the renderer directly
     record = MeetingRecord(
-        meeting_id=1, cadence_key="x", cadence_name="X" * 10_000, status="ended",
-        started_at=datetime(2026, 11, 25, 14, tzinfo=timezone.utc),
-        ended_at=datetime(2026, 11, 25, 14, 30, tzinfo=timezone.utc), zone=ZoneInfo("UTC"), zone_name="UTC",
-        timebox_min=30, duration_seconds=1800, attendees=[Attendee("A" * 10_000)],
-        new_actions=[ActionLine(1, long_title, "Owner", None, "open", datetime(2026, 11, 25, tzinfo=timezone.utc))],
+        meeting_id=1,
+        cadence_key="x",
+        cadence_name="X" * 10_000,
+        status="ended",
+        started_at=datetime(2026, 11, 25, 14, tzinfo=UTC),
+        ended_at=datetime(2026, 11, 25, 14, 30, tzinfo=UTC),
+        zone=ZoneInfo("UTC"),
+        zone_name="UTC",
+        timebox_min=30,
+        duration_seconds=1800,
+        attendees=[Attendee("A" * 10_000)],
+        new_actions=[ActionLine(1, long_title, "Owner", None, "open", datetime(2026, 11, 25, tzinfo=UTC))],
     )
     out = render(record, fmt)
     assert len(out) < 5_000
@@ -360,14 +385,19 @@ def test_cli_copy_without_clipboard_or_terminal_fails_clearly(store, clock, db_p
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("args, message", [
-    (["4242"], "cadence: error: no meeting with id 4242\n"),
-    (["--last", "nope"], "cadence: error: unknown cadence 'nope'\n"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["4242"], "cadence: error: no meeting with id 4242\n"),
+        (["--last", "nope"], "cadence: error: unknown cadence 'nope'\n"),
+    ],
+)
 def test_cli_unknown_meeting_or_cadence(store, db_path, args, message) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "cadence_tui", "summary", "--db", str(db_path), *args],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 1
     assert proc.stderr == message and proc.stdout == ""
@@ -391,7 +421,7 @@ def test_cli_help_mentions_most_recent() -> None:
 def test_zone_of_the_cadence_is_used(store, clock) -> None:
     with store.write() as conn:
         conn.execute("UPDATE cadences SET tz = 'Europe/Berlin' WHERE key = 'sprint-review'")
-    clock.current = datetime(2026, 11, 25, 23, 30, tzinfo=timezone.utc)
+    clock.current = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
     meeting = store.start_meeting("sprint-review").id
     clock.advance(minutes=30)
     store.end_meeting(meeting)
@@ -401,15 +431,17 @@ def test_zone_of_the_cadence_is_used(store, clock) -> None:
 
 
 def test_many_carried_items_are_capped_and_counted(store, clock) -> None:
-    clock.current = datetime(2026, 11, 1, 15, 0, tzinfo=timezone.utc)
+    clock.current = datetime(2026, 11, 1, 15, 0, tzinfo=UTC)
     with store.write() as conn:
         cadence_id = conn.execute("SELECT id FROM cadences WHERE key = 'sprint-review'").fetchone()[0]
         conn.executemany(
             "INSERT INTO action_items(cadence_id, title, owner, due, created_at) VALUES (?,?,?,?,?)",
-            [(cadence_id, f"Old item {i}", "Lena", f"2026-10-{1 + i % 28:02d}", clock.current.isoformat())
-             for i in range(260)],
+            [
+                (cadence_id, f"Old item {i}", "Lena", f"2026-10-{1 + i % 28:02d}", clock.current.isoformat())
+                for i in range(260)
+            ],
         )
-    clock.current = datetime(2026, 11, 25, 14, 0, tzinfo=timezone.utc)
+    clock.current = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
     meeting = store.start_meeting("sprint-review").id
     clock.advance(minutes=30)
     store.end_meeting(meeting)
@@ -423,8 +455,10 @@ def test_many_carried_items_are_capped_and_counted(store, clock) -> None:
 
 
 def test_summary_modules_stay_headless() -> None:
-    code = ("import cadence_tui.core.summary, cadence_tui.core.meeting_record, cadence_tui.integrations.clipboard, sys, json;"
-            "print(json.dumps(sorted(sys.modules)))")
+    code = (
+        "import cadence_tui.core.summary, cadence_tui.core.meeting_record, cadence_tui.integrations.clipboard, sys, json;"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     loaded = set(__import__("json").loads(out))
     assert not {m for m in loaded if m.split(".")[0] in ("textual", "pyperclip", "rich")}

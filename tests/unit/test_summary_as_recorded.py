@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from cadence_tui.core.summary import FORMATS, render
 from cadence_tui.store import StoreError, open_store
 from cadence_tui.store.portability import dumps_export
-from cadence_tui.core.summary import FORMATS, render
 from tests.summary_fixtures import build_meeting
 
-NOV_11 = datetime(2026, 11, 11, 14, 0, tzinfo=timezone.utc)
-NOV_25 = datetime(2026, 11, 25, 14, 0, tzinfo=timezone.utc)
-DEC_2 = datetime(2026, 12, 2, 14, 0, tzinfo=timezone.utc)
+NOV_11 = datetime(2026, 11, 11, 14, 0, tzinfo=UTC)
+NOV_25 = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+DEC_2 = datetime(2026, 12, 2, 14, 0, tzinfo=UTC)
 
 
 def section(text: str, heading: str) -> list[str]:
@@ -44,8 +44,9 @@ def history(store, clock) -> dict[str, int]:
     test) carries them and records two new ones; 2 Dec changes all four."""
     clock.current = NOV_11
     first = store.start_meeting("sprint-review").id
-    overdue = store.add_action("Update the onboarding checklist", owner="Lena", due=date(2026, 11, 20),
-                               meeting_id=first)
+    overdue = store.add_action(
+        "Update the onboarding checklist", owner="Lena", due=date(2026, 11, 20), meeting_id=first
+    )
     later = store.add_action("Book the customer interviews", owner="Sam", due=date(2026, 12, 2), meeting_id=first)
     staging = store.add_blocker("Staging database is down", raised_by="Marco", unblocker="Dana", meeting_id=first)
     clock.advance(minutes=30)
@@ -59,8 +60,16 @@ def history(store, clock) -> dict[str, int]:
     keys = store.capture_blocker(meeting, "Waiting for the API keys", "Lena", "Chris")
     clock.advance(minutes=20)
     store.end_meeting(meeting)
-    return {"first": first, "meeting": meeting, "overdue": overdue.id, "later": later.id, "plan": plan.id,
-            "legal": legal.id, "staging": staging.id, "keys": keys.id}
+    return {
+        "first": first,
+        "meeting": meeting,
+        "overdue": overdue.id,
+        "later": later.id,
+        "plan": plan.id,
+        "legal": legal.id,
+        "staging": staging.id,
+        "keys": keys.id,
+    }
 
 
 def change_everything(store, clock, ids: dict[str, int]) -> int:
@@ -77,8 +86,11 @@ def change_everything(store, clock, ids: dict[str, int]) -> int:
     store.set_action_due(ids["legal"], date(2026, 12, 18))
     store.set_blocker_status(ids["keys"], "resolved")
     with store.write() as conn:  # the staging blocker goes to Finance's next meeting
-        conn.execute("UPDATE blockers SET escalated_to_cadence_id = (SELECT id FROM cadences"
-                     " WHERE key = 'finance-review') WHERE id = ?", (ids["staging"],))
+        conn.execute(
+            "UPDATE blockers SET escalated_to_cadence_id = (SELECT id FROM cadences"
+            " WHERE key = 'finance-review') WHERE id = ?",
+            (ids["staging"],),
+        )
     return nxt
 
 
@@ -124,8 +136,10 @@ def test_the_recorded_state_is_what_the_meeting_saw_at_its_end(store, clock, his
         (history["overdue"], "carried", "Update the onboarding checklist", "Lena", "2026-11-20", "open", 1, 0),
         (history["later"], "carried", "Book the customer interviews", "Sam", "2026-12-02", "open", 0, 0),
     ]
-    assert store.scalar("SELECT taken_at FROM meeting_end_snapshots WHERE meeting_id = ?",
-                        (history["meeting"],)) == "2026-11-25T14:30:00+00:00"
+    assert (
+        store.scalar("SELECT taken_at FROM meeting_end_snapshots WHERE meeting_id = ?", (history["meeting"],))
+        == "2026-11-25T14:30:00+00:00"
+    )
 
 
 def test_an_item_closed_in_the_meeting_and_reopened_later(store, clock, history) -> None:
@@ -172,8 +186,7 @@ def test_a_meeting_with_no_action_items_is_recorded_too(store, clock) -> None:
     meeting = store.start_meeting("finance-review").id
     clock.advance(minutes=5)
     store.end_meeting(meeting)
-    assert store.scalar("SELECT more_carried_actions FROM meeting_end_snapshots WHERE meeting_id = ?",
-                        (meeting,)) == 0
+    assert store.scalar("SELECT more_carried_actions FROM meeting_end_snapshots WHERE meeting_id = ?", (meeting,)) == 0
     # An item filed under the meeting after it ended is not what it recorded.
     store.add_action("Afterthought", meeting_id=meeting)
     record = store.meeting_record(meeting)
@@ -195,8 +208,9 @@ def test_many_carried_items_beyond_the_snapshot_are_counted(store, clock) -> Non
     clock.current = NOV_25
     meeting = store.start_meeting("sprint-review").id
     store.end_meeting(meeting)
-    assert store.scalar("SELECT count(*) FROM meeting_action_snapshots WHERE meeting_id = ?",
-                        (meeting,)) == CARRIED_LIMIT
+    assert (
+        store.scalar("SELECT count(*) FROM meeting_action_snapshots WHERE meeting_id = ?", (meeting,)) == CARRIED_LIMIT
+    )
     with store.write() as conn:  # all closed since: the summary still counts what was open
         conn.execute("UPDATE action_items SET status = 'done', closed_at = ?", (DEC_2.isoformat(),))
     record = store.meeting_record(meeting)
@@ -215,8 +229,10 @@ def test_meetings_ended_before_the_snapshot_read_items_as_they_are(db_path, cloc
     store.end_meeting(meeting)
     store.close()
     conn = sqlite3.connect(db_path, isolation_level=None)  # back to schema 5, as an older Cadence left it
-    conn.executescript("DROP TABLE meeting_action_snapshots; DROP TABLE meeting_blocker_snapshots;"
-                       " DROP TABLE meeting_end_snapshots; PRAGMA user_version = 5;")
+    conn.executescript(
+        "DROP TABLE meeting_action_snapshots; DROP TABLE meeting_blocker_snapshots;"
+        " DROP TABLE meeting_end_snapshots; PRAGMA user_version = 5;"
+    )
     conn.close()
 
     store = open_store(db_path, now=clock)
@@ -231,8 +247,7 @@ def test_meetings_ended_before_the_snapshot_read_items_as_they_are(db_path, cloc
     store.end_meeting(nxt)
     store.set_action_due(ids["plan"], date(2026, 12, 18))
     text = render(store.meeting_record(nxt), "text")
-    assert "Write the rollout plan — Priya, due Fri 11 Dec, open 7 days (now due Fri 18 Dec)" in " ".join(
-        text.split())
+    assert "Write the rollout plan — Priya, due Fri 11 Dec, open 7 days (now due Fri 18 Dec)" in " ".join(text.split())
     store.close()
 
 
@@ -263,8 +278,7 @@ def test_export_and_import_keep_what_meetings_recorded(store, clock, history, tm
 def test_budget_lines_over_the_threshold_are_flagged_in_every_format(store, clock) -> None:
     record = store.meeting_record(build_meeting(store, clock, "finance-review"))
     expected = {
-        "markdown": ["- ⚑ **Marketing**: 205,000 of 180,000 (+13.9 %)",
-                     "- ⚑ **Sales**: 221,000 of 260,000 (-15.0 %)"],
+        "markdown": ["- ⚑ **Marketing**: 205,000 of 180,000 (+13.9 %)", "- ⚑ **Sales**: 221,000 of 260,000 (-15.0 %)"],
         "slack": ["• ⚑ *Marketing*: 205,000 of 180,000 (+13.9 %)", "• ⚑ *Sales*: 221,000 of 260,000 (-15.0 %)"],
         "text": ["  * ⚑ Marketing: 205,000 of 180,000 (+13.9 %)", "  * ⚑ Sales: 221,000 of 260,000 (-15.0 %)"],
     }
@@ -289,7 +303,7 @@ def test_the_meetings_rating_is_in_the_summary(store, clock) -> None:
 
 
 def test_a_meeting_under_a_minute(store, clock) -> None:
-    clock.current = datetime(2026, 11, 25, 21, 15, 5, tzinfo=timezone.utc)
+    clock.current = datetime(2026, 11, 25, 21, 15, 5, tzinfo=UTC)
     meeting = store.start_meeting("sprint-review").id
     clock.advance(seconds=40)
     store.end_meeting(meeting)
@@ -297,7 +311,7 @@ def test_a_meeting_under_a_minute(store, clock) -> None:
     assert "When:    21:15 UTC, under 1 min (timebox 30 min)" in text.splitlines()
     assert "21:15–21:15" not in text and ", 0 min" not in text
     # Across a minute boundary the end time is shown; a minute and more reads in minutes.
-    clock.current = datetime(2026, 11, 26, 21, 15, 50, tzinfo=timezone.utc)
+    clock.current = datetime(2026, 11, 26, 21, 15, 50, tzinfo=UTC)
     other = store.start_meeting("sprint-review").id
     clock.advance(seconds=70)
     store.end_meeting(other)

@@ -23,8 +23,8 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cadence_tui.core.model import ActionItem
-from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter, OwnerCount, same_name
+from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.widgets.action_table import ActionTable, FunctionSource, Page
 from cadence_tui.ui.widgets.capture_forms import ClosesOnce
 
@@ -335,7 +335,9 @@ class ActionItemsScreen(Screen[None]):
         owners = ", ".join(c.owner for c in self.store.owner_counts()[:8] if c.owner)
         self.app.push_screen(
             PromptModal(
-                "Reassign to", item.owner, f"Enter to save, Esc to cancel. Owners: {owners}",
+                "Reassign to",
+                item.owner,
+                f"Enter to save, Esc to cancel. Owners: {owners}",
                 clean_name,
             ),
             done,
@@ -365,8 +367,11 @@ class ActionItemsScreen(Screen[None]):
 
         self.app.push_screen(
             PromptModal(
-                "Due date", item.due.isoformat() if item.due else "",
-                f"{ACCEPTED_FORMS}. Empty clears it; Esc cancels.", parse, max_length=40,
+                "Due date",
+                item.due.isoformat() if item.due else "",
+                f"{ACCEPTED_FORMS}. Empty clears it; Esc cancels.",
+                parse,
+                max_length=40,
             ),
             done,
         )
@@ -461,7 +466,9 @@ class ActionItemsScreen(Screen[None]):
             self.set_owner(name or None)
 
         self.app.push_screen(
-            PromptModal("Who are you?", self.me, "Your name as action items use it; 'm' then shows your items.", clean_name),
+            PromptModal(
+                "Who are you?", self.me, "Your name as action items use it; 'm' then shows your items.", clean_name
+            ),
             done,
         )
 

@@ -26,7 +26,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 from cadence_tui.core import recurrence_builder as rb
 from cadence_tui.core.model import AgendaTemplateItem, Cadence
 from cadence_tui.core.recurrence import Schedule, ScheduleError, next_occurrences
-from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.core.timefmt import relative_day
 from cadence_tui.store.cadences import (
     check_anchor,
     check_item_title,
@@ -36,7 +36,7 @@ from cadence_tui.store.cadences import (
     format_participants,
 )
 from cadence_tui.store.errors import InvalidInput, StoreError
-from cadence_tui.core.timefmt import relative_day
+from cadence_tui.ui.screens.global_keys import quiet_global_keys
 
 PREVIEW_COUNT = 5
 
@@ -212,70 +212,115 @@ class CadenceEditorScreen(Screen[None]):
             with VerticalScroll(id="editor-form"):
                 yield from _field_row("Name", Input(c.name, id="field-name", compact=True, max_length=80), "name")
                 yield from _field_row(
-                    "Purpose", Input(c.purpose, id="field-purpose", compact=True, max_length=500, placeholder="what it is for"),
+                    "Purpose",
+                    Input(c.purpose, id="field-purpose", compact=True, max_length=500, placeholder="what it is for"),
                     "purpose",
                 )
                 yield from _field_row(
                     "Repeats",
-                    Select([(label, kind) for kind, label in rb.KINDS], value=choice.kind, allow_blank=False,
-                           id="rule-kind", compact=True),
+                    Select(
+                        [(label, kind) for kind, label in rb.KINDS],
+                        value=choice.kind,
+                        allow_blank=False,
+                        id="rule-kind",
+                        compact=True,
+                    ),
                     "rule-kind",
                 )
                 yield from _field_row(
-                    "Every N weeks", Input(str(max(choice.interval, 2)), id="rule-interval", compact=True, max_length=2),
+                    "Every N weeks",
+                    Input(str(max(choice.interval, 2)), id="rule-interval", compact=True, max_length=2),
                     "rule-interval",
                 )
                 yield from _field_row(
                     "Week",
-                    Select([(f"{label} in the month", n) for n, label in rb.NTHS], value=choice.nth,
-                           allow_blank=False, id="rule-nth", compact=True),
+                    Select(
+                        [(f"{label} in the month", n) for n, label in rb.NTHS],
+                        value=choice.nth,
+                        allow_blank=False,
+                        id="rule-nth",
+                        compact=True,
+                    ),
                     "rule-nth",
                 )
                 yield from _field_row(
                     "Weekdays",
-                    Input(rb.format_weekdays(choice.weekdays), id="rule-days", compact=True, max_length=60,
-                          placeholder="Thu, or Mon-Fri"),
+                    Input(
+                        rb.format_weekdays(choice.weekdays),
+                        id="rule-days",
+                        compact=True,
+                        max_length=60,
+                        placeholder="Thu, or Mon-Fri",
+                    ),
                     "rule-days",
                 )
                 yield from _field_row(
-                    "Day of month", Input(str(choice.month_day), id="rule-monthday", compact=True, max_length=3,
-                                          placeholder="1-31, -1 = last"),
+                    "Day of month",
+                    Input(
+                        str(choice.month_day),
+                        id="rule-monthday",
+                        compact=True,
+                        max_length=3,
+                        placeholder="1-31, -1 = last",
+                    ),
                     "rule-monthday",
                 )
                 yield from _field_row(
-                    "RRULE", Input(choice.raw or c.rule, id="rule-raw", compact=True, max_length=300,
-                                   placeholder="FREQ=WEEKLY;BYDAY=TU"),
+                    "RRULE",
+                    Input(
+                        choice.raw or c.rule,
+                        id="rule-raw",
+                        compact=True,
+                        max_length=300,
+                        placeholder="FREQ=WEEKLY;BYDAY=TU",
+                    ),
                     "rule-raw",
                 )
                 yield Static(id="rule-text", classes="field-note")
                 yield Static("", id="error-rule", classes="field-error")
                 yield from _field_row(
-                    "First date", Input(c.anchor.isoformat(), id="field-anchor", compact=True, max_length=10,
-                                        placeholder="YYYY-MM-DD"),
+                    "First date",
+                    Input(
+                        c.anchor.isoformat(), id="field-anchor", compact=True, max_length=10, placeholder="YYYY-MM-DD"
+                    ),
                     "anchor",
                 )
                 yield from _field_row(
-                    "Start time", Input(f"{c.start_time:%H:%M}", id="field-time", compact=True, max_length=5,
-                                        placeholder="HH:MM"),
+                    "Start time",
+                    Input(f"{c.start_time:%H:%M}", id="field-time", compact=True, max_length=5, placeholder="HH:MM"),
                     "start_time",
                 )
                 yield from _field_row(
-                    "Time zone", Input(c.tz, id="field-tz", compact=True, max_length=64, placeholder="Europe/Berlin"), "tz"
+                    "Time zone",
+                    Input(c.tz, id="field-tz", compact=True, max_length=64, placeholder="Europe/Berlin"),
+                    "tz",
                 )
                 yield from _field_row(
-                    "Timebox (min)", Input(str(c.timebox_min), id="field-timebox", compact=True, max_length=3), "timebox_min"
+                    "Timebox (min)",
+                    Input(str(c.timebox_min), id="field-timebox", compact=True, max_length=3),
+                    "timebox_min",
                 )
                 if _flags_budget_variance(c.key):
                     yield from _field_row(
                         "Variance %",
-                        Input(f"{c.variance_threshold:g}", id="field-threshold", compact=True, max_length=6,
-                              placeholder="budget lines over it are flagged"),
+                        Input(
+                            f"{c.variance_threshold:g}",
+                            id="field-threshold",
+                            compact=True,
+                            max_length=6,
+                            placeholder="budget lines over it are flagged",
+                        ),
                         "variance_threshold",
                     )
                 yield from _field_row(
                     "Participants",
-                    Input(format_participants(c.participants), id="field-participants", compact=True, max_length=4000,
-                          placeholder="Name (Role), Name, …"),
+                    Input(
+                        format_participants(c.participants),
+                        id="field-participants",
+                        compact=True,
+                        max_length=4000,
+                        placeholder="Name (Role), Name, …",
+                    ),
                     "participants",
                 )
             with Vertical(id="editor-side"):
@@ -283,9 +328,7 @@ class CadenceEditorScreen(Screen[None]):
                 yield Static(id="editor-preview")
                 yield Static(id="agenda-heading", classes="side-heading")
                 yield AgendaTemplateTable(id="agenda-table", cursor_type="row")
-                yield Static(
-                    Text("a add · e edit · x remove · shift+↑↓ move", style="dim"), id="agenda-keys"
-                )
+                yield Static(Text("a add · e edit · x remove · shift+↑↓ move", style="dim"), id="agenda-keys")
         yield Static(id="editor-status")
         yield Footer()
 
@@ -333,10 +376,15 @@ class CadenceEditorScreen(Screen[None]):
         value = lambda wid: self.query_one(f"#{wid}", Input).value  # noqa: E731
         nth = self.query_one("#rule-nth", Select).value
         return EditorFields(
-            kind=self._kind(), raw=value("rule-raw"), days=value("rule-days"),
-            interval=value("rule-interval"), month_day=value("rule-monthday"),
+            kind=self._kind(),
+            raw=value("rule-raw"),
+            days=value("rule-days"),
+            interval=value("rule-interval"),
+            month_day=value("rule-monthday"),
             nth=nth if isinstance(nth, int) else 1,
-            anchor=value("field-anchor"), start_time=value("field-time"), tz=value("field-tz"),
+            anchor=value("field-anchor"),
+            start_time=value("field-time"),
+            tz=value("field-tz"),
         )
 
     def _rule_from_fields(self) -> str:
@@ -468,11 +516,10 @@ class CadenceEditorScreen(Screen[None]):
         # Leaving saves what is valid, like leaving a field does; an invalid
         # value keeps you here once, a second Esc leaves without it.
         focused = self.focused
-        if not self._leave_anyway and isinstance(focused, Input) and focused.id:
-            if not self._save(focused.id):
-                self._leave_anyway = True
-                self._status("Not saved: fix the field, or press Esc again to leave without it.", error=True)
-                return
+        if not self._leave_anyway and isinstance(focused, Input) and focused.id and not self._save(focused.id):
+            self._leave_anyway = True
+            self._status("Not saved: fix the field, or press Esc again to leave without it.", error=True)
+            return
         self.dismiss()
 
     def action_focus_agenda(self) -> None:
@@ -486,7 +533,9 @@ class CadenceEditorScreen(Screen[None]):
         table.clear()
         for n, item in enumerate(self.template, start=1):
             table.add_row(
-                Text(str(n), justify="right"), Text(str(item.timebox_min), justify="right"), Text(item.title),
+                Text(str(n), justify="right"),
+                Text(str(item.timebox_min), justify="right"),
+                Text(item.title),
                 key=str(item.id),
             )
         if self.template:
@@ -566,7 +615,9 @@ class AgendaItemDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="agenda-item-dialog", classes="dialog"):
             yield Static(self.heading, classes="dialog-heading", markup=False)
-            yield from _field_row("Item", Input(self.initial_title, id="item-title", compact=True, max_length=200), "item-title")
+            yield from _field_row(
+                "Item", Input(self.initial_title, id="item-title", compact=True, max_length=200), "item-title"
+            )
             yield from _field_row(
                 "Minutes", Input(self.initial_minutes, id="item-minutes", compact=True, max_length=3), "item-minutes"
             )
@@ -747,8 +798,7 @@ def archive_cadence(screen: Screen, cadence: Cadence, done=None) -> None:
             screen.app.notify(str(exc), title="Not archived", severity="error")
             return
         screen.app.notify(
-            f"{cadence.name} archived; its meetings and action items are kept "
-            "(N brings it back)",
+            f"{cadence.name} archived; its meetings and action items are kept (N brings it back)",
             title="Archived",
             markup=False,
         )

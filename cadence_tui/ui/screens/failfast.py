@@ -10,8 +10,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.core.playbook import FailfastEntry, FailfastPatterns, Pattern
-from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.core.wording import counted
+from cadence_tui.ui.screens.global_keys import quiet_global_keys
 
 
 class FailfastScreen(Screen[None]):
@@ -61,9 +61,13 @@ class FailfastScreen(Screen[None]):
         self._fill(self.query_one("#by-handoff", DataTable), self.patterns.by_handoff)
         self._fill(self.query_one("#by-cause", DataTable), self.patterns.by_cause)
         total = self.patterns.total
-        self.query_one("#failfast-title", Static).update(Text.assemble(
-            ("Fail-fast log", "bold"), ("  ", ""),
-            (f"{total} entr{'y' if total == 1 else 'ies'}; repeats are patterns", "dim")))
+        self.query_one("#failfast-title", Static).update(
+            Text.assemble(
+                ("Fail-fast log", "bold"),
+                ("  ", ""),
+                (f"{total} entr{'y' if total == 1 else 'ies'}; repeats are patterns", "dim"),
+            )
+        )
         self._show_entries()
 
     def _fill(self, table: DataTable, patterns: tuple[Pattern, ...]) -> None:
@@ -71,8 +75,11 @@ class FailfastScreen(Screen[None]):
         for p in patterns:
             table.add_row(
                 Text(p.label, style="bold" if p.repeated else ""),
-                Text(str(p.count) + (" pattern" if p.repeated else ""),
-                     style="bold red" if p.count > 2 else ("yellow" if p.repeated else "dim"), justify="right"),
+                Text(
+                    str(p.count) + (" pattern" if p.repeated else ""),
+                    style="bold red" if p.count > 2 else ("yellow" if p.repeated else "dim"),
+                    justify="right",
+                ),
                 key=p.label,
             )
 
@@ -127,7 +134,8 @@ class FailfastScreen(Screen[None]):
         self.query_one("#failfast-entries-text", Static).update(text)
         if not self.entries:
             self.query_one("#failfast-entries-title", Static).update(
-                Text("No entries yet. Press n to log a hand-off that broke down.", style="dim"))
+                Text("No entries yet. Press n to log a hand-off that broke down.", style="dim")
+            )
 
     def action_log(self) -> None:
         from cadence_tui.ui.widgets.playbook_forms import failfast_form
@@ -140,7 +148,8 @@ class FailfastScreen(Screen[None]):
             if entry is not None:
                 self.reload()
                 count = next((p.count for p in self.patterns.by_handoff if p.label == entry.handoff_label), 1)
-                self.notify(f"{entry.handoff_label}: {count} failure{'s' if count != 1 else ''} logged",
-                            title="Fail-fast log")
+                self.notify(
+                    f"{entry.handoff_label}: {count} failure{'s' if count != 1 else ''} logged", title="Fail-fast log"
+                )
 
         self.app.push_screen(failfast_form(self.store, handoff_key=handoff_key), saved)

@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.core.playbook import HandoffStatus
-from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.core.wording import counted
+from cadence_tui.ui.screens.global_keys import quiet_global_keys
 
 
 def rating_bar(average: float, width: int = 10) -> str:
@@ -58,8 +58,13 @@ class HandoffsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#handoffs-table", DataTable)
-        for label, key in (("Hand-off", "label"), ("Owner", "owner"), ("Failures", "failures"),
-                           ("Latest", "latest"), ("By quarter", "quarters")):
+        for label, key in (
+            ("Hand-off", "label"),
+            ("Owner", "owner"),
+            ("Failures", "failures"),
+            ("Latest", "latest"),
+            ("By quarter", "quarters"),
+        ):
             table.add_column(label, key=key)
         self.reload()
 
@@ -70,10 +75,16 @@ class HandoffsScreen(Screen[None]):
         table.clear()
         for r in self.register:
             h = r.handoff
-            failures = Text(str(r.failures), justify="right",
-                            style="bold red" if r.failures > 2 else ("yellow" if r.failures else "dim"))
-            latest = Text(f"{r.latest_rating}/5" if r.latest_rating is not None else "—", justify="right",
-                          style=rating_style(r.latest_rating))
+            failures = Text(
+                str(r.failures),
+                justify="right",
+                style="bold red" if r.failures > 2 else ("yellow" if r.failures else "dim"),
+            )
+            latest = Text(
+                f"{r.latest_rating}/5" if r.latest_rating is not None else "—",
+                justify="right",
+                style=rating_style(r.latest_rating),
+            )
             quarters = Text()
             for i, q in enumerate(r.quarters[-3:]):
                 if i:
@@ -83,8 +94,14 @@ class HandoffsScreen(Screen[None]):
             trend = r.rating_trend
             if trend:
                 quarters.append(" ▲" if trend > 0 else " ▼", style="green" if trend > 0 else "red")
-            table.add_row(Text(h.label, style="bold"), Text(h.owner or "—"), failures, latest,
-                          quarters if r.quarters else Text("no ratings", style="dim"), key=h.key)
+            table.add_row(
+                Text(h.label, style="bold"),
+                Text(h.owner or "—"),
+                failures,
+                latest,
+                quarters if r.quarters else Text("no ratings", style="dim"),
+                key=h.key,
+            )
         if current:
             for i, r in enumerate(self.register):
                 if r.handoff.key == current:
@@ -112,8 +129,11 @@ class HandoffsScreen(Screen[None]):
         text.append(f"  owner {h.owner or '—'}  ({h.key})\n", style="dim")
         text.append("Packet: ", style="dim")
         text.append(", ".join(h.packet_fields) or "—")
-        for label, value in (("Deliverables", h.deliverables), ("Timeline", h.timeline),
-                             ("Success criteria", h.success_criteria)):
+        for label, value in (
+            ("Deliverables", h.deliverables),
+            ("Timeline", h.timeline),
+            ("Success criteria", h.success_criteria),
+        ):
             text.append(f"\n{label}: ", style="dim")
             text.append(value or "—")
         text.append("\n\nHealth by quarter (1–5)\n", style="bold")

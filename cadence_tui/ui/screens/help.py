@@ -90,9 +90,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-dialog"):
             yield Static(Text.assemble(("Keys", "bold"), ("  " + self.screen_title, "dim")), id="help-title")
             yield HelpTable(id="help-table", cursor_type="row", show_cursor=False)
-            yield Static(
-                Text("Esc closes · ctrl+p finds any action by name", style="dim"), id="help-hint"
-            )
+            yield Static(Text("Esc closes · ctrl+p finds any action by name", style="dim"), id="help-hint")
 
     def on_mount(self) -> None:
         table = self.query_one("#help-table", DataTable)

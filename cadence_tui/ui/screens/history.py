@@ -17,11 +17,11 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from cadence_tui.ui.screens.global_keys import quiet_global_keys
-from cadence_tui.store.history import MeetingRecord, SearchHit
 from cadence_tui.core.timefmt import clock
-from cadence_tui.ui.widgets.action_table import FunctionSource, Page, PagedTable
 from cadence_tui.core.wording import counted
+from cadence_tui.store.history import MeetingRecord, SearchHit
+from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.widgets.action_table import FunctionSource, Page, PagedTable
 
 KIND_LABELS = {"action": "action", "decision": "decision", "note": "note", "blocker": "blocker"}
 
@@ -100,8 +100,9 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="history-title")
         with Horizontal(id="history-filterbar"):
-            yield Input(placeholder="/ search decisions, actions, notes, blockers", id="history-search-input",
-                        max_length=200)
+            yield Input(
+                placeholder="/ search decisions, actions, notes, blockers", id="history-search-input", max_length=200
+            )
             yield Static(id="history-filters")
         yield HistoryTable(id="history-table")
         yield Static(id="history-details")

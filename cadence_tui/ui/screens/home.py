@@ -12,9 +12,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.core.model import CadenceOverview
+from cadence_tui.core.timefmt import relative_day
 from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.playbook_nav import PLAYBOOK_BINDINGS, PlaybookNavigation
-from cadence_tui.core.timefmt import relative_day
 from cadence_tui.ui.widgets.open_work import OpenWork
 from cadence_tui.ui.widgets.scorecard import Scorecard
 
@@ -27,13 +27,23 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
 
     # On a wide terminal the footer shows these too (screens/footer_room.py).
     FOOTER_WHEN_ROOM = (
-        "edit-cadence", "new-cadence", "open-metrics", "open-handoffs",
-        "open-stats", "open-failfast", "archive-cadence",
+        "edit-cadence",
+        "new-cadence",
+        "open-metrics",
+        "open-handoffs",
+        "open-stats",
+        "open-failfast",
+        "archive-cadence",
     )
 
     BINDINGS = [
-        Binding("s", "start_meeting", "Start meeting", id="start-meeting",
-                tooltip="Start the highlighted cadence's next meeting, or resume the one running"),
+        Binding(
+            "s",
+            "start_meeting",
+            "Start meeting",
+            id="start-meeting",
+            tooltip="Start the highlighted cadence's next meeting, or resume the one running",
+        ),
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
         # Shown in the footer only when the terminal is wide (FOOTER_WHEN_ROOM);
         # always in `?` help and the command palette.
@@ -122,8 +132,12 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
                 if row.last_held
                 else Text("never", style="dim")
             )
-            overdue = Text(str(row.overdue_actions), style="bold red" if row.overdue_actions else "dim", justify="right")
-            blockers = Text(str(row.open_blockers), style="bold yellow" if row.open_blockers else "dim", justify="right")
+            overdue = Text(
+                str(row.overdue_actions), style="bold red" if row.overdue_actions else "dim", justify="right"
+            )
+            blockers = Text(
+                str(row.open_blockers), style="bold yellow" if row.open_blockers else "dim", justify="right"
+            )
             table.add_row(
                 Text(c.name, style="bold"),
                 next_cell,

@@ -45,6 +45,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from cadence_tui.core.meeting_clock import OverTimeWatch, clock_state
 from cadence_tui.core.model import AgendaItem, Meeting
+from cadence_tui.core.wording import counted
 from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.screens.meeting_playbook import MEETING_PLAYBOOK_BINDINGS, MeetingPlaybook
@@ -56,7 +57,6 @@ from cadence_tui.ui.widgets.carry_over import CarryOverTable
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
 from cadence_tui.ui.widgets.meeting_log import MeetingLog, log_rows
 from cadence_tui.ui.widgets.meeting_title import MeetingTitle
-from cadence_tui.core.wording import counted
 
 TICK_SECONDS = 0.5  # the clocks are redrawn twice a second: never a skipped second
 DUE_PLACEHOLDER = "fri, next mon, +3d, 2026-12-04"
@@ -70,9 +70,18 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     PANEL: type[CadencePanel] | None = None
     # On a wide terminal the footer shows these too (screens/footer_room.py).
     FOOTER_WHEN_ROOM = (
-        "agenda-previous", "meeting-pause", "show-panel", "show-log", "show-carry-over",
-        "show-attendance", "agenda-add", "panel-threshold", "meeting-record-metric",
-        "meeting-log-failfast", "meeting-escalate", "meeting-rate",
+        "agenda-previous",
+        "meeting-pause",
+        "show-panel",
+        "show-log",
+        "show-carry-over",
+        "show-attendance",
+        "agenda-add",
+        "panel-threshold",
+        "meeting-record-metric",
+        "meeting-log-failfast",
+        "meeting-escalate",
+        "meeting-rate",
     )
 
     BINDINGS = [
@@ -82,8 +91,9 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         Binding("d", "capture_decision", "Decision", id="capture-decision"),
         Binding("o", "capture_note", "Note", id="capture-note"),
         Binding("n", "next_item", "Next", id="agenda-next"),
-        Binding("p", "previous_item", "Back", id="agenda-previous", show=False,
-                tooltip="Back to the previous agenda item"),
+        Binding(
+            "p", "previous_item", "Back", id="agenda-previous", show=False, tooltip="Back to the previous agenda item"
+        ),
         # Not in the footer (no room at 80 columns); the clock bar says how to resume.
         Binding("space", "toggle_pause", "Pause", id="meeting-pause", key_display="␣", show=False),
         Binding("e", "end_meeting", "End", id="meeting-end"),
@@ -137,8 +147,11 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                     yield Static(id="carry-help", classes="panel-caption")
                     yield CarryOverTable(id="carry-over")
                 with TabPane("Who", id="tab-people"):
-                    yield Static(Text("enter toggles present · + adds a guest", style="dim"),
-                                 id="attendance-help", classes="panel-caption")
+                    yield Static(
+                        Text("enter toggles present · + adds a guest", style="dim"),
+                        id="attendance-help",
+                        classes="panel-caption",
+                    )
                     yield AttendanceList(id="attendance")
                 yield from self.compose_extra_tabs()
         yield Footer(compact=True, show_command_palette=False)
@@ -251,11 +264,20 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             self.query_one(AgendaList).tick(now)
         for event in self.watch.check(state):
             if event.item_id is None:
-                self.notify(f"The meeting is over its {event.timebox_min}-minute timebox", title="Over time",
-                            severity="warning", timeout=8)
+                self.notify(
+                    f"The meeting is over its {event.timebox_min}-minute timebox",
+                    title="Over time",
+                    severity="warning",
+                    timeout=8,
+                )
             else:
-                self.notify(f"“{event.title}” is over its {event.timebox_min}-minute timebox", title="Over time",
-                            severity="warning", timeout=6, markup=False)
+                self.notify(
+                    f"“{event.title}” is over its {event.timebox_min}-minute timebox",
+                    title="Over time",
+                    severity="warning",
+                    timeout=6,
+                    markup=False,
+                )
 
     @property
     def clock(self):
@@ -300,8 +322,11 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             ],
             lambda v: self.store.capture_action(self.meeting_id, v["title"], v["owner"], v["due"]),
             then=lambda _r: self.refresh_log(),
-            saved=lambda a: f"Action item saved: {a.title}" + (f" — {a.owner}" if a.owner else "")
-            + (f", due {a.due:%a %d %b}" if a.due else ""),
+            saved=lambda a: (
+                f"Action item saved: {a.title}"
+                + (f" — {a.owner}" if a.owner else "")
+                + (f", due {a.due:%a %d %b}" if a.due else "")
+            ),
             form_id="action-form",
         )
 
@@ -540,10 +565,17 @@ class SprintReviewScreen(MeetingScreen):
             return
         self.open_form(
             f"Edit demo: {demo.what}",
-            [FormField("what", "What", value=demo.what),
-             FormField("presenter", "By", value=demo.presenter, suggestions=self.people_names()),
-             FormField("feedback", "Feedback", value="\n".join(demo.feedback_lines), multiline=True,
-                       placeholder="one piece a line; empty a line to delete it")],
+            [
+                FormField("what", "What", value=demo.what),
+                FormField("presenter", "By", value=demo.presenter, suggestions=self.people_names()),
+                FormField(
+                    "feedback",
+                    "Feedback",
+                    value="\n".join(demo.feedback_lines),
+                    multiline=True,
+                    placeholder="one piece a line; empty a line to delete it",
+                ),
+            ],
             lambda v: self.store.update_demo(demo.id, v["what"], v["presenter"], v["feedback"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved=lambda d: f"Demo saved: {d.what}",
@@ -571,17 +603,21 @@ class SprintReviewScreen(MeetingScreen):
             self.refresh_panel()
 
         self.app.push_screen(
-            ConfirmDialog(f"Delete the demo “{demo.what}”?",
-                          f"Its feedback ({counted(pieces, 'piece')}) goes with it." if pieces else "",
-                          confirm_id="demo-delete-confirm"),
+            ConfirmDialog(
+                f"Delete the demo “{demo.what}”?",
+                f"Its feedback ({counted(pieces, 'piece')}) goes with it." if pieces else "",
+                confirm_id="demo-delete-confirm",
+            ),
             answered,
         )
 
     def action_add_demo(self) -> None:
         self.open_form(
             "New demo",
-            [FormField("what", "What", placeholder="what is shown"),
-             FormField("presenter", "By", suggestions=self.people_names())],
+            [
+                FormField("what", "What", placeholder="what is shown"),
+                FormField("presenter", "By", suggestions=self.people_names()),
+            ],
             lambda v: self.store.add_demo(self.meeting_id, v["what"], v["presenter"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved=lambda d: f"Demo added: {d.what}",
@@ -620,10 +656,14 @@ class SalesSyncScreen(MeetingScreen):
 
         view = self.store.pipeline(self.meeting_id)
         fields = [
-            FormField(stage, STAGE_LABELS[stage],
-                      value="" if view.current.get(stage) is None else str(view.current[stage]),
-                      placeholder=f"last sync: {view.previous[stage]:,}" if view.previous.get(stage) is not None
-                      else "a whole number")
+            FormField(
+                stage,
+                STAGE_LABELS[stage],
+                value="" if view.current.get(stage) is None else str(view.current[stage]),
+                placeholder=f"last sync: {view.previous[stage]:,}"
+                if view.previous.get(stage) is not None
+                else "a whole number",
+            )
             for stage in STAGES
         ]
         self.open_form(
@@ -651,12 +691,23 @@ class FinanceReviewScreen(MeetingScreen):
 
     PANEL = BudgetPanel
     BINDINGS = [
-        Binding("l", "budget_line", "Budget", id="panel-budget-line",
-                tooltip="Add or edit a department's budget vs actual line"),
+        Binding(
+            "l",
+            "budget_line",
+            "Budget",
+            id="panel-budget-line",
+            tooltip="Add or edit a department's budget vs actual line",
+        ),
         Binding("r", "reforecast", "Forecast", id="panel-reforecast", tooltip="Set the re-forecast for the period"),
         # Not in the footer (it overflowed 80 columns): the panel names the key.
-        Binding("percent_sign", "threshold", "Threshold", id="panel-threshold", show=False,
-                tooltip="Set the variance threshold (%) that flags a line"),
+        Binding(
+            "percent_sign",
+            "threshold",
+            "Threshold",
+            id="panel-threshold",
+            show=False,
+            tooltip="Set the variance threshold (%) that flags a line",
+        ),
         Binding("v", "show_panel", "Budget", id="show-panel", show=False),
         *MEETING_PLAYBOOK_BINDINGS,
     ]
@@ -686,8 +737,14 @@ class FinanceReviewScreen(MeetingScreen):
         current = self.store.get_meeting(self.meeting_id).reforecast
         self.open_form(
             "Re-forecast for the period",
-            [FormField("reforecast", "Re-forecast", value="" if current is None else f"{current:g}",
-                       placeholder="amount; empty clears it")],
+            [
+                FormField(
+                    "reforecast",
+                    "Re-forecast",
+                    value="" if current is None else f"{current:g}",
+                    placeholder="amount; empty clears it",
+                )
+            ],
             lambda v: ("set", self.store.set_reforecast(self.meeting_id, v["reforecast"])),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved="Re-forecast saved",
@@ -741,8 +798,10 @@ class AllHandsScreen(MeetingScreen):
         last = f"last time {row.previous_rating}" if row.previous_rating else "1 poor … 5 great"
         self.open_form(
             f"Health of {row.handoff.label}",
-            [FormField("rating", "Rating 1–5", value=str(row.rating or ""), placeholder=last),
-             FormField("comment", "Comment", value=row.comment)],
+            [
+                FormField("rating", "Rating 1–5", value=str(row.rating or ""), placeholder=last),
+                FormField("comment", "Comment", value=row.comment),
+            ],
             lambda v: self.store.rate_handoff(self.meeting_id, row.handoff.id, v["rating"], v["comment"]),
             then=lambda _r: self._rated(),
             saved=lambda r: f"{r.handoff.label} rated {r.rating}",

@@ -18,20 +18,44 @@ from typing import Any
 from textual.binding import Binding
 from textual.widgets import TabPane
 
-from cadence_tui.ui.widgets.scorecard import Scorecard
 from cadence_tui.core.wording import counted
+from cadence_tui.ui.widgets.scorecard import Scorecard
 
 # Capitals: the meeting screen and its panels use the lowercase letters.
 MEETING_PLAYBOOK_BINDINGS = [
     # Out of the meeting footer (no room at 80 columns): in `?` and the palette.
-    Binding("M", "record_metric", "Metric", id="meeting-record-metric", show=False,
-            tooltip="Record a scorecard value, dated by this meeting"),
-    Binding("F", "log_failfast", "Fail-fast", id="meeting-log-failfast", show=False,
-            tooltip="Log a hand-off that broke down"),
-    Binding("X", "escalate", "Escalate", id="meeting-escalate", show=False,
-            tooltip="Send the highlighted blocker or action item to another cadence's next meeting"),
-    Binding("R", "rate_meeting", "Rate meeting", id="meeting-rate", show=False,
-            tooltip="Rate this meeting, 1-10 per attendee present"),
+    Binding(
+        "M",
+        "record_metric",
+        "Metric",
+        id="meeting-record-metric",
+        show=False,
+        tooltip="Record a scorecard value, dated by this meeting",
+    ),
+    Binding(
+        "F",
+        "log_failfast",
+        "Fail-fast",
+        id="meeting-log-failfast",
+        show=False,
+        tooltip="Log a hand-off that broke down",
+    ),
+    Binding(
+        "X",
+        "escalate",
+        "Escalate",
+        id="meeting-escalate",
+        show=False,
+        tooltip="Send the highlighted blocker or action item to another cadence's next meeting",
+    ),
+    Binding(
+        "R",
+        "rate_meeting",
+        "Rate meeting",
+        id="meeting-rate",
+        show=False,
+        tooltip="Rate this meeting, 1-10 per attendee present",
+    ),
 ]
 
 
@@ -49,8 +73,9 @@ class MeetingPlaybook:
         """A "Scorecard" tab when the cadence reviews at least one metric."""
         key = self._cadence_key()
         if self.store.scorecard(key):  # type: ignore[attr-defined]
-            yield TabPane("Scorecard", Scorecard(key, title="Reviewed here", id="meeting-scorecard"),
-                          id="tab-scorecard")
+            yield TabPane(
+                "Scorecard", Scorecard(key, title="Reviewed here", id="meeting-scorecard"), id="tab-scorecard"
+            )
 
     def refresh_playbook(self) -> None:
         for card in self.query(Scorecard):  # type: ignore[attr-defined]
@@ -72,8 +97,11 @@ class MeetingPlaybook:
             metric = self.store.get_metric(value.metric_key)  # type: ignore[attr-defined]
             from cadence_tui.core.scorecard import format_number
 
-            self.notify(f"{metric.name}: {format_number(value.value, metric.unit)} recorded",  # type: ignore[attr-defined]
-                        timeout=3, markup=False)
+            self.notify(
+                f"{metric.name}: {format_number(value.value, metric.unit)} recorded",  # type: ignore[attr-defined]
+                timeout=3,
+                markup=False,
+            )
 
         self.app.push_screen(form, saved)  # type: ignore[attr-defined]
 
@@ -83,8 +111,11 @@ class MeetingPlaybook:
         def saved(entry: Any) -> None:
             if entry is not None:
                 count = len(self.store.failfast_entries(handoff_key=entry.handoff_key, limit=None))  # type: ignore[attr-defined]
-                self.notify(f"Fail-fast: {entry.handoff_label} ({counted(count, 'failure')} logged)",  # type: ignore[attr-defined]
-                            timeout=4, markup=False)
+                self.notify(
+                    f"Fail-fast: {entry.handoff_label} ({counted(count, 'failure')} logged)",  # type: ignore[attr-defined]
+                    timeout=4,
+                    markup=False,
+                )
 
         self.app.push_screen(failfast_form(self.store, meeting_id=self.meeting_id), saved)  # type: ignore[attr-defined]
 
@@ -96,9 +127,7 @@ class MeetingPlaybook:
 
         focused = self.focused  # type: ignore[attr-defined]
         candidates = []
-        if isinstance(focused, CarryOverTable):
-            candidates.append(focused)
-        elif isinstance(focused, MeetingLog):
+        if isinstance(focused, (CarryOverTable, MeetingLog)):
             candidates.append(focused)
         candidates += list(self.query(MeetingLog))  # type: ignore[attr-defined]
         for widget in candidates:
@@ -117,8 +146,11 @@ class MeetingPlaybook:
 
         record = self.highlighted_record()
         if record is None:
-            self.notify("Highlight an open blocker or action item (Captured or Carry-over) to escalate it",  # type: ignore[attr-defined]
-                        severity="warning", timeout=5)
+            self.notify(
+                "Highlight an open blocker or action item (Captured or Carry-over) to escalate it",  # type: ignore[attr-defined]
+                severity="warning",
+                timeout=5,
+            )
             return
         kind, item_id, title = record
         origin = self._origin_cadence(kind, item_id)
@@ -127,11 +159,20 @@ class MeetingPlaybook:
             if result is None:
                 return
             self.refresh_all()  # type: ignore[attr-defined]
-            self.notify(f"Escalated to {result.to_cadence}: it appears in that cadence's next meeting",  # type: ignore[attr-defined]
-                        timeout=5, markup=False)
+            self.notify(
+                f"Escalated to {result.to_cadence}: it appears in that cadence's next meeting",  # type: ignore[attr-defined]
+                timeout=5,
+                markup=False,
+            )
 
-        form = escalate_form(self.store, kind, item_id, origin, exclude=(self._cadence_key(),),  # type: ignore[attr-defined]
-                             title=title)
+        form = escalate_form(
+            self.store,
+            kind,
+            item_id,
+            origin,
+            exclude=(self._cadence_key(),),  # type: ignore[attr-defined]
+            title=title,
+        )
         self.app.push_screen(form, saved)  # type: ignore[attr-defined]
 
     def _origin_cadence(self, kind: str, item_id: int) -> str:

@@ -46,8 +46,13 @@ class MetricsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#metrics-table", DataTable)
-        for label, key in (("Metric", "name"), ("Last", "last"), ("Change", "change"), ("Trend", "trend"),
-                           ("Target", "target")):
+        for label, key in (
+            ("Metric", "name"),
+            ("Last", "last"),
+            ("Change", "change"),
+            ("Trend", "trend"),
+            ("Target", "target"),
+        ):
             table.add_column(label, key=key)
         self.reload()
 
@@ -134,8 +139,10 @@ class MetricsScreen(Screen[None]):
             key = getattr(result, "metric_key", None) or getattr(result, "key", None)
             self.reload(select=key)
             if hasattr(result, "metric_key"):
-                self.notify(f"Recorded {format_number(result.value)} on {result.recorded_on:%d %b}",  # type: ignore[attr-defined]
-                            title="Scorecard")
+                self.notify(
+                    f"Recorded {format_number(result.value)} on {result.recorded_on:%d %b}",  # type: ignore[attr-defined]
+                    title="Scorecard",
+                )
             warning = self.store.focus_warning()
             if warning and hasattr(result, "key") and not hasattr(result, "metric_key"):
                 self.notify(warning, severity="warning", title="Focus")

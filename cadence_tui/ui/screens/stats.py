@@ -4,17 +4,17 @@ bars, duration against the timebox, rating, attendance, action items."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual import events
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.core.stats import CadenceStats, minutes, percent
 from cadence_tui.core.wording import counted
+from cadence_tui.ui.screens.global_keys import quiet_global_keys
 
 WINDOWS = (6, 12, 24, 52)
 BAR_WIDTH = 24
@@ -83,7 +83,9 @@ def items_text(s: CadenceStats, width: int = BAR_WIDTH) -> Text:
         if i.always_over:
             text.append(f"  always over, +{i.avg_over_min:.1f} min", style="bold red")
         elif i.over_count:
-            text.append(f"  over in {i.over_count} of {i.meetings}, +{i.avg_over_min:.1f} min when over", style="yellow")
+            text.append(
+                f"  over in {i.over_count} of {i.meetings}, +{i.avg_over_min:.1f} min when over", style="yellow"
+            )
         else:
             text.append("  never over", style="dim")
         text.append("\n  planned ", style="dim")
@@ -194,8 +196,11 @@ class StatsScreen(Screen[None]):
         yield CadenceSwitcher([(c.key, c.name) for c in cadences], self.initial, id="stats-tabs")
         with VerticalScroll(id="stats-body", classes="pb-body"):
             yield Static(id="stats-summary")
-            yield Static(Text("Agenda items: planned vs actual minutes (average)", style="bold"),
-                         id="stats-items-title", classes="pb-subtitle")
+            yield Static(
+                Text("Agenda items: planned vs actual minutes (average)", style="bold"),
+                id="stats-items-title",
+                classes="pb-subtitle",
+            )
             yield Static(id="stats-items")
             yield Static(id="stats-durations")
         yield Footer()
@@ -218,8 +223,9 @@ class StatsScreen(Screen[None]):
             return
         s = self.store.cadence_stats(key, self.window)
         self.stats = s
-        self.query_one("#stats-title", Static).update(Text.assemble(
-            ("Time statistics", "bold"), "  ", (f"{s.cadence_name}, last {self.window} meetings", "dim")))
+        self.query_one("#stats-title", Static).update(
+            Text.assemble(("Time statistics", "bold"), "  ", (f"{s.cadence_name}, last {self.window} meetings", "dim"))
+        )
         self.query_one("#stats-summary", Static).update(summary_text(s))
         width = self._bar_width = max(10, min(60, self.size.width - 28))
         self.query_one("#stats-items", Static).update(items_text(s, width))

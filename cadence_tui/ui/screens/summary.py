@@ -18,12 +18,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Static, TextArea
 
+from cadence_tui.core.meeting_record import MeetingRecord
+from cadence_tui.core.summary import FORMAT_LABELS, FORMATS, clean, render, suggested_filename
 from cadence_tui.integrations.atomic_write import database_files
 from cadence_tui.integrations.clipboard import CopyResult, copy_text, copy_to_system, default_save_dir, save_text
-from cadence_tui.core.meeting_record import MeetingRecord
-from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.store import StoreError
-from cadence_tui.core.summary import FORMAT_LABELS, FORMATS, clean, render, suggested_filename
+from cadence_tui.ui.screens.global_keys import quiet_global_keys
 
 
 class SaveSummaryScreen(ModalScreen[Path | None]):
@@ -77,8 +77,9 @@ class SaveSummaryScreen(ModalScreen[Path | None]):
         overwrite = self._confirmed_overwrite == path
         try:
             store = getattr(self.app, "store", None)
-            result = save_text(path, self.text, overwrite=overwrite,
-                               protect=database_files(store.path if store is not None else None))
+            result = save_text(
+                path, self.text, overwrite=overwrite, protect=database_files(store.path if store is not None else None)
+            )
         except FileExistsError:
             self._confirmed_overwrite = path
             self._error("That file exists. Press Enter again to replace it, or change the name.")
@@ -180,7 +181,7 @@ class SummaryScreen(Screen[None]):
             title.append("  (meeting in progress)", style="yellow")
         self.query_one("#summary-title", Static).update(title)
         formats = Text()
-        for i, (fmt, key) in enumerate(zip(FORMATS, "mst")):
+        for i, (fmt, key) in enumerate(zip(FORMATS, "mst", strict=False)):
             if i:
                 formats.append("  ")
             active = fmt == self.fmt
@@ -248,8 +249,13 @@ class SummaryScreen(Screen[None]):
             title = f"{label} summary copied" if result.route == "system" else f"{label} summary"
             self.notify(result.message, title=title, markup=False, timeout=6)
         else:
-            self.notify(f"{result.message}. Press w to save it to a file.", title="Not copied", severity="error",
-                        markup=False, timeout=8)
+            self.notify(
+                f"{result.message}. Press w to save it to a file.",
+                title="Not copied",
+                severity="error",
+                markup=False,
+                timeout=8,
+            )
 
     def action_save(self) -> None:
         if self.record is None:

@@ -43,8 +43,13 @@ class PageSource(Protocol[RowT]):
     """Where a :class:`PagedTable` reads from. Pages come back in display order."""
 
     def page(
-        self, *, after: tuple | None = None, before: tuple | None = None, inclusive: bool = False,
-        from_end: bool = False, limit: int = PAGE,
+        self,
+        *,
+        after: tuple | None = None,
+        before: tuple | None = None,
+        inclusive: bool = False,
+        from_end: bool = False,
+        limit: int = PAGE,
     ) -> Page[RowT]: ...
 
     def count(self) -> int: ...

@@ -82,8 +82,12 @@ class DemoPanel(CadencePanel):
         cursor = t.cursor_row
         t.clear()
         for d in self.demos:
-            t.add_row(Text(truncate(d.what, width)), Text(truncate(d.presenter or "—", 10)),
-                      Text(str(len(d.feedback_lines)), justify="right"), key=str(d.id))
+            t.add_row(
+                Text(truncate(d.what, width)),
+                Text(truncate(d.presenter or "—", 10)),
+                Text(str(len(d.feedback_lines)), justify="right"),
+                key=str(d.id),
+            )
         if self.demos:
             t.move_cursor(row=min(max(cursor, 0), len(self.demos) - 1) if t.has_focus else len(self.demos) - 1)
         self.show_feedback()
@@ -149,8 +153,9 @@ class PipelinePanel(CadencePanel):
         self._loaded_with = (store, meeting_id)
         self.view = view = store.pipeline(meeting_id)
         caption = Text("This sync vs ", style="dim")
-        caption.append(f"the sync of {view.previous_when:%d %b}" if view.previous_when else "no earlier sync",
-                       style="dim")
+        caption.append(
+            f"the sync of {view.previous_when:%d %b}" if view.previous_when else "no earlier sync", style="dim"
+        )
         self.query_one("#pipeline-caption", Static).update(caption)
         t = self.table()
         wide = self._columns(t)
@@ -241,8 +246,10 @@ class BudgetPanel(CadencePanel):
         text = Text()
         flagged = [line for line in self.lines if line.flagged(self.threshold)]
         text.append(f"Threshold ±{self.threshold:g} %", style="bold")
-        text.append(f" · {len(flagged)} line{'s' if len(flagged) != 1 else ''} over it" if self.lines else "",
-                    style="bold red" if flagged else "dim")
+        text.append(
+            f" · {len(flagged)} line{'s' if len(flagged) != 1 else ''} over it" if self.lines else "",
+            style="bold red" if flagged else "dim",
+        )
         text.append(" (press % to change)", style="dim")
         if self.lines:
             text.append(f"\nTotal budget {money(totals.budget)} · actual {money(totals.actual)} · variance ")
@@ -297,8 +304,11 @@ class HealthPanel(CadencePanel):
             style = {"up": "green", "down": "bold red", "same": "dim", "new": "cyan"}.get(trend, "dim")
             t.add_row(
                 Text(truncate(row.handoff.label, width)),
-                Text("—" if row.rating is None else str(row.rating), justify="right",
-                     style="bold" if row.rating else "dim"),
+                Text(
+                    "—" if row.rating is None else str(row.rating),
+                    justify="right",
+                    style="bold" if row.rating else "dim",
+                ),
                 Text("—" if row.previous_rating is None else str(row.previous_rating), justify="right", style="dim"),
                 Text(TREND_ARROWS[trend], style=style),
                 key=str(row.handoff.id),
@@ -330,8 +340,10 @@ class HealthPanel(CadencePanel):
             detail.update("")
             return
         text = Text(f"{row.handoff.label}: ", style="bold")
-        text.append(row.comment or ("not rated yet (press r)" if row.rating is None else "no comment"),
-                    style="" if row.comment else "dim")
+        text.append(
+            row.comment or ("not rated yet (press r)" if row.rating is None else "no comment"),
+            style="" if row.comment else "dim",
+        )
         if row.previous_comment:
             text.append(f"\nlast time: {row.previous_comment}", style="dim")
         detail.update(text)

@@ -115,8 +115,9 @@ class CaptureForm(ClosesOnce, ModalScreen[Any]):
         widget_id = f"field-{f.name}"
         if f.choices:
             value = f.value if f.value in {v for _, v in f.choices} else f.choices[0][1]
-            return Select([(Text(label), v) for label, v in f.choices], value=value, allow_blank=False,
-                          id=widget_id, compact=True)
+            return Select(
+                [(Text(label), v) for label, v in f.choices], value=value, allow_blank=False, id=widget_id, compact=True
+            )
         if f.multiline:
             area = TextArea(f.value, id=widget_id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
             area.border_subtitle = f.placeholder

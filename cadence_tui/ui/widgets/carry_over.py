@@ -96,13 +96,17 @@ class CarryOverTable(DataTable):
 
     def _cells(self, item: CarriedItem, now: datetime, today: date, width: int) -> tuple[Text, ...]:
         closed = item.status != "open"
-        kind = Text("A" if item.kind == "action" else "B", style="bold cyan" if item.kind == "action" else "bold yellow")
+        kind = Text(
+            "A" if item.kind == "action" else "B", style="bold cyan" if item.kind == "action" else "bold yellow"
+        )
         mark, mark_style = OUTCOME_MARKS.get(item.outcome or "", (" ", ""))
         kind.append(mark, style=mark_style)
         title = Text(truncate(item.title, width), style="dim strike" if closed else "")
         if item.escalated_here:
-            title = Text(truncate(item.title, max(4, width - len(item.origin_cadence_name) - 4)),
-                         style="dim strike" if closed else "")
+            title = Text(
+                truncate(item.title, max(4, width - len(item.origin_cadence_name) - 4)),
+                style="dim strike" if closed else "",
+            )
             title.append(f" ⇠ {item.origin_cadence_name}", style="italic magenta")
         who = Text(truncate(item.who or "—", 8), style="dim" if not item.who else "")
         if item.kind == "action" and item.due:
@@ -124,7 +128,7 @@ class CarryOverTable(DataTable):
             return  # not built yet: the row shows the new state when it is
         now, today = self._shown_with
         cells = self._cells(item, now, today, self._title_width())
-        for column, cell in zip(("kind", "title", "who", "due", "age"), cells):
+        for column, cell in zip(("kind", "title", "who", "due", "age"), cells, strict=False):
             self.update_cell(key, column, cell)
 
     @property

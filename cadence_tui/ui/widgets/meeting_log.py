@@ -14,8 +14,12 @@ from textual.widgets import DataTable
 from cadence_tui.core.model import ActionItem, Blocker, Entry
 from cadence_tui.ui.widgets.agenda_list import truncate
 
-KIND_STYLES = {"action": ("Action", "bold cyan"), "blocker": ("Blocker", "bold yellow"),
-               "decision": ("Decision", "bold magenta"), "note": ("Note", "bold")}
+KIND_STYLES = {
+    "action": ("Action", "bold cyan"),
+    "blocker": ("Blocker", "bold yellow"),
+    "decision": ("Decision", "bold magenta"),
+    "note": ("Note", "bold"),
+}
 
 
 @dataclass(frozen=True)
@@ -37,8 +41,11 @@ def log_rows(
             bits.append(a.status)
         rows.append(LogRow("action", a.id, a.title, " · ".join(bits), a.status != "open"))
     for b in blockers:
-        bits = [f"raised by {b.raised_by}" if b.raised_by else "", f"unblock: {b.unblocker}" if b.unblocker else "",
-                b.status]
+        bits = [
+            f"raised by {b.raised_by}" if b.raised_by else "",
+            f"unblock: {b.unblocker}" if b.unblocker else "",
+            b.status,
+        ]
         rows.append(LogRow("blocker", b.id, b.what, " · ".join(x for x in bits if x), b.status != "open"))
     rows += [LogRow("decision", d.id, d.text, "") for d in decisions]
     rows += [LogRow("note", n.id, n.text, "") for n in notes]

@@ -23,8 +23,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from cadence_tui.store.errors import InvalidInput, StoreError
 from cadence_tui.core.textsafe import strip_control
+from cadence_tui.store.errors import InvalidInput, StoreError
 from cadence_tui.ui.widgets.capture_forms import CaptureForm, ClosesOnce, FormField
 
 
@@ -103,8 +103,13 @@ def record_metric_form(
         )
 
     where = "in this meeting" if meeting_id is not None else ""
-    return PlaybookForm(f"Record a metric value {where}".strip(), fields, save, form_id="record-metric-form",
-                        focus="value" if metric_key or len(metrics) == 1 else None)  # Shift+Tab: another metric
+    return PlaybookForm(
+        f"Record a metric value {where}".strip(),
+        fields,
+        save,
+        form_id="record-metric-form",
+        focus="value" if metric_key or len(metrics) == 1 else None,
+    )  # Shift+Tab: another metric
 
 
 def metric_form(store: Any, metric: Any | None = None) -> CaptureForm:
@@ -118,19 +123,34 @@ def metric_form(store: Any, metric: Any | None = None) -> CaptureForm:
         FormField("unit", "Unit", value=metric.unit if metric else "", placeholder="USD, days, %"),
         FormField("owner", "Owner", value=metric.owner if metric else ""),
         FormField("target", "Target", value="" if not metric or metric.target is None else f"{metric.target:g}"),
-        FormField("direction", "Better when", value=metric.direction if metric else "higher",
-                  choices=(("higher", "higher"), ("lower", "lower"))),
-        FormField("cadences", "Reviewed in", value=cadences,
-                  placeholder=", ".join(c.key for c in store.list_cadences())),
+        FormField(
+            "direction",
+            "Better when",
+            value=metric.direction if metric else "higher",
+            choices=(("higher", "higher"), ("lower", "lower")),
+        ),
+        FormField(
+            "cadences", "Reviewed in", value=cadences, placeholder=", ".join(c.key for c in store.list_cadences())
+        ),
         FormField("description", "Description", value=metric.description if metric else ""),
     ]
-    errors = {"key": "key", "name": "name", "unit": "unit", "owner": "owner", "target": "target",
-              "cadence": "cadences", "description": "description"}
+    errors = {
+        "key": "key",
+        "name": "name",
+        "unit": "unit",
+        "owner": "owner",
+        "target": "target",
+        "cadence": "cadences",
+        "description": "description",
+    }
 
     def save(values: dict[str, str]):
         common = dict(
-            unit=values["unit"], owner=values["owner"], target=values["target"] or None,
-            direction=values["direction"], description=values["description"],
+            unit=values["unit"],
+            owner=values["owner"],
+            target=values["target"] or None,
+            direction=values["direction"],
+            description=values["description"],
             cadence_keys=[k.strip() for k in values["cadences"].split(",") if k.strip()],
         )
         if metric is None:
@@ -151,20 +171,33 @@ def handoff_form(store: Any, handoff: Any | None = None) -> CaptureForm:
         FormField("from_dept", "From", value=h.from_dept if h else ""),
         FormField("to_dept", "To", value=h.to_dept if h else ""),
         FormField("owner", "Owner", value=h.owner if h else ""),
-        FormField("packet_fields", "Packet fields", value=", ".join(h.packet_fields) if h else "",
-                  placeholder="comma-separated: lead score, timeline"),
+        FormField(
+            "packet_fields",
+            "Packet fields",
+            value=", ".join(h.packet_fields) if h else "",
+            placeholder="comma-separated: lead score, timeline",
+        ),
         FormField("deliverables", "Deliverables", value=h.deliverables if h else ""),
         FormField("timeline", "Timeline", value=h.timeline if h else ""),
         FormField("success_criteria", "Success criteria", value=h.success_criteria if h else ""),
     ]
-    errors = {"key": "key", "'from'": "from_dept", "'to'": "to_dept", "owner": "owner", "packet": "packet_fields",
-              "deliverables": "deliverables", "timeline": "timeline", "success": "success_criteria"}
+    errors = {
+        "key": "key",
+        "'from'": "from_dept",
+        "'to'": "to_dept",
+        "owner": "owner",
+        "packet": "packet_fields",
+        "deliverables": "deliverables",
+        "timeline": "timeline",
+        "success": "success_criteria",
+    }
 
     def save(values: dict[str, str]):
         data = {k: v for k, v in values.items() if k != "key"}
         if h is None:
-            return _on_field(errors, lambda: store.add_handoff(
-                values["key"], data.pop("from_dept"), data.pop("to_dept"), **data))
+            return _on_field(
+                errors, lambda: store.add_handoff(values["key"], data.pop("from_dept"), data.pop("to_dept"), **data)
+            )
         return _on_field(errors, lambda: store.update_handoff(h.key, **data))
 
     title = f"Edit hand-off {h.label}" if h else "Add a hand-off"
@@ -177,23 +210,37 @@ def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str
     if not handoffs:
         raise InvalidInput("there are no hand-offs in the register yet")
     fields = [
-        FormField("handoff", "Hand-off", value=handoff_key or handoffs[0].key,
-                  choices=tuple((h.label, h.key) for h in handoffs)),
+        FormField(
+            "handoff",
+            "Hand-off",
+            value=handoff_key or handoffs[0].key,
+            choices=tuple((h.label, h.key) for h in handoffs),
+        ),
         FormField("what", "What happened", placeholder="e.g. leads arrived without intent signals"),
-        FormField("cause", "Why", placeholder="a short cause: missing data, late hand-off…",
-                  suggestions=tuple(store.failfast_causes())),
+        FormField(
+            "cause",
+            "Why",
+            placeholder="a short cause: missing data, late hand-off…",
+            suggestions=tuple(store.failfast_causes()),
+        ),
         FormField("fix", "Fix", placeholder="what changes so it does not happen again"),
     ]
 
     def save(values: dict[str, str]):
         return _on_field(
             {"what happened": "what", "cause": "cause", "fix": "fix", "hand-off": "handoff"},
-            lambda: store.log_failfast(values["handoff"], values["what"], cause=values["cause"], fix=values["fix"],
-                                       meeting_id=meeting_id),
+            lambda: store.log_failfast(
+                values["handoff"], values["what"], cause=values["cause"], fix=values["fix"], meeting_id=meeting_id
+            ),
         )
 
-    return PlaybookForm("Fail-fast: log a hand-off that broke down", fields, save, form_id="failfast-form",
-                        focus="what" if handoff_key else None)
+    return PlaybookForm(
+        "Fail-fast: log a hand-off that broke down",
+        fields,
+        save,
+        form_id="failfast-form",
+        focus="what" if handoff_key else None,
+    )
 
 
 class EscalateDialog(ClosesOnce, ModalScreen[Any]):
@@ -201,8 +248,9 @@ class EscalateDialog(ClosesOnce, ModalScreen[Any]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="escalate-cancel")]
 
-    def __init__(self, title: str, choices: list[tuple[str, str]], default: str | None,
-                 save: Callable[[str], Any]) -> None:
+    def __init__(
+        self, title: str, choices: list[tuple[str, str]], default: str | None, save: Callable[[str], Any]
+    ) -> None:
         super().__init__(id="escalate-form", classes="escalate-dialog")
         self.dialog_title = title
         self.choices = choices  # (name, key)
@@ -256,8 +304,12 @@ def escalate_form(
     if len(named) > 60:
         named = named[:59] + "…"
     heading = f"Escalate the {what} “{named}” to" if named else f"Escalate this {what} to"
-    return EscalateDialog(f"{heading} another cadence's next meeting",
-                          [(c.name, c.key) for c in others], default, lambda key: escalate(item_id, key))
+    return EscalateDialog(
+        f"{heading} another cadence's next meeting",
+        [(c.name, c.key) for c in others],
+        default,
+        lambda key: escalate(item_id, key),
+    )
 
 
 def rate_meeting_form(store: Any, meeting_id: int) -> CaptureForm:
@@ -272,7 +324,8 @@ def rate_meeting_form(store: Any, meeting_id: int) -> CaptureForm:
 
     def save(values: dict[str, str]):
         errors = {person: name for name, person in by_field.items()}
-        return _on_field(errors, lambda: store.rate_meeting(
-            meeting_id, {by_field[name]: value for name, value in values.items()}))
+        return _on_field(
+            errors, lambda: store.rate_meeting(meeting_id, {by_field[name]: value for name, value in values.items()})
+        )
 
     return CaptureForm("Rate this meeting (Esc skips)", fields, save, form_id="rate-meeting-form")

@@ -32,11 +32,15 @@ def safe_strip(strip: Strip) -> Strip:
     """``strip`` without characters a terminal would act on (the same strip when it has none)."""
     if strip.text.isprintable():
         return strip
-    return Strip([
-        segment if segment.control or segment.text.isprintable()
-        else Segment(drop_unshowable(segment.text), segment.style, segment.control)
-        for segment in strip
-    ], strip.cell_length)
+    return Strip(
+        [
+            segment
+            if segment.control or segment.text.isprintable()
+            else Segment(drop_unshowable(segment.text), segment.style, segment.control)
+            for segment in strip
+        ],
+        strip.cell_length,
+    )
 
 
 def install() -> None:

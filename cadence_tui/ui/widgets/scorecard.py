@@ -10,7 +10,6 @@ from textual.widgets import Static
 
 from cadence_tui.core.scorecard import ScorecardRow, format_change, format_number
 
-
 NARROW = 64  # below this many cells a metric takes two lines
 COMPACT = 96  # below this, one line per metric with a short off-target mark
 
@@ -131,6 +130,8 @@ class Scorecard(Static):
         for r in self.rows:
             target = "" if r.metric.target is None else f" target {format_number(r.metric.target)}"
             flag = " off target" if r.off_target else ""
-            out.append(f"{r.metric.name}: {format_number(r.last, r.metric.unit)} {format_change(r.change)}"
-                       f" {r.sparkline}{target}{flag}".replace("  ", " ").strip())
+            out.append(
+                f"{r.metric.name}: {format_number(r.last, r.metric.unit)} {format_change(r.change)}"
+                f" {r.sparkline}{target}{flag}".replace("  ", " ").strip()
+            )
         return out

@@ -22,7 +22,7 @@ def too_small(size: Size) -> bool:
 
 
 class SizeNotice(Static, can_focus=False):
-    """"Make the terminal at least 80×24", over the whole screen."""
+    """ "Make the terminal at least 80×24", over the whole screen."""
 
     def show_size(self, size: Size) -> None:
         self.update(
