@@ -125,3 +125,23 @@ def test_ages_read_the_same_everywhere() -> None:
     assert age(now - timedelta(days=35), now) == "5w" == age_in_days(35)
     assert age(now - timedelta(days=200), now) == "6mo" == age_in_days(200)
     assert age_in_days(800) == "2y"
+
+
+async def test_meeting_title_is_never_cut_mid_phrase(make_app) -> None:
+    from cadence_tui.ui.widgets.meeting_title import MeetingTitle
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "down", "s")  # Finance Business Review: the longest name
+        await pilot.pause()
+        title = app.screen.query_one(MeetingTitle)
+        narrow = screen_text(title)
+        assert "…" not in narrow and narrow.startswith("Finance Business Review")
+        assert narrow.endswith("60 min") and "Mon 07 Dec 14:00" in narrow
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        wide = screen_text(title)
+        assert "started Wed 25 Nov 16:00 · timebox 60 min" in wide
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert "…" not in screen_text(title)
