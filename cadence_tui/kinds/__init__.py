@@ -13,7 +13,8 @@ budget panel. The kinds:
 ``all-hands``      wins and the hand-off health check (the All-Hands)
 ``generic``        nothing of its own: agenda, actions, blockers, decisions, notes
 
-One module per kind holds its domain part; this package imports no Textual
+One module per kind holds its domain part (its data shapes and arithmetic,
+its summary heading); this package imports no Textual
 (an import-linter contract says so): the UI resolves ``Kind.meeting_screen``.
 """
 

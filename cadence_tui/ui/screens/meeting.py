@@ -654,7 +654,7 @@ class SalesSyncScreen(MeetingScreen):
     ]
 
     def action_pipeline_metrics(self) -> None:
-        from cadence_tui.core.panels import STAGE_LABELS, STAGES
+        from cadence_tui.kinds.pipeline import STAGE_LABELS, STAGES
 
         view = self.store.pipeline(self.meeting_id)
         fields = [
