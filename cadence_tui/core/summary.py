@@ -324,7 +324,10 @@ def layout(r: MeetingRecord) -> Layout:
                     text += f" (was {s.previous_conversion:.1f} %)"
             items.append(Item([("b", s.label), ("t", f": {text}")]))
         add(heading, items)
-    add("Campaign changes", [Item([("u", clean(c, multiline=True, limit=BLOCK_MAX))]) for c in r.campaign_changes])
+    add(
+        pipeline.CAMPAIGN_SECTION,
+        [Item([("u", clean(c, multiline=True, limit=BLOCK_MAX))]) for c in r.campaign_changes],
+    )
 
     if r.budget or r.reforecast is not None:
         items = []
@@ -378,7 +381,7 @@ def layout(r: MeetingRecord) -> Layout:
         if clean(h.comment):
             spans += [("t", " — "), ("u", clean(h.comment))]
         health.append(Item(spans))
-    add("Health check", health)
+    add(all_hands.HEALTH_SECTION, health)
 
     metrics = []
     for mr in r.metrics:

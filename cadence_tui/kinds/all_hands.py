@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the start-up store loads the kinds, not the playbook
     from cadence_tui.core.playbook import Handoff
 
 SUMMARY_SECTION = "Wins"
+HEALTH_SECTION = "Health check"
 
 KIND = Kind(
     name="all-hands",
@@ -25,7 +26,7 @@ KIND = Kind(
     seed_key="all-hands",
     meeting_screen="cadence_tui.ui.screens.meeting:AllHandsScreen",
     panel="Health",
-    summary_section=SUMMARY_SECTION,
+    summary_sections=(SUMMARY_SECTION, HEALTH_SECTION),
 )
 
 

@@ -12,13 +12,13 @@ class Kind:
     ``name`` is stored in ``cadences.kind`` and carried by copies and exports.
     ``meeting_screen`` is the dotted path (``module:Class``) of the meeting
     screen the UI plugs in, resolved lazily by the UI so this package imports
-    no Textual. ``summary_section`` is the heading of the summary section the
-    kind's panel fills (None: the kind adds none)."""
+    no Textual. ``summary_sections`` are the headings of the summary sections the
+    kind's panel fills, in summary order (none for a generic cadence)."""
 
     name: str
     label: str
     seed_key: str | None
     meeting_screen: str
     panel: str | None = None
-    summary_section: str | None = None
+    summary_sections: tuple[str, ...] = ()
     flags_budget_variance: bool = False

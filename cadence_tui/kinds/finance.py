@@ -20,7 +20,7 @@ KIND = Kind(
     seed_key="finance-review",
     meeting_screen="cadence_tui.ui.screens.meeting:FinanceReviewScreen",
     panel="Budget",
-    summary_section=SUMMARY_SECTION,
+    summary_sections=(SUMMARY_SECTION,),
     flags_budget_variance=True,
 )
 

@@ -16,6 +16,7 @@ from cadence_tui.core.panels import rate
 from cadence_tui.kinds.base import Kind
 
 SUMMARY_SECTION = "Pipeline"
+CAMPAIGN_SECTION = "Campaign changes"
 
 KIND = Kind(
     name="pipeline",
@@ -23,7 +24,7 @@ KIND = Kind(
     seed_key="sales-marketing-sync",
     meeting_screen="cadence_tui.ui.screens.meeting:SalesSyncScreen",
     panel="Pipeline",
-    summary_section=SUMMARY_SECTION,
+    summary_sections=(SUMMARY_SECTION, CAMPAIGN_SECTION),
 )
 
 

@@ -19,7 +19,7 @@ KIND = Kind(
     seed_key="sprint-review",
     meeting_screen="cadence_tui.ui.screens.meeting:SprintReviewScreen",
     panel="Demos",
-    summary_section=SUMMARY_SECTION,
+    summary_sections=(SUMMARY_SECTION,),
 )
 
 
