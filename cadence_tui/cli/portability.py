@@ -63,6 +63,7 @@ def cadences(ctx: click.Context, include_archived: bool, as_json: bool) -> None:
                     {
                         "key": c.key,
                         "name": c.name,
+                        "kind": c.kind,
                         "purpose": c.purpose,
                         "rrule": c.rule,
                         "anchor": c.anchor.isoformat(),

@@ -46,6 +46,7 @@ class Cadence:
     variance_threshold: float = 10.0
     archived: bool = False
     position: int = 0
+    kind: str = "generic"  # cadence_tui.kinds: the panel its meetings get
 
     @property
     def schedule(self) -> Schedule:
@@ -79,6 +80,7 @@ class Meeting:
     paused_seconds: float = 0.0
     reforecast: float | None = None
     variance_threshold: float = 10.0
+    cadence_kind: str = "generic"  # the cadence's kind (cadence_tui.kinds)
 
 
 @dataclass

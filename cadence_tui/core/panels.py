@@ -1,22 +1,16 @@
-"""Each cadence's own part of a meeting: data shapes and the arithmetic.
+"""What the cadence kinds' panels share: parsing what people type (amounts,
+counts, percentages, ratings), changes and trends, and money as shown.
 
-Pure: no SQL, no Textual. The store fills these objects; screens and
-summaries read them.
+Pure: no SQL, no Textual. Each kind's own shapes and arithmetic are in its
+module of cadence_tui/kinds/ (demos: sprint, funnel: pipeline, budget:
+finance, wins and health check: all_hands).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
 
-from cadence_tui.core.playbook import Handoff
-
-STAGES = ("leads", "mql", "sql", "won")
-STAGE_LABELS = {"leads": "Leads", "mql": "MQL", "sql": "SQL", "won": "Won"}
 AMOUNT_MAX = 1e15
 COUNT_MAX = 1_000_000_000
 
@@ -88,33 +82,11 @@ def _shown(text: object) -> str:
 
 
 # -- arithmetic -------------------------------------------------------------------
-def variance(budget: float, actual: float) -> tuple[float, float | None]:
-    """Actual minus budget, in money and in % of budget (None for a zero budget)."""
-    money = actual - budget
-    pct = money / budget * 100.0 if budget else None
-    return money, pct
-
-
-def over_threshold(pct: float | None, threshold: float, *, money: float = 0.0) -> bool:
-    """A line is flagged when its variance, either way, exceeds the threshold.
-
-    Spending against a zero budget has no percentage; any of it is flagged.
-    """
-    if pct is None:
-        return money != 0
-    return abs(pct) > threshold
-
-
 def rate(numerator: int | None, denominator: int | None) -> float | None:
     """``numerator / denominator`` in %, or None when it cannot be computed."""
     if numerator is None or not denominator:
         return None
     return numerator / denominator * 100.0
-
-
-def conversion_rates(values: Mapping[str, int | None]) -> dict[str, float | None]:
-    """Stage-to-stage conversion, keyed ``"leads>mql"``, ``"mql>sql"``, ``"sql>won"``."""
-    return {f"{a}>{b}": rate(values.get(b), values.get(a)) for a, b in itertools.pairwise(STAGES)}
 
 
 def change(current: float | None, previous: float | None) -> tuple[float | None, float | None]:
@@ -165,95 +137,3 @@ def signed(value: float, *, pct: bool = False) -> str:
 
 
 # -- shapes -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class DemoItem:
-    id: int
-    what: str
-    presenter: str
-    feedback: str
-    created_at: datetime
-
-    @property
-    def feedback_lines(self) -> list[str]:
-        return [line for line in self.feedback.splitlines() if line.strip()]
-
-
-@dataclass(frozen=True)
-class PipelineView:
-    """This sync's funnel beside the previous sync's."""
-
-    current: dict[str, int | None]
-    previous: dict[str, int | None] = field(default_factory=dict)
-    previous_when: datetime | None = None
-
-    @property
-    def rates(self) -> dict[str, float | None]:
-        return conversion_rates(self.current)
-
-    @property
-    def previous_rates(self) -> dict[str, float | None]:
-        return conversion_rates(self.previous)
-
-    @property
-    def complete(self) -> bool:
-        return all(self.current.get(s) is not None for s in STAGES)
-
-
-@dataclass(frozen=True)
-class BudgetLine:
-    id: int
-    department: str
-    budget: float
-    actual: float
-
-    @property
-    def variance(self) -> float:
-        return variance(self.budget, self.actual)[0]
-
-    @property
-    def variance_pct(self) -> float | None:
-        return variance(self.budget, self.actual)[1]
-
-    def flagged(self, threshold: float) -> bool:
-        return over_threshold(self.variance_pct, threshold, money=self.variance)
-
-
-@dataclass(frozen=True)
-class BudgetTotals:
-    budget: float
-    actual: float
-
-    @property
-    def variance(self) -> float:
-        return self.actual - self.budget
-
-    @property
-    def variance_pct(self) -> float | None:
-        return variance(self.budget, self.actual)[1]
-
-
-def budget_totals(lines: list[BudgetLine]) -> BudgetTotals:
-    return BudgetTotals(sum(line.budget for line in lines), sum(line.actual for line in lines))
-
-
-@dataclass(frozen=True)
-class Win:
-    id: int
-    text: str
-    who: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class HealthRow:
-    """One hand-off's rating in this meeting beside the previous one."""
-
-    handoff: Handoff
-    rating: int | None = None
-    comment: str = ""
-    previous_rating: int | None = None
-    previous_comment: str = ""
-
-    @property
-    def trend(self) -> str:
-        return trend(self.rating, self.previous_rating)

@@ -20,6 +20,7 @@ from datetime import date
 from cadence_tui.core.meeting_record import ActionLine, BlockerLine, MeetingRecord
 from cadence_tui.core.textsafe import BIDI_CONTROLS, strip_control
 from cadence_tui.core.wording import counted
+from cadence_tui.kinds import all_hands, finance, pipeline, sprint
 
 FORMATS = ("markdown", "slack", "text")
 FILE_EXTENSIONS = {"markdown": "md", "slack": "txt", "text": "txt"}
@@ -304,10 +305,10 @@ def layout(r: MeetingRecord) -> Layout:
         # Feedback is kept one piece per line (``who: text``).
         feedback = clean(d.feedback, multiline=True, limit=BLOCK_MAX)
         demos.append(Item(spans, [[("u", line)] for line in feedback.split("\n") if line]))
-    add("Demos and feedback", demos)
+    add(sprint.SUMMARY_SECTION, demos)
 
     if r.pipeline:
-        heading = "Pipeline" + (
+        heading = pipeline.SUMMARY_SECTION + (
             f" (vs {_day(r.previous_sync.astimezone(r.zone).date(), day)})" if r.previous_sync else ""
         )
         items = []
@@ -323,7 +324,10 @@ def layout(r: MeetingRecord) -> Layout:
                     text += f" (was {s.previous_conversion:.1f} %)"
             items.append(Item([("b", s.label), ("t", f": {text}")]))
         add(heading, items)
-    add("Campaign changes", [Item([("u", clean(c, multiline=True, limit=BLOCK_MAX))]) for c in r.campaign_changes])
+    add(
+        pipeline.CAMPAIGN_SECTION,
+        [Item([("u", clean(c, multiline=True, limit=BLOCK_MAX))]) for c in r.campaign_changes],
+    )
 
     if r.budget or r.reforecast is not None:
         items = []
@@ -358,7 +362,7 @@ def layout(r: MeetingRecord) -> Layout:
                 items.append(Item([("t", f"Every line within ±{_num(r.variance_threshold)} %")]))
         if r.reforecast is not None:
             items.append(Item([("b", "Re-forecast"), ("t", f": {_num(r.reforecast)}")]))
-        add(f"Budget vs actual (threshold ±{_num(r.variance_threshold)} %)", items)
+        add(f"{finance.SUMMARY_SECTION} (threshold ±{_num(r.variance_threshold)} %)", items)
 
     wins = []
     for w in r.wins:
@@ -366,7 +370,7 @@ def layout(r: MeetingRecord) -> Layout:
         if clean(w.who):
             spans += [("t", " — "), ("u", clean(w.who))]
         wins.append(Item(spans))
-    add("Wins", wins)
+    add(all_hands.SUMMARY_SECTION, wins)
 
     health = []
     for h in r.health:
@@ -377,7 +381,7 @@ def layout(r: MeetingRecord) -> Layout:
         if clean(h.comment):
             spans += [("t", " — "), ("u", clean(h.comment))]
         health.append(Item(spans))
-    add("Health check", health)
+    add(all_hands.HEALTH_SECTION, health)
 
     metrics = []
     for mr in r.metrics:

@@ -9,12 +9,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from cadence_tui.core.model import AgendaTemplateItem, Cadence, CadenceOverview, Occurrence, Participant
 from cadence_tui.core.textsafe import clean_line, strip_control
+from cadence_tui.kinds import GENERIC, check_kind, kind_for_key
 from cadence_tui.store.base import StoreBase, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 
 _CADENCE_COLUMNS = (
     "id, key, name, purpose, rrule, anchor_date, start_time, tz, timebox_min, "
-    "participants, variance_threshold, position, archived"
+    "participants, variance_threshold, position, archived, kind"
 )
 
 
@@ -34,6 +35,7 @@ def cadence_from_row(row: sqlite3.Row) -> Cadence:
         variance_threshold=row["variance_threshold"],
         archived=bool(row["archived"]),
         position=row["position"],
+        kind=row["kind"],
     )
 
 
@@ -56,7 +58,7 @@ class CadenceStore(StoreBase):
             for pos, c in enumerate(seed.CADENCES):
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO cadences(key, name, purpose, rrule, anchor_date, start_time, tz,"
-                    " timebox_min, participants, position, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    " timebox_min, participants, position, created_at, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         c.key,
                         c.name,
@@ -69,6 +71,7 @@ class CadenceStore(StoreBase):
                         participants_json(c.participants),
                         pos,
                         created,
+                        kind_for_key(c.key),
                     ),
                 )
                 if cur.rowcount:
@@ -256,10 +259,12 @@ class CadenceStore(StoreBase):
         tz: str | None = None,
         timebox_min: int = 30,
         purpose: str = "",
+        kind: str | None = None,
     ) -> Cadence:
         """A new cadence, blank or a copy of ``copy_from`` (its schedule,
-        participants and agenda template; not its meetings). The key is made
-        unique from the name unless given."""
+        participants, agenda template and kind; not its meetings). The key is
+        made unique from the name unless given. ``kind`` (cadence_tui.kinds)
+        defaults to the copied cadence's, else generic."""
         clean = check_name(name)
         source = self.get_cadence(copy_from) if copy_from else None
         template = self.agenda_template(source.id) if source else []
@@ -268,6 +273,7 @@ class CadenceStore(StoreBase):
             timebox, people = source.timebox_min, source.participants
             purpose = purpose or source.purpose
             threshold, anchor = source.variance_threshold, source.anchor
+            new_kind = source.kind
         else:
             from cadence_tui.core import seed
 
@@ -275,6 +281,12 @@ class CadenceStore(StoreBase):
             zone = check_timezone(tz or seed.local_timezone())
             timebox, people = check_minutes(timebox_min, "the meeting timebox"), []
             threshold, anchor = 10.0, self.today()
+            new_kind = GENERIC
+        if kind is not None:
+            try:
+                new_kind = check_kind(kind)
+            except ValueError as exc:
+                raise InvalidInput(str(exc)) from None
         purpose = check_purpose(purpose)
         with self.write() as conn:
             taken = {r[0] for r in conn.execute("SELECT key FROM cadences")}
@@ -287,7 +299,7 @@ class CadenceStore(StoreBase):
             position = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM cadences").fetchone()[0]
             cur = conn.execute(
                 "INSERT INTO cadences(key, name, purpose, rrule, anchor_date, start_time, tz, timebox_min,"
-                " participants, variance_threshold, position, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " participants, variance_threshold, position, created_at, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     new_key,
                     clean,
@@ -301,6 +313,7 @@ class CadenceStore(StoreBase):
                     threshold,
                     position,
                     to_ts(self.now()),
+                    new_kind,
                 ),
             )
             conn.executemany(

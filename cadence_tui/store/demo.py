@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from cadence_tui import kinds
 from cadence_tui.store.base import StoreBase, to_ts
 from cadence_tui.store.errors import InvalidInput
 
@@ -327,7 +328,7 @@ class DemoStore(StoreBase):
                     rows["decisions"].append((mid, rng.choice(_DECISIONS).format(thing=thing()), to_ts(ended)))
                 if rng.random() < 0.4:
                     rows["notes"].append((mid, rng.choice(_NOTES), to_ts(ended)))
-                if cadence.key == "sprint-review":
+                if cadence.kind == kinds.SPRINT_REVIEW:
                     for _ in range(rng.randint(1, 3)):
                         rows["demos"].append(
                             (
@@ -346,7 +347,7 @@ class DemoStore(StoreBase):
                                 to_ts(ended),
                             )
                         )
-                elif cadence.key == "sales-marketing-sync":
+                elif cadence.kind == kinds.PIPELINE:
                     for stage in pipeline:
                         pipeline[stage] = max(1, int(pipeline[stage] * rng.uniform(0.9, 1.12)))
                     pipeline["mql"] = min(pipeline["mql"], pipeline["leads"])
@@ -355,11 +356,11 @@ class DemoStore(StoreBase):
                     rows["pipeline"].extend((mid, s, v) for s, v in pipeline.items())
                     if rng.random() < 0.6:
                         rows["campaigns"].append((mid, f"Shift 10 % of spend to {thing()} campaign", to_ts(ended)))
-                elif cadence.key == "finance-review":
+                elif cadence.kind == kinds.FINANCE:
                     for dept, budget in _DEPARTMENTS.items():
                         actual = round(budget * rng.uniform(0.82, 1.18), -2)
                         rows["budget"].append((mid, dept, budget, actual))
-                elif cadence.key == "all-hands":
+                elif cadence.kind == kinds.ALL_HANDS:
                     for _ in range(rng.randint(2, 4)):
                         rows["wins"].append(
                             (mid, rng.choice(_WINS).format(thing=thing()), rng.choice(owners), to_ts(ended))

@@ -20,7 +20,8 @@ ACTION_OUTCOMES = ("done", "open", "dropped", "redated")
 BLOCKER_OUTCOMES = ("resolved", "open")
 
 MEETING_SELECT = (
-    "SELECT m.*, c.key AS cadence_key, c.name AS cadence_name FROM meetings m JOIN cadences c ON c.id = m.cadence_id"
+    "SELECT m.*, c.key AS cadence_key, c.name AS cadence_name, c.kind AS cadence_kind"
+    " FROM meetings m JOIN cadences c ON c.id = m.cadence_id"
 )
 BLOCKER_SELECT = "SELECT b.*, c.key AS cadence_key FROM blockers b JOIN cadences c ON c.id = b.cadence_id"
 
@@ -40,6 +41,7 @@ def meeting_from_row(row: sqlite3.Row) -> Meeting:
         paused_seconds=row["paused_seconds"],
         reforecast=row["reforecast"],
         variance_threshold=row["variance_threshold"],
+        cadence_kind=row["cadence_kind"],
     )
 
 

@@ -8,20 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cadence_tui.core.model import Entry
-from cadence_tui.core.panels import (
-    STAGE_LABELS,
-    STAGES,
-    BudgetLine,
-    DemoItem,
-    HealthRow,
-    PipelineView,
-    Win,
-    parse_amount,
-    parse_count,
-    parse_percent,
-    parse_rating,
-)
+from cadence_tui.core.panels import parse_amount, parse_count, parse_percent, parse_rating
 from cadence_tui.core.textsafe import strip_control
+from cadence_tui.kinds.all_hands import HealthRow, Win
+from cadence_tui.kinds.finance import BudgetLine
+from cadence_tui.kinds.pipeline import STAGE_LABELS, STAGES, PipelineView
+from cadence_tui.kinds.sprint import DemoItem
 from cadence_tui.store.base import StoreBase, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 from cadence_tui.store.meetings import at_field, clean_text, field_error

@@ -54,7 +54,8 @@ unless ``replace=True`` (``cadence import json --replace``), which first
 deletes everything in the database. Either way the import is one transaction:
 a bad file or a failure half-way leaves the database as it was.
 
-A file from an older schema imports (missing columns take their defaults); a
+A file from an older schema imports (missing columns take their defaults; a
+cadence without a ``kind`` takes the one its key gave it before kinds); a
 file of a newer format version or schema is refused.
 """
 
@@ -68,6 +69,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from cadence_tui.kinds import KINDS, SEED_KEY_KINDS
 from cadence_tui.store.base import StoreBase, to_ts
 from cadence_tui.store.errors import InvalidInput
 from cadence_tui.store.schema import SCHEMA_VERSION
@@ -216,6 +218,13 @@ class PortabilityStore(StoreBase):
                     if progress:
                         progress(done, total)
                 counts[table] = len(rows)
+                if table == "cadences" and "kind" not in columns:
+                    # An export from before kinds (schema < 7): each cadence
+                    # takes the kind its key gave it then.
+                    conn.executemany(
+                        "UPDATE cadences SET kind = ? WHERE key = ?",
+                        [(kind, key) for key, kind in SEED_KEY_KINDS.items()],
+                    )
             for name, sql in indexes:
                 try:
                     conn.execute(sql)
@@ -529,6 +538,7 @@ ROW_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
     ("cadences", "timebox_min"): _minutes("the meeting timebox"),
     ("cadences", "participants"): _participants,
     ("cadences", "variance_threshold"): _validator("store.cadences:check_threshold"),
+    ("cadences", "kind"): _one_of(*KINDS),
     ("agenda_templates", "title"): _validator("store.cadences:check_item_title"),
     ("agenda_templates", "timebox_min"): _minutes("the item's timebox"),
     ("meetings", "status"): _one_of("running", "paused", "ended"),

@@ -411,6 +411,21 @@ CREATE INDEX idx_meeting_blocker_snapshots_position ON meeting_blocker_snapshots
 """
 
 
+# v7: a cadence has a kind (cadence_tui/kinds): which panel, keys and summary
+# section its meetings get. Before, the seed key chose it, so a copied cadence
+# lost its panel. Existing cadences take the kind their key gave them.
+V7 = """
+ALTER TABLE cadences ADD COLUMN kind TEXT NOT NULL DEFAULT 'generic'
+    CHECK (kind IN ('sprint-review', 'pipeline', 'finance', 'all-hands', 'generic'));
+UPDATE cadences SET kind = CASE key
+    WHEN 'sprint-review' THEN 'sprint-review'
+    WHEN 'sales-marketing-sync' THEN 'pipeline'
+    WHEN 'finance-review' THEN 'finance'
+    WHEN 'all-hands' THEN 'all-hands'
+    ELSE 'generic' END;
+"""
+
+
 MIGRATIONS: dict[int, str] = {
     1: V1,
     2: V2 + _v2_triggers(),
@@ -418,6 +433,7 @@ MIGRATIONS: dict[int, str] = {
     4: V4,
     5: V5,
     6: V6,
+    7: V7,
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -104,7 +104,10 @@ async def test_leave_and_resume_from_home(make_app, store, clock) -> None:
 
 @pytest.mark.parametrize(
     "size, cadences",
-    [((80, 24), list(MEETING_SCREENS)), ((160, 48), ["sprint-review", "finance-review"])],
+    [
+        ((80, 24), ["sprint-review", "sales-marketing-sync", "finance-review", "all-hands"]),
+        ((160, 48), ["sprint-review", "finance-review"]),
+    ],
 )
 async def test_layout_fits_at_small_and_large_sizes(make_app, store, size, cadences) -> None:
     app = make_app()
@@ -167,7 +170,7 @@ async def test_a_cadence_the_user_created_gets_the_shared_screen(make_app, store
     from cadence_tui.ui.screens.meeting import GenericMeetingScreen
     from tests.functional.meeting_pilot import fill_form
 
-    cadence = store.create_cadence("Design Crit", copy_from="sprint-review", key="design-crit")
+    cadence = store.create_cadence("Design Crit", key="design-crit")  # blank: generic
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

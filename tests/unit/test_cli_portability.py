@@ -23,6 +23,7 @@ def test_cadences_table_and_json(store, db_path):
     assert "weekly on Thu at 15:00" in lines[0] and "next Thu 2026-11-26 15:00" in lines[0]
     data = json.loads(run(db_path, "cadences", "--json").output)
     assert [c["key"] for c in data] == ["sprint-review", "sales-marketing-sync", "finance-review", "all-hands"]
+    assert [c["kind"] for c in data] == ["sprint-review", "pipeline", "finance", "all-hands"]
     first = data[0]
     assert first["rrule"] == "FREQ=WEEKLY;BYDAY=TH" and first["timebox_min"] == 30
     assert first["next"].startswith("2026-11-26T15:00")

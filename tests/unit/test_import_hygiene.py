@@ -22,13 +22,15 @@ def _modules(folder: str) -> list[str]:
     return sorted(f"cadence_tui.{folder}.{p.stem}" for p in (PACKAGE / folder).glob("*.py") if p.stem != "__init__")
 
 
-# The domain, the store and the integrations other than the clipboard (which is
+# The domain (with the cadence kinds), the store and the integrations other than the clipboard (which is
 # pyperclip's wrapper) never load Textual; the domain and store not pyperclip either.
 DOMAIN = [
     "cadence_tui.core",
     *_modules("core"),
     "cadence_tui.store",
     *_modules("store"),
+    "cadence_tui.kinds",
+    *_modules("kinds"),
     *[m for m in _modules("integrations") if not m.endswith(".clipboard")],
 ]
 

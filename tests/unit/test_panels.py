@@ -10,20 +10,17 @@ import pytest
 from cadence_tui.core.meeting_clock import ClockState, OverTimeWatch, clock_state
 from cadence_tui.core.model import AgendaItem, Meeting
 from cadence_tui.core.panels import (
-    BudgetLine,
-    budget_totals,
     change,
     compact_money,
-    conversion_rates,
-    over_threshold,
     parse_amount,
     parse_count,
     parse_percent,
     parse_rating,
     signed,
     trend,
-    variance,
 )
+from cadence_tui.kinds.finance import BudgetLine, budget_totals, over_threshold, variance
+from cadence_tui.kinds.pipeline import conversion_rates
 from cadence_tui.store import InvalidInput
 
 T0 = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)

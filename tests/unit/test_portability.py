@@ -176,3 +176,39 @@ def test_import_keeps_the_schema_and_indexes(demo_store, store):
     store.import_data(demo_store.export_data())
     assert [tuple(r) for r in store.query(query)] == [tuple(r) for r in before]
     assert store.scalar("PRAGMA integrity_check") == "ok"
+
+
+def test_cadence_kinds_travel_and_an_export_from_before_kinds_derives_them(store, tmp_path, clock):
+    store.create_cadence("Finance Review EMEA", copy_from="finance-review", key="finance-emea")
+    data = loads_export(dumps_export(store.export_data()))
+    assert "kind" in data["tables"]["cadences"]["columns"]
+    target = open_store(tmp_path / "copy.db", now=clock)
+    target.import_data(data)
+    assert target.get_cadence("finance-emea").kind == "finance"  # a copy keeps its kind through an export
+
+    # An export made before kinds (schema 6: no kind column): the kind comes from the key.
+    old = loads_export(dumps_export(store.export_data()))
+    old["schema_version"] = 6
+    body = old["tables"]["cadences"]
+    at = body["columns"].index("kind")
+    body["columns"].pop(at)
+    for row in body["rows"]:
+        row.pop(at)
+    target.import_data(old, replace=True)
+    kinds = {c.key: c.kind for c in target.list_cadences()}
+    assert kinds == {
+        "sprint-review": "sprint-review",
+        "sales-marketing-sync": "pipeline",
+        "finance-review": "finance",
+        "all-hands": "all-hands",
+        "finance-emea": "generic",  # before kinds a copy had the shared screen, as it did then
+    }
+
+    # A kind that is not one is refused, naming the row and the column; nothing changes.
+    bad = loads_export(dumps_export(store.export_data()))
+    body = bad["tables"]["cadences"]
+    body["rows"][0][body["columns"].index("kind")] = "budget"
+    with pytest.raises(InvalidInput, match=r"cadences .*column kind: 'budget' is not one of sprint-review"):
+        target.import_data(bad, replace=True)
+    assert target.get_cadence("finance-review").kind == "finance"
+    target.close()

@@ -149,3 +149,31 @@ def test_read_only_check_without_permissions(db_path: Path, clock, monkeypatch) 
     with pytest.raises(ReadOnlyDatabase, match="read-only"):
         open_store(db_path)
     assert digest(db_path) == before
+
+
+def test_migration_gives_each_cadence_the_kind_its_key_had(db_path: Path, clock) -> None:
+    """A schema-6 file (before kinds): the seeded keys get their kinds, a
+    cadence the user made (or copied) is generic, as its meetings were."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    apply_migrations(conn, target=6)
+    for key in ("sprint-review", "sales-marketing-sync", "finance-review", "all-hands", "standup"):
+        conn.execute(
+            "INSERT INTO cadences(key, name, rrule, anchor_date, start_time, tz, timebox_min, created_at)"
+            " VALUES (?, ?, 'FREQ=DAILY', '2026-01-01', '09:30', 'UTC', 15, '2026-01-01T00:00:00+00:00')",
+            (key, key.title()),
+        )
+    conn.execute("INSERT INTO settings(key, value) VALUES ('seeded', '2026-01-01T00:00:00+00:00')")
+    conn.close()
+
+    store = open_store(db_path, now=clock)
+    assert store.schema_version() == SCHEMA_VERSION
+    assert {c.key: c.kind for c in store.list_cadences()} == {
+        "sprint-review": "sprint-review",
+        "sales-marketing-sync": "pipeline",
+        "finance-review": "finance",
+        "all-hands": "all-hands",
+        "standup": "generic",
+    }
+    with pytest.raises(sqlite3.IntegrityError):  # the column takes only the kinds
+        store.conn.execute("UPDATE cadences SET kind = 'budget' WHERE key = 'standup'")
+    store.close()

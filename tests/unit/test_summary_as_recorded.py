@@ -16,6 +16,7 @@ import pytest
 from cadence_tui.core.summary import FORMATS, render
 from cadence_tui.store import StoreError, open_store
 from cadence_tui.store.portability import dumps_export
+from cadence_tui.store.schema import SCHEMA_VERSION
 from tests.summary_fixtures import build_meeting
 
 NOV_11 = datetime(2026, 11, 11, 14, 0, tzinfo=UTC)
@@ -231,12 +232,12 @@ def test_meetings_ended_before_the_snapshot_read_items_as_they_are(db_path, cloc
     conn = sqlite3.connect(db_path, isolation_level=None)  # back to schema 5, as an older Cadence left it
     conn.executescript(
         "DROP TABLE meeting_action_snapshots; DROP TABLE meeting_blocker_snapshots;"
-        " DROP TABLE meeting_end_snapshots; PRAGMA user_version = 5;"
+        " DROP TABLE meeting_end_snapshots; ALTER TABLE cadences DROP COLUMN kind; PRAGMA user_version = 5;"
     )
     conn.close()
 
     store = open_store(db_path, now=clock)
-    assert store.schema_version() == 6
+    assert store.schema_version() == SCHEMA_VERSION
     store.set_action_due(ids["plan"], date(2026, 12, 11))
     record = store.meeting_record(meeting)
     assert not record.as_recorded

@@ -149,12 +149,13 @@ def compute_preview(fields: EditorFields, now: datetime, today: date) -> Preview
     return Preview(rule, zone, text)
 
 
-def _flags_budget_variance(cadence_key: str) -> bool:
-    """Whether the cadence's meetings have the budget panel, whose lines are
-    flagged over the cadence's variance threshold (each meeting starts with it)."""
-    from cadence_tui.ui.screens.meeting import MEETING_SCREENS, FinanceReviewScreen
+def _flags_budget_variance(cadence: Cadence) -> bool:
+    """Whether the cadence's meetings have the budget panel (its kind says so),
+    whose lines are flagged over the cadence's variance threshold (each
+    meeting starts with it)."""
+    from cadence_tui.kinds import get_kind
 
-    return MEETING_SCREENS.get(cadence_key) is FinanceReviewScreen
+    return get_kind(cadence.kind).flags_budget_variance
 
 
 def _field_row(label: str, widget: Widget, name: str) -> Iterator[Widget]:
@@ -300,7 +301,7 @@ class CadenceEditorScreen(Screen[None]):
                     Input(str(c.timebox_min), id="field-timebox", compact=True, max_length=3),
                     "timebox_min",
                 )
-                if _flags_budget_variance(c.key):
+                if _flags_budget_variance(c):
                     yield from _field_row(
                         "Variance %",
                         Input(

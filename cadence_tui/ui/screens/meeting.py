@@ -32,6 +32,7 @@ from ``after_end``.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -46,6 +47,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from cadence_tui.core.meeting_clock import OverTimeWatch, clock_state
 from cadence_tui.core.model import AgendaItem, Meeting
 from cadence_tui.core.wording import counted
+from cadence_tui.kinds import GENERIC, KINDS
 from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.screens.meeting_playbook import MEETING_PLAYBOOK_BINDINGS, MeetingPlaybook
@@ -652,7 +654,7 @@ class SalesSyncScreen(MeetingScreen):
     ]
 
     def action_pipeline_metrics(self) -> None:
-        from cadence_tui.core.panels import STAGE_LABELS, STAGES
+        from cadence_tui.kinds.pipeline import STAGE_LABELS, STAGES
 
         view = self.store.pipeline(self.meeting_id)
         fields = [
@@ -827,17 +829,21 @@ class GenericMeetingScreen(MeetingScreen):
     BINDINGS = [*MEETING_PLAYBOOK_BINDINGS]
 
 
+def _resolve_screen(path: str) -> type[MeetingScreen]:
+    """``module:Class`` (a kind's ``meeting_screen``) as the class."""
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+#: The meeting screen each cadence kind plugs in (cadence_tui.kinds), by kind.
 MEETING_SCREENS: dict[str, type[MeetingScreen]] = {
-    "sprint-review": SprintReviewScreen,
-    "sales-marketing-sync": SalesSyncScreen,
-    "finance-review": FinanceReviewScreen,
-    "all-hands": AllHandsScreen,
+    name: _resolve_screen(kind.meeting_screen) for name, kind in KINDS.items() if name != GENERIC
 }
 
 
 def meeting_screen_for(meeting: Meeting) -> MeetingScreen:
-    """The screen for a meeting: its cadence's own, or the shared one."""
-    return MEETING_SCREENS.get(meeting.cadence_key, GenericMeetingScreen)(meeting.id)
+    """The screen for a meeting: its cadence kind's own, or the shared one."""
+    return MEETING_SCREENS.get(meeting.cadence_kind, GenericMeetingScreen)(meeting.id)
 
 
 def start_or_resume(app, cadence_key: str) -> MeetingScreen | None:

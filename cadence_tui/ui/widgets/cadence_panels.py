@@ -12,20 +12,11 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
-from cadence_tui.core.panels import (
-    STAGE_LABELS,
-    STAGES,
-    TREND_ARROWS,
-    BudgetLine,
-    DemoItem,
-    HealthRow,
-    PipelineView,
-    budget_totals,
-    change,
-    compact_money,
-    money,
-    signed,
-)
+from cadence_tui.core.panels import TREND_ARROWS, change, compact_money, money, signed
+from cadence_tui.kinds.all_hands import HealthRow
+from cadence_tui.kinds.finance import BudgetLine, budget_totals
+from cadence_tui.kinds.pipeline import STAGE_LABELS, STAGES, PipelineView
+from cadence_tui.kinds.sprint import DemoItem
 from cadence_tui.ui.widgets.agenda_list import truncate
 
 

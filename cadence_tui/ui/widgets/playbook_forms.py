@@ -24,6 +24,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from cadence_tui.core.textsafe import strip_control
+from cadence_tui.kinds import ALL_HANDS, FINANCE
 from cadence_tui.store.errors import InvalidInput, StoreError
 from cadence_tui.ui.widgets.capture_forms import CaptureForm, ClosesOnce, FormField
 
@@ -292,12 +293,13 @@ def escalate_form(
 ) -> EscalateDialog:
     """Escalate a blocker (``kind="blocker"``) or action item to another cadence
     (not its own, nor those in ``exclude``, e.g. the meeting it is shown in).
-    A blocker is proposed for the Finance Business Review (budget), else the All-Hands."""
+    A blocker is proposed for the first finance cadence (budget), else the
+    first all-hands one (cadence kinds, so copies count too)."""
     others = [c for c in store.list_cadences() if c.key != from_cadence_key and c.key not in exclude]
     if not others:
         raise InvalidInput("there is no other cadence to escalate to")
-    keys = [c.key for c in others]
-    default = next((k for k in (("finance-review", "all-hands") if kind == "blocker" else ()) if k in keys), None)
+    wanted = (FINANCE, ALL_HANDS) if kind == "blocker" else ()
+    default = next((c.key for k in wanted for c in others if c.kind == k), None)
     escalate = store.escalate_blocker if kind == "blocker" else store.escalate_action
     what = "blocker" if kind == "blocker" else "action item"
     named = " ".join(strip_control(title).split())
