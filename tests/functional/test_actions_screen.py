@@ -111,15 +111,26 @@ async def test_filter_by_owner_then_overdue_then_this_week(make_app, store, item
         assert len(shown_titles(pilot.app)) == 5
 
 
+async def titles_settle(pilot, expected: list[str]) -> list[str]:
+    """The shown titles once a (possibly debounced) search has run: a search
+    slower than a frame waits for a pause in the typing (SEARCH_DEBOUNCE)."""
+    for _ in range(40):
+        await pilot.pause(0.05)
+        if shown_titles(pilot.app) == expected:
+            break
+    return shown_titles(pilot.app)
+
+
 async def test_search_titles(make_app, items) -> None:
     async with make_app().run_test(size=(100, 30)) as pilot:
         await open_actions(pilot)
         await pilot.press("slash", "l", "a", "t", "e")
-        await pilot.pause()
-        assert shown_titles(pilot.app) == ["Late invoice [/] markup", "Late report"]
+        assert await titles_settle(pilot, ["Late invoice [/] markup", "Late report"]) == [
+            "Late invoice [/] markup",
+            "Late report",
+        ]
         await pilot.press("space", "r", "e", "p")
-        await pilot.pause()
-        assert shown_titles(pilot.app) == ["Late report"]
+        assert await titles_settle(pilot, ["Late report"]) == ["Late report"]
         await pilot.press("enter")  # back to the list, search kept
         assert pilot.app.screen.focused is table_of(pilot.app)
         await pilot.press("ctrl+l")
