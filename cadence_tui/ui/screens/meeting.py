@@ -46,13 +46,14 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from cadence_tui.core.meeting_clock import OverTimeWatch, clock_state
 from cadence_tui.core.model import AgendaItem, Meeting
 from cadence_tui.core.wording import counted
+from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.screens.meeting_playbook import MEETING_PLAYBOOK_BINDINGS, MeetingPlaybook
 from cadence_tui.ui.widgets.agenda_list import AgendaList
 from cadence_tui.ui.widgets.attendance_list import AttendanceList
 from cadence_tui.ui.widgets.cadence_panels import BudgetPanel, CadencePanel, DemoPanel, HealthPanel, PipelinePanel
-from cadence_tui.ui.widgets.capture_forms import CaptureForm, ConfirmDialog, FormField
+from cadence_tui.ui.widgets.capture_forms import CaptureForm, FormField
 from cadence_tui.ui.widgets.carry_over import CarryOverTable
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
 from cadence_tui.ui.widgets.meeting_log import MeetingLog, log_rows
