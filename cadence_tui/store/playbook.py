@@ -169,12 +169,6 @@ class PlaybookStore(StoreBase):
                 conn.execute(f"UPDATE handoffs SET {sets} WHERE id = :id", {**fields, "id": handoff.id})
         return self.get_handoff(handoff.id)
 
-    def archive_handoff(self, key: str, archived: bool = True) -> Handoff:
-        handoff = self.get_handoff(key)
-        with self.write() as conn:
-            conn.execute("UPDATE handoffs SET archived = ? WHERE id = ?", (int(archived), handoff.id))
-        return self.get_handoff(handoff.id)
-
     def handoff_quarters(self, handoff_id: int) -> list[QuarterRating]:
         """Relationship-health ratings of a hand-off, averaged per quarter, oldest first."""
         rows = self.query(

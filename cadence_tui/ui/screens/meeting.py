@@ -9,7 +9,7 @@ captured, the carried-over items and attendance. Every action is a
 Extension points (for features that add to the meeting screen):
 
 * **Tabs**: override :meth:`MeetingScreen.compose_extra_tabs` (yield
-  ``TabPane`` objects) or call ``self.add_tab(pane)`` after mount.
+  ``TabPane`` objects).
 * **Capture actions**: add a ``Binding`` (in a mixin's ``BINDINGS``) and an
   ``action_...`` method that calls :meth:`MeetingScreen.open_form` with
   ``FormField`` specs and a ``save`` callable that calls the store (raise
@@ -160,10 +160,6 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     def compose_extra_tabs(self) -> Iterable[TabPane]:
         """Hook: more tabs for the right-hand side (the playbook's scorecard)."""
         return self.playbook_tabs()
-
-    def add_tab(self, pane: TabPane) -> None:
-        """Hook: add a tab after the screen is mounted."""
-        self.query_one("#meeting-tabs", TabbedContent).add_pane(pane)
 
     def on_mount(self) -> None:
         self.refresh_all()
