@@ -33,6 +33,16 @@ async def open_editor(pilot) -> CadenceEditorScreen:
     return screen
 
 
+async def ask_to_archive_finance(pilot) -> DataTable:
+    """On home, A on Finance Business Review (row 2): its confirm dialog is up."""
+    table = pilot.app.screen.query_one("#cadence-table", DataTable)
+    table.move_cursor(row=2)
+    await pilot.press("A")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ConfirmDialog)
+    return table
+
+
 async def type_into(pilot, screen, selector: str, text: str, then: str = "enter") -> None:
     """Fill a field and submit it (Enter) or leave it (Tab), as a user would;
     the text is set at once rather than key by key to keep the tests fast
@@ -238,11 +248,7 @@ async def test_archive_keeps_history(make_app, store):
     store.add_action("Follow up", owner="Ana", cadence_key="finance-review")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        table = app.screen.query_one("#cadence-table", DataTable)
-        table.move_cursor(row=2)
-        await pilot.press("A")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
+        table = await ask_to_archive_finance(pilot)
         await pilot.press("n")
         await pilot.pause()
         assert not store.get_cadence("finance-review").archived
@@ -354,11 +360,7 @@ async def test_archive_confirms_on_enter(make_app, store):
     # The dialog says "Enter or y confirms": Enter archives (it used to cancel).
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        table = app.screen.query_one("#cadence-table", DataTable)
-        table.move_cursor(row=2)
-        await pilot.press("A")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
+        await ask_to_archive_finance(pilot)
         assert "Enter or y confirms" in str(app.screen.query_one("#confirm-hint", Static).render())
         await pilot.press("enter")
         await pilot.pause()
@@ -369,11 +371,7 @@ async def test_archive_confirms_on_enter(make_app, store):
 async def test_archive_cancels_on_escape(make_app, store):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        table = app.screen.query_one("#cadence-table", DataTable)
-        table.move_cursor(row=2)
-        await pilot.press("A")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
+        await ask_to_archive_finance(pilot)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
