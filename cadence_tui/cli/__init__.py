@@ -371,7 +371,8 @@ def demo(ctx: click.Context, size: str, meetings: int | None, n_actions: int | N
 
 
 class progress_reporter:
-    """A progress bar on a terminal (stderr), silence in a pipe."""
+    """A store's ``progress(done, total)`` callback drawn as a click progress
+    bar on stderr: shown in a terminal, hidden in a pipe (not even its label)."""
 
     def __init__(self, label: str) -> None:
         self.label = label
@@ -382,10 +383,10 @@ class progress_reporter:
         return self.update
 
     def update(self, done: int, total: int) -> None:
-        if not sys.stderr.isatty():
-            return
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar = click.progressbar(
+                length=total, label=self.label, file=sys.stderr, hidden=not sys.stderr.isatty()
+            )
             self.bar.__enter__()
         self.bar.update(done - self.done)
         self.done = done

@@ -40,7 +40,7 @@ def _today() -> date:
 
 
 def _parse_day(value: str, what: str) -> date:
-    """An ISO date, or a relative one (``-7d``, ``yesterday``... as ``parse_due`` knows)."""
+    """A date in the one grammar (``2026-11-18``, ``yesterday``, ``-7d``...: core/duedates.py)."""
     day = _parse_any_day(value, what)
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         raise CommandError(
@@ -57,22 +57,12 @@ LATEST_DAY = date(9000, 12, 31)
 
 
 def _parse_any_day(value: str, what: str) -> date:
-    text = value.strip()
+    from cadence_tui.core.duedates import DueDateError, parse_day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    if text.lower() == "yesterday":
-        return _today() - timedelta(days=1)
-    if text.lower() == "today":
-        return _today()
-    if text.startswith("-") and text[1:-1].isdigit() and text[-1] in "dw":
-        n = int(text[1:-1]) * (7 if text[-1] == "w" else 1)
-        try:
-            return _today() - timedelta(days=n)
-        except OverflowError:
-            return date.min
-    raise click.BadParameter(f"{what} must be a date such as 2026-11-18, 'yesterday' or -7d, not {value!r}")
+        return parse_day(value, _today())
+    except DueDateError as exc:
+        raise CommandError(f"{what}: {exc}") from None
 
 
 # -- digest ---------------------------------------------------------------------

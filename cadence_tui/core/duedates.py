@@ -1,9 +1,13 @@
-"""Parse the due-date forms users type.
+"""The one date grammar: due dates, metric dates (``--date``), ``digest --since``.
 
-Accepted: ``2026-12-04``, ``today``, ``tomorrow``, a weekday (``fri``,
-``friday``: the first such day after today), ``next friday`` (that weekday in
-next calendar week), ``+3d``, ``+2w``, ``+1m``. Nothing else: a guess at a date
-the user did not mean is worse than asking again.
+Accepted: ``2026-12-04``, ``today``, ``tomorrow``, ``yesterday``, a weekday
+(``fri``, ``friday``: the first such day after today), ``next friday`` (that
+weekday in next calendar week), ``next week``, ``+3d``, ``+2w``, ``+1m`` and
+the same back in time, ``-7d``, ``-2w``, ``-1m``. Nothing else: a guess at a
+date the user did not mean is worse than asking again.
+
+:func:`parse_day` is the grammar; :func:`parse_due` is it for a due date
+(empty text means none, the message says "due date").
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-ACCEPTED_FORMS = "YYYY-MM-DD, today, tomorrow, mon..sun, next fri, +3d, +2w, +1m"
+ACCEPTED_FORMS = "YYYY-MM-DD, today, tomorrow, yesterday, mon..sun, next fri, +3d, -7d, +2w, +1m"
 
 WEEKDAYS = {
     "mon": 0,
@@ -34,23 +38,39 @@ WEEKDAYS = {
 }
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_RELATIVE = re.compile(r"^\+\s*(\d{1,4})\s*([dwm])$")
+_RELATIVE = re.compile(r"^([+-])\s*(\d{1,4})\s*([dwm])$")
 
 
 class DueDateError(ValueError):
-    """The text is not one of the accepted due-date forms."""
+    """The text is not one of the accepted date forms."""
 
 
 def parse_due(text: str, today: date) -> date | None:
-    """Turn ``text`` into a date relative to ``today``; empty text means no due date.
+    """Turn ``text`` into a due date relative to ``today``; empty text means no due date.
 
     Raises :class:`DueDateError` with a message naming the accepted forms.
     """
-    raw = " ".join(text.strip().lower().split())
-    if not raw:
+    if not text.strip():
         return None
+    return parse_day(text, today, what="due date")
+
+
+def parse_day(text: str, today: date, *, what: str = "date") -> date:
+    """Turn ``text`` into a date relative to ``today`` (see the module docstring).
+
+    Raises :class:`DueDateError` ("... is not a {what}; use ..." or "... is
+    not a real date") for anything else, empty text included.
+    """
+    raw = " ".join(text.strip().lower().split())
     if len(raw) > 40:
-        raise DueDateError(f"not a due date; use {ACCEPTED_FORMS}")
+        raise DueDateError(f"not a {what}; use {ACCEPTED_FORMS}")
+    try:
+        return _parse(raw, text, today, what)
+    except OverflowError:  # e.g. -1d on 0001-01-01
+        raise DueDateError(f"{_shown(text)!r} is out of the range of dates") from None
+
+
+def _parse(raw: str, text: str, today: date, what: str) -> date:
     if m := _ISO.match(raw):
         year, month, day = (int(g) for g in m.groups())
         try:
@@ -61,6 +81,8 @@ def parse_due(text: str, today: date) -> date | None:
         return today
     if raw in ("tomorrow", "tmr", "tom"):
         return today + timedelta(days=1)
+    if raw == "yesterday":
+        return today - timedelta(days=1)
     if raw in WEEKDAYS:
         ahead = (WEEKDAYS[raw] - today.weekday()) % 7 or 7
         return today + timedelta(days=ahead)
@@ -72,7 +94,8 @@ def parse_due(text: str, today: date) -> date | None:
         if name == "week":
             return today + timedelta(days=7)
     if m := _RELATIVE.match(raw):
-        n, unit = int(m.group(1)), m.group(2)
+        sign = 1 if m.group(1) == "+" else -1
+        n, unit = sign * int(m.group(2)), m.group(3)
         if unit == "d":
             return today + timedelta(days=n)
         if unit == "w":
@@ -80,7 +103,12 @@ def parse_due(text: str, today: date) -> date | None:
         from dateutil.relativedelta import relativedelta
 
         return today + relativedelta(months=n)
-    raise DueDateError(f"{_shown(text)!r} is not a due date; use {ACCEPTED_FORMS}")
+    if raw.isdigit() and len(raw) == 8:  # 20261204, the compact ISO form
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise DueDateError(f"{text.strip()!r} is not a real date (YYYY-MM-DD)") from None
+    raise DueDateError(f"{_shown(text)!r} is not a {what}; use {ACCEPTED_FORMS}")
 
 
 def _shown(text: str) -> str:

@@ -56,14 +56,6 @@ class ClockState:
     def item_over(self) -> bool:
         return self.item_id is not None and self.item_elapsed > self.item_timebox
 
-    @property
-    def meeting_remaining(self) -> float:
-        return self.meeting_timebox - self.meeting_elapsed
-
-    @property
-    def item_remaining(self) -> float:
-        return self.item_timebox - self.item_elapsed
-
 
 def clock_state(meeting: Meeting, agenda: Sequence[AgendaItem], now: datetime) -> ClockState:
     current = next((i for i in agenda if i.state == "current"), None)

@@ -7,11 +7,6 @@ from datetime import date, datetime, time
 
 from cadence_tui.core.recurrence import Schedule
 
-ACTION_STATUSES = ("open", "done", "dropped")
-BLOCKER_STATUSES = ("open", "resolved")
-MEETING_STATUSES = ("running", "paused", "ended")
-AGENDA_STATES = ("pending", "current", "done")
-
 
 @dataclass(frozen=True)
 class Participant:

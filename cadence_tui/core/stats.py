@@ -90,10 +90,6 @@ class AgendaItemStats:
     def always_over(self) -> bool:
         return self.meetings > 0 and self.over_count == self.meetings
 
-    @property
-    def over_share(self) -> float:
-        return self.over_count / self.meetings if self.meetings else 0.0
-
 
 @dataclass(frozen=True)
 class CadenceStats:

@@ -523,9 +523,6 @@ def write_text(doc: Layout) -> str:
     return "\n".join(out) + "\n"
 
 
-WRITERS = {"markdown": write_markdown, "slack": write_slack, "text": write_text}
-
-
 def render_markdown(r: MeetingRecord) -> str:
     return write_markdown(layout(r))
 
@@ -554,8 +551,3 @@ def suggested_filename(record: MeetingRecord, fmt: str) -> str:
     """``sprint-review-2026-11-19.md``: a file name safe on every system."""
     key = re.sub(r"[^a-z0-9-]+", "-", record.cadence_key.lower()).strip("-") or "meeting"
     return f"{key}-{record.day.isoformat()}.{FILE_EXTENSIONS[fmt]}"
-
-
-def summarise(store, meeting_id: int, fmt: str = "markdown") -> str:
-    """Build the record and render it: what the screen and the CLI call."""
-    return render(store.meeting_record(meeting_id), fmt)

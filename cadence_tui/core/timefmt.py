@@ -34,11 +34,6 @@ def relative_day(day: date, today: date) -> str:
     return f"{delta} days ago" if delta < 14 else f"{delta // 7} weeks ago"
 
 
-def short_when(dt: datetime, today: date) -> str:
-    """``Thu 26 Nov 15:00`` with the weekday, compact enough for a table cell."""
-    return dt.strftime("%a %d %b %H:%M")
-
-
 def age_in_days(days: int) -> str:
     """An age of whole days, one format everywhere: ``3d``, ``5w``, ``7mo``, ``2y``."""
     if days < 14:

@@ -16,7 +16,6 @@ from cadence_tui.store.base import StoreBase, from_ts
 from cadence_tui.store.errors import NotFound
 
 HISTORY_PAGE = 64
-SEARCH_KINDS = ("action", "decision", "note", "blocker")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from cadence_tui.store.base import StoreBase, from_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 
 NOTE_MAX = 20_000
-DECISION_MAX = 2000
 TIMEBOX_MAX_MIN = 480
 CARRY_OVER_LIMIT = 300
 ACTION_OUTCOMES = ("done", "open", "dropped", "redated")
@@ -125,15 +124,6 @@ class MeetingStore(StoreBase):
         row = self.query_one(
             # `+`: sort the few open meetings, not walk every past one (see overview).
             f"{MEETING_SELECT} WHERE c.key = ? AND m.status IN ('running', 'paused') ORDER BY +m.started_at DESC LIMIT 1",
-            (cadence_key,),
-        )
-        return meeting_from_row(row) if row else None
-
-    def last_meeting(self, cadence_key: str) -> Meeting | None:
-        """The most recent ended meeting of a cadence."""
-        row = self.query_one(
-            f"{MEETING_SELECT} WHERE m.cadence_id = (SELECT id FROM cadences WHERE key = ?)"
-            " AND m.status = 'ended' ORDER BY m.started_at DESC LIMIT 1",
             (cadence_key,),
         )
         return meeting_from_row(row) if row else None

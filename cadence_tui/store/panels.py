@@ -215,10 +215,6 @@ class PanelStore(StoreBase):
             )
         return next(line for line in self.budget_lines(meeting_id) if line.department == department)
 
-    def delete_budget_line(self, line_id: int) -> None:
-        with self.write() as conn:
-            conn.execute("DELETE FROM budget_lines WHERE id = ?", (line_id,))
-
     def previous_budget_departments(self, meeting_id: int) -> list[tuple[str, float]]:
         """Departments and budgets of the previous review of this cadence (to pre-fill)."""
         meeting = self.get_meeting(meeting_id)  # type: ignore[attr-defined]

@@ -169,12 +169,6 @@ class PlaybookStore(StoreBase):
                 conn.execute(f"UPDATE handoffs SET {sets} WHERE id = :id", {**fields, "id": handoff.id})
         return self.get_handoff(handoff.id)
 
-    def archive_handoff(self, key: str, archived: bool = True) -> Handoff:
-        handoff = self.get_handoff(key)
-        with self.write() as conn:
-            conn.execute("UPDATE handoffs SET archived = ? WHERE id = ?", (int(archived), handoff.id))
-        return self.get_handoff(handoff.id)
-
     def handoff_quarters(self, handoff_id: int) -> list[QuarterRating]:
         """Relationship-health ratings of a hand-off, averaged per quarter, oldest first."""
         rows = self.query(
@@ -372,25 +366,21 @@ class PlaybookStore(StoreBase):
     def escalated_to(self, cadence_key: str, *, open_only: bool = True) -> list[Escalated]:
         """Blockers and action items other cadences escalated to this one."""
         cid = self.get_cadence(cadence_key).id  # type: ignore[attr-defined]
-        out = []
-        for kind, alias in (("blocker", "b"), ("action", "a")):
-            status = f" AND {alias}.status = 'open'" if open_only else ""
-            rows = self.query(
-                f"{self._ESCALATED_SQL[kind]} WHERE {alias}.escalated_to_cadence_id = ?{status}"
-                f" ORDER BY {alias}.created_at",
-                (cid,),
-            )
-            out.extend(self._escalated_from_row(r) for r in rows)
-        return out
+        status = " AND {t}.status = 'open'" if open_only else ""
+        return self._escalated_where("{t}.escalated_to_cadence_id = ?" + status, cid, order="created_at")
 
     def escalations_from_meeting(self, meeting_id: int) -> list[Escalated]:
         """What a meeting raised and escalated elsewhere (its summary says where it went)."""
+        return self._escalated_where(
+            "{t}.meeting_id = ? AND {t}.escalated_to_cadence_id IS NOT NULL", meeting_id, order="id"
+        )
+
+    def _escalated_where(self, where: str, arg: int, *, order: str) -> list[Escalated]:
+        """Escalated blockers, then action items, matching ``where`` ({t}: the table's alias)."""
         out = []
         for kind, alias in (("blocker", "b"), ("action", "a")):
             rows = self.query(
-                f"{self._ESCALATED_SQL[kind]} WHERE {alias}.meeting_id = ?"
-                f" AND {alias}.escalated_to_cadence_id IS NOT NULL ORDER BY {alias}.id",
-                (meeting_id,),
+                f"{self._ESCALATED_SQL[kind]} WHERE {where.format(t=alias)} ORDER BY {alias}.{order}", (arg,)
             )
             out.extend(self._escalated_from_row(r) for r in rows)
         return out

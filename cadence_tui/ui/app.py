@@ -232,11 +232,6 @@ class CadenceApp(KeysInOrder, App[None]):
             if node is screen and screen.is_modal:
                 break
 
-    def report_error(self, exc: StoreError) -> None:
-        """Show a store error to the user instead of crashing. The message may
-        hold a path or user text, so it is never parsed as markup."""
-        self.notify(str(exc), title="Database", severity="error", timeout=8, markup=False)
-
     def _handle_exception(self, error: Exception) -> None:
         # A StoreError no screen caught (a lock held past the timeout, a full
         # disk, a file damaged while open). Textual has already stopped the

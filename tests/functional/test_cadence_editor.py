@@ -8,7 +8,8 @@ from datetime import UTC, time
 
 from textual.widgets import DataTable, Input, Select, Static
 
-from cadence_tui.ui.screens.cadence_editor import CadenceEditorScreen, ConfirmDialog, NewCadenceDialog
+from cadence_tui.ui.dialogs import ConfirmDialog
+from cadence_tui.ui.screens.cadence_editor import CadenceEditorScreen, NewCadenceDialog
 from cadence_tui.ui.screens.home import HomeScreen
 
 
@@ -30,6 +31,16 @@ async def open_editor(pilot) -> CadenceEditorScreen:
     screen = pilot.app.screen
     assert isinstance(screen, CadenceEditorScreen)
     return screen
+
+
+async def ask_to_archive_finance(pilot) -> DataTable:
+    """On home, A on Finance Business Review (row 2): its confirm dialog is up."""
+    table = pilot.app.screen.query_one("#cadence-table", DataTable)
+    table.move_cursor(row=2)
+    await pilot.press("A")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ConfirmDialog)
+    return table
 
 
 async def type_into(pilot, screen, selector: str, text: str, then: str = "enter") -> None:
@@ -237,11 +248,7 @@ async def test_archive_keeps_history(make_app, store):
     store.add_action("Follow up", owner="Ana", cadence_key="finance-review")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        table = app.screen.query_one("#cadence-table", DataTable)
-        table.move_cursor(row=2)
-        await pilot.press("A")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
+        table = await ask_to_archive_finance(pilot)
         await pilot.press("n")
         await pilot.pause()
         assert not store.get_cadence("finance-review").archived
@@ -347,3 +354,25 @@ def test_compute_preview_reports_each_bad_field():
     )
     text = str(compute_preview(fields, datetime(2026, 11, 25, tzinfo=UTC), date(2026, 11, 25)).text)
     assert [line.split(":")[0] for line in text.splitlines()] == ["repeats", "first date", "start time", "time zone"]
+
+
+async def test_archive_confirms_on_enter(make_app, store):
+    # The dialog says "Enter or y confirms": Enter archives (it used to cancel).
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask_to_archive_finance(pilot)
+        assert "Enter or y confirms" in str(app.screen.query_one("#confirm-hint", Static).render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert store.get_cadence("finance-review").archived
+
+
+async def test_archive_cancels_on_escape(make_app, store):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask_to_archive_finance(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert not store.get_cadence("finance-review").archived

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 
 from textual.widgets import DataTable, Static
 
+from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.home import HomeScreen
 from cadence_tui.ui.screens.meeting import MeetingScreen
-from cadence_tui.ui.widgets.capture_forms import ConfirmDialog
 from tests.functional.meeting_pilot import HOME_ROWS, start_from_home, text_of
 
 UTC = UTC

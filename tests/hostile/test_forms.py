@@ -9,9 +9,10 @@ as a terminal delivers them (tests/functional/key_burst.py).
 
 from __future__ import annotations
 
+from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.actions import ActionItemsScreen
 from cadence_tui.ui.screens.meeting import MeetingScreen
-from cadence_tui.ui.widgets.capture_forms import CaptureForm, ConfirmDialog
+from cadence_tui.ui.widgets.capture_forms import CaptureForm
 from tests.functional.key_burst import burst
 from tests.functional.meeting_pilot import start_from_home
 

@@ -189,3 +189,40 @@ def test_bad_database_files_real_process(tmp_path, kind) -> None:
 def test_python_dash_m_runs(tmp_path) -> None:
     result = _cadence("--version")
     assert result.returncode == 0 and __version__ in result.stdout
+
+
+def _demo_stderr(db: Path, *, terminal: bool) -> bytes:
+    """`cadence demo`'s stderr, written to a terminal (a pty) or to a pipe."""
+    import os
+    import pty
+
+    args = [sys.executable, "-m", "cadence_tui", "demo", "--db", str(db), "--meetings", "5", "--actions", "20"]
+    if not terminal:
+        return subprocess.run(args, capture_output=True, timeout=60, check=True).stderr
+    leader, follower = pty.openpty()
+    try:
+        subprocess.run(args, stdout=subprocess.PIPE, stderr=follower, stdin=subprocess.DEVNULL, timeout=60, check=True)
+        os.close(follower)
+        follower = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # EIO: the other end is closed and everything read
+                break
+            if not chunk:
+                break
+            shown += chunk
+        return shown
+    finally:
+        os.close(leader)
+        if follower != -1:
+            os.close(follower)
+
+
+def test_progress_shows_in_a_terminal_and_is_quiet_in_a_pipe(tmp_path: Path) -> None:
+    shown = _demo_stderr(tmp_path / "tty.db", terminal=True)
+    assert b"Generating meetings" in shown and b"100%" in shown
+    piped = _demo_stderr(tmp_path / "pipe.db", terminal=False).decode()
+    assert "Generating meetings" not in piped and "%" not in piped
+    assert piped.startswith("Created 5 meetings")

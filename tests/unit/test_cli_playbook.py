@@ -77,3 +77,61 @@ def test_stats_text_and_json(run) -> None:
     assert [d["cadence_key"] for d in data] == ["sprint-review", "sales-marketing-sync", "finance-review", "all-hands"]
     assert all(d["meetings"] > 0 for d in data)
     assert run("stats", "--cadence", "nope").exit_code == 1
+
+
+# Every form of the one date grammar (core/duedates.py), through `metrics record --date`
+# and `digest --since`, on Wed 25 Nov 2026.
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-11-18", "2026-11-18"),
+        ("20261118", "2026-11-18"),
+        ("today", "2026-11-25"),
+        ("tomorrow", "2026-11-26"),
+        ("yesterday", "2026-11-24"),
+        ("fri", "2026-11-27"),
+        ("next friday", "2026-12-04"),
+        ("next week", "2026-12-02"),
+        ("+3d", "2026-11-28"),
+        ("+2w", "2026-12-09"),
+        ("+1m", "2026-12-25"),
+        ("-7d", "2026-11-18"),
+        ("-2w", "2026-11-11"),
+        ("-1m", "2026-10-25"),
+    ],
+)
+def test_metrics_record_date_every_form(run, text: str, expected: str) -> None:
+    result = run("metrics", "record", "cac", "1150", "--date", text)
+    assert result.exit_code == 0, result.output
+    assert f" on {expected} " in result.stdout
+
+
+@pytest.mark.parametrize(
+    "text, heading",
+    [
+        ("2026-11-18", "18 Nov – 25 Nov 2026"),
+        ("yesterday", "24 Nov – 25 Nov 2026"),
+        ("today", "25 Nov – 25 Nov 2026"),
+        ("-7d", "18 Nov – 25 Nov 2026"),
+        ("-2w", "11 Nov – 25 Nov 2026"),
+        ("-1m", "25 Oct – 25 Nov 2026"),
+    ],
+)
+def test_digest_since_every_past_form(run, text: str, heading: str) -> None:
+    result = run("digest", "--since", text, "--format", "text")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"Cadence digest: {heading}")
+
+
+@pytest.mark.parametrize("text", ["fri", "+3d", "next week", "tomorrow"])
+def test_digest_since_a_future_form_is_understood_and_refused(run, text: str) -> None:
+    result = run("digest", "--since", text)
+    assert result.exit_code == 1 and "cannot start in the future" in result.stderr
+
+
+@pytest.mark.parametrize("option", [("metrics", "record", "cac", "1", "--date"), ("digest", "--since")])
+def test_a_date_that_is_no_date_is_one_line_naming_the_forms(run, option) -> None:
+    result = run(*option, "someday")
+    assert result.exit_code == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "is not a date" in result.stderr and "yesterday" in result.stderr and "-7d" in result.stderr

@@ -36,6 +36,7 @@ from cadence_tui.store.cadences import (
     format_participants,
 )
 from cadence_tui.store.errors import InvalidInput, StoreError
+from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 
 PREVIEW_COUNT = 5
@@ -740,37 +741,6 @@ class NewCadenceDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question; Enter or y confirms, Esc or n cancels."""
-
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm-no"),
-    ]
-
-    def __init__(self, question: str, confirm_label: str = "Yes") -> None:
-        super().__init__()
-        self.question = question
-        self.confirm_label = confirm_label
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Static(Text(self.question), id="confirm-question")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(self.confirm_label, variant="warning", id="confirm-yes")
-                yield Button("Cancel", id="confirm-no")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-no", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm-yes")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-
 # -- entry points used by the home screen --------------------------------------------
 def open_editor(screen: Screen, cadence_key: str) -> None:
     """Push the editor for ``cadence_key`` on the app of ``screen``."""
@@ -808,9 +778,10 @@ def archive_cadence(screen: Screen, cadence: Cadence, done=None) -> None:
 
     screen.app.push_screen(
         ConfirmDialog(
-            f"Archive {cadence.name}? It leaves the home screen and the schedule; "
-            "its meetings, action items and blockers stay in the history.",
-            "Archive",
+            f"Archive {cadence.name}?",
+            "It leaves the home screen and the schedule; its meetings, action items and blockers stay in the history.",
+            confirm_label="Archive",
+            confirm_id="archive-confirm",
         ),
         answered,
     )

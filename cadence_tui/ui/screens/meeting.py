@@ -9,7 +9,7 @@ captured, the carried-over items and attendance. Every action is a
 Extension points (for features that add to the meeting screen):
 
 * **Tabs**: override :meth:`MeetingScreen.compose_extra_tabs` (yield
-  ``TabPane`` objects) or call ``self.add_tab(pane)`` after mount.
+  ``TabPane`` objects).
 * **Capture actions**: add a ``Binding`` (in a mixin's ``BINDINGS``) and an
   ``action_...`` method that calls :meth:`MeetingScreen.open_form` with
   ``FormField`` specs and a ``save`` callable that calls the store (raise
@@ -48,13 +48,14 @@ from cadence_tui.core.meeting_clock import OverTimeWatch, clock_state
 from cadence_tui.core.model import AgendaItem, Meeting
 from cadence_tui.core.wording import counted
 from cadence_tui.kinds import GENERIC, KINDS
+from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.screens.meeting_playbook import MEETING_PLAYBOOK_BINDINGS, MeetingPlaybook
 from cadence_tui.ui.widgets.agenda_list import AgendaList
 from cadence_tui.ui.widgets.attendance_list import AttendanceList
 from cadence_tui.ui.widgets.cadence_panels import BudgetPanel, CadencePanel, DemoPanel, HealthPanel, PipelinePanel
-from cadence_tui.ui.widgets.capture_forms import CaptureForm, ConfirmDialog, FormField
+from cadence_tui.ui.widgets.capture_forms import CaptureForm, FormField
 from cadence_tui.ui.widgets.carry_over import CarryOverTable
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
 from cadence_tui.ui.widgets.meeting_log import MeetingLog, log_rows
@@ -161,10 +162,6 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     def compose_extra_tabs(self) -> Iterable[TabPane]:
         """Hook: more tabs for the right-hand side (the playbook's scorecard)."""
         return self.playbook_tabs()
-
-    def add_tab(self, pane: TabPane) -> None:
-        """Hook: add a tab after the screen is mounted."""
-        self.query_one("#meeting-tabs", TabbedContent).add_pane(pane)
 
     def on_mount(self) -> None:
         self.refresh_all()

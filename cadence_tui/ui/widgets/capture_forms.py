@@ -1,4 +1,4 @@
-"""Modal forms for capturing records in a meeting, and a yes/no confirmation.
+"""Modal forms for capturing records in a meeting (the yes/no confirmation is in ui/dialogs.py).
 
 A form is described by :class:`FormField` specs and a ``save`` callable.
 Enter (or Ctrl+S in a multi-line field) calls ``save`` with the typed values;
@@ -180,34 +180,3 @@ class CaptureForm(ClosesOnce, ModalScreen[Any]):
 
     def action_cancel(self) -> None:
         self.close_once(None, submitted=False)
-
-
-class ConfirmDialog(ClosesOnce, ModalScreen[bool]):
-    """Ask before something that cannot be undone from the keyboard."""
-
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm-yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm-no"),
-    ]
-
-    def __init__(self, question: str, detail: str = "", *, confirm_id: str = "confirm-dialog") -> None:
-        super().__init__(id=confirm_id, classes="confirm-dialog")
-        self.question = question
-        self.detail = detail
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Static(Text(self.question, style="bold"), id="confirm-question")
-            if self.detail:
-                yield Static(Text(self.detail), id="confirm-detail")
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Yes (y)", id="confirm-yes-button", variant="error", compact=True)
-                yield Button("No (n)", id="confirm-no-button", compact=True)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.close_once(event.button.id == "confirm-yes-button")
-
-    def action_answer(self, answer: bool) -> None:
-        self.close_once(answer)

@@ -12,7 +12,7 @@ the callback receives the saved object, or ``None`` when cancelled.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -58,18 +58,16 @@ def _on_field(fields: dict[str, str], fn: Callable[[], Any]) -> Any:
 
 
 def _parse_day(text: str, today: date) -> date | None:
-    text = text.strip()
-    if not text:
+    from cadence_tui.core.duedates import DueDateError, parse_day
+
+    if not text.strip():
         return None
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    if text.lower() in ("today", "yesterday"):
-        return today - timedelta(days=1 if text.lower() == "yesterday" else 0)
-    exc = InvalidInput(f"the date must look like {today.isoformat()}, 'today' or 'yesterday', not {text!r}")
-    exc.field = "date"  # type: ignore[attr-defined]
-    raise exc
+        return parse_day(text, today)
+    except DueDateError as exc:
+        error = InvalidInput(str(exc))
+        error.field = "date"  # type: ignore[attr-defined]
+        raise error from None
 
 
 def record_metric_form(
