@@ -63,6 +63,23 @@ def from_date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def required_ts(text: str) -> datetime:
+    """A timestamp from a NOT NULL column (or a query that filtered out the NULLs)."""
+    return datetime.fromisoformat(text)
+
+
+def required_date(text: str) -> date:
+    """A date from a NOT NULL column."""
+    return date.fromisoformat(text)
+
+
+def inserted_id(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just added (sqlite3 types ``lastrowid`` as optional)."""
+    rowid = cur.lastrowid
+    assert rowid is not None, "no row was inserted"
+    return rowid
+
+
 def check_file(path: Path) -> None:
     """Refuse, before SQLite touches it, a path that cannot be a Cadence database."""
     if path.is_dir():

@@ -14,7 +14,7 @@ from cadence_tui.core.digest import (
 )
 from cadence_tui.core.scorecard import FINITE_SQL
 from cadence_tui.store.actions import name_key, same_name
-from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
+from cadence_tui.store.base import StoreBase, from_date, from_ts, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput
 
 _ACTION_SQL = (
@@ -35,7 +35,7 @@ def _action(r) -> DigestAction:
         r["cadence"],
         from_date(r["due"]),
         r["status"],
-        from_ts(r["created_at"]),
+        required_ts(r["created_at"]),
         from_ts(r["closed_at"]),
     )
 
@@ -99,7 +99,7 @@ class DigestStore(StoreBase):
             )
         ]
         data.decisions = [
-            DigestDecision(r["cadence"], from_ts(r["started_at"]).astimezone().date(), r["text"])
+            DigestDecision(r["cadence"], required_ts(r["started_at"]).astimezone().date(), r["text"])
             for r in self.query(
                 "SELECT d.text, m.started_at, c.name AS cadence FROM decisions d JOIN meetings m ON m.id = d.meeting_id"
                 " JOIN cadences c ON c.id = m.cadence_id WHERE m.started_at >= ? AND m.started_at <= ?"

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from cadence_tui.core.model import ActionItem, AgendaItem, Attendee, Blocker, CarriedItem, Entry, Meeting
 from cadence_tui.core.textsafe import strip_control
-from cadence_tui.store.base import StoreBase, from_ts, to_ts
+from cadence_tui.store.base import StoreBase, from_ts, inserted_id, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 
 NOTE_MAX = 20_000
@@ -32,7 +32,7 @@ def meeting_from_row(row: sqlite3.Row) -> Meeting:
         cadence_key=row["cadence_key"],
         cadence_name=row["cadence_name"],
         scheduled_for=from_ts(row["scheduled_for"]),
-        started_at=from_ts(row["started_at"]),
+        started_at=required_ts(row["started_at"]),
         ended_at=from_ts(row["ended_at"]),
         status=row["status"],
         timebox_min=row["timebox_min"],
@@ -65,7 +65,7 @@ def blocker_from_row(row: sqlite3.Row) -> Blocker:
         status=row["status"],
         cadence_key=row["cadence_key"],
         meeting_id=row["meeting_id"],
-        created_at=from_ts(row["created_at"]),
+        created_at=required_ts(row["created_at"]),
         resolved_at=from_ts(row["resolved_at"]),
     )
 
@@ -179,7 +179,7 @@ class MeetingStore(StoreBase):
                     cadence.variance_threshold,
                 ),
             )
-            meeting_id = cur.lastrowid
+            meeting_id = inserted_id(cur)
             conn.executemany(
                 "INSERT INTO agenda_items(meeting_id, position, title, timebox_min, state, started_at)"
                 " VALUES (?,?,?,?,?,?)",
@@ -269,7 +269,7 @@ class MeetingStore(StoreBase):
                 " VALUES (?,?,?,?,?,?)",
                 (cadence_id, meeting_id, what, raised_by, unblocker, to_ts(self.now())),
             )
-        return self.get_blocker(cur.lastrowid)
+        return self.get_blocker(inserted_id(cur))
 
     def get_blocker(self, blocker_id: int) -> Blocker:
         row = self.query_one(f"{BLOCKER_SELECT} WHERE b.id = ?", (blocker_id,))
@@ -297,7 +297,7 @@ class MeetingStore(StoreBase):
                 "INSERT INTO decisions(meeting_id, text, created_at) VALUES (?,?,?)",
                 (meeting_id, text, to_ts(self.now())),
             )
-        return int(cur.lastrowid)
+        return inserted_id(cur)
 
     def add_note(self, meeting_id: int, text: str) -> int:
         text = clean_text(text, "note")
@@ -307,7 +307,7 @@ class MeetingStore(StoreBase):
                 "INSERT INTO notes(meeting_id, text, created_at) VALUES (?,?,?)",
                 (meeting_id, text, to_ts(self.now())),
             )
-        return int(cur.lastrowid)
+        return inserted_id(cur)
 
     def decisions(self, meeting_id: int) -> list[str]:
         return [r[0] for r in self.query("SELECT text FROM decisions WHERE meeting_id = ? ORDER BY id", (meeting_id,))]

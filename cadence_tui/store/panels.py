@@ -22,7 +22,7 @@ from cadence_tui.core.panels import (
     parse_rating,
 )
 from cadence_tui.core.textsafe import strip_control
-from cadence_tui.store.base import StoreBase, from_ts, to_ts
+from cadence_tui.store.base import StoreBase, from_ts, inserted_id, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 from cadence_tui.store.meetings import at_field, clean_text, field_error
 
@@ -66,7 +66,7 @@ class PanelStore(StoreBase):
                 "INSERT INTO demo_items(meeting_id, what, presenter, created_at) VALUES (?,?,?,?)",
                 (meeting_id, what, presenter, to_ts(self.now())),
             )
-        return self.get_demo(int(cur.lastrowid))
+        return self.get_demo(inserted_id(cur))
 
     def get_demo(self, demo_id: int) -> DemoItem:
         r = self.query_one("SELECT id, what, presenter, feedback, created_at FROM demo_items WHERE id = ?", (demo_id,))
@@ -193,7 +193,7 @@ class PanelStore(StoreBase):
                 "INSERT INTO campaign_changes(meeting_id, text, created_at) VALUES (?,?,?)",
                 (meeting_id, text, to_ts(self.now())),
             )
-        return int(cur.lastrowid)
+        return inserted_id(cur)
 
     # -- Finance Business Review ------------------------------------------------------
     def budget_lines(self, meeting_id: int) -> list[BudgetLine]:
