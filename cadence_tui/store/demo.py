@@ -171,7 +171,7 @@ class DemoStore(StoreBase):
         now = self.now().astimezone(UTC)
         today = self.today()
         span_start = now - timedelta(days=int(size.months * 30.5))
-        cadences = self.list_cadences()  # type: ignore[attr-defined]
+        cadences = self.list_cadences()
         plan: list[tuple[Cadence, datetime]] = []
         for c in cadences:
             natural = list(occurrences_between(c.schedule, span_start, now - timedelta(hours=2)))
@@ -232,7 +232,7 @@ class DemoStore(StoreBase):
                 mid = next_id
                 next_id += 1
                 thing = lambda: rng.choice(_THINGS)  # noqa: E731
-                template = self.agenda_template(cadence.id)  # type: ignore[attr-defined]
+                template = self.agenda_template(cadence.id)
                 t = when
                 for pos, item in enumerate(template):
                     over = rng.random() < _OVER_ODDS.get(item.title, 0.3)

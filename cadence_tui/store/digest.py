@@ -58,9 +58,11 @@ class DigestStore(StoreBase):
         start = to_ts(datetime.combine(since, time()).astimezone())
         end = to_ts(now)
         owner = owner.strip() if owner else None
-        who_a, who_b, oa, ob = "", "", (), ()
+        who_a, who_b = "", ""
+        oa: tuple[str, ...] = ()
+        ob: tuple[str, ...] = ()
         if owner:  # names match whatever their case ("marco" finds Marco's items)
-            condition, spellings = self.owner_condition("a.owner", owner)  # type: ignore[attr-defined]
+            condition, spellings = self.owner_condition("a.owner", owner)
             who_a, oa = f" AND {condition}", tuple(spellings)
             people = self.query("SELECT raised_by FROM blockers UNION SELECT unblocker FROM blockers")
             names = [r[0] for r in people if r[0] and same_name(r[0], owner)] or [owner]
@@ -108,10 +110,7 @@ class DigestStore(StoreBase):
             )
         ]
         data.metrics = self._metric_moves(since, today, owner)
-        data.upcoming = [
-            DigestMeeting(o.cadence_name, o.start, o.timebox_min)
-            for o in self.upcoming(upcoming_days)  # type: ignore[attr-defined]
-        ]
+        data.upcoming = [DigestMeeting(o.cadence_name, o.start, o.timebox_min) for o in self.upcoming(upcoming_days)]
         owes: dict[str, list[DigestAction]] = {}
         spelling: dict[str, str] = {}  # one group per person, whatever the case of the name
         for r in self.query(
@@ -136,7 +135,7 @@ class DigestStore(StoreBase):
 
     def _metric_moves(self, since: date, today: date, owner: str | None) -> list[MetricMove]:
         moves = []
-        for metric in self.list_metrics():  # type: ignore[attr-defined]
+        for metric in self.list_metrics():
             if owner and not same_name(metric.owner, owner):
                 continue
             last = self.query_one(

@@ -142,9 +142,9 @@ class MeetingStore(StoreBase):
         already recorded for that occurrence, if one was (newest first)."""
         from cadence_tui.core.recurrence import LOOK_BACK, meeting_occurrence
 
-        cadence = self.get_cadence(cadence_key)  # type: ignore[attr-defined]
+        cadence = self.get_cadence(cadence_key)
         now = self.now()
-        held = self.held_occurrences(cadence.id, now - LOOK_BACK)  # type: ignore[attr-defined]
+        held = self.held_occurrences(cadence.id, now - LOOK_BACK)
         occurrence = meeting_occurrence(cadence.schedule, now, held)
         if occurrence is None:
             return None, None
@@ -163,8 +163,8 @@ class MeetingStore(StoreBase):
         running = self.running_meeting(cadence_key)
         if running is not None:
             return running
-        cadence = self.get_cadence(cadence_key)  # type: ignore[attr-defined]
-        template = self.agenda_template(cadence.id)  # type: ignore[attr-defined]
+        cadence = self.get_cadence(cadence_key)
+        template = self.agenda_template(cadence.id)
         now = to_ts(self.now())
         with self.write() as conn:
             cur = conn.execute(
@@ -223,7 +223,7 @@ class MeetingStore(StoreBase):
                 "UPDATE meetings SET status = 'ended', ended_at = ?, paused_at = NULL, paused_seconds = ? WHERE id = ?",
                 (to_ts(now), paused, meeting_id),
             )
-            self.record_items_at_end(conn, meeting_id)  # type: ignore[attr-defined]
+            self.record_items_at_end(conn, meeting_id)
         return self.get_meeting(meeting_id)
 
     def _stop_current_item(self, conn: sqlite3.Connection, meeting_id: int, now: datetime) -> None:
@@ -260,7 +260,7 @@ class MeetingStore(StoreBase):
             if cadence_id is None:
                 raise NotFound(f"no meeting with id {meeting_id}")
         elif cadence_key is not None:
-            cadence_id = self.get_cadence(cadence_key).id  # type: ignore[attr-defined]
+            cadence_id = self.get_cadence(cadence_key).id
         else:
             raise InvalidInput("a blocker belongs to a meeting or a cadence")
         with self.write() as conn:
@@ -530,7 +530,7 @@ class MeetingStore(StoreBase):
             owner = clean_name(owner)
         with at_field("due"):
             due_date = parse_due(due, self.today())
-        return self.add_action(title, owner=owner, due=due_date, meeting_id=meeting_id)  # type: ignore[attr-defined]
+        return self.add_action(title, owner=owner, due=due_date, meeting_id=meeting_id)
 
     def capture_blocker(
         self, meeting_id: int, what: str, raised_by: str = "", unblocker: str = "", status: str = "open"
@@ -583,7 +583,7 @@ class MeetingStore(StoreBase):
     def _entries(self, table: str, meeting_id: int) -> list[Entry]:
         assert table in ("decisions", "notes", "campaign_changes")
         rows = self.query(f"SELECT id, text, created_at FROM {table} WHERE meeting_id = ? ORDER BY id", (meeting_id,))
-        return [Entry(r["id"], r["text"], from_ts(r["created_at"])) for r in rows]  # type: ignore[arg-type]
+        return [Entry(r["id"], r["text"], required_ts(r["created_at"])) for r in rows]
 
     def delete_entry(self, kind: str, entry_id: int) -> None:
         """Remove a decision or note captured by mistake."""
@@ -676,7 +676,7 @@ class MeetingStore(StoreBase):
                 status=r["status"],
                 origin_cadence_key=r["ckey"],
                 origin_cadence_name=r["cname"],
-                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
+                created_at=required_ts(r["created_at"]),
                 escalated_here=r["escalated"] == cid and r["cadence_id"] != cid,
                 due=date.fromisoformat(r["due"]) if r["due"] else None,
                 outcome=r["outcome"],
@@ -692,7 +692,7 @@ class MeetingStore(StoreBase):
                 status=r["status"],
                 origin_cadence_key=r["ckey"],
                 origin_cadence_name=r["cname"],
-                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
+                created_at=required_ts(r["created_at"]),
                 escalated_here=r["escalated"] == cid and r["cadence_id"] != cid,
                 unblocker=r["unblocker"],
                 outcome=r["outcome"],

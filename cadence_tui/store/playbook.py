@@ -308,7 +308,7 @@ class PlaybookStore(StoreBase):
     def _escalation_target(self, from_cadence_id: int, to_cadence_key: str | None) -> int | None:
         if to_cadence_key is None:
             return None
-        target = self.get_cadence(to_cadence_key)  # type: ignore[attr-defined]
+        target = self.get_cadence(to_cadence_key)
         if target.id == from_cadence_id:
             raise InvalidInput(f"it already belongs to {target.name}; escalate it to another cadence")
         return target.id
@@ -373,7 +373,7 @@ class PlaybookStore(StoreBase):
 
     def escalated_to(self, cadence_key: str, *, open_only: bool = True) -> list[Escalated]:
         """Blockers and action items other cadences escalated to this one."""
-        cid = self.get_cadence(cadence_key).id  # type: ignore[attr-defined]
+        cid = self.get_cadence(cadence_key).id
         out: list[Escalated] = []
         for kind, alias in (("blocker", "b"), ("action", "a")):
             status = f" AND {alias}.status = 'open'" if open_only else ""

@@ -24,7 +24,7 @@ class StatsStore(StoreBase):
         """Statistics of a cadence over its last ``last`` ended meetings."""
         if not 1 <= last <= 1000:
             raise InvalidInput("the number of meetings must be between 1 and 1000")
-        cadence = self.get_cadence(cadence_key)  # type: ignore[attr-defined]
+        cadence = self.get_cadence(cadence_key)
         rows = self.query(
             "SELECT id, started_at, ended_at, paused_seconds, timebox_min FROM meetings"
             " WHERE cadence_id = ? AND status = 'ended' AND ended_at IS NOT NULL"
@@ -86,4 +86,4 @@ class StatsStore(StoreBase):
         return compute_stats(cadence.key, cadence.name, meetings, actions, last_n=last)
 
     def all_cadence_stats(self, last: int = DEFAULT_LAST) -> list[CadenceStats]:
-        return [self.cadence_stats(c.key, last) for c in self.list_cadences()]  # type: ignore[attr-defined]
+        return [self.cadence_stats(c.key, last) for c in self.list_cadences()]
