@@ -36,7 +36,7 @@ def backup(ctx: click.Context, target: str, force: bool) -> None:
     click.echo(f"Backed up {safe(str(source))} to {safe(str(written))} ({_human(size)}; integrity check ok)")
 
 
-def _human(size: int) -> str:
+def _human(size: float) -> str:
     for unit in ("bytes", "KiB", "MiB", "GiB"):
         if size < 1024 or unit == "GiB":
             return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"

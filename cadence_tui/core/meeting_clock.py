@@ -9,7 +9,7 @@ app shows the same times as the one that was running.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from cadence_tui.core.model import AgendaItem, Meeting
@@ -59,7 +59,7 @@ class ClockState:
 
 def clock_state(meeting: Meeting, agenda: Sequence[AgendaItem], now: datetime) -> ClockState:
     current = next((i for i in agenda if i.state == "current"), None)
-    base = dict(
+    base = ClockState(
         meeting_elapsed=meeting_elapsed(meeting, now),
         meeting_timebox=meeting.timebox_min * 60.0,
         planned=sum(i.timebox_min for i in agenda) * 60.0,
@@ -68,9 +68,9 @@ def clock_state(meeting: Meeting, agenda: Sequence[AgendaItem], now: datetime) -
         item_count=len(agenda),
     )
     if current is None:
-        return ClockState(**base)
-    return ClockState(
-        **base,
+        return base
+    return replace(
+        base,
         item_id=current.id,
         item_title=current.title,
         item_number=agenda.index(current) + 1,

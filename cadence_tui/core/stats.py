@@ -38,7 +38,7 @@ def bounded(value: object, limit: float) -> float:
     try:
         number = float(value)
     except OverflowError:
-        return float(limit) if value > 0 else 0.0  # type: ignore[operator]
+        return float(limit) if value > 0 else 0.0
     if number != number:  # NaN
         return 0.0
     return min(max(number, 0.0), float(limit))
@@ -202,7 +202,9 @@ def compute_stats(
     done = [a for a in actions if a.status == "done"]
     dropped = sum(1 for a in actions if a.status == "dropped")
     dated = [a for a in done if a.due is not None and a.closed_at is not None]
-    on_time = [a for a in dated if a.closed_at.astimezone().date() <= a.due]
+    on_time = [
+        a for a in dated if a.closed_at is not None and a.due is not None and a.closed_at.astimezone().date() <= a.due
+    ]
     close_days = [(a.closed_at - a.created_at).total_seconds() / 86400 for a in done if a.closed_at is not None]
     return CadenceStats(
         cadence_key=cadence_key,

@@ -19,6 +19,7 @@ import json
 import math
 import os
 import socket
+import ssl
 import threading
 import time
 import urllib.error
@@ -150,6 +151,8 @@ def _opener(url: str, deadline: _Deadline) -> urllib.request.OpenerDirector:
             return self.do_open(deadline_http, req)
 
     class HTTPSHandler(urllib.request.HTTPSHandler):
+        _context: ssl.SSLContext | None  # set by urllib's HTTPSHandler.__init__; typeshed doesn't declare it
+
         def https_open(self, req):
             return self.do_open(deadline_https, req, context=self._context)
 

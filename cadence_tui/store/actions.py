@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cadence_tui.core.model import ActionItem
 from cadence_tui.core.textsafe import clean_line
-from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
+from cadence_tui.store.base import StoreBase, from_date, from_ts, inserted_id, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound, translate
 
 DUE_KEY_SQL = "coalesce(a.due, '9999-12-31')"  # must match schema.DUE_KEY for the indexes
@@ -36,7 +37,7 @@ def action_from_row(row: sqlite3.Row) -> ActionItem:
         status=row["status"],
         cadence_key=row["cadence_key"],
         meeting_id=row["meeting_id"],
-        created_at=from_ts(row["created_at"]),
+        created_at=required_ts(row["created_at"]),
         closed_at=from_ts(row["closed_at"]),
     )
 
@@ -150,6 +151,8 @@ DISTINCT_OWNERS_SQL = (
 
 
 class ActionStore(StoreBase):
+    _action_undo: list[ActionChange]  # created on first use (see _undo_stack)
+
     def owner_spellings(self, name: str) -> list[str]:
         """The owners stored that are ``name`` up to case ("Marco", "MARCO" for
         "marco"), or ``[name]`` when none is."""
@@ -196,7 +199,7 @@ class ActionStore(StoreBase):
                 "INSERT INTO action_items(cadence_id, meeting_id, title, owner, due, created_at) VALUES (?,?,?,?,?,?)",
                 (cadence_id, meeting_id, title, owner, due.isoformat() if due else None, to_ts(self.now())),
             )
-        return self.get_action(cur.lastrowid)
+        return self.get_action(inserted_id(cur))
 
     def get_action(self, action_id: int) -> ActionItem:
         row = self.query_one(f"{ACTION_SELECT} WHERE a.id = ?", (action_id,))
@@ -205,7 +208,8 @@ class ActionStore(StoreBase):
         return action_from_row(row)
 
     def _filter_sql(self, f: ActionFilter, sort: str = "due", *, counting: bool = False) -> tuple[list[str], list]:
-        where, args = [], []
+        where: list[str] = []
+        args: list = []
         if f.status is not None:
             if f.status not in ("open", "done", "dropped"):
                 raise InvalidInput(f"unknown status {f.status!r}")
@@ -318,7 +322,7 @@ class ActionStore(StoreBase):
         bound = before if before is not None else after
         order = ", ".join(f"{c} DESC" if descending else c for c in columns)
         keys = ", ".join(f"{c} AS k{i}" for i, c in enumerate(columns))
-        segments: list[tuple[str | None, list]] = [(None, [])]
+        segments: Sequence[tuple[str | None, list]] = [(None, [])]
         if bound is not None:
             if len(bound) != len(columns):
                 raise InvalidInput("a page key does not fit this sort")
@@ -385,9 +389,9 @@ class ActionStore(StoreBase):
     def _undo_stack(self) -> list[ActionChange]:
         """This process's recent action-item changes, newest last (the mixin has no __init__)."""
         try:
-            return self._action_undo  # type: ignore[has-type]
+            return self._action_undo
         except AttributeError:
-            self._action_undo: list[ActionChange] = []
+            self._action_undo = []
             return self._action_undo
 
     def _remember(self, action_id: int, description: str) -> None:

@@ -30,6 +30,10 @@ from cadence_tui.store.schema import SCHEMA_VERSION, apply_migrations
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from cadence_tui.core.model import ActionItem, AgendaItem, AgendaTemplateItem, Cadence, Entry, Meeting, Occurrence
+    from cadence_tui.core.playbook import Handoff
+    from cadence_tui.core.scorecard import Metric
+
 BUSY_TIMEOUT_MS = 5000
 BUSY_TIMEOUT_ENV_VAR = "CADENCE_BUSY_TIMEOUT_MS"
 
@@ -61,6 +65,23 @@ def from_ts(text: str | None) -> datetime | None:
 
 def from_date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
+
+
+def required_ts(text: str) -> datetime:
+    """A timestamp from a NOT NULL column (or a query that filtered out the NULLs)."""
+    return datetime.fromisoformat(text)
+
+
+def required_date(text: str) -> date:
+    """A date from a NOT NULL column."""
+    return date.fromisoformat(text)
+
+
+def inserted_id(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just added (sqlite3 types ``lastrowid`` as optional)."""
+    rowid = cur.lastrowid
+    assert rowid is not None, "no row was inserted"
+    return rowid
 
 
 def check_file(path: Path) -> None:
@@ -159,6 +180,41 @@ class StoreBase:
         self.conn = open_connection(self.path)
         self._lock = threading.RLock()
         self._db: sqlite_utils.Database | None = None
+
+    if TYPE_CHECKING:
+        # The parts of the store call one another: each is a StoreBase mixed into
+        # the full Store (store/full.py), and a StartupStore loads the missing
+        # parts on first use. What one part uses of another is declared here for
+        # the type checker; the real definitions are in the part named.
+
+        # cadences.py
+        def get_cadence(self, key: str) -> Cadence: ...
+        def list_cadences(self, *, include_archived: bool = False) -> list[Cadence]: ...
+        def agenda_template(self, cadence_id: int) -> list[AgendaTemplateItem]: ...
+        def upcoming(self, days: int = 30, *, cadence_key: str | None = None) -> list[Occurrence]: ...
+        def held_occurrences(self, cadence_id: int, since: datetime) -> frozenset[datetime]: ...
+
+        # meetings.py
+        def get_meeting(self, meeting_id: int) -> Meeting: ...
+        def current_item(self, meeting_id: int) -> AgendaItem | None: ...
+        def _entries(self, table: str, meeting_id: int) -> list[Entry]: ...
+
+        # actions.py
+        def owner_condition(self, column: str, name: str) -> tuple[str, list[str]]: ...
+        def add_action(
+            self,
+            title: str,
+            *,
+            owner: str = "",
+            due: date | None = None,
+            cadence_key: str | None = None,
+            meeting_id: int | None = None,
+        ) -> ActionItem: ...
+
+        # records.py, scorecard.py, playbook.py
+        def record_items_at_end(self, conn: sqlite3.Connection, meeting_id: int) -> None: ...
+        def list_metrics(self, *, include_archived: bool = False) -> list[Metric]: ...
+        def list_handoffs(self, *, include_archived: bool = False) -> list[Handoff]: ...
 
     # -- time ---------------------------------------------------------------
     def now(self) -> datetime:

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from cadence_tui.core.model import AgendaTemplateItem, Cadence, CadenceOverview, Occurrence, Participant
 from cadence_tui.core.textsafe import clean_line, strip_control
 from cadence_tui.kinds import GENERIC, check_kind, kind_for_key
-from cadence_tui.store.base import StoreBase, from_ts, to_ts
+from cadence_tui.store.base import StoreBase, from_ts, inserted_id, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 
 _CADENCE_COLUMNS = (
@@ -174,7 +174,7 @@ class CadenceStore(StoreBase):
         start = self.now()
         end = start + timedelta(days=days)
         cadences = [self.get_cadence(cadence_key)] if cadence_key else self.list_cadences()
-        out = []
+        out: list[Occurrence] = []
         for c in cadences:
             held = self.held_occurrences(c.id, start)  # held early: not upcoming any more
             out.extend(
@@ -375,7 +375,7 @@ class CadenceStore(StoreBase):
             at = len(ids) if position is None else max(0, min(position, len(ids)))
             ids.insert(at, cur.lastrowid)
             _renumber(conn, ids)
-        return self.get_template_item(cur.lastrowid)[1]
+        return self.get_template_item(inserted_id(cur))[1]
 
     def update_template_item(
         self, item_id: int, *, title: str | None = None, timebox_min: int | str | None = None

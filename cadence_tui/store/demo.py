@@ -11,9 +11,10 @@ import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from cadence_tui import kinds
+from cadence_tui.core.model import Cadence
 from cadence_tui.store.base import StoreBase, to_ts
 from cadence_tui.store.errors import InvalidInput
 
@@ -171,8 +172,8 @@ class DemoStore(StoreBase):
         now = self.now().astimezone(UTC)
         today = self.today()
         span_start = now - timedelta(days=int(size.months * 30.5))
-        cadences = self.list_cadences()  # type: ignore[attr-defined]
-        plan: list[tuple[object, datetime]] = []
+        cadences = self.list_cadences()
+        plan: list[tuple[Cadence, datetime]] = []
         for c in cadences:
             natural = list(occurrences_between(c.schedule, span_start, now - timedelta(hours=2)))
             if size.meetings is not None:
@@ -232,7 +233,7 @@ class DemoStore(StoreBase):
                 mid = next_id
                 next_id += 1
                 thing = lambda: rng.choice(_THINGS)  # noqa: E731
-                template = self.agenda_template(cadence.id)  # type: ignore[attr-defined]
+                template = self.agenda_template(cadence.id)
                 t = when
                 for pos, item in enumerate(template):
                     over = rng.random() < _OVER_ODDS.get(item.title, 0.3)
@@ -270,7 +271,7 @@ class DemoStore(StoreBase):
                 for _ in range(n_actions):
                     title = rng.choice(_ACTION_TEMPLATES.get(cadence.key, _ACTION_TEMPLATES["sprint-review"]))
                     title = title.format(thing=thing(), q=rng.randint(1, 4))
-                    due = (when + timedelta(days=rng.choice([3, 5, 7, 10, 14, 21]))).date()
+                    due: date | None = (when + timedelta(days=rng.choice([3, 5, 7, 10, 14, 21]))).date()
                     if rng.random() < 0.08:
                         due = None
                     r = rng.random()

@@ -14,7 +14,7 @@ from cadence_tui.core.digest import (
 )
 from cadence_tui.core.scorecard import FINITE_SQL
 from cadence_tui.store.actions import name_key, same_name
-from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
+from cadence_tui.store.base import StoreBase, from_date, from_ts, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput
 
 _ACTION_SQL = (
@@ -35,7 +35,7 @@ def _action(r) -> DigestAction:
         r["cadence"],
         from_date(r["due"]),
         r["status"],
-        from_ts(r["created_at"]),
+        required_ts(r["created_at"]),
         from_ts(r["closed_at"]),
     )
 
@@ -58,9 +58,11 @@ class DigestStore(StoreBase):
         start = to_ts(datetime.combine(since, time()).astimezone())
         end = to_ts(now)
         owner = owner.strip() if owner else None
-        who_a, who_b, oa, ob = "", "", (), ()
+        who_a, who_b = "", ""
+        oa: tuple[str, ...] = ()
+        ob: tuple[str, ...] = ()
         if owner:  # names match whatever their case ("marco" finds Marco's items)
-            condition, spellings = self.owner_condition("a.owner", owner)  # type: ignore[attr-defined]
+            condition, spellings = self.owner_condition("a.owner", owner)
             who_a, oa = f" AND {condition}", tuple(spellings)
             people = self.query("SELECT raised_by FROM blockers UNION SELECT unblocker FROM blockers")
             names = [r[0] for r in people if r[0] and same_name(r[0], owner)] or [owner]
@@ -99,7 +101,7 @@ class DigestStore(StoreBase):
             )
         ]
         data.decisions = [
-            DigestDecision(r["cadence"], from_ts(r["started_at"]).astimezone().date(), r["text"])
+            DigestDecision(r["cadence"], required_ts(r["started_at"]).astimezone().date(), r["text"])
             for r in self.query(
                 "SELECT d.text, m.started_at, c.name AS cadence FROM decisions d JOIN meetings m ON m.id = d.meeting_id"
                 " JOIN cadences c ON c.id = m.cadence_id WHERE m.started_at >= ? AND m.started_at <= ?"
@@ -108,10 +110,7 @@ class DigestStore(StoreBase):
             )
         ]
         data.metrics = self._metric_moves(since, today, owner)
-        data.upcoming = [
-            DigestMeeting(o.cadence_name, o.start, o.timebox_min)
-            for o in self.upcoming(upcoming_days)  # type: ignore[attr-defined]
-        ]
+        data.upcoming = [DigestMeeting(o.cadence_name, o.start, o.timebox_min) for o in self.upcoming(upcoming_days)]
         owes: dict[str, list[DigestAction]] = {}
         spelling: dict[str, str] = {}  # one group per person, whatever the case of the name
         for r in self.query(
@@ -136,7 +135,7 @@ class DigestStore(StoreBase):
 
     def _metric_moves(self, since: date, today: date, owner: str | None) -> list[MetricMove]:
         moves = []
-        for metric in self.list_metrics():  # type: ignore[attr-defined]
+        for metric in self.list_metrics():
             if owner and not same_name(metric.owner, owner):
                 continue
             last = self.query_one(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cadence_tui.store.actions import fts_terms
-from cadence_tui.store.base import StoreBase, from_ts
+from cadence_tui.store.base import StoreBase, from_ts, required_ts
 from cadence_tui.store.errors import NotFound
 
 HISTORY_PAGE = 64
@@ -187,7 +187,7 @@ class HistoryStore(StoreBase):
                 meeting_id=r["meeting_id"],
                 cadence_key=r["cadence_key"],
                 cadence_name=r["cadence_name"],
-                started_at=from_ts(r["started_at"]),
+                started_at=required_ts(r["started_at"]),
             )
             for r in self.query(sql, tuple(args))
         ]
@@ -221,7 +221,7 @@ class HistoryStore(StoreBase):
 
 
 def _record(r) -> MeetingRecord:
-    started = from_ts(r["started_at"])
+    started = required_ts(r["started_at"])
     ended = from_ts(r["ended_at"])
     duration = (ended - started).total_seconds() - (r["paused_seconds"] or 0) if ended else None
     return MeetingRecord(

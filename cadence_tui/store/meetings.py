@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from cadence_tui.core.model import ActionItem, AgendaItem, Attendee, Blocker, CarriedItem, Entry, Meeting
 from cadence_tui.core.textsafe import strip_control
-from cadence_tui.store.base import StoreBase, from_ts, to_ts
+from cadence_tui.store.base import StoreBase, from_ts, inserted_id, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 
 NOTE_MAX = 20_000
@@ -32,7 +32,7 @@ def meeting_from_row(row: sqlite3.Row) -> Meeting:
         cadence_key=row["cadence_key"],
         cadence_name=row["cadence_name"],
         scheduled_for=from_ts(row["scheduled_for"]),
-        started_at=from_ts(row["started_at"]),
+        started_at=required_ts(row["started_at"]),
         ended_at=from_ts(row["ended_at"]),
         status=row["status"],
         timebox_min=row["timebox_min"],
@@ -66,7 +66,7 @@ def blocker_from_row(row: sqlite3.Row) -> Blocker:
         status=row["status"],
         cadence_key=row["cadence_key"],
         meeting_id=row["meeting_id"],
-        created_at=from_ts(row["created_at"]),
+        created_at=required_ts(row["created_at"]),
         resolved_at=from_ts(row["resolved_at"]),
     )
 
@@ -134,9 +134,9 @@ class MeetingStore(StoreBase):
         already recorded for that occurrence, if one was (newest first)."""
         from cadence_tui.core.recurrence import LOOK_BACK, meeting_occurrence
 
-        cadence = self.get_cadence(cadence_key)  # type: ignore[attr-defined]
+        cadence = self.get_cadence(cadence_key)
         now = self.now()
-        held = self.held_occurrences(cadence.id, now - LOOK_BACK)  # type: ignore[attr-defined]
+        held = self.held_occurrences(cadence.id, now - LOOK_BACK)
         occurrence = meeting_occurrence(cadence.schedule, now, held)
         if occurrence is None:
             return None, None
@@ -155,8 +155,8 @@ class MeetingStore(StoreBase):
         running = self.running_meeting(cadence_key)
         if running is not None:
             return running
-        cadence = self.get_cadence(cadence_key)  # type: ignore[attr-defined]
-        template = self.agenda_template(cadence.id)  # type: ignore[attr-defined]
+        cadence = self.get_cadence(cadence_key)
+        template = self.agenda_template(cadence.id)
         now = to_ts(self.now())
         with self.write() as conn:
             cur = conn.execute(
@@ -171,7 +171,7 @@ class MeetingStore(StoreBase):
                     cadence.variance_threshold,
                 ),
             )
-            meeting_id = cur.lastrowid
+            meeting_id = inserted_id(cur)
             conn.executemany(
                 "INSERT INTO agenda_items(meeting_id, position, title, timebox_min, state, started_at)"
                 " VALUES (?,?,?,?,?,?)",
@@ -215,7 +215,7 @@ class MeetingStore(StoreBase):
                 "UPDATE meetings SET status = 'ended', ended_at = ?, paused_at = NULL, paused_seconds = ? WHERE id = ?",
                 (to_ts(now), paused, meeting_id),
             )
-            self.record_items_at_end(conn, meeting_id)  # type: ignore[attr-defined]
+            self.record_items_at_end(conn, meeting_id)
         return self.get_meeting(meeting_id)
 
     def _stop_current_item(self, conn: sqlite3.Connection, meeting_id: int, now: datetime) -> None:
@@ -252,7 +252,7 @@ class MeetingStore(StoreBase):
             if cadence_id is None:
                 raise NotFound(f"no meeting with id {meeting_id}")
         elif cadence_key is not None:
-            cadence_id = self.get_cadence(cadence_key).id  # type: ignore[attr-defined]
+            cadence_id = self.get_cadence(cadence_key).id
         else:
             raise InvalidInput("a blocker belongs to a meeting or a cadence")
         with self.write() as conn:
@@ -261,7 +261,7 @@ class MeetingStore(StoreBase):
                 " VALUES (?,?,?,?,?,?)",
                 (cadence_id, meeting_id, what, raised_by, unblocker, to_ts(self.now())),
             )
-        return self.get_blocker(cur.lastrowid)
+        return self.get_blocker(inserted_id(cur))
 
     def get_blocker(self, blocker_id: int) -> Blocker:
         row = self.query_one(f"{BLOCKER_SELECT} WHERE b.id = ?", (blocker_id,))
@@ -289,7 +289,7 @@ class MeetingStore(StoreBase):
                 "INSERT INTO decisions(meeting_id, text, created_at) VALUES (?,?,?)",
                 (meeting_id, text, to_ts(self.now())),
             )
-        return int(cur.lastrowid)
+        return inserted_id(cur)
 
     def add_note(self, meeting_id: int, text: str) -> int:
         text = clean_text(text, "note")
@@ -299,7 +299,7 @@ class MeetingStore(StoreBase):
                 "INSERT INTO notes(meeting_id, text, created_at) VALUES (?,?,?)",
                 (meeting_id, text, to_ts(self.now())),
             )
-        return int(cur.lastrowid)
+        return inserted_id(cur)
 
     def decisions(self, meeting_id: int) -> list[str]:
         return [r[0] for r in self.query("SELECT text FROM decisions WHERE meeting_id = ? ORDER BY id", (meeting_id,))]
@@ -522,7 +522,7 @@ class MeetingStore(StoreBase):
             owner = clean_name(owner)
         with at_field("due"):
             due_date = parse_due(due, self.today())
-        return self.add_action(title, owner=owner, due=due_date, meeting_id=meeting_id)  # type: ignore[attr-defined]
+        return self.add_action(title, owner=owner, due=due_date, meeting_id=meeting_id)
 
     def capture_blocker(
         self, meeting_id: int, what: str, raised_by: str = "", unblocker: str = "", status: str = "open"
@@ -575,7 +575,7 @@ class MeetingStore(StoreBase):
     def _entries(self, table: str, meeting_id: int) -> list[Entry]:
         assert table in ("decisions", "notes", "campaign_changes")
         rows = self.query(f"SELECT id, text, created_at FROM {table} WHERE meeting_id = ? ORDER BY id", (meeting_id,))
-        return [Entry(r["id"], r["text"], from_ts(r["created_at"])) for r in rows]  # type: ignore[arg-type]
+        return [Entry(r["id"], r["text"], required_ts(r["created_at"])) for r in rows]
 
     def delete_entry(self, kind: str, entry_id: int) -> None:
         """Remove a decision or note captured by mistake."""
@@ -668,7 +668,7 @@ class MeetingStore(StoreBase):
                 status=r["status"],
                 origin_cadence_key=r["ckey"],
                 origin_cadence_name=r["cname"],
-                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
+                created_at=required_ts(r["created_at"]),
                 escalated_here=r["escalated"] == cid and r["cadence_id"] != cid,
                 due=date.fromisoformat(r["due"]) if r["due"] else None,
                 outcome=r["outcome"],
@@ -684,7 +684,7 @@ class MeetingStore(StoreBase):
                 status=r["status"],
                 origin_cadence_key=r["ckey"],
                 origin_cadence_name=r["cname"],
-                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
+                created_at=required_ts(r["created_at"]),
                 escalated_here=r["escalated"] == cid and r["cadence_id"] != cid,
                 unblocker=r["unblocker"],
                 outcome=r["outcome"],

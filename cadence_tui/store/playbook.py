@@ -19,7 +19,7 @@ from cadence_tui.core.playbook import (
     normalise_cause,
     quarter_of,
 )
-from cadence_tui.store.base import StoreBase, from_ts, to_ts
+from cadence_tui.store.base import StoreBase, from_ts, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 from cadence_tui.store.fields import UNSET, key_field, line_field, text_field
 
@@ -69,7 +69,7 @@ def failfast_from_row(row: sqlite3.Row) -> FailfastEntry:
         what=row["what"],
         cause=row["cause"],
         fix=row["fix"],
-        created_at=from_ts(row["created_at"]),
+        created_at=required_ts(row["created_at"]),
         meeting_id=row["meeting_id"],
         cadence_name=row["cadence_name"],
     )
@@ -178,7 +178,7 @@ class PlaybookStore(StoreBase):
         )
         groups: dict[str, list[int]] = {}
         for r in rows:
-            groups.setdefault(quarter_of(from_ts(r["started_at"]).astimezone().date()), []).append(r["rating"])
+            groups.setdefault(quarter_of(required_ts(r["started_at"]).astimezone().date()), []).append(r["rating"])
         return [QuarterRating(q, sum(v) / len(v), len(v)) for q, v in groups.items()]
 
     def handoff_register(self) -> list[HandoffStatus]:
@@ -203,7 +203,7 @@ class PlaybookStore(StoreBase):
                     failures=count,
                     last_failure=last,
                     latest_rating=latest["rating"] if latest else None,
-                    latest_rating_on=from_ts(latest["started_at"]).astimezone().date() if latest else None,
+                    latest_rating_on=required_ts(latest["started_at"]).astimezone().date() if latest else None,
                     quarters=tuple(self.handoff_quarters(h.id)),
                 )
             )
@@ -284,7 +284,7 @@ class PlaybookStore(StoreBase):
                 for sub, _ in items:
                     inner[sub] += 1
                 detail = tuple(sorted(inner.items(), key=lambda kv: (-kv[1], kv[0])))[:3]
-                out.append(Pattern(label_of(key), len(items), from_ts(max(t for _, t in items)), detail))
+                out.append(Pattern(label_of(key), len(items), required_ts(max(t for _, t in items)), detail))
             out.sort(key=lambda p: (-p.count, -p.last.timestamp(), p.label))
             return tuple(out)
 
@@ -302,7 +302,7 @@ class PlaybookStore(StoreBase):
     def _escalation_target(self, from_cadence_id: int, to_cadence_key: str | None) -> int | None:
         if to_cadence_key is None:
             return None
-        target = self.get_cadence(to_cadence_key)  # type: ignore[attr-defined]
+        target = self.get_cadence(to_cadence_key)
         if target.id == from_cadence_id:
             raise InvalidInput(f"it already belongs to {target.name}; escalate it to another cadence")
         return target.id
@@ -355,17 +355,19 @@ class PlaybookStore(StoreBase):
             r["status"],
             r["from_name"],
             r["to_name"] or "",
-            from_ts(r["created_at"]),
+            required_ts(r["created_at"]),
         )
 
     def _escalated(self, kind: str, item_id: int) -> Escalated:
         alias = "b" if kind == "blocker" else "a"
         row = self.query_one(f"{self._ESCALATED_SQL[kind]} WHERE {alias}.id = ?", (item_id,))
+        if row is None:
+            raise NotFound(f"no {kind} with id {item_id}")
         return self._escalated_from_row(row)
 
     def escalated_to(self, cadence_key: str, *, open_only: bool = True) -> list[Escalated]:
         """Blockers and action items other cadences escalated to this one."""
-        cid = self.get_cadence(cadence_key).id  # type: ignore[attr-defined]
+        cid = self.get_cadence(cadence_key).id
         status = " AND {t}.status = 'open'" if open_only else ""
         return self._escalated_where("{t}.escalated_to_cadence_id = ?" + status, cid, order="created_at")
 
@@ -377,7 +379,7 @@ class PlaybookStore(StoreBase):
 
     def _escalated_where(self, where: str, arg: int, *, order: str) -> list[Escalated]:
         """Escalated blockers, then action items, matching ``where`` ({t}: the table's alias)."""
-        out = []
+        out: list[Escalated] = []
         for kind, alias in (("blocker", "b"), ("action", "a")):
             rows = self.query(
                 f"{self._ESCALATED_SQL[kind]} WHERE {where.format(t=alias)} ORDER BY {alias}.{order}", (arg,)

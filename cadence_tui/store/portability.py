@@ -160,7 +160,7 @@ class PortabilityStore(StoreBase):
                         f"SELECT {', '.join(map(_quote, names))} FROM {_quote(table)} "
                         f"ORDER BY {', '.join(map(_quote, keys))}"
                     )
-                    rows = []
+                    rows: list[list[Any]] = []
                     while batch := cur.fetchmany(_CHUNK):
                         rows.extend(list(r) for r in batch)
                         done += len(batch)

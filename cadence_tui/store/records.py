@@ -37,7 +37,7 @@ from cadence_tui.core.meeting_record import (
 )
 from cadence_tui.core.scorecard import FINITE_SQL, stored_number
 from cadence_tui.core.stats import MAX_MINUTES, MAX_SECONDS, bounded
-from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
+from cadence_tui.store.base import StoreBase, from_date, from_ts, required_ts, to_ts
 from cadence_tui.store.errors import NotFound
 
 # Carried-over items read per meeting at most (the summary shows fewer); the
@@ -97,13 +97,13 @@ class RecordStore(StoreBase):
         if m is None:
             raise NotFound(f"no meeting with id {meeting_id}")
         now = self.now().astimezone(UTC)
-        started: datetime = from_ts(m["started_at"])  # type: ignore[assignment]
+        started: datetime = required_ts(m["started_at"])
         ended = from_ts(m["ended_at"])
         until = ended or now
         zone, zone_name = _zone(m["tz"])
         paused = bounded(m["paused_seconds"], MAX_SECONDS)  # whatever another tool stored
         if m["paused_at"] and not ended:
-            paused += max(0.0, (now - from_ts(m["paused_at"])).total_seconds())  # type: ignore[operator]
+            paused += max(0.0, (now - required_ts(m["paused_at"])).total_seconds())
         duration = max(0.0, (until - started).total_seconds() - paused)
         cadence_id = m["cadence_id"]
         s_ts, e_ts = to_ts(started), to_ts(until)
@@ -123,7 +123,7 @@ class RecordStore(StoreBase):
         ):
             elapsed = bounded(r["elapsed_seconds"], MAX_SECONDS)
             if r["started_at"] and not (m["paused_at"] and not ended):
-                elapsed += max(0.0, (until - from_ts(r["started_at"])).total_seconds())  # type: ignore[operator]
+                elapsed += max(0.0, (until - required_ts(r["started_at"])).total_seconds())
             agenda.append(AgendaOutcome(r["title"], int(bounded(r["timebox_min"], MAX_MINUTES)), elapsed, r["state"]))
 
         recorded = None
@@ -345,8 +345,8 @@ class RecordStore(StoreBase):
                 raised_by=r["raised_by"],
                 unblocker=r["unblocker"],
                 status=r["status"],
-                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
-                age_days=age_in_days(from_ts(r["created_at"]), started),  # type: ignore[arg-type]
+                created_at=required_ts(r["created_at"]),
+                age_days=age_in_days(required_ts(r["created_at"]), started),
                 resolved_here=r["status"] == "resolved"
                 and (
                     r["resolved_in_meeting_id"] == meeting_id
@@ -394,7 +394,7 @@ class RecordStore(StoreBase):
                 raised_by=r["raised_by"],
                 unblocker=r["unblocker"],
                 status=r["status"],
-                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
+                created_at=required_ts(r["created_at"]),
                 age_days=r["age_days"],
                 resolved_here=bool(r["resolved_here"]),
                 origin_cadence=r["origin_cadence"],
@@ -413,7 +413,7 @@ class RecordStore(StoreBase):
             " JOIN cadences c ON c.id = m.cadence_id WHERE m.id = ?",
             (meeting_id,),
         ).fetchone()
-        started: datetime = from_ts(m[1])  # type: ignore[assignment]
+        started: datetime = required_ts(m[1])
         day = started.astimezone(_zone(m[3])[0]).date()
         new, carried, more = self._live_actions(meeting_id, m[0], started, to_ts(started), m[2])
         new_b, carried_b = self._live_blockers(meeting_id, m[0], started, to_ts(started), m[2])

@@ -19,7 +19,7 @@ from cadence_tui.core.scorecard import (
     ScorecardRow,
     stored_number,
 )
-from cadence_tui.store.base import StoreBase, from_date, from_ts, to_ts
+from cadence_tui.store.base import StoreBase, from_date, required_date, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 from cadence_tui.store.fields import UNSET, key_field, line_field, parse_number, text_field
 
@@ -169,7 +169,7 @@ class ScorecardStore(StoreBase):
             started = self.scalar("SELECT started_at FROM meetings WHERE id = ?", (meeting_id,))
             if started is None:
                 raise NotFound(f"no meeting with id {meeting_id}")
-            on = from_ts(started).astimezone().date()
+            on = required_ts(started).astimezone().date()
         elif on is None:
             on = self.today()
         now = to_ts(self.now())
@@ -203,7 +203,7 @@ class ScorecardStore(StoreBase):
             (metric.id, limit),
         )
         return [
-            MetricValue(r["id"], metric.key, value, from_date(r["recorded_on"]), r["meeting_id"])
+            MetricValue(r["id"], metric.key, value, required_date(r["recorded_on"]), r["meeting_id"])
             for r in reversed(rows)
             if (value := stored_number(r["value"])) is not None
         ]

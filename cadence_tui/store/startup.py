@@ -25,7 +25,7 @@ def load_all_parts(store: object) -> None:
     if isinstance(store, StartupStore):
         # Same instance layout (plain classes, one __dict__): a class swap keeps
         # the connection, lock and clock as they are.
-        store.__class__ = Store
+        store.__class__ = Store  # type: ignore[assignment]  # a deliberate class swap; Store is no subclass
 
 
 class StartupStore(ScorecardStore, CadenceStore, StoreBase):

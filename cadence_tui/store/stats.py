@@ -15,7 +15,7 @@ from cadence_tui.core.stats import (
     bounded,
     compute_stats,
 )
-from cadence_tui.store.base import StoreBase, from_date, from_ts
+from cadence_tui.store.base import StoreBase, from_date, from_ts, required_ts
 from cadence_tui.store.errors import InvalidInput
 
 
@@ -24,7 +24,7 @@ class StatsStore(StoreBase):
         """Statistics of a cadence over its last ``last`` ended meetings."""
         if not 1 <= last <= 1000:
             raise InvalidInput("the number of meetings must be between 1 and 1000")
-        cadence = self.get_cadence(cadence_key)  # type: ignore[attr-defined]
+        cadence = self.get_cadence(cadence_key)
         rows = self.query(
             "SELECT id, started_at, ended_at, paused_seconds, timebox_min FROM meetings"
             " WHERE cadence_id = ? AND status = 'ended' AND ended_at IS NOT NULL"
@@ -65,8 +65,8 @@ class StatsStore(StoreBase):
         meetings = [
             MeetingRecord(
                 id=r["id"],
-                started_at=from_ts(r["started_at"]),
-                ended_at=from_ts(r["ended_at"]),
+                started_at=required_ts(r["started_at"]),
+                ended_at=required_ts(r["ended_at"]),
                 timebox_min=int(bounded(r["timebox_min"], MAX_MINUTES)),
                 paused_seconds=bounded(r["paused_seconds"], MAX_SECONDS),
                 items=tuple(sorted(items[r["id"]], key=lambda i: i.position)),
@@ -77,7 +77,7 @@ class StatsStore(StoreBase):
             for r in rows
         ]
         actions = [
-            ActionRecord(from_ts(r["created_at"]), from_date(r["due"]), r["status"], from_ts(r["closed_at"]))
+            ActionRecord(required_ts(r["created_at"]), from_date(r["due"]), r["status"], from_ts(r["closed_at"]))
             for r in self.query(
                 f"SELECT created_at, due, status, closed_at FROM action_items WHERE meeting_id IN ({marks})",
                 tuple(ids),
@@ -86,4 +86,4 @@ class StatsStore(StoreBase):
         return compute_stats(cadence.key, cadence.name, meetings, actions, last_n=last)
 
     def all_cadence_stats(self, last: int = DEFAULT_LAST) -> list[CadenceStats]:
-        return [self.cadence_stats(c.key, last) for c in self.list_cadences()]  # type: ignore[attr-defined]
+        return [self.cadence_stats(c.key, last) for c in self.list_cadences()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 STARTUP_STYLESHEETS = ("app.tcss", "home.tcss", "scorecard.tcss")
 
 
-def _stylesheets(*, startup: bool | None = None) -> list[str]:
+def _stylesheets(*, startup: bool | None = None) -> list[str | PurePath]:
     # Every stylesheet in styles/: each screen keeps its own file there.
     paths = sorted(STYLES_DIR.glob("*.tcss"))
     if startup is not None:
@@ -127,7 +128,7 @@ class CadenceApp(KeysInOrder, App[None]):
                     screen.set_focus(widget, scroll_visible=False)
                     break
 
-    def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]
+    def push_screen(self, screen, *args, **kwargs):
         # Home is the default screen; any screen pushed on it needs every stylesheet.
         self._load_deferred_stylesheets()
         return super().push_screen(screen, *args, **kwargs)

@@ -89,6 +89,8 @@ class KeysInOrder:
 
     # Keys and pastes made before this moment are dropped (see discard_typed_ahead).
     _typed_before: float = 0.0
+    if TYPE_CHECKING:
+        app_focus: bool  # App's reactive: whether the app has the terminal's focus
 
     def discard_typed_ahead(self) -> None:
         """Drop the keys already typed but not handled yet: called when a form
@@ -126,8 +128,8 @@ class KeysInOrder:
         return False
 
     async def _handled(self, focused: Widget) -> bool:
-        if not self.app_focus:  # type: ignore[attr-defined]
-            self.app_focus = True  # type: ignore[attr-defined]  # as Textual does for any key
+        if not self.app_focus:
+            self.app_focus = True  # as Textual does for any key
         # What the binding set off (Enter: the field's Submitted, then the
         # form saving and closing) is done before the next key is handled.
         await chain_drained(focused)

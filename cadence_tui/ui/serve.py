@@ -120,7 +120,7 @@ class CadenceServer(Server):
             response.text = response.text.replace("</body>", f"<script>{PAGE_SCRIPT}</script>\n</body>", 1)
         return response
 
-    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         origin = origin_of(request.headers.get("Origin", ""))
         if origin is None or origin not in self.allowed_origins:
             log.warning("Refused a websocket from origin %r: not this server's page", request.headers.get("Origin"))

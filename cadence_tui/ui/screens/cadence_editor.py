@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -121,7 +122,7 @@ def compute_preview(fields: EditorFields, now: datetime, today: date) -> Preview
         rule = rb.to_rule(fields.choice())
     except ScheduleError as exc:
         problems.append(f"repeats: {exc}")
-    values = []
+    values: list[Any] = []
     for what, check, value in (
         ("first date", check_anchor, fields.anchor),
         ("start time", check_start_time, fields.start_time),
@@ -135,6 +136,7 @@ def compute_preview(fields: EditorFields, now: datetime, today: date) -> Preview
     anchor, start, zone = values
     if problems:
         return Preview(rule, zone, Text("\n".join(problems), style="red"))
+    assert rule is not None  # to_rule either returned a rule or added a problem
     try:
         dates = next_occurrences(Schedule(rule, anchor, start, zone), now, PREVIEW_COUNT)
     except (ValueError, OverflowError) as exc:

@@ -74,15 +74,15 @@ class FooterRoom:
         room = screen.size.width - used  # type: ignore[attr-defined]
         chosen: set[str] = set()
         for ident in self.FOOTER_WHEN_ROOM:
-            binding = by_id.get(ident)
-            if binding is None or binding.action in shown_actions:
+            extra = by_id.get(ident)
+            if extra is None or extra.action in shown_actions:
                 continue
-            width = footer_key_width(app, binding, compact=footer.compact)
+            width = footer_key_width(app, extra, compact=footer.compact)
             if width > room:
                 break  # keep the order: a later, shorter key does not jump the queue
             room -= width
             chosen.add(ident)
-            shown_actions.add(binding.action)
+            shown_actions.add(extra.action)
         return frozenset(chosen)
 
     def update_footer_room(self) -> None:

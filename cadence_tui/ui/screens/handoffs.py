@@ -70,7 +70,7 @@ class HandoffsScreen(Screen[None]):
 
     def reload(self, select: str | None = None) -> None:
         table = self.query_one("#handoffs-table", DataTable)
-        current = select or (self.selected().handoff.key if self.selected() else None)
+        current = select or (chosen.handoff.key if (chosen := self.selected()) else None)
         self.register = self.store.handoff_register()
         table.clear()
         for r in self.register:

@@ -44,7 +44,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
-from cadence_tui.core.meeting_clock import OverTimeWatch, clock_state
+from cadence_tui.core.meeting_clock import ClockState, OverTimeWatch, clock_state
 from cadence_tui.core.model import AgendaItem, Meeting
 from cadence_tui.core.wording import counted
 from cadence_tui.kinds import GENERIC, KINDS
@@ -124,7 +124,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.meeting_id = meeting_id
         self.meeting: Meeting | None = None  # read on mount, re-read after every change
         self.agenda_items: list[AgendaItem] = []
-        self.watch = OverTimeWatch()
+        self.overtime_watch = OverTimeWatch()  # not `watch`: that name is Textual's DOMNode.watch
         self.panel: CadencePanel | None = None
 
     @property
@@ -261,7 +261,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             # means re-blending the whole background (see on_screen_resume).
             self.query_one(ClockBar).show(state)
             self.query_one(AgendaList).tick(now)
-        for event in self.watch.check(state):
+        for event in self.overtime_watch.check(state):
             if event.item_id is None:
                 self.notify(
                     f"The meeting is over its {event.timebox_min}-minute timebox",
@@ -279,8 +279,9 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                 )
 
     @property
-    def clock(self):
+    def clock(self) -> ClockState:
         """The current :class:`ClockState` (for tests and extensions)."""
+        assert self.meeting is not None, "the meeting is read on mount"
         return clock_state(self.meeting, self.agenda_items, self.store.now())
 
     # -- forms ----------------------------------------------------------------------------
@@ -290,7 +291,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         fields: Sequence[FormField],
         save: Callable[[dict[str, str]], Any],
         *,
-        then: Callable[[Any], None] | None = None,
+        then: Callable[[Any], object] | None = None,
         saved: str | Callable[[Any], str] | None = None,
         form_id: str = "capture-form",
     ) -> None:

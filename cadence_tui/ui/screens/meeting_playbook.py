@@ -13,7 +13,7 @@ its ``compose_extra_tabs``, ``refresh_extra`` and ``after_end`` hooks.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 from textual.widgets import TabPane
@@ -59,26 +59,43 @@ MEETING_PLAYBOOK_BINDINGS = [
 ]
 
 
-class MeetingPlaybook:
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    _Host = Screen[None]  # mixed into MeetingScreen, a Screen
+else:
+    _Host = object
+
+
+class MeetingPlaybook(_Host):
     """Playbook actions for a meeting screen (``self.meeting_id``, ``self.store``)."""
 
     meeting_id: int
+    if TYPE_CHECKING:  # what MeetingScreen provides
+
+        @property
+        def store(self) -> Any: ...
+
+        def show_tab(self, pane_id: str, focus: str | None = None) -> None: ...
+
+        def refresh_all(self) -> None: ...
+
     ask_ratings_on_end: bool = True
 
     # -- scorecard tab ------------------------------------------------------------
     def _cadence_key(self) -> str:
-        return self.store.get_meeting(self.meeting_id).cadence_key  # type: ignore[attr-defined]
+        return self.store.get_meeting(self.meeting_id).cadence_key
 
     def playbook_tabs(self) -> Iterable[TabPane]:
         """A "Scorecard" tab when the cadence reviews at least one metric."""
         key = self._cadence_key()
-        if self.store.scorecard(key):  # type: ignore[attr-defined]
+        if self.store.scorecard(key):
             yield TabPane(
                 "Scorecard", Scorecard(key, title="Reviewed here", id="meeting-scorecard"), id="tab-scorecard"
             )
 
     def refresh_playbook(self) -> None:
-        for card in self.query(Scorecard):  # type: ignore[attr-defined]
+        for card in self.query(Scorecard):
             card.reload()
 
     # -- actions ----------------------------------------------------------------------
@@ -86,38 +103,38 @@ class MeetingPlaybook:
         from cadence_tui.ui.widgets.playbook_forms import record_metric_form
 
         key = self._cadence_key()
-        form = record_metric_form(self.store, cadence_key=key, meeting_id=self.meeting_id)  # type: ignore[attr-defined]
+        form = record_metric_form(self.store, cadence_key=key, meeting_id=self.meeting_id)
 
         def saved(value: Any) -> None:
             if value is None:
                 return
             self.refresh_playbook()
-            if self.query("#tab-scorecard"):  # type: ignore[attr-defined]
-                self.show_tab("tab-scorecard")  # type: ignore[attr-defined]
-            metric = self.store.get_metric(value.metric_key)  # type: ignore[attr-defined]
+            if self.query("#tab-scorecard"):
+                self.show_tab("tab-scorecard")
+            metric = self.store.get_metric(value.metric_key)
             from cadence_tui.core.scorecard import format_number
 
             self.notify(
-                f"{metric.name}: {format_number(value.value, metric.unit)} recorded",  # type: ignore[attr-defined]
+                f"{metric.name}: {format_number(value.value, metric.unit)} recorded",
                 timeout=3,
                 markup=False,
             )
 
-        self.app.push_screen(form, saved)  # type: ignore[attr-defined]
+        self.app.push_screen(form, saved)
 
     def action_log_failfast(self) -> None:
         from cadence_tui.ui.widgets.playbook_forms import failfast_form
 
         def saved(entry: Any) -> None:
             if entry is not None:
-                count = len(self.store.failfast_entries(handoff_key=entry.handoff_key, limit=None))  # type: ignore[attr-defined]
+                count = len(self.store.failfast_entries(handoff_key=entry.handoff_key, limit=None))
                 self.notify(
-                    f"Fail-fast: {entry.handoff_label} ({counted(count, 'failure')} logged)",  # type: ignore[attr-defined]
+                    f"Fail-fast: {entry.handoff_label} ({counted(count, 'failure')} logged)",
                     timeout=4,
                     markup=False,
                 )
 
-        self.app.push_screen(failfast_form(self.store, meeting_id=self.meeting_id), saved)  # type: ignore[attr-defined]
+        self.app.push_screen(failfast_form(self.store, meeting_id=self.meeting_id), saved)
 
     def highlighted_record(self) -> tuple[str, int, str] | None:
         """The blocker or action item under the cursor: (kind, id, title) from
@@ -125,11 +142,11 @@ class MeetingPlaybook:
         from cadence_tui.ui.widgets.carry_over import CarryOverTable
         from cadence_tui.ui.widgets.meeting_log import MeetingLog
 
-        focused = self.focused  # type: ignore[attr-defined]
+        focused = self.focused
         candidates = []
         if isinstance(focused, (CarryOverTable, MeetingLog)):
             candidates.append(focused)
-        candidates += list(self.query(MeetingLog))  # type: ignore[attr-defined]
+        candidates += list(self.query(MeetingLog))
         for widget in candidates:
             if isinstance(widget, CarryOverTable):
                 item = widget.highlighted_item
@@ -147,7 +164,7 @@ class MeetingPlaybook:
         record = self.highlighted_record()
         if record is None:
             self.notify(
-                "Highlight an open blocker or action item (Captured or Carry-over) to escalate it",  # type: ignore[attr-defined]
+                "Highlight an open blocker or action item (Captured or Carry-over) to escalate it",
                 severity="warning",
                 timeout=5,
             )
@@ -158,9 +175,9 @@ class MeetingPlaybook:
         def saved(result: Any) -> None:
             if result is None:
                 return
-            self.refresh_all()  # type: ignore[attr-defined]
+            self.refresh_all()
             self.notify(
-                f"Escalated to {result.to_cadence}: it appears in that cadence's next meeting",  # type: ignore[attr-defined]
+                f"Escalated to {result.to_cadence}: it appears in that cadence's next meeting",
                 timeout=5,
                 markup=False,
             )
@@ -170,34 +187,34 @@ class MeetingPlaybook:
             kind,
             item_id,
             origin,
-            exclude=(self._cadence_key(),),  # type: ignore[attr-defined]
+            exclude=(self._cadence_key(),),
             title=title,
         )
-        self.app.push_screen(form, saved)  # type: ignore[attr-defined]
+        self.app.push_screen(form, saved)
 
     def _origin_cadence(self, kind: str, item_id: int) -> str:
-        item = self.store.get_blocker(item_id) if kind == "blocker" else self.store.get_action(item_id)  # type: ignore[attr-defined]
+        item = self.store.get_blocker(item_id) if kind == "blocker" else self.store.get_action(item_id)
         return item.cadence_key
 
     # -- ratings ------------------------------------------------------------------------
     def action_rate_meeting(self, then: Callable[[], None] | None = None) -> None:
         from cadence_tui.ui.widgets.playbook_forms import rate_meeting_form
 
-        if not self.store.present_attendees(self.meeting_id):  # type: ignore[attr-defined]
+        if not self.store.present_attendees(self.meeting_id):
             if then is not None:
                 then()
             else:
-                self.notify("Nobody is marked present: nobody to rate the meeting", severity="warning")  # type: ignore[attr-defined]
+                self.notify("Nobody is marked present: nobody to rate the meeting", severity="warning")
             return
 
         def rated(ratings: Any) -> None:
             if ratings:
                 average = sum(ratings.values()) / len(ratings)
-                self.notify(f"Rated {average:.1f}/10 by {len(ratings)}", timeout=3)  # type: ignore[attr-defined]
+                self.notify(f"Rated {average:.1f}/10 by {len(ratings)}", timeout=3)
             if then is not None:
                 then()
 
-        self.app.push_screen(rate_meeting_form(self.store, self.meeting_id), rated)  # type: ignore[attr-defined]
+        self.app.push_screen(rate_meeting_form(self.store, self.meeting_id), rated)
 
     def ask_ratings(self, then: Callable[[], None]) -> None:
         """After the meeting ended: one rating per attendee present (Esc skips), then ``then``."""

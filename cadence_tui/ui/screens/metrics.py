@@ -59,7 +59,7 @@ class MetricsScreen(Screen[None]):
     def reload(self, select: str | None = None) -> None:
         store = self.store
         table = self.query_one("#metrics-table", DataTable)
-        current = select or (self.selected().key if self.selected() else None)
+        current = select or (chosen.key if (chosen := self.selected()) else None)
         self.rows = {r.metric.key: r for r in store.scorecard()}
         self.metrics = store.list_metrics(include_archived=True)
         self.metrics.sort(key=lambda m: m.archived)

@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
@@ -99,7 +99,7 @@ class SaveSummaryScreen(ModalScreen[Path | None]):
 # view just hidden (End "did nothing"), and a TextArea's own Home and End stay
 # within the line. Not priority bindings: those run before the keys typed
 # just ahead of them (``s`` then End would move the old view).
-_PREVIEW_KEYS = [
+_PREVIEW_KEYS: list[BindingType] = [
     Binding("home", "screen.preview_home", "Top", show=False),
     Binding("end", "screen.preview_end", "Bottom", show=False),
 ]

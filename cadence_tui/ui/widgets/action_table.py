@@ -259,7 +259,7 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
         self.view_top = max(0, min(self.view_top, max(0, len(self.rows) - height)))
         if repaint or old_top is None or old_top != self.view_top:
             self.refresh()
-        elif old_cursor != self.cursor:
+        elif old_cursor is not None and old_cursor != self.cursor:
             width = self.size.width
             for index in (old_cursor, self.cursor):
                 y = index - self.view_top + 1

@@ -54,6 +54,6 @@ class AttendanceList(DataTable):
         event.stop()
         self.action_toggle()
 
-    def action_toggle(self) -> None:
+    def action_toggle(self) -> None:  # type: ignore[override]  # our "toggle" key marks attendance, not DOMNode.action_toggle(attribute)
         if self.people and self.cursor_row >= 0:
             self.post_message(self.Toggled(self.people[min(self.cursor_row, len(self.people) - 1)].name))

@@ -235,11 +235,11 @@ class BudgetPanel(CadencePanel):
             t.move_cursor(row=min(max(cursor, 0), len(self.lines) - 1))
         totals = budget_totals(self.lines)
         text = Text()
-        flagged = [line for line in self.lines if line.flagged(self.threshold)]
+        over = [line for line in self.lines if line.flagged(self.threshold)]
         text.append(f"Threshold ±{self.threshold:g} %", style="bold")
         text.append(
-            f" · {len(flagged)} line{'s' if len(flagged) != 1 else ''} over it" if self.lines else "",
-            style="bold red" if flagged else "dim",
+            f" · {len(over)} line{'s' if len(over) != 1 else ''} over it" if self.lines else "",
+            style="bold red" if over else "dim",
         )
         text.append(" (press % to change)", style="dim")
         if self.lines:

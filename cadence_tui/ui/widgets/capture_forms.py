@@ -59,10 +59,10 @@ class ClosesOnce:
         app = self.app  # type: ignore[attr-defined]
         if submitted and hasattr(app, "discard_typed_ahead"):
             app.discard_typed_ahead()
-        self.dismiss(result)  # type: ignore[attr-defined]
+        self.dismiss(result)
         return True
 
-    def dismiss(self, result: Any = None):  # type: ignore[override]
+    def dismiss(self, result: Any = None):
         # Only the screen on top may close: a late second dismiss would pop
         # the screen underneath.
         self.closing = True
@@ -142,7 +142,7 @@ class CaptureForm(ClosesOnce, ModalScreen[Any]):
         return out
 
     def show_error(self, field: str | None, message: str) -> None:
-        target = self.query(f"#error-{field}").first() if field and self.query(f"#error-{field}") else None
+        target = self.query(f"#error-{field}").first(Static) if field and self.query(f"#error-{field}") else None
         target = target or self.query_one("#form-error", Static)
         target.update(message)
         target.add_class("-shown")
