@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from typing import TYPE_CHECKING
 
-from textual import _time, events
+from textual import events
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
 # How long to wait for the focused widget to finish the keys it was given
 # before a binding runs anyway (it never takes this long unless it is stuck).
 DRAIN_TIMEOUT = 0.5
+
+# The clock of ``Message.time`` (an event's time): Textual stamps messages with
+# ``time.monotonic``, or ``time.perf_counter`` on Windows (textual/_time.py).
+_message_clock = time.perf_counter if sys.platform == "win32" else time.monotonic
 
 
 def takes_key(widget: Widget, event: events.Key) -> bool:
@@ -96,7 +101,7 @@ class KeysInOrder:
         pasted with newlines, Enter pressed twice) would otherwise run as
         commands of the screen under it (`a` opening another form, `e` ending
         the meeting). Keys typed after this moment are handled as usual."""
-        self._typed_before = _time.get_time()
+        self._typed_before = _message_clock()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
