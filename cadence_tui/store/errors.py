@@ -11,6 +11,17 @@ _STORE_DIR = Path(__file__).resolve().parent
 class StoreError(Exception):
     """Base class: ``str(error)`` is a complete, user-facing sentence."""
 
+    def __rich__(self) -> object:
+        """The one line the app prints if this error escapes every handler:
+        Textual then exits (status 1) showing an exception's ``__rich__``
+        rather than a traceback. The prefix is ``launch.ERROR_PREFIX`` (the
+        store cannot import launch: it leads to the UI)."""
+        from rich.text import Text
+
+        from cadence_tui.core.textsafe import show_controls
+
+        return Text(f"cadence: error: {show_controls(str(self))}")
+
 
 class DatabaseUnavailable(StoreError):
     """The file cannot be opened as a Cadence database (corrupt, not SQLite, unreadable)."""

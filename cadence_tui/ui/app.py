@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -13,26 +12,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cadence_tui.integrations.config import Config
-from cadence_tui.integrations.paths import STYLES_DIR
 from cadence_tui.launch import ERROR_PREFIX
-from cadence_tui.store import StoreError
 from cadence_tui.ui.key_order import KeysInOrder
+from cadence_tui.ui.stylesheets import STARTUP, css
 
 if TYPE_CHECKING:
     from cadence_tui.store import Store  # the full class loads after the first frame
-
-
-# The stylesheets the home screen uses; the other screens' files are parsed
-# after the first frame or before another screen opens (start-up speed).
-STARTUP_STYLESHEETS = ("app.tcss", "home.tcss", "scorecard.tcss")
-
-
-def _stylesheets(*, startup: bool | None = None) -> list[str | PurePath]:
-    # Every stylesheet in styles/: each screen keeps its own file there.
-    paths = sorted(STYLES_DIR.glob("*.tcss"))
-    if startup is not None:
-        paths = [p for p in paths if (p.name in STARTUP_STYLESHEETS) == startup]
-    return [str(p) for p in paths]
 
 
 class CadenceApp(KeysInOrder, App[None]):
@@ -40,7 +25,10 @@ class CadenceApp(KeysInOrder, App[None]):
     Keys are handled in the order they were typed (see key_order.py)."""
 
     TITLE = "Cadence"
-    CSS_PATH = _stylesheets(startup=True)
+    # Only what the home screen shows is parsed before the first frame: every
+    # other screen class names its own stylesheets (CSS_PATH), which Textual
+    # reads when a screen of that class is first pushed (ui/stylesheets.py).
+    CSS_PATH = css(*STARTUP)
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         # Footer order: what a team member needs most first.
@@ -96,7 +84,16 @@ class CadenceApp(KeysInOrder, App[None]):
             self.notify(warning, title="Config", severity="warning", timeout=12, markup=False)
 
     async def on_event(self, event: events.Event) -> None:
-        await super().on_event(event)
+        # Keys run their bindings here (key_order.py): a store error one of
+        # them raised ends the app cleanly. One raised elsewhere (a screen's
+        # handler, a timer) reaches Textual, which exits with the error's own
+        # one line (StoreError.__rich__).
+        try:
+            await super().on_event(event)
+        except Exception as error:
+            if not self.exit_on_store_error(error):
+                raise
+            return
         if isinstance(event, events.Key) and self._welcome_shown:
             # The welcome note covers part of home: the first key dismisses it
             # (and still does what it does). Config warnings stay up.
@@ -128,25 +125,7 @@ class CadenceApp(KeysInOrder, App[None]):
                     screen.set_focus(widget, scroll_visible=False)
                     break
 
-    def push_screen(self, screen, *args, **kwargs):
-        # Home is the default screen; any screen pushed on it needs every stylesheet.
-        self._load_deferred_stylesheets()
-        return super().push_screen(screen, *args, **kwargs)
-
-    def _load_deferred_stylesheets(self) -> None:
-        """Parse the stylesheets left out of CSS_PATH at start-up (once)."""
-        if getattr(self, "_all_stylesheets_loaded", False):
-            return
-        self._all_stylesheets_loaded = True
-        for path in _stylesheets(startup=False):
-            self.stylesheet.read(path)
-        self.stylesheet.parse()
-        self.stylesheet.update(self)
-        for screen in self.screen_stack:
-            self.stylesheet.update(screen)
-
     def _load_store_parts(self) -> None:
-        self._load_deferred_stylesheets()
         if not gc.isenabled():  # `cadence` turned it off for start-up (launch.run_app)
             gc.collect()
             gc.freeze()  # what start-up built lives on: later collections skip it
@@ -233,26 +212,23 @@ class CadenceApp(KeysInOrder, App[None]):
             if node is screen and screen.is_modal:
                 break
 
-    def _handle_exception(self, error: Exception) -> None:
-        # A StoreError no screen caught (a lock held past the timeout, a full
-        # disk, a file damaged while open). Textual has already stopped the
-        # message loop that raised it, so carrying on would leave a frozen
-        # screen: exit with one clear line instead of a traceback. Every edit
-        # was committed or rolled back whole, so nothing is lost.
-        if not isinstance(error, StoreError):  # read straight from a cursor: a damaged file
-            from cadence_tui.store.errors import store_failure
+    def exit_on_store_error(self, error: BaseException) -> bool:
+        """A StoreError no screen caught (a lock held past the timeout, a full
+        disk, a file damaged while open): exit with one clear line, status 1,
+        instead of a traceback. Every edit was committed or rolled back whole,
+        so nothing is lost. False if ``error`` is not a database error."""
+        from cadence_tui.store.errors import store_failure
 
-            error = store_failure(error, self.store.path) or error
-        if isinstance(error, StoreError):
-            from rich.text import Text
+        # A sqlite3 error read straight from a cursor (a damaged file) too.
+        failure = store_failure(error, self.store.path)
+        if failure is None:
+            return False
+        from rich.text import Text
 
-            self._return_code = 1
-            from cadence_tui.core.textsafe import show_controls
+        from cadence_tui.core.textsafe import show_controls
 
-            self._exit_renderables.append(Text(f"{ERROR_PREFIX}{show_controls(str(error))}"))
-            self._close_messages_no_wait()
-            return
-        super()._handle_exception(error)
+        self.exit(return_code=1, message=Text(f"{ERROR_PREFIX}{show_controls(str(failure))}"))
+        return True
 
 
 def make_app(store: Store, config: Config | None = None) -> CadenceApp:

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from cadence_tui.ui.stylesheets import FORMS, css
 from cadence_tui.ui.widgets.capture_forms import ClosesOnce
 
 CONFIRM_HINT = "Enter or y confirms · Esc or n cancels"
@@ -22,6 +23,8 @@ CONFIRM_HINT = "Enter or y confirms · Esc or n cancels"
 
 class ConfirmDialog(ClosesOnce, ModalScreen[bool]):
     """Ask before something that cannot be undone from the keyboard."""
+
+    CSS_PATH = css(*FORMS)
 
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes", id="confirm-yes"),

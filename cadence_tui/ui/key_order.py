@@ -27,17 +27,23 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from typing import TYPE_CHECKING
 
-from textual import _time, events
+from textual import events
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.message_pump import MessagePump
     from textual.widget import Widget
 
 # How long to wait for the focused widget to finish the keys it was given
 # before a binding runs anyway (it never takes this long unless it is stuck).
 DRAIN_TIMEOUT = 0.5
+
+# The clock of ``Message.time`` (an event's time): Textual stamps messages with
+# ``time.monotonic``, or ``time.perf_counter`` on Windows (textual/_time.py).
+_message_clock = time.perf_counter if sys.platform == "win32" else time.monotonic
 
 
 def takes_key(widget: Widget, event: events.Key) -> bool:
@@ -84,6 +90,18 @@ async def chain_drained(widget: Widget) -> None:
             break
 
 
+async def run_binding(app: App[object], key: str, *, priority: bool) -> bool:
+    """Run the binding ``key`` has where the keyboard is (the focused widget,
+    its screen, the app), as Textual itself would: ``Screen.active_bindings``
+    is the map the footer shows (a priority binding wins, an action its node's
+    ``check_action`` hides is left out), ``App.run_action`` runs it. False when
+    nothing ran: Textual's own path then handles the key."""
+    active = app.screen.active_bindings.get(key)
+    if active is None or active.binding.priority != priority or not active.enabled:
+        return False
+    return await app.run_action(active.binding.action, active.node)
+
+
 class KeysInOrder:
     """Mixed into the App: bindings run in key order (see the module docstring)."""
 
@@ -98,7 +116,7 @@ class KeysInOrder:
         pasted with newlines, Enter pressed twice) would otherwise run as
         commands of the screen under it (`a` opening another form, `e` ending
         the meeting). Keys typed after this moment are handled as usual."""
-        self._typed_before = _time.get_time()
+        self._typed_before = _message_clock()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
@@ -116,14 +134,14 @@ class KeysInOrder:
         screen = app.screen  # type: ignore[attr-defined]
         if screen.maximized is not None and event.key == "escape":
             return False  # Textual's own handling (Esc restores a maximized widget)
-        if await app._check_bindings(event.key, priority=True):  # type: ignore[attr-defined]
+        if await run_binding(app, event.key, priority=True):  # type: ignore[arg-type]
             return await self._handled(focused)
         # The keys typed before this one, already with the widget, come first.
         await drained(focused)
         focused = app.focused  # type: ignore[attr-defined]
         if focused is None or takes_key(focused, event):
             return False
-        if await app._check_bindings(event.key):  # type: ignore[attr-defined]
+        if await run_binding(app, event.key, priority=False):  # type: ignore[arg-type]
             return await self._handled(focused)
         return False
 

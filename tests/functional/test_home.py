@@ -102,6 +102,36 @@ async def test_uncaught_store_error_exits_with_one_line_not_a_traceback(make_app
     assert [a.title for a in store.list_actions()] == ["Kept"]
 
 
+async def test_store_error_outside_a_key_exits_with_its_one_line(make_app, store, capsys) -> None:
+    """A store error raised away from a key (a screen's timer or handler)
+    reaches Textual itself: the app exits with status 1 and the error's one
+    line (StoreError.__rich__), never a traceback."""
+    import pytest
+
+    from cadence_tui.launch import ERROR_PREFIX
+    from cadence_tui.store import DatabaseBusy
+
+    error = DatabaseBusy("the database is busy (/tmp/[b]odd[/].db): try again")
+    assert str(error.__rich__()) == f"{ERROR_PREFIX}the database is busy (/tmp/[b]odd[/].db): try again"
+    app = make_app()
+    with pytest.raises(DatabaseBusy):  # run_test re-raises what ended the app, for the test to see
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+
+            def busy() -> None:
+                raise error
+
+            app.screen.set_timer(0.01, busy)
+            for _ in range(50):
+                await asyncio.sleep(0.05)
+                if not app.is_running:
+                    break
+            assert not app.is_running
+    assert app.return_code == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+
+
 async def test_home_left_open_moves_on_with_the_clock(make_app, store, clock) -> None:
     """Past the Sprint Review's time, its "Next" moves to the week after, and
     the title's clock follows, without a key press."""

@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from cadence_tui.core.model import ActionItem
 from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter, OwnerCount, same_name
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.stylesheets import css
 from cadence_tui.ui.widgets.action_table import ActionTable, FunctionSource, Page
 from cadence_tui.ui.widgets.capture_forms import ClosesOnce
 
@@ -83,6 +84,8 @@ class PromptModal(ClosesOnce, ModalScreen[Any]):
     """One field; ``parse`` turns the text into the result or raises ValueError
     (or a StoreError) whose message is shown right under the field."""
 
+    CSS_PATH = css("actions.tcss")
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt-cancel")]
 
     def __init__(self, title: str, value: str, hint: str, parse: Callable[[str], Any], *, max_length: int = 80) -> None:
@@ -120,6 +123,8 @@ class PromptModal(ClosesOnce, ModalScreen[Any]):
 
 class OwnerPicker(ClosesOnce, ModalScreen[str | None]):
     """Everyone, me, or one owner (with open / overdue counts)."""
+
+    CSS_PATH = css("actions.tcss")
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="owner-picker-cancel")]
     EVERYONE = "\x00everyone"
@@ -159,6 +164,8 @@ class OwnerPicker(ClosesOnce, ModalScreen[str | None]):
 
 class ActionItemsScreen(Screen[None]):
     """Every action item, open ones first: what each person owes."""
+
+    CSS_PATH = css("actions.tcss")
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="actions-back"),

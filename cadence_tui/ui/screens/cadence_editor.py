@@ -39,6 +39,7 @@ from cadence_tui.store.cadences import (
 from cadence_tui.store.errors import InvalidInput, StoreError
 from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.stylesheets import FORMS, css
 
 PREVIEW_COUNT = 5
 
@@ -184,6 +185,8 @@ class AgendaTemplateTable(DataTable):
 
 class CadenceEditorScreen(Screen[None]):
     """Edit one cadence; every valid change is saved at once."""
+
+    CSS_PATH = css(*FORMS)
 
     help_title = "Edit cadence"
     BINDINGS = [
@@ -607,6 +610,8 @@ class CadenceEditorScreen(Screen[None]):
 class AgendaItemDialog(ModalScreen[None]):
     """Title and timebox of one agenda template item."""
 
+    CSS_PATH = css(*FORMS)
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="agenda-item-cancel")]
 
     def __init__(self, heading: str, title: str, minutes: str, save) -> None:
@@ -667,6 +672,8 @@ class AgendaItemDialog(ModalScreen[None]):
 class NewCadenceDialog(ModalScreen[str | None]):
     """Name a new cadence — blank, copied from another — or bring back an
     archived one; returns the key of the cadence to edit."""
+
+    CSS_PATH = css(*FORMS)
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="new-cadence-cancel")]
 

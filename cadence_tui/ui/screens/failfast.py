@@ -12,11 +12,14 @@ from textual.widgets import DataTable, Footer, Static
 from cadence_tui.core.playbook import FailfastEntry, FailfastPatterns, Pattern
 from cadence_tui.core.wording import counted
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.stylesheets import css
 
 
 class FailfastScreen(Screen[None]):
     """Two pattern tables (by hand-off, by cause); the entries of the
     highlighted group below."""
+
+    CSS_PATH = css("playbook.tcss")
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="failfast-back"),

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 from cadence_tui.core.playbook import HandoffStatus
 from cadence_tui.core.wording import counted
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.stylesheets import css
 
 
 def rating_bar(average: float, width: int = 10) -> str:
@@ -31,6 +32,8 @@ def rating_style(rating: float | None) -> str:
 
 class HandoffsScreen(Screen[None]):
     """List of hand-offs; details of the highlighted one below."""
+
+    CSS_PATH = css("playbook.tcss")
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="handoffs-back"),

@@ -16,6 +16,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from cadence_tui.ui.stylesheets import css
+
 
 @dataclass(frozen=True)
 class KeyHelp:
@@ -76,6 +78,8 @@ class HelpTable(DataTable):
 
 class HelpScreen(ModalScreen[None]):
     """The keys of the screen underneath; Esc, q or ? closes it."""
+
+    CSS_PATH = css("help.tcss")
 
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close", id="help-close"),

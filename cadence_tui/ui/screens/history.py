@@ -21,6 +21,7 @@ from cadence_tui.core.timefmt import clock
 from cadence_tui.core.wording import counted
 from cadence_tui.store.history import MeetingRecord, SearchHit
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.stylesheets import css
 from cadence_tui.ui.widgets.action_table import FunctionSource, Page, PagedTable
 
 KIND_LABELS = {"action": "action", "decision": "decision", "note": "note", "blocker": "blocker"}
@@ -78,6 +79,8 @@ def _fit(value: str, width: int) -> str:
 
 class HistoryScreen(Screen[None]):
     """Look back: which meetings were held, and what was said in them."""
+
+    CSS_PATH = css("actions.tcss", "history.tcss")
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="history-back"),

@@ -15,6 +15,7 @@ from cadence_tui.core.model import CadenceOverview
 from cadence_tui.core.timefmt import relative_day
 from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.playbook_nav import PLAYBOOK_BINDINGS, PlaybookNavigation
+from cadence_tui.ui.stylesheets import STARTUP, css
 from cadence_tui.ui.widgets.open_work import OpenWork
 from cadence_tui.ui.widgets.scorecard import Scorecard
 
@@ -24,6 +25,8 @@ TALL_ROWS = 36
 
 class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
     """The first screen: the cadences at a glance; one key starts a meeting."""
+
+    CSS_PATH = css(*STARTUP)
 
     # On a wide terminal the footer shows these too (screens/footer_room.py).
     FOOTER_WHEN_ROOM = (

@@ -52,6 +52,7 @@ from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.screens.meeting_playbook import MEETING_PLAYBOOK_BINDINGS, MeetingPlaybook
+from cadence_tui.ui.stylesheets import FORMS, css
 from cadence_tui.ui.widgets.agenda_list import AgendaList
 from cadence_tui.ui.widgets.attendance_list import AttendanceList
 from cadence_tui.ui.widgets.cadence_panels import BudgetPanel, CadencePanel, DemoPanel, HealthPanel, PipelinePanel
@@ -69,6 +70,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     """One running meeting. Subclasses add a cadence's panel and its keys;
     :class:`MeetingPlaybook` adds the scorecard tab, fail-fast, escalation
     and the rating at the end."""
+
+    CSS_PATH = css(*FORMS)
 
     PANEL: type[CadencePanel] | None = None
     # On a wide terminal the footer shows these too (screens/footer_room.py).

@@ -11,10 +11,13 @@ from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.core.scorecard import Metric, ScorecardRow, format_change, format_number
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.stylesheets import css
 
 
 class MetricsScreen(Screen[None]):
     """Every metric with its last value, change, trend and target."""
+
+    CSS_PATH = css("playbook.tcss")
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="metrics-back"),

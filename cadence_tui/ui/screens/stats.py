@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from cadence_tui.core.stats import CadenceStats, minutes, percent
 from cadence_tui.core.wording import counted
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.stylesheets import css
 
 WINDOWS = (6, 12, 24, 52)
 BAR_WIDTH = 24
@@ -169,6 +170,8 @@ class CadenceSwitcher(Static):
 
 class StatsScreen(Screen[None]):
     """One tab per cadence; ``+``/``-`` change how many meetings are counted."""
+
+    CSS_PATH = css("playbook.tcss")
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="stats-back"),

@@ -24,10 +24,13 @@ from cadence_tui.integrations.atomic_write import database_files
 from cadence_tui.integrations.clipboard import CopyResult, copy_text, copy_to_system, default_save_dir, save_text
 from cadence_tui.store import StoreError
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.stylesheets import css
 
 
 class SaveSummaryScreen(ModalScreen[Path | None]):
     """Ask where to save; refuse to replace a file unless asked twice."""
+
+    CSS_PATH = css("summary.tcss")
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="summary-save-cancel")]
 
@@ -119,6 +122,8 @@ class MarkdownPreview(VerticalScroll):
 
 class SummaryScreen(Screen[None]):
     """A meeting's summary, previewed as it will look where it is pasted."""
+
+    CSS_PATH = css("summary.tcss")
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="summary-back"),

@@ -23,6 +23,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from cadence_tui.store.errors import InvalidInput, StoreError
+from cadence_tui.ui.stylesheets import FORMS, css
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class ClosesOnce:
 
 class CaptureForm(ClosesOnce, ModalScreen[Any]):
     """A small modal form; see the module docstring."""
+
+    CSS_PATH = css(*FORMS)
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form-cancel"),

@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from cadence_tui.core.textsafe import strip_control
 from cadence_tui.kinds import ALL_HANDS, FINANCE
 from cadence_tui.store.errors import InvalidInput, StoreError
+from cadence_tui.ui.stylesheets import FORMS, css
 from cadence_tui.ui.widgets.capture_forms import CaptureForm, ClosesOnce, FormField
 
 
@@ -244,6 +245,8 @@ def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str
 
 class EscalateDialog(ClosesOnce, ModalScreen[Any]):
     """Pick the cadence to escalate to: arrows and Enter (Esc cancels)."""
+
+    CSS_PATH = css(*FORMS, "playbook.tcss")
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="escalate-cancel")]
 
