@@ -20,14 +20,29 @@ its summary heading); this package imports no Textual
 
 from __future__ import annotations
 
-from cadence_tui.kinds import all_hands, finance, pipeline, sprint
+from functools import cache
+
 from cadence_tui.kinds.base import Kind
 
-SPRINT_REVIEW = sprint.KIND.name
-PIPELINE = pipeline.KIND.name
-FINANCE = finance.KIND.name
-ALL_HANDS = all_hands.KIND.name
+# The names are plain data so that the store (start-up included) can check
+# and migrate kinds without importing each kind's module (~6 ms of
+# dataclasses); tests/unit/test_kinds.py checks they match the modules.
+SPRINT_REVIEW = "sprint-review"
+PIPELINE = "pipeline"
+FINANCE = "finance"
+ALL_HANDS = "all-hands"
 GENERIC = "generic"
+
+#: Every kind's stored name, in the order they are offered.
+KIND_NAMES: tuple[str, ...] = (SPRINT_REVIEW, PIPELINE, FINANCE, ALL_HANDS, GENERIC)
+
+#: The kind each seeded cadence's key had before kinds were stored (schema v7).
+SEED_KEY_KINDS: dict[str, str] = {
+    "sprint-review": SPRINT_REVIEW,
+    "sales-marketing-sync": PIPELINE,
+    "finance-review": FINANCE,
+    "all-hands": ALL_HANDS,
+}
 
 GENERIC_KIND = Kind(
     name=GENERIC,
@@ -36,11 +51,14 @@ GENERIC_KIND = Kind(
     meeting_screen="cadence_tui.ui.screens.meeting:GenericMeetingScreen",
 )
 
-#: Every kind by its stored name, in the order they are offered.
-KINDS: dict[str, Kind] = {k.name: k for k in (sprint.KIND, pipeline.KIND, finance.KIND, all_hands.KIND, GENERIC_KIND)}
 
-#: The kind each seeded cadence's key had before kinds were stored (schema v7).
-SEED_KEY_KINDS: dict[str, str] = {k.seed_key: k.name for k in KINDS.values() if k.seed_key}
+@cache
+def all_kinds() -> dict[str, Kind]:
+    """Every kind by its stored name, in the order they are offered (imports
+    each kind's module on first use)."""
+    from cadence_tui.kinds import all_hands, finance, pipeline, sprint
+
+    return {k.name: k for k in (sprint.KIND, pipeline.KIND, finance.KIND, all_hands.KIND, GENERIC_KIND)}
 
 
 def kind_for_key(key: str) -> str:
@@ -51,13 +69,13 @@ def kind_for_key(key: str) -> str:
 
 def get_kind(name: str) -> Kind:
     """The kind called ``name``; an unknown name is generic."""
-    return KINDS.get(name, GENERIC_KIND)
+    return all_kinds().get(name, GENERIC_KIND)
 
 
 def check_kind(value: str) -> str:
     """``value`` if it names a kind, else ValueError naming the kinds."""
-    if value not in KINDS:
-        raise ValueError(f"{value!r} is not a cadence kind (one of {', '.join(KINDS)})")
+    if value not in KIND_NAMES:
+        raise ValueError(f"{value!r} is not a cadence kind (one of {', '.join(KIND_NAMES)})")
     return value
 
 
@@ -65,11 +83,12 @@ __all__ = [
     "ALL_HANDS",
     "FINANCE",
     "GENERIC",
-    "KINDS",
+    "KIND_NAMES",
     "PIPELINE",
     "SEED_KEY_KINDS",
     "SPRINT_REVIEW",
     "Kind",
+    "all_kinds",
     "check_kind",
     "get_kind",
     "kind_for_key",

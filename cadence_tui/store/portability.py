@@ -69,7 +69,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from cadence_tui.kinds import KINDS, SEED_KEY_KINDS
+from cadence_tui.kinds import KIND_NAMES, SEED_KEY_KINDS
 from cadence_tui.store.base import StoreBase, to_ts
 from cadence_tui.store.errors import InvalidInput
 from cadence_tui.store.schema import SCHEMA_VERSION
@@ -538,7 +538,7 @@ ROW_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
     ("cadences", "timebox_min"): _minutes("the meeting timebox"),
     ("cadences", "participants"): _participants,
     ("cadences", "variance_threshold"): _validator("store.cadences:check_threshold"),
-    ("cadences", "kind"): _one_of(*KINDS),
+    ("cadences", "kind"): _one_of(*KIND_NAMES),
     ("agenda_templates", "title"): _validator("store.cadences:check_item_title"),
     ("agenda_templates", "timebox_min"): _minutes("the item's timebox"),
     ("meetings", "status"): _one_of("running", "paused", "ended"),

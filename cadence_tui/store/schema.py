@@ -426,6 +426,12 @@ UPDATE cadences SET kind = CASE key
 """
 
 
+# v8: home's "Next" skips occurrences already held (held_occurrences): one
+# index range per cadence instead of a walk over its meetings.
+V8 = """
+CREATE INDEX idx_meetings_cadence_scheduled ON meetings(cadence_id, scheduled_for);
+"""
+
 MIGRATIONS: dict[int, str] = {
     1: V1,
     2: V2 + _v2_triggers(),
@@ -434,6 +440,7 @@ MIGRATIONS: dict[int, str] = {
     5: V5,
     6: V6,
     7: V7,
+    8: V8,
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -149,3 +149,10 @@ def test_owner_in_two_spellings_reads_through_indexes(store, captured) -> None:
             store.count_actions(f)
     assert any(" IN (" in sql for sql, _ in captured)
     assert_indexed(store, captured, allow_sort=True)
+
+
+def test_held_occurrences_read_one_index_range(store, captured) -> None:
+    """Home's "Next" skips occurrences already held: one index range per cadence."""
+    sql = "SELECT DISTINCT scheduled_for FROM meetings WHERE cadence_id = ? AND scheduled_for >= ?"
+    lines = plan(store, sql, (1, "2026-01-01T00:00:00"))
+    assert any("idx_meetings_cadence_scheduled" in line for line in lines), lines

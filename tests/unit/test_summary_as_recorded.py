@@ -232,7 +232,8 @@ def test_meetings_ended_before_the_snapshot_read_items_as_they_are(db_path, cloc
     conn = sqlite3.connect(db_path, isolation_level=None)  # back to schema 5, as an older Cadence left it
     conn.executescript(
         "DROP TABLE meeting_action_snapshots; DROP TABLE meeting_blocker_snapshots;"
-        " DROP TABLE meeting_end_snapshots; ALTER TABLE cadences DROP COLUMN kind; PRAGMA user_version = 5;"
+        " DROP TABLE meeting_end_snapshots; ALTER TABLE cadences DROP COLUMN kind;"
+        " DROP INDEX idx_meetings_cadence_scheduled; PRAGMA user_version = 5;"
     )
     conn.close()
 

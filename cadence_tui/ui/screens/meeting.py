@@ -47,7 +47,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from cadence_tui.core.meeting_clock import ClockState, OverTimeWatch, clock_state
 from cadence_tui.core.model import AgendaItem, Meeting
 from cadence_tui.core.wording import counted
-from cadence_tui.kinds import GENERIC, KINDS
+from cadence_tui.kinds import GENERIC, all_kinds
 from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
@@ -838,7 +838,7 @@ def _resolve_screen(path: str) -> type[MeetingScreen]:
 
 #: The meeting screen each cadence kind plugs in (cadence_tui.kinds), by kind.
 MEETING_SCREENS: dict[str, type[MeetingScreen]] = {
-    name: _resolve_screen(kind.meeting_screen) for name, kind in KINDS.items() if name != GENERIC
+    name: _resolve_screen(kind.meeting_screen) for name, kind in all_kinds().items() if name != GENERIC
 }
 
 
