@@ -21,7 +21,7 @@ import click
 from cadence_tui import __version__
 from cadence_tui.launch import ERROR_PREFIX, LaunchError, clock, os_error_message, resolve_db
 from cadence_tui.launch import run_app as launch_app
-from cadence_tui.store.errors import StoreError
+from cadence_tui.store.errors import StoreError, UnreadableValue
 
 
 class CommandError(click.ClickException):
@@ -48,9 +48,10 @@ class CadenceGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (sqlite3.Error, UnicodeDecodeError) as exc:
+        except (sqlite3.Error, UnicodeDecodeError, UnreadableValue) as exc:
             # Read straight from a connection (an export, a cursor) rather than
-            # through the store's helpers: a damaged file, said in one line.
+            # through the store's helpers, or a stored value a damaged page
+            # made unreadable: a damaged file, said in one line.
             from cadence_tui.store.errors import store_failure
 
             failure = store_failure(exc, db_path(ctx))

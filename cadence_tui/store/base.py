@@ -14,13 +14,14 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cadence_tui.store.errors import (
     DatabaseUnavailable,
     NewerSchemaError,
     ReadOnlyDatabase,
     StoreError,
+    UnreadableValue,
     damaged,
     raised_by_store,
     translate,
@@ -59,22 +60,32 @@ def to_ts(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
+_T = TypeVar("_T")
+
+
+def _stored(parse: Callable[[str], _T], text: str) -> _T:
+    try:
+        return parse(text)
+    except (ValueError, TypeError) as exc:
+        raise UnreadableValue(f"a stored date or time is unreadable: {str(text)[:40]!r}") from exc
+
+
 def from_ts(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+    return _stored(datetime.fromisoformat, text) if text else None
 
 
 def from_date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+    return _stored(date.fromisoformat, text) if text else None
 
 
 def required_ts(text: str) -> datetime:
     """A timestamp from a NOT NULL column (or a query that filtered out the NULLs)."""
-    return datetime.fromisoformat(text)
+    return _stored(datetime.fromisoformat, text)
 
 
 def required_date(text: str) -> date:
     """A date from a NOT NULL column."""
-    return date.fromisoformat(text)
+    return _stored(date.fromisoformat, text)
 
 
 def inserted_id(cur: sqlite3.Cursor) -> int:

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from cadence_tui.core.model import AgendaTemplateItem, Cadence, CadenceOverview, Occurrence, Participant
 from cadence_tui.core.textsafe import clean_line, strip_control
 from cadence_tui.kinds import GENERIC, check_kind, kind_for_key
-from cadence_tui.store.base import StoreBase, from_ts, inserted_id, to_ts
+from cadence_tui.store.base import StoreBase, from_ts, inserted_id, required_date, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 
 _CADENCE_COLUMNS = (
@@ -27,7 +27,7 @@ def cadence_from_row(row: sqlite3.Row) -> Cadence:
         name=row["name"],
         purpose=row["purpose"],
         rule=row["rrule"],
-        anchor=date.fromisoformat(row["anchor_date"]),
+        anchor=required_date(row["anchor_date"]),
         start_time=time(int(hh), int(mm)),
         tz=row["tz"],
         timebox_min=row["timebox_min"],

@@ -51,6 +51,11 @@ class InvalidInput(StoreError, ValueError):
     """A value the store refuses (empty title, bad date, ...)."""
 
 
+class UnreadableValue(ValueError):
+    """A value read from the file is not what its column holds (a damaged
+    page can shift a row's columns): reported as a damaged file, not a crash."""
+
+
 def damaged(path: object, detail: str) -> DatabaseUnavailable:
     """The file is corrupt: say which, why, and what to do."""
     from cadence_tui.core.textsafe import strip_control
@@ -80,6 +85,8 @@ def store_failure(exc: BaseException, path: object = None) -> StoreError | None:
         return translate(exc, path)
     if isinstance(exc, UnicodeDecodeError) and raised_by_store(exc):
         return damaged(path, "text in the file is not UTF-8")
+    if isinstance(exc, UnreadableValue):
+        return damaged(path, str(exc))
     return None
 
 

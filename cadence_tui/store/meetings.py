@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import datetime
 
 from cadence_tui.core.model import ActionItem, AgendaItem, Attendee, Blocker, CarriedItem, Entry, Meeting
 from cadence_tui.core.textsafe import strip_control
-from cadence_tui.store.base import StoreBase, from_ts, inserted_id, required_ts, to_ts
+from cadence_tui.store.base import StoreBase, from_date, from_ts, inserted_id, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 
 NOTE_MAX = 20_000
@@ -226,7 +226,7 @@ class MeetingStore(StoreBase):
             (meeting_id,),
         ).fetchone()
         if row:
-            stint = max(0.0, (now - datetime.fromisoformat(row[1])).total_seconds())
+            stint = max(0.0, (now - required_ts(row[1])).total_seconds())
             conn.execute(
                 "UPDATE agenda_items SET elapsed_seconds = ?, started_at = NULL WHERE id = ?",
                 (row[2] + stint, row[0]),
@@ -670,7 +670,7 @@ class MeetingStore(StoreBase):
                 origin_cadence_name=r["cname"],
                 created_at=required_ts(r["created_at"]),
                 escalated_here=r["escalated"] == cid and r["cadence_id"] != cid,
-                due=date.fromisoformat(r["due"]) if r["due"] else None,
+                due=from_date(r["due"]),
                 outcome=r["outcome"],
             )
             for r in actions

@@ -242,7 +242,7 @@ class RecordStore(StoreBase):
 
         def action(r, *, origin: bool = False) -> ActionLine:
             closed_at = r["closed_at"]
-            created = datetime.fromisoformat(r["created_at"])
+            created = required_ts(r["created_at"])
             return ActionLine(
                 id=r["id"],
                 title=r["title"],
@@ -318,7 +318,7 @@ class RecordStore(StoreBase):
                 owner=r["owner"],
                 due=from_date(r["due"]),
                 status=r["status"],
-                created_at=datetime.fromisoformat(r["created_at"]),
+                created_at=required_ts(r["created_at"]),
                 age_days=r["age_days"],
                 closed_here=bool(r["closed_here"]),
                 origin_cadence=r["origin_cadence"],
