@@ -38,12 +38,20 @@ class CadenceGroup(click.Group):
     """Turns store, schedule and date errors into :class:`CommandError`."""
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        load_command_modules()
-        return super().get_command(ctx, cmd_name)
+        # click's lazy-group pattern: a command defined in its own module is
+        # imported only when it is run (or listed by --help).
+        target = LAZY_COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        import importlib
+
+        module, name = target.split(":")
+        command = getattr(importlib.import_module(f"cadence_tui.cli.{module}"), name)
+        assert isinstance(command, click.Command), target
+        return command
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        load_command_modules()
-        return super().list_commands(ctx)
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -431,13 +439,23 @@ def main() -> None:
     cli(prog_name="cadence")
 
 
-# Commands defined in their own modules register themselves on `cli`. They are
-# imported when click looks a command up, not when `cadence` just opens the app.
-COMMAND_MODULES = ("backup", "history", "playbook", "portability", "summary")
-
-
-def load_command_modules() -> None:
-    import importlib
-
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"cadence_tui.cli.{name}")
+# Commands defined in their own modules (name -> "module:attribute" in
+# cadence_tui/cli/): imported when click looks the command up, not when
+# `cadence` just opens the app or runs another command.
+LAZY_COMMANDS: dict[str, str] = {
+    "backup": "backup:backup",
+    "cadences": "portability:cadences",
+    "completion": "portability:completion",
+    "config": "portability:config_group",
+    "digest": "playbook:digest",
+    "escalate": "playbook:escalate",
+    "export": "portability:export_group",
+    "failfast": "playbook:failfast",
+    "handoffs": "playbook:handoffs",
+    "history": "history:history",
+    "import": "portability:import_group",
+    "metrics": "playbook:metrics",
+    "serve": "portability:serve",
+    "stats": "playbook:stats",
+    "summary": "summary:summary",
+}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from cadence_tui.cli import cli, db_option, db_path, progress_reporter, safe
+from cadence_tui.cli import db_option, db_path, progress_reporter, safe
 
 # Below this many pages (~8 MiB) the copy is too quick for a progress bar.
 PROGRESS_MIN_PAGES = 2048
 
 
-@cli.command()
+@click.command()
 @db_option
 @click.argument("target", metavar="PATH", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")

@@ -6,11 +6,11 @@ import json
 
 import click
 
-from cadence_tui.cli import cli, db_option, open_db, safe
+from cadence_tui.cli import db_option, open_db, safe
 from cadence_tui.core.wording import counted
 
 
-@cli.command()
+@click.command()
 @db_option
 @click.option("--cadence", "cadence_key", metavar="KEY", help="Only meetings of this cadence.")
 @click.option(

@@ -13,7 +13,6 @@ from cadence_tui.cli import (
     MEETING_ID,
     CommandError,
     IdType,
-    cli,
     db_option,
     now_fn,
     open_db,
@@ -83,7 +82,7 @@ def _save_digest(text: str, fmt: str) -> Path:
     raise CommandError("could not post the digest, and could not save it either (no writable folder)")
 
 
-@cli.command()
+@click.command()
 @db_option
 @click.option("--days", type=click.IntRange(1, 3660), default=None, help="The last N days (default 7).")
 @click.option("--since", metavar="DATE", default=None, help="From DATE (2026-11-18, yesterday, -2w) until now.")
@@ -203,7 +202,7 @@ def _stats_lines(s) -> list[str]:
     return lines
 
 
-@cli.command()
+@click.command()
 @db_option
 @click.option("--cadence", "cadence_key", metavar="KEY", help="Only this cadence.")
 @click.option(
@@ -258,7 +257,7 @@ def _scorecard_lines(rows, color: bool) -> list[str]:
     return lines
 
 
-@cli.group(invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @db_option
 @click.option("--cadence", "cadence_key", metavar="KEY", help="Only metrics this cadence reviews.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -411,7 +410,7 @@ def metrics_archive(ctx: click.Context, key: str, undo: bool) -> None:
 
 
 # -- hand-offs and the fail-fast log ---------------------------------------------------
-@cli.command()
+@click.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
@@ -437,7 +436,7 @@ def handoffs(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{'':<20} packet: {safe(', '.join(h.packet_fields) or '—')}")
 
 
-@cli.group(invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
@@ -514,7 +513,7 @@ def failfast_log(ctx: click.Context, handoff_key: str, what: str, cause: str, fi
     click.echo(f"Logged #{e.id} for {safe(e.handoff_label)} ({counted(count, 'failure')} so far)")
 
 
-@cli.command()
+@click.command()
 @db_option
 @click.argument("kind", type=click.Choice(["blocker", "action"]))
 @click.argument("item_id", metavar="ID", type=IdType("item"))

@@ -38,7 +38,7 @@ def write_output(data: bytes, out: str | None, *, database: Path | None = None) 
 
 
 # -- cadences ---------------------------------------------------------------------
-@cli.group(invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @db_option
 @click.option("--all", "include_archived", is_flag=True, help="Include archived cadences.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -118,7 +118,7 @@ def cadences_unarchive(ctx: click.Context, key: str) -> None:
 
 
 # -- export -----------------------------------------------------------------------
-@cli.group("export")
+@click.group("export")
 def export_group() -> None:
     """Export the schedule (iCalendar) or everything (JSON)."""
 
@@ -156,7 +156,7 @@ def export_json(ctx: click.Context, out: str | None) -> None:
 
 
 # -- import -----------------------------------------------------------------------
-@cli.group("import")
+@click.group("import")
 def import_group() -> None:
     """Load a JSON export into a database."""
 
@@ -202,7 +202,7 @@ def import_json(ctx: click.Context, file: str, replace: bool) -> None:
 
 
 # -- config -----------------------------------------------------------------------
-@cli.group("config")
+@click.group("config")
 def config_group() -> None:
     """The config file (TOML): where it is and what it holds."""
 
@@ -304,7 +304,7 @@ def _check_port_free(host: str, port: int) -> None:
             ) from None
 
 
-@cli.command()
+@click.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
@@ -359,7 +359,7 @@ def serve(ctx: click.Context, host: str, port: int, public_url: str | None) -> N
 
 
 # -- shell completion ----------------------------------------------------------------
-@cli.command()
+@click.command()
 @click.argument("shell", type=click.Choice(SHELLS))
 def completion(shell: str) -> None:
     """Print the shell completion script for SHELL.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from cadence_tui.cli import MEETING_ID, CommandError, cli, db_option, open_db
+from cadence_tui.cli import MEETING_ID, CommandError, db_option, open_db
 
 
-@cli.command()
+@click.command()
 @db_option
 @click.argument("meeting_id", metavar="[MEETING_ID]", type=MEETING_ID, required=False)
 @click.option("--last", "last_key", metavar="CADENCE_KEY", help="The most recent meeting of this cadence.")

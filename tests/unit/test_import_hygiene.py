@@ -63,7 +63,7 @@ def test_cli_module_is_light() -> None:
     # Store parts and command modules load when a command needs them.
     assert "cadence_tui.store.full" not in loaded
     eager = sorted(m for m in loaded if m.startswith("cadence_tui.cli."))
-    assert not eager, f"cli.py imports {eager}: list command modules in COMMAND_MODULES instead"
+    assert not eager, f"cli.py imports {eager}: name command modules in LAZY_COMMANDS instead"
 
 
 def test_importing_the_store_package_does_not_load_its_parts() -> None:
