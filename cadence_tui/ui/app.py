@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -17,6 +17,8 @@ from cadence_tui.ui.key_order import KeysInOrder
 from cadence_tui.ui.stylesheets import STARTUP, css
 
 if TYPE_CHECKING:
+    from textual.filter import LineFilter
+
     from cadence_tui.store import Store  # the full class loads after the first frame
 
 
@@ -39,10 +41,11 @@ class CadenceApp(KeysInOrder, App[None]):
     ]
 
     def __init__(self, store: Store, config: Config | None = None) -> None:
-        from cadence_tui.ui.widgets.safe_render import install
-
-        install()  # no widget draws a control character, whatever the database holds
         super().__init__()
+        from cadence_tui.ui.widgets.safe_render import ControlCharacterFilter
+
+        # No widget draws a control character, whatever the database holds.
+        self._control_filter = ControlCharacterFilter()
         self.store = store
         self.config = config or Config()
         # Theme and keymap from the config file (NO_COLOR: Textual itself then
@@ -51,6 +54,9 @@ class CadenceApp(KeysInOrder, App[None]):
 
         self.config_warnings = apply_config(self, self.config)
         self._welcome_shown = False  # the first-start note is up (any key dismisses it)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        return [*super().get_line_filters(), self._control_filter]
 
     def get_default_screen(self) -> Screen:
         # Home is the base screen, composed with the app itself: pushing it
