@@ -272,6 +272,20 @@ class StoreBase:
         return row[0] if row else None
 
     @contextlib.contextmanager
+    def without_waiting(self) -> Iterator[None]:
+        """Writes inside fail at once with :class:`DatabaseBusy` if another
+        process holds the lock, instead of waiting the busy timeout: the UI
+        thread tries a write this way and hands it to its write queue
+        (ui/write_queue.py) when the file is busy."""
+        with self._lock:
+            self.conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                yield
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
+
+    @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One committed transaction, taken with ``BEGIN IMMEDIATE`` so a
         read-modify-write never fails on a stale snapshot. Errors roll back

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 
 from cadence_tui.core.model import ActionItem, AgendaItem, Attendee, Blocker, CarriedItem, Entry, Meeting
 from cadence_tui.core.textsafe import strip_control
@@ -513,30 +513,13 @@ class MeetingStore(StoreBase):
     def capture_action(self, meeting_id: int, title: str, owner: str = "", due: str = "") -> ActionItem:
         """Record an action item typed into the meeting's form; ``due`` is text
         in any form :func:`cadence_tui.core.duedates.parse_due` accepts."""
-        from cadence_tui.core.duedates import parse_due
-        from cadence_tui.store.actions import clean_name, clean_title
-
-        with at_field("title"):
-            title = clean_title(title)
-        with at_field("owner"):
-            owner = clean_name(owner)
-        with at_field("due"):
-            due_date = parse_due(due, self.today())
+        title, owner, due_date = check_action_capture(title, owner, due, self.today())
         return self.add_action(title, owner=owner, due=due_date, meeting_id=meeting_id)
 
     def capture_blocker(
         self, meeting_id: int, what: str, raised_by: str = "", unblocker: str = "", status: str = "open"
     ) -> Blocker:
-        from cadence_tui.store.actions import clean_name, clean_title
-
-        with at_field("what"):
-            clean_title(what, "blocker")
-        with at_field("raised_by"):
-            clean_name(raised_by, "'raised by' name")
-        with at_field("unblocker"):
-            clean_name(unblocker, "'who can unblock' name")
-        if status not in ("open", "resolved"):
-            raise field_error("status", "a blocker is open or resolved")
+        check_blocker_capture(what, raised_by, unblocker, status)
         blocker = self.add_blocker(what, raised_by=raised_by, unblocker=unblocker, meeting_id=meeting_id)
         if status == "resolved":
             blocker = self.set_blocker_status(blocker.id, "resolved", meeting_id=meeting_id)
@@ -771,3 +754,41 @@ class MeetingStore(StoreBase):
             " decided_at = excluded.decided_at",
             (meeting_id, kind, record_id, outcome, now),
         )
+
+
+# -- the capture forms' checks: no database, so a form can check before it closes ----
+def check_action_capture(title: str, owner: str, due: str, today: date) -> tuple[str, str, date | None]:
+    """The cleaned title, owner and due date of a captured action item, or
+    :class:`InvalidInput` naming the field."""
+    from cadence_tui.core.duedates import parse_due
+    from cadence_tui.store.actions import clean_name, clean_title
+
+    with at_field("title"):
+        title = clean_title(title)
+    with at_field("owner"):
+        owner = clean_name(owner)
+    with at_field("due"):
+        due_date = parse_due(due, today)
+    return title, owner, due_date
+
+
+def check_blocker_capture(what: str, raised_by: str, unblocker: str, status: str) -> None:
+    from cadence_tui.store.actions import clean_name, clean_title
+
+    with at_field("what"):
+        clean_title(what, "blocker")
+    with at_field("raised_by"):
+        clean_name(raised_by, "'raised by' name")
+    with at_field("unblocker"):
+        clean_name(unblocker, "'who can unblock' name")
+    if status not in ("open", "resolved"):
+        raise field_error("status", "a blocker is open or resolved")
+
+
+def check_entry_capture(kind: str, text: str) -> None:
+    """A decision's or a note's text, as :meth:`add_decision`/:meth:`add_note` check it."""
+    with at_field("text"):
+        if kind == "decision":
+            clean_text(text, "decision", 2000)
+        else:
+            clean_text(text, "note")

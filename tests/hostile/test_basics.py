@@ -7,6 +7,7 @@ data was lost or damaged (database rows, file bytes, what was typed).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import resource
 import signal
@@ -462,6 +463,14 @@ async def test_app_database_locked_longer_than_the_timeout_keeps_what_was_typed(
             try:
                 assert holder.stdout.readline().strip() == "locked"
                 await fill_form(pilot, "Call the supplier", "Marco", "+3d")
+                # The write waits in the write queue (the screen stays usable);
+                # when the lock outlasts the timeout the same form opens again,
+                # with what was typed and the error.
+                from cadence_tui.ui.write_queue import write_queue
+
+                assert await asyncio.to_thread(write_queue(pilot.app).wait_idle, 10)
+                await pilot.pause()
+                await pilot.pause()
                 assert "busy" in form_error(pilot.app) and "try again" in form_error(pilot.app)
                 assert pilot.app.screen.query_one("#field-title", Input).value == "Call the supplier"
             finally:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -48,6 +49,8 @@ from cadence_tui.core.meeting_clock import ClockState, OverTimeWatch, clock_stat
 from cadence_tui.core.model import AgendaItem, Meeting
 from cadence_tui.core.wording import counted
 from cadence_tui.kinds import GENERIC, all_kinds
+from cadence_tui.store.errors import DatabaseBusy
+from cadence_tui.store.meetings import check_action_capture, check_blocker_capture, check_entry_capture
 from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
@@ -56,11 +59,12 @@ from cadence_tui.ui.stylesheets import FORMS, css
 from cadence_tui.ui.widgets.agenda_list import AgendaList
 from cadence_tui.ui.widgets.attendance_list import AttendanceList
 from cadence_tui.ui.widgets.cadence_panels import BudgetPanel, CadencePanel, DemoPanel, HealthPanel, PipelinePanel
-from cadence_tui.ui.widgets.capture_forms import CaptureForm, FormField
+from cadence_tui.ui.widgets.capture_forms import QUEUED, CaptureForm, FormField
 from cadence_tui.ui.widgets.carry_over import CarryOverTable
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
 from cadence_tui.ui.widgets.meeting_log import MeetingLog, log_rows
 from cadence_tui.ui.widgets.meeting_title import MeetingTitle
+from cadence_tui.ui.write_queue import WriteDone, WriteFailed, WriteJob, write_queue
 
 TICK_SECONDS = 0.5  # the clocks are redrawn twice a second: never a skipped second
 DUE_PLACEHOLDER = "fri, next mon, +3d, 2026-12-04"
@@ -314,17 +318,83 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         return tuple(p.name for p in self.store.attendance(self.meeting_id))
 
     # -- capture ---------------------------------------------------------------------------
+    # The four capture forms never wait on the database: the form checks what it
+    # can without it, tries the write at once, and when another process holds
+    # the lock (or earlier writes still wait) hands it to the app's ordered
+    # write queue (ui/write_queue.py); the clock bar says "saving…" meanwhile.
+    def open_capture(
+        self,
+        title: str,
+        fields: Sequence[FormField],
+        check: Callable[[dict[str, str]], object],
+        write: Callable[[Any, dict[str, str]], Any],
+        *,
+        saved: Callable[[Any], str],
+        form_id: str,
+        error: str = "",
+    ) -> None:
+        """Open a capture form whose write may be queued (see above)."""
+        spec = {"title": title, "fields": fields, "check": check, "write": write, "saved": saved, "form_id": form_id}
+
+        def save(values: dict[str, str]) -> Any:
+            check(values)  # InvalidInput: the form shows it and stays open
+            queue = write_queue(self.app)
+            if not queue.pending:
+                try:
+                    with self.store.without_waiting():
+                        return write(self.store, values)
+                except DatabaseBusy:
+                    pass
+            queue.submit(WriteJob(lambda store: write(store, values), self, form_id, {"values": values, **spec}))
+            self.show_saving()
+            return QUEUED
+
+        def done(result: Any) -> None:
+            if result is None or result is QUEUED:
+                return
+            self.refresh_log()
+            self.notify(saved(result), timeout=3, markup=False)
+
+        self.app.push_screen(CaptureForm(title, fields, save, form_id=form_id, error=error), done)
+
+    def show_saving(self) -> None:
+        self.query_one(ClockBar).show_saving(write_queue(self.app).pending)
+
+    @on(WriteDone)
+    def _write_done(self, event: WriteDone) -> None:
+        self.show_saving()
+        self.refresh_log()
+        self.notify(event.job.data["saved"](event.result), timeout=3, markup=False)
+
+    @on(WriteFailed)
+    def _write_failed(self, event: WriteFailed) -> None:
+        """Nothing typed is lost: the same form opens again with the text and the error."""
+        self.show_saving()
+        data = event.job.data
+        self.notify(str(event.error), severity="error", timeout=8, markup=False)
+        values = data["values"]
+        fields = [replace(f, value=values.get(f.name, f.value)) for f in data["fields"]]
+        self.open_capture(
+            data["title"],
+            fields,
+            data["check"],
+            data["write"],
+            saved=data["saved"],
+            form_id=data["form_id"],
+            error=str(event.error),
+        )
+
     def action_capture_action(self) -> None:
         names = self.people_names()
-        self.open_form(
+        self.open_capture(
             "New action item",
             [
                 FormField("title", "What", placeholder="what needs doing"),
                 FormField("owner", "Owner", placeholder="who does it", suggestions=names),
                 FormField("due", "Due", placeholder=DUE_PLACEHOLDER),
             ],
-            lambda v: self.store.capture_action(self.meeting_id, v["title"], v["owner"], v["due"]),
-            then=lambda _r: self.refresh_log(),
+            lambda v: check_action_capture(v["title"], v["owner"], v["due"], self.store.today()),
+            lambda store, v: store.capture_action(self.meeting_id, v["title"], v["owner"], v["due"]),
             saved=lambda a: (
                 f"Action item saved: {a.title}"
                 + (f" — {a.owner}" if a.owner else "")
@@ -335,7 +405,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     def action_capture_blocker(self) -> None:
         names = self.people_names()
-        self.open_form(
+        self.open_capture(
             "New blocker",
             [
                 FormField("what", "Blocked", placeholder="what is blocked"),
@@ -343,31 +413,31 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                 FormField("unblocker", "Unblocker", placeholder="who can unblock it", suggestions=names),
                 FormField("status", "Status", choices=(("open", "open"), ("resolved", "resolved"))),
             ],
-            lambda v: self.store.capture_blocker(
+            lambda v: check_blocker_capture(v["what"], v["raised_by"], v["unblocker"], v["status"]),
+            lambda store, v: store.capture_blocker(
                 self.meeting_id, v["what"], v["raised_by"], v["unblocker"], v["status"]
             ),
-            then=lambda _r: self.refresh_log(),
             saved=lambda b: f"Blocker saved: {b.what}",
             form_id="blocker-form",
         )
 
     def action_capture_decision(self) -> None:
-        self.open_form(
+        self.open_capture(
             "New decision",
             [FormField("text", "Decision", placeholder="what was decided")],
-            lambda v: self.store.capture_decision(self.meeting_id, v["text"]),
-            then=lambda _r: self.refresh_log(),
-            saved="Decision saved",
+            lambda v: check_entry_capture("decision", v["text"]),
+            lambda store, v: store.capture_decision(self.meeting_id, v["text"]),
+            saved=lambda _r: "Decision saved",
             form_id="decision-form",
         )
 
     def action_capture_note(self) -> None:
-        self.open_form(
+        self.open_capture(
             "New note",
             [FormField("text", "Note", multiline=True, placeholder="Ctrl+S saves")],
-            lambda v: self.store.capture_note(self.meeting_id, v["text"]),
-            then=lambda _r: self.refresh_log(),
-            saved="Note saved",
+            lambda v: check_entry_capture("note", v["text"]),
+            lambda store, v: store.capture_note(self.meeting_id, v["text"]),
+            saved=lambda _r: "Note saved",
             form_id="note-form",
         )
 

@@ -25,6 +25,10 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from cadence_tui.store.errors import InvalidInput, StoreError
 from cadence_tui.ui.stylesheets import FORMS, css
 
+#: What a form's ``save`` returns when the write was handed to the write queue
+#: (ui/write_queue.py): the form closes; the screen says when it lands.
+QUEUED = object()
+
 
 @dataclass(frozen=True)
 class FormField:
@@ -91,11 +95,13 @@ class CaptureForm(ClosesOnce, ModalScreen[Any]):
         save: Callable[[dict[str, str]], Any],
         *,
         form_id: str = "capture-form",
+        error: str = "",
     ) -> None:
         super().__init__(id=form_id, classes="capture-form")
         self.form_title = title
         self.fields = list(fields)
         self._save = save
+        self._error = error  # shown on opening (a queued write that failed)
 
     def compose(self) -> ComposeResult:
         multiline = any(f.multiline for f in self.fields)
@@ -131,6 +137,8 @@ class CaptureForm(ClosesOnce, ModalScreen[Any]):
     def on_mount(self) -> None:
         first = self.query("#form-fields Input, #form-fields TextArea, #form-fields Select").first()
         first.focus()
+        if self._error:
+            self.show_error(None, self._error)
 
     def values(self) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -21,8 +21,25 @@ class ClockBar(Static):
     """Shows a :class:`ClockState`; CSS classes ``-over``, ``-item-over``,
     ``-paused`` and ``-ended`` let the stylesheet colour the bar."""
 
+    _state: ClockState | None = None
+    _saving = 0  # writes waiting in the write queue (ui/write_queue.py)
+
+    def show_saving(self, pending: int) -> None:
+        """Say "saving…" while queued writes wait (another process holds the lock)."""
+        if pending != self._saving:
+            self._saving = pending
+            if self._state is not None:
+                self.show(self._state)
+
+    @property
+    def saving(self) -> bool:
+        return self._saving > 0
+
     def show(self, state: ClockState) -> None:
+        self._state = state
         text = Text()
+        if self._saving:
+            text.append("saving… ", style="bold yellow")
         if state.ended:
             text.append("■ ENDED ", style="bold")
         elif state.paused:

@@ -1,0 +1,130 @@
+"""One ordered queue for the writes the UI could not make at once.
+
+The UI thread never waits on the database lock. A screen tries a write with
+:meth:`StoreBase.without_waiting` (it fails at once if another process holds
+the lock); when the file is busy, or when earlier writes are still queued, it
+submits the write here instead. One thread runs the queued writes one at a
+time, in submission order, on its own connection (the app's connection is
+shared behind an RLock that a write waiting on SQLite's busy timeout would
+hold, freezing every read of the UI thread). Each job ends by posting a typed
+message to the widget that submitted it: :class:`WriteDone` or
+:class:`WriteFailed` (whose handler keeps what was typed).
+
+The thread runs while there is work and ends when the queue is empty; it is
+not a daemon, so quitting the app lets queued writes finish first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+from textual.message_pump import MessagePump
+
+from cadence_tui.store.errors import StoreError
+
+
+@dataclass
+class WriteJob:
+    """A write to run on the queue's store: ``run(store)`` returns the result."""
+
+    run: Callable[[Any], Any]
+    target: MessagePump
+    what: str = ""  # for messages: "action item", "note"
+    data: dict[str, Any] = field(default_factory=dict)  # what the handler needs (the typed values)
+
+
+class WriteDone(Message):
+    """A queued write landed."""
+
+    def __init__(self, job: WriteJob, result: Any) -> None:
+        super().__init__()
+        self.job = job
+        self.result = result
+
+
+class WriteFailed(Message):
+    """A queued write failed (lock held past the timeout, disk full…); nothing was changed."""
+
+    def __init__(self, job: WriteJob, error: StoreError) -> None:
+        super().__init__()
+        self.job = job
+        self.error = error
+
+
+class WriteQueue:
+    """See the module docstring. ``pending`` counts jobs not finished yet."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self._jobs: deque[WriteJob] = deque()
+        self._lock = threading.Lock()
+        self._running = False
+        self._pending = 0
+        self._idle = threading.Event()
+        self._idle.set()
+
+    @property
+    def pending(self) -> int:
+        with self._lock:
+            return self._pending
+
+    def submit(self, job: WriteJob) -> None:
+        with self._lock:
+            self._jobs.append(job)
+            self._pending += 1
+            self._idle.clear()
+            if self._running:
+                return
+            self._running = True
+        threading.Thread(target=self._drain, name="cadence-writes").start()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until every queued write finished (tests, app exit)."""
+        return self._idle.wait(timeout)
+
+    def _open_store(self) -> Any:
+        if str(self.store.path) == ":memory:":
+            return self.store  # no other process can lock it; a second connection would be another database
+        from cadence_tui.store.full import Store
+
+        return Store(self.store.path, now=self.store._now)
+
+    def _drain(self) -> None:
+        store: Any = None
+        try:
+            while True:
+                with self._lock:
+                    if not self._jobs:
+                        self._running = False
+                        self._idle.set()
+                        return
+                    job = self._jobs.popleft()
+                message: Message
+                try:
+                    if store is None:
+                        store = self._open_store()
+                    message = WriteDone(job, job.run(store))
+                except StoreError as exc:
+                    message = WriteFailed(job, exc)
+                except Exception as exc:  # never lose the job silently
+                    message = WriteFailed(job, StoreError(f"the {job.what or 'change'} was not saved: {exc}"))
+                with self._lock:
+                    self._pending -= 1
+                job.target.post_message(message)
+        finally:
+            if store is not None and store is not self.store:
+                store.close()
+
+
+def write_queue(app: Any) -> WriteQueue:
+    """The app's one write queue (made on first use)."""
+    queue = getattr(app, "_write_queue", None)
+    if queue is None:
+        queue = WriteQueue(app.store)
+        app._write_queue = queue
+    return queue

@@ -1,0 +1,95 @@
+"""Issue 15 item 4: the UI never waits on the database lock.
+
+Another process holds ``BEGIN EXCLUSIVE`` on the file for 4 s while the user
+captures two action items and a note and switches tabs: every key takes
+effect at once, the clock bar says "saving…", and once the lock frees the
+rows land in the order typed, each exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from textual.widgets import TabbedContent
+
+from cadence_tui.store import open_store
+from cadence_tui.ui.widgets.meeting_clock import ClockBar
+from cadence_tui.ui.write_queue import write_queue
+from tests.functional.meeting_pilot import fill_form, start_from_home
+
+LOCK_SECONDS = 4.0
+PROMPT = 0.5  # a key pressed during the lock takes effect within this
+
+
+def hold_lock(db: Path, seconds: float) -> subprocess.Popen:
+    """Another process takes the write lock, says so, keeps it ``seconds``, lets go."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, time\n"
+            f"c = sqlite3.connect({str(db)!r}, isolation_level=None); c.execute('BEGIN EXCLUSIVE')\n"
+            f"print('locked', flush=True); time.sleep({seconds}); c.execute('ROLLBACK')",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+async def timed(pilot, *keys: str) -> float:
+    start = time.monotonic()
+    await pilot.press(*keys)
+    await pilot.pause()
+    return time.monotonic() - start
+
+
+async def test_capture_while_another_process_holds_the_lock(tmp_path: Path, clock) -> None:
+    from cadence_tui.ui.app import make_app
+
+    db = tmp_path / "stall.db"
+    store = open_store(db, now=clock)
+    try:
+        async with make_app(store).run_test(size=(100, 30)) as pilot:
+            screen = await start_from_home(pilot, "sprint-review")
+            meeting_id = screen.meeting_id
+            tabs = screen.query_one("#meeting-tabs", TabbedContent)
+            bar = screen.query_one(ClockBar)
+            holder = hold_lock(db, LOCK_SECONDS)
+            locked_at = time.monotonic()
+            try:
+                for title in ("Call the supplier", "Book the room"):
+                    assert await timed(pilot, "a") < PROMPT
+                    start = time.monotonic()
+                    await fill_form(pilot, title, "Marco", "+3d")
+                    assert time.monotonic() - start < PROMPT, "the form waited on the lock"
+                    assert pilot.app.screen is screen  # the form closed at once
+                    assert bar.saving and "saving…" in str(bar.render())
+                assert await timed(pilot, "c") < PROMPT
+                assert tabs.active == "tab-carry"
+                assert await timed(pilot, "o") < PROMPT
+                start = time.monotonic()
+                await fill_form(pilot, "Supplier is late again", submit="ctrl+s")
+                assert time.monotonic() - start < PROMPT
+                assert pilot.app.screen is screen
+                assert await timed(pilot, "l") < PROMPT
+                assert tabs.active == "tab-log"
+                assert write_queue(pilot.app).pending == 3
+                assert time.monotonic() - locked_at < LOCK_SECONDS, "the keys took as long as the lock"
+                assert store.meeting_actions(meeting_id) == []  # nothing written yet: still locked
+            finally:
+                holder.wait(timeout=30)
+            assert await asyncio.to_thread(write_queue(pilot.app).wait_idle, 10)
+            await pilot.pause()
+            await pilot.pause()
+            assert [a.title for a in store.meeting_actions(meeting_id)] == ["Call the supplier", "Book the room"]
+            assert store.notes(meeting_id) == ["Supplier is late again"]
+            assert not bar.saving and "saving…" not in str(bar.render())
+            assert len(screen.query_one("#meeting-log").rows) == 3
+    finally:
+        store.close()
