@@ -59,8 +59,9 @@ class WriteFailed(Message):
 class WriteQueue:
     """See the module docstring. ``pending`` counts jobs not finished yet."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, app: Any = None) -> None:
         self.store = store
+        self.app = app  # told of a failed write whose screen has closed since
         self._jobs: deque[WriteJob] = deque()
         self._lock = threading.Lock()
         self._running = False
@@ -115,16 +116,33 @@ class WriteQueue:
                     message = WriteFailed(job, StoreError(f"the {job.what or 'change'} was not saved: {exc}"))
                 with self._lock:
                     self._pending -= 1
-                job.target.post_message(message)
+                if not job.target.post_message(message) and isinstance(message, WriteFailed):
+                    self._orphaned_failure(message)
         finally:
             if store is not None and store is not self.store:
                 store.close()
+
+    def _orphaned_failure(self, failed: WriteFailed) -> None:
+        """The screen that asked for the write has closed (the user left the
+        meeting or quit): the text must not vanish, so the app shows it whole
+        in a notification that stays up, with why it was not saved."""
+        if self.app is None:
+            return
+        values = failed.job.data.get("values", {})
+        typed = " · ".join(str(v) for v in values.values() if v) or "(empty)"
+        self.app.notify(
+            f"Not saved: {typed}\n{failed.error}",
+            title=f"The {failed.job.what or 'change'} was not saved",
+            severity="error",
+            timeout=120,
+            markup=False,
+        )
 
 
 def write_queue(app: Any) -> WriteQueue:
     """The app's one write queue (made on first use)."""
     queue = getattr(app, "_write_queue", None)
     if queue is None:
-        queue = WriteQueue(app.store)
+        queue = WriteQueue(app.store, app)
         app._write_queue = queue
     return queue
