@@ -16,18 +16,11 @@ from textual.widgets import DataTable, Input
 from cadence_tui.ui.screens.help import HelpScreen
 from cadence_tui.ui.screens.home import HomeScreen
 from tests.functional.meeting_pilot import HOME_ROWS
+from tests.functional.test_footers import SCREENS as FOOTER_SCREENS
 
-# How to reach each screen from home: the keys a user presses.
+# How to reach each screen from home (the footer test's screens, plus a meeting of each kind).
 SCREENS = {
-    "home": [],
-    "action items": ["a"],
-    "history": ["h"],
-    "summary": ["h", "enter"],
-    "cadence editor": ["E"],
-    "scorecard": ["M"],
-    "hand-offs": ["O"],
-    "fail-fast": ["F"],
-    "statistics": ["S"],
+    **FOOTER_SCREENS,
     **{f"meeting {key}": ["down"] * row + ["s"] for key, row in HOME_ROWS.items()},
 }
 
