@@ -370,8 +370,16 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     def _write_failed(self, event: WriteFailed) -> None:
         """Nothing typed is lost: the same form opens again with the text and the error."""
         self.show_saving()
-        data = event.job.data
         self.notify(str(event.error), severity="error", timeout=8, markup=False)
+        self._reopen_form(event)
+
+    def _reopen_form(self, event: WriteFailed) -> None:
+        data = event.job.data
+        if any(child.id == data["form_id"] for child in self.app.children):
+            # The form that queued this write is still closing (a quick
+            # failure): open its copy once it is gone (ids are unique).
+            self.set_timer(0.05, lambda: self._reopen_form(event))
+            return
         values = data["values"]
         fields = [replace(f, value=values.get(f.name, f.value)) for f in data["fields"]]
         self.open_capture(
