@@ -151,7 +151,19 @@ def open_db(ctx: click.Context, *, create: bool = False):
         missing = missing_db_message(path)
         if missing:
             raise CommandError(missing)
-    return open_store(path, now=now_fn())
+    store = open_store(path, now=now_fn())
+    store.actor = me()
+    return store
+
+
+def me() -> str:
+    """Who "me" is for what this command records: the config's ``me``, else the login name."""
+    from cadence_tui.integrations.config import Config, ConfigError, load_config, who_am_i
+
+    try:
+        return who_am_i(load_config())
+    except ConfigError:  # the commands that read the config report it; here the login name will do
+        return who_am_i(Config(me=""))
 
 
 def use_color() -> bool:
@@ -458,4 +470,5 @@ LAZY_COMMANDS: dict[str, str] = {
     "serve": "portability:serve",
     "stats": "playbook:stats",
     "summary": "summary:summary",
+    "topics": "topics:topics",
 }

@@ -184,6 +184,9 @@ class StoreBase:
 
     #: Whether opening this file just seeded the defaults (a new database).
     seeded_now: bool = False
+    #: Who "me" is for this connection: recorded as created_by / closed_by /
+    #: proposed_by. The app and the CLI set it (the config's `me`, else the login name).
+    actor: str = ""
 
     def __init__(self, path: Path | str, now: Callable[[], datetime] = utcnow) -> None:
         self.path = path if str(path) == ":memory:" else Path(path).expanduser()

@@ -22,9 +22,11 @@ from cadence_tui.store.portability import PortabilityStore
 from cadence_tui.store.records import RecordStore
 from cadence_tui.store.scorecard import ScorecardStore
 from cadence_tui.store.stats import StatsStore
+from cadence_tui.store.topics import TopicStore
 
 
 class Store(
+    TopicStore,
     PanelStore,
     PlaybookStore,
     ScorecardStore,

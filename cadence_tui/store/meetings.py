@@ -54,6 +54,8 @@ def agenda_item_from_row(row: sqlite3.Row) -> AgendaItem:
         state=row["state"],
         elapsed_seconds=row["elapsed_seconds"],
         started_at=from_ts(row["started_at"]),
+        topic_id=row["topic_id"],
+        proposed_by=row["proposed_by"],
     )
 
 
@@ -68,7 +70,13 @@ def blocker_from_row(row: sqlite3.Row) -> Blocker:
         meeting_id=row["meeting_id"],
         created_at=required_ts(row["created_at"]),
         resolved_at=from_ts(row["resolved_at"]),
+        created_by=row["created_by"],
+        resolved_by=row["resolved_by"],
     )
+
+
+class MeetingEnded(InvalidInput):
+    """A capture into a meeting that has ended (perhaps in another terminal)."""
 
 
 def clean_text(text: str, what: str, max_length: int = NOTE_MAX) -> str:
@@ -187,6 +195,9 @@ class MeetingStore(StoreBase):
                     for i, item in enumerate(template)
                 ],
             )
+            from cadence_tui.store.topics import join_topics
+
+            join_topics(conn, cadence.id, meeting_id, len(template), self.now())
             conn.executemany(
                 "INSERT INTO attendance(meeting_id, person, role, present, guest) VALUES (?,?,?,1,0)",
                 [(meeting_id, p.name, p.role) for p in cadence.participants],
@@ -216,6 +227,9 @@ class MeetingStore(StoreBase):
                 (to_ts(now), paused, meeting_id),
             )
             self.record_items_at_end(conn, meeting_id)
+            from cadence_tui.store.topics import settle_topics
+
+            settle_topics(conn, meeting_id)
         return self.get_meeting(meeting_id)
 
     def _stop_current_item(self, conn: sqlite3.Connection, meeting_id: int, now: datetime) -> None:
@@ -257,9 +271,9 @@ class MeetingStore(StoreBase):
             raise InvalidInput("a blocker belongs to a meeting or a cadence")
         with self.write() as conn:
             cur = conn.execute(
-                "INSERT INTO blockers(cadence_id, meeting_id, what, raised_by, unblocker, created_at)"
-                " VALUES (?,?,?,?,?,?)",
-                (cadence_id, meeting_id, what, raised_by, unblocker, to_ts(self.now())),
+                "INSERT INTO blockers(cadence_id, meeting_id, what, raised_by, unblocker, created_at, created_by)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (cadence_id, meeting_id, what, raised_by, unblocker, to_ts(self.now()), self.actor),
             )
         return self.get_blocker(inserted_id(cur))
 
@@ -276,8 +290,8 @@ class MeetingStore(StoreBase):
         resolved = to_ts(self.now()) if status == "resolved" else None
         with self.write() as conn:
             conn.execute(
-                "UPDATE blockers SET status = ?, resolved_at = ?, resolved_in_meeting_id = ? WHERE id = ?",
-                (status, resolved, meeting_id if resolved else None, blocker_id),
+                "UPDATE blockers SET status = ?, resolved_at = ?, resolved_in_meeting_id = ?, resolved_by = ? WHERE id = ?",
+                (status, resolved, meeting_id if resolved else None, self.actor if resolved else "", blocker_id),
             )
         return self.get_blocker(blocker_id)
 
@@ -286,8 +300,8 @@ class MeetingStore(StoreBase):
         self.get_meeting(meeting_id)
         with self.write() as conn:
             cur = conn.execute(
-                "INSERT INTO decisions(meeting_id, text, created_at) VALUES (?,?,?)",
-                (meeting_id, text, to_ts(self.now())),
+                "INSERT INTO decisions(meeting_id, text, created_at, created_by) VALUES (?,?,?,?)",
+                (meeting_id, text, to_ts(self.now()), self.actor),
             )
         return inserted_id(cur)
 
@@ -296,8 +310,8 @@ class MeetingStore(StoreBase):
         self.get_meeting(meeting_id)
         with self.write() as conn:
             cur = conn.execute(
-                "INSERT INTO notes(meeting_id, text, created_at) VALUES (?,?,?)",
-                (meeting_id, text, to_ts(self.now())),
+                "INSERT INTO notes(meeting_id, text, created_at, created_by) VALUES (?,?,?,?)",
+                (meeting_id, text, to_ts(self.now()), self.actor),
             )
         return inserted_id(cur)
 
@@ -510,16 +524,24 @@ class MeetingStore(StoreBase):
         return next(a for a in self.attendance(meeting_id) if a.name == name)
 
     # -- capture, validated field by field (forms show each message at its field) ----
+    def _capturing_into(self, meeting_id: int) -> None:
+        """A capture goes into a meeting still in progress: one ended (in
+        another terminal, say) refuses it with :class:`MeetingEnded`."""
+        if self.get_meeting(meeting_id).status == "ended":
+            raise MeetingEnded("this meeting has ended (perhaps in another window); nothing was saved into it")
+
     def capture_action(self, meeting_id: int, title: str, owner: str = "", due: str = "") -> ActionItem:
         """Record an action item typed into the meeting's form; ``due`` is text
         in any form :func:`cadence_tui.core.duedates.parse_due` accepts."""
         title, owner, due_date = check_action_capture(title, owner, due, self.today())
+        self._capturing_into(meeting_id)
         return self.add_action(title, owner=owner, due=due_date, meeting_id=meeting_id)
 
     def capture_blocker(
         self, meeting_id: int, what: str, raised_by: str = "", unblocker: str = "", status: str = "open"
     ) -> Blocker:
         check_blocker_capture(what, raised_by, unblocker, status)
+        self._capturing_into(meeting_id)
         blocker = self.add_blocker(what, raised_by=raised_by, unblocker=unblocker, meeting_id=meeting_id)
         if status == "resolved":
             blocker = self.set_blocker_status(blocker.id, "resolved", meeting_id=meeting_id)
@@ -527,9 +549,15 @@ class MeetingStore(StoreBase):
 
     def capture_decision(self, meeting_id: int, text: str) -> int:
         with at_field("text"):
+            check_entry_capture("decision", text)
+        self._capturing_into(meeting_id)
+        with at_field("text"):
             return self.add_decision(meeting_id, text)
 
     def capture_note(self, meeting_id: int, text: str) -> int:
+        with at_field("text"):
+            check_entry_capture("note", text)
+        self._capturing_into(meeting_id)
         with at_field("text"):
             return self.add_note(meeting_id, text)
 
@@ -539,7 +567,7 @@ class MeetingStore(StoreBase):
 
         rows = self.query(
             "SELECT a.id, a.title, a.owner, a.due, a.status, a.meeting_id, a.created_at, a.closed_at,"
-            " c.key AS cadence_key FROM action_items a JOIN cadences c ON c.id = a.cadence_id"
+            " a.created_by, a.closed_by, c.key AS cadence_key FROM action_items a JOIN cadences c ON c.id = a.cadence_id"
             " WHERE a.meeting_id = ? ORDER BY a.id",
             (meeting_id,),
         )
@@ -557,8 +585,12 @@ class MeetingStore(StoreBase):
 
     def _entries(self, table: str, meeting_id: int) -> list[Entry]:
         assert table in ("decisions", "notes", "campaign_changes")
-        rows = self.query(f"SELECT id, text, created_at FROM {table} WHERE meeting_id = ? ORDER BY id", (meeting_id,))
-        return [Entry(r["id"], r["text"], required_ts(r["created_at"])) for r in rows]
+        by = "created_by" if table != "campaign_changes" else "''"
+        rows = self.query(
+            f"SELECT id, text, created_at, {by} AS created_by FROM {table} WHERE meeting_id = ? ORDER BY id",
+            (meeting_id,),
+        )
+        return [Entry(r["id"], r["text"], required_ts(r["created_at"]), r["created_by"]) for r in rows]
 
     def delete_entry(self, kind: str, entry_id: int) -> None:
         """Remove a decision or note captured by mistake."""
@@ -709,13 +741,14 @@ class MeetingStore(StoreBase):
             with self.write() as conn:
                 if outcome in ("done", "dropped"):
                     conn.execute(
-                        "UPDATE action_items SET status = ?, closed_at = ?, closed_in_meeting_id = ? WHERE id = ?",
-                        (outcome, now, meeting.id, record_id),
+                        "UPDATE action_items SET status = ?, closed_at = ?, closed_in_meeting_id = ?, closed_by = ?"
+                        " WHERE id = ?",
+                        (outcome, now, meeting.id, self.actor, record_id),
                     )
                 else:
                     conn.execute(
-                        "UPDATE action_items SET status = 'open', closed_at = NULL, closed_in_meeting_id = NULL"
-                        " WHERE id = ?",
+                        "UPDATE action_items SET status = 'open', closed_at = NULL, closed_in_meeting_id = NULL,"
+                        " closed_by = '' WHERE id = ?",
                         (record_id,),
                     )
                 if new_due is not None:
@@ -729,14 +762,14 @@ class MeetingStore(StoreBase):
             with self.write() as conn:
                 if outcome == "resolved":
                     conn.execute(
-                        "UPDATE blockers SET status = 'resolved', resolved_at = ?, resolved_in_meeting_id = ?"
-                        " WHERE id = ?",
-                        (now, meeting.id, record_id),
+                        "UPDATE blockers SET status = 'resolved', resolved_at = ?, resolved_in_meeting_id = ?,"
+                        " resolved_by = ? WHERE id = ?",
+                        (now, meeting.id, self.actor, record_id),
                     )
                 else:
                     conn.execute(
-                        "UPDATE blockers SET status = 'open', resolved_at = NULL, resolved_in_meeting_id = NULL"
-                        " WHERE id = ?",
+                        "UPDATE blockers SET status = 'open', resolved_at = NULL, resolved_in_meeting_id = NULL,"
+                        " resolved_by = '' WHERE id = ?",
                         (record_id,),
                     )
                 self._record_triage(conn, meeting.id, kind, record_id, outcome, now)

@@ -48,6 +48,9 @@ class CadenceApp(KeysInOrder, App[None]):
         self._control_filter = ControlCharacterFilter()
         self.store = store
         self.config = config or Config()
+        from cadence_tui.integrations.config import who_am_i
+
+        store.actor = who_am_i(self.config)  # "me": recorded on every capture and change
         # Theme and keymap from the config file (NO_COLOR: Textual itself then
         # renders monochrome, whatever the theme).
         from cadence_tui.ui.app_config import apply_config
@@ -84,6 +87,10 @@ class CadenceApp(KeysInOrder, App[None]):
         # Start-up: the home screen needs only part of the store; the rest loads
         # in a thread once the home screen is painted (see store/startup.py).
         self.set_timer(0.5, self._load_store_parts)
+        # Live screens: another connection's commits reach the open screens (ui/live_updates.py).
+        from cadence_tui.ui.live_updates import start_live_updates
+
+        self.live_updates = start_live_updates(self)
 
     def _notify_config_warnings(self) -> None:
         for warning in self.config_warnings:

@@ -49,8 +49,14 @@ from cadence_tui.core.meeting_clock import ClockState, OverTimeWatch, clock_stat
 from cadence_tui.core.model import AgendaItem, Meeting
 from cadence_tui.core.wording import counted
 from cadence_tui.kinds import GENERIC, all_kinds
-from cadence_tui.store.errors import DatabaseBusy
-from cadence_tui.store.meetings import check_action_capture, check_blocker_capture, check_entry_capture
+from cadence_tui.store.errors import DatabaseBusy, InvalidInput, NotFound
+from cadence_tui.store.meetings import (
+    MeetingEnded,
+    at_field,
+    check_action_capture,
+    check_blocker_capture,
+    check_entry_capture,
+)
 from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
@@ -133,6 +139,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.agenda_items: list[AgendaItem] = []
         self.overtime_watch = OverTimeWatch()  # not `watch`: that name is Textual's DOMNode.watch
         self.panel: CadencePanel | None = None
+        self.ending_here = False  # this screen ended it (vs another terminal: ended_elsewhere)
+        self.ended_elsewhere = False
 
     @property
     def store(self):
@@ -176,6 +184,46 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.tick()
+
+    # -- live: another terminal changed the database (ui/live_updates.py) -------------------
+    def on_database_changed(self, _message: object) -> None:
+        if self.meeting is None or self.ending_here:
+            return
+        try:
+            self.refresh_all()
+        except NotFound:  # the meeting itself was deleted (a restore, an import)
+            self.notify("This meeting no longer exists in the database", severity="error", markup=False)
+            return
+        self._check_ended_elsewhere()
+
+    def _check_ended_elsewhere(self) -> bool:
+        """If the meeting was ended elsewhere: say so once, stop the clock
+        (the ended meeting's own times), stay usable. True when ended."""
+        if self.meeting is None or self.meeting.status != "ended":
+            return False
+        if not self.ending_here and not self.ended_elsewhere:
+            self.ended_elsewhere = True
+            self.query_one(ClockBar).ended_elsewhere = True
+            self.tick()
+            self.notify(
+                "This meeting was ended in another window. What you type now is offered as an open"
+                " action item of the cadence; e opens the summary, Esc goes home.",
+                title="Meeting ended elsewhere",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        return True
+
+    def changes_agenda(self, change: Callable[[], Any]) -> Any:
+        """Run an agenda change; a meeting ended (or changed) elsewhere is said, not a crash."""
+        try:
+            return change()
+        except (InvalidInput, NotFound) as exc:
+            self.refresh_all()
+            if not self._check_ended_elsewhere():
+                self.notify(str(exc), severity="warning", markup=False)
+            return None
 
     # -- reading --------------------------------------------------------------------
     def refresh_all(self) -> None:
@@ -335,8 +383,14 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     ) -> None:
         """Open a capture form whose write may be queued (see above)."""
         spec = {"title": title, "fields": fields, "check": check, "write": write, "saved": saved, "form_id": form_id}
+        offered = {"as_action": False}  # the meeting ended: Enter again saves it as an action item
 
         def save(values: dict[str, str]) -> Any:
+            if offered["as_action"]:
+                return self.save_as_cadence_action(values)
+            if self.ended_elsewhere or (self.meeting is not None and self.meeting.status == "ended"):
+                offered["as_action"] = True
+                raise self.offer_as_action()
             check(values)  # InvalidInput: the form shows it and stays open
             queue = write_queue(self.app)
             if not queue.pending:
@@ -345,6 +399,11 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                         return write(self.store, values)
                 except DatabaseBusy:
                     pass
+                except MeetingEnded:
+                    self.refresh_agenda()
+                    self._check_ended_elsewhere()
+                    offered["as_action"] = True
+                    raise self.offer_as_action() from None
             queue.submit(WriteJob(lambda store: write(store, values), self, form_id, {"values": values, **spec}))
             self.show_saving()
             return QUEUED
@@ -356,6 +415,32 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             self.notify(saved(result), timeout=3, markup=False)
 
         self.app.push_screen(CaptureForm(title, fields, save, form_id=form_id, error=error), done)
+
+    def offer_as_action(self) -> InvalidInput:
+        """The form's message when the meeting has ended: the text stays in the form."""
+        name = self.meeting.cadence_name if self.meeting else "the cadence"
+        return InvalidInput(
+            f"This meeting has ended (in another window). Enter again saves this as an open action item"
+            f" of {name}; Esc discards it."
+        )
+
+    def save_as_cadence_action(self, values: dict[str, str]) -> Any:
+        """A capture typed into an ended meeting, kept as an open action item of its cadence."""
+        from cadence_tui.core.duedates import parse_due
+
+        assert self.meeting is not None
+        field = next(f for f in ("title", "what", "text") if f in values)
+        text = " ".join(values[field].split())  # a note's lines, on one line
+        with at_field("due"):
+            due = parse_due(values.get("due", ""), self.store.today())
+        with at_field("owner"):
+            owner = values.get("owner") or values.get("raised_by") or ""
+        with at_field(field):
+            item = self.store.add_action(text, owner=owner, due=due, cadence_key=self.meeting.cadence_key)
+        self.notify(
+            f"Saved as an open action item of {self.meeting.cadence_name}: {item.title}", timeout=6, markup=False
+        )
+        return None
 
     def show_saving(self) -> None:
         self.query_one(ClockBar).show_saving(write_queue(self.app).pending)
@@ -472,28 +557,35 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     # -- agenda ---------------------------------------------------------------------------
     def action_next_item(self) -> None:
-        item = self.store.next_item(self.meeting_id)
-        self.refresh_agenda()
+        if self._check_ended_elsewhere():
+            return
+        missing = object()
+        item = self.changes_agenda(lambda: self.store.next_item(self.meeting_id) or missing)
         if item is None:
+            return
+        self.refresh_agenda()
+        if item is missing:
             self.notify("Agenda done. Press e to end the meeting.", timeout=4)
 
     def action_previous_item(self) -> None:
-        self.store.previous_item(self.meeting_id)
+        if self._check_ended_elsewhere():
+            return
+        self.changes_agenda(lambda: self.store.previous_item(self.meeting_id) or True)
         self.refresh_agenda()
 
     @on(DataTable.RowSelected, "#agenda")
     def _agenda_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         item = self.query_one(AgendaList).highlighted_item
-        if item is not None and item.state != "current":
-            self.store.goto_item(self.meeting_id, item.id)
+        if item is not None and item.state != "current" and not self._check_ended_elsewhere():
+            self.changes_agenda(lambda: self.store.goto_item(self.meeting_id, item.id))
             self.refresh_agenda()
 
     def action_move_item(self, delta: int) -> None:
         item = self.query_one(AgendaList).highlighted_item
-        if item is None:
+        if item is None or self._check_ended_elsewhere():
             return
-        self.store.move_agenda_item(item.id, delta)
+        self.changes_agenda(lambda: self.store.move_agenda_item(item.id, delta))
         self.refresh_agenda(select_id=item.id)
 
     def action_add_agenda_item(self) -> None:
@@ -507,8 +599,12 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         )
 
     def action_toggle_pause(self) -> None:
-        meeting = self.store.toggle_pause(self.meeting_id)
+        if self._check_ended_elsewhere():
+            return
+        meeting = self.changes_agenda(lambda: self.store.toggle_pause(self.meeting_id))
         self.refresh_agenda()
+        if meeting is None:
+            return
         self.notify("Paused: the clocks stopped" if meeting.status == "paused" else "Resumed", timeout=2)
 
     # -- views ------------------------------------------------------------------------------
@@ -577,6 +673,9 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     # -- ending ---------------------------------------------------------------------------------
     def action_end_meeting(self) -> None:
+        if self._check_ended_elsewhere():
+            self.after_end(self.meeting_id)  # nothing to end: the ratings, then its summary
+            return
         waiting = sum(1 for i in self.store.carry_over(self.meeting_id) if i.outcome is None)
         detail = "The clocks stop and the summary opens."
         if waiting:
@@ -589,6 +688,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.app.push_screen(ConfirmDialog("End the meeting?", detail, confirm_id="end-confirm"), answered)
 
     def finish_meeting(self) -> None:
+        self.ending_here = True
         self.store.end_meeting(self.meeting_id)
         self.refresh_agenda()
         self.after_end(self.meeting_id)

@@ -97,7 +97,19 @@ class AgendaList(DataTable):
         over = spent > item.timebox_min * 60
         style = {"current": "bold", "done": "dim", "pending": ""}[item.state]
         title = Text(MARKERS[item.state] + " ", style="bold green" if item.state == "current" else "dim")
-        title.append(truncate(item.title, width - 2), style="bold red" if over and item.state == "current" else style)
+        if item.topic_id is not None:
+            # A proposed topic: who proposed it, after the title (the title gives way first).
+            by = f" · {item.proposed_by}" if item.proposed_by else " · topic"
+            by = truncate(by, max(0, (width - 2) // 2))
+            title.append(
+                truncate(item.title, max(1, width - 2 - len(by))),
+                style="bold red" if over and item.state == "current" else style,
+            )
+            title.append(by, style="italic dim")
+        else:
+            title.append(
+                truncate(item.title, width - 2), style="bold red" if over and item.state == "current" else style
+            )
         box = Text(f"{item.timebox_min}′", justify="right", style="dim")
         time_style = "bold red" if over else ("bold" if item.state == "current" else "dim")
         time = Text(short_clock(spent) if spent or item.state != "pending" else "–", justify="right", style=time_style)

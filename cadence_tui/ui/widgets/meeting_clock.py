@@ -23,6 +23,7 @@ class ClockBar(Static):
 
     _state: ClockState | None = None
     _saving = 0  # writes waiting in the write queue (ui/write_queue.py)
+    ended_elsewhere = False  # set by the meeting screen: another window ended it
 
     def show_saving(self, pending: int) -> None:
         """Say "saving…" while queued writes wait (another process holds the lock)."""
@@ -42,6 +43,8 @@ class ClockBar(Static):
             text.append("saving… ", style="bold yellow")
         if state.ended:
             text.append("■ ENDED ", style="bold")
+            if self.ended_elsewhere:
+                text.append("elsewhere ", style="bold yellow")
         elif state.paused:
             text.append("❚❚ PAUSED ", style="bold yellow")
             text.append("(space resumes) ", style="yellow")
