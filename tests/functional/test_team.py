@@ -148,3 +148,63 @@ async def test_two_apps_on_one_database_see_each_other_live(make_app, store, db_
     assert store.meeting_actions(meeting_id)[0].title == "Fix the login bug"
     kept = [a for a in store.list_actions() if a.title == "Call the customer"]
     assert [(a.owner, a.meeting_id, a.cadence_key) for a in kept] == [("Sam", None, "sprint-review")]
+
+
+async def test_home_action_items_and_history_follow_another_terminal(make_app, store, db_path, clock) -> None:
+    elsewhere = open_store(db_path, now=clock)
+    app = make_app()
+    try:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.pause()
+            table = app.screen.query_one("#cadence-table", DataTable)
+            before = int(str(table.get_row_at(0)[3]))
+            elsewhere.add_action("Added in another terminal", cadence_key="sprint-review")
+            await within(pilot, 1.0, lambda: int(str(table.get_row_at(0)[3])) == before + 1)
+            elsewhere.add_topic("sprint-review", "Proposed elsewhere", by="Sam")
+            await within(pilot, 1.0, lambda: str(table.get_row_at(0)[6]) == "1")
+
+            await pilot.press("a")  # action items
+            await pilot.pause()
+            actions = app.screen.query_one("#action-table")
+            total = actions.total
+            elsewhere.add_action("Another one", cadence_key="all-hands")
+            await within(pilot, 1.0, lambda: actions.total == total + 1)
+            await pilot.press("escape")
+            await pilot.pause()
+
+            await pilot.press("h")  # history
+            await pilot.pause()
+            history = app.screen.query_one("#history-table")
+            meetings = history.total
+            m = elsewhere.start_meeting("finance-review")
+            elsewhere.end_meeting(m.id)
+            await within(pilot, 1.0, lambda: history.total == meetings + 1)
+            assert app.is_running
+    finally:
+        elsewhere.close()
+
+
+async def test_the_log_and_the_action_details_say_who(make_app, store, monkeypatch) -> None:
+    monkeypatch.setenv("USER", "lena")  # no config file: "me" is the login name
+    monkeypatch.setenv("LOGNAME", "lena")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("a")
+        await fill_form(pilot, "Fix the login bug", "Priya", "fri")
+        await pilot.press("d")
+        await fill_form(pilot, "Ship on Monday")
+        rows = {r.text: r.detail for r in screen.query_one(MeetingLog).rows_shown}
+        assert rows["Fix the login bug"].endswith("by lena")
+        assert rows["Ship on Monday"] == "by lena"
+        await pilot.press("escape", "a")  # home, then the action items
+        await pilot.pause()
+        item = app.screen.selected()
+        assert item.title == "Fix the login bug"
+        assert text_of(app.screen.query_one("#action-detail")) == f"#{item.id} added Wed 25 Nov 16:00 by lena"
+        await pilot.press("d")  # done
+        await pilot.pause()
+    done = store.get_action(item.id)
+    assert (done.status, done.created_by, done.closed_by) == ("done", "lena", "lena")

@@ -223,6 +223,7 @@ class ActionItemsScreen(Screen[None]):
         self.apply_filter()
         self.query_one(ActionTable).focus()
         self.call_after_refresh(self._draw_chips)  # again, at the widths laid out
+        self.call_after_refresh(self._show_detail)
 
     def on_database_changed(self, _message: object) -> None:
         """Another terminal changed the database (ui/live_updates.py): show it."""
@@ -333,6 +334,7 @@ class ActionItemsScreen(Screen[None]):
     def _changed(self, item: ActionItem, what: str) -> None:
         self.query_one(ActionTable).reload()
         self._refresh_header()
+        self._show_detail()
         # markup=False: the title is user text ("[/]" must show as typed).
         self.notify(f"{what}: {item.title}  (u undoes)", timeout=4, markup=False)
 
