@@ -463,6 +463,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "escalate": "playbook:escalate",
     "export": "portability:export_group",
     "failfast": "playbook:failfast",
+    "follow": "follow:follow",
     "handoffs": "playbook:handoffs",
     "history": "history:history",
     "import": "portability:import_group",

@@ -136,6 +136,13 @@ class MeetingStore(StoreBase):
         )
         return meeting_from_row(row) if row else None
 
+    def running_meetings(self) -> list[Meeting]:
+        """Meetings in progress (running or paused), most recently started first."""
+        rows = self.query(
+            f"{MEETING_SELECT} WHERE m.status IN ('running', 'paused') ORDER BY m.started_at DESC, m.id DESC"
+        )
+        return [meeting_from_row(r) for r in rows]
+
     def meeting_occurrence(self, cadence_key: str) -> tuple[datetime | None, Meeting | None]:
         """The occurrence a meeting started now is for (the rule is in
         :func:`cadence_tui.core.recurrence.meeting_occurrence`), and the meeting

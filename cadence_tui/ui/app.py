@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -57,6 +57,7 @@ class CadenceApp(KeysInOrder, App[None]):
 
         self.config_warnings = apply_config(self, self.config)
         self._welcome_shown = False  # the first-start note is up (any key dismisses it)
+        self.first_screen: Callable[[], Screen] | None = None  # shown over home at start (cadence follow)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         return [*super().get_line_filters(), self._control_filter]
@@ -87,6 +88,8 @@ class CadenceApp(KeysInOrder, App[None]):
         # Start-up: the home screen needs only part of the store; the rest loads
         # in a thread once the home screen is painted (see store/startup.py).
         self.set_timer(0.5, self._load_store_parts)
+        if self.first_screen is not None:  # `cadence follow`: the follow-along view over home
+            self.push_screen(self.first_screen())
         # Live screens: another connection's commits reach the open screens (ui/live_updates.py).
         from cadence_tui.ui.live_updates import start_live_updates
 

@@ -208,3 +208,48 @@ async def test_the_log_and_the_action_details_say_who(make_app, store, monkeypat
         await pilot.pause()
     done = store.get_action(item.id)
     assert (done.status, done.created_by, done.closed_by) == ("done", "lena", "lena")
+
+
+async def test_follow_waits_for_the_meeting_and_shows_it_read_only(make_app, store, db_path, clock) -> None:
+    from cadence_tui.ui.screens.follow import FollowScreen
+
+    facilitator = open_store(db_path, now=clock)
+    facilitator.actor = "Priya"
+    app = make_app()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("f")  # on the highlighted Sprint Review
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, FollowScreen)
+            status = screen.query_one("#follow-status")
+            assert "Waiting for Sprint Review to start" in text_of(status)
+
+            meeting = facilitator.start_meeting("sprint-review")
+            facilitator.capture_decision(meeting.id, "Ship Monday")
+            await within(pilot, 1.0, lambda: screen.meeting is not None and screen.meeting.id == meeting.id)
+            await within(
+                pilot, 1.0, lambda: [r.text for r in screen.query_one(MeetingLog).rows_shown] == ["Ship Monday"]
+            )
+            assert [r.detail for r in screen.query_one(MeetingLog).rows_shown] == ["by Priya"]
+            facilitator.next_item(meeting.id)
+            await within(pilot, 1.0, lambda: screen.agenda_items[1].state == "current")
+            await pilot.press("n", "space", "d", "x", "delete")  # read-only: nothing it can change
+            await pilot.pause()
+            assert app.screen is screen
+            facilitator.end_meeting(meeting.id)
+            await within(pilot, 1.0, lambda: "ENDED" in text_of(screen.query_one(ClockBar)))
+            assert "has ended" in text_of(status)
+            nxt = facilitator.start_meeting("sprint-review")
+            await within(pilot, 1.0, lambda: screen.meeting.id == nxt.id)
+            assert app.is_running
+    finally:
+        facilitator.close()
+    assert [r[0] for r in store.query("SELECT text FROM decisions")] == ["Ship Monday"]
+
+
+def test_cli_follow_refuses_an_unknown_cadence(store, db_path) -> None:
+    from tests.hostile.helpers import assert_error
+
+    assert_error(cadence("follow", "nope", db=db_path), "unknown cadence 'nope'")

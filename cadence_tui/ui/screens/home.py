@@ -34,6 +34,7 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
     # On a wide terminal the footer shows these too (screens/footer_room.py).
     FOOTER_WHEN_ROOM = (
         "propose-topic",
+        "follow-meeting",
         "edit-cadence",
         "new-cadence",
         "open-metrics",
@@ -58,6 +59,14 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
             id="propose-topic",
             show=False,
             tooltip="Propose a topic for the highlighted cadence's next meeting",
+        ),
+        Binding(
+            "f",
+            "follow",
+            "Follow",
+            id="follow-meeting",
+            show=False,
+            tooltip="Follow the highlighted cadence's meeting in progress, read-only (or wait for it)",
         ),
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
         # Shown in the footer only when the terminal is wide (FOOTER_WHEN_ROOM);
@@ -249,6 +258,14 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         row = self.selected()
         if row is not None:
             start_or_resume(self.app, row.cadence.key)
+
+    def action_follow(self) -> None:
+        """The read-only follow-along view of the highlighted cadence (screens/follow.py)."""
+        from cadence_tui.ui.screens.follow import FollowScreen
+
+        row = self.selected()
+        if row is not None:
+            self.app.push_screen(FollowScreen(row.cadence.key))
 
     def action_propose_topic(self) -> None:
         """A small form: a topic for the highlighted cadence's next meeting (store/topics.py)."""
