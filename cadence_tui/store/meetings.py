@@ -429,6 +429,29 @@ class MeetingStore(StoreBase):
             )
         return self.agenda(meeting_id)
 
+    def remove_agenda_item(self, item_id: int) -> AgendaItem:
+        """Take an item not yet started off a meeting's agenda (a proposed
+        topic removed so is dropped); returns the item removed."""
+        row = self.query_one("SELECT * FROM agenda_items WHERE id = ?", (item_id,))
+        if row is None:
+            raise NotFound(f"no agenda item with id {item_id}")
+        item = agenda_item_from_row(row)
+        self._live_meeting(item.meeting_id)
+        if item.state != "pending" or item.elapsed_seconds > 0:
+            raise InvalidInput("only an item not yet started can be removed from the agenda")
+        with self.write() as conn:
+            conn.execute("DELETE FROM agenda_items WHERE id = ? AND state = 'pending'", (item_id,))
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM agenda_items WHERE meeting_id = ? ORDER BY position, id", (item.meeting_id,)
+                )
+            ]
+            conn.executemany("UPDATE agenda_items SET position = ? WHERE id = ?", list(enumerate(ids)))
+            if item.topic_id is not None:
+                conn.execute("UPDATE topics SET state = 'dropped' WHERE id = ? AND state = 'joined'", (item.topic_id,))
+        return item
+
     def add_agenda_item(self, meeting_id: int, title: str, timebox: str | int) -> AgendaItem:
         """Add an item at the end of a meeting's agenda (for this meeting only)."""
         from cadence_tui.store.actions import clean_title

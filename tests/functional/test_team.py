@@ -63,6 +63,25 @@ async def test_topic_from_the_cli_reaches_home_the_agenda_and_the_summary(make_a
     assert (topic.title, topic.state) == ("Pricing page feedback", "open")  # never reached: waits for the next one
 
 
+async def test_delete_on_the_agenda_drops_a_topic(make_app, store) -> None:
+    topic = store.add_topic("sprint-review", "Maybe later", by="Sam")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        agenda = screen.query_one(AgendaList)
+        agenda.focus()
+        await pilot.press("down", "down", "down", "down", "delete")
+        await pilot.pause()
+        assert not any("Maybe later" in t for t in column(agenda, 0))
+        await pilot.press("up", "up", "up", "up", "delete")  # the current item stays
+        await pilot.pause()
+        assert len(screen.agenda_items) == len(agenda.items) == 4
+        assert app.screen is screen
+    assert store.get_topic(topic.id).state == "dropped"
+
+
 async def test_home_key_t_proposes_a_topic(make_app, store) -> None:
     store.actor = "ignored"  # the app sets "me" from its config
     app = make_app()

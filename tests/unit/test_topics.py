@@ -197,3 +197,18 @@ def test_cli_actions_json_has_created_by_and_closed_by(db, tmp_path) -> None:
     assert cadence("actions", "done", item_id, db=db, env=env).returncode == 0
     [item] = json.loads(cadence("actions", "--all", "--json", db=db).stdout)
     assert (item["created_by"], item["closed_by"]) == ("Lena", "Marco")
+
+
+def test_the_facilitator_can_remove_a_topic_from_the_agenda(store) -> None:
+    topic = store.add_topic("sprint-review", "Not today")
+    meeting = store.start_meeting("sprint-review")
+    agenda = store.agenda(meeting.id)
+    with pytest.raises(InvalidInput, match="not yet started"):
+        store.remove_agenda_item(agenda[0].id)  # the current item
+    removed = store.remove_agenda_item(agenda[-1].id)
+    assert removed.topic_id == topic.id
+    assert [i.position for i in store.agenda(meeting.id)] == list(range(len(agenda) - 1))
+    assert store.get_topic(topic.id).state == "dropped"
+    store.end_meeting(meeting.id)
+    assert store.get_topic(topic.id).state == "dropped"
+    assert store.waiting_topics() == []

@@ -588,6 +588,16 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.changes_agenda(lambda: self.store.move_agenda_item(item.id, delta))
         self.refresh_agenda(select_id=item.id)
 
+    @on(AgendaList.RemoveRequested)
+    def _remove_agenda_item(self, event: AgendaList.RemoveRequested) -> None:
+        if self._check_ended_elsewhere():
+            return
+        item = self.changes_agenda(lambda: self.store.remove_agenda_item(event.item.id))
+        self.refresh_agenda()
+        if item is not None:
+            dropped = " (the proposed topic is dropped)" if item.topic_id is not None else ""
+            self.notify(f"Removed from the agenda: {item.title}{dropped}", timeout=4, markup=False)
+
     def action_add_agenda_item(self) -> None:
         self.open_form(
             "Add an agenda item",

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable
 
 from cadence_tui.core.meeting_clock import item_elapsed
@@ -30,7 +32,20 @@ def truncate(text: str, width: int) -> str:
 
 
 class AgendaList(DataTable):
-    """Rows keyed by agenda item id. Enter on a row asks the screen to jump there."""
+    """Rows keyed by agenda item id. Enter on a row asks the screen to jump
+    there; ``delete`` asks it to remove an item not yet started."""
+
+    BINDINGS = [Binding("delete", "remove_item", "Remove item", id="agenda-remove", show=False)]
+
+    class RemoveRequested(Message):
+        def __init__(self, item: AgendaItem) -> None:
+            super().__init__()
+            self.item = item
+
+    def action_remove_item(self) -> None:
+        item = self.highlighted_item
+        if item is not None:
+            self.post_message(self.RemoveRequested(item))
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
