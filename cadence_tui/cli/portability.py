@@ -51,10 +51,10 @@ def cadences(ctx: click.Context, include_archived: bool, as_json: bool) -> None:
     from cadence_tui.core.recurrence import describe
 
     store = open_db(ctx)
-    items = store.list_cadences(include_archived=include_archived)
+    items = store.cadences.list_cadences(include_archived=include_archived)
     rows = []
     for c in items:
-        nxt = None if c.archived else store.next_occurrence(c)
+        nxt = None if c.archived else store.cadences.next_occurrence(c)
         rows.append((c, nxt))
     if as_json:
         click.echo(
@@ -72,7 +72,8 @@ def cadences(ctx: click.Context, include_archived: bool, as_json: bool) -> None:
                         "timebox_min": c.timebox_min,
                         "participants": [{"name": p.name, "role": p.role} for p in c.participants],
                         "agenda": [
-                            {"title": i.title, "timebox_min": i.timebox_min} for i in store.agenda_template(c.id)
+                            {"title": i.title, "timebox_min": i.timebox_min}
+                            for i in store.cadences.agenda_template(c.id)
                         ],
                         "archived": c.archived,
                         "next": nxt.isoformat() if nxt else None,
@@ -103,7 +104,7 @@ def cadences(ctx: click.Context, include_archived: bool, as_json: bool) -> None:
 @click.pass_context
 def cadences_archive(ctx: click.Context, key: str) -> None:
     """Archive cadence KEY: off the home screen and the schedule, history kept."""
-    cadence = open_db(ctx).archive_cadence(key)
+    cadence = open_db(ctx).cadences.archive_cadence(key)
     click.echo(f"{safe(cadence.name)} ({cadence.key}) archived; its meetings and action items are kept.")
 
 
@@ -113,7 +114,7 @@ def cadences_archive(ctx: click.Context, key: str) -> None:
 @click.pass_context
 def cadences_unarchive(ctx: click.Context, key: str) -> None:
     """Bring archived cadence KEY back to the home screen and the schedule."""
-    cadence = open_db(ctx).unarchive_cadence(key)
+    cadence = open_db(ctx).cadences.unarchive_cadence(key)
     click.echo(f"{safe(cadence.name)} ({cadence.key}) is active again.")
 
 
@@ -133,8 +134,8 @@ def export_ics(ctx: click.Context, cadence_key: str | None, out: str | None) -> 
     from cadence_tui.integrations.calendar_export import build_calendar
 
     store = open_db(ctx)
-    chosen = [store.get_cadence(cadence_key)] if cadence_key else store.list_cadences()
-    data = build_calendar([(c, store.agenda_template(c.id)) for c in chosen], stamp=store.now())
+    chosen = [store.cadences.get_cadence(cadence_key)] if cadence_key else store.cadences.list_cadences()
+    data = build_calendar([(c, store.cadences.agenda_template(c.id)) for c in chosen], stamp=store.now())
     write_output(data, out, database=store.path)
 
 
@@ -151,7 +152,7 @@ def export_json(ctx: click.Context, out: str | None) -> None:
 
     store = open_db(ctx)
     with progress_reporter("Exporting") as report:
-        data = store.export_data(progress=report)
+        data = store.portability.export_data(progress=report)
     write_output(dumps_export(data).encode("utf-8"), out, database=store.path)
 
 
@@ -191,7 +192,7 @@ def import_json(ctx: click.Context, file: str, replace: bool) -> None:
     data = loads_export(text, source)
     store = open_db(ctx, create=True)
     with progress_reporter("Importing") as report:
-        counts = store.import_data(data, replace=replace, progress=report)
+        counts = store.portability.import_data(data, replace=replace, progress=report)
     meetings = counts.get("meetings", 0)
     actions = counts.get("action_items", 0)
     click.echo(
