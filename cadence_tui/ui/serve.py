@@ -8,7 +8,7 @@
   the current request's URL (a context variable set around ``handle_index``).
 - The websocket that drives the app only accepts the served page's own origin:
   loopback under both names, the address listened on, ``--public-url``, and
-  a same-origin page (``Origin`` host:port equal to the request's ``Host``)
+  a same-origin page (``Origin`` equal to the request's scheme and ``Host``)
   whose host is an IP address or one of this machine's own names. Without
   that check any web page the user visits could open ``ws://127.0.0.1:PORT/ws``
   and drive the app (cross-site websocket hijacking); other DNS names are
@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from textual_serve.server import Server
 
-from cadence_tui.core.textsafe import strip_control
+from cadence_tui.core.textsafe import drop_unshowable, strip_control
 from cadence_tui.integrations.config import ME_ENV_VAR, ME_MAX_LENGTH
 
 log = logging.getLogger("textual-serve")
@@ -128,7 +128,7 @@ def session_user(value: str | None) -> str | None:
     if not value:
         return None
     text = value.encode("utf-8", "replace").decode("utf-8")  # no lone surrogates
-    name = strip_control(text).strip()[:ME_MAX_LENGTH].strip()
+    name = drop_unshowable(strip_control(text)).strip()[:ME_MAX_LENGTH].strip()
     return name or None
 
 
