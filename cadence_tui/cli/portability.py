@@ -313,26 +313,34 @@ def _check_port_free(host: str, port: int) -> None:
     "--public-url",
     metavar="URL",
     default=None,
-    help="The address browsers open the page at, when it is not http://HOST:PORT (a proxy).",
+    help="The address browsers open the page at, when it is not this server's own (a proxy).",
+)
+@click.option(
+    "--user-header",
+    metavar="HEADER",
+    default=None,
+    help='Request header naming the tab\'s user ("me"), e.g. X-Forwarded-User. Only behind a proxy that sets it.',
 )
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, public_url: str | None) -> None:
+def serve(ctx: click.Context, host: str, port: int, public_url: str | None, user_header: str | None) -> None:
     """Serve the app in a web browser (textual-serve), one app per tab.
 
     Binds to loopback by default: only this machine can connect. There is no
     login: to share it, put it behind a proxy that adds login and TLS, and pass
-    the address it serves with --public-url. Only pages from this server (or
-    that address) may drive the app.
+    the address it serves with --public-url (and, if the proxy names the user
+    in a header, that header with --user-header). Only pages from this server
+    (or that address) may drive the app.
     """
     from cadence_tui.integrations.config import ConfigError, load_config
+    from cadence_tui.ui.serve import public_url_or_error, user_header_or_error
 
-    if public_url is not None:
-        from cadence_tui.ui.serve import public_url_or_error
-
-        try:
+    try:
+        if public_url is not None:
             public_url = public_url_or_error(public_url)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
+        if user_header is not None:
+            user_header = user_header_or_error(user_header)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
     try:
         load_config()  # a bad config is reported here, not in every browser tab
     except ConfigError as exc:
@@ -340,13 +348,24 @@ def serve(ctx: click.Context, host: str, port: int, public_url: str | None) -> N
     database = db_path(ctx).resolve()
     open_db(ctx, create=True).close()  # refuse a bad database now (each tab is the app: it may create it)
     _check_port_free(host, port)
-    from cadence_tui.ui.serve import CadenceServer
+    from cadence_tui.ui.serve import WILDCARD_HOSTS, CadenceServer, listen_url
 
     loopback = host in ("127.0.0.1", "localhost", "::1")
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Serving Cadence on http://{shown}:{port}/ (database {database})", err=True)
+    if host in WILDCARD_HOSTS:
+        click.echo(
+            f"Serving Cadence on every address of this machine, port {port}: {listen_url(host, port)}/ here "
+            f"(database {database})",
+            err=True,
+        )
+    else:
+        click.echo(f"Serving Cadence on {listen_url(host, port)}/ (database {database})", err=True)
     if public_url is not None:
         click.echo(f"Browsers open it at {public_url}/", err=True)
+    if user_header is not None:
+        click.echo(
+            f"Each tab's user is the {user_header} header: serve only behind a proxy that sets it.",
+            err=True,
+        )
     if loopback:
         click.echo("Listening on loopback only: other machines cannot connect.", err=True)
     else:
@@ -356,7 +375,9 @@ def serve(ctx: click.Context, host: str, port: int, public_url: str | None) -> N
         )
     click.echo("Press Ctrl+C to stop.", err=True)
     sys.stderr.flush()
-    CadenceServer(served_command(database), host=host, port=port, public_url=public_url).serve()
+    CadenceServer(
+        served_command(database), host=host, port=port, public_url=public_url, user_header=user_header
+    ).serve()
 
 
 # -- shell completion ----------------------------------------------------------------

@@ -216,8 +216,10 @@ class ActionItemsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         store = self.store
-        config_me = getattr(getattr(self.app, "config", None), "me", "") or ""
-        self.me = store.get_setting(ME_SETTING) or config_me
+        config = getattr(self.app, "config", None)
+        config_me = getattr(config, "me", "") or ""
+        # $CADENCE_ME (a browser tab's user) outranks the name saved in the shared database.
+        self.me = config_me if getattr(config, "me_from_env", False) else store.get_setting(ME_SETTING) or config_me
         self._cadences = [c.key for c in store.cadences.list_cadences()]
         self.apply_filter()
         self.query_one(ActionTable).focus()
