@@ -360,7 +360,9 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             self.refresh_log()
             self.notify(saved(result), timeout=3, markup=False)
 
-        self.app.push_screen(CaptureForm(title, fields, save, form_id=form_id, error=error), done)
+        form = CaptureForm(title, fields, save, form_id=form_id, error=error)
+        spec["form"] = form  # a failed write waits until this form is gone (see _reopen_form)
+        self.app.push_screen(form, done)
 
     def show_saving(self) -> None:
         self.query_one(ClockBar).show_saving(write_queue(self.app).pending)
@@ -380,9 +382,13 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     def _reopen_form(self, event: WriteFailed) -> None:
         data = event.job.data
-        if any(child.id == data["form_id"] for child in self.app.children):
+        closing = data.get("form")
+        if (closing is not None and closing.is_attached) or any(
+            screen.id == data["form_id"] for screen in self.app.screen_stack
+        ):
             # The form that queued this write is still closing (a quick
-            # failure): open its copy once it is gone (ids are unique).
+            # failure), or the user has opened the same form again: open the
+            # copy once that one is gone (ids are unique).
             self.set_timer(0.05, lambda: self._reopen_form(event))
             return
         values = data["values"]
