@@ -18,7 +18,7 @@ def follow(ctx: click.Context, cadence_key: str | None) -> None:
     waits for one to start. For a participant's laptop or the room's screen."""
     from cadence_tui.integrations.config import ConfigError, load_config
     from cadence_tui.launch import missing_db_message
-    from cadence_tui.store import open_startup_store
+    from cadence_tui.store import open_store
 
     path = db_path(ctx)
     missing = missing_db_message(path)
@@ -28,10 +28,10 @@ def follow(ctx: click.Context, cadence_key: str | None) -> None:
         config = load_config()
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
-    store = open_startup_store(path, now=now_fn())
+    store = open_store(path, now=now_fn())
     try:
         if cadence_key is not None:
-            store.get_cadence(cadence_key)  # an unknown key: one line naming the known ones
+            store.cadences.get_cadence(cadence_key)  # an unknown key: one line naming the known ones
         from cadence_tui.ui.app import make_app
         from cadence_tui.ui.screens.follow import FollowScreen
 

@@ -36,7 +36,7 @@ def topics(ctx: click.Context, cadence_key: str | None, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     store = open_db(ctx)
-    waiting = store.waiting_topics(cadence_key)
+    waiting = store.topics.waiting_topics(cadence_key)
     if as_json:
         click.echo(json.dumps([t.to_json() for t in waiting], indent=2, ensure_ascii=False))
         return
@@ -61,7 +61,7 @@ def topics(ctx: click.Context, cadence_key: str | None, as_json: bool) -> None:
 def topics_add(ctx: click.Context, cadence_key: str, title: str, minutes: int, by: str | None) -> None:
     """Propose TITLE for the next meeting of CADENCE_KEY; prints its id."""
     store = open_db(ctx)
-    topic = store.add_topic(cadence_key, title, minutes=minutes, by=by)
+    topic = store.topics.add_topic(cadence_key, title, minutes=minutes, by=by)
     click.echo(topic.id)
 
 
@@ -72,5 +72,5 @@ def topics_add(ctx: click.Context, cadence_key: str, title: str, minutes: int, b
 def topics_drop(ctx: click.Context, topic_id: int) -> None:
     """Withdraw topic ID (while it waits)."""
     store = open_db(ctx)
-    topic = store.drop_topic(topic_id)
+    topic = store.topics.drop_topic(topic_id)
     click.echo(f"#{topic.id} {safe(topic.title)}: dropped")

@@ -15,7 +15,7 @@ import sqlite3
 from datetime import datetime
 
 from cadence_tui.core.model import Topic
-from cadence_tui.store.base import StoreBase, inserted_id, required_ts, to_ts
+from cadence_tui.store.base import StorePart, inserted_id, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 
 TOPIC_MINUTES_MAX = 60
@@ -108,13 +108,13 @@ def settle_topics(conn: sqlite3.Connection, meeting_id: int) -> None:
     )
 
 
-class TopicStore(StoreBase):
+class TopicStore(StorePart):
     def add_topic(
         self, cadence_key: str, title: str, *, minutes: str | int = DEFAULT_TOPIC_MINUTES, by: str | None = None
     ) -> Topic:
         """Propose a topic for the cadence's next meeting; ``by`` defaults to "me" (:attr:`actor`)."""
         title, minutes, by = check_topic(title, minutes, self.actor if by is None else by)
-        cadence = self.get_cadence(cadence_key)
+        cadence = self.store.cadences.get_cadence(cadence_key)
         if cadence.archived:
             raise InvalidInput(f"the cadence {cadence.key!r} is archived; it has no next meeting")
         with self.write() as conn:
@@ -135,7 +135,7 @@ class TopicStore(StoreBase):
         if cadence_key is None:
             rows = self.query(f"{TOPIC_SELECT} WHERE t.state = 'open' ORDER BY c.position, c.id, t.id")
         else:
-            cadence = self.get_cadence(cadence_key)
+            cadence = self.store.cadences.get_cadence(cadence_key)
             rows = self.query(
                 f"{TOPIC_SELECT} WHERE t.cadence_id = ? AND t.state = 'open' ORDER BY t.id", (cadence.id,)
             )

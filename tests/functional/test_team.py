@@ -48,7 +48,7 @@ async def test_topic_from_the_cli_reaches_home_the_agenda_and_the_summary(make_a
         agenda = app.screen.query_one(AgendaList)
         titles = column(agenda, 0)
         assert titles[-1].startswith("· Pricing page feedback") and titles[-1].endswith("· Lena")
-        assert len(titles) == len(store.agenda_template(store.get_cadence("sprint-review").id)) + 1
+        assert len(titles) == len(store.cadences.agenda_template(store.cadences.get_cadence("sprint-review").id)) + 1
         await pilot.press("e")
         await pilot.pause()
         await pilot.press("enter")  # confirm the end
@@ -59,12 +59,12 @@ async def test_topic_from_the_cli_reaches_home_the_agenda_and_the_summary(make_a
         summary = " ".join(app.screen.text.split())
         assert "Topics proposed" in summary
         assert "Pricing page feedback — proposed by Lena (not reached: offered for the next meeting)" in summary
-    [topic] = [t for t in store.waiting_topics("sprint-review")]
+    [topic] = [t for t in store.topics.waiting_topics("sprint-review")]
     assert (topic.title, topic.state) == ("Pricing page feedback", "open")  # never reached: waits for the next one
 
 
 async def test_delete_on_the_agenda_drops_a_topic(make_app, store) -> None:
-    topic = store.add_topic("sprint-review", "Maybe later", by="Sam")
+    topic = store.topics.add_topic("sprint-review", "Maybe later", by="Sam")
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("s")
@@ -79,7 +79,7 @@ async def test_delete_on_the_agenda_drops_a_topic(make_app, store) -> None:
         await pilot.pause()
         assert len(screen.agenda_items) == len(agenda.items) == 4
         assert app.screen is screen
-    assert store.get_topic(topic.id).state == "dropped"
+    assert store.topics.get_topic(topic.id).state == "dropped"
 
 
 async def test_home_key_t_proposes_a_topic(make_app, store) -> None:
@@ -97,7 +97,7 @@ async def test_home_key_t_proposes_a_topic(make_app, store) -> None:
         await fill_form(pilot, "12", "Dana", clear=True)
         assert isinstance(app.screen, HomeScreen)
         assert "Lead scoring 12′ (Dana)" in text_of(app.screen.query_one("#cadence-details"))
-    [topic] = store.waiting_topics("sales-marketing-sync")
+    [topic] = store.topics.waiting_topics("sales-marketing-sync")
     assert (topic.title, topic.minutes, topic.proposed_by) == ("Lead scoring", 12, "Dana")
 
 
@@ -164,29 +164,29 @@ async def test_two_apps_on_one_database_see_each_other_live(make_app, store, db_
             assert second.is_running
     finally:
         other_store.close()
-    assert store.meeting_actions(meeting_id)[0].title == "Fix the login bug"
-    kept = [a for a in store.list_actions() if a.title == "Call the customer"]
+    assert store.meetings.meeting_actions(meeting_id)[0].title == "Fix the login bug"
+    kept = [a for a in store.actions.list_actions() if a.title == "Call the customer"]
     assert [(a.owner, a.meeting_id, a.cadence_key) for a in kept] == [("Sam", None, "sprint-review")]
 
 
 async def test_home_action_items_and_history_follow_another_terminal(make_app, store, db_path, clock) -> None:
-    elsewhere = open_store(db_path, now=clock)
+    elsewhere_store = open_store(db_path, now=clock)
     app = make_app()
     try:
         async with app.run_test(size=WIDE) as pilot:
             await pilot.pause()
             table = app.screen.query_one("#cadence-table", DataTable)
             before = int(str(table.get_row_at(0)[3]))
-            elsewhere.add_action("Added in another terminal", cadence_key="sprint-review")
+            elsewhere_store.actions.add_action("Added in another terminal", cadence_key="sprint-review")
             await within(pilot, 1.0, lambda: int(str(table.get_row_at(0)[3])) == before + 1)
-            elsewhere.add_topic("sprint-review", "Proposed elsewhere", by="Sam")
+            elsewhere_store.topics.add_topic("sprint-review", "Proposed elsewhere", by="Sam")
             await within(pilot, 1.0, lambda: str(table.get_row_at(0)[6]) == "1")
 
             await pilot.press("a")  # action items
             await pilot.pause()
             actions = app.screen.query_one("#action-table")
             total = actions.total
-            elsewhere.add_action("Another one", cadence_key="all-hands")
+            elsewhere_store.actions.add_action("Another one", cadence_key="all-hands")
             await within(pilot, 1.0, lambda: actions.total == total + 1)
             await pilot.press("escape")
             await pilot.pause()
@@ -195,12 +195,12 @@ async def test_home_action_items_and_history_follow_another_terminal(make_app, s
             await pilot.pause()
             history = app.screen.query_one("#history-table")
             meetings = history.total
-            m = elsewhere.start_meeting("finance-review")
-            elsewhere.end_meeting(m.id)
+            m = elsewhere_store.meetings.start_meeting("finance-review")
+            elsewhere_store.meetings.end_meeting(m.id)
             await within(pilot, 1.0, lambda: history.total == meetings + 1)
             assert app.is_running
     finally:
-        elsewhere.close()
+        elsewhere_store.close()
 
 
 async def test_the_log_and_the_action_details_say_who(make_app, store, monkeypatch) -> None:
@@ -225,15 +225,15 @@ async def test_the_log_and_the_action_details_say_who(make_app, store, monkeypat
         assert text_of(app.screen.query_one("#action-detail")) == f"#{item.id} added Wed 25 Nov 16:00 by lena"
         await pilot.press("d")  # done
         await pilot.pause()
-    done = store.get_action(item.id)
+    done = store.actions.get_action(item.id)
     assert (done.status, done.created_by, done.closed_by) == ("done", "lena", "lena")
 
 
 async def test_follow_waits_for_the_meeting_and_shows_it_read_only(make_app, store, db_path, clock) -> None:
     from cadence_tui.ui.screens.follow import FollowScreen
 
-    facilitator = open_store(db_path, now=clock)
-    facilitator.actor = "Priya"
+    facilitator_store = open_store(db_path, now=clock)
+    facilitator_store.actor = "Priya"
     app = make_app()
     try:
         async with app.run_test(size=(80, 24)) as pilot:
@@ -245,26 +245,26 @@ async def test_follow_waits_for_the_meeting_and_shows_it_read_only(make_app, sto
             status = screen.query_one("#follow-status")
             assert "Waiting for Sprint Review to start" in text_of(status)
 
-            meeting = facilitator.start_meeting("sprint-review")
-            facilitator.capture_decision(meeting.id, "Ship Monday")
+            meeting = facilitator_store.meetings.start_meeting("sprint-review")
+            facilitator_store.meetings.capture_decision(meeting.id, "Ship Monday")
             await within(pilot, 1.0, lambda: screen.meeting is not None and screen.meeting.id == meeting.id)
             await within(
                 pilot, 1.0, lambda: [r.text for r in screen.query_one(MeetingLog).rows_shown] == ["Ship Monday"]
             )
             assert [r.detail for r in screen.query_one(MeetingLog).rows_shown] == ["by Priya"]
-            facilitator.next_item(meeting.id)
+            facilitator_store.meetings.next_item(meeting.id)
             await within(pilot, 1.0, lambda: screen.agenda_items[1].state == "current")
             await pilot.press("n", "space", "d", "x", "delete")  # read-only: nothing it can change
             await pilot.pause()
             assert app.screen is screen
-            facilitator.end_meeting(meeting.id)
+            facilitator_store.meetings.end_meeting(meeting.id)
             await within(pilot, 1.0, lambda: "ENDED" in text_of(screen.query_one(ClockBar)))
             assert "has ended" in text_of(status)
-            nxt = facilitator.start_meeting("sprint-review")
+            nxt = facilitator_store.meetings.start_meeting("sprint-review")
             await within(pilot, 1.0, lambda: screen.meeting.id == nxt.id)
             assert app.is_running
     finally:
-        facilitator.close()
+        facilitator_store.close()
     assert [r[0] for r in store.query("SELECT text FROM decisions")] == ["Ship Monday"]
 
 

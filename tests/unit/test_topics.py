@@ -16,44 +16,44 @@ from tests.hostile.helpers import ESC_TITLE, assert_error, cadence
 # -- store ------------------------------------------------------------------------
 def test_topics_join_the_agenda_after_the_template_with_their_proposer(store) -> None:
     store.actor = "Lena"
-    first = store.add_topic("sprint-review", "Pricing page feedback", minutes=5, by="Marco")
-    second = store.add_topic("sprint-review", "Onboarding copy", minutes="8")
-    other = store.add_topic("finance-review", "Q1 budget")
+    first = store.topics.add_topic("sprint-review", "Pricing page feedback", minutes=5, by="Marco")
+    second = store.topics.add_topic("sprint-review", "Onboarding copy", minutes="8")
+    other = store.topics.add_topic("finance-review", "Q1 budget")
     assert second.proposed_by == "Lena"  # "me" by default
-    assert [t.id for t in store.waiting_topics("sprint-review")] == [first.id, second.id]
-    assert store.overview()[0].waiting_topics == 2
+    assert [t.id for t in store.topics.waiting_topics("sprint-review")] == [first.id, second.id]
+    assert store.cadences.overview()[0].waiting_topics == 2
 
-    meeting = store.start_meeting("sprint-review")
-    agenda = store.agenda(meeting.id)
-    template = store.agenda_template(meeting.cadence_id)
+    meeting = store.meetings.start_meeting("sprint-review")
+    agenda = store.meetings.agenda(meeting.id)
+    template = store.cadences.agenda_template(meeting.cadence_id)
     assert [a.title for a in agenda] == [t.title for t in template] + ["Pricing page feedback", "Onboarding copy"]
     assert [(a.proposed_by, a.timebox_min, a.state) for a in agenda[-2:]] == [
         ("Marco", 5, "pending"),
         ("Lena", 8, "pending"),
     ]
-    assert store.waiting_topics("sprint-review") == []
-    assert store.get_topic(first.id).state == "joined"
-    assert store.get_topic(other.id).state == "open"  # another cadence's topic waits for its own meeting
+    assert store.topics.waiting_topics("sprint-review") == []
+    assert store.topics.get_topic(first.id).state == "joined"
+    assert store.topics.get_topic(other.id).state == "open"  # another cadence's topic waits for its own meeting
 
-    store.goto_item(meeting.id, agenda[-2].id)  # the facilitator reaches the first topic only
-    store.end_meeting(meeting.id)
-    assert store.get_topic(first.id).state == "discussed"
-    assert store.get_topic(second.id).state == "open"  # not reached: offered for the following meeting
-    text = " ".join(render(store.meeting_record(meeting.id), "text").split())  # unwrapped
+    store.meetings.goto_item(meeting.id, agenda[-2].id)  # the facilitator_store reaches the first topic only
+    store.meetings.end_meeting(meeting.id)
+    assert store.topics.get_topic(first.id).state == "discussed"
+    assert store.topics.get_topic(second.id).state == "open"  # not reached: offered for the following meeting
+    text = " ".join(render(store.records.meeting_record(meeting.id), "text").split())  # unwrapped
     assert "Topics proposed" in text
     assert "Pricing page feedback — proposed by Marco (discussed)" in text
     assert "Onboarding copy — proposed by Lena (not reached: offered for the next meeting)" in text
 
-    nxt = store.start_meeting("sprint-review")
-    assert [a.title for a in store.agenda(nxt.id) if a.topic_id] == ["Onboarding copy"]
+    nxt = store.meetings.start_meeting("sprint-review")
+    assert [a.title for a in store.meetings.agenda(nxt.id) if a.topic_id] == ["Onboarding copy"]
 
 
 def test_a_cadence_without_template_starts_on_its_first_topic(store) -> None:
-    store.add_topic("sprint-review", "Only topic")
+    store.topics.add_topic("sprint-review", "Only topic")
     with store.write() as conn:
         conn.execute("DELETE FROM agenda_templates")
-    meeting = store.start_meeting("sprint-review")
-    [item] = store.agenda(meeting.id)
+    meeting = store.meetings.start_meeting("sprint-review")
+    [item] = store.meetings.agenda(meeting.id)
     assert (item.title, item.state) == ("Only topic", "current")
     assert item.started_at is not None
 
@@ -72,60 +72,62 @@ def test_a_cadence_without_template_starts_on_its_first_topic(store) -> None:
 )
 def test_bad_topics_are_refused(store, title, minutes, message) -> None:
     with pytest.raises(InvalidInput, match=message):
-        store.add_topic("sprint-review", title, minutes=minutes)
-    assert store.waiting_topics() == []
+        store.topics.add_topic("sprint-review", title, minutes=minutes)
+    assert store.topics.waiting_topics() == []
 
 
 def test_drop_topic(store) -> None:
-    topic = store.add_topic("sprint-review", "Drop me")
-    assert store.drop_topic(topic.id).state == "dropped"
+    topic = store.topics.add_topic("sprint-review", "Drop me")
+    assert store.topics.drop_topic(topic.id).state == "dropped"
     with pytest.raises(InvalidInput, match="already dropped"):
-        store.drop_topic(topic.id)
+        store.topics.drop_topic(topic.id)
     with pytest.raises(NotFound):
-        store.drop_topic(9999)
-    joined = store.add_topic("sprint-review", "On the agenda")
-    store.start_meeting("sprint-review")
+        store.topics.drop_topic(9999)
+    joined = store.topics.add_topic("sprint-review", "On the agenda")
+    store.meetings.start_meeting("sprint-review")
     with pytest.raises(InvalidInput, match="meeting in progress"):
-        store.drop_topic(joined.id)
+        store.topics.drop_topic(joined.id)
 
 
 def test_who_did_what_is_recorded(store) -> None:
     store.actor = "Lena"
-    meeting = store.start_meeting("sprint-review")
-    action = store.capture_action(meeting.id, "Write the plan", "Priya", "fri")
-    blocker = store.capture_blocker(meeting.id, "Staging down", "Sam", "Ops")
-    store.capture_decision(meeting.id, "Ship Monday")
-    store.capture_note(meeting.id, "Good energy")
-    assert store.get_action(action.id).created_by == "Lena"
-    assert store.get_blocker(blocker.id).created_by == "Lena"
-    assert [e.created_by for e in store.meeting_decisions(meeting.id) + store.meeting_notes(meeting.id)] == [
+    meeting = store.meetings.start_meeting("sprint-review")
+    action = store.meetings.capture_action(meeting.id, "Write the plan", "Priya", "fri")
+    blocker = store.meetings.capture_blocker(meeting.id, "Staging down", "Sam", "Ops")
+    store.meetings.capture_decision(meeting.id, "Ship Monday")
+    store.meetings.capture_note(meeting.id, "Good energy")
+    assert store.actions.get_action(action.id).created_by == "Lena"
+    assert store.meetings.get_blocker(blocker.id).created_by == "Lena"
+    assert [
+        e.created_by for e in store.meetings.meeting_decisions(meeting.id) + store.meetings.meeting_notes(meeting.id)
+    ] == [
         "Lena",
         "Lena",
     ]
     store.actor = "Marco"
-    done = store.set_action_status(action.id, "done")
+    done = store.actions.set_action_status(action.id, "done")
     assert (done.created_by, done.closed_by) == ("Lena", "Marco")
-    assert store.set_blocker_status(blocker.id, "resolved").resolved_by == "Marco"
-    reopened = store.set_action_status(action.id, "open")
+    assert store.meetings.set_blocker_status(blocker.id, "resolved").resolved_by == "Marco"
+    reopened = store.actions.set_action_status(action.id, "open")
     assert reopened.closed_by == ""
-    store.undo_action_change()  # back to done, by Marco
-    assert store.get_action(action.id).closed_by == "Marco"
+    store.actions.undo_action_change()  # back to done, by Marco
+    assert store.actions.get_action(action.id).closed_by == "Marco"
 
 
 def test_a_capture_into_an_ended_meeting_is_refused(store, db_path, clock) -> None:
-    meeting = store.start_meeting("sprint-review")
-    elsewhere = open_store(db_path, now=clock)
-    elsewhere.end_meeting(meeting.id)
-    elsewhere.close()
+    meeting = store.meetings.start_meeting("sprint-review")
+    elsewhere_store = open_store(db_path, now=clock)
+    elsewhere_store.meetings.end_meeting(meeting.id)
+    elsewhere_store.close()
     for capture in (
-        lambda: store.capture_action(meeting.id, "Late", "", ""),
-        lambda: store.capture_blocker(meeting.id, "Late", "", ""),
-        lambda: store.capture_decision(meeting.id, "Late"),
-        lambda: store.capture_note(meeting.id, "Late"),
+        lambda: store.meetings.capture_action(meeting.id, "Late", "", ""),
+        lambda: store.meetings.capture_blocker(meeting.id, "Late", "", ""),
+        lambda: store.meetings.capture_decision(meeting.id, "Late"),
+        lambda: store.meetings.capture_note(meeting.id, "Late"),
     ):
         with pytest.raises(MeetingEnded, match="has ended"):
             capture()
-    assert store.meeting_actions(meeting.id) == []
+    assert store.meetings.meeting_actions(meeting.id) == []
 
 
 # -- CLI --------------------------------------------------------------------------
@@ -200,15 +202,15 @@ def test_cli_actions_json_has_created_by_and_closed_by(db, tmp_path) -> None:
 
 
 def test_the_facilitator_can_remove_a_topic_from_the_agenda(store) -> None:
-    topic = store.add_topic("sprint-review", "Not today")
-    meeting = store.start_meeting("sprint-review")
-    agenda = store.agenda(meeting.id)
+    topic = store.topics.add_topic("sprint-review", "Not today")
+    meeting = store.meetings.start_meeting("sprint-review")
+    agenda = store.meetings.agenda(meeting.id)
     with pytest.raises(InvalidInput, match="not yet started"):
-        store.remove_agenda_item(agenda[0].id)  # the current item
-    removed = store.remove_agenda_item(agenda[-1].id)
+        store.meetings.remove_agenda_item(agenda[0].id)  # the current item
+    removed = store.meetings.remove_agenda_item(agenda[-1].id)
     assert removed.topic_id == topic.id
-    assert [i.position for i in store.agenda(meeting.id)] == list(range(len(agenda) - 1))
-    assert store.get_topic(topic.id).state == "dropped"
-    store.end_meeting(meeting.id)
-    assert store.get_topic(topic.id).state == "dropped"
-    assert store.waiting_topics() == []
+    assert [i.position for i in store.meetings.agenda(meeting.id)] == list(range(len(agenda) - 1))
+    assert store.topics.get_topic(topic.id).state == "dropped"
+    store.meetings.end_meeting(meeting.id)
+    assert store.topics.get_topic(topic.id).state == "dropped"
+    assert store.topics.waiting_topics() == []

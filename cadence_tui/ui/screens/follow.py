@@ -74,8 +74,8 @@ class FollowScreen(Screen[None]):
         """The meeting to show: the cadence's running one, or (no cadence
         given) the most recently started one still running."""
         if self.cadence_key is not None:
-            return self.store.running_meeting(self.cadence_key)
-        running = self.store.running_meetings()
+            return self.store.meetings.running_meeting(self.cadence_key)
+        running = self.store.meetings.running_meetings()
         return running[0] if running else None
 
     def reload(self) -> None:
@@ -91,7 +91,7 @@ class FollowScreen(Screen[None]):
             if found is not None:
                 self.meeting = found
         if self.meeting is not None:
-            self.meeting = store.get_meeting(self.meeting.id)
+            self.meeting = store.meetings.get_meeting(self.meeting.id)
         m = self.meeting
         self.set_class(m is None, "-waiting")
         if m is None:
@@ -100,16 +100,16 @@ class FollowScreen(Screen[None]):
             self.query_one(MeetingLog).show([], store.today())
             self._status(self._waiting_text())
             return
-        self.agenda_items = store.agenda(m.id)
+        self.agenda_items = store.meetings.agenda(m.id)
         self.query_one(AgendaList).show(self.agenda_items, store.now())
         occurrence = m.scheduled_for.astimezone() if m.scheduled_for else None
         self.query_one(MeetingTitle).show(m.cadence_name, occurrence, m.started_at.astimezone(), m.timebox_min)
         mid = m.id
         rows = log_rows(
-            store.meeting_actions(mid),
-            store.meeting_blockers(mid),
-            store.meeting_decisions(mid),
-            store.meeting_notes(mid),
+            store.meetings.meeting_actions(mid),
+            store.meetings.meeting_blockers(mid),
+            store.meetings.meeting_decisions(mid),
+            store.meetings.meeting_notes(mid),
         )
         self.query_one(MeetingLog).show(rows, store.today())
         if m.status == "ended":
@@ -121,7 +121,7 @@ class FollowScreen(Screen[None]):
     def _waiting_text(self) -> Text:
         text = Text("Waiting for ", style="bold")
         if self.cadence_key is not None:
-            text.append(self.store.get_cadence(self.cadence_key).name, style="bold")
+            text.append(self.store.cadences.get_cadence(self.cadence_key).name, style="bold")
         else:
             text.append("a meeting", style="bold")
         text.append(" to start… it appears here as soon as it does.", style="bold")
