@@ -214,3 +214,25 @@ def test_the_facilitator_can_remove_a_topic_from_the_agenda(store) -> None:
     store.meetings.end_meeting(meeting.id)
     assert store.topics.get_topic(topic.id).state == "dropped"
     assert store.topics.waiting_topics() == []
+
+
+def test_topics_and_who_survive_an_export_and_import(store, tmp_path) -> None:
+    store.actor = "Lena"
+    store.topics.add_topic("sprint-review", "Pricing page feedback", by="Marco")
+    meeting = store.meetings.start_meeting("sprint-review")
+    store.meetings.capture_action(meeting.id, "Write the plan", "Priya", "")
+    data = store.portability.export_data()
+    copy = open_store(tmp_path / "copy.db", seed=False)
+    try:
+        copy.portability.import_data(json.loads(json.dumps(data)))
+        assert [(a.title, a.proposed_by) for a in copy.meetings.agenda(meeting.id) if a.topic_id] == [
+            ("Pricing page feedback", "Marco")
+        ]
+        assert copy.meetings.meeting_actions(meeting.id)[0].created_by == "Lena"
+        bad = json.loads(json.dumps(data))
+        rows = bad["tables"]["topics"]["rows"]
+        rows[0][bad["tables"]["topics"]["columns"].index("state")] = "lost"
+        with pytest.raises(InvalidInput, match="topics"):
+            copy.portability.import_data(bad, replace=True)
+    finally:
+        copy.close()
