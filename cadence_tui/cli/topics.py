@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -16,7 +17,7 @@ class _Minutes(click.ParamType):
 
     name = "minutes"
 
-    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         from cadence_tui.store.errors import InvalidInput
         from cadence_tui.store.topics import parse_topic_minutes
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -277,7 +278,7 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
             return
         cadence = row.cadence
 
-        def done(topic) -> None:  # type: ignore[no-untyped-def]
+        def done(topic: Any) -> None:
             if topic is None:
                 return
             self.refresh_rows()
