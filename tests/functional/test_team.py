@@ -137,6 +137,15 @@ async def test_two_apps_on_one_database_see_each_other_live(make_app, store, db_
             await within(p2, 1.0, lambda: screen2.clock.item_id == screen1.clock.item_id)
             assert column(agenda2, 0) == column(agenda1, 0)
 
+            # A pause, and the resume.
+            await p1.press("space")
+            await p1.pause()
+            await within(p2, 1.0, lambda: screen2.clock.paused)
+            assert "PAUSED" in text_of(screen2.query_one(ClockBar))
+            await p1.press("space")
+            await p1.pause()
+            await within(p2, 1.0, lambda: not screen2.clock.paused)
+
             # The end: the second says so, stops its clock, never exits.
             await p1.press("e")
             await p1.pause()
