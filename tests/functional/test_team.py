@@ -51,6 +51,8 @@ async def test_topic_from_the_cli_reaches_home_the_agenda_and_the_summary(make_a
         assert len(titles) == len(store.cadences.agenda_template(store.cadences.get_cadence("sprint-review").id)) + 1
         await pilot.press("e")
         await pilot.pause()
+        detail = text_of(app.screen.query_one("#confirm-detail"))
+        assert "1 proposed topic not reached waits for the next meeting." in detail
         await pilot.press("enter")  # confirm the end
         await pilot.pause()
         await pilot.press("escape")  # skip the ratings

@@ -708,6 +708,12 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         detail = "The clocks stop and the summary opens."
         if waiting:
             detail += f" {counted(waiting, 'carried item')} not triaged stay open."
+        unreached = sum(
+            1 for i in self.agenda_items if i.topic_id is not None and i.state == "pending" and not i.elapsed_seconds
+        )
+        if unreached:
+            verb = "waits" if unreached == 1 else "wait"
+            detail += f" {counted(unreached, 'proposed topic')} not reached {verb} for the next meeting."
 
         def answered(yes: bool | None) -> None:
             if yes:
