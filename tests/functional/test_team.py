@@ -283,3 +283,20 @@ def test_cli_follow_refuses_an_unknown_cadence(store, db_path) -> None:
     from tests.hostile.helpers import assert_error
 
     assert_error(cadence("follow", "nope", db=db_path), "unknown cadence 'nope'")
+
+
+async def test_topic_titles_with_markup_and_escapes_are_shown_literally(make_app, store) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await fill_form(pilot, "[b]Pricing[/] \x1b[31mred\x07 [@click=app.quit]x[/]")
+        assert isinstance(app.screen, HomeScreen) and app.is_running
+        details = text_of(app.screen.query_one("#cadence-details"))
+        assert "[b]Pricing[/]" in details and "[@click=app.quit]x[/]" in details and "\x1b" not in details
+        await pilot.press("s")
+        await pilot.pause()
+        titles = column(app.screen.query_one(AgendaList), 0)
+        assert any("[b]Pricing[/]" in t for t in titles)
+    [topic] = store.topics.waiting_topics() or [store.topics.get_topic(1)]
+    assert "\x1b" not in topic.title and "\x07" not in topic.title
