@@ -51,6 +51,8 @@ async def test_topic_from_the_cli_reaches_home_the_agenda_and_the_summary(make_a
         assert len(titles) == len(store.cadences.agenda_template(store.cadences.get_cadence("sprint-review").id)) + 1
         await pilot.press("e")
         await pilot.pause()
+        detail = text_of(app.screen.query_one("#confirm-detail"))
+        assert "1 proposed topic not reached waits for the next meeting." in detail
         await pilot.press("enter")  # confirm the end
         await pilot.pause()
         await pilot.press("escape")  # skip the ratings
@@ -136,6 +138,15 @@ async def test_two_apps_on_one_database_see_each_other_live(make_app, store, db_
             await within(p2, 1.0, lambda: [i.title for i in screen2.agenda_items] == order)
             await within(p2, 1.0, lambda: screen2.clock.item_id == screen1.clock.item_id)
             assert column(agenda2, 0) == column(agenda1, 0)
+
+            # A pause, and the resume.
+            await p1.press("space")
+            await p1.pause()
+            await within(p2, 1.0, lambda: screen2.clock.paused)
+            assert "PAUSED" in text_of(screen2.query_one(ClockBar))
+            await p1.press("space")
+            await p1.pause()
+            await within(p2, 1.0, lambda: not screen2.clock.paused)
 
             # The end: the second says so, stops its clock, never exits.
             await p1.press("e")
@@ -272,3 +283,20 @@ def test_cli_follow_refuses_an_unknown_cadence(store, db_path) -> None:
     from tests.hostile.helpers import assert_error
 
     assert_error(cadence("follow", "nope", db=db_path), "unknown cadence 'nope'")
+
+
+async def test_topic_titles_with_markup_and_escapes_are_shown_literally(make_app, store) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await fill_form(pilot, "[b]Pricing[/] \x1b[31mred\x07 [@click=app.quit]x[/]")
+        assert isinstance(app.screen, HomeScreen) and app.is_running
+        details = text_of(app.screen.query_one("#cadence-details"))
+        assert "[b]Pricing[/]" in details and "[@click=app.quit]x[/]" in details and "\x1b" not in details
+        await pilot.press("s")
+        await pilot.pause()
+        titles = column(app.screen.query_one(AgendaList), 0)
+        assert any("[b]Pricing[/]" in t for t in titles)
+    [topic] = store.topics.waiting_topics() or [store.topics.get_topic(1)]
+    assert "\x1b" not in topic.title and "\x07" not in topic.title

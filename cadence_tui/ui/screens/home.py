@@ -142,6 +142,7 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         """Another terminal changed the database (ui/live_updates.py): show it."""
         if self.is_current and self._rows:
             self.refresh_rows()
+            self.reload_scorecard()  # a value recorded in another terminal's meeting
 
     def refresh_rows(self) -> None:
         store = self.store

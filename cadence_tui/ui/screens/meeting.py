@@ -194,13 +194,16 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         except NotFound:  # the meeting itself was deleted (a restore, an import)
             self.notify("This meeting no longer exists in the database", severity="error", markup=False)
             return
-        self._check_ended_elsewhere()
+        self._check_ended_elsewhere(quiet=True)
 
-    def _check_ended_elsewhere(self) -> bool:
-        """If the meeting was ended elsewhere: say so once, stop the clock
-        (the ended meeting's own times), stay usable. True when ended."""
+    def _check_ended_elsewhere(self, *, quiet: bool = False) -> bool:
+        """If the meeting was ended elsewhere: say so (at length the first
+        time, briefly after unless ``quiet``), stop the clock (the ended
+        meeting's own times), stay usable. True when ended."""
         if self.meeting is None or self.meeting.status != "ended":
             return False
+        if self.ended_elsewhere and not quiet:
+            self.notify("This meeting has ended: e opens its summary, Esc goes home", timeout=3)
         if not self.ending_here and not self.ended_elsewhere:
             self.ended_elsewhere = True
             self.query_one(ClockBar).ended_elsewhere = True
@@ -705,6 +708,12 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         detail = "The clocks stop and the summary opens."
         if waiting:
             detail += f" {counted(waiting, 'carried item')} not triaged stay open."
+        unreached = sum(
+            1 for i in self.agenda_items if i.topic_id is not None and i.state == "pending" and not i.elapsed_seconds
+        )
+        if unreached:
+            verb = "waits" if unreached == 1 else "wait"
+            detail += f" {counted(unreached, 'proposed topic')} not reached {verb} for the next meeting."
 
         def answered(yes: bool | None) -> None:
             if yes:
