@@ -42,7 +42,37 @@ if TYPE_CHECKING:
 else:
     _Host = object
 
-__all__ = ["QUEUED", "StoreLoadFailed", "StoreLoaded", "StoreWork"]
+__all__ = ["QUEUED", "StoreLoadFailed", "StoreLoaded", "StoreWork", "in_thread"]
+
+
+def in_thread(
+    node: Any,
+    run: Callable[[Any], Any],
+    then: Callable[[Any], object],
+    *,
+    group: str = "store",
+    failed: Callable[[StoreError], object] | None = None,
+) -> None:
+    """``run(store)`` in a thread worker of ``node`` (any widget or screen,
+    mixing in nothing), then ``then(result)`` on the UI thread; a store error
+    goes to ``failed`` (default: a notification). For the entry points other
+    screens call (open the editor, archive a cadence)."""
+    app = node.app
+    store = app.store
+
+    def work() -> None:
+        try:
+            result = run(store)
+        except StoreError as exc:
+            error = exc
+            if failed is not None:
+                app.call_from_thread(failed, error)
+            else:
+                app.call_from_thread(lambda: app.notify(str(error), severity="error", timeout=8, markup=False))
+            return
+        app.call_from_thread(then, result)
+
+    node.run_worker(work, thread=True, group=group, name=group)
 
 
 class StoreLoaded(Message, bubble=False):
@@ -79,6 +109,12 @@ class StoreWork(_Host):
             if self._waiting_for_data is None:
                 self._waiting_for_data = []
             self._waiting_for_data.append(action)
+
+    def expect_data(self) -> None:
+        """A read of what keys act on has started: until ``data_shown``, the
+        actions given to ``when_shown`` wait (a key typed right after a save
+        acts on the saved state, as it did when the store was read at once)."""
+        self._shown_once = False
 
     def data_shown(self) -> None:
         """Called by the screen once its data is drawn: runs what waited for it."""
@@ -119,6 +155,7 @@ class StoreWork(_Host):
 
     def on_store_load_failed(self, event: StoreLoadFailed) -> None:
         event.stop()
+        self.data_shown()  # keys waiting for it act on what is shown, rather than never
         if event.failed is not None:
             event.failed(event.error)
         else:

@@ -119,3 +119,41 @@ async def test_a_write_that_outlasts_the_lock_reopens_the_form_with_the_text(
         assert store.get_handoff("marketing-sales").owner == "Riley"
     finally:
         store.close()
+
+
+async def test_the_cadence_editor_saves_a_field_once_the_lock_frees(tmp_path: Path, clock, monkeypatch) -> None:
+    from cadence_tui.ui.app import make_app
+    from cadence_tui.ui.screens.cadence_editor import CadenceEditorScreen
+
+    monkeypatch.setenv("CADENCE_BUSY_TIMEOUT_MS", "60000")
+    db = tmp_path / "locked.db"
+    store = open_store(db, now=clock)
+    try:
+        async with make_app(store).run_test(size=(100, 30), notifications=True) as pilot:
+            await pilot.press("E")
+            await settle(pilot)
+            screen = pilot.app.screen
+            assert isinstance(screen, CadenceEditorScreen)
+            holder = hold_lock(db)
+            try:
+                start = time.monotonic()
+                name = screen.query_one("#field-name", Input)
+                name.value = "Demo Day"
+                await pilot.press("enter")  # saves the field, moves to the next
+                await pilot.pause()
+                assert time.monotonic() - start < PROMPT, "the editor waited on the lock"
+                assert "saving…" in str(screen.query_one("#editor-status", Static).render())
+                await pilot.press("tab")  # the screen still answers
+                await pilot.pause()
+                assert time.monotonic() - start < 2 * PROMPT
+                assert store.get_cadence("sprint-review").name == "Sprint Review"  # still locked
+            finally:
+                assert holder.stdin is not None
+                holder.stdin.close()
+                holder.wait(timeout=30)
+            await settle(pilot)
+            assert store.get_cadence("sprint-review").name == "Demo Day"
+            assert "Saved name" in str(screen.query_one("#editor-status", Static).render())
+            assert "Demo Day" in str(screen.query_one("#editor-title", Static).render())
+    finally:
+        store.close()

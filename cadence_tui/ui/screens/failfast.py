@@ -67,6 +67,7 @@ class FailfastScreen(StoreWork, Screen[None]):
 
     def reload(self, then: Callable[[], object] | None = None) -> None:
         """Read the log again (in a worker), redraw, then ``then()``."""
+        self.expect_data()
 
         def read(store) -> tuple:
             return store.failfast_patterns(), store.list_handoffs(include_archived=True), list(store.failfast_causes())

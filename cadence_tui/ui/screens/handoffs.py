@@ -77,6 +77,7 @@ class HandoffsScreen(StoreWork, Screen[None]):
 
     def reload(self, select: str | None = None) -> None:
         """Read the register again (in a worker), then redraw."""
+        self.expect_data()
         current = select or (chosen.handoff.key if (chosen := self.selected()) else None)
         self.load_store(
             lambda store: (store.handoff_register(), list(store.failfast_causes())),

@@ -67,6 +67,7 @@ class MetricsScreen(StoreWork, Screen[None]):
 
     def reload(self, select: str | None = None) -> None:
         """Read the scorecard again (in a worker), then redraw."""
+        self.expect_data()
         current = select or (chosen.key if (chosen := self.selected()) else None)
         self.load_store(_read_scorecard, lambda data: self._show(data, current), group="metrics")
 

@@ -232,6 +232,7 @@ class StatsScreen(StoreWork, Screen[None]):
 
     def show(self) -> None:
         """Read the active cadence's statistics (in a worker), then draw them."""
+        self.expect_data()
         key, window = self.cadence_key, self.window
         if key is None:
             self.data_shown()  # no cadence: nothing to wait for
