@@ -17,19 +17,8 @@ from textual.widgets import DataTable, Input, Static
 from cadence_tui.store import open_store
 from cadence_tui.ui.write_queue import write_queue
 from tests.functional.test_lock_stall import PROMPT, hold_lock
+from tests.notes import shown_notes
 from tests.settle import settle
-
-
-async def toasts(pilot) -> list[str]:
-    """The notifications on screen, as the user reads them (title and
-    message): Textual mounts their Toast widgets a moment after notify()
-    (with run_test(notifications=True))."""
-    for _ in range(100):
-        shown = [str(toast.render()) for toast in pilot.app.screen.query("Toast")]
-        if shown:
-            return shown
-        await pilot.pause(0.02)
-    return []
 
 
 def table_rows(table: DataTable) -> list[list[str]]:
@@ -60,7 +49,7 @@ async def test_a_metric_value_recorded_while_the_file_is_locked_lands_after(tmp_
                 await pilot.pause()
                 assert time.monotonic() - start < PROMPT, "the form waited on the lock"
                 assert pilot.app.screen is screen  # closed at once
-                shown = await toasts(pilot)
+                shown = await shown_notes(pilot)
                 assert any("saving…" in text for text in shown), shown
                 assert write_queue(pilot.app).pending == 1
                 start = time.monotonic()
@@ -75,7 +64,7 @@ async def test_a_metric_value_recorded_while_the_file_is_locked_lands_after(tmp_
             await settle(pilot)
             assert [v.value for v in store.metric_history("cac")] == [1400, 1150]
             assert table_rows(table)[0][:2] == ["Customer Acquisition Cost", "1,150 USD"]
-            shown = await toasts(pilot)
+            shown = await shown_notes(pilot)
             assert any("Recorded 1,150" in text for text in shown), shown
     finally:
         store.close()
