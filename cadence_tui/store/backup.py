@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from cadence_tui.store.base import SQLITE_HEADER, StoreBase, busy_timeout_ms
+from cadence_tui.store.base import SQLITE_HEADER, StorePart, busy_timeout_ms
 from cadence_tui.store.errors import DatabaseUnavailable, DiskFull, StoreError, translate
 
 PAGES_PER_STEP = 2048
@@ -26,7 +26,7 @@ class BackupExists(StoreError):
     """The target exists and overwriting was not asked for."""
 
 
-class BackupStore(StoreBase):
+class BackupStore(StorePart):
     def backup_to(
         self,
         target: Path | str,

@@ -37,7 +37,7 @@ def longest_hours(text: str) -> int:
     ],
 )
 async def test_the_meeting_screen_bounds_absurd_stored_times(make_app, store, local_zone, started, shown) -> None:
-    meeting = store.start_meeting("sprint-review")
+    meeting = store.meetings.start_meeting("sprint-review")
     with store.write() as conn:
         conn.execute("UPDATE meetings SET started_at = ? WHERE id = ?", (started, meeting.id))
         conn.execute(

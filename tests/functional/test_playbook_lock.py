@@ -31,7 +31,7 @@ async def test_a_metric_value_recorded_while_the_file_is_locked_lands_after(tmp_
     monkeypatch.setenv("CADENCE_BUSY_TIMEOUT_MS", "60000")
     db = tmp_path / "locked.db"
     store = open_store(db, now=clock)
-    store.record_metric_value("cac", "1400")
+    store.scorecard.record_metric_value("cac", "1400")
     try:
         async with make_app(store).run_test(size=(100, 30), notifications=True) as pilot:
             await pilot.press("M")
@@ -56,13 +56,13 @@ async def test_a_metric_value_recorded_while_the_file_is_locked_lands_after(tmp_
                 await pilot.press("down", "up")  # the screen still answers
                 await pilot.pause()
                 assert time.monotonic() - start < PROMPT
-                assert [v.value for v in store.metric_history("cac")] == [1400]  # still locked
+                assert [v.value for v in store.scorecard.metric_history("cac")] == [1400]  # still locked
             finally:
                 assert holder.stdin is not None
                 holder.stdin.close()
                 holder.wait(timeout=30)
             await settle(pilot)
-            assert [v.value for v in store.metric_history("cac")] == [1400, 1150]
+            assert [v.value for v in store.scorecard.metric_history("cac")] == [1400, 1150]
             assert table_rows(table)[0][:2] == ["Customer Acquisition Cost", "1,150 USD"]
             shown = await shown_notes(pilot)
             assert any("Recorded 1,150" in text for text in shown), shown
@@ -105,7 +105,7 @@ async def test_a_write_that_outlasts_the_lock_reopens_the_form_with_the_text(
             await pilot.press("ctrl+s")  # the lock is gone: saved now
             await settle(pilot)
             assert pilot.app.screen.id == "handoffs-screen"
-        assert store.get_handoff("marketing-sales").owner == "Riley"
+        assert store.playbook.get_handoff("marketing-sales").owner == "Riley"
     finally:
         store.close()
 
@@ -135,13 +135,13 @@ async def test_the_cadence_editor_saves_a_field_once_the_lock_frees(tmp_path: Pa
                 await pilot.press("tab")  # the screen still answers
                 await pilot.pause()
                 assert time.monotonic() - start < 2 * PROMPT
-                assert store.get_cadence("sprint-review").name == "Sprint Review"  # still locked
+                assert store.cadences.get_cadence("sprint-review").name == "Sprint Review"  # still locked
             finally:
                 assert holder.stdin is not None
                 holder.stdin.close()
                 holder.wait(timeout=30)
             await settle(pilot)
-            assert store.get_cadence("sprint-review").name == "Demo Day"
+            assert store.cadences.get_cadence("sprint-review").name == "Demo Day"
             assert "Saved name" in str(screen.query_one("#editor-status", Static).render())
             assert "Demo Day" in str(screen.query_one("#editor-title", Static).render())
     finally:

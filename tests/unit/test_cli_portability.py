@@ -14,7 +14,7 @@ def run(db_path, *args):
 
 
 def test_cadences_table_and_json(store, db_path):
-    store.update_cadence("sprint-review", name="Demo \x1b[31mDay")
+    store.cadences.update_cadence("sprint-review", name="Demo \x1b[31mDay")
     result = run(db_path, "cadences")
     assert result.exit_code == 0
     lines = result.output.splitlines()

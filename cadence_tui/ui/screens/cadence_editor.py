@@ -208,7 +208,7 @@ class CadenceEditorScreen(StoreWork, Screen[None]):
         super().__init__()
         self.cadence_key = cadence_key
         if cadence is None:
-            cadence = self.store.get_cadence(cadence_key)
+            cadence = self.store.cadences.get_cadence(cadence_key)
         self.cadence: Cadence = cadence
         self.template: list[AgendaTemplateItem] = template or []
         self._template_read = template is not None
@@ -463,7 +463,7 @@ class CadenceEditorScreen(StoreWork, Screen[None]):
 
         try:
             result = self.write_store(
-                lambda store: store.update_cadence(key, **{argument: typed}),
+                lambda store: store.cadences.update_cadence(key, **{argument: typed}),
                 then=saved,
                 what=argument.replace("_", " "),
                 values={argument: typed},
@@ -515,7 +515,7 @@ class CadenceEditorScreen(StoreWork, Screen[None]):
 
         try:
             result = self.write_store(
-                lambda store: store.update_cadence(key, rule=rule),
+                lambda store: store.cadences.update_cadence(key, rule=rule),
                 then=saved,
                 what="schedule",
                 values={"rule": rule},
@@ -592,7 +592,7 @@ class CadenceEditorScreen(StoreWork, Screen[None]):
         self.expect_data()
         cadence_id = self.cadence.id
         self.load_store(
-            lambda store: store.agenda_template(cadence_id),
+            lambda store: store.cadences.agenda_template(cadence_id),
             lambda template: self._draw_agenda(template, select_id),
             group="agenda",
         )
@@ -647,7 +647,10 @@ class CadenceEditorScreen(StoreWork, Screen[None]):
 
         def save(title: str, minutes: str) -> None:
             self._write_item(
-                lambda store: store.add_template_item(key, title, minutes, position=position), added, title, minutes
+                lambda store: store.cadences.add_template_item(key, title, minutes, position=position),
+                added,
+                title,
+                minutes,
             )
 
         self.app.push_screen(AgendaItemDialog("Add agenda item", "", "", save))
@@ -667,7 +670,7 @@ class CadenceEditorScreen(StoreWork, Screen[None]):
 
         def save(title: str, minutes: str) -> None:
             self._write_item(
-                lambda store: store.update_template_item(item.id, title=title, timebox_min=minutes),
+                lambda store: store.cadences.update_template_item(item.id, title=title, timebox_min=minutes),
                 edited,
                 title,
                 minutes,
@@ -703,7 +706,7 @@ class CadenceEditorScreen(StoreWork, Screen[None]):
             self._status(f"Removed agenda item {item.title}.")
 
         try:
-            self._write_item(lambda store: store.remove_template_item(item.id), removed)
+            self._write_item(lambda store: store.cadences.remove_template_item(item.id), removed)
         except StoreError as exc:
             self._status(f"Not removed: {exc}", error=True)
 
@@ -716,7 +719,7 @@ class CadenceEditorScreen(StoreWork, Screen[None]):
             return
         try:
             self._write_item(
-                lambda store: store.move_template_item(item.id, delta),
+                lambda store: store.cadences.move_template_item(item.id, delta),
                 lambda _result: self._refresh_agenda(select_id=item.id),
             )
         except StoreError as exc:
@@ -806,7 +809,7 @@ class NewCadenceDialog(StoreWork, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         if self.archived is None:
             store = self.app.store  # type: ignore[attr-defined]
-            self.archived = [c for c in store.list_cadences(include_archived=True) if c.archived]
+            self.archived = [c for c in store.cadences.list_cadences(include_archived=True) if c.archived]
         # Option values: "" blank, "copy:KEY", "restore:KEY". Prompts are Text:
         # cadence names are user text, never markup.
         options: list[tuple[Text, str]] = [(Text("A blank cadence"), "")]
@@ -860,10 +863,10 @@ class NewCadenceDialog(StoreWork, ModalScreen[str | None]):
 
         def create(store: Any) -> Cadence:
             if source.startswith("restore:"):
-                return store.unarchive_cadence(source.removeprefix("restore:"))
+                return store.cadences.unarchive_cadence(source.removeprefix("restore:"))
             if source.startswith("copy:"):
-                return store.create_cadence(name, copy_from=source.removeprefix("copy:"))
-            return store.create_cadence(name)
+                return store.cadences.create_cadence(name, copy_from=source.removeprefix("copy:"))
+            return store.cadences.create_cadence(name)
 
         try:
             result = self.write_store(
@@ -911,8 +914,8 @@ def open_editor(screen: Screen, cadence_key: str) -> None:
     cadence and its agenda template are read (in a thread worker)."""
 
     def read(store: Any) -> tuple[Cadence, list[AgendaTemplateItem]]:
-        cadence = store.get_cadence(cadence_key)
-        return cadence, store.agenda_template(cadence.id)
+        cadence = store.cadences.get_cadence(cadence_key)
+        return cadence, store.cadences.agenda_template(cadence.id)
 
     def show(data: tuple[Cadence, list[AgendaTemplateItem]]) -> None:
         screen.app.push_screen(CadenceEditorScreen(cadence_key, *data))
@@ -932,7 +935,7 @@ def new_cadence(screen: Screen, copy_from: Cadence | None) -> None:
 
     in_thread(
         screen,
-        lambda store: [c for c in store.list_cadences(include_archived=True) if c.archived],
+        lambda store: [c for c in store.cadences.list_cadences(include_archived=True) if c.archived],
         show,
         group="new-cadence",
     )
@@ -958,7 +961,9 @@ def archive_cadence(screen: Screen, cadence: Cadence, done=None) -> None:
             screen.app.notify(str(exc), title="Not archived", severity="error", markup=False)
 
         # In a thread worker: a locked file never freezes the screen.
-        in_thread(screen, lambda store: store.archive_cadence(cadence.key), archived, failed=failed, group="archive")
+        in_thread(
+            screen, lambda store: store.cadences.archive_cadence(cadence.key), archived, failed=failed, group="archive"
+        )
 
     screen.app.push_screen(
         ConfirmDialog(

@@ -70,7 +70,11 @@ class FailfastScreen(StoreWork, Screen[None]):
         self.expect_data()
 
         def read(store) -> tuple:
-            return store.failfast_patterns(), store.list_handoffs(include_archived=True), list(store.failfast_causes())
+            return (
+                store.playbook.failfast_patterns(),
+                store.playbook.list_handoffs(include_archived=True),
+                list(store.playbook.failfast_causes()),
+            )
 
         def show(data: tuple) -> None:
             self.patterns, self.handoffs, self.causes = data
@@ -137,14 +141,14 @@ class FailfastScreen(StoreWork, Screen[None]):
         title: Callable[[int], str]
         if group is None:
             title = lambda _n: "Latest entries"  # noqa: E731
-            read = lambda store: store.failfast_entries(limit=100)  # noqa: E731
+            read = lambda store: store.playbook.failfast_entries(limit=100)  # noqa: E731
         elif group[0] == "handoff":
             key = self._handoff_key(group[1])
-            read = lambda store: store.failfast_entries(handoff_key=key, limit=100) if key else []  # noqa: E731
+            read = lambda store: store.playbook.failfast_entries(handoff_key=key, limit=100) if key else []  # noqa: E731
             title = lambda n: f"{label}: {counted(n, 'failure')}"  # noqa: E731
         else:
             cause = "" if group[1] == "(no cause given)" else group[1]
-            read = lambda store: store.failfast_entries(cause=cause, limit=100)  # noqa: E731
+            read = lambda store: store.playbook.failfast_entries(cause=cause, limit=100)  # noqa: E731
             title = lambda n: f"Cause “{label}”: {counted(n, 'failure')}"  # noqa: E731
         self.load_store(read, lambda entries: self._fill_entries(title, entries), group="entries")
 

@@ -80,7 +80,7 @@ class HandoffsScreen(StoreWork, Screen[None]):
         self.expect_data()
         current = select or (chosen.handoff.key if (chosen := self.selected()) else None)
         self.load_store(
-            lambda store: (store.handoff_register(), list(store.failfast_causes())),
+            lambda store: (store.playbook.handoff_register(), list(store.playbook.failfast_causes())),
             lambda data: self._show(*data, current),
             group="handoffs",
         )
@@ -167,7 +167,7 @@ class HandoffsScreen(StoreWork, Screen[None]):
         if entries is None:  # read once, in a worker; shown when it arrives
             key = h.key
             self.load_store(
-                lambda store: store.failfast_entries(handoff_key=key, limit=3),
+                lambda store: store.playbook.failfast_entries(handoff_key=key, limit=3),
                 lambda found: self._got_entries(key, found),
                 group="entries",
             )

@@ -139,7 +139,7 @@ class MetricsScreen(StoreWork, Screen[None]):
         if history is None:  # read once, in a worker; shown when it arrives
             key = m.key
             self.load_store(
-                lambda store: store.metric_history(key), lambda h: self._got_history(key, h), group="history"
+                lambda store: store.scorecard.metric_history(key), lambda h: self._got_history(key, h), group="history"
             )
             history = []
         if not history:
@@ -174,7 +174,7 @@ class MetricsScreen(StoreWork, Screen[None]):
                 )
             if hasattr(result, "key") and not hasattr(result, "metric_key"):
                 # One more active metric may break the focus: say so (read in a worker).
-                self.load_store(lambda store: store.focus_warning(), self._warn_focus, group="focus")
+                self.load_store(lambda store: store.scorecard.focus_warning(), self._warn_focus, group="focus")
 
     def _warn_focus(self, warning: str | None) -> None:
         if warning:
@@ -228,7 +228,9 @@ class MetricsScreen(StoreWork, Screen[None]):
             self.reload(select=key)
 
         try:
-            updated = self.write_store(lambda store: store.archive_metric(key, archive), then=archived, what="metric")
+            updated = self.write_store(
+                lambda store: store.scorecard.archive_metric(key, archive), then=archived, what="metric"
+            )
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -239,8 +241,8 @@ class MetricsScreen(StoreWork, Screen[None]):
 def _read_scorecard(store) -> tuple:
     """Everything the screen shows, read in one go (in a worker)."""
     return (
-        store.scorecard(),
-        store.list_metrics(include_archived=True),
-        store.list_cadences(include_archived=True),
-        store.focus_warning(),
+        store.scorecard.scorecard(),
+        store.scorecard.list_metrics(include_archived=True),
+        store.cadences.list_cadences(include_archived=True),
+        store.scorecard.focus_warning(),
     )

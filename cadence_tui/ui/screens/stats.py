@@ -216,7 +216,7 @@ class StatsScreen(StoreWork, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#stats-body").focus()
-        self.load_store(lambda store: store.list_cadences(), self._got_cadences, group="cadences")
+        self.load_store(lambda store: store.cadences.list_cadences(), self._got_cadences, group="cadences")
 
     def _got_cadences(self, cadences: list) -> None:
         self.query_one("#stats-tabs", CadenceSwitcher).set_cadences([(c.key, c.name) for c in cadences], self.initial)
@@ -237,7 +237,7 @@ class StatsScreen(StoreWork, Screen[None]):
         if key is None:
             self.data_shown()  # no cadence: nothing to wait for
             return
-        self.load_store(lambda store: store.cadence_stats(key, window), self._draw_stats, group="stats")
+        self.load_store(lambda store: store.stats.cadence_stats(key, window), self._draw_stats, group="stats")
 
     def _draw_stats(self, s: CadenceStats) -> None:
         self.stats = s

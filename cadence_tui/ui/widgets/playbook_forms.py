@@ -108,8 +108,8 @@ class RecordMetricData:
 def record_metric_data(
     store: Any, *, cadence_key: str | None = None, meeting_id: int | None = None
 ) -> RecordMetricData:
-    metrics = [r.metric for r in store.scorecard(cadence_key)] or store.list_metrics()
-    done = set(store.meeting_metric_values(meeting_id)) if meeting_id is not None and metrics else set()
+    metrics = [r.metric for r in store.scorecard.scorecard(cadence_key)] or store.scorecard.list_metrics()
+    done = set(store.scorecard.meeting_metric_values(meeting_id)) if meeting_id is not None and metrics else set()
     return RecordMetricData(metrics, done, store.today())
 
 
@@ -136,7 +136,9 @@ def record_metric_spec(
         day = None if meeting_id is not None else _parse_day(values.get("date", ""), data.today)
         return _on_field(
             {"value": "value", "number": "value", "metric": "metric"},
-            lambda: store.record_metric_value(values["metric"], values["value"], meeting_id=meeting_id, on=day),
+            lambda: store.scorecard.record_metric_value(
+                values["metric"], values["value"], meeting_id=meeting_id, on=day
+            ),
         )
 
     where = "in this meeting" if meeting_id is not None else ""
@@ -203,8 +205,8 @@ def metric_spec(cadence_keys: list[str], metric: Any | None = None) -> FormSpec:
             cadence_keys=[k.strip() for k in values["cadences"].split(",") if k.strip()],
         )
         if metric is None:
-            return _on_field(errors, lambda: store.add_metric(values["key"], values["name"], **common))
-        return _on_field(errors, lambda: store.update_metric(metric.key, name=values["name"], **common))
+            return _on_field(errors, lambda: store.scorecard.add_metric(values["key"], values["name"], **common))
+        return _on_field(errors, lambda: store.scorecard.update_metric(metric.key, name=values["name"], **common))
 
     title = f"Edit metric {metric.key}" if metric else "Add a metric"
     return FormSpec(title, fields, write, "metric-form", what="metric")
@@ -245,9 +247,10 @@ def handoff_spec(handoff: Any | None = None) -> FormSpec:
         data = {k: v for k, v in values.items() if k != "key"}
         if h is None:
             return _on_field(
-                errors, lambda: store.add_handoff(values["key"], data.pop("from_dept"), data.pop("to_dept"), **data)
+                errors,
+                lambda: store.playbook.add_handoff(values["key"], data.pop("from_dept"), data.pop("to_dept"), **data),
             )
-        return _on_field(errors, lambda: store.update_handoff(h.key, **data))
+        return _on_field(errors, lambda: store.playbook.update_handoff(h.key, **data))
 
     title = f"Edit hand-off {h.label}" if h else "Add a hand-off"
     return FormSpec(title, fields, write, "handoff-form", what="hand-off")
@@ -280,7 +283,7 @@ def failfast_spec(
     def write(store: Any, values: dict[str, str]):
         return _on_field(
             {"what happened": "what", "cause": "cause", "fix": "fix", "hand-off": "handoff"},
-            lambda: store.log_failfast(
+            lambda: store.playbook.log_failfast(
                 values["handoff"], values["what"], cause=values["cause"], fix=values["fix"], meeting_id=meeting_id
             ),
         )
@@ -297,7 +300,7 @@ def failfast_spec(
 
 def failfast_data(store: Any) -> tuple[list[Any], list[str]]:
     """The active hand-offs and the causes logged so far (read in a worker)."""
-    return store.list_handoffs(), list(store.failfast_causes())
+    return store.playbook.list_handoffs(), list(store.playbook.failfast_causes())
 
 
 def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str | None = None) -> CaptureForm:
@@ -359,12 +362,12 @@ def escalate_form(
     (not its own, nor those in ``exclude``, e.g. the meeting it is shown in).
     A blocker is proposed for the first finance cadence (budget), else the
     first all-hands one (cadence kinds, so copies count too)."""
-    others = [c for c in store.list_cadences() if c.key != from_cadence_key and c.key not in exclude]
+    others = [c for c in store.cadences.list_cadences() if c.key != from_cadence_key and c.key not in exclude]
     if not others:
         raise InvalidInput("there is no other cadence to escalate to")
     wanted = (FINANCE, ALL_HANDS) if kind == "blocker" else ()
     default = next((c.key for k in wanted for c in others if c.kind == k), None)
-    escalate = store.escalate_blocker if kind == "blocker" else store.escalate_action
+    escalate = store.playbook.escalate_blocker if kind == "blocker" else store.playbook.escalate_action
     what = "blocker" if kind == "blocker" else "action item"
     named = " ".join(strip_control(title).split())
     if len(named) > 60:
@@ -380,8 +383,8 @@ def escalate_form(
 
 def rate_meeting_form(store: Any, meeting_id: int) -> CaptureForm:
     """A 1–10 rating per attendee present; empty skips a person, Esc skips all."""
-    people = store.present_attendees(meeting_id)
-    current = store.meeting_ratings(meeting_id)
+    people = store.playbook.present_attendees(meeting_id)
+    current = store.playbook.meeting_ratings(meeting_id)
     fields = [
         FormField(f"p{i}", person, value=str(current.get(person, "")), placeholder="1–10 (empty: skip)")
         for i, person in enumerate(people)
@@ -391,7 +394,8 @@ def rate_meeting_form(store: Any, meeting_id: int) -> CaptureForm:
     def save(values: dict[str, str]):
         errors = {person: name for name, person in by_field.items()}
         return _on_field(
-            errors, lambda: store.rate_meeting(meeting_id, {by_field[name]: value for name, value in values.items()})
+            errors,
+            lambda: store.playbook.rate_meeting(meeting_id, {by_field[name]: value for name, value in values.items()}),
         )
 
     return CaptureForm("Rate this meeting (Esc skips)", fields, save, form_id="rate-meeting-form")
