@@ -81,7 +81,7 @@ class HandoffsScreen(StoreWork, Screen[None]):
         current = select or (chosen.handoff.key if (chosen := self.selected()) else None)
         self.load_store(
             lambda store: (store.playbook.handoff_register(), list(store.playbook.failfast_causes())),
-            lambda data: self._show(*data, current),
+            lambda data: self._show(data[0], data[1], current),
             group="handoffs",
         )
 
