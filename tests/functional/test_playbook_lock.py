@@ -41,21 +41,23 @@ async def test_a_metric_value_recorded_while_the_file_is_locked_lands_after(tmp_
             table = screen.query_one("#metrics-table", DataTable)
             holder = hold_lock(db)
             try:
-                start = time.monotonic()
                 await pilot.press("r")
                 await pilot.pause()
                 assert pilot.app.screen.id == "record-metric-form"
-                await pilot.press(*"1150", "enter")
+                await pilot.press(*"1150")
+                start = time.monotonic()
+                await pilot.press("enter")  # the save: at once, though the file is locked
                 await pilot.pause()
                 assert time.monotonic() - start < PROMPT, "the form waited on the lock"
                 assert pilot.app.screen is screen  # closed at once
                 shown = await shown_notes(pilot)
                 assert any("saving…" in text for text in shown), shown
                 assert write_queue(pilot.app).pending == 1
-                start = time.monotonic()
-                await pilot.press("down", "up")  # the screen still answers
-                await pilot.pause()
-                assert time.monotonic() - start < PROMPT
+                for key in ("down", "up"):  # the screen still answers
+                    start = time.monotonic()
+                    await pilot.press(key)
+                    await pilot.pause()
+                    assert time.monotonic() - start < PROMPT, key
                 assert [v.value for v in store.scorecard.metric_history("cac")] == [1400]  # still locked
             finally:
                 assert holder.stdin is not None
@@ -132,9 +134,10 @@ async def test_the_cadence_editor_saves_a_field_once_the_lock_frees(tmp_path: Pa
                 await pilot.pause()
                 assert time.monotonic() - start < PROMPT, "the editor waited on the lock"
                 assert "saving…" in str(screen.query_one("#editor-status", Static).render())
+                start = time.monotonic()
                 await pilot.press("tab")  # the screen still answers
                 await pilot.pause()
-                assert time.monotonic() - start < 2 * PROMPT
+                assert time.monotonic() - start < PROMPT
                 assert store.cadences.get_cadence("sprint-review").name == "Sprint Review"  # still locked
             finally:
                 assert holder.stdin is not None

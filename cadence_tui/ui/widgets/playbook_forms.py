@@ -212,6 +212,11 @@ def metric_spec(cadence_keys: list[str], metric: Any | None = None) -> FormSpec:
     return FormSpec(title, fields, write, "metric-form", what="metric")
 
 
+def metric_form(store: Any, metric: Any | None = None) -> CaptureForm:
+    """:func:`metric_spec` read and written at once (the screens use the spec)."""
+    return metric_spec([c.key for c in store.cadences.list_cadences()], metric).form(store)
+
+
 def handoff_spec(handoff: Any | None = None) -> FormSpec:
     """Add a hand-off, or edit its owner, packet fields and one-page agreement."""
     h = handoff
@@ -254,6 +259,11 @@ def handoff_spec(handoff: Any | None = None) -> FormSpec:
 
     title = f"Edit hand-off {h.label}" if h else "Add a hand-off"
     return FormSpec(title, fields, write, "handoff-form", what="hand-off")
+
+
+def handoff_form(store: Any, handoff: Any | None = None) -> CaptureForm:
+    """:func:`handoff_spec` written at once (the screens use the spec)."""
+    return handoff_spec(handoff).form(store)
 
 
 def failfast_spec(
