@@ -24,6 +24,7 @@ was queued: the form closes; ``then`` runs when the write lands.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -60,17 +61,21 @@ def in_thread(
     app = node.app
     store = app.store
 
+    def back_on_ui_thread(callback: Callable[..., object], *args: Any) -> None:
+        with contextlib.suppress(RuntimeError):  # the app has quit meanwhile: nothing to show it on
+            app.call_from_thread(callback, *args)
+
     def work() -> None:
         try:
             result = run(store)
         except StoreError as exc:
             error = exc
             if failed is not None:
-                app.call_from_thread(failed, error)
+                back_on_ui_thread(failed, error)
             else:
-                app.call_from_thread(lambda: app.notify(str(error), severity="error", timeout=8, markup=False))
+                back_on_ui_thread(lambda: app.notify(str(error), severity="error", timeout=8, markup=False))
             return
-        app.call_from_thread(then, result)
+        back_on_ui_thread(then, result)
 
     node.run_worker(work, thread=True, group=group, name=group)
 
