@@ -360,6 +360,12 @@ def actions_reopen(ctx: click.Context, action_id: int) -> None:
 def actions_add(ctx: click.Context, title: str, cadence_key: str, owner: str, due: date | None) -> None:
     """Add an action item to a cadence; prints its id."""
     store = open_db(ctx)
+    if owner.strip():
+        # "marco" is filed under the "Marco" who already owns items (matched as
+        # the owner filters match: case-insensitively, Unicode included).
+        spellings = store.actions.owner_spellings(owner)
+        if owner not in spellings:
+            owner = spellings[0]
     item = store.actions.add_action(title, owner=owner, due=due, cadence_key=cadence_key)
     click.echo(item.id)
 

@@ -47,6 +47,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from cadence_tui.core.meeting_clock import ClockState, OverTimeWatch, clock_state
 from cadence_tui.core.model import AgendaItem, Meeting
+from cadence_tui.core.timefmt import local_time
 from cadence_tui.core.wording import counted
 from cadence_tui.kinds import GENERIC, all_kinds
 from cadence_tui.store.errors import DatabaseBusy, InvalidInput, NotFound
@@ -248,8 +249,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         m = self.meeting
         # Which occurrence this meeting is for (recurrence.meeting_occurrence),
         # worded to fit the terminal's width (widgets/meeting_title.py).
-        occurrence = m.scheduled_for.astimezone() if m.scheduled_for else None
-        self.query_one(MeetingTitle).show(m.cadence_name, occurrence, m.started_at.astimezone(), m.timebox_min)
+        occurrence = local_time(m.scheduled_for) if m.scheduled_for else None
+        self.query_one(MeetingTitle).show(m.cadence_name, occurrence, local_time(m.started_at), m.timebox_min)
         self.tick()
 
     def refresh_log(self) -> None:
@@ -1080,7 +1081,7 @@ def start_or_resume(app, cadence_key: str) -> MeetingScreen | None:
     app.push_screen(
         ConfirmDialog(
             f"{held.cadence_name} of {when} was already held. Start a second meeting for it?",
-            f"Its meeting started {held.started_at.astimezone():%a %d %b %H:%M}; a second one"
+            f"Its meeting started {local_time(held.started_at):%a %d %b %H:%M}; a second one"
             " would be recorded against the same date.",
             confirm_id="second-meeting-confirm",
         ),

@@ -6,14 +6,15 @@ from rich.text import Text
 from textual.widgets import Static
 
 from cadence_tui.core.meeting_clock import ClockState
-from cadence_tui.core.timefmt import clock
+from cadence_tui.core.timefmt import bounded_clock
 
 
 def _span(elapsed: float, timebox: float, over: bool) -> Text:
-    text = Text(clock(elapsed), style="bold red" if over else "bold")
-    text.append(f" / {clock(timebox)}", style="dim")
+    # Bounded: a stored start in another century shows ">99:59:59", not millions of hours.
+    text = Text(bounded_clock(elapsed), style="bold red" if over else "bold")
+    text.append(f" / {bounded_clock(timebox)}", style="dim")
     if over:
-        text.append(f" +{clock(elapsed - timebox)}", style="red")
+        text.append(f" +{bounded_clock(elapsed - timebox).lstrip('>')}", style="red")
     return text
 
 
