@@ -226,7 +226,8 @@ class ActionStore(StoreBase):
             # Sorted by due: an index range on the due key. Otherwise most open
             # items are overdue, so walking the sort's index and skipping the
             # rest beats sorting them all ("+" keeps the range unused).
-            due_key = DUE_KEY_SQL if sort == "due" else f"+{DUE_KEY_SQL}"
+            # (PostgreSQL has no unary + on text, and plans this itself.)
+            due_key = DUE_KEY_SQL if sort == "due" or self.engine != "sqlite" else f"+{DUE_KEY_SQL}"
             where.append(f"{due_key} < ? AND a.status = 'open'")
             args.append(self.today().isoformat())
         if f.due_before:
@@ -239,7 +240,7 @@ class ActionStore(StoreBase):
         if f.search and f.search.strip():
             terms = fts_terms(f.search)
             if terms is None:
-                where.append("0")  # no word to look for: nothing matches
+                where.append("1 = 0")  # no word to look for: nothing matches
             else:
                 matches = self._title_matches(terms)
                 # Few matches (or a count): drive the loop by the match list.
@@ -259,6 +260,8 @@ class ActionStore(StoreBase):
         The table is refilled when the terms change or the database did
         (``total_changes`` for this connection, ``data_version`` for others).
         """
+        if self.engine != "sqlite":
+            return self._title_matches_pg(terms)
         with self._lock:
             version = self.scalar("PRAGMA data_version")
             cached = getattr(self, "_title_match_state", None)
@@ -277,6 +280,25 @@ class ActionStore(StoreBase):
             count = int(self.scalar("SELECT count(*) FROM temp.action_title_matches"))
             self._title_match_state = ((terms, self.conn.total_changes, version), count)
             return count
+
+    def _title_matches_pg(self, terms: str) -> int:
+        """PostgreSQL: the same table, filled from the titles' tsvector (GIN) index
+        on every call (other clients' changes are not announced as SQLite's are)."""
+        from cadence_tui.store.engines.postgres import tsquery_terms
+
+        query = tsquery_terms(" ".join(re.findall(r"\w+", terms)))
+        with self._lock:
+            try:
+                self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS action_title_matches (id BIGINT PRIMARY KEY)")
+                self.conn.execute("DELETE FROM temp.action_title_matches")
+                cur = self.conn.execute(
+                    "INSERT INTO temp.action_title_matches(id) SELECT id FROM action_items"
+                    " WHERE to_tsvector('simple', title) @@ to_tsquery('simple', ?)",
+                    (query or "",),
+                )
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path) from None
+            return int(cur.rowcount)
 
     def this_week(self) -> tuple[date, date]:
         """Monday and Sunday of the current week."""
@@ -365,9 +387,7 @@ class ActionStore(StoreBase):
 
     def owner_counts(self, cadence_key: str | None = None) -> list[OwnerCount]:
         """Open and overdue items per owner (unowned as ""), most open first."""
-        sql = (
-            f"SELECT a.owner, count(*) AS n, sum({DUE_KEY_SQL} < ?) AS late FROM action_items a WHERE a.status = 'open'"
-        )
+        sql = f"SELECT a.owner, count(*) AS n, sum(CASE WHEN {DUE_KEY_SQL} < ? THEN 1 ELSE 0 END) AS late FROM action_items a WHERE a.status = 'open'"
         args: list = [self.today().isoformat()]
         if cadence_key:
             sql += " AND a.cadence_id = ?"

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from cadence_tui.store.engines import DatabaseUrl, is_postgres_url
 from cadence_tui.store.errors import (
     DatabaseUnavailable,
     NewerSchemaError,
@@ -185,10 +186,21 @@ class StoreBase:
     #: Whether opening this file just seeded the defaults (a new database).
     seeded_now: bool = False
 
-    def __init__(self, path: Path | str, now: Callable[[], datetime] = utcnow) -> None:
-        self.path = path if str(path) == ":memory:" else Path(path).expanduser()
+    #: "sqlite" or "postgres": the few statements that differ ask (store/engines).
+    engine: str = "sqlite"
+
+    def __init__(self, path: Path | str | DatabaseUrl, now: Callable[[], datetime] = utcnow) -> None:
         self._now = now
-        self.conn = open_connection(self.path)
+        if is_postgres_url(path):
+            # PostgreSQL: psycopg loads only now (an optional extra).
+            from cadence_tui.store.engines import open_postgres
+
+            self.path: Path | str | DatabaseUrl = path if isinstance(path, DatabaseUrl) else DatabaseUrl(str(path))
+            self.engine = "postgres"
+            self.conn = open_postgres(self.path)  # type: ignore[assignment]  # the same surface (engines/postgres.py)
+        else:
+            self.path = path if str(path) == ":memory:" else Path(path).expanduser()
+            self.conn = open_connection(self.path)
         self._lock = threading.RLock()
         self._db: sqlite_utils.Database | None = None
 

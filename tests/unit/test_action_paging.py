@@ -10,6 +10,8 @@ import pytest
 from cadence_tui.store import ActionFilter, InvalidInput
 from cadence_tui.store.actions import fts_terms
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def many(store):

@@ -11,6 +11,8 @@ from cadence_tui.core.meeting_clock import clock_state, item_elapsed, meeting_el
 from cadence_tui.store import InvalidInput, Store, open_store
 from cadence_tui.store.base import to_ts
 
+pytestmark = pytest.mark.both_engines
+
 
 def states(store: Store, meeting_id: int) -> list[tuple[str, str, float]]:
     return [(i.title, i.state, round(item_elapsed(i, store.now()))) for i in store.agenda(meeting_id)]

@@ -15,6 +15,8 @@ from cadence_tui.cli import cli
 from cadence_tui.store import InvalidInput, open_store
 from cadence_tui.store.portability import EXPORT_FORMAT, dumps_export, loads_export
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def demo_store(tmp_path, clock):

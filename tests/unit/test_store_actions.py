@@ -4,6 +4,8 @@ import pytest
 
 from cadence_tui.store import ActionFilter, InvalidInput, NotFound
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_add_and_list_by_due_then_id(store) -> None:
     b = store.add_action("Second", owner="Ann", due=date(2026, 12, 10), cadence_key="sprint-review")

