@@ -14,11 +14,12 @@ import click
 from cadence_tui.cli import CommandError, cli, db_option, db_path, open_db, progress_reporter, safe
 from cadence_tui.integrations.atomic_write import OutputError
 from cadence_tui.launch import os_error_message
+from cadence_tui.store.engines import DatabaseUrl
 
 SHELLS = ("bash", "zsh", "fish")
 
 
-def write_output(data: bytes, out: str | None, *, database: Path | None = None) -> None:
+def write_output(data: bytes, out: str | None, *, database: object = None) -> None:
     """Write to ``out`` or to stdout when ``out`` is None or ``-``.
 
     A file is written atomically (a temp file renamed into place, so a failure
@@ -279,10 +280,12 @@ def config_init(force: bool) -> None:
 
 
 # -- browser mode ------------------------------------------------------------------
-def served_command(database: Path) -> str:
+def served_command(database: Path | DatabaseUrl) -> str:
     """The shell command textual-serve runs for each browser tab: this same
     interpreter and package, on the same database."""
-    return shlex.join([sys.executable, "-m", "cadence_tui", "--db", str(database)])
+    # A PostgreSQL URL goes whole (the tabs' processes need its credentials; it is never printed).
+    target = database.url if isinstance(database, DatabaseUrl) else str(database)
+    return shlex.join([sys.executable, "-m", "cadence_tui", "--db", target])
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -336,7 +339,8 @@ def serve(ctx: click.Context, host: str, port: int, public_url: str | None) -> N
         load_config()  # a bad config is reported here, not in every browser tab
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
-    database = db_path(ctx).resolve()
+    location = db_path(ctx)
+    database = location.resolve() if isinstance(location, Path) else location
     open_db(ctx, create=True).close()  # refuse a bad database now (each tab is the app: it may create it)
     _check_port_free(host, port)
     from cadence_tui.ui.serve import CadenceServer

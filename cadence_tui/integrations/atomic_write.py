@@ -55,8 +55,8 @@ class OutputIsADirectory(OutputError, IsADirectoryError):
 
 def database_files(db: Path | str | None) -> list[Path]:
     """The database and the files SQLite keeps beside it (for ``protect``)."""
-    if db is None or str(db) == ":memory:":
-        return []
+    if not isinstance(db, (Path, str)) or str(db) == ":memory:":
+        return []  # none, in memory, or a database server's (a PostgreSQL URL)
     return [Path(f"{Path(db).expanduser()}{side}") for side in SQLITE_SIDE_FILES]
 
 
