@@ -43,6 +43,11 @@ from cadence_tui.store.schema import DUE_KEY, MIGRATIONS, SCHEMA_VERSION, V3
 
 #: Key of the advisory lock held while migrating (any constant; "cadence" in ASCII).
 MIGRATION_LOCK = 0x63616465_6E6365
+#: Key of the advisory lock every write transaction takes first: writers go
+#: one at a time, as SQLite's BEGIN IMMEDIATE makes them, so the parts'
+#: read-then-write steps (next position, "seeded yet?") stay correct. Readers
+#: never wait for it; lock_timeout (the busy timeout) bounds the wait.
+WRITE_LOCK = MIGRATION_LOCK + 1
 
 #: Tables whose rows have an ``id``: an INSERT into one reports it as ``lastrowid``.
 ID_TABLES = frozenset(
@@ -291,7 +296,9 @@ class PgConnection:
         """The statements that differ by engine, rewritten (None: use as given)."""
         head = sql.strip().rstrip(";").strip()
         low = head.lower()
-        if low in ("begin immediate", "begin deferred", "begin exclusive"):
+        if low in ("begin immediate", "begin exclusive"):
+            return "BEGIN; SELECT pg_advisory_xact_lock(%d)" % WRITE_LOCK
+        if low == "begin deferred":
             return "BEGIN"
         if low.startswith("pragma"):
             body = low[6:].strip()
@@ -309,9 +316,15 @@ class PgConnection:
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> PgCursor:
         special = self._special(sql)
         if special is not None:
-            text, returns_id = special, False
-        else:
-            text, returns_id = to_pg(sql, isinstance(params, dict))
+            try:
+                return PgCursor(self._raw.execute(special), False)
+            except psycopg.Error as exc:
+                if special.startswith("BEGIN") and self.in_transaction:
+                    # The write lock was not granted: no transaction is left open.
+                    with contextlib.suppress(psycopg.Error):
+                        self._raw.execute("ROLLBACK")
+                raise mapped_error(exc, self.url) from None
+        text, returns_id = to_pg(sql, isinstance(params, dict))
         try:
             cursor = self._raw.execute(text, params if isinstance(params, dict) else tuple(params))
             return PgCursor(cursor, returns_id)
