@@ -101,3 +101,46 @@ def new_database(admin_uri: str, *, migrated: bool = True) -> str:
 def drop_database(admin_uri: str, uri: str) -> None:
     name = uri.partition("?")[0].rsplit("/", 1)[1]
     _admin(admin_uri, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+class _RawResult:
+    def __init__(self, rows: list[tuple]) -> None:
+        self._rows = rows
+
+    def fetchone(self) -> tuple | None:
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[tuple]:
+        return self._rows
+
+
+class raw_connect:  # noqa: N801 - used like sqlite3.connect
+    """``sqlite3.connect(db)`` for a test's database on either engine: a
+    connection beside the app's, rows as plain tuples, committed on exit."""
+
+    def __init__(self, db: object) -> None:
+        self._pg = isinstance(db, str) and db.startswith("postgresql://")
+        if self._pg:
+            import psycopg
+
+            self._conn = psycopg.connect(db)
+        else:
+            import sqlite3
+
+            self._conn = sqlite3.connect(db)  # type: ignore[arg-type]
+
+    def execute(self, sql: str, params: tuple = ()) -> _RawResult:
+        if self._pg:
+            from cadence_tui.store.engines.postgres import to_pg
+
+            cur = self._conn.execute(to_pg(sql)[0], params)
+            return _RawResult([tuple(r) for r in cur.fetchall()] if cur.description else [])
+        cur = self._conn.execute(sql, params)
+        return _RawResult([tuple(r) for r in cur.fetchall()])
+
+    def __enter__(self) -> raw_connect:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._conn.commit()
+        self._conn.close()
