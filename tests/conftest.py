@@ -87,17 +87,14 @@ def pg_admin() -> str:
 
 @pytest.fixture
 def db(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[Path | str]:
-    """Where this test's database is: the file ``db_path`` on SQLite, a new
-    database's URL on PostgreSQL (dropped after the test)."""
+    """Where this test's database is: the file ``db_path`` on SQLite, on
+    PostgreSQL the URL of this worker's database, emptied for the test."""
     if engine == "sqlite":
         yield db_path
         return
-    from tests.postgres_server import drop_database, new_database
+    from tests.postgres_server import fresh_database
 
-    admin = request.getfixturevalue("pg_admin")
-    uri = new_database(admin)
-    yield uri
-    drop_database(admin, uri)
+    yield fresh_database(request.getfixturevalue("pg_admin"))
 
 
 @pytest.fixture

@@ -297,7 +297,7 @@ class PgConnection:
         head = sql.strip().rstrip(";").strip()
         low = head.lower()
         if low in ("begin immediate", "begin exclusive"):
-            return "BEGIN; SELECT pg_advisory_xact_lock(%d)" % WRITE_LOCK
+            return f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
         if low == "begin deferred":
             return "BEGIN"
         if low.startswith("pragma"):
