@@ -158,10 +158,10 @@ def run_app(db: Path | DatabaseUrl) -> int:
     except ConfigError as exc:
         raise LaunchError(str(exc)) from None
     now = clock()
-    from cadence_tui.store import open_startup_store
+    from cadence_tui.store import open_store
 
     # Only the store parts the home screen needs; the rest load after its first frame.
-    store = open_startup_store(db, now=now)
+    store = open_store(db, now=now)
     from cadence_tui.ui.app import make_app
 
     app = make_app(store, config)

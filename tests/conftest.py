@@ -47,6 +47,7 @@ def _isolated_env(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.delenv("CADENCE_DB", raising=False)
+    monkeypatch.delenv("CADENCE_ME", raising=False)
     if request.node.get_closest_marker("real_clock"):
         monkeypatch.delenv("CADENCE_NOW", raising=False)
     else:

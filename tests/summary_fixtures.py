@@ -17,7 +17,7 @@ def _at(clock, when: datetime) -> None:
 def _finish(store: Store, clock, meeting_id: int, minutes: int, agenda_minutes: list[float]) -> None:
     """End the meeting ``minutes`` after it started, with these agenda times."""
     clock.advance(minutes=minutes)
-    store.end_meeting(meeting_id)
+    store.meetings.end_meeting(meeting_id)
     with store.write() as conn:
         ids = [
             r[0]
@@ -43,11 +43,13 @@ def build_meeting(store: Store, clock, key: str) -> int:
 
     # -- the earlier meeting ---------------------------------------------------------
     _at(clock, earlier)
-    prev = store.start_meeting(key).id
-    old = store.add_action("Update the onboarding checklist", owner="Lena", due=date(2026, 11, 20), meeting_id=prev)
-    store.add_action("Book the customer interviews", owner="Sam", due=date(2026, 12, 2), meeting_id=prev)
-    done_here = store.add_action("Send the recap deck", owner="Marco", meeting_id=prev)
-    store.add_blocker("Staging database is down", raised_by="Marco", unblocker="Dana", meeting_id=prev)
+    prev = store.meetings.start_meeting(key).id
+    old = store.actions.add_action(
+        "Update the onboarding checklist", owner="Lena", due=date(2026, 11, 20), meeting_id=prev
+    )
+    store.actions.add_action("Book the customer interviews", owner="Sam", due=date(2026, 12, 2), meeting_id=prev)
+    done_here = store.actions.add_action("Send the recap deck", owner="Marco", meeting_id=prev)
+    store.meetings.add_blocker("Staging database is down", raised_by="Marco", unblocker="Dana", meeting_id=prev)
     with store.write() as conn:
         if key == "sales-marketing-sync":
             conn.executemany(
@@ -77,14 +79,14 @@ def build_meeting(store: Store, clock, key: str) -> int:
 
     # -- the meeting under test --------------------------------------------------------
     _at(clock, start)
-    mid = store.start_meeting(key).id
+    mid = store.meetings.start_meeting(key).id
     clock.advance(minutes=5)
-    store.add_decision(mid, "Ship the new checkout to 10 % of users first")
-    store.add_action("Write the rollout plan", owner="Priya", due=date(2026, 12, 4), meeting_id=mid)
-    store.add_action("Ask legal about the data retention terms", meeting_id=mid)
-    store.add_blocker("Waiting for the new API keys", raised_by="Lena", unblocker="Chris", meeting_id=mid)
-    store.set_action_status(done_here.id, "done", meeting_id=mid)
-    store.add_note(mid, "Good turnout.\nNext time start with the numbers.")
+    store.meetings.add_decision(mid, "Ship the new checkout to 10 % of users first")
+    store.actions.add_action("Write the rollout plan", owner="Priya", due=date(2026, 12, 4), meeting_id=mid)
+    store.actions.add_action("Ask legal about the data retention terms", meeting_id=mid)
+    store.meetings.add_blocker("Waiting for the new API keys", raised_by="Lena", unblocker="Chris", meeting_id=mid)
+    store.actions.set_action_status(done_here.id, "done", meeting_id=mid)
+    store.meetings.add_note(mid, "Good turnout.\nNext time start with the numbers.")
     with store.write() as conn:
         if key == "sprint-review":
             conn.executemany(
@@ -151,7 +153,7 @@ def build_meeting(store: Store, clock, key: str) -> int:
                 metric,
             ),
         )
-    _absent(store, mid, store.get_cadence(key).participants[-1].name)
+    _absent(store, mid, store.cadences.get_cadence(key).participants[-1].name)
     agenda = {
         "sprint-review": [3, 19, 7, 5],
         "sales-marketing-sync": [8, 12, 8, 6],

@@ -21,6 +21,7 @@ import click
 from cadence_tui import __version__
 from cadence_tui.launch import ERROR_PREFIX, LaunchError, clock, os_error_message, resolve_db
 from cadence_tui.launch import run_app as launch_app
+from cadence_tui.store.engines import DatabaseUrl
 from cadence_tui.store.errors import StoreError, UnreadableValue
 
 
@@ -124,7 +125,7 @@ def db_option(f: Callable) -> Callable:
     )(f)
 
 
-def db_path(ctx: click.Context) -> Path:
+def db_path(ctx: click.Context) -> Path | DatabaseUrl:
     try:
         return resolve_db((ctx.obj or {}).get("db"))
     except LaunchError as exc:
@@ -208,7 +209,7 @@ def run_app(ctx: click.Context) -> None:
 def schedule(ctx: click.Context, days: int, as_json: bool) -> None:
     """Upcoming occurrences of every cadence in the next N days, in order."""
     store = open_db(ctx)
-    occurrences = store.upcoming(days)
+    occurrences = store.cadences.upcoming(days)
     if as_json:
         click.echo(
             json.dumps(
@@ -272,12 +273,12 @@ def actions(
     """List open action items, due date first (subcommands change them)."""
     if ctx.invoked_subcommand is not None:
         return
-    from cadence_tui.store import ActionFilter
+    from cadence_tui.store.actions import ActionFilter
 
     store = open_db(ctx)
     if cadence_key:
-        store.get_cadence(cadence_key)  # a clear error for an unknown key
-    items = store.list_actions(
+        store.cadences.get_cadence(cadence_key)  # a clear error for an unknown key
+    items = store.actions.list_actions(
         ActionFilter(
             owner=owner,
             cadence_key=cadence_key,
@@ -307,7 +308,7 @@ def actions(
 
 def _change_action(ctx: click.Context, action_id: int, status: str) -> None:
     store = open_db(ctx)
-    item = store.set_action_status(action_id, status)
+    item = store.actions.set_action_status(action_id, status)
     click.echo(f"#{item.id} {safe(item.title)}: {item.status}")
 
 
@@ -348,7 +349,7 @@ def actions_reopen(ctx: click.Context, action_id: int) -> None:
 def actions_add(ctx: click.Context, title: str, cadence_key: str, owner: str, due: date | None) -> None:
     """Add an action item to a cadence; prints its id."""
     store = open_db(ctx)
-    item = store.add_action(title, owner=owner, due=due, cadence_key=cadence_key)
+    item = store.actions.add_action(title, owner=owner, due=due, cadence_key=cadence_key)
     click.echo(item.id)
 
 
@@ -375,7 +376,7 @@ def demo(ctx: click.Context, size: str, meetings: int | None, n_actions: int | N
         chosen = DemoSize(meetings=meetings, actions=n_actions, months=chosen.months)
     store = open_db(ctx, create=True)
     with progress_reporter("Generating meetings") as report:
-        n_meetings, n_items = store.generate_demo(chosen, progress=report, allow_existing=append)
+        n_meetings, n_items = store.demo.generate_demo(chosen, progress=report, allow_existing=append)
     click.echo(f"Created {n_meetings:,} meetings and {n_items:,} action items in {store.path}", err=True)
 
 

@@ -25,9 +25,9 @@ def history(ctx: click.Context, cadence_key: str | None, search: str | None, lim
     """Past meetings, newest first (with --search: matching records, newest first)."""
     store = open_db(ctx)
     if cadence_key:
-        store.get_cadence(cadence_key)  # a clear error naming the known keys
+        store.cadences.get_cadence(cadence_key)  # a clear error naming the known keys
     if search is not None:
-        hits = store.search_history(search, cadence_key, limit=limit)
+        hits = store.history.search_history(search, cadence_key, limit=limit)
         if as_json:
             click.echo(json.dumps([h.to_json() for h in hits], indent=2, ensure_ascii=False))
             return
@@ -38,7 +38,7 @@ def history(ctx: click.Context, cadence_key: str | None, search: str | None, lim
             when = h.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
             click.echo(f"{when}  {safe(h.cadence_key):<20}  #{h.meeting_id:<6} {h.kind:<8}  {safe(h.text)}")
         return
-    meetings = store.past_meetings(cadence_key, limit=limit)
+    meetings = store.history.past_meetings(cadence_key, limit=limit)
     if as_json:
         click.echo(json.dumps([m.to_json() for m in meetings], indent=2, ensure_ascii=False))
         return

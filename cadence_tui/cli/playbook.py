@@ -152,7 +152,7 @@ def digest(
         fmt = "slack" if post is not None else (config.summary_format if config else "markdown")
     store = open_db(ctx)
     try:
-        text = render(store.digest_data(start, owner=owner, upcoming_days=upcoming_days), fmt)
+        text = render(store.digest.digest_data(start, owner=owner, upcoming_days=upcoming_days), fmt)
     finally:
         store.close()
     if url is None:
@@ -221,7 +221,7 @@ def stats(ctx: click.Context, cadence_key: str | None, last: int, as_json: bool)
     """
     store = open_db(ctx)
     try:
-        results = [store.cadence_stats(cadence_key, last)] if cadence_key else store.all_cadence_stats(last)
+        results = [store.stats.cadence_stats(cadence_key, last)] if cadence_key else store.stats.all_cadence_stats(last)
     finally:
         store.close()
     if as_json:
@@ -272,9 +272,9 @@ def metrics(ctx: click.Context, cadence_key: str | None, as_json: bool) -> None:
     store = open_db(ctx)
     try:
         if cadence_key:
-            store.get_cadence(cadence_key)
-        rows = store.scorecard(cadence_key)
-        warning = store.focus_warning()
+            store.cadences.get_cadence(cadence_key)
+        rows = store.scorecard.scorecard(cadence_key)
+        warning = store.scorecard.focus_warning()
     finally:
         store.close()
     if as_json:
@@ -303,8 +303,8 @@ def metrics_record(ctx: click.Context, key: str, value: str, on: str | None, mee
     day = _parse_day(on, "--date") if on else None
     store = open_db(ctx)
     try:
-        v = store.record_metric_value(key, value, meeting_id=meeting_id, on=day)
-        row = next(r for r in store.scorecard() if r.metric.key == v.metric_key)
+        v = store.scorecard.record_metric_value(key, value, meeting_id=meeting_id, on=day)
+        row = next(r for r in store.scorecard.scorecard() if r.metric.key == v.metric_key)
     finally:
         store.close()
     from cadence_tui.core.scorecard import format_change, format_number
@@ -349,7 +349,7 @@ def metrics_add(ctx: click.Context, key: str, name: str, unit, owner, target, di
     """Add metric KEY called NAME (warns when the scorecard passes three metrics)."""
     store = open_db(ctx)
     try:
-        m = store.add_metric(
+        m = store.scorecard.add_metric(
             key,
             name,
             unit=unit or "",
@@ -359,7 +359,7 @@ def metrics_add(ctx: click.Context, key: str, name: str, unit, owner, target, di
             cadence_keys=list(cadences),
             description=description or "",
         )
-        warning = store.focus_warning()
+        warning = store.scorecard.focus_warning()
     finally:
         store.close()
     click.echo(f"Added {safe(m.key)}: {safe(m.name)}")
@@ -388,7 +388,7 @@ def metrics_edit(ctx: click.Context, key: str, name, unit, owner, target, direct
         raise CommandError("nothing to change: give at least one option (see --help)")
     store = open_db(ctx)
     try:
-        m = store.update_metric(key, **changes)
+        m = store.scorecard.update_metric(key, **changes)
     finally:
         store.close()
     click.echo(f"Updated {safe(m.key)}: {safe(m.name)}")
@@ -403,7 +403,7 @@ def metrics_archive(ctx: click.Context, key: str, undo: bool) -> None:
     """Archive metric KEY (its history is kept)."""
     store = open_db(ctx)
     try:
-        m = store.archive_metric(key, not undo)
+        m = store.scorecard.archive_metric(key, not undo)
     finally:
         store.close()
     click.echo(f"{'Restored' if undo else 'Archived'} {safe(m.key)}: {safe(m.name)}")
@@ -418,7 +418,7 @@ def handoffs(ctx: click.Context, as_json: bool) -> None:
     """The hand-off register: owner, failures, latest health rating, ratings by quarter."""
     store = open_db(ctx)
     try:
-        register = store.handoff_register()
+        register = store.playbook.handoff_register()
     finally:
         store.close()
     if as_json:
@@ -446,8 +446,8 @@ def failfast(ctx: click.Context, as_json: bool) -> None:
         return
     store = open_db(ctx)
     try:
-        patterns = store.failfast_patterns()
-        entries = store.failfast_entries(limit=20)
+        patterns = store.playbook.failfast_patterns()
+        entries = store.playbook.failfast_entries(limit=20)
     finally:
         store.close()
     if as_json:
@@ -506,8 +506,8 @@ def failfast_log(ctx: click.Context, handoff_key: str, what: str, cause: str, fi
     """Log a hand-off that broke down (HANDOFF is a key from `cadence handoffs`)."""
     store = open_db(ctx)
     try:
-        e = store.log_failfast(handoff_key, what, cause=cause, fix=fix)
-        count = len(store.failfast_entries(handoff_key=handoff_key, limit=None))
+        e = store.playbook.log_failfast(handoff_key, what, cause=cause, fix=fix)
+        count = len(store.playbook.failfast_entries(handoff_key=handoff_key, limit=None))
     finally:
         store.close()
     click.echo(f"Logged #{e.id} for {safe(e.handoff_label)} ({counted(count, 'failure')} so far)")
@@ -526,7 +526,7 @@ def escalate(ctx: click.Context, kind: str, item_id: int, cadence_key: str | Non
         raise CommandError("name the cadence to escalate to (or --undo)")
     store = open_db(ctx)
     try:
-        fn = store.escalate_blocker if kind == "blocker" else store.escalate_action
+        fn = store.playbook.escalate_blocker if kind == "blocker" else store.playbook.escalate_action
         e = fn(item_id, None if undo else cadence_key)
     finally:
         store.close()

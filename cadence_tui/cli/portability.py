@@ -52,10 +52,10 @@ def cadences(ctx: click.Context, include_archived: bool, as_json: bool) -> None:
     from cadence_tui.core.recurrence import describe
 
     store = open_db(ctx)
-    items = store.list_cadences(include_archived=include_archived)
+    items = store.cadences.list_cadences(include_archived=include_archived)
     rows = []
     for c in items:
-        nxt = None if c.archived else store.next_occurrence(c)
+        nxt = None if c.archived else store.cadences.next_occurrence(c)
         rows.append((c, nxt))
     if as_json:
         click.echo(
@@ -73,7 +73,8 @@ def cadences(ctx: click.Context, include_archived: bool, as_json: bool) -> None:
                         "timebox_min": c.timebox_min,
                         "participants": [{"name": p.name, "role": p.role} for p in c.participants],
                         "agenda": [
-                            {"title": i.title, "timebox_min": i.timebox_min} for i in store.agenda_template(c.id)
+                            {"title": i.title, "timebox_min": i.timebox_min}
+                            for i in store.cadences.agenda_template(c.id)
                         ],
                         "archived": c.archived,
                         "next": nxt.isoformat() if nxt else None,
@@ -104,7 +105,7 @@ def cadences(ctx: click.Context, include_archived: bool, as_json: bool) -> None:
 @click.pass_context
 def cadences_archive(ctx: click.Context, key: str) -> None:
     """Archive cadence KEY: off the home screen and the schedule, history kept."""
-    cadence = open_db(ctx).archive_cadence(key)
+    cadence = open_db(ctx).cadences.archive_cadence(key)
     click.echo(f"{safe(cadence.name)} ({cadence.key}) archived; its meetings and action items are kept.")
 
 
@@ -114,7 +115,7 @@ def cadences_archive(ctx: click.Context, key: str) -> None:
 @click.pass_context
 def cadences_unarchive(ctx: click.Context, key: str) -> None:
     """Bring archived cadence KEY back to the home screen and the schedule."""
-    cadence = open_db(ctx).unarchive_cadence(key)
+    cadence = open_db(ctx).cadences.unarchive_cadence(key)
     click.echo(f"{safe(cadence.name)} ({cadence.key}) is active again.")
 
 
@@ -134,8 +135,8 @@ def export_ics(ctx: click.Context, cadence_key: str | None, out: str | None) -> 
     from cadence_tui.integrations.calendar_export import build_calendar
 
     store = open_db(ctx)
-    chosen = [store.get_cadence(cadence_key)] if cadence_key else store.list_cadences()
-    data = build_calendar([(c, store.agenda_template(c.id)) for c in chosen], stamp=store.now())
+    chosen = [store.cadences.get_cadence(cadence_key)] if cadence_key else store.cadences.list_cadences()
+    data = build_calendar([(c, store.cadences.agenda_template(c.id)) for c in chosen], stamp=store.now())
     write_output(data, out, database=store.path)
 
 
@@ -152,7 +153,7 @@ def export_json(ctx: click.Context, out: str | None) -> None:
 
     store = open_db(ctx)
     with progress_reporter("Exporting") as report:
-        data = store.export_data(progress=report)
+        data = store.portability.export_data(progress=report)
     write_output(dumps_export(data).encode("utf-8"), out, database=store.path)
 
 
@@ -192,7 +193,7 @@ def import_json(ctx: click.Context, file: str, replace: bool) -> None:
     data = loads_export(text, source)
     store = open_db(ctx, create=True)
     with progress_reporter("Importing") as report:
-        counts = store.import_data(data, replace=replace, progress=report)
+        counts = store.portability.import_data(data, replace=replace, progress=report)
     meetings = counts.get("meetings", 0)
     actions = counts.get("action_items", 0)
     click.echo(
@@ -315,26 +316,34 @@ def _check_port_free(host: str, port: int) -> None:
     "--public-url",
     metavar="URL",
     default=None,
-    help="The address browsers open the page at, when it is not http://HOST:PORT (a proxy).",
+    help="The address browsers open the page at, when it is not this server's own (a proxy).",
+)
+@click.option(
+    "--user-header",
+    metavar="HEADER",
+    default=None,
+    help='Request header naming the tab\'s user ("me"), e.g. X-Forwarded-User. Only behind a proxy that sets it.',
 )
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, public_url: str | None) -> None:
+def serve(ctx: click.Context, host: str, port: int, public_url: str | None, user_header: str | None) -> None:
     """Serve the app in a web browser (textual-serve), one app per tab.
 
     Binds to loopback by default: only this machine can connect. There is no
     login: to share it, put it behind a proxy that adds login and TLS, and pass
-    the address it serves with --public-url. Only pages from this server (or
-    that address) may drive the app.
+    the address it serves with --public-url (and, if the proxy names the user
+    in a header, that header with --user-header). Only pages from this server
+    (or that address) may drive the app.
     """
     from cadence_tui.integrations.config import ConfigError, load_config
+    from cadence_tui.ui.serve import public_url_or_error, user_header_or_error
 
-    if public_url is not None:
-        from cadence_tui.ui.serve import public_url_or_error
-
-        try:
+    try:
+        if public_url is not None:
             public_url = public_url_or_error(public_url)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
+        if user_header is not None:
+            user_header = user_header_or_error(user_header)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
     try:
         load_config()  # a bad config is reported here, not in every browser tab
     except ConfigError as exc:
@@ -343,13 +352,24 @@ def serve(ctx: click.Context, host: str, port: int, public_url: str | None) -> N
     database = location.resolve() if isinstance(location, Path) else location
     open_db(ctx, create=True).close()  # refuse a bad database now (each tab is the app: it may create it)
     _check_port_free(host, port)
-    from cadence_tui.ui.serve import CadenceServer
+    from cadence_tui.ui.serve import WILDCARD_HOSTS, CadenceServer, listen_url
 
     loopback = host in ("127.0.0.1", "localhost", "::1")
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Serving Cadence on http://{shown}:{port}/ (database {database})", err=True)
+    if host in WILDCARD_HOSTS:
+        click.echo(
+            f"Serving Cadence on every address of this machine, port {port}: {listen_url(host, port)}/ here "
+            f"(database {database})",
+            err=True,
+        )
+    else:
+        click.echo(f"Serving Cadence on {listen_url(host, port)}/ (database {database})", err=True)
     if public_url is not None:
         click.echo(f"Browsers open it at {public_url}/", err=True)
+    if user_header is not None:
+        click.echo(
+            f"Each tab's user is the {user_header} header: serve only behind a proxy that sets it.",
+            err=True,
+        )
     if loopback:
         click.echo("Listening on loopback only: other machines cannot connect.", err=True)
     else:
@@ -359,7 +379,9 @@ def serve(ctx: click.Context, host: str, port: int, public_url: str | None) -> N
         )
     click.echo("Press Ctrl+C to stop.", err=True)
     sys.stderr.flush()
-    CadenceServer(served_command(database), host=host, port=port, public_url=public_url).serve()
+    CadenceServer(
+        served_command(database), host=host, port=port, public_url=public_url, user_header=user_header
+    ).serve()
 
 
 # -- shell completion ----------------------------------------------------------------

@@ -47,8 +47,8 @@ def summary(
     store = open_db(ctx)
     try:
         if meeting_id is None:
-            meeting_id = store.last_meeting_id(last_key)
-        text = render(store.meeting_record(meeting_id), fmt)
+            meeting_id = store.records.last_meeting_id(last_key)
+        text = render(store.records.meeting_record(meeting_id), fmt)
     finally:
         store.close()
 

@@ -10,16 +10,21 @@ database_url = "postgresql://lena@db.example.com/cadence"  # a team's shared dat
 ```
 
 A bad file gives a :class:`ConfigError` naming the key and the line.
+
+``$CADENCE_ME`` (when set and not blank) overrides ``me``: ``cadence serve
+--user-header`` passes each browser tab's user to its app process that way.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 CONFIG_ENV_VAR = "CADENCE_CONFIG"
+ME_ENV_VAR = "CADENCE_ME"
+ME_MAX_LENGTH = 80
 SUMMARY_FORMATS = ("markdown", "slack", "text")
 
 
@@ -37,6 +42,9 @@ class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     database_url: str | None = None
     path: Path | None = None
+    # True when ``me`` came from $CADENCE_ME (a per-session identity, which
+    # outranks the "me" saved in the shared database).
+    me_from_env: bool = False
 
 
 def config_path() -> Path:
@@ -56,8 +64,26 @@ def _line_of(text: str, key: str) -> int | None:
     return None
 
 
+def env_me() -> str | None:
+    """``$CADENCE_ME`` cleaned (control characters out, trimmed, at most 80
+    characters), or None when it is unset or blank."""
+    from cadence_tui.core.textsafe import drop_unshowable, strip_control
+
+    name = drop_unshowable(strip_control(os.environ.get(ME_ENV_VAR, ""))).strip()[:ME_MAX_LENGTH].strip()
+    return name or None
+
+
 def load_config(path: Path | None = None) -> Config:
-    """Read the config file; a missing file means defaults."""
+    """Read the config file (a missing file means defaults); $CADENCE_ME
+    overrides its ``me``."""
+    config = _load_file(path)
+    name = env_me()
+    if name is None:
+        return config
+    return replace(config, me=name, me_from_env=True)
+
+
+def _load_file(path: Path | None) -> Config:
     path = path or config_path()
     if path.exists() and not path.is_file() and str(path) != os.devnull:
         # Reading a FIFO would wait for ever; a directory or device is no

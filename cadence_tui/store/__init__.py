@@ -1,23 +1,27 @@
 """The store: every SQL statement of Cadence lives in this package.
 
-:class:`Store` is assembled from one part per concept; screens and commands
-call its methods, which speak in domain objects (``cadence_tui.core.model``).
+:class:`Store` owns the connection, its lock and the clock, and exposes one
+typed part per concept (``store.meetings``, ``store.actions``, …), each
+created on first use. Parts speak in domain objects (``cadence_tui.core.model``)
+and reach one another through the store (``self.store.cadences``).
 
-TO ADD A STORE PART, add it to the bases of ``Store`` in ``store/full.py``,
-not here. Importing this package is kept cheap on purpose: ``Store`` and
-``ActionFilter`` load on first use (PEP 562 ``__getattr__`` below), so the app
-paints its home screen before paying for every part (``open_startup_store``).
+A part's module is imported the first time the part is used, so the app's
+first frame pays only for the parts the home screen reads (cadences,
+scorecard); :meth:`Store.load_all_parts` imports the rest after it.
+
+To add a part: write ``store/<topic>.py`` with ``class XStore(StorePart)``
+and add a property for it below.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
-from cadence_tui.store.base import StoreBase, utcnow
+from cadence_tui.store.base import StoreBase, StorePart, utcnow
+from cadence_tui.store.engines import DatabaseUrl
 from cadence_tui.store.errors import (
     DatabaseBusy,
     DatabaseUnavailable,
@@ -31,12 +35,22 @@ from cadence_tui.store.errors import (
 from cadence_tui.store.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from cadence_tui.store.actions import ActionFilter
-    from cadence_tui.store.full import Store
+    from cadence_tui.store.actions import ActionStore
+    from cadence_tui.store.backup import BackupStore
+    from cadence_tui.store.cadences import CadenceStore
+    from cadence_tui.store.demo import DemoStore
+    from cadence_tui.store.digest import DigestStore
+    from cadence_tui.store.history import HistoryStore
+    from cadence_tui.store.meetings import MeetingStore
+    from cadence_tui.store.panels import PanelStore
+    from cadence_tui.store.playbook import PlaybookStore
+    from cadence_tui.store.portability import PortabilityStore
+    from cadence_tui.store.records import RecordStore
+    from cadence_tui.store.scorecard import ScorecardStore
+    from cadence_tui.store.stats import StatsStore
 
 __all__ = [
     "SCHEMA_VERSION",
-    "ActionFilter",
     "DatabaseBusy",
     "DatabaseUnavailable",
     "DiskFull",
@@ -47,29 +61,151 @@ __all__ = [
     "Store",
     "StoreBase",
     "StoreError",
-    "load_all_parts",
-    "open_startup_store",
+    "StorePart",
     "open_store",
 ]
 
-# Names served on first use, and the module each comes from.
-_LAZY = {
-    "Store": "cadence_tui.store.full",
-    "ActionFilter": "cadence_tui.store.actions",
-    "load_all_parts": "cadence_tui.store.startup",
-}
+_P = TypeVar("_P", bound=StorePart)
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+class Store(StoreBase):
+    """One Cadence database: the connection, lock and clock, and its parts."""
+
+    def __init__(self, path: Path | str | DatabaseUrl, now: Callable[[], datetime] = utcnow) -> None:
+        super().__init__(path, now)
+        self._parts: dict[type, StorePart] = {}
+
+    def _part(self, cls: type[_P]) -> _P:
+        part = self._parts.get(cls)
+        if part is None:
+            with self._lock:  # two threads asking at once get the same part
+                part = self._parts.setdefault(cls, cls(self))
+        assert isinstance(part, cls)
+        return part
+
+    def load_all_parts(self) -> None:
+        """Import and create every part now (the app does it in a worker after
+        its first frame, so later screens open without paying for imports)."""
+        for name in PART_NAMES:
+            getattr(self, name)
+
+    def seed_defaults(self, tz: str | None = None) -> bool:
+        """Insert the default cadences, hand-offs and metrics once per file."""
+        return self.cadences.seed_defaults(tz)
+
+    @property
+    def cadences(self) -> CadenceStore:
+        """The cadences, their agenda templates and occurrences."""
+        from cadence_tui.store.cadences import CadenceStore
+
+        return self._part(CadenceStore)
+
+    @property
+    def meetings(self) -> MeetingStore:
+        """A meeting's clock, agenda, attendance and captures."""
+        from cadence_tui.store.meetings import MeetingStore
+
+        return self._part(MeetingStore)
+
+    @property
+    def actions(self) -> ActionStore:
+        """Action items: adding, paging, filters, status and undo."""
+        from cadence_tui.store.actions import ActionStore
+
+        return self._part(ActionStore)
+
+    @property
+    def records(self) -> RecordStore:
+        """A meeting as recorded, for summaries."""
+        from cadence_tui.store.records import RecordStore
+
+        return self._part(RecordStore)
+
+    @property
+    def history(self) -> HistoryStore:
+        """Past meetings and searching them."""
+        from cadence_tui.store.history import HistoryStore
+
+        return self._part(HistoryStore)
+
+    @property
+    def panels(self) -> PanelStore:
+        """Each cadence kind's panel data (demos, pipeline, budget, wins…)."""
+        from cadence_tui.store.panels import PanelStore
+
+        return self._part(PanelStore)
+
+    @property
+    def playbook(self) -> PlaybookStore:
+        """Hand-offs, the fail-fast log, escalation, ratings."""
+        from cadence_tui.store.playbook import PlaybookStore
+
+        return self._part(PlaybookStore)
+
+    @property
+    def scorecard(self) -> ScorecardStore:
+        """Metrics and their values."""
+        from cadence_tui.store.scorecard import ScorecardStore
+
+        return self._part(ScorecardStore)
+
+    @property
+    def stats(self) -> StatsStore:
+        """Statistics per cadence."""
+        from cadence_tui.store.stats import StatsStore
+
+        return self._part(StatsStore)
+
+    @property
+    def digest(self) -> DigestStore:
+        """The weekly digest's data."""
+        from cadence_tui.store.digest import DigestStore
+
+        return self._part(DigestStore)
+
+    @property
+    def portability(self) -> PortabilityStore:
+        """JSON export and import."""
+        from cadence_tui.store.portability import PortabilityStore
+
+        return self._part(PortabilityStore)
+
+    @property
+    def backup(self) -> BackupStore:
+        """Copies of the database."""
+        from cadence_tui.store.backup import BackupStore
+
+        return self._part(BackupStore)
+
+    @property
+    def demo(self) -> DemoStore:
+        """Demo data."""
+        from cadence_tui.store.demo import DemoStore
+
+        return self._part(DemoStore)
 
 
-def _seeded(store: Any, seed: bool) -> Any:
+#: Every part, by its attribute name.
+PART_NAMES = (
+    "cadences",
+    "meetings",
+    "actions",
+    "records",
+    "history",
+    "panels",
+    "playbook",
+    "scorecard",
+    "stats",
+    "digest",
+    "portability",
+    "backup",
+    "demo",
+)
+
+
+def open_store(path: Path | str | DatabaseUrl, now: Callable[[], datetime] = utcnow, *, seed: bool = True) -> Store:
+    """Open (creating and migrating if needed) and seed the default cadences once."""
+    store = Store(path, now=now)
     if seed:
         try:
             # True only for the open that created the defaults: a new file
@@ -79,19 +215,3 @@ def _seeded(store: Any, seed: bool) -> Any:
             store.close()
             raise
     return store
-
-
-def open_store(path: Path | str, now: Callable[[], datetime] = utcnow, *, seed: bool = True) -> Store:
-    """Open (creating and migrating if needed) and seed the default cadences once."""
-    from cadence_tui.store.full import Store
-
-    return _seeded(Store(path, now=now), seed)
-
-
-def open_startup_store(path: Path | str, now: Callable[[], datetime] = utcnow) -> Store:
-    """Like :func:`open_store`, for the app's start: only the parts the home
-    screen needs are imported now; the rest load right after the first frame
-    (``load_all_parts``) or on first use, on the same object."""
-    from cadence_tui.store.startup import StartupStore
-
-    return _seeded(StartupStore(path, now=now), True)

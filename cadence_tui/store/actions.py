@@ -8,11 +8,15 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from cadence_tui.core.model import ActionItem
 from cadence_tui.core.textsafe import clean_line
-from cadence_tui.store.base import StoreBase, from_date, from_ts, inserted_id, required_ts, to_ts
+from cadence_tui.store.base import StorePart, from_date, from_ts, inserted_id, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound, translate
+
+if TYPE_CHECKING:
+    from cadence_tui.store import Store
 
 DUE_KEY_SQL = "coalesce(a.due, '9999-12-31')"  # must match schema.DUE_KEY for the indexes
 TITLE_MAX = 500
@@ -150,8 +154,10 @@ DISTINCT_OWNERS_SQL = (
 )
 
 
-class ActionStore(StoreBase):
-    _action_undo: list[ActionChange]  # created on first use (see _undo_stack)
+class ActionStore(StorePart):
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self._action_undo: list[ActionChange] = []
 
     def owner_spellings(self, name: str) -> list[str]:
         """The owners stored that are ``name`` up to case ("Marco", "MARCO" for
@@ -407,12 +413,8 @@ class ActionStore(StoreBase):
 
     # -- changes, each undoable ---------------------------------------------------
     def _undo_stack(self) -> list[ActionChange]:
-        """This process's recent action-item changes, newest last (the mixin has no __init__)."""
-        try:
-            return self._action_undo
-        except AttributeError:
-            self._action_undo = []
-            return self._action_undo
+        """This process's recent action-item changes, newest last."""
+        return self._action_undo
 
     def _remember(self, action_id: int, description: str) -> None:
         row = self.query_one(

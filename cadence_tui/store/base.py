@@ -32,9 +32,7 @@ from cadence_tui.store.schema import SCHEMA_VERSION, apply_migrations
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from cadence_tui.core.model import ActionItem, AgendaItem, AgendaTemplateItem, Cadence, Entry, Meeting, Occurrence
-    from cadence_tui.core.playbook import Handoff
-    from cadence_tui.core.scorecard import Metric
+    from cadence_tui.store import Store
 
 BUSY_TIMEOUT_MS = 5000
 BUSY_TIMEOUT_ENV_VAR = "CADENCE_BUSY_TIMEOUT_MS"
@@ -181,7 +179,8 @@ def open_connection(path: Path | str) -> sqlite3.Connection:
 
 
 class StoreBase:
-    """Connection, clock and transactions shared by every part of the store."""
+    """Connection, clock and transactions shared by every part of the store
+    (:class:`cadence_tui.store.Store` adds the parts)."""
 
     #: Whether opening this file just seeded the defaults (a new database).
     seeded_now: bool = False
@@ -195,49 +194,18 @@ class StoreBase:
             # PostgreSQL: psycopg loads only now (an optional extra).
             from cadence_tui.store.engines import open_postgres
 
-            self.path: Path | str | DatabaseUrl = path if isinstance(path, DatabaseUrl) else DatabaseUrl(str(path))
+            url = path if isinstance(path, DatabaseUrl) else DatabaseUrl(str(path))
+            self.path: Path | str | DatabaseUrl = url
             self.engine = "postgres"
-            self.conn = open_postgres(self.path)  # type: ignore[assignment]  # the same surface (engines/postgres.py)
+            # A PgConnection: the surface of sqlite3.Connection the parts use (engines/postgres.py).
+            pg: Any = open_postgres(url)
+            self.conn: sqlite3.Connection = pg
         else:
+            assert not isinstance(path, DatabaseUrl)
             self.path = path if str(path) == ":memory:" else Path(path).expanduser()
             self.conn = open_connection(self.path)
         self._lock = threading.RLock()
         self._db: sqlite_utils.Database | None = None
-
-    if TYPE_CHECKING:
-        # The parts of the store call one another: each is a StoreBase mixed into
-        # the full Store (store/full.py), and a StartupStore loads the missing
-        # parts on first use. What one part uses of another is declared here for
-        # the type checker; the real definitions are in the part named.
-
-        # cadences.py
-        def get_cadence(self, key: str) -> Cadence: ...
-        def list_cadences(self, *, include_archived: bool = False) -> list[Cadence]: ...
-        def agenda_template(self, cadence_id: int) -> list[AgendaTemplateItem]: ...
-        def upcoming(self, days: int = 30, *, cadence_key: str | None = None) -> list[Occurrence]: ...
-        def held_occurrences(self, cadence_id: int, since: datetime) -> frozenset[datetime]: ...
-
-        # meetings.py
-        def get_meeting(self, meeting_id: int) -> Meeting: ...
-        def current_item(self, meeting_id: int) -> AgendaItem | None: ...
-        def _entries(self, table: str, meeting_id: int) -> list[Entry]: ...
-
-        # actions.py
-        def owner_condition(self, column: str, name: str) -> tuple[str, list[str]]: ...
-        def add_action(
-            self,
-            title: str,
-            *,
-            owner: str = "",
-            due: date | None = None,
-            cadence_key: str | None = None,
-            meeting_id: int | None = None,
-        ) -> ActionItem: ...
-
-        # records.py, scorecard.py, playbook.py
-        def record_items_at_end(self, conn: sqlite3.Connection, meeting_id: int) -> None: ...
-        def list_metrics(self, *, include_archived: bool = False) -> list[Metric]: ...
-        def list_handoffs(self, *, include_archived: bool = False) -> list[Handoff]: ...
 
     # -- time ---------------------------------------------------------------
     def now(self) -> datetime:
@@ -335,3 +303,53 @@ class StoreBase:
                 "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+class StorePart:
+    """One part of the store (meetings, action items, …): it runs its SQL on
+    the store's one connection, under its lock, with its clock, and reaches
+    the other parts through :attr:`store` (``self.store.cadences.get_cadence``)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.store.conn
+
+    @property
+    def path(self) -> Path | str | DatabaseUrl:
+        return self.store.path
+
+    @property
+    def engine(self) -> str:
+        """ "sqlite" or "postgres" (see :attr:`StoreBase.engine`)."""
+        return self.store.engine
+
+    @property
+    def _lock(self) -> threading.RLock:
+        return self.store._lock
+
+    def now(self) -> datetime:
+        return self.store.now()
+
+    def today(self) -> date:
+        return self.store.today()
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        return self.store.query(sql, params)
+
+    def query_one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
+        return self.store.query_one(sql, params)
+
+    def scalar(self, sql: str, params: tuple | dict = ()) -> Any:
+        return self.store.scalar(sql, params)
+
+    def write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return self.store.write()
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        return self.store.get_setting(key, default)
+
+    def schema_version(self) -> int:
+        return self.store.schema_version()

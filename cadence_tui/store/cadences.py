@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from cadence_tui.core.model import AgendaTemplateItem, Cadence, CadenceOverview, Occurrence, Participant
 from cadence_tui.core.textsafe import clean_line, strip_control
 from cadence_tui.kinds import GENERIC, check_kind, kind_for_key
-from cadence_tui.store.base import StoreBase, from_ts, inserted_id, required_date, to_ts
+from cadence_tui.store.base import StorePart, from_ts, inserted_id, required_date, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 
 _CADENCE_COLUMNS = (
@@ -43,7 +43,7 @@ def participants_json(participants: list[Participant] | tuple[Participant, ...])
     return json.dumps([{"name": p.name, "role": p.role} for p in participants], ensure_ascii=False)
 
 
-class CadenceStore(StoreBase):
+class CadenceStore(StorePart):
     def seed_defaults(self, tz: str | None = None) -> bool:
         """Insert the four default cadences, hand-offs and metrics once per file."""
         from cadence_tui.core import seed

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from cadence_tui import kinds
 from cadence_tui.core.model import Cadence
-from cadence_tui.store.base import StoreBase, to_ts
+from cadence_tui.store.base import StorePart, to_ts
 from cadence_tui.store.errors import InvalidInput
 
 # Share of meetings per cadence when the size is given explicitly.
@@ -151,7 +151,7 @@ SMALL = DemoSize()
 LARGE = DemoSize(meetings=10_000, actions=100_000, months=36)
 
 
-class DemoStore(StoreBase):
+class DemoStore(StorePart):
     def generate_demo(
         self,
         size: DemoSize = SMALL,
@@ -172,7 +172,7 @@ class DemoStore(StoreBase):
         now = self.now().astimezone(UTC)
         today = self.today()
         span_start = now - timedelta(days=int(size.months * 30.5))
-        cadences = self.list_cadences()
+        cadences = self.store.cadences.list_cadences()
         plan: list[tuple[Cadence, datetime]] = []
         for c in cadences:
             natural = list(occurrences_between(c.schedule, span_start, now - timedelta(hours=2)))
@@ -233,7 +233,7 @@ class DemoStore(StoreBase):
                 mid = next_id
                 next_id += 1
                 thing = lambda: rng.choice(_THINGS)  # noqa: E731
-                template = self.agenda_template(cadence.id)
+                template = self.store.cadences.agenda_template(cadence.id)
                 t = when
                 for pos, item in enumerate(template):
                     over = rng.random() < _OVER_ODDS.get(item.title, 0.3)

@@ -14,7 +14,7 @@ from cadence_tui.core.digest import (
 )
 from cadence_tui.core.scorecard import FINITE_SQL
 from cadence_tui.store.actions import name_key, same_name
-from cadence_tui.store.base import StoreBase, from_date, from_ts, required_ts, to_ts
+from cadence_tui.store.base import StorePart, from_date, from_ts, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput
 
 _ACTION_SQL = (
@@ -46,7 +46,7 @@ def _blocker(r) -> DigestBlocker:
     )
 
 
-class DigestStore(StoreBase):
+class DigestStore(StorePart):
     def digest_data(self, since: date, *, owner: str | None = None, upcoming_days: int = 7) -> DigestData:
         """What changed from local midnight of ``since`` until now. With ``owner``:
         only that person's action items, the blockers they raised or can
@@ -62,7 +62,7 @@ class DigestStore(StoreBase):
         oa: tuple[str, ...] = ()
         ob: tuple[str, ...] = ()
         if owner:  # names match whatever their case ("marco" finds Marco's items)
-            condition, spellings = self.owner_condition("a.owner", owner)
+            condition, spellings = self.store.actions.owner_condition("a.owner", owner)
             who_a, oa = f" AND {condition}", tuple(spellings)
             people = self.query("SELECT raised_by FROM blockers UNION SELECT unblocker FROM blockers")
             names = [r[0] for r in people if r[0] and same_name(r[0], owner)] or [owner]
@@ -110,7 +110,9 @@ class DigestStore(StoreBase):
             )
         ]
         data.metrics = self._metric_moves(since, today, owner)
-        data.upcoming = [DigestMeeting(o.cadence_name, o.start, o.timebox_min) for o in self.upcoming(upcoming_days)]
+        data.upcoming = [
+            DigestMeeting(o.cadence_name, o.start, o.timebox_min) for o in self.store.cadences.upcoming(upcoming_days)
+        ]
         owes: dict[str, list[DigestAction]] = {}
         spelling: dict[str, str] = {}  # one group per person, whatever the case of the name
         for r in self.query(
@@ -135,7 +137,7 @@ class DigestStore(StoreBase):
 
     def _metric_moves(self, since: date, today: date, owner: str | None) -> list[MetricMove]:
         moves = []
-        for metric in self.list_metrics():
+        for metric in self.store.scorecard.list_metrics():
             if owner and not same_name(metric.owner, owner):
                 continue
             last = self.query_one(

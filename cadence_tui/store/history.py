@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cadence_tui.store.actions import fts_terms
-from cadence_tui.store.base import StoreBase, from_ts, required_ts
+from cadence_tui.store.base import StorePart, from_ts, required_ts
 from cadence_tui.store.errors import NotFound
 
 HISTORY_PAGE = 64
@@ -92,7 +92,7 @@ FROM meetings m JOIN cadences c ON c.id = m.cadence_id
 """
 
 
-class HistoryStore(StoreBase):
+class HistoryStore(StorePart):
     def _history_cadence_id(self, key: str) -> int:
         cid = self.scalar("SELECT id FROM cadences WHERE key = ?", (key,))
         if cid is None:

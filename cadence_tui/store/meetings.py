@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from cadence_tui.core.model import ActionItem, AgendaItem, Attendee, Blocker, CarriedItem, Entry, Meeting
 from cadence_tui.core.textsafe import strip_control
-from cadence_tui.store.base import StoreBase, from_date, from_ts, inserted_id, required_ts, to_ts
+from cadence_tui.store.base import StorePart, from_date, from_ts, inserted_id, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 
 NOTE_MAX = 20_000
@@ -113,7 +113,7 @@ def parse_timebox(text: str | int) -> int:
     return minutes
 
 
-class MeetingStore(StoreBase):
+class MeetingStore(StorePart):
     def get_meeting(self, meeting_id: int) -> Meeting:
         row = self.query_one(f"{MEETING_SELECT} WHERE m.id = ?", (meeting_id,))
         if row is None:
@@ -134,9 +134,9 @@ class MeetingStore(StoreBase):
         already recorded for that occurrence, if one was (newest first)."""
         from cadence_tui.core.recurrence import LOOK_BACK, meeting_occurrence
 
-        cadence = self.get_cadence(cadence_key)
+        cadence = self.store.cadences.get_cadence(cadence_key)
         now = self.now()
-        held = self.held_occurrences(cadence.id, now - LOOK_BACK)
+        held = self.store.cadences.held_occurrences(cadence.id, now - LOOK_BACK)
         occurrence = meeting_occurrence(cadence.schedule, now, held)
         if occurrence is None:
             return None, None
@@ -155,8 +155,8 @@ class MeetingStore(StoreBase):
         running = self.running_meeting(cadence_key)
         if running is not None:
             return running
-        cadence = self.get_cadence(cadence_key)
-        template = self.agenda_template(cadence.id)
+        cadence = self.store.cadences.get_cadence(cadence_key)
+        template = self.store.cadences.agenda_template(cadence.id)
         now = to_ts(self.now())
         with self.write() as conn:
             cur = conn.execute(
@@ -215,7 +215,7 @@ class MeetingStore(StoreBase):
                 "UPDATE meetings SET status = 'ended', ended_at = ?, paused_at = NULL, paused_seconds = ? WHERE id = ?",
                 (to_ts(now), paused, meeting_id),
             )
-            self.record_items_at_end(conn, meeting_id)
+            self.store.records.record_items_at_end(conn, meeting_id)
         return self.get_meeting(meeting_id)
 
     def _stop_current_item(self, conn: sqlite3.Connection, meeting_id: int, now: datetime) -> None:
@@ -252,7 +252,7 @@ class MeetingStore(StoreBase):
             if cadence_id is None:
                 raise NotFound(f"no meeting with id {meeting_id}")
         elif cadence_key is not None:
-            cadence_id = self.get_cadence(cadence_key).id
+            cadence_id = self.store.cadences.get_cadence(cadence_key).id
         else:
             raise InvalidInput("a blocker belongs to a meeting or a cadence")
         with self.write() as conn:
@@ -514,7 +514,7 @@ class MeetingStore(StoreBase):
         """Record an action item typed into the meeting's form; ``due`` is text
         in any form :func:`cadence_tui.core.duedates.parse_due` accepts."""
         title, owner, due_date = check_action_capture(title, owner, due, self.today())
-        return self.add_action(title, owner=owner, due=due_date, meeting_id=meeting_id)
+        return self.store.actions.add_action(title, owner=owner, due=due_date, meeting_id=meeting_id)
 
     def capture_blocker(
         self, meeting_id: int, what: str, raised_by: str = "", unblocker: str = "", status: str = "open"

@@ -14,7 +14,7 @@ from cadence_tui.kinds.all_hands import HealthRow, Win
 from cadence_tui.kinds.finance import BudgetLine
 from cadence_tui.kinds.pipeline import STAGE_LABELS, STAGES, PipelineView
 from cadence_tui.kinds.sprint import DemoItem
-from cadence_tui.store.base import StoreBase, from_ts, inserted_id, required_ts, to_ts
+from cadence_tui.store.base import StorePart, from_ts, inserted_id, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 from cadence_tui.store.meetings import at_field, clean_text, field_error
 
@@ -35,7 +35,7 @@ def _name(text: str, what: str) -> str:
     return clean_name(text, what)
 
 
-class PanelStore(StoreBase):
+class PanelStore(StorePart):
     # -- Sprint Review: demos ---------------------------------------------------
     def demos(self, meeting_id: int) -> list[DemoItem]:
         rows = self.query(
@@ -49,7 +49,7 @@ class PanelStore(StoreBase):
             what = _title(what, "demo")
         with at_field("presenter"):
             presenter = _name(presenter, "presenter")
-        self.get_meeting(meeting_id)
+        self.store.meetings.get_meeting(meeting_id)
         with self.write() as conn:
             cur = conn.execute(
                 "INSERT INTO demo_items(meeting_id, what, presenter, created_at) VALUES (?,?,?,?)",
@@ -117,7 +117,7 @@ class PanelStore(StoreBase):
     # -- Marketing–Sales Sync: pipeline and campaigns ------------------------------
     def pipeline(self, meeting_id: int) -> PipelineView:
         """This sync's stage values beside those of the previous sync that had any."""
-        meeting = self.get_meeting(meeting_id)
+        meeting = self.store.meetings.get_meeting(meeting_id)
         current = {
             r[0]: r[1]
             for r in self.query("SELECT stage, value FROM pipeline_metrics WHERE meeting_id = ?", (meeting_id,))
@@ -157,7 +157,7 @@ class PanelStore(StoreBase):
                     parsed[stage] = raw if isinstance(raw, int) and raw >= 0 else parse_count(str(raw))
                 except ValueError as exc:
                     raise InvalidInput(f"{STAGE_LABELS[stage]}: {exc}") from None
-        self.get_meeting(meeting_id)
+        self.store.meetings.get_meeting(meeting_id)
         with self.write() as conn:
             for stage, value in parsed.items():
                 if value is None:
@@ -171,12 +171,12 @@ class PanelStore(StoreBase):
         return self.pipeline(meeting_id)
 
     def campaign_changes(self, meeting_id: int) -> list[Entry]:
-        return self._entries("campaign_changes", meeting_id)
+        return self.store.meetings._entries("campaign_changes", meeting_id)
 
     def add_campaign_change(self, meeting_id: int, text: str) -> int:
         with at_field("text"):
             text = clean_text(text, "campaign change", COMMENT_MAX)
-        self.get_meeting(meeting_id)
+        self.store.meetings.get_meeting(meeting_id)
         with self.write() as conn:
             cur = conn.execute(
                 "INSERT INTO campaign_changes(meeting_id, text, created_at) VALUES (?,?,?)",
@@ -203,7 +203,7 @@ class PanelStore(StoreBase):
             budget_value = float(budget) if isinstance(budget, (int, float)) else parse_amount(budget)
         with at_field("actual"):
             actual_value = float(actual) if isinstance(actual, (int, float)) else parse_amount(actual)
-        self.get_meeting(meeting_id)
+        self.store.meetings.get_meeting(meeting_id)
         with self.write() as conn:
             conn.execute(
                 "INSERT INTO budget_lines(meeting_id, department, budget, actual) VALUES (?,?,?,?)"
@@ -214,7 +214,7 @@ class PanelStore(StoreBase):
 
     def previous_budget_departments(self, meeting_id: int) -> list[tuple[str, float]]:
         """Departments and budgets of the previous review of this cadence (to pre-fill)."""
-        meeting = self.get_meeting(meeting_id)
+        meeting = self.store.meetings.get_meeting(meeting_id)
         prev = self.scalar(
             "SELECT m.id FROM meetings m WHERE m.cadence_id = ? AND m.started_at < ? AND m.id != ?"
             " AND EXISTS (SELECT 1 FROM budget_lines b WHERE b.meeting_id = m.id)"
@@ -233,7 +233,7 @@ class PanelStore(StoreBase):
             value = float(threshold) if isinstance(threshold, (int, float)) else parse_percent(threshold)
             if not 0 < value <= 1000:
                 raise InvalidInput("the threshold must be above 0 and at most 1000 %")
-        self.get_meeting(meeting_id)
+        self.store.meetings.get_meeting(meeting_id)
         with self.write() as conn:
             conn.execute("UPDATE meetings SET variance_threshold = ? WHERE id = ?", (value, meeting_id))
         return value
@@ -246,7 +246,7 @@ class PanelStore(StoreBase):
         else:
             with at_field("reforecast"):
                 value = float(amount) if isinstance(amount, (int, float)) else parse_amount(amount)
-        self.get_meeting(meeting_id)
+        self.store.meetings.get_meeting(meeting_id)
         with self.write() as conn:
             conn.execute("UPDATE meetings SET reforecast = ? WHERE id = ?", (value, meeting_id))
         return value
@@ -261,7 +261,7 @@ class PanelStore(StoreBase):
             text = _title(text, "win")
         with at_field("who"):
             who = _name(who, "name")
-        self.get_meeting(meeting_id)
+        self.store.meetings.get_meeting(meeting_id)
         with self.write() as conn:
             cur = conn.execute(
                 "INSERT INTO wins(meeting_id, text, who, created_at) VALUES (?,?,?,?)",
@@ -272,8 +272,8 @@ class PanelStore(StoreBase):
     def health_check(self, meeting_id: int) -> list[HealthRow]:
         """Every registered (not archived) hand-off, this meeting's rating and the
         latest earlier one (from any meeting before this one)."""
-        meeting = self.get_meeting(meeting_id)
-        handoffs = self.list_handoffs()
+        meeting = self.store.meetings.get_meeting(meeting_id)
+        handoffs = self.store.playbook.list_handoffs()
         here = {
             r["handoff_id"]: r
             for r in self.query(
@@ -304,7 +304,7 @@ class PanelStore(StoreBase):
             value = parse_rating(str(rating))
         with at_field("comment"):
             comment = clean_text(comment, "comment", COMMENT_MAX) if comment and comment.strip() else ""
-        self.get_meeting(meeting_id)
+        self.store.meetings.get_meeting(meeting_id)
         if self.scalar("SELECT 1 FROM handoffs WHERE id = ?", (handoff_id,)) is None:
             raise NotFound(f"no hand-off with id {handoff_id}")
         with self.write() as conn:

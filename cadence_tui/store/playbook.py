@@ -19,7 +19,7 @@ from cadence_tui.core.playbook import (
     normalise_cause,
     quarter_of,
 )
-from cadence_tui.store.base import StoreBase, from_ts, required_ts, to_ts
+from cadence_tui.store.base import StorePart, from_ts, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 from cadence_tui.store.fields import UNSET, key_field, line_field, text_field
 
@@ -75,7 +75,7 @@ def failfast_from_row(row: sqlite3.Row) -> FailfastEntry:
     )
 
 
-class PlaybookStore(StoreBase):
+class PlaybookStore(StorePart):
     # -- hand-offs --------------------------------------------------------------
     def list_handoffs(self, *, include_archived: bool = False) -> list[Handoff]:
         where = "" if include_archived else "WHERE archived = 0"
@@ -302,7 +302,7 @@ class PlaybookStore(StoreBase):
     def _escalation_target(self, from_cadence_id: int, to_cadence_key: str | None) -> int | None:
         if to_cadence_key is None:
             return None
-        target = self.get_cadence(to_cadence_key)
+        target = self.store.cadences.get_cadence(to_cadence_key)
         if target.id == from_cadence_id:
             raise InvalidInput(f"it already belongs to {target.name}; escalate it to another cadence")
         return target.id
@@ -367,7 +367,7 @@ class PlaybookStore(StoreBase):
 
     def escalated_to(self, cadence_key: str, *, open_only: bool = True) -> list[Escalated]:
         """Blockers and action items other cadences escalated to this one."""
-        cid = self.get_cadence(cadence_key).id
+        cid = self.store.cadences.get_cadence(cadence_key).id
         status = " AND {t}.status = 'open'" if open_only else ""
         return self._escalated_where("{t}.escalated_to_cadence_id = ?" + status, cid, order="created_at")
 

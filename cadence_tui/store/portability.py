@@ -70,7 +70,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cadence_tui.kinds import KIND_NAMES, SEED_KEY_KINDS
-from cadence_tui.store.base import StoreBase, to_ts
+from cadence_tui.store.base import StorePart, to_ts
 from cadence_tui.store.errors import InvalidInput
 from cadence_tui.store.schema import SCHEMA_VERSION
 
@@ -84,7 +84,7 @@ _CHUNK = 1000
 Progress = Callable[[int, int], None]
 
 
-class PortabilityStore(StoreBase):
+class PortabilityStore(StorePart):
     """Export to and import from the versioned JSON document described above."""
 
     # -- the tables ---------------------------------------------------------------

@@ -37,7 +37,7 @@ from cadence_tui.core.meeting_record import (
 )
 from cadence_tui.core.scorecard import FINITE_SQL, stored_number
 from cadence_tui.core.stats import MAX_MINUTES, MAX_SECONDS, bounded
-from cadence_tui.store.base import StoreBase, from_date, from_ts, required_ts, to_ts
+from cadence_tui.store.base import StorePart, from_date, from_ts, required_ts, to_ts
 from cadence_tui.store.errors import NotFound
 
 # Carried-over items read per meeting at most (the summary shows fewer); the
@@ -66,7 +66,7 @@ def _zone(name: str) -> tuple[tzinfo, str]:
         return ZoneInfo("UTC"), "UTC"
 
 
-class RecordStore(StoreBase):
+class RecordStore(StorePart):
     def last_meeting_id(self, cadence_key: str | None = None) -> int:
         """The most recent meeting (by start) of a cadence, or of any cadence.
 

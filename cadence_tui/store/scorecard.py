@@ -19,7 +19,7 @@ from cadence_tui.core.scorecard import (
     ScorecardRow,
     stored_number,
 )
-from cadence_tui.store.base import StoreBase, from_date, required_date, required_ts, to_ts
+from cadence_tui.store.base import StorePart, from_date, required_date, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 from cadence_tui.store.fields import UNSET, key_field, line_field, parse_number, text_field
 
@@ -39,7 +39,7 @@ def metric_from_row(row: sqlite3.Row) -> Metric:
     )
 
 
-class ScorecardStore(StoreBase):
+class ScorecardStore(StorePart):
     # -- metrics --------------------------------------------------------------
     def list_metrics(self, *, include_archived: bool = False) -> list[Metric]:
         where = "" if include_archived else "WHERE archived = 0"

@@ -15,16 +15,16 @@ from cadence_tui.core.stats import (
     bounded,
     compute_stats,
 )
-from cadence_tui.store.base import StoreBase, from_date, from_ts, required_ts
+from cadence_tui.store.base import StorePart, from_date, from_ts, required_ts
 from cadence_tui.store.errors import InvalidInput
 
 
-class StatsStore(StoreBase):
+class StatsStore(StorePart):
     def cadence_stats(self, cadence_key: str, last: int = DEFAULT_LAST) -> CadenceStats:
         """Statistics of a cadence over its last ``last`` ended meetings."""
         if not 1 <= last <= 1000:
             raise InvalidInput("the number of meetings must be between 1 and 1000")
-        cadence = self.get_cadence(cadence_key)
+        cadence = self.store.cadences.get_cadence(cadence_key)
         rows = self.query(
             "SELECT id, started_at, ended_at, paused_seconds, timebox_min FROM meetings"
             " WHERE cadence_id = ? AND status = 'ended' AND ended_at IS NOT NULL"
@@ -86,4 +86,4 @@ class StatsStore(StoreBase):
         return compute_stats(cadence.key, cadence.name, meetings, actions, last_n=last)
 
     def all_cadence_stats(self, last: int = DEFAULT_LAST) -> list[CadenceStats]:
-        return [self.cadence_stats(c.key, last) for c in self.list_cadences()]
+        return [self.cadence_stats(c.key, last) for c in self.store.cadences.list_cadences()]

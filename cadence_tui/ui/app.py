@@ -19,7 +19,7 @@ from cadence_tui.ui.stylesheets import STARTUP, css
 if TYPE_CHECKING:
     from textual.filter import LineFilter
 
-    from cadence_tui.store import Store  # the full class loads after the first frame
+    from cadence_tui.store import Store
 
 
 class CadenceApp(KeysInOrder, App[None]):
@@ -82,7 +82,7 @@ class CadenceApp(KeysInOrder, App[None]):
         self.screen_change_signal.subscribe(self, lambda screen: self._check_size())
         self._check_size()
         # Start-up: the home screen needs only part of the store; the rest loads
-        # in a thread once the home screen is painted (see store/startup.py).
+        # in a thread once the home screen is painted (Store.load_all_parts).
         self.set_timer(0.5, self._load_store_parts)
 
     def _notify_config_warnings(self) -> None:
@@ -136,9 +136,7 @@ class CadenceApp(KeysInOrder, App[None]):
             gc.collect()
             gc.freeze()  # what start-up built lives on: later collections skip it
             gc.enable()
-        from cadence_tui.store import load_all_parts
-
-        self.run_worker(lambda: load_all_parts(self.store), thread=True, exit_on_error=False, group="startup")
+        self.run_worker(self.store.load_all_parts, thread=True, exit_on_error=False, group="startup")
 
     def show_summary(self, meeting_id: int) -> None:
         """Open a meeting's summary (after ending a meeting, from history)."""

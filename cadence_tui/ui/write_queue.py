@@ -91,7 +91,7 @@ class WriteQueue:
     def _open_store(self) -> Any:
         if str(self.store.path) == ":memory:":
             return self.store  # no other process can lock it; a second connection would be another database
-        from cadence_tui.store.full import Store
+        from cadence_tui.store import Store
 
         return Store(self.store.path, now=self.store._now)
 

@@ -57,7 +57,7 @@ def ensure_large_db(path: Path = LARGE_DB) -> Path:
         p.unlink(missing_ok=True)
     print(f"building {path} (once, ~15 s)...", file=sys.stderr, flush=True)
     store = open_store(partial, now=lambda: NOW)
-    store.generate_demo(LARGE)
+    store.demo.generate_demo(LARGE)
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     partial.rename(path)
@@ -151,12 +151,12 @@ class KeyTimer:
 
 
 async def measure_app(db: Path) -> dict[str, list[tuple[float, float, float]]]:
-    from cadence_tui.store import load_all_parts, open_store
+    from cadence_tui.store import open_store
     from cadence_tui.ui.app import make_app
     from cadence_tui.ui.screens.actions import ActionItemsScreen
 
     store = open_store(db, now=lambda: NOW)
-    load_all_parts(store)
+    store.load_all_parts()
     app = make_app(store)
     results: dict[str, list[tuple[float, float, float]]] = {}
 
@@ -219,7 +219,8 @@ async def measure_app(db: Path) -> dict[str, list[tuple[float, float, float]]]:
 
 
 def measure_queries(db: Path) -> list[tuple[str, float]]:
-    from cadence_tui.store import ActionFilter, open_store
+    from cadence_tui.store import open_store
+    from cadence_tui.store.actions import ActionFilter
 
     store = open_store(db, now=lambda: NOW)
     out: list[tuple[str, float]] = []
@@ -246,21 +247,21 @@ def measure_queries(db: Path) -> list[tuple[str, float]]:
         ("search 'fix' all", ActionFilter(search="fix", status=None)),
     ]:
         for sort in ("due", "owner", "age"):
-            first = q(f"page first [{label}, by {sort}]", lambda f=f, sort=sort: store.page_actions(f, sort))
+            first = q(f"page first [{label}, by {sort}]", lambda f=f, sort=sort: store.actions.page_actions(f, sort))
             if first.keys and sort == "due":
                 q(
                     f"page next [{label}, by {sort}]",
-                    lambda f=f, k=first.keys[-1]: store.page_actions(f, "due", after=k),
+                    lambda f=f, k=first.keys[-1]: store.actions.page_actions(f, "due", after=k),
                 )
-                q(f"page last [{label}, by {sort}]", lambda f=f: store.page_actions(f, "due", from_end=True))
-        q(f"count [{label}]", lambda f=f: store.count_actions(f))
-    q("owner counts (open, overdue)", lambda: store.owner_counts())
-    page = q("history: past meetings page", lambda: store.past_meetings())
-    q("history: next page", lambda: store.past_meetings(before=page[-1].key))
-    q("history: count meetings", lambda: store.count_past_meetings())
-    q("history: search 'checkout' page", lambda: store.search_history("checkout"))
-    q("history: search count (capped 1000)", lambda: store.count_search_hits("checkout"))
-    q("history: search rare 'legal review'", lambda: store.search_history("legal review"))
+                q(f"page last [{label}, by {sort}]", lambda f=f: store.actions.page_actions(f, "due", from_end=True))
+        q(f"count [{label}]", lambda f=f: store.actions.count_actions(f))
+    q("owner counts (open, overdue)", lambda: store.actions.owner_counts())
+    page = q("history: past meetings page", lambda: store.history.past_meetings())
+    q("history: next page", lambda: store.history.past_meetings(before=page[-1].key))
+    q("history: count meetings", lambda: store.history.count_past_meetings())
+    q("history: search 'checkout' page", lambda: store.history.search_history("checkout"))
+    q("history: search count (capped 1000)", lambda: store.history.count_search_hits("checkout"))
+    q("history: search rare 'legal review'", lambda: store.history.search_history("legal review"))
     store.close()
     return out
 

@@ -70,7 +70,7 @@ async def measure(lock_seconds: float = LOCK_SECONDS) -> dict[str, float]:
         gaps = [b - a for a, b in itertools.pairwise(fired)]
         out["timer firings"] = len(fired)
         out["longest frame gap (ms)"] = 1000 * max(gaps)
-        out["saved rows"] = len(store.meeting_actions(meeting_id)) + len(store.notes(meeting_id))
+        out["saved rows"] = len(store.meetings.meeting_actions(meeting_id)) + len(store.meetings.notes(meeting_id))
     store.close()
     return out
 

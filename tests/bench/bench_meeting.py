@@ -57,7 +57,7 @@ async def measure() -> dict[str, float]:
         await pilot.pause()
         screen = app.screen
         meeting_id = screen.meeting_id
-        out["carried items"] = len(store.carry_over(meeting_id))
+        out["carried items"] = len(store.meetings.carry_over(meeting_id))
         out["show carry-over (c), CPU s"] = await cpu("c")
         out["triage key (k), CPU s median"] = statistics.median([await cpu("k") for _ in range(15)])
         out["agenda key (n/p), CPU s median"] = statistics.median([await cpu(k) for k in "npnpnp"])
@@ -72,16 +72,16 @@ async def measure() -> dict[str, float]:
         queries = []
         for _ in range(10):
             start = time.perf_counter()
-            store.carry_over(meeting_id)
+            store.meetings.carry_over(meeting_id)
             queries.append(time.perf_counter() - start)
         out["carry_over query, ms median"] = 1000 * statistics.median(queries)
-        item = store.carry_over(meeting_id)[0]
+        item = store.meetings.carry_over(meeting_id)[0]
         triage = []
         for _ in range(10):
             start = time.perf_counter()
-            store.triage(meeting_id, item.kind, item.id, "open")
+            store.meetings.triage(meeting_id, item.kind, item.id, "open")
             triage.append(time.perf_counter() - start)
-        out["store.triage, ms median"] = 1000 * statistics.median(triage)
+        out["store.meetings.triage, ms median"] = 1000 * statistics.median(triage)
     store.close()
     return out
 

@@ -8,7 +8,7 @@ or as a script: ``/tmp/venv/bin/python tests/bench/bench_stats.py``.
 
 How it is measured: in-process wall time (``time.perf_counter``).
 
-- ``store``: ``store.cadence_stats(key, 12)`` per cadence (every SQL read and
+- ``store``: ``store.stats.cadence_stats(key, 12)`` per cadence (every SQL read and
   the computation), after one warm-up call.
 - ``screen``: the real app, headless (``run_test``, 100x30), on a copy of the
   database; the clock starts just before ``push_screen(StatsScreen(key))`` and
@@ -89,13 +89,13 @@ def run(runs: int = 15) -> list[Row]:
         actions = store.scalar("SELECT count(*) FROM action_items")
         print(f"\ndatabase: {meetings:,} meetings, {actions:,} action items")
         rows = []
-        keys = [c.key for c in store.list_cadences()]
+        keys = [c.key for c in store.cadences.list_cadences()]
         for key in keys:
-            store.cadence_stats(key)
+            store.stats.cadence_stats(key)
             times, cpu = [], []
             for _ in range(runs):
                 t0, c0 = time.perf_counter(), time.process_time()
-                store.cadence_stats(key)
+                store.stats.cadence_stats(key)
                 times.append(time.perf_counter() - t0)
                 cpu.append(time.process_time() - c0)
             rows.append(("store", key, *ms(times), *ms(cpu)))

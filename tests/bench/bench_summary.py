@@ -7,7 +7,7 @@ Run with the other benchmarks::
 or as a script: ``/tmp/venv/bin/python tests/bench/bench_summary.py``.
 
 How it is measured: in-process wall time (``time.perf_counter``) of
-``store.meeting_record(id)`` (every SQL read and the domain objects) and of
+``store.records.meeting_record(id)`` (every SQL read and the domain objects) and of
 ``render(record, fmt)`` for each format, and of both together (what the
 summary screen and ``cadence summary`` do), on a file database in WAL mode,
 after one warm-up call. Medians and p95 over the runs. The meeting holds 200
@@ -57,17 +57,17 @@ def _timed(fn: Callable[[], object], runs: int = RUNS) -> tuple[float, float, fl
 def build_big_meeting(path: Path) -> tuple[object, int]:
     now = [datetime(2026, 11, 25, 14, 0, tzinfo=UTC)]
     store = open_store(path, now=lambda: now[0])
-    earlier = store.start_meeting("sprint-review").id
+    earlier = store.meetings.start_meeting("sprint-review").id
     for i in range(40):
-        store.add_action(
+        store.actions.add_action(
             f"Carried item {i} from the last sprint",
             owner="Lena",
             due=date(2026, 11, 20) + timedelta(days=i % 9),
             meeting_id=earlier,
         )
-    store.end_meeting(earlier)
+    store.meetings.end_meeting(earlier)
     now[0] += timedelta(days=7)
-    meeting = store.start_meeting("sprint-review").id
+    meeting = store.meetings.start_meeting("sprint-review").id
     owners = ["Priya", "Marco", "Lena", "Sam"]
     with store.write() as conn:
         cadence_id = conn.execute("SELECT cadence_id FROM meetings WHERE id = ?", (meeting,)).fetchone()[0]
@@ -99,21 +99,23 @@ def build_big_meeting(path: Path) -> tuple[object, int]:
             ],
         )
     for i in range(10):
-        store.add_decision(meeting, f"Decision {i}: keep the scope as planned")
-        store.add_note(meeting, f"Note {i}\nwith a second line")
-        store.add_blocker(f"Blocker {i}", raised_by="Marco", unblocker="Dana", meeting_id=meeting)
+        store.meetings.add_decision(meeting, f"Decision {i}: keep the scope as planned")
+        store.meetings.add_note(meeting, f"Note {i}\nwith a second line")
+        store.meetings.add_blocker(f"Blocker {i}", raised_by="Marco", unblocker="Dana", meeting_id=meeting)
     now[0] += timedelta(minutes=35)
-    store.end_meeting(meeting)
+    store.meetings.end_meeting(meeting)
     return store, meeting
 
 
 def measure(store, meeting_id: int, label: str) -> list[tuple[str, str, float, float, float]]:
-    rows = [(label, "record", *_timed(lambda: store.meeting_record(meeting_id)))]
-    record = store.meeting_record(meeting_id)
+    rows = [(label, "record", *_timed(lambda: store.records.meeting_record(meeting_id)))]
+    record = store.records.meeting_record(meeting_id)
     for fmt in FORMATS:
         rows.append((label, f"render {fmt}", *_timed(lambda fmt=fmt: render(record, fmt))))
     for fmt in FORMATS:
-        rows.append((label, f"record + {fmt}", *_timed(lambda fmt=fmt: render(store.meeting_record(meeting_id), fmt))))
+        rows.append(
+            (label, f"record + {fmt}", *_timed(lambda fmt=fmt: render(store.records.meeting_record(meeting_id), fmt)))
+        )
     return rows
 
 
@@ -148,7 +150,7 @@ def run() -> list[tuple[str, str, float, float, float]]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         store, meeting_id = build_big_meeting(Path(tmp) / "bench.db")
-        record = store.meeting_record(meeting_id)
+        record = store.records.meeting_record(meeting_id)
         assert len(record.new_actions) == 200
         rows += measure(store, meeting_id, "200 new + 40 carried items")
         store.close()
@@ -169,7 +171,7 @@ def run() -> list[tuple[str, str, float, float, float]]:
             shutil.copy(cache, copy)
             large = open_store(copy)
             for key in ("sprint-review", "finance-review"):
-                rec_id = large.last_meeting_id(key)
+                rec_id = large.records.last_meeting_id(key)
                 label = f"large db, last {key}"
                 rows += [r for r in measure(large, rec_id, label) if r[1] in ("record", "record + markdown")]
             large.close()

@@ -56,10 +56,10 @@ def column(table: DataTable, index: int) -> list[str]:
 def open_work(store: Store, cadence_key: str, clock, *, days: int = 7) -> dict[str, int]:
     """An earlier, ended meeting of the cadence that left an overdue action
     item, one without a due date and an open blocker; then time moves on."""
-    m = store.start_meeting(cadence_key)
-    a1 = store.capture_action(m.id, "Old overdue task", "Priya", "2026-11-20")
-    a2 = store.capture_action(m.id, "Undated task", "Marco", "")
-    b = store.capture_blocker(m.id, "Waiting on legal", "Sam", "Chris")
-    store.end_meeting(m.id)
+    m = store.meetings.start_meeting(cadence_key)
+    a1 = store.meetings.capture_action(m.id, "Old overdue task", "Priya", "2026-11-20")
+    a2 = store.meetings.capture_action(m.id, "Undated task", "Marco", "")
+    b = store.meetings.capture_blocker(m.id, "Waiting on legal", "Sam", "Chris")
+    store.meetings.end_meeting(m.id)
     clock.advance(days=days)
     return {"meeting": m.id, "overdue": a1.id, "undated": a2.id, "blocker": b.id}

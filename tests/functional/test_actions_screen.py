@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Input, OptionList, Static
 
 from cadence_tui.integrations.config import Config
-from cadence_tui.store import ActionFilter
+from cadence_tui.store.actions import ActionFilter
 from cadence_tui.ui.screens.actions import ActionItemsScreen, OwnerPicker, PromptModal
 from cadence_tui.ui.widgets.action_table import ActionTable
 
@@ -16,7 +16,7 @@ from cadence_tui.ui.widgets.action_table import ActionTable
 @pytest.fixture
 def items(store):
     """Open items around the pinned today (Wed 2026-11-25)."""
-    add = store.add_action
+    add = store.actions.add_action
     return {
         "late_lena": add("Late report", owner="Lena", due=date(2026, 11, 20), cadence_key="sprint-review"),
         "future_lena": add("Future plan", owner="Lena", due=date(2026, 12, 10), cadence_key="finance-review"),
@@ -70,7 +70,9 @@ async def prompt(pilot, key: str, text: str) -> None:
 
 
 async def test_opens_on_open_items_by_due_date_overdue_marked(make_app, store, items) -> None:
-    store.set_action_status(store.add_action("Closed one", owner="Kim", cadence_key="all-hands").id, "done")
+    store.actions.set_action_status(
+        store.actions.add_action("Closed one", owner="Kim", cadence_key="all-hands").id, "done"
+    )
     async with make_app().run_test(size=(100, 30)) as pilot:
         await open_actions(pilot)
         assert shown_titles(pilot.app) == [
@@ -97,7 +99,9 @@ async def test_filter_by_owner_then_overdue_then_this_week(make_app, store, item
         await pilot.press("w")  # overdue
         await pilot.pause()
         assert shown_titles(pilot.app) == ["Late report"]
-        assert [i.title for i in store.list_actions(ActionFilter(owner="Lena", overdue=True))] == ["Late report"]
+        assert [i.title for i in store.actions.list_actions(ActionFilter(owner="Lena", overdue=True))] == [
+            "Late report"
+        ]
         assert "overdue" in str(pilot.app.screen.query_one("#actions-filters", Static).render())
         await pilot.press("w")  # due this week (Mon 23 – Sun 29 Nov)
         await pilot.pause()
@@ -149,20 +153,20 @@ async def test_done_drop_and_undo(make_app, store, items) -> None:
         first = items["late_sam"].id
         await pilot.press("d")
         await pilot.pause()
-        assert store.get_action(first).status == "done"
+        assert store.actions.get_action(first).status == "done"
         assert [n.message for n in pilot.app._notifications][-1] == "Done: Late invoice [/] markup  (u undoes)"
         assert "Late invoice [/] markup" not in shown_titles(pilot.app)
         assert table_of(pilot.app).current.title == "Late report"
         await pilot.press("x")
         await pilot.pause()
-        assert store.get_action(items["late_lena"].id).status == "dropped"
+        assert store.actions.get_action(items["late_lena"].id).status == "dropped"
         await pilot.press("u")
         await pilot.pause()
-        assert store.get_action(items["late_lena"].id).status == "open"
+        assert store.actions.get_action(items["late_lena"].id).status == "open"
         await pilot.press("u")
         await pilot.pause()
-        assert store.get_action(first).status == "open"
-        assert store.get_action(first).closed_at is None
+        assert store.actions.get_action(first).status == "open"
+        assert store.actions.get_action(first).closed_at is None
         assert shown_titles(pilot.app)[0] == "Late invoice [/] markup"
 
 
@@ -171,7 +175,7 @@ async def test_reassign_and_change_due_with_undo(make_app, store, items) -> None
         await open_actions(pilot)
         target = items["late_sam"].id
         await prompt(pilot, "r", "Priya")
-        assert store.get_action(target).owner == "Priya"
+        assert store.actions.get_action(target).owner == "Priya"
         assert "Priya" in screen_lines(pilot.app)
 
         await prompt(pilot, "e", "someday")
@@ -180,21 +184,21 @@ async def test_reassign_and_change_due_with_undo(make_app, store, items) -> None
         assert "not a due date" in error and "YYYY-MM-DD" not in error  # the forms are in the hint
         hint = str(pilot.app.screen.query_one(".prompt-hint", Static).render())
         assert "YYYY-MM-DD" in hint
-        assert store.get_action(target).due == date(2026, 11, 1)
+        assert store.actions.get_action(target).due == date(2026, 11, 1)
         field = pilot.app.screen.query_one("#prompt-input", Input)
         field.value = ""
         await pilot.press(*"fri", "enter")
         await pilot.pause()
         assert not isinstance(pilot.app.screen, PromptModal)
-        assert store.get_action(target).due == date(2026, 11, 27)
+        assert store.actions.get_action(target).due == date(2026, 11, 27)
         assert table_of(pilot.app).rows[0].id == items["late_lena"].id  # re-sorted: no longer first
 
         await pilot.press("u")
         await pilot.pause()
-        assert store.get_action(target).due == date(2026, 11, 1)
+        assert store.actions.get_action(target).due == date(2026, 11, 1)
         await pilot.press("u")
         await pilot.pause()
-        assert store.get_action(target).owner == "Sam"
+        assert store.actions.get_action(target).owner == "Sam"
         assert shown_titles(pilot.app)[0] == "Late invoice [/] markup"
         assert "Sam" in screen_lines(pilot.app).splitlines()[1]
 

@@ -12,13 +12,16 @@ Skipped, with the reason, when playwright or chromium is missing
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,10 +39,9 @@ STEP_TIMEOUT_MS = 10000  # generous: the suite runs on 2 busy cores
 XTERM_OPEN = "this.terminal.open(e),"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A real `cadence serve` on a free loopback port: (page URL, database)."""
-    root = tmp_path_factory.mktemp("browser")
+@contextmanager
+def serving(root: Path, *args: str) -> Iterator[tuple[int, Path]]:
+    """A real `cadence serve` on a free port with ``args``: (port, database)."""
     db = root / "browser.db"
     port = free_port()
     env = {
@@ -52,10 +54,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         "XDG_CONFIG_HOME": str(root / "config"),
         "PYTHONUNBUFFERED": "1",
     }
-    env.pop("CADENCE_DB", None)
-    env.pop("NO_COLOR", None)
+    for name in ("CADENCE_DB", "CADENCE_ME", "NO_COLOR"):
+        env.pop(name, None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cadence_tui", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "cadence_tui", "serve", "--db", str(db), "--port", str(port), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -63,11 +65,17 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         cwd=root,
     )
     try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_for_page(url, proc, time.monotonic() + 30)
-        yield url, db
+        wait_for_page(f"http://127.0.0.1:{port}/", proc, time.monotonic() + 30)
+        yield port, db
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A real `cadence serve` on a free loopback port: (page URL, database)."""
+    with serving(tmp_path_factory.mktemp("browser")) as (port, db):
+        yield f"http://127.0.0.1:{port}/", db
 
 
 @pytest.fixture(scope="module")
@@ -105,17 +113,23 @@ def wait_for_text(page, text: str, timeout: int = STEP_TIMEOUT_MS) -> None:
         raise AssertionError(f"{text!r} never showed; the screen:\n{screen(page)}") from None
 
 
-@pytest.fixture
-def page(served, browser) -> Iterator[object]:
-    """A fresh tab on the served page, the home screen drawn. Nothing is
-    focused by the test: what has focus is the page's own doing."""
-    url, _db = served
-    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+def open_tab(browser, url: str, **context_options) -> tuple[object, object]:
+    """A new tab on ``url`` with the home screen drawn: (context, page)."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, **context_options)
     tab = context.new_page()
     tab.route("**/fonts.googleapis.com/**", lambda route: route.abort())
     tab.route("**/static/js/textual.js", _expose_terminal)
     tab.goto(url)
     wait_for_text(tab, "All-Hands Strategy", timeout=30000)
+    return context, tab
+
+
+@pytest.fixture
+def page(served, browser) -> Iterator[object]:
+    """A fresh tab on the served page, the home screen drawn. Nothing is
+    focused by the test: what has focus is the page's own doing."""
+    url, _db = served
+    context, tab = open_tab(browser, url)
     yield tab
     context.close()
 
@@ -200,3 +214,88 @@ def test_action_item_typed_at_full_speed_is_saved_whole(page, served):
         "WHERE c.name = 'Sprint Review'",
     )
     assert rows == [("Ship the beta", "Sam", "2026-11-28")]
+
+
+# -- a team's server: every address, the user from a login proxy's header ---------------
+
+
+def non_loopback_address() -> str | None:
+    """An IPv4 address of this machine other machines could reach it at."""
+    try:
+        out = subprocess.run(
+            ["ip", "-4", "-o", "addr", "show", "scope", "global"], capture_output=True, text=True, timeout=10
+        ).stdout
+        for word in out.split():
+            if word.count(".") == 3 and "/" in word:
+                return word.split("/")[0]
+    except (OSError, subprocess.SubprocessError):
+        pass
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:  # no packet is sent
+        try:
+            probe.connect(("192.0.2.1", 9))
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if ipaddress.ip_address(address).is_loopback or address == "0.0.0.0" else address
+
+
+@pytest.fixture(scope="module")
+def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    """`cadence serve --host 0.0.0.0 --user-header X-Forwarded-User`: (port, database)."""
+    with serving(tmp_path_factory.mktemp("team"), "--host", "0.0.0.0", "--user-header", "X-Forwarded-User") as served:
+        yield served
+
+
+def test_page_opened_at_a_lan_address_of_a_wildcard_server_draws_the_app(team_server, browser):
+    """`--host 0.0.0.0` opened from another machine, at this machine's
+    address: the page's scripts and websocket use that address (not 0.0.0.0)
+    and the app draws and takes keys."""
+    address = non_loopback_address()
+    if address is None:
+        pytest.skip("this machine has no non-loopback address")
+    port, _db = team_server
+    context, tab = open_tab(browser, f"http://{address}:{port}/")
+    try:
+        websocket_url = tab.evaluate(
+            "() => document.querySelector('[data-session-websocket-url]').dataset.sessionWebsocketUrl"
+        )
+        assert websocket_url == f"ws://{address}:{port}/ws"
+        page_source = tab.content()
+        assert "0.0.0.0" not in page_source and f"http://{address}:{port}/static/js/textual.js" in page_source
+        assert "Sprint Review" in screen(tab)
+        tab.keyboard.press("a")
+        wait_for_text(tab, "Action items")
+    finally:
+        context.close()
+
+
+def test_user_header_makes_that_user_me_in_the_tab(team_server, browser):
+    """Behind a login proxy that names the user in X-Forwarded-User, each
+    tab's "me" (the action items' mine filter) is that user; a tab without
+    the header gets the normal "me"."""
+    port, _db = team_server
+    url = f"http://127.0.0.1:{port}/"
+    context, tab = open_tab(browser, url, extra_http_headers={"X-Forwarded-User": "  Ada Lovelace  "})
+    other_context, other = open_tab(browser, url)
+    try:
+        tab.keyboard.press("a")
+        wait_for_text(tab, "me: Ada Lovelace")
+        tab.keyboard.press("m")  # mine: Ada owns nothing in the demo data
+        wait_for_text(tab, "owner:Ada Lovelace")
+        other.keyboard.press("a")
+        wait_for_text(other, "me: ")
+        assert "Ada" not in screen(other)
+    finally:
+        context.close()
+        other_context.close()
+
+
+def test_user_header_is_ignored_without_the_option(served, browser):
+    url, _db = served
+    context, tab = open_tab(browser, url, extra_http_headers={"X-Forwarded-User": "Mallory"})
+    try:
+        tab.keyboard.press("a")
+        wait_for_text(tab, "me: ")
+        assert "Mallory" not in screen(tab)
+    finally:
+        context.close()

@@ -63,7 +63,7 @@ async def test_edit_name_time_zone_and_participants(make_app, store):
         await type_into(pilot, screen, "#field-time", "9:30", then="tab")
         await type_into(pilot, screen, "#field-tz", "America/New_York")
         await type_into(pilot, screen, "#field-participants", "Ana (Product), Bo")
-        saved = store.get_cadence("sprint-review")
+        saved = store.cadences.get_cadence("sprint-review")
         assert saved.name == "Demo Day"
         assert saved.start_time == time(9, 30)
         assert saved.tz == "America/New_York"
@@ -82,7 +82,7 @@ async def test_edit_name_time_zone_and_participants(make_app, store):
 
 
 async def test_bad_rule_time_and_zone_rejected_at_the_field(make_app, store):
-    before = store.get_cadence("sprint-review")
+    before = store.cadences.get_cadence("sprint-review")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_editor(pilot)
@@ -102,7 +102,7 @@ async def test_bad_rule_time_and_zone_rejected_at_the_field(make_app, store):
         await type_into(pilot, screen, "#field-timebox", "0")
         assert "between 1 and" in text_of(screen, "#error-timebox_min")
 
-        after = store.get_cadence("sprint-review")
+        after = store.cadences.get_cadence("sprint-review")
         assert (after.rule, after.start_time, after.tz, after.timebox_min) == (
             before.rule,
             before.start_time,
@@ -112,7 +112,7 @@ async def test_bad_rule_time_and_zone_rejected_at_the_field(make_app, store):
         # Correcting the rule saves it and clears the message.
         await type_into(pilot, screen, "#rule-raw", "FREQ=MONTHLY;BYMONTHDAY=15")
         assert not screen.query_one("#error-rule", Static).has_class("-visible")
-        assert store.get_cadence("sprint-review").rule == "FREQ=MONTHLY;BYMONTHDAY=15"
+        assert store.cadences.get_cadence("sprint-review").rule == "FREQ=MONTHLY;BYMONTHDAY=15"
 
 
 async def test_finance_variance_threshold_is_edited_and_used_by_the_next_meeting(make_app, store):
@@ -129,12 +129,12 @@ async def test_finance_variance_threshold_is_edited_and_used_by_the_next_meeting
         for bad, message in (("lots", "must be a number"), ("0", "between 0 and 1000"), ("nan", "between")):
             await type_into(pilot, screen, "#field-threshold", bad)
             assert message in text_of(screen, "#error-variance_threshold")
-            assert store.get_cadence("finance-review").variance_threshold == 10.0
+            assert store.cadences.get_cadence("finance-review").variance_threshold == 10.0
         await type_into(pilot, screen, "#field-threshold", "12.5 %")
         assert text_of(screen, "#error-variance_threshold") == ""
-        assert store.get_cadence("finance-review").variance_threshold == 12.5
+        assert store.cadences.get_cadence("finance-review").variance_threshold == 12.5
         assert screen.query_one("#field-threshold", Input).value == "12.5"
-    meeting = store.start_meeting("finance-review")
+    meeting = store.meetings.start_meeting("finance-review")
     assert meeting.variance_threshold == 12.5
 
 
@@ -146,24 +146,24 @@ async def test_recurrence_choices_build_the_rule(make_app, store):
         screen.query_one("#rule-kind", Select).value = "every-n-weeks"
         await pilot.pause()
         assert not screen.query_one("#row-rule-interval").has_class("-hidden")
-        assert store.get_cadence("sprint-review").rule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"
+        assert store.cadences.get_cadence("sprint-review").rule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"
         await type_into(pilot, screen, "#rule-interval", "3")
         await type_into(pilot, screen, "#rule-days", "Mon-Fri")
-        assert store.get_cadence("sprint-review").rule == "FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,TU,WE,TH,FR"
+        assert store.cadences.get_cadence("sprint-review").rule == "FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,TU,WE,TH,FR"
         screen.query_one("#rule-kind", Select).value = "monthly-weekday"
         await pilot.pause()
         # Monthly on a weekday needs exactly one day: refused, rule kept.
         assert "one weekday" in text_of(screen, "#error-rule")
-        assert store.get_cadence("sprint-review").rule == "FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,TU,WE,TH,FR"
+        assert store.cadences.get_cadence("sprint-review").rule == "FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,TU,WE,TH,FR"
         await type_into(pilot, screen, "#rule-days", "Tue")
         screen.query_one("#rule-nth", Select).value = -1
         await pilot.pause()
-        assert store.get_cadence("sprint-review").rule == "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=-1"
+        assert store.cadences.get_cadence("sprint-review").rule == "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=-1"
         assert "Tue 29 Dec 2026 15:00" in await preview_of(pilot, screen)
 
 
 async def test_agenda_template_add_edit_move_remove(make_app, store):
-    cadence = store.get_cadence("sprint-review")
+    cadence = store.cadences.get_cadence("sprint-review")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_editor(pilot)
@@ -173,14 +173,14 @@ async def test_agenda_template_add_edit_move_remove(make_app, store):
         await pilot.pause()
         await pilot.press(*"Warm-up", "enter", "5", "enter")
         await pilot.pause()
-        titles = [i.title for i in store.agenda_template(cadence.id)]
+        titles = [i.title for i in store.cadences.agenda_template(cadence.id)]
         assert titles[:2] == ["Sprint goal and scope recap", "Warm-up"]
         heading = text_of(screen, "#agenda-heading")
         assert "35 of 30 min" in heading and "5 min over" in heading
         # Move it to the top, change its timebox, then remove it.
         await pilot.press("shift+up")
         await pilot.pause()
-        assert store.agenda_template(cadence.id)[0].title == "Warm-up"
+        assert store.cadences.agenda_template(cadence.id)[0].title == "Warm-up"
         await pilot.press("e")
         await pilot.pause()
         minutes = app.screen.query_one("#item-minutes", Input)
@@ -192,11 +192,11 @@ async def test_agenda_template_add_edit_move_remove(make_app, store):
         minutes.value = "2"
         await pilot.press("enter")
         await pilot.pause()
-        assert store.agenda_template(cadence.id)[0].timebox_min == 2
+        assert store.cadences.agenda_template(cadence.id)[0].timebox_min == 2
         assert "32 of 30 min" in text_of(screen, "#agenda-heading")
         await pilot.press("x")
         await pilot.pause()
-        assert "Warm-up" not in [i.title for i in store.agenda_template(cadence.id)]
+        assert "Warm-up" not in [i.title for i in store.cadences.agenda_template(cadence.id)]
         assert "30 of 30 min" in text_of(screen, "#agenda-heading")
 
 
@@ -212,13 +212,13 @@ async def test_new_cadence_as_copy_then_made_daily(make_app, store):
         screen = app.screen
         assert isinstance(screen, CadenceEditorScreen)
         assert screen.cadence_key == "daily-stand-up"
-        new = store.get_cadence("daily-stand-up")
-        assert [i.title for i in store.agenda_template(new.id)] == [
-            i.title for i in store.agenda_template(store.get_cadence("sprint-review").id)
+        new = store.cadences.get_cadence("daily-stand-up")
+        assert [i.title for i in store.cadences.agenda_template(new.id)] == [
+            i.title for i in store.cadences.agenda_template(store.cadences.get_cadence("sprint-review").id)
         ]
         await type_into(pilot, screen, "#rule-days", "weekdays")
         await type_into(pilot, screen, "#field-timebox", "15")
-        new = store.get_cadence("daily-stand-up")
+        new = store.cadences.get_cadence("daily-stand-up")
         assert new.rule == "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
         assert new.timebox_min == 15
         assert "Thu 26 Nov 2026 15:00" in await preview_of(pilot, screen)
@@ -239,33 +239,33 @@ async def test_new_blank_cadence_needs_a_name(make_app, store):
         await pilot.press(*"1:1 [/] Coaching", "enter")
         await pilot.pause()
         assert isinstance(app.screen, CadenceEditorScreen)
-        cadence = store.get_cadence("1-1-coaching")
+        cadence = store.cadences.get_cadence("1-1-coaching")
         assert cadence.name == "1:1 [/] Coaching"
-        assert store.agenda_template(cadence.id) == []
+        assert store.cadences.agenda_template(cadence.id) == []
 
 
 async def test_archive_keeps_history(make_app, store):
-    store.add_action("Follow up", owner="Ana", cadence_key="finance-review")
+    store.actions.add_action("Follow up", owner="Ana", cadence_key="finance-review")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         table = await ask_to_archive_finance(pilot)
         await pilot.press("n")
         await pilot.pause()
-        assert not store.get_cadence("finance-review").archived
+        assert not store.cadences.get_cadence("finance-review").archived
         await pilot.press("A")
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert store.get_cadence("finance-review").archived
-        assert "finance-review" not in [c.key for c in store.list_cadences()]
-        assert "finance-review" not in {o.cadence_key for o in store.upcoming(60)}
+        assert store.cadences.get_cadence("finance-review").archived
+        assert "finance-review" not in [c.key for c in store.cadences.list_cadences()]
+        assert "finance-review" not in {o.cadence_key for o in store.cadences.upcoming(60)}
         assert table.row_count == 3
         assert "Finance Business Review" not in [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         # History stays: the action item is still there, and unarchiving brings it back.
         assert store.scalar("SELECT count(*) FROM action_items WHERE title = 'Follow up'") == 1
-        store.unarchive_cadence("finance-review")
-        assert "finance-review" in [c.key for c in store.list_cadences()]
+        store.cadences.unarchive_cadence("finance-review")
+        assert "finance-review" in [c.key for c in store.cadences.list_cadences()]
 
 
 async def test_escape_with_an_invalid_field_asks_once_then_leaves(make_app, store):
@@ -283,11 +283,11 @@ async def test_escape_with_an_invalid_field_asks_once_then_leaves(make_app, stor
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert store.get_cadence("sprint-review").tz != "Atlantis/Capital"
+        assert store.cadences.get_cadence("sprint-review").tz != "Atlantis/Capital"
 
 
 async def test_archived_cadence_brought_back_from_the_new_dialog(make_app, store):
-    store.archive_cadence("all-hands")
+    store.cadences.archive_cadence("all-hands")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         table = app.screen.query_one("#cadence-table", DataTable)
@@ -302,7 +302,7 @@ async def test_archived_cadence_brought_back_from_the_new_dialog(make_app, store
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CadenceEditorScreen) and app.screen.cadence_key == "all-hands"
-        assert not store.get_cadence("all-hands").archived
+        assert not store.cadences.get_cadence("all-hands").archived
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.query_one("#cadence-table", DataTable).row_count == 4
@@ -365,7 +365,7 @@ async def test_archive_confirms_on_enter(make_app, store):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert store.get_cadence("finance-review").archived
+        assert store.cadences.get_cadence("finance-review").archived
 
 
 async def test_archive_cancels_on_escape(make_app, store):
@@ -375,4 +375,4 @@ async def test_archive_cancels_on_escape(make_app, store):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert not store.get_cadence("finance-review").archived
+        assert not store.cadences.get_cadence("finance-review").archived

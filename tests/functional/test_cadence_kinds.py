@@ -48,12 +48,12 @@ async def test_a_copied_finance_cadence_shows_the_budget_panel(make_app, store) 
     async with app.run_test(size=(100, 30)) as pilot:
         key = await copy_on_home(pilot, "finance-review", 2, "Finance Review EMEA")
         assert key == "finance-review-emea"
-        copy = store.get_cadence(key)
+        copy = store.cadences.get_cadence(key)
         assert copy.kind == "finance" and copy.name == "Finance Review EMEA"
 
         screen = await start_on_home(pilot, "Finance Review EMEA")
         assert isinstance(screen, FinanceReviewScreen)
-        meeting = store.get_meeting(screen.meeting_id)
+        meeting = store.meetings.get_meeting(screen.meeting_id)
         assert meeting.cadence_key == key
         assert screen.query("#tab-panel") and screen.query_one("#budget-table", DataTable)
         # l adds a budget line, shown on the Budget tab.
@@ -64,7 +64,7 @@ async def test_a_copied_finance_cadence_shows_the_budget_panel(make_app, store) 
         assert screen.query_one("#meeting-tabs", TabbedContent).active == "tab-panel"
         assert screen.query_one("#budget-table", DataTable).row_count == 1
         # The summary has the budget section.
-        text = render(store.meeting_record(meeting.id), "text")
+        text = render(store.records.meeting_record(meeting.id), "text")
         assert "Budget vs actual (threshold ±10 %)" in text
         assert "Engineering: 470,000 of 420,000" in " ".join(text.split())
 
@@ -73,13 +73,13 @@ async def test_a_stand_up_copied_from_the_sprint_review_shows_the_demos(make_app
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         key = await copy_on_home(pilot, "sprint-review", 0, "Daily Stand-up")
-        assert store.get_cadence(key).kind == "sprint-review"
+        assert store.cadences.get_cadence(key).kind == "sprint-review"
         screen = await start_on_home(pilot, "Daily Stand-up")
         assert isinstance(screen, SprintReviewScreen)
         assert screen.query_one("#demo-table", DataTable) is not None
         await pilot.press("m")
         await fill_form(pilot, "New login page", "Priya")
-        assert [d.what for d in store.meeting_record(screen.meeting_id).demos] == ["New login page"]
+        assert [d.what for d in store.records.meeting_record(screen.meeting_id).demos] == ["New login page"]
 
 
 async def test_a_blank_cadence_is_generic(make_app, store) -> None:
@@ -91,7 +91,7 @@ async def test_a_blank_cadence_is_generic(make_app, store) -> None:
         await pilot.pause()
         await pilot.press(*"Design Crit", "enter")
         await pilot.pause()
-        assert store.get_cadence("design-crit").kind == "generic"
+        assert store.cadences.get_cadence("design-crit").kind == "generic"
         await pilot.press("escape")
         await pilot.pause()
         screen = await start_on_home(pilot, "Design Crit")

@@ -36,9 +36,9 @@ def footer_problems(screen) -> tuple[list[str], set[str]]:
 
 @pytest.mark.parametrize("name", list(SCREENS))
 async def test_footer_fits_80_columns(make_app, store, name) -> None:
-    meeting = store.start_meeting("sprint-review")
-    store.add_decision(meeting.id, "Ship it")
-    store.end_meeting(meeting.id)
+    meeting = store.meetings.start_meeting("sprint-review")
+    store.meetings.add_decision(meeting.id, "Ship it")
+    store.meetings.end_meeting(meeting.id)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -57,8 +57,8 @@ async def test_keys_kept_out_of_a_footer_still_work_and_are_listed(make_app, sto
     from cadence_tui.ui.screens.help import collect_key_help
     from cadence_tui.ui.screens.history import HistoryScreen
 
-    meeting = store.start_meeting("sprint-review")
-    store.end_meeting(meeting.id)
+    meeting = store.meetings.start_meeting("sprint-review")
+    store.meetings.end_meeting(meeting.id)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("h", "enter")
@@ -84,8 +84,8 @@ async def test_a_keymap_moves_the_hidden_copies_of_app_keys_too(store) -> None:
     from cadence_tui.ui.screens.history import HistoryScreen
     from cadence_tui.ui.screens.summary import SummaryScreen
 
-    meeting = store.start_meeting("sprint-review")
-    store.end_meeting(meeting.id)
+    meeting = store.meetings.start_meeting("sprint-review")
+    store.meetings.end_meeting(meeting.id)
     app = make_app(store, Config(keymap={"open-history": "ctrl+y"}))
     async with app.run_test(size=(80, 24)) as pilot:
         app.show_summary(meeting.id)

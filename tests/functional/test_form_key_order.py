@@ -34,7 +34,7 @@ async def test_owner_and_due_typed_in_one_burst_land_in_their_fields(make_app, s
         assert form.values() == {"title": "Fix the build", "owner": "Sam", "due": "+3d"}
         await burst(pilot, "enter")
         assert app.screen is meeting
-        [item] = [a for a in store.meeting_actions(meeting.meeting_id)]
+        [item] = [a for a in store.meetings.meeting_actions(meeting.meeting_id)]
         assert (item.title, item.owner, item.due) == ("Fix the build", "Sam", date(2026, 11, 28))
 
 
@@ -74,9 +74,9 @@ FORMS = {
 
 @pytest.mark.parametrize("name", list(FORMS))
 async def test_every_form_keeps_the_key_order_of_a_burst(make_app, store, name) -> None:
-    meeting = store.start_meeting("sprint-review")
-    store.capture_action(meeting.id, "Write the notes", "Sam", "")
-    store.end_meeting(meeting.id)
+    meeting = store.meetings.start_meeting("sprint-review")
+    store.meetings.capture_action(meeting.id, "Write the notes", "Sam", "")
+    store.meetings.end_meeting(meeting.id)
     path, opener = FORMS[name]
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -18,17 +18,17 @@ def held(
     blocker: str | None = None,
     minutes: int = 20,
 ) -> int:
-    meeting = store.start_meeting(cadence)
+    meeting = store.meetings.start_meeting(cadence)
     if decision:
-        store.add_decision(meeting.id, decision)
+        store.meetings.add_decision(meeting.id, decision)
     if action:
-        store.add_action(action, owner="Lena", meeting_id=meeting.id)
+        store.actions.add_action(action, owner="Lena", meeting_id=meeting.id)
     if note:
-        store.add_note(meeting.id, note)
+        store.meetings.add_note(meeting.id, note)
     if blocker:
-        store.add_blocker(blocker, meeting_id=meeting.id)
+        store.meetings.add_blocker(blocker, meeting_id=meeting.id)
     clock.advance(minutes=minutes)
-    store.end_meeting(meeting.id)
+    store.meetings.end_meeting(meeting.id)
     clock.advance(days=1)
     return meeting.id
 
@@ -49,7 +49,7 @@ async def test_lists_past_meetings_newest_first_and_searches(make_app, store, cl
     first = held(store, clock, "sprint-review", decision="Ship checkout behind a flag", action="Fix checkout bug")
     second = held(store, clock, "finance-review", note="Budget [/] looks fine", blocker="Waiting for legal", minutes=70)
     third = held(store, clock, "sprint-review", decision="Keep scope")
-    running = store.start_meeting("all-hands")  # not past yet: not listed
+    running = store.meetings.start_meeting("all-hands")  # not past yet: not listed
     async with make_app().run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("h")
@@ -89,11 +89,11 @@ async def test_lists_past_meetings_newest_first_and_searches(make_app, store, cl
 
 async def test_search_follows_edits(make_app, store, clock) -> None:
     meeting = held(store, clock, "sprint-review", action="Draft onboarding email")
-    item = store.list_actions()[0]
+    item = store.actions.list_actions()[0]
     with store.write() as conn:
         conn.execute("UPDATE action_items SET title = 'Draft welcome email' WHERE id = ?", (item.id,))
-    assert store.search_history("onboarding") == []
-    assert [h.meeting_id for h in store.search_history("welcome")] == [meeting]
+    assert store.history.search_history("onboarding") == []
+    assert [h.meeting_id for h in store.history.search_history("welcome")] == [meeting]
 
 
 async def test_enter_opens_the_meeting_summary(make_app, store, clock) -> None:

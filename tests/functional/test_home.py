@@ -12,8 +12,8 @@ def cell_text(table: DataTable, row: int, col: int) -> str:
 
 
 async def test_home_shows_four_cadences_with_next_dates(make_app, store) -> None:
-    store.add_action("Late thing", due=date(2026, 11, 1), cadence_key="finance-review")
-    store.add_blocker("Stuck", cadence_key="finance-review")
+    store.actions.add_action("Late thing", due=date(2026, 11, 1), cadence_key="finance-review")
+    store.meetings.add_blocker("Stuck", cadence_key="finance-review")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -77,7 +77,7 @@ async def test_uncaught_store_error_exits_with_one_line_not_a_traceback(make_app
 
     from cadence_tui.store import DatabaseBusy
 
-    store.add_action("Kept", cadence_key="sprint-review")
+    store.actions.add_action("Kept", cadence_key="sprint-review")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -85,7 +85,7 @@ async def test_uncaught_store_error_exits_with_one_line_not_a_traceback(make_app
         def busy():
             raise DatabaseBusy("the database is busy (/tmp/[b]odd[/].db): try again")
 
-        monkeypatch.setattr(store, "overview", busy)
+        monkeypatch.setattr(store.cadences, "overview", busy)
         # Post the key rather than pilot.press(), which waits on the screen
         # that the error stops.
         app.post_message(events.Key("r", "r"))
@@ -99,7 +99,7 @@ async def test_uncaught_store_error_exits_with_one_line_not_a_traceback(make_app
         "cadence: error: the database is busy (/tmp/[b]odd[/].db): try again"
     ] or not app._exit_renderables  # printed (and cleared) on exit
     monkeypatch.undo()
-    assert [a.title for a in store.list_actions()] == ["Kept"]
+    assert [a.title for a in store.actions.list_actions()] == ["Kept"]
 
 
 async def test_store_error_outside_a_key_exits_with_its_one_line(make_app, store, capsys) -> None:
@@ -152,12 +152,12 @@ async def test_home_left_open_moves_on_with_the_clock(make_app, store, clock) ->
 
 
 async def test_first_start_says_where_the_data_lives(tmp_path, clock) -> None:
-    from cadence_tui.store import open_startup_store
+    from cadence_tui.store import open_store
     from cadence_tui.ui.app import make_app
 
     path = tmp_path / "new.db"
     for first in (True, False):
-        store = open_startup_store(path, now=clock)
+        store = open_store(path, now=clock)
         try:
             app = make_app(store)
             async with app.run_test(size=(100, 30)) as pilot:

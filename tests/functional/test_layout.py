@@ -48,8 +48,8 @@ async def test_wide_meeting_footer_shows_pause_and_back(make_app) -> None:
 
 
 async def test_tall_home_lists_the_highlighted_cadences_open_items(make_app, store) -> None:
-    store.add_action("Send the pricing deck", owner="Lena", cadence_key="sprint-review", due=date(2026, 11, 20))
-    store.add_action("Book the venue", owner="Sam", cadence_key="all-hands")
+    store.actions.add_action("Send the pricing deck", owner="Lena", cadence_key="sprint-review", due=date(2026, 11, 20))
+    store.actions.add_action("Book the venue", owner="Sam", cadence_key="all-hands")
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
@@ -90,14 +90,14 @@ async def test_too_small_a_terminal_says_so_and_keeps_what_is_typed(make_app, st
         await pilot.pause()
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
-    assert [a.title for a in store.list_actions()] == ["Call Sam"]
+    assert [a.title for a in store.actions.list_actions()] == ["Call Sam"]
 
 
 async def test_any_key_dismisses_the_welcome_note(tmp_path, clock) -> None:
-    from cadence_tui.store import open_startup_store
+    from cadence_tui.store import open_store
     from cadence_tui.ui.app import make_app
 
-    store = open_startup_store(tmp_path / "new.db", now=clock)
+    store = open_store(tmp_path / "new.db", now=clock)
     try:
         app = make_app(store)
         async with app.run_test(size=(100, 30)) as pilot:

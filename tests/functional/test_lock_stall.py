@@ -86,7 +86,7 @@ async def test_capture_while_another_process_holds_the_lock(tmp_path: Path, cloc
                 assert await timed(pilot, "l") < PROMPT
                 assert tabs.active == "tab-log"
                 assert write_queue(pilot.app).pending == 3
-                assert store.meeting_actions(meeting_id) == []  # nothing written yet: still locked
+                assert store.meetings.meeting_actions(meeting_id) == []  # nothing written yet: still locked
                 await asyncio.sleep(max(0.0, LOCK_SECONDS - (time.monotonic() - locked_at)))
                 assert write_queue(pilot.app).pending == 3 and bar.saving
             finally:
@@ -96,8 +96,11 @@ async def test_capture_while_another_process_holds_the_lock(tmp_path: Path, cloc
             assert await asyncio.to_thread(write_queue(pilot.app).wait_idle, 10)
             await pilot.pause()
             await pilot.pause()
-            assert [a.title for a in store.meeting_actions(meeting_id)] == ["Call the supplier", "Book the room"]
-            assert store.notes(meeting_id) == ["Supplier is late again"]
+            assert [a.title for a in store.meetings.meeting_actions(meeting_id)] == [
+                "Call the supplier",
+                "Book the room",
+            ]
+            assert store.meetings.notes(meeting_id) == ["Supplier is late again"]
             assert not bar.saving and "saving…" not in str(bar.render())
             assert len(screen.query_one("#meeting-log").rows) == 3
     finally:

@@ -53,7 +53,7 @@ async def test_pause_resume_and_agenda_keys(make_app, store, clock) -> None:
         bar = screen.query_one(ClockBar)
         clock.advance(minutes=1)
         await pilot.press("space")
-        assert store.get_meeting(mid).status == "paused"
+        assert store.meetings.get_meeting(mid).status == "paused"
         clock.advance(minutes=10)
         screen.tick()
         assert "PAUSED" in text_of(bar) and "Meeting 01:00" in text_of(bar) and bar.has_class("-paused")
@@ -66,17 +66,17 @@ async def test_pause_resume_and_agenda_keys(make_app, store, clock) -> None:
         await pilot.press("p")
         screen.tick()
         assert "Item 2/4" in text_of(bar)
-        assert [i.state for i in store.agenda(mid)] == ["done", "current", "pending", "pending"]
+        assert [i.state for i in store.meetings.agenda(mid)] == ["done", "current", "pending", "pending"]
         # Enter on an agenda row jumps there.
         agenda = screen.query_one(AgendaList)
         agenda.focus()
         await pilot.pause()
         await pilot.press(*["down"] * (3 - agenda.cursor_row), "enter")
-        assert store.current_item(mid).title == "Next sprint preview"
+        assert store.meetings.current_item(mid).title == "Next sprint preview"
         assert column(agenda, 0)[3].startswith("▶")
         # ctrl+up moves the highlighted item up.
         await pilot.press("ctrl+up")
-        assert [i.title for i in store.agenda(mid)][2] == "Next sprint preview"
+        assert [i.title for i in store.meetings.agenda(mid)][2] == "Next sprint preview"
         assert agenda.cursor_row == 2
         # Past the last item: the agenda is done, the meeting clock keeps going.
         await pilot.press("n", "n")
@@ -121,7 +121,7 @@ async def test_layout_fits_at_small_and_large_sizes(make_app, store, size, caden
                 assert region.contains_region(widget.region), selector
             agenda = screen.query_one(AgendaList)
             assert agenda.virtual_size.width <= agenda.scrollable_content_region.width
-            assert agenda.row_count == len(store.agenda(screen.meeting_id))
+            assert agenda.row_count == len(store.meetings.agenda(screen.meeting_id))
             assert agenda.region.height >= 6  # every default agenda item is visible
             bar = text_of(screen.query_one(ClockBar))
             assert bar.startswith("● Meeting 00:00") and "Item 1/" in bar
@@ -170,7 +170,7 @@ async def test_a_cadence_the_user_created_gets_the_shared_screen(make_app, store
     from cadence_tui.ui.screens.meeting import GenericMeetingScreen
     from tests.functional.meeting_pilot import fill_form
 
-    cadence = store.create_cadence("Design Crit", key="design-crit")  # blank: generic
+    cadence = store.cadences.create_cadence("Design Crit", key="design-crit")  # blank: generic
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -180,10 +180,10 @@ async def test_a_cadence_the_user_created_gets_the_shared_screen(make_app, store
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, GenericMeetingScreen) and not screen.query("#tab-panel")
-        assert store.get_meeting(screen.meeting_id).cadence_key == cadence.key
+        assert store.meetings.get_meeting(screen.meeting_id).cadence_key == cadence.key
         await pilot.press("d")
         await fill_form(pilot, "Keep the crit to 20 minutes")
-        assert [d.text for d in store.meeting_decisions(screen.meeting_id)] == ["Keep the crit to 20 minutes"]
+        assert [d.text for d in store.meetings.meeting_decisions(screen.meeting_id)] == ["Keep the crit to 20 minutes"]
         await pilot.press("m")  # no panel key here: nothing happens
         await pilot.pause()
         assert app.screen is screen

@@ -152,11 +152,11 @@ async def test_kill_9_mid_meeting_loses_nothing(tmp_path: Path) -> None:
 
     store = open_store(db)
     try:
-        meeting = store.get_meeting(meeting_id)
+        meeting = store.meetings.get_meeting(meeting_id)
         assert meeting.status == "running" and meeting.ended_at is None
-        assert [a.title for a in store.meeting_actions(meeting_id)] == ["Crash-proof task"]
-        assert [d.text for d in store.meeting_decisions(meeting_id)] == ["Keep the timebox"]
-        agenda = store.agenda(meeting_id)
+        assert [a.title for a in store.meetings.meeting_actions(meeting_id)] == ["Crash-proof task"]
+        assert [d.text for d in store.meetings.meeting_decisions(meeting_id)] == ["Keep the timebox"]
+        agenda = store.meetings.agenda(meeting_id)
         first, second = agenda[0], agenda[1]
         assert (first.state, second.state) == ("done", "current")
         # Timestamps are stored to the second: allow that much either way.
@@ -183,7 +183,7 @@ async def test_kill_9_mid_meeting_loses_nothing(tmp_path: Path) -> None:
         screen = tui.screen
         assert getattr(screen, "meeting_id", None) == meeting_id
         assert reopened.scalar("SELECT count(*) FROM meetings") == 1
-        expected = clock_state(reopened.get_meeting(meeting_id), reopened.agenda(meeting_id), later)
+        expected = clock_state(reopened.meetings.get_meeting(meeting_id), reopened.meetings.agenda(meeting_id), later)
         bar = str(screen.query_one(ClockBar).render())
         assert f"Meeting {fmt_clock(expected.meeting_elapsed)} / 30:00" in bar
         assert f"Item 2/4 {fmt_clock(expected.item_elapsed)} / 15:00" in bar

@@ -72,7 +72,7 @@ async def test_capture_forms_reject_bad_input(make_app, store, clock) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_from_home(pilot, "sprint-review")
         mid = screen.meeting_id
-        agenda_before = len(store.agenda(mid))
+        agenda_before = len(store.meetings.agenda(mid))
 
         form = await open_form(pilot, "a")
         await form.expect({}, "title", "cannot be empty")
@@ -111,8 +111,8 @@ async def test_capture_forms_reject_bad_input(make_app, store, clock) -> None:
 
         for table in ("action_items", "blockers", "decisions", "notes"):
             assert count(store, table, mid) == 0, table
-        assert len(store.agenda(mid)) == agenda_before
-        assert len(store.attendance(mid)) == 4
+        assert len(store.meetings.agenda(mid)) == agenda_before
+        assert len(store.meetings.attendance(mid)) == 4
 
         # Redating a carried item: impossible and empty dates.
         await pilot.press("c")
@@ -129,14 +129,16 @@ async def test_capture_forms_reject_bad_input(make_app, store, clock) -> None:
         assert form.form.query_one("#field-title", Input).value.endswith("now")
         await pilot.press("end", "ctrl+u", *"tomorrow", "enter")
         await pilot.pause()
-        assert [(a.title, a.due.isoformat()) for a in store.meeting_actions(mid)] == [("Deploy now", "2026-12-03")]
+        assert [(a.title, a.due.isoformat()) for a in store.meetings.meeting_actions(mid)] == [
+            ("Deploy now", "2026-12-03")
+        ]
 
         # A multi-line note is kept whole (a TextArea, not a one-line Input).
         form = await open_form(pilot, "o")
         await form.set("text", "first line\nsecond line")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert [n.text for n in store.meeting_notes(mid)] == ["first line\nsecond line"]
+        assert [n.text for n in store.meetings.meeting_notes(mid)] == ["first line\nsecond line"]
 
 
 async def test_panel_forms_reject_bad_input(make_app, store) -> None:
@@ -153,13 +155,13 @@ async def test_panel_forms_reject_bad_input(make_app, store) -> None:
         await pilot.press("f")  # no demo yet: a warning, no form
         await pilot.pause()
         assert not isinstance(app.screen, CaptureForm)
-        store.add_demo(sprint.meeting_id, "Checkout")
+        store.panels.add_demo(sprint.meeting_id, "Checkout")
         sprint.refresh_panel()
         form = await open_form(pilot, "f")
         await form.expect({"feedback": ESCAPES}, "feedback", "cannot be empty")
         await form.cancel()
         assert count(store, "demo_items", sprint.meeting_id) == 1
-        assert store.demos(sprint.meeting_id)[0].feedback == ""
+        assert store.panels.demos(sprint.meeting_id)[0].feedback == ""
         await pilot.press("escape")  # back home; the meeting keeps running
         await pilot.pause()
 
@@ -194,7 +196,7 @@ async def test_panel_forms_reject_bad_input(make_app, store) -> None:
         await form.expect({"threshold": "0"}, "threshold", "above 0")
         await form.cancel()
         assert count(store, "budget_lines", fin.meeting_id) == 0
-        meeting = store.get_meeting(fin.meeting_id)
+        meeting = store.meetings.get_meeting(fin.meeting_id)
         assert (meeting.reforecast, meeting.variance_threshold) == (None, 10.0)
         await pilot.press("escape")
         await pilot.pause()

@@ -32,15 +32,15 @@ async def capture_all_kinds(pilot, store, meeting_id: int, owner: str) -> None:
     await fill_form(pilot, "Ship on Monday")
     await pilot.press("o")
     await fill_form(pilot, "Energy was good", submit="ctrl+s")
-    actions = store.meeting_actions(meeting_id)
+    actions = store.meetings.meeting_actions(meeting_id)
     friday = parse_due("fri", store.today())
     assert [(a.title, a.owner, a.due) for a in actions] == [("Fix the login bug", owner, friday)]
-    blockers = store.meeting_blockers(meeting_id)
+    blockers = store.meetings.meeting_blockers(meeting_id)
     assert [(b.what, b.raised_by, b.unblocker, b.status) for b in blockers] == [
         ("Staging is down", owner, "Ops team", "open")
     ]
-    assert [d.text for d in store.meeting_decisions(meeting_id)] == ["Ship on Monday"]
-    assert [n.text for n in store.meeting_notes(meeting_id)] == ["Energy was good"]
+    assert [d.text for d in store.meetings.meeting_decisions(meeting_id)] == ["Ship on Monday"]
+    assert [n.text for n in store.meetings.meeting_notes(meeting_id)] == ["Energy was good"]
     log = pilot.app.screen.query_one(MeetingLog)
     assert column(log, 0) == ["Action", "Blocker", "Decision", "Note"]
     assert column(log, 1)[0] == "Fix the login bug"
@@ -79,7 +79,7 @@ async def walk_agenda(pilot, store, clock, meeting_id: int, steps: int) -> None:
         await pilot.press("n")
     screen = pilot.app.screen
     screen.tick()
-    agenda = store.agenda(meeting_id)
+    agenda = store.meetings.agenda(meeting_id)
     assert [i.state for i in agenda[:steps]] == ["done"] * steps
     assert all(round(i.elapsed_seconds) == 180 for i in agenda[:steps])
     assert agenda[steps].state == "current"
@@ -95,9 +95,9 @@ async def end_meeting(pilot, store, meeting_id: int) -> None:
     assert pilot.app.screen.id == "rate-meeting-form"  # the playbook asks each attendee present
     await pilot.press("escape")  # skip
     await pilot.pause()
-    meeting = store.get_meeting(meeting_id)
+    meeting = store.meetings.get_meeting(meeting_id)
     assert meeting.status == "ended" and meeting.ended_at is not None
-    assert store.current_item(meeting_id) is None or store.current_item(meeting_id).started_at is None
+    assert store.meetings.current_item(meeting_id) is None or store.meetings.current_item(meeting_id).started_at is None
     assert not isinstance(pilot.app.screen, (SprintReviewScreen, SalesSyncScreen, FinanceReviewScreen, AllHandsScreen))
     assert type(pilot.app.screen).__name__ == "SummaryScreen"
 
@@ -108,7 +108,7 @@ async def test_full_sprint_review(make_app, store, clock) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_from_home(pilot, "sprint-review")
         assert isinstance(screen, SprintReviewScreen)
-        meeting = store.running_meeting("sprint-review")
+        meeting = store.meetings.running_meeting("sprint-review")
         assert meeting is not None and meeting.id == screen.meeting_id
 
         # Attendance: Priya is away, a guest joins.
@@ -125,11 +125,11 @@ async def test_full_sprint_review(make_app, store, clock) -> None:
         # Agenda: add an item, move it up, walk two items.
         await pilot.press("i")
         await fill_form(pilot, "Retro actions")
-        agenda_titles = [i.title for i in store.agenda(meeting.id)]
+        agenda_titles = [i.title for i in store.meetings.agenda(meeting.id)]
         assert agenda_titles[-1] == "Retro actions"
         screen.query_one(AgendaList).focus()
         await pilot.press("K")
-        assert [i.title for i in store.agenda(meeting.id)][-2] == "Retro actions"
+        assert [i.title for i in store.meetings.agenda(meeting.id)][-2] == "Retro actions"
         await walk_agenda(pilot, store, clock, meeting.id, 2)
 
         await capture_all_kinds(pilot, store, meeting.id, "Marco")
@@ -152,13 +152,13 @@ async def test_full_sprint_review(make_app, store, clock) -> None:
 
 
 async def test_full_marketing_sales_sync(make_app, store, clock) -> None:
-    previous = store.start_meeting("sales-marketing-sync")
-    store.set_pipeline(previous.id, {"leads": "1000", "mql": "200", "sql": "50", "won": "10"})
-    store.end_meeting(previous.id)
+    previous = store.meetings.start_meeting("sales-marketing-sync")
+    store.panels.set_pipeline(previous.id, {"leads": "1000", "mql": "200", "sql": "50", "won": "10"})
+    store.meetings.end_meeting(previous.id)
     work = open_work(store, "sales-marketing-sync", clock, days=14)
     # An action escalated here from the Sprint Review shows with its origin.
-    other = store.add_action("Fix lead scoring webhook", cadence_key="sprint-review", due=date(2026, 12, 20))
-    store.escalate_action(other.id, "sales-marketing-sync")
+    other = store.actions.add_action("Fix lead scoring webhook", cadence_key="sprint-review", due=date(2026, 12, 20))
+    store.playbook.escalate_action(other.id, "sales-marketing-sync")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_from_home(pilot, "sales-marketing-sync")
@@ -175,17 +175,17 @@ async def test_full_marketing_sales_sync(make_app, store, clock) -> None:
         await pilot.press("c")
         titles = column(carry, 1)
         assert any(t.startswith("Fix lead") and t.endswith("⇠ Sprint Review") for t in titles)
-        store_items = store.carry_over(mid)
+        store_items = store.meetings.carry_over(mid)
         escalated = next(i for i in store_items if i.escalated_here)
         assert escalated.origin_cadence_key == "sprint-review"
         # Order by due: overdue, escalated (Dec 20), undated, then the blocker.
         assert column(carry, 1)[0] == "Old overdue task"
         await pilot.press("x", "k", "delete", "x")
         await pilot.pause()
-        assert store.get_action(work["overdue"]).status == "done"
-        assert store.get_action(escalated.id).status == "open"
-        assert store.get_action(work["undated"]).status == "dropped"
-        assert store.get_blocker(work["blocker"]).status == "resolved"
+        assert store.actions.get_action(work["overdue"]).status == "done"
+        assert store.actions.get_action(escalated.id).status == "open"
+        assert store.actions.get_action(work["undated"]).status == "dropped"
+        assert store.meetings.get_blocker(work["blocker"]).status == "resolved"
         assert column(carry, 0) == ["A✓", "A…", "A✗", "B✓"]
 
         # Panel: this period's funnel, compared with the last sync.
@@ -204,7 +204,7 @@ async def test_full_marketing_sales_sync(make_app, store, clock) -> None:
         assert [c.replace(" ", "") for c in column(table, 4)[1:]] == ["25.0%", "20.0%", "25.0%"]
         await pilot.press("g")
         await fill_form(pilot, "Pause webinar ads")
-        assert [c.text for c in store.campaign_changes(mid)] == ["Pause webinar ads"]
+        assert [c.text for c in store.panels.campaign_changes(mid)] == ["Pause webinar ads"]
         assert "Pause webinar ads" in text_of(screen.query_one("#campaign-changes"))
 
         await end_meeting(pilot, store, mid)
@@ -240,22 +240,22 @@ async def test_full_finance_business_review(make_app, store, clock) -> None:
         screen_form = app.screen
         screen_form.query_one("#field-threshold").value = ""
         await fill_form(pilot, "15")
-        assert store.get_meeting(mid).variance_threshold == 15
+        assert store.meetings.get_meeting(mid).variance_threshold == 15
         assert column(table, 0) == ["Engineering", "Marketing"]
         await pilot.press("r")
         await fill_form(pilot, "1.2m")
-        assert store.get_meeting(mid).reforecast == 1_200_000
+        assert store.meetings.get_meeting(mid).reforecast == 1_200_000
         assert "Re-forecast: 1,200,000" in text_of(screen.query_one("#budget-summary"))
 
         await end_meeting(pilot, store, mid)
 
 
 async def test_full_all_hands(make_app, store, clock) -> None:
-    last_quarter = store.start_meeting("all-hands")
-    handoffs = store.list_handoffs()
-    store.rate_handoff(last_quarter.id, handoffs[0].id, 4, "fine")
-    store.rate_handoff(last_quarter.id, handoffs[1].id, 2, "late stories")
-    store.end_meeting(last_quarter.id)
+    last_quarter = store.meetings.start_meeting("all-hands")
+    handoffs = store.playbook.list_handoffs()
+    store.panels.rate_handoff(last_quarter.id, handoffs[0].id, 4, "fine")
+    store.panels.rate_handoff(last_quarter.id, handoffs[1].id, 2, "late stories")
+    store.meetings.end_meeting(last_quarter.id)
     work = open_work(store, "all-hands", clock, days=91)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -271,7 +271,7 @@ async def test_full_all_hands(make_app, store, clock) -> None:
         # Panel: a win, then rate the first two hand-offs (the cursor moves on).
         await pilot.press("w")
         await fill_form(pilot, "Biggest deal of the year", "Alex")
-        assert [(w.text, w.who) for w in store.wins(mid)] == [("Biggest deal of the year", "Alex")]
+        assert [(w.text, w.who) for w in store.panels.wins(mid)] == [("Biggest deal of the year", "Alex")]
         screen.query_one("#health-table", DataTable).focus()
         await pilot.press("r")
         await fill_form(pilot, "3", "slower")

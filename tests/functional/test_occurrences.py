@@ -20,7 +20,7 @@ UTC = UTC
 
 
 def rows(store, key: str) -> list[tuple[str, str, str]]:
-    cid = store.get_cadence(key).id
+    cid = store.cadences.get_cadence(key).id
     return [
         (r["scheduled_for"], r["started_at"], r["status"])
         for r in store.query(
@@ -67,7 +67,7 @@ async def test_held_occurrence_leaves_next_and_s_asks_before_a_second_meeting(ma
         screen = await start_from_home(pilot, "finance-review")
         assert "for Mon 07 Dec 14:00" in text_of(screen.query_one("#meeting-title", Static))
         clock.advance(hours=1)
-        store.end_meeting(screen.meeting_id)
+        store.meetings.end_meeting(screen.meeting_id)
         app.pop_screen()
         clock.advance(minutes=30)
         await pilot.pause()
@@ -117,9 +117,9 @@ async def test_held_occurrence_leaves_next_and_s_asks_before_a_second_meeting(ma
 
 async def test_y_confirms_a_second_meeting(make_app, store, clock) -> None:
     clock.current = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
-    first = store.start_meeting("sprint-review", scheduled_for=clock.current)
+    first = store.meetings.start_meeting("sprint-review", scheduled_for=clock.current)
     clock.advance(minutes=30)
-    store.end_meeting(first.id)
+    store.meetings.end_meeting(first.id)
     clock.advance(minutes=5)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -139,9 +139,9 @@ async def test_history_shows_start_times_of_two_meetings_on_one_day(make_app, st
 
     clock.current = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
     for _ in range(2):
-        m = store.start_meeting("sprint-review", scheduled_for=datetime(2026, 11, 26, 15, 0, tzinfo=UTC))
+        m = store.meetings.start_meeting("sprint-review", scheduled_for=datetime(2026, 11, 26, 15, 0, tzinfo=UTC))
         clock.advance(minutes=30)
-        store.end_meeting(m.id)
+        store.meetings.end_meeting(m.id)
         clock.advance(minutes=45)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -160,9 +160,9 @@ async def test_history_shows_start_times_of_two_meetings_on_one_day(make_app, st
 async def test_home_next_skips_an_occurrence_held_early(make_app, store, clock) -> None:
     # Finance held on Friday 4 Dec for Monday 7 Dec; on Saturday home's Next is January.
     clock.current = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
-    m = store.start_meeting("finance-review", scheduled_for=datetime(2026, 12, 7, 14, 0, tzinfo=UTC))
+    m = store.meetings.start_meeting("finance-review", scheduled_for=datetime(2026, 12, 7, 14, 0, tzinfo=UTC))
     clock.advance(hours=1)
-    store.end_meeting(m.id)
+    store.meetings.end_meeting(m.id)
     clock.current = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -47,10 +47,10 @@ def expected_bindings(app, screen) -> dict[str, str]:
 
 async def reach(pilot, name: str):
     store = pilot.app.store
-    meeting = store.start_meeting("sprint-review")
-    store.add_decision(meeting.id, "Ship it")
-    store.capture_action(meeting.id, "Write the notes", "Sam", "")
-    store.end_meeting(meeting.id)
+    meeting = store.meetings.start_meeting("sprint-review")
+    store.meetings.add_decision(meeting.id, "Ship it")
+    store.meetings.capture_action(meeting.id, "Write the notes", "Sam", "")
+    store.meetings.end_meeting(meeting.id)
     await pilot.pause()
     for key in SCREENS[name]:
         await pilot.press(key)

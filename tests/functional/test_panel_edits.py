@@ -23,15 +23,15 @@ def demo_rows(store, meeting_id: int) -> list[tuple]:
 
 
 def summary_markdown(store, meeting_id: int) -> str:
-    return write_markdown(layout(store.meeting_record(meeting_id)))
+    return write_markdown(layout(store.records.meeting_record(meeting_id)))
 
 
 async def with_two_demos(pilot, store):
     screen = await start_from_home(pilot, "sprint-review")
-    store.add_demo(screen.meeting_id, "New chekout", "Lena")
-    store.add_demo_feedback(store.demos(screen.meeting_id)[0].id, "Buton too small", "Gwen")
-    store.add_demo_feedback(store.demos(screen.meeting_id)[0].id, "Love the colours", "Sam")
-    store.add_demo(screen.meeting_id, "Search [b]v2[/b]", "Marco")
+    store.panels.add_demo(screen.meeting_id, "New chekout", "Lena")
+    store.panels.add_demo_feedback(store.panels.demos(screen.meeting_id)[0].id, "Buton too small", "Gwen")
+    store.panels.add_demo_feedback(store.panels.demos(screen.meeting_id)[0].id, "Love the colours", "Sam")
+    store.panels.add_demo(screen.meeting_id, "Search [b]v2[/b]", "Marco")
     screen.refresh_panel()  # added behind the screen's back: read them
     await pilot.press("v")  # the demos, focused
     await pilot.pause()
@@ -142,10 +142,10 @@ async def test_who_tab_says_enter_toggles_present(make_app, store) -> None:
         hint = screen.query_one("#attendance-help", Static)
         assert hint.region.height >= 1 and hint.region.width > 0  # on screen at 80x24
         assert "enter toggles present" in text_of(hint)
-        first = store.attendance(screen.meeting_id)[0]
+        first = store.meetings.attendance(screen.meeting_id)[0]
         await pilot.press("enter")
         await pilot.pause()
-        assert store.attendance(screen.meeting_id)[0].present != first.present
+        assert store.meetings.attendance(screen.meeting_id)[0].present != first.present
 
 
 async def test_escalate_dialog_names_the_item(make_app, store) -> None:
@@ -168,7 +168,7 @@ async def test_deleting_a_demo_already_gone_says_so(make_app, store) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await with_two_demos(pilot, store)
-        gone = store.demos(screen.meeting_id)[0]
+        gone = store.panels.demos(screen.meeting_id)[0]
         screen.query_one("#demo-table", DataTable).move_cursor(row=0)
         await pilot.press("delete")
         await pilot.pause()

@@ -25,7 +25,7 @@ async def end_and_skip_rating(pilot) -> None:
 
 
 async def test_record_a_metric_in_the_meeting_that_reviews_it(make_app, store, clock) -> None:
-    store.record_metric_value("ttv", 31, on=date(2026, 11, 1))
+    store.scorecard.record_metric_value("ttv", 31, on=date(2026, 11, 1))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_from_home(pilot, "sprint-review")
@@ -47,7 +47,7 @@ async def test_record_a_metric_in_the_meeting_that_reviews_it(make_app, store, c
         await pilot.pause()
         home_card = app.screen.query_one("#home-scorecard", Scorecard)
         assert "Time-to-Value: 26 days" in "\n".join(home_card.plain_lines())
-    values = store.metric_history("ttv")
+    values = store.scorecard.metric_history("ttv")
     assert [(v.value, v.recorded_on, v.meeting_id) for v in values][-1] == (26, date(2026, 11, 25), screen.meeting_id)
 
 
@@ -67,7 +67,7 @@ async def test_log_a_failfast_entry_from_a_meeting(make_app, store) -> None:
         assert [str(c) for c in by_handoff.get_row_at(0)] == ["Marketing → Sales", "1"]
         entries = str(app.screen.query_one("#failfast-entries-text", Static).render())
         assert "(in Marketing–Sales Sync)" in entries and "Leads arrived without intent signals" in entries
-    entry = store.failfast_entries()[0]
+    entry = store.playbook.failfast_entries()[0]
     assert (entry.handoff_key, entry.meeting_id, entry.cause) == ("marketing-sales", screen.meeting_id, "missing data")
 
 
@@ -77,7 +77,7 @@ async def test_escalate_a_sprint_blocker_to_finance_and_resolve_it_there(make_ap
         sprint = await start_from_home(pilot, "sprint-review")
         await pilot.press("b")
         await fill_form(pilot, "Load tests need budget", "Marco", "Dana")
-        blocker_id = store.meeting_blockers(sprint.meeting_id)[0].id
+        blocker_id = store.meetings.meeting_blockers(sprint.meeting_id)[0].id
         await pilot.press("l")  # the Captured log, cursor on the new blocker
         await pilot.press("X")
         assert app.screen.id == "escalate-form"
@@ -85,7 +85,7 @@ async def test_escalate_a_sprint_blocker_to_finance_and_resolve_it_there(make_ap
         await pilot.pause()
         assert app.screen is sprint
         row = store.query_one("SELECT escalated_to_cadence_id, status FROM blockers WHERE id = ?", (blocker_id,))
-        assert tuple(row) == (store.get_cadence("finance-review").id, "open")
+        assert tuple(row) == (store.cadences.get_cadence("finance-review").id, "open")
         await end_and_skip_rating(pilot)
         assert "escalated to Finance Business Review" in app.screen.text
         await pilot.press("escape")
@@ -109,7 +109,7 @@ async def test_escalate_a_sprint_blocker_to_finance_and_resolve_it_there(make_ap
         await pilot.pause()
         home = app.screen.query_one("#cadence-table", DataTable)
         assert str(home.get_row_at(0)[5]) == "0"  # resolved in the Sprint Review too: one row
-    assert store.escalated_to("finance-review") == []
+    assert store.playbook.escalated_to("finance-review") == []
 
 
 async def test_rate_the_meeting_when_it_ends(make_app, store) -> None:
@@ -126,10 +126,10 @@ async def test_rate_the_meeting_when_it_ends(make_app, store) -> None:
         await fill_form(pilot, "8", "11", "", "7")
         assert app.screen.id == "rate-meeting-form"  # 11 is refused, nothing saved
         assert "from 1 to 10" in str(app.screen.query_one("#error-p1", Static).render())
-        assert store.meeting_ratings(screen.meeting_id) == {}
+        assert store.playbook.meeting_ratings(screen.meeting_id) == {}
         app.screen.query_one("#field-p1").value = "9"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert type(app.screen).__name__ == "SummaryScreen"
-    assert store.meeting_ratings(screen.meeting_id) == {"Priya": 8, "Marco": 9, "Sam": 7}
-    assert store.cadence_stats("sprint-review").avg_rating == 8
+    assert store.playbook.meeting_ratings(screen.meeting_id) == {"Priya": 8, "Marco": 9, "Sam": 7}
+    assert store.stats.cadence_stats("sprint-review").avg_rating == 8

@@ -14,7 +14,7 @@ def table_text(table: DataTable) -> list[list[str]]:
 async def test_record_a_metric_and_see_the_scorecard_change(make_app, store) -> None:
     from datetime import date
 
-    store.record_metric_value("cac", 1400, on=date(2026, 11, 1))
+    store.scorecard.record_metric_value("cac", 1400, on=date(2026, 11, 1))
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -39,8 +39,8 @@ async def test_record_a_metric_and_see_the_scorecard_change(make_app, store) -> 
         card = app.screen.query_one("#home-scorecard", Scorecard)
         assert card.plain_lines()[0].startswith("Customer Acquisition Cost: 1,150 USD −250")
         assert not card.rows[0].off_target
-    assert [v.value for v in store.metric_history("cac")] == [1400, 1150]
-    assert store.metric_history("cac")[-1].recorded_on == date(2026, 11, 25)
+    assert [v.value for v in store.scorecard.metric_history("cac")] == [1400, 1150]
+    assert store.scorecard.metric_history("cac")[-1].recorded_on == date(2026, 11, 25)
 
 
 async def test_invalid_value_is_shown_by_the_field_and_nothing_stored(make_app, store) -> None:
@@ -53,7 +53,7 @@ async def test_invalid_value_is_shown_by_the_field_and_nothing_stored(make_app, 
         error = str(app.screen.query_one("#error-value", Static).render())
         assert "must be a number" in error
         assert app.screen.query_one("#field-value", Input).value == "lots"  # nothing typed is lost
-    assert store.metric_history("cac") == []
+    assert store.scorecard.metric_history("cac") == []
 
 
 async def test_more_than_three_metrics_warns(make_app, store) -> None:
@@ -67,7 +67,7 @@ async def test_more_than_three_metrics_warns(make_app, store) -> None:
         warning = str(app.screen.query_one("#metrics-warning", Static).render())
         assert "4 active metrics" in warning
         assert app.screen.query_one("#metrics-table", DataTable).row_count == 4
-    assert store.get_metric("nrr").name == "Net revenue retention"
+    assert store.scorecard.get_metric("nrr").name == "Net revenue retention"
 
 
 async def test_edit_a_handoff(make_app, store) -> None:
@@ -91,12 +91,12 @@ async def test_edit_a_handoff(make_app, store) -> None:
         assert table_text(table)[0][1] == "Riley"
         details = str(app.screen.query_one("#handoff-details", Static).render())
         assert "budget band" in details and "Within 12 hours" in details
-    h = store.get_handoff("marketing-sales")
+    h = store.playbook.get_handoff("marketing-sales")
     assert h.owner == "Riley" and h.packet_fields[-1] == "budget band" and h.timeline == "Within 12 hours"
 
 
 async def test_log_failfast_entry_and_see_pattern_count(make_app, store) -> None:
-    store.log_failfast("product-engineering", "Story pulled back", cause="unclear scope")
+    store.playbook.log_failfast("product-engineering", "Story pulled back", cause="unclear scope")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("F")
@@ -116,14 +116,14 @@ async def test_log_failfast_entry_and_see_pattern_count(make_app, store) -> None
         assert "Stories without criteria" in entries
         await pilot.press("escape", "O")
         assert table_text(app.screen.query_one("#handoffs-table", DataTable))[1][2] == "2"
-    assert [e.what for e in store.failfast_entries(handoff_key="product-engineering")] == [
+    assert [e.what for e in store.playbook.failfast_entries(handoff_key="product-engineering")] == [
         "Stories without criteria",
         "Story pulled back",
     ]
 
 
 async def test_statistics_screen_opens_on_the_highlighted_cadence(make_app, store) -> None:
-    store.generate_demo()
+    store.demo.generate_demo()
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("down", "S")
@@ -138,13 +138,13 @@ async def test_statistics_screen_opens_on_the_highlighted_cadence(make_app, stor
         assert app.screen.stats.meetings == 6
         await pilot.press("right")
         assert app.screen.stats.cadence_key == "finance-review"
-    assert stats.meetings == store.cadence_stats("sales-marketing-sync").meetings
+    assert stats.meetings == store.stats.cadence_stats("sales-marketing-sync").meetings
 
 
 async def test_user_markup_in_playbook_text_is_literal(make_app, store) -> None:
-    store.update_handoff("sales-cs", owner="[b]Al[/]", deliverables="[@click=app.quit]x[/]")
-    store.log_failfast("sales-cs", "[red]broken[/", cause="[/]")
-    store.update_metric("enps", name="NPS [/]")
+    store.playbook.update_handoff("sales-cs", owner="[b]Al[/]", deliverables="[@click=app.quit]x[/]")
+    store.playbook.log_failfast("sales-cs", "[red]broken[/", cause="[/]")
+    store.scorecard.update_metric("enps", name="NPS [/]")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("O", "down", "down")

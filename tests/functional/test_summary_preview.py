@@ -28,7 +28,7 @@ def big_meeting(store, clock) -> int:
                     "2026-11-25T14:10:00+00:00",
                 ),
             )
-    store.add_note(meeting, "Last words of the meeting: thanks everyone.")
+    store.meetings.add_note(meeting, "Last words of the meeting: thanks everyone.")
     return meeting
 
 
@@ -95,10 +95,12 @@ async def test_end_after_switching_formats(make_app, big_meeting) -> None:
 async def test_preview_shows_an_item_as_recorded_with_its_current_state(make_app, store, clock) -> None:
     meeting = build_meeting(store, clock, "sprint-review")
     item = next(
-        a for a in store.meeting_record(meeting).open_carried_actions if a.title == "Update the onboarding checklist"
+        a
+        for a in store.records.meeting_record(meeting).open_carried_actions
+        if a.title == "Update the onboarding checklist"
     )
-    store.set_action_status(item.id, "done")
-    store.set_action_due(item.id, date(2026, 12, 31))
+    store.actions.set_action_status(item.id, "done")
+    store.actions.set_action_due(item.id, date(2026, 12, 31))
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_summary(app, pilot, meeting, "markdown")

@@ -45,7 +45,7 @@ async def wait_for_copy(app, pilot) -> None:
 
 
 async def test_preview_and_format_keys(make_app, store, meeting_id) -> None:
-    record = store.meeting_record(meeting_id)
+    record = store.records.meeting_record(meeting_id)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_summary(app, pilot, meeting_id)
@@ -92,7 +92,7 @@ async def test_copy_without_system_clipboard_uses_osc52(make_app, store, meeting
         screen = await open_summary(app, pilot, meeting_id)
         await pilot.press("s", "c")
         await wait_for_copy(app, pilot)
-        assert app.clipboard == render(store.meeting_record(meeting_id), "slack")
+        assert app.clipboard == render(store.records.meeting_record(meeting_id), "slack")
         assert "Sent to the terminal clipboard (OSC 52) — your terminal must allow it" in notes(app)
         assert screen.is_current
 
@@ -110,7 +110,7 @@ async def test_copy_with_system_clipboard(make_app, store, meeting_id, monkeypat
         await open_summary(app, pilot, meeting_id)
         await pilot.press("c")
         await wait_for_copy(app, pilot)
-        assert board == [render(store.meeting_record(meeting_id), "markdown")]
+        assert board == [render(store.records.meeting_record(meeting_id), "markdown")]
         assert "Copied to the system clipboard (xclip)" in notes(app)
         assert app.clipboard == ""  # the OSC 52 route was not needed
 
@@ -128,7 +128,7 @@ async def test_save_to_file_refuses_silent_overwrite(make_app, store, meeting_id
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        assert default.read_text(encoding="utf-8") == render(store.meeting_record(meeting_id), "text")
+        assert default.read_text(encoding="utf-8") == render(store.records.meeting_record(meeting_id), "text")
         assert f"Saved to {default}" in notes(app)
 
         # Again: the file exists, so the first Enter only warns.

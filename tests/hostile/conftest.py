@@ -18,7 +18,7 @@ from tests.hostile.helpers import permission_limited
 def seeded_db(tmp_path: Path) -> Path:
     db = tmp_path / "team.db"
     store = open_store(db)
-    store.add_action("Existing item", owner="Lena", cadence_key="sprint-review")
+    store.actions.add_action("Existing item", owner="Lena", cadence_key="sprint-review")
     store.close()
     return db
 

@@ -271,9 +271,9 @@ def test_cli_full_disk_on_a_single_change(seeded_db: Path) -> None:
 
 def test_cli_no_clipboard_says_where_the_text_can_go(seeded_db: Path) -> None:
     store = open_store(seeded_db)
-    meeting = store.start_meeting("sprint-review")
-    store.add_decision(meeting.id, "Ship \x1b[31mit\x1b[0m @channel")
-    store.end_meeting(meeting.id)
+    meeting = store.meetings.start_meeting("sprint-review")
+    store.meetings.add_decision(meeting.id, "Ship \x1b[31mit\x1b[0m @channel")
+    store.meetings.end_meeting(meeting.id)
     store.close()
     result = cadence("summary", str(meeting.id), "--copy", db=seeded_db)
     assert_error(result, "could not copy", "--out")
@@ -390,12 +390,12 @@ async def test_app_action_form_refuses_bad_titles_and_dates_and_keeps_the_form(m
             message = field_error(pilot.app, "due")
             assert "YYYY-MM-DD" in message or "not a real date" in message, (bad, message)
             assert pilot.app.screen is form and title.value == "Book the venue"
-        assert store.meeting_actions(meeting_id) == []
+        assert store.meetings.meeting_actions(meeting_id) == []
         due.value = "fri"
         await pilot.press("enter")
         await pilot.pause()
         assert pilot.app.screen is not form
-        assert [(a.title, a.owner) for a in store.meeting_actions(meeting_id)] == [("Book the venue", "Lena")]
+        assert [(a.title, a.owner) for a in store.meetings.meeting_actions(meeting_id)] == [("Book the venue", "Lena")]
 
 
 async def test_app_100kb_note_paste_is_refused_and_kept_in_the_editor(make_app, store) -> None:
@@ -405,7 +405,7 @@ async def test_app_100kb_note_paste_is_refused_and_kept_in_the_editor(make_app, 
         await fill_form(pilot, BIG_TEXT, submit="ctrl+s")
         assert "too long" in field_error(pilot.app, "text")
         assert pilot.app.screen.query_one(TextArea).text == BIG_TEXT  # nothing lost
-        assert store.notes(meeting_id) == []
+        assert store.meetings.notes(meeting_id) == []
 
 
 ODD_TITLES = [
@@ -425,7 +425,7 @@ async def test_app_stores_odd_titles_safely_and_shows_them_literally(make_app, s
             await open_form(pilot, "a")
             await fill_form(pilot, title, "Sam")
         stored = [s for _t, s in ODD_TITLES]
-        assert [a.title for a in store.meeting_actions(meeting_id)] == stored
+        assert [a.title for a in store.meetings.meeting_actions(meeting_id)] == stored
         assert pilot.app.is_running  # the [@click=app.quit] title did not quit
         log = pilot.app.screen.query_one(MeetingLog)
         shown = [str(log.get_row_at(r)[1]) for r in range(log.row_count)]
@@ -478,7 +478,7 @@ async def test_app_database_locked_longer_than_the_timeout_keeps_what_was_typed(
                 holder.wait(timeout=30)
             await pilot.press("enter")  # the lock is gone: the same form saves now
             await pilot.pause()
-            assert [a.title for a in store.meeting_actions(meeting_id)] == ["Call the supplier"]
+            assert [a.title for a in store.meetings.meeting_actions(meeting_id)] == ["Call the supplier"]
     finally:
         store.close()
 
@@ -493,11 +493,11 @@ async def test_app_disk_full_keeps_the_note_and_saves_nothing_half(make_app, sto
         await fill_form(pilot, note, submit="ctrl+s")
         assert "disk is full" in form_error(pilot.app)
         assert pilot.app.screen.query_one(TextArea).text == note
-        assert store.notes(meeting_id) == []
+        assert store.meetings.notes(meeting_id) == []
         store.conn.execute("PRAGMA max_page_count = 1073741823")  # space freed
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert store.notes(meeting_id) == [note.rstrip("\n")] or store.notes(meeting_id) == [note]
+        assert store.meetings.notes(meeting_id) == [note.rstrip("\n")] or store.meetings.notes(meeting_id) == [note]
     assert store.scalar("PRAGMA integrity_check") == "ok"
 
 
@@ -505,7 +505,7 @@ async def test_app_action_items_screen_hostile_prompts(make_app, store) -> None:
     """Reassign with a 100 kB paste and escape codes; a due date that does not exist."""
     from cadence_tui.ui.screens.actions import PromptModal
 
-    item = store.add_action("Prepare the budget", owner="Lena", cadence_key="finance-review")
+    item = store.actions.add_action("Prepare the budget", owner="Lena", cadence_key="finance-review")
     async with make_app().run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("a")
@@ -532,8 +532,8 @@ async def test_app_action_items_screen_hostile_prompts(make_app, store) -> None:
         field.value = "\x1b[7mSam\x1b[0m"
         await pilot.press("enter")
         await pilot.pause()
-        assert store.get_action(item.id).owner == "Sam"
-        assert store.get_action(item.id).due is None  # the bad date changed nothing
+        assert store.actions.get_action(item.id).owner == "Sam"
+        assert store.actions.get_action(item.id).due is None  # the bad date changed nothing
 
 
 async def test_app_summary_copy_without_any_clipboard(make_app, store, monkeypatch) -> None:
@@ -544,9 +544,9 @@ async def test_app_summary_copy_without_any_clipboard(make_app, store, monkeypat
     monkeypatch.setattr(pyperclip, "copy", pyperclip.copy)  # restored after the test
     monkeypatch.setattr(pyperclip, "paste", pyperclip.paste)
     pyperclip.set_clipboard("no")
-    meeting = store.start_meeting("sprint-review")
-    store.add_decision(meeting.id, "Ship \x1b]52;c;ZXZpbA==\x07it @channel")
-    store.end_meeting(meeting.id)
+    meeting = store.meetings.start_meeting("sprint-review")
+    store.meetings.add_decision(meeting.id, "Ship \x1b]52;c;ZXZpbA==\x07it @channel")
+    store.meetings.end_meeting(meeting.id)
     async with make_app().run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         pilot.app.show_summary(meeting.id)
@@ -585,7 +585,7 @@ async def test_app_cadence_editor_refuses_hostile_rules_zones_and_names(make_app
 
     from cadence_tui.ui.screens.cadence_editor import CadenceEditorScreen
 
-    before = store.get_cadence("sprint-review")
+    before = store.cadences.get_cadence("sprint-review")
     async with make_app().run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("E")
@@ -615,10 +615,10 @@ async def test_app_cadence_editor_refuses_hostile_rules_zones_and_names(make_app
         assert "unknown time zone" in error("tz")
         await enter("#field-name", "   ")
         assert error("name")  # a clear message; the name is required
-        after = store.get_cadence("sprint-review")
+        after = store.cadences.get_cadence("sprint-review")
         assert (after.name, after.rule, after.tz) == (before.name, before.rule, before.tz)
         await enter("#field-name", "\x1b[31mDemo\x1b[0m [b]Day[/b] 🚀")
-        assert store.get_cadence("sprint-review").name == "Demo [b]Day[/b] 🚀"
+        assert store.cadences.get_cadence("sprint-review").name == "Demo [b]Day[/b] 🚀"
 
 
 def test_cli_output_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
@@ -627,7 +627,7 @@ def test_cli_output_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
 
     db = tmp_path / "big.db"
     store = open_store(db)
-    store.generate_demo(DemoSize(meetings=60, actions=3000, months=6))
+    store.demo.generate_demo(DemoSize(meetings=60, actions=3000, months=6))
     store.close()
     proc = subprocess.Popen(
         [sys.executable, "-m", "cadence_tui", "--db", str(db), "actions", "--all"],
@@ -659,4 +659,4 @@ async def test_app_survives_a_tiny_terminal(make_app, store) -> None:
         await pilot.pause()
         await fill_form(pilot, "Small screen task")
         assert pilot.app.is_running
-    assert [a.title for a in store.list_actions()] == ["Small screen task"]
+    assert [a.title for a in store.actions.list_actions()] == ["Small screen task"]

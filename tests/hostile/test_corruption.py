@@ -33,15 +33,15 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("pristine") / "team.db"
     store = open_store(db)
     for n in range(6):
-        meeting = store.start_meeting("sprint-review")
+        meeting = store.meetings.start_meeting("sprint-review")
         for i in range(30):
-            store.add_action(
+            store.actions.add_action(
                 f"Action {n}-{i} " + "words " * 20,
                 owner=f"Owner {i % 5}",
                 cadence_key="sprint-review",
                 meeting_id=meeting.id,
             )
-        store.end_meeting(meeting.id)
+        store.meetings.end_meeting(meeting.id)
     store.close()
     return db
 

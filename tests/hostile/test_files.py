@@ -29,8 +29,8 @@ def met_db(tmp_path: Path) -> Path:
     """A database holding one ended meeting (what `summary` needs)."""
     db = tmp_path / "met.db"
     store = open_store(db)
-    meeting = store.start_meeting("sprint-review")
-    store.end_meeting(meeting.id)
+    meeting = store.meetings.start_meeting("sprint-review")
+    store.meetings.end_meeting(meeting.id)
     store.close()
     return db
 

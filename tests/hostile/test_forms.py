@@ -29,10 +29,10 @@ async def test_enter_pressed_repeatedly_in_a_capture_form_saves_once(make_app, s
         meeting = await start_meeting(pilot)
         mid = meeting.meeting_id
         for key, typed, submit, stored in (
-            ("a", "Call the bank", "enter", lambda: [a.title for a in store.meeting_actions(mid)]),
-            ("b", "Waiting on legal", "enter", lambda: [b.what for b in store.meeting_blockers(mid)]),
-            ("d", "Ship on Friday", "enter", lambda: [d.text for d in store.meeting_decisions(mid)]),
-            ("o", "A note to keep", "ctrl+s", lambda: [n.text for n in store.meeting_notes(mid)]),
+            ("a", "Call the bank", "enter", lambda: [a.title for a in store.meetings.meeting_actions(mid)]),
+            ("b", "Waiting on legal", "enter", lambda: [b.what for b in store.meetings.meeting_blockers(mid)]),
+            ("d", "Ship on Friday", "enter", lambda: [d.text for d in store.meetings.meeting_decisions(mid)]),
+            ("o", "A note to keep", "ctrl+s", lambda: [n.text for n in store.meetings.meeting_notes(mid)]),
         ):
             await pilot.press(key)
             await pilot.pause()
@@ -56,8 +56,8 @@ async def test_text_pasted_with_newlines_saves_its_first_line_once(make_app, sto
         # paste must not run as meeting keys (a: another form, e: end, n: next).
         await burst(pilot, "Call the bank\nand the lawyer\nend it now\n")
         assert app.screen is meeting
-        assert [a.title for a in store.meeting_actions(mid)] == ["Call the bank"]
-        assert store.get_meeting(mid).status != "ended"
+        assert [a.title for a in store.meetings.meeting_actions(mid)] == ["Call the bank"]
+        assert store.meetings.get_meeting(mid).status != "ended"
         assert meeting.query_one("#meeting-tabs") is not None
         # Keys typed afterwards work as usual.
         await pilot.press("a")
@@ -69,7 +69,7 @@ async def test_text_pasted_with_newlines_saves_its_first_line_once(make_app, sto
 
 
 async def test_prompts_on_the_action_items_screen_answer_once(make_app, store) -> None:
-    item = store.add_action("Write the notes", owner="Sam", cadence_key="sprint-review")
+    item = store.actions.add_action("Write the notes", owner="Sam", cadence_key="sprint-review")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -82,14 +82,14 @@ async def test_prompts_on_the_action_items_screen_answer_once(make_app, store) -
         await pilot.pause()
         await burst(pilot, "end", "ctrl+u", "Priya", "enter", "enter")
         assert app.screen is screen
-        assert store.get_action(item.id).owner == "Priya"
-        assert store.last_action_change().description.lower().startswith("reassign")
+        assert store.actions.get_action(item.id).owner == "Priya"
+        assert store.actions.last_action_change().description.lower().startswith("reassign")
         # Due date, with the rest of a pasted text after the first line.
         await pilot.press("e")
         await pilot.pause()
         await burst(pilot, "ctrl+u", "2026-12-01\nx\nd\n")
         assert app.screen is screen
-        changed = store.get_action(item.id)
+        changed = store.actions.get_action(item.id)
         assert str(changed.due) == "2026-12-01" and changed.status == "open"
         # Who am I: three Enters.
         await pilot.press("M")
@@ -107,7 +107,7 @@ async def test_the_end_meeting_question_answers_once(make_app, store) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await burst(pilot, "enter", "enter", "y")
-        assert store.get_meeting(meeting.meeting_id).status == "ended"
+        assert store.meetings.get_meeting(meeting.meeting_id).status == "ended"
         for _ in range(5):
             await pilot.pause()
         assert app.is_running
@@ -119,7 +119,7 @@ async def test_the_end_meeting_question_answers_once(make_app, store) -> None:
 async def test_the_cadence_editor_dialogs_submit_once(make_app, store) -> None:
     from cadence_tui.ui.screens.cadence_editor import CadenceEditorScreen
 
-    cadences_before = len(store.list_cadences())
+    cadences_before = len(store.cadences.list_cadences())
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -129,10 +129,10 @@ async def test_the_cadence_editor_dialogs_submit_once(make_app, store) -> None:
         await burst(pilot, "Design Crit", "enter", "enter")
         for _ in range(5):
             await pilot.pause()
-        assert len(store.list_cadences()) == cadences_before + 1
+        assert len(store.cadences.list_cadences()) == cadences_before + 1
         editor = app.screen
         assert isinstance(editor, CadenceEditorScreen), editor
-        template = lambda: [t.title for t in store.agenda_template(editor.cadence.id)]  # noqa: E731
+        template = lambda: [t.title for t in store.cadences.agenda_template(editor.cadence.id)]  # noqa: E731
         before = template()
         # An agenda item: Enter three times adds one, and the editor stays.
         await pilot.press("ctrl+t")
@@ -149,7 +149,7 @@ async def test_escalating_with_enter_pressed_twice_escalates_once(make_app, stor
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         meeting = await start_meeting(pilot)
-        blocker = store.capture_blocker(meeting.meeting_id, "Load tests need budget", "Marco", "Dana")
+        blocker = store.meetings.capture_blocker(meeting.meeting_id, "Load tests need budget", "Marco", "Dana")
         meeting.refresh_log()
         await pilot.press("l")  # the Captured log, cursor on the blocker
         await pilot.pause()
@@ -162,5 +162,5 @@ async def test_escalating_with_enter_pressed_twice_escalates_once(make_app, stor
             "SELECT count(*) FROM blockers WHERE id = ? AND escalated_to_cadence_id IS NOT NULL", (blocker.id,)
         )
         assert count == 1
-        assert len(store.escalated_to("finance-review")) == 1
+        assert len(store.playbook.escalated_to("finance-review")) == 1
         assert app.is_running

@@ -55,11 +55,11 @@ BAD = [
 def export(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     db = tmp_path_factory.mktemp("source") / "source.db"
     store = open_store(db)
-    meeting = store.start_meeting("sprint-review")
-    store.add_action("Ship it", owner="Lena", cadence_key="sprint-review", meeting_id=meeting.id)
-    store.end_meeting(meeting.id)
-    store.record_metric_value("cac", 1200)
-    data = store.export_data()
+    meeting = store.meetings.start_meeting("sprint-review")
+    store.actions.add_action("Ship it", owner="Lena", cadence_key="sprint-review", meeting_id=meeting.id)
+    store.meetings.end_meeting(meeting.id)
+    store.scorecard.record_metric_value("cac", 1200)
+    data = store.portability.export_data()
     store.close()
     return data
 
@@ -103,7 +103,7 @@ def test_import_refuses_a_bad_value_and_changes_nothing(
     open_store(empty).close()
     full = tmp_path / "full.db"
     store = open_store(full)
-    store.add_action("Keep me", cadence_key="all-hands")
+    store.actions.add_action("Keep me", cadence_key="all-hands")
     store.close()
     for db, extra in ((empty, ()), (full, ("--replace",))):
         before, before_rows = sha(db), rows(db)

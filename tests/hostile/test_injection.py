@@ -106,7 +106,7 @@ def test_summaries_escape_every_user_field(poisoned, fmt: str) -> None:
     store = open_store(db, now=Clock())
     try:
         for meeting_id in ids:
-            text = render_summary(store.meeting_record(meeting_id), fmt)
+            text = render_summary(store.records.meeting_record(meeting_id), fmt)
             assert_inert(text, f"summary of meeting {meeting_id} ({fmt})")
             # The metric's unit (the example: "31.5 days<!channel>...") is user text like the rest.
             assert UNIT_AFTER_VALUE.search(text.split("Scorecard", 1)[1]), text
@@ -119,13 +119,15 @@ def test_digests_escape_every_user_field(poisoned, fmt: str) -> None:
     db, _ids = poisoned
     store = open_store(db, now=Clock())
     try:
-        data = store.digest_data(date(2026, 11, 1))
+        data = store.digest.digest_data(date(2026, 11, 1))
         text = render_digest(data, fmt)
         assert_inert(text, f"digest ({fmt})")
         assert UNIT_AFTER_VALUE.search(text.split("Metrics that moved", 1)[1]), text  # the unit
         owner = data.owes and next(iter(data.owes))
         if owner:
-            assert_inert(render_digest(store.digest_data(date(2026, 11, 1), owner=owner), fmt), f"owner digest ({fmt})")
+            assert_inert(
+                render_digest(store.digest.digest_data(date(2026, 11, 1), owner=owner), fmt), f"owner digest ({fmt})"
+            )
     finally:
         store.close()
 
@@ -148,9 +150,11 @@ def poisoned_keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[
     store = open_store(db, now=clock)
     try:
         ids = [build_meeting(store, clock, key) for key in CADENCE_KEYS]
-        store.add_action("Due soon", owner="Lena", due=date(2026, 11, 26), cadence_key="all-hands")
+        store.actions.add_action("Due soon", owner="Lena", due=date(2026, 11, 26), cadence_key="all-hands")
         for _ in range(2):
-            store.log_failfast("marketing-sales", "Leads arrived without context", cause="No packet", fix="Template")
+            store.playbook.log_failfast(
+                "marketing-sales", "Leads arrived without context", cause="No packet", fix="Template"
+            )
     finally:
         store.close()
     poison(db, keys=True)
@@ -267,7 +271,7 @@ async def test_app_screens_draw_no_control_characters(store, clock, make_app) ->
 
     for key in CADENCE_KEYS:
         build_meeting(store, clock, key)
-    store.add_action("Due soon", owner="Lena", due=date(2026, 11, 26), cadence_key="sprint-review")
+    store.actions.add_action("Due soon", owner="Lena", due=date(2026, 11, 26), cadence_key="sprint-review")
     clock.current = FROZEN_NOW
     poison(store.path)
     app = make_app()

@@ -28,8 +28,8 @@ def metric_values(db: Path) -> list[tuple]:
 def metric_db(tmp_path: Path) -> Path:
     db = tmp_path / "values.db"
     store = open_store(db)
-    store.add_metric("k2", "K two", target=5)
-    store.record_metric_value("k2", 3)
+    store.scorecard.add_metric("k2", "K two", target=5)
+    store.scorecard.record_metric_value("k2", 3)
     store.close()
     return db
 
@@ -77,7 +77,7 @@ async def test_record_form_refuses_absurd_value(make_app, store) -> None:
         error = str(app.screen.query_one("#error-value", Static).render())
         assert "value" in error and "at most" in error
         assert app.screen.query_one("#field-value", Input).value == "1.7e308"
-    assert store.metric_history("cac") == []
+    assert store.scorecard.metric_history("cac") == []
 
 
 # -- what is already stored -------------------------------------------------------------
@@ -90,11 +90,11 @@ STORED = ["1.7e308", "-1.7e308", "1e999", "-1e999", "'nan'", "'garbage'", "1e308
 def poisoned_db(tmp_path: Path) -> Path:
     db = tmp_path / "poisoned.db"
     store = open_store(db)
-    store.add_metric("k2", "K two", target=5, cadence_keys=["sprint-review"])
-    store.add_metric("k3", "K three", target=5)
-    store.add_action("Something", cadence_key="sprint-review")
-    meeting = store.start_meeting("sprint-review")
-    store.end_meeting(meeting.id)
+    store.scorecard.add_metric("k2", "K two", target=5, cadence_keys=["sprint-review"])
+    store.scorecard.add_metric("k3", "K three", target=5)
+    store.actions.add_action("Something", cadence_key="sprint-review")
+    meeting = store.meetings.start_meeting("sprint-review")
+    store.meetings.end_meeting(meeting.id)
     store.close()
     conn = sqlite3.connect(db)
     with conn:

@@ -96,7 +96,7 @@ def drip(h: BaseHTTPRequestHandler) -> None:
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "hook.db"
     store = open_store(path)
-    store.add_action("Ship the export", owner="Lena", cadence_key="sprint-review")
+    store.actions.add_action("Ship the export", owner="Lena", cadence_key="sprint-review")
     store.close()
     return path
 

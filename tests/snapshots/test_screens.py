@@ -39,7 +39,7 @@ SCREENS = {
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("snap") / "demo.db"
     store = open_store(path, now=lambda: FROZEN_NOW)
-    store.generate_demo(DemoSize(meetings=40, actions=400, months=6))
+    store.demo.generate_demo(DemoSize(meetings=40, actions=400, months=6))
     store.close()
     return path
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from cadence_tui.store import ActionFilter, InvalidInput
-from cadence_tui.store.actions import fts_terms
+from cadence_tui.store import InvalidInput
+from cadence_tui.store.actions import ActionFilter, fts_terms
 
 pytestmark = pytest.mark.both_engines
 
@@ -40,7 +40,7 @@ def many(store):
 
 
 def expected(store, f: ActionFilter, sort: str) -> list[int]:
-    items = store.list_actions(f)
+    items = store.actions.list_actions(f)
     key = {
         "due": lambda a: (a.due or date(9999, 12, 31), a.id),
         "owner": lambda a: (a.owner, a.due or date(9999, 12, 31), a.id),
@@ -64,73 +64,77 @@ FILTERS = [
 def test_paging_forward_and_backward_visits_every_row_once_in_order(store, many, sort) -> None:
     for f in FILTERS:
         want = expected(store, f, sort)
-        assert store.count_actions(f) == len(want)
-        seen, page = [], store.page_actions(f, sort, limit=7)
+        assert store.actions.count_actions(f) == len(want)
+        seen, page = [], store.actions.page_actions(f, sort, limit=7)
         while page.items:
             seen += [a.id for a in page.items]
-            page = store.page_actions(f, sort, after=page.keys[-1], limit=7)
+            page = store.actions.page_actions(f, sort, after=page.keys[-1], limit=7)
         assert seen == want, (f, sort)
-        back, page = [], store.page_actions(f, sort, from_end=True, limit=7)
+        back, page = [], store.actions.page_actions(f, sort, from_end=True, limit=7)
         while page.items:
             back = [a.id for a in page.items] + back
-            page = store.page_actions(f, sort, before=page.keys[0], limit=7)
+            page = store.actions.page_actions(f, sort, before=page.keys[0], limit=7)
         assert back == want, (f, sort)
         if want:
-            middle = store.page_actions(f, sort, limit=len(want))
+            middle = store.actions.page_actions(f, sort, limit=len(want))
             k = middle.keys[len(want) // 2]
-            again = store.page_actions(f, sort, after=k, inclusive=True, limit=3)
+            again = store.actions.page_actions(f, sort, after=k, inclusive=True, limit=3)
             assert [a.id for a in again.items] == want[len(want) // 2 : len(want) // 2 + 3]
 
 
 def test_week_filter_and_owner_counts(store, clock) -> None:
     # Today is Wed 2026-11-25: the week is Mon 23 .. Sun 29.
     for day in (22, 23, 27, 29, 30):
-        store.add_action(f"Due {day}", owner="Ann", due=date(2026, 11, day), cadence_key="sprint-review")
-    store.add_action("Bob late", owner="Bob", due=date(2026, 11, 1), cadence_key="all-hands")
-    assert [a.title for a in store.list_actions(ActionFilter(due_this_week=True))] == ["Due 23", "Due 27", "Due 29"]
-    counts = {c.owner: (c.open, c.overdue) for c in store.owner_counts()}
+        store.actions.add_action(f"Due {day}", owner="Ann", due=date(2026, 11, day), cadence_key="sprint-review")
+    store.actions.add_action("Bob late", owner="Bob", due=date(2026, 11, 1), cadence_key="all-hands")
+    assert [a.title for a in store.actions.list_actions(ActionFilter(due_this_week=True))] == [
+        "Due 23",
+        "Due 27",
+        "Due 29",
+    ]
+    counts = {c.owner: (c.open, c.overdue) for c in store.actions.owner_counts()}
     assert counts == {"Ann": (5, 2), "Bob": (1, 1)}
-    assert {c.owner for c in store.owner_counts("all-hands")} == {"Bob"}
+    assert {c.owner for c in store.actions.owner_counts("all-hands")} == {"Bob"}
 
 
 @pytest.mark.parametrize("text", ['"', "(*", "NEAR(a b)", "a OR", "-x", "*", "'; DROP TABLE x; --", "^", "col:val"])
 def test_search_text_never_raises(store, text) -> None:
-    store.add_action("Send deck to SDRs", cadence_key="sprint-review")
-    store.list_actions(ActionFilter(search=text))
-    store.count_actions(ActionFilter(search=text))
-    store.search_history(text)
+    store.actions.add_action("Send deck to SDRs", cadence_key="sprint-review")
+    store.actions.list_actions(ActionFilter(search=text))
+    store.actions.count_actions(ActionFilter(search=text))
+    store.history.search_history(text)
 
 
 def test_search_words_by_prefix_and_follows_edits(store) -> None:
-    item = store.add_action("Send pricing deck", cadence_key="sprint-review")
+    item = store.actions.add_action("Send pricing deck", cadence_key="sprint-review")
     assert fts_terms('say "hi"') == '"say"* "hi"*'
     assert fts_terms("!!") is None
-    assert [a.id for a in store.list_actions(ActionFilter(search="pric dec"))] == [item.id]
-    assert store.list_actions(ActionFilter(search="!!")) == []
+    assert [a.id for a in store.actions.list_actions(ActionFilter(search="pric dec"))] == [item.id]
+    assert store.actions.list_actions(ActionFilter(search="!!")) == []
     with store.write() as conn:
         conn.execute("UPDATE action_items SET title = 'Send budget sheet' WHERE id = ?", (item.id,))
-    assert store.list_actions(ActionFilter(search="deck")) == []
-    assert [a.id for a in store.list_actions(ActionFilter(search="budget"))] == [item.id]
-    other = store.add_action("Budget review", cadence_key="all-hands")
-    assert {a.id for a in store.list_actions(ActionFilter(search="budget"))} == {item.id, other.id}
+    assert store.actions.list_actions(ActionFilter(search="deck")) == []
+    assert [a.id for a in store.actions.list_actions(ActionFilter(search="budget"))] == [item.id]
+    other = store.actions.add_action("Budget review", cadence_key="all-hands")
+    assert {a.id for a in store.actions.list_actions(ActionFilter(search="budget"))} == {item.id, other.id}
 
 
 def test_undo_restores_previous_values_in_order(store, clock) -> None:
-    item = store.add_action("Task", owner="Ann", due=date(2026, 12, 1), cadence_key="sprint-review")
-    store.set_action_status(item.id, "done")
+    item = store.actions.add_action("Task", owner="Ann", due=date(2026, 12, 1), cadence_key="sprint-review")
+    store.actions.set_action_status(item.id, "done")
     clock.advance(minutes=1)
-    store.reassign_action(item.id, "Bob")
-    store.set_action_due(item.id, None)
-    assert store.last_action_change().description == "change due date"
-    assert store.undo_action_change().due == date(2026, 12, 1)
-    assert store.undo_action_change().owner == "Ann"
-    restored = store.undo_action_change()
+    store.actions.reassign_action(item.id, "Bob")
+    store.actions.set_action_due(item.id, None)
+    assert store.actions.last_action_change().description == "change due date"
+    assert store.actions.undo_action_change().due == date(2026, 12, 1)
+    assert store.actions.undo_action_change().owner == "Ann"
+    restored = store.actions.undo_action_change()
     assert restored.status == "open" and restored.closed_at is None
-    assert store.undo_action_change() is None
+    assert store.actions.undo_action_change() is None
 
 
 def test_bad_sort_and_key_are_refused(store) -> None:
     with pytest.raises(InvalidInput):
-        store.page_actions(ActionFilter(), "title; DROP TABLE action_items")
+        store.actions.page_actions(ActionFilter(), "title; DROP TABLE action_items")
     with pytest.raises(InvalidInput):
-        store.page_actions(ActionFilter(), "owner", after=("x", 1))
+        store.actions.page_actions(ActionFilter(), "owner", after=("x", 1))

@@ -28,7 +28,7 @@ def titles(db: Path) -> list[str]:
 
 def test_cli_backup_writes_a_verified_copy_and_says_where(db_path: Path, tmp_path: Path) -> None:
     store = open_store(db_path)
-    store.add_action("Keep me", owner="Lena", cadence_key="sprint-review")
+    store.actions.add_action("Keep me", owner="Lena", cadence_key="sprint-review")
     store.close()
     target = tmp_path / "copies" / "monday.db"
     target.parent.mkdir()
@@ -43,7 +43,7 @@ def test_cli_backup_writes_a_verified_copy_and_says_where(db_path: Path, tmp_pat
     assert sorted(p.name for p in target.parent.iterdir()) == ["monday.db"]
     # --force replaces an older backup; without it the old one stays.
     store = open_store(db_path)
-    store.add_action("Added later", cadence_key="sprint-review")
+    store.actions.add_action("Added later", cadence_key="sprint-review")
     store.close()
     refused = subprocess.run([*CLI, "--db", str(db_path), "backup", str(target)], capture_output=True, text=True)
     assert refused.returncode == 1 and "already exists" in refused.stderr
@@ -63,7 +63,7 @@ WRITER = textwrap.dedent(
     print("ready", flush=True)
     i = 0
     while True:
-        store.add_action(f"w {i}", cadence_key="finance-review")
+        store.actions.add_action(f"w {i}", cadence_key="finance-review")
         i += 1
     """
 )
@@ -75,7 +75,7 @@ def test_backup_while_another_process_writes_is_a_consistent_snapshot(
     from cadence_tui.store.demo import DemoSize
 
     store = open_store(db_path)
-    store.generate_demo(DemoSize(meetings=200, actions=2000, months=6))  # some bulk to copy
+    store.demo.generate_demo(DemoSize(meetings=200, actions=2000, months=6))  # some bulk to copy
     store.close()
     # Small steps with a pause between them: the writer commits many rows while
     # the copy is under way, which would tear or restart a naive backup.
@@ -105,7 +105,7 @@ def test_backup_while_another_process_writes_is_a_consistent_snapshot(
     copy = open_store(target)
     try:
         assert copy.scalar("PRAGMA integrity_check") == "ok"
-        assert len(copy.overview()) == 4
+        assert len(copy.cadences.overview()) == 4
     finally:
         copy.close()
 
@@ -137,18 +137,18 @@ def test_backup_copies_a_newer_schema_file_as_is(db_path: Path, tmp_path: Path) 
 def test_store_backup_to_from_memory_and_refusals(tmp_path: Path) -> None:
     store = open_store(":memory:")
     try:
-        store.add_action("In memory", cadence_key="all-hands")
-        written = store.backup_to(tmp_path / "mem.db")
+        store.actions.add_action("In memory", cadence_key="all-hands")
+        written = store.backup.backup_to(tmp_path / "mem.db")
         assert titles(written) == ["In memory"]
         with pytest.raises(BackupExists, match="already exists; use --force"):
-            store.backup_to(written)
+            store.backup.backup_to(written)
         with pytest.raises(BackupExists, match="is a directory"):
-            store.backup_to(tmp_path)
+            store.backup.backup_to(tmp_path)
     finally:
         store.close()
     file_store = open_store(tmp_path / "real.db")
     try:
         with pytest.raises(BackupExists, match="cannot overwrite the database it copies"):
-            file_store.backup_to(tmp_path / "real.db", overwrite=True)
+            file_store.backup.backup_to(tmp_path / "real.db", overwrite=True)
     finally:
         file_store.close()

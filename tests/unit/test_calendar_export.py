@@ -28,24 +28,26 @@ YEAR = timedelta(days=366)
 def shaped(store):
     """The four seeded cadences plus the shapes teams add: a meeting in a zone
     with DST, a daily stand-up, a month-end review, odd characters."""
-    store.update_cadence("sprint-review", tz="America/New_York", start_time="09:00")
-    store.update_cadence("finance-review", tz="Europe/Berlin", rule="FREQ=MONTHLY;BYMONTHDAY=-1")
-    standup = store.create_cadence("Daily Stand-up", copy_from="sprint-review")
-    store.update_cadence(
+    store.cadences.update_cadence("sprint-review", tz="America/New_York", start_time="09:00")
+    store.cadences.update_cadence("finance-review", tz="Europe/Berlin", rule="FREQ=MONTHLY;BYMONTHDAY=-1")
+    standup = store.cadences.create_cadence("Daily Stand-up", copy_from="sprint-review")
+    store.cadences.update_cadence(
         standup.key, rule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", timebox_min=15, tz="Australia/Sydney", start_time="08:45"
     )
-    store.update_cadence("all-hands", name='R&D; All-Hands, [Q] \\ "big"')
+    store.cadences.update_cadence("all-hands", name='R&D; All-Hands, [Q] \\ "big"')
     return store
 
 
 def export(store) -> bytes:
-    return build_calendar([(c, store.agenda_template(c.id)) for c in store.list_cadences()], stamp=store.now())
+    return build_calendar(
+        [(c, store.cadences.agenda_template(c.id)) for c in store.cadences.list_cadences()], stamp=store.now()
+    )
 
 
 def test_icalendar_reads_one_recurring_event_per_cadence(shaped):
     cal = Calendar.from_ical(export(shaped))
     events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
-    cadences = shaped.list_cadences()
+    cadences = shaped.cadences.list_cadences()
     assert set(events) == {event_uid(c.key) for c in cadences}
     zones = {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")}
     assert {"America/New_York", "Europe/Berlin", "Australia/Sydney"} <= zones
@@ -59,14 +61,14 @@ def test_icalendar_reads_one_recurring_event_per_cadence(shaped):
             assert event["DTSTART"].params["TZID"] == c.tz
         assert event["RRULE"].to_ical().decode() == ical_rule(c.rule)
         description = str(event["DESCRIPTION"])
-        for item in shaped.agenda_template(c.id):
+        for item in shaped.cadences.agenda_template(c.id):
             assert f"{item.title} ({item.timebox_min} min)" in description
         assert all(p.name in description for p in c.participants)
         assert c.purpose in description
 
 
 def expected_starts(store, start, end) -> dict[str, list[datetime]]:
-    return {c.key: list(occurrences_between(c.schedule, start, end)) for c in store.list_cadences()}
+    return {c.key: list(occurrences_between(c.schedule, start, end)) for c in store.cadences.list_cadences()}
 
 
 def test_expansion_over_a_year_matches_the_schedule(shaped):
@@ -82,7 +84,7 @@ def test_expansion_over_a_year_matches_the_schedule(shaped):
         assert sorted(got[key]) == starts, key  # aware datetimes compare as instants
         assert all(dt.utcoffset() == exp.utcoffset() for dt, exp in zip(sorted(got[key]), starts, strict=False))
     # And the app's own upcoming list says the same.
-    upcoming = shaped.upcoming(366)
+    upcoming = shaped.cadences.upcoming(366)
     for key, starts in expected.items():
         assert [o.start for o in upcoming if o.cadence_key == key] == starts
 
@@ -130,7 +132,7 @@ def test_cli_export_ics_file_and_single_cadence(store, db, tmp_path):
 
 
 def test_archived_cadence_left_out(store):
-    store.archive_cadence("finance-review")
+    store.cadences.archive_cadence("finance-review")
     uids = {str(e["UID"]) for e in Calendar.from_ical(export(store)).walk("VEVENT")}
     assert event_uid("finance-review") not in uids and len(uids) == 3
 

@@ -142,7 +142,7 @@ def test_db_env_var(db, monkeypatch) -> None:
     open_store(db).close()
     result = CliRunner().invoke(cli, ["actions", "add", "Env", "--cadence", "all-hands"])
     assert result.exit_code == 0
-    assert open_store(db).list_actions()[0].title == "Env"
+    assert open_store(db).actions.list_actions()[0].title == "Env"
 
 
 def test_db_option_before_or_after_command(db_path, tmp_path) -> None:
@@ -152,8 +152,8 @@ def test_db_option_before_or_after_command(db_path, tmp_path) -> None:
         open_store(path).close()
     runner.invoke(cli, ["--db", str(other), "actions", "add", "A", "--cadence", "all-hands"])
     runner.invoke(cli, ["actions", "add", "B", "--cadence", "all-hands", "--db", str(db_path)])
-    assert [a.title for a in open_store(other).list_actions()] == ["A"]
-    assert [a.title for a in open_store(db_path).list_actions()] == ["B"]
+    assert [a.title for a in open_store(other).actions.list_actions()] == ["A"]
+    assert [a.title for a in open_store(db_path).actions.list_actions()] == ["B"]
 
 
 def _cadence(*args: str, **kw) -> subprocess.CompletedProcess:

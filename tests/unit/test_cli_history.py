@@ -24,18 +24,22 @@ def filled(db) -> dict:
     current = [NOW - timedelta(days=10)]
     store = open_store(db, now=lambda: current[0])
     ids = {}
-    m = store.start_meeting("sprint-review")
-    store.add_decision(m.id, "Ship checkout behind a flag")
-    store.add_action("Fix checkout regression", owner="Lena", due=NOW.date() - timedelta(days=2), meeting_id=m.id)
+    m = store.meetings.start_meeting("sprint-review")
+    store.meetings.add_decision(m.id, "Ship checkout behind a flag")
+    store.actions.add_action(
+        "Fix checkout regression", owner="Lena", due=NOW.date() - timedelta(days=2), meeting_id=m.id
+    )
     current[0] += timedelta(minutes=25)
-    store.end_meeting(m.id)
+    store.meetings.end_meeting(m.id)
     ids["sprint"] = m.id
     current[0] += timedelta(days=3)
-    m = store.start_meeting("finance-review")
-    store.add_note(m.id, "Budget \x1b[31mred\x1b[0m flag")
-    store.add_action("Explain travel variance", owner="Dana", due=NOW.date() + timedelta(days=20), meeting_id=m.id)
+    m = store.meetings.start_meeting("finance-review")
+    store.meetings.add_note(m.id, "Budget \x1b[31mred\x1b[0m flag")
+    store.actions.add_action(
+        "Explain travel variance", owner="Dana", due=NOW.date() + timedelta(days=20), meeting_id=m.id
+    )
     current[0] += timedelta(minutes=50)
-    store.end_meeting(m.id)
+    store.meetings.end_meeting(m.id)
     ids["finance"] = m.id
     store.close()
     return ids

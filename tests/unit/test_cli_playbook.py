@@ -60,12 +60,12 @@ def test_handoffs_failfast_and_escalate(run, db, store) -> None:
     assert register[0]["key"] == "marketing-sales" and register[0]["failures"] == 2
     assert "failures   2" in run("handoffs").stdout
 
-    blocker = store.add_blocker("Needs budget", cadence_key="sprint-review")
+    blocker = store.meetings.add_blocker("Needs budget", cadence_key="sprint-review")
     result = run("escalate", "blocker", str(blocker.id), "finance-review")
     assert result.exit_code == 0 and "to Finance Business Review" in result.stdout
     with raw_connect(db) as conn:
         target = conn.execute("SELECT escalated_to_cadence_id FROM blockers WHERE id = ?", (blocker.id,)).fetchone()[0]
-    assert target == store.get_cadence("finance-review").id
+    assert target == store.cadences.get_cadence("finance-review").id
     assert run("escalate", "blocker", str(blocker.id), "sprint-review").exit_code == 1
     assert run("escalate", "blocker", str(blocker.id), "--undo").exit_code == 0
 

@@ -17,7 +17,7 @@ def run(db, *args):
 
 
 def test_cadences_table_and_json(store, db):
-    store.update_cadence("sprint-review", name="Demo \x1b[31mDay")
+    store.cadences.update_cadence("sprint-review", name="Demo \x1b[31mDay")
     result = run(db, "cadences")
     assert result.exit_code == 0
     lines = result.output.splitlines()

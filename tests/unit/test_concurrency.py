@@ -14,11 +14,11 @@ WRITER = textwrap.dedent(
     store = open_store(sys.argv[1])
     tag, n = sys.argv[2], int(sys.argv[3])
     for i in range(n):
-        store.add_action(f"{tag} {i}", owner=tag, cadence_key="sprint-review")
+        store.actions.add_action(f"{tag} {i}", owner=tag, cadence_key="sprint-review")
         if i % 10 == 0:
             # a read-modify-write, the pattern that BEGIN IMMEDIATE protects
-            first = store.list_actions(limit=1)[0]
-            store.reassign_action(first.id, tag)
+            first = store.actions.list_actions(limit=1)[0]
+            store.actions.reassign_action(first.id, tag)
     print("ok", n)
     """
 )

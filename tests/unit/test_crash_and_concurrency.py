@@ -36,7 +36,9 @@ def integrity(db_path: Path) -> str:
 
 def test_app_and_member_cli_write_the_same_rows_without_loss(db_path: Path) -> None:
     store = open_store(db_path)
-    member_ids = [store.add_action(f"member item {i}", owner="Sam", cadence_key="sprint-review").id for i in range(6)]
+    member_ids = [
+        store.actions.add_action(f"member item {i}", owner="Sam", cadence_key="sprint-review").id for i in range(6)
+    ]
     results: list[tuple[int, int, str]] = []
 
     def member() -> None:
@@ -61,10 +63,10 @@ def test_app_and_member_cli_write_the_same_rows_without_loss(db_path: Path) -> N
     try:
         while thread.is_alive() and time.monotonic() < deadline:
             title = f"app item {i}"
-            store.add_action(title, owner="Lena", cadence_key="finance-review")
+            store.actions.add_action(title, owner="Lena", cadence_key="finance-review")
             app_titles.append(title)
             target = member_ids[i % len(member_ids)]
-            store.reassign_action(target, f"owner {i}")
+            store.actions.reassign_action(target, f"owner {i}")
             last_owner[target] = f"owner {i}"
             i += 1
             time.sleep(0.003)
@@ -78,7 +80,7 @@ def test_app_and_member_cli_write_the_same_rows_without_loss(db_path: Path) -> N
         assert f"#{action_id}" in output and "done" in output
     assert len(app_titles) > 10, "the app barely wrote: the test proved nothing"
     for action_id in member_ids:
-        item = store.get_action(action_id)
+        item = store.actions.get_action(action_id)
         assert item.status == "done"
         assert item.owner == last_owner.get(action_id, "Sam")
     stored = {r[0] for r in store.query("SELECT title FROM action_items WHERE title LIKE 'app item %'")}
@@ -96,9 +98,9 @@ BURST_WRITER = textwrap.dedent(
     print("ready", flush=True)
     i = 0
     while True:
-        item = store.add_action(f"{tag} {i}", owner="Kim", cadence_key="all-hands")
+        item = store.actions.add_action(f"{tag} {i}", owner="Kim", cadence_key="all-hands")
         if i % 7 == 0:
-            store.set_action_status(item.id, "done")
+            store.actions.set_action_status(item.id, "done")
         # Printed only after the commit returned: "reported done".
         print(item.id, i, flush=True)
         i += 1
@@ -151,7 +153,7 @@ def test_sigkill_mid_burst_keeps_every_reported_write(db_path: Path, kill_after:
                 assert rows[action_id][1] == "done"
         # At most the one write in flight at the kill is there without being reported.
         assert len(rows) - len(reported) <= 1
-        store.add_action("after the crash", cadence_key="all-hands")  # and it is writable
+        store.actions.add_action("after the crash", cadence_key="all-hands")  # and it is writable
     finally:
         store.close()
 
@@ -175,6 +177,6 @@ def test_sigkill_during_a_bulk_load_leaves_a_sound_database(db_path: Path) -> No
             " AND NOT EXISTS (SELECT 1 FROM meetings m WHERE m.id = a.meeting_id)"
         )
         assert orphans == 0
-        assert len(store.overview()) == 4
+        assert len(store.cadences.overview()) == 4
     finally:
         store.close()

@@ -25,23 +25,27 @@ NOW = "2026-11-25T16:00:00+00:00"
 def busy_week(store, clock):
     """A week with a bit of everything, some of it hostile text."""
     clock.current = clock.current.replace(day=20)
-    meeting = store.start_meeting("sprint-review")
-    done = store.add_action("Ship *export* <!here>", owner="Lena", meeting_id=meeting.id)
-    store.set_action_status(done.id, "done")
-    store.add_action("Fix [login](http://x) @channel", owner="Marco", due=date(2026, 11, 22), meeting_id=meeting.id)
-    store.add_action("Write notes", owner="Lena", due=date(2026, 12, 1), meeting_id=meeting.id)
-    blocker = store.add_blocker("Cluster needs budget", raised_by="Marco", unblocker="Dana", meeting_id=meeting.id)
-    store.escalate_blocker(blocker.id, "finance-review")
-    store.add_decision(meeting.id, "Ship behind a flag")
-    store.record_metric_value("ttv", 34, on=date(2026, 11, 1))
-    store.record_metric_value("ttv", 28, meeting_id=meeting.id)
-    store.end_meeting(meeting.id)
+    meeting = store.meetings.start_meeting("sprint-review")
+    done = store.actions.add_action("Ship *export* <!here>", owner="Lena", meeting_id=meeting.id)
+    store.actions.set_action_status(done.id, "done")
+    store.actions.add_action(
+        "Fix [login](http://x) @channel", owner="Marco", due=date(2026, 11, 22), meeting_id=meeting.id
+    )
+    store.actions.add_action("Write notes", owner="Lena", due=date(2026, 12, 1), meeting_id=meeting.id)
+    blocker = store.meetings.add_blocker(
+        "Cluster needs budget", raised_by="Marco", unblocker="Dana", meeting_id=meeting.id
+    )
+    store.playbook.escalate_blocker(blocker.id, "finance-review")
+    store.meetings.add_decision(meeting.id, "Ship behind a flag")
+    store.scorecard.record_metric_value("ttv", 34, on=date(2026, 11, 1))
+    store.scorecard.record_metric_value("ttv", 28, meeting_id=meeting.id)
+    store.meetings.end_meeting(meeting.id)
     clock.current = clock.current.replace(day=25)
     return store
 
 
 def test_digest_data_and_three_formats(busy_week) -> None:
-    data = busy_week.digest_data(date(2026, 11, 18))
+    data = busy_week.digest.digest_data(date(2026, 11, 18))
     assert [a.title for a in data.done] == ["Ship *export* <!here>"]
     assert len(data.added) == 3 and [b.escalated_to for b in data.new_blockers] == ["Finance Business Review"]
     assert [d.text for d in data.decisions] == ["Ship behind a flag"]
@@ -57,12 +61,12 @@ def test_digest_data_and_three_formats(busy_week) -> None:
     assert "&lt;!here&gt;" in slack and "@\u200bchannel" in slack and "<!here>" not in slack
     text = render(data, "text")
     assert text.startswith("Cadence digest: 18 Nov – 25 Nov 2026\n=====")
-    owner_only = render(busy_week.digest_data(date(2026, 11, 18), owner="Lena"), "text")
+    owner_only = render(busy_week.digest.digest_data(date(2026, 11, 18), owner="Lena"), "text")
     assert "Marco" not in owner_only.split("Who owes what")[1] and "Write notes" in owner_only
 
 
 def test_quiet_period_says_so(store) -> None:
-    text = render(store.digest_data(date(2026, 11, 24)), "text")
+    text = render(store.digest.digest_data(date(2026, 11, 24)), "text")
     assert "nothing changed in this period" in text
 
 

@@ -12,8 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[2] / "cadence_tui"
 
 
@@ -61,7 +59,7 @@ def test_cli_module_is_light() -> None:
     heavy = forbidden(loaded, ("textual", "sqlite_utils", "dateutil", "pyperclip"))
     assert not heavy, f"cadence_tui.cli imports {heavy} at import time; import them inside the command"
     # Store parts and command modules load when a command needs them.
-    assert "cadence_tui.store.full" not in loaded
+    assert "cadence_tui.store.actions" not in loaded
     eager = sorted(m for m in loaded if m.startswith("cadence_tui.cli."))
     assert not eager, f"cli.py imports {eager}: name command modules in LAZY_COMMANDS instead"
 
@@ -73,66 +71,64 @@ def test_importing_the_store_package_does_not_load_its_parts() -> None:
         for m in loaded
         if m.startswith("cadence_tui.store.") and m.rsplit(".", 1)[1] not in ("base", "errors", "schema", "engines")
     )
-    assert not parts, f"store/__init__.py imports {parts}: add store parts in store/full.py instead"
+    assert not parts, f"store/__init__.py imports {parts}: import a part inside its Store property instead"
     # The PostgreSQL driver loads only for a PostgreSQL URL (store/engines/postgres.py).
     assert not forbidden(loaded, ("psycopg",)), forbidden(loaded, ("psycopg",))
 
 
-def test_startup_store_serves_the_home_screen_without_the_other_parts(tmp_path: Path) -> None:
+def test_the_store_serves_the_home_screen_without_the_other_parts(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     loaded = loaded_after(
-        "from cadence_tui.store import open_startup_store\n"
-        f"s = open_startup_store({str(db)!r})\n"
-        "rows = s.overview()\n"
-        "[s.next_occurrence(r.cadence) for r in rows]\n"
-        "[s.agenda_template(r.cadence.id) for r in rows]\n"
-        "assert len(rows) == 4 and type(s).__name__ == 'StartupStore', type(s)\n"
+        "from cadence_tui.store import open_store\n"
+        f"s = open_store({str(db)!r})\n"
+        "rows = s.cadences.overview()\n"
+        "[s.cadences.next_occurrence(r.cadence) for r in rows]\n"
+        "[s.cadences.agenda_template(r.cadence.id) for r in rows]\n"
+        "assert len(rows) == 4\n"
     )
-    assert "cadence_tui.store.full" not in loaded
     assert "cadence_tui.store.actions" not in loaded
+    assert "cadence_tui.store.meetings" not in loaded
     # The scorecard, not the rest of the playbook (hand-offs, fail-fast, escalation).
-    assert "cadence_tui.store.scorecard" in loaded
     assert "cadence_tui.store.playbook" not in loaded and "cadence_tui.core.playbook" not in loaded
 
 
-def test_startup_store_upgrades_itself_on_first_use_of_another_part(tmp_path: Path) -> None:
-    from cadence_tui.store import Store, load_all_parts, open_startup_store
+def test_each_part_is_created_once_on_first_use(tmp_path: Path) -> None:
+    from cadence_tui.store import PART_NAMES, StorePart, open_store
 
-    store = open_startup_store(tmp_path / "c.db")
+    store = open_store(tmp_path / "c.db")
     try:
-        assert not isinstance(store, Store)
-        item = store.add_action("Send the deck", owner="Lena", cadence_key="sprint-review")  # ActionStore
-        assert isinstance(store, Store) and store.loaded_on_demand_by == "add_action"
-        assert store.get_action(item.id).title == "Send the deck"
-        load_all_parts(store)  # a no-op now
-        assert isinstance(store, Store)
-        with pytest.raises(AttributeError):
-            store.no_such_method  # noqa: B018
+        assert "actions" not in {type(p).__module__.rsplit(".", 1)[1] for p in store._parts.values()}
+        item = store.actions.add_action("Send the deck", owner="Lena", cadence_key="sprint-review")
+        assert store.actions is store.actions  # one part, with its state (the undo stack)
+        assert store.actions.get_action(item.id).title == "Send the deck"
+        store.load_all_parts()
+        for name in PART_NAMES:
+            part = getattr(store, name)
+            assert isinstance(part, StorePart) and part.store is store and part.conn is store.conn
     finally:
         store.close()
 
 
 async def test_home_screen_first_frame_needs_only_the_startup_parts(tmp_path: Path, clock, monkeypatch) -> None:
-    """If this fails, the home screen called a store method of another part
-    before its first frame (named in the message): add that part to
-    StartupStore's bases in store/startup.py, or call it after the first frame."""
+    """If this fails, the home screen used a part of the store other than the
+    cadences and the scorecard before its first frame: call it after the first
+    frame (or in a worker) instead."""
     from textual.widgets import DataTable
 
-    from cadence_tui.store import open_startup_store
+    from cadence_tui.store import open_store
     from cadence_tui.ui.app import CadenceApp, make_app
 
-    # Only an on-demand upgrade may happen here, not the timed one.
+    # Only the parts the first frame asks for, not the load after it.
     monkeypatch.setattr(CadenceApp, "_load_store_parts", lambda self: None)
-    store = open_startup_store(tmp_path / "c.db", now=clock)
+    store = open_store(tmp_path / "c.db", now=clock)
     try:
         app = make_app(store)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             table = app.screen.query_one("#cadence-table", DataTable)
             assert table.row_count == 4
-            assert store.loaded_on_demand_by is None, (
-                f"the home screen used store.{store.loaded_on_demand_by} before its first frame"
-            )
+            used = sorted(type(p).__name__ for p in store._parts.values())
+            assert set(used) <= {"CadenceStore", "ScorecardStore"}, used
     finally:
         store.close()
 

@@ -41,11 +41,11 @@ def test_seed_keys_and_checks() -> None:
 def test_create_cadence_takes_a_kind_and_refuses_an_unknown_one(store) -> None:
     from cadence_tui.store import InvalidInput
 
-    assert store.create_cadence("Budget EMEA", kind="finance").kind == "finance"
-    assert store.create_cadence("Retro", copy_from="finance-review", kind="generic").kind == "generic"
+    assert store.cadences.create_cadence("Budget EMEA", kind="finance").kind == "finance"
+    assert store.cadences.create_cadence("Retro", copy_from="finance-review", kind="generic").kind == "generic"
     with pytest.raises(InvalidInput, match="not a cadence kind"):
-        store.create_cadence("Oops", kind="budget")
-    assert "oops" not in {c.key for c in store.list_cadences()}
+        store.cadences.create_cadence("Oops", kind="budget")
+    assert "oops" not in {c.key for c in store.cadences.list_cadences()}
 
 
 def test_the_plain_names_match_the_kind_modules() -> None:

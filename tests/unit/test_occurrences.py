@@ -121,22 +121,22 @@ def test_a_rule_with_no_occurrence_left_gives_none() -> None:
 
 # -- through the store ----------------------------------------------------------------
 def scheduled(store, key: str) -> list[str]:
-    cid = store.get_cadence(key).id
+    cid = store.cadences.get_cadence(key).id
     return [r[0] for r in store.query("SELECT scheduled_for FROM meetings WHERE cadence_id = ? ORDER BY id", (cid,))]
 
 
 def test_store_meeting_occurrence_reports_the_meeting_already_held(store, clock) -> None:
     clock.current = at(2026, 12, 7, 14, 0)
-    occ, held = store.meeting_occurrence("finance-review")
+    occ, held = store.meetings.meeting_occurrence("finance-review")
     assert occ == at(2026, 12, 7, 14, 0) and held is None
-    m = store.start_meeting("finance-review", scheduled_for=occ)
+    m = store.meetings.start_meeting("finance-review", scheduled_for=occ)
     clock.advance(hours=1)
-    store.end_meeting(m.id)
+    store.meetings.end_meeting(m.id)
     clock.advance(minutes=30)
-    occ2, held2 = store.meeting_occurrence("finance-review")
+    occ2, held2 = store.meetings.meeting_occurrence("finance-review")
     assert occ2 == occ and held2 is not None and held2.id == m.id
     # Home's "Next" (and `cadence cadences`) no longer shows the held 7 Dec.
-    assert store.next_occurrence(store.get_cadence("finance-review")) == at(2027, 1, 4, 14, 0)
+    assert store.cadences.next_occurrence(store.cadences.get_cadence("finance-review")) == at(2027, 1, 4, 14, 0)
 
 
 def test_schedule_and_cadences_skip_an_occurrence_held_early(store, clock, db_path) -> None:
@@ -144,9 +144,9 @@ def test_schedule_and_cadences_skip_an_occurrence_held_early(store, clock, db_pa
 
     # Finance held on Friday 4 Dec for Monday 7 Dec.
     clock.current = at(2026, 12, 4, 10, 0)
-    occ, _ = store.meeting_occurrence("finance-review")
+    occ, _ = store.meetings.meeting_occurrence("finance-review")
     assert occ == at(2026, 12, 7, 14, 0)
-    store.end_meeting(store.start_meeting("finance-review", scheduled_for=occ).id)
+    store.meetings.end_meeting(store.meetings.start_meeting("finance-review", scheduled_for=occ).id)
     assert scheduled(store, "finance-review") == ["2026-12-07T14:00:00+00:00"]
     env = {"CADENCE_NOW": "2026-12-05T10:00:00+00:00"}
     listed = json.loads(cadence("schedule", "--days", "40", "--json", db=db_path, env=env).stdout)

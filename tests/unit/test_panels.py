@@ -144,91 +144,93 @@ def test_clock_state_and_over_time_is_announced_once() -> None:
 
 # -- PanelStore ----------------------------------------------------------------------
 def test_demos_and_feedback(store) -> None:
-    m = store.start_meeting("sprint-review")
-    demo = store.add_demo(m.id, "New checkout [b]flow[/b]", "Marco")
-    store.add_demo_feedback(demo.id, "Button too small", "Priya")
-    demo = store.add_demo_feedback(demo.id, "Love it\nreally")
+    m = store.meetings.start_meeting("sprint-review")
+    demo = store.panels.add_demo(m.id, "New checkout [b]flow[/b]", "Marco")
+    store.panels.add_demo_feedback(demo.id, "Button too small", "Priya")
+    demo = store.panels.add_demo_feedback(demo.id, "Love it\nreally")
     assert demo.feedback_lines == ["Priya: Button too small", "Love it really"]
     for bad, field in ((("", "x"), "what"), (("x" * 501, ""), "what"), (("ok", "n" * 81), "presenter")):
         with pytest.raises(InvalidInput) as exc:
-            store.add_demo(m.id, *bad)
+            store.panels.add_demo(m.id, *bad)
         assert exc.value.field == field
     with pytest.raises(InvalidInput) as exc:
-        store.add_demo_feedback(demo.id, "   ")
+        store.panels.add_demo_feedback(demo.id, "   ")
     assert exc.value.field == "feedback"
-    assert [d.what for d in store.demos(m.id)] == ["New checkout [b]flow[/b]"]
+    assert [d.what for d in store.panels.demos(m.id)] == ["New checkout [b]flow[/b]"]
 
 
 def test_demo_corrected_and_deleted(store) -> None:
     from cadence_tui.store import NotFound
 
-    m = store.start_meeting("sprint-review")
-    demo = store.add_demo(m.id, "New chekout", "Marco")
-    store.add_demo_feedback(demo.id, "Buton too small", "Priya")
-    other = store.add_demo(m.id, "Search", "Lena")
-    fixed = store.update_demo(
+    m = store.meetings.start_meeting("sprint-review")
+    demo = store.panels.add_demo(m.id, "New chekout", "Marco")
+    store.panels.add_demo_feedback(demo.id, "Buton too small", "Priya")
+    other = store.panels.add_demo(m.id, "Search", "Lena")
+    fixed = store.panels.update_demo(
         demo.id, " New checkout\x1b[31m ", "Marco", "Priya: Button too small\r\n\n  \nSam:\tnice \x07one\n"
     )
     assert (fixed.what, fixed.presenter) == ("New checkout", "Marco")  # the escape sequence gone
     assert fixed.feedback == "Priya: Button too small\nSam: nice one"
-    assert store.update_demo(demo.id, "New checkout", "").feedback == fixed.feedback  # feedback kept when not given
+    assert (
+        store.panels.update_demo(demo.id, "New checkout", "").feedback == fixed.feedback
+    )  # feedback kept when not given
     for bad, field in (
         (("", "x", ""), "what"),
         (("ok", "n" * 81, ""), "presenter"),
         (("ok", "", "x" * 20_001), "feedback"),
     ):
         with pytest.raises(InvalidInput) as exc:
-            store.update_demo(demo.id, *bad)
+            store.panels.update_demo(demo.id, *bad)
         assert exc.value.field == field
-    assert store.get_demo(demo.id).feedback == fixed.feedback  # a refused change changes nothing
+    assert store.panels.get_demo(demo.id).feedback == fixed.feedback  # a refused change changes nothing
     with pytest.raises(NotFound):
-        store.update_demo(99_999, "x")
-    assert store.delete_demo(demo.id).what == "New checkout"
-    assert [d.id for d in store.demos(m.id)] == [other.id]
+        store.panels.update_demo(99_999, "x")
+    assert store.panels.delete_demo(demo.id).what == "New checkout"
+    assert [d.id for d in store.panels.demos(m.id)] == [other.id]
     with pytest.raises(NotFound):
-        store.delete_demo(demo.id)
+        store.panels.delete_demo(demo.id)
 
 
 def test_pipeline_against_the_previous_sync(store, clock) -> None:
-    first = store.start_meeting("sales-marketing-sync")
-    store.set_pipeline(first.id, {"leads": "1,000", "mql": "200", "sql": "50", "won": "10"})
-    store.end_meeting(first.id)
+    first = store.meetings.start_meeting("sales-marketing-sync")
+    store.panels.set_pipeline(first.id, {"leads": "1,000", "mql": "200", "sql": "50", "won": "10"})
+    store.meetings.end_meeting(first.id)
     clock.advance(days=14)
-    m = store.start_meeting("sales-marketing-sync")
-    assert store.pipeline(m.id).current == {"leads": None, "mql": None, "sql": None, "won": None}
-    view = store.set_pipeline(m.id, {"leads": "1200", "mql": "300", "sql": "", "won": 12})
+    m = store.meetings.start_meeting("sales-marketing-sync")
+    assert store.panels.pipeline(m.id).current == {"leads": None, "mql": None, "sql": None, "won": None}
+    view = store.panels.set_pipeline(m.id, {"leads": "1200", "mql": "300", "sql": "", "won": 12})
     assert view.current == {"leads": 1200, "mql": 300, "sql": None, "won": 12}
     assert view.previous == {"leads": 1000, "mql": 200, "sql": 50, "won": 10}
     assert view.rates["leads>mql"] == 25.0 and view.previous_rates["leads>mql"] == 20.0
     assert view.previous_when == first.started_at
     with pytest.raises(InvalidInput, match="MQL") as exc:
-        store.set_pipeline(m.id, {"leads": "5", "mql": "lots"})
+        store.panels.set_pipeline(m.id, {"leads": "5", "mql": "lots"})
     assert exc.value.field == "mql"
-    assert store.pipeline(m.id).current["leads"] == 1200  # nothing written
-    store.add_campaign_change(m.id, "Pause webinar ads")
+    assert store.panels.pipeline(m.id).current["leads"] == 1200  # nothing written
+    store.panels.add_campaign_change(m.id, "Pause webinar ads")
     with pytest.raises(InvalidInput) as exc:
-        store.add_campaign_change(m.id, "")
+        store.panels.add_campaign_change(m.id, "")
     assert exc.value.field == "text"
-    assert [c.text for c in store.campaign_changes(m.id)] == ["Pause webinar ads"]
+    assert [c.text for c in store.panels.campaign_changes(m.id)] == ["Pause webinar ads"]
 
 
 def test_budget_lines_threshold_and_reforecast(store, clock) -> None:
-    first = store.start_meeting("finance-review")
-    store.set_budget_line(first.id, "Sales", "260k", "300k")
-    store.end_meeting(first.id)
+    first = store.meetings.start_meeting("finance-review")
+    store.panels.set_budget_line(first.id, "Sales", "260k", "300k")
+    store.meetings.end_meeting(first.id)
     clock.advance(days=30)
-    m = store.start_meeting("finance-review")
+    m = store.meetings.start_meeting("finance-review")
     assert m.variance_threshold == 10.0
-    assert store.previous_budget_departments(m.id) == [("Sales", 260_000)]
-    line = store.set_budget_line(m.id, "Engineering", "420,000", "455000")
+    assert store.panels.previous_budget_departments(m.id) == [("Sales", 260_000)]
+    line = store.panels.set_budget_line(m.id, "Engineering", "420,000", "455000")
     assert (line.variance, round(line.variance_pct, 2), line.flagged(10)) == (35_000, 8.33, False)
-    line = store.set_budget_line(m.id, "Engineering", "420,000", "470000")  # replaced, not duplicated
-    assert line.flagged(10) and len(store.budget_lines(m.id)) == 1
-    assert store.set_variance_threshold(m.id, "15 %") == 15
-    assert store.get_meeting(m.id).variance_threshold == 15
-    assert store.set_reforecast(m.id, "1.5m") == 1_500_000
-    assert store.get_meeting(m.id).reforecast == 1_500_000
-    assert store.set_reforecast(m.id, "") is None
+    line = store.panels.set_budget_line(m.id, "Engineering", "420,000", "470000")  # replaced, not duplicated
+    assert line.flagged(10) and len(store.panels.budget_lines(m.id)) == 1
+    assert store.panels.set_variance_threshold(m.id, "15 %") == 15
+    assert store.meetings.get_meeting(m.id).variance_threshold == 15
+    assert store.panels.set_reforecast(m.id, "1.5m") == 1_500_000
+    assert store.meetings.get_meeting(m.id).reforecast == 1_500_000
+    assert store.panels.set_reforecast(m.id, "") is None
     for args, field in (
         (("", "1", "1"), "department"),
         (("Ops", "abc", "1"), "budget"),
@@ -236,27 +238,27 @@ def test_budget_lines_threshold_and_reforecast(store, clock) -> None:
         (("Ops", "1", "1e999"), "actual"),
     ):
         with pytest.raises(InvalidInput) as exc:
-            store.set_budget_line(m.id, *args)
+            store.panels.set_budget_line(m.id, *args)
         assert exc.value.field == field
     for bad in ("0", "ten", "-4"):
         with pytest.raises(InvalidInput) as exc:
-            store.set_variance_threshold(m.id, bad)
+            store.panels.set_variance_threshold(m.id, bad)
         assert exc.value.field == "threshold"
     with pytest.raises(InvalidInput) as exc:
-        store.set_reforecast(m.id, "soon")
+        store.panels.set_reforecast(m.id, "soon")
     assert exc.value.field == "reforecast"
-    assert len(store.budget_lines(m.id)) == 1 and store.get_meeting(m.id).variance_threshold == 15
+    assert len(store.panels.budget_lines(m.id)) == 1 and store.meetings.get_meeting(m.id).variance_threshold == 15
 
 
 def test_wins_and_health_check_against_last_quarter(store, clock) -> None:
-    q3 = store.start_meeting("all-hands")
-    handoffs = store.list_handoffs()
-    store.rate_handoff(q3.id, handoffs[0].id, "4", "good packets")
-    store.rate_handoff(q3.id, handoffs[1].id, 2)
-    store.end_meeting(q3.id)
+    q3 = store.meetings.start_meeting("all-hands")
+    handoffs = store.playbook.list_handoffs()
+    store.panels.rate_handoff(q3.id, handoffs[0].id, "4", "good packets")
+    store.panels.rate_handoff(q3.id, handoffs[1].id, 2)
+    store.meetings.end_meeting(q3.id)
     clock.advance(days=91)
-    m = store.start_meeting("all-hands")
-    rows = store.health_check(m.id)
+    m = store.meetings.start_meeting("all-hands")
+    rows = store.panels.health_check(m.id)
     assert len(rows) >= 4 and {r.handoff.label for r in rows} >= {
         "Marketing → Sales",
         "Product → Engineering",
@@ -264,11 +266,11 @@ def test_wins_and_health_check_against_last_quarter(store, clock) -> None:
         "Finance → All",
     }
     assert (rows[0].rating, rows[0].previous_rating, rows[0].trend) == (None, 4, "none")
-    store.rate_handoff(m.id, handoffs[0].id, "3", "slower hand-offs")
-    store.rate_handoff(m.id, handoffs[1].id, "5")
-    row = store.rate_handoff(m.id, handoffs[2].id, "3")
+    store.panels.rate_handoff(m.id, handoffs[0].id, "3", "slower hand-offs")
+    store.panels.rate_handoff(m.id, handoffs[1].id, "5")
+    row = store.panels.rate_handoff(m.id, handoffs[2].id, "3")
     assert row.trend == "new"
-    rows = store.health_check(m.id)
+    rows = store.panels.health_check(m.id)
     assert [(r.rating, r.previous_rating, r.trend) for r in rows[:3]] == [
         (3, 4, "down"),
         (5, 2, "up"),
@@ -277,10 +279,10 @@ def test_wins_and_health_check_against_last_quarter(store, clock) -> None:
     assert rows[0].previous_comment == "good packets"
     for bad in ("0", "6", "great", ""):
         with pytest.raises(InvalidInput) as exc:
-            store.rate_handoff(m.id, handoffs[0].id, bad)
+            store.panels.rate_handoff(m.id, handoffs[0].id, bad)
         assert exc.value.field == "rating"
-    store.add_win(m.id, "Closed the biggest deal", "Alex")
+    store.panels.add_win(m.id, "Closed the biggest deal", "Alex")
     with pytest.raises(InvalidInput) as exc:
-        store.add_win(m.id, "\x1b[0m")
+        store.panels.add_win(m.id, "\x1b[0m")
     assert exc.value.field == "text"
-    assert [(w.text, w.who) for w in store.wins(m.id)] == [("Closed the biggest deal", "Alex")]
+    assert [(w.text, w.who) for w in store.panels.wins(m.id)] == [("Closed the biggest deal", "Alex")]

@@ -21,8 +21,8 @@ pytestmark = pytest.mark.both_engines
 @pytest.fixture
 def demo_store(tmp_path, clock):
     store = open_store(tmp_path / "demo.db", now=clock)
-    store.generate_demo()
-    store.update_cadence("sprint-review", name='Sprint "Review" ✓ [/]', participants="Zoë (Design), 李 (QA)")
+    store.demo.generate_demo()
+    store.cadences.update_cadence("sprint-review", name='Sprint "Review" ✓ [/]', participants="Zoë (Design), 李 (QA)")
     yield store
     store.close()
 
@@ -30,27 +30,27 @@ def demo_store(tmp_path, clock):
 def test_export_import_export_is_identical(demo_store, store, tmp_path, clock):
     """SQLite → this test's engine → SQLite: the same document each time
     (on PostgreSQL: moving a team's file to the shared database and back)."""
-    text = dumps_export(demo_store.export_data())
+    text = dumps_export(demo_store.portability.export_data())
     target = store  # freshly seeded: counts as empty
     progress: list[tuple[int, int]] = []
-    counts = target.import_data(loads_export(text), progress=lambda d, t: progress.append((d, t)))
-    assert dumps_export(target.export_data()) == text
+    counts = target.portability.import_data(loads_export(text), progress=lambda d, t: progress.append((d, t)))
+    assert dumps_export(target.portability.export_data()) == text
     assert counts["meetings"] == demo_store.scalar("SELECT count(*) FROM meetings") > 0
     assert progress[-1][0] == progress[-1][1] == sum(counts.values())
     # The app reads the imported data as it read the original.
-    assert [c.name for c in target.list_cadences()] == [c.name for c in demo_store.list_cadences()]
-    assert target.overview() == demo_store.overview()
+    assert [c.name for c in target.cadences.list_cadences()] == [c.name for c in demo_store.cadences.list_cadences()]
+    assert target.cadences.overview() == demo_store.cadences.overview()
     # The full-text index was rebuilt from the records.
     assert target.scalar("SELECT count(*) FROM search_index") == demo_store.scalar("SELECT count(*) FROM search_index")
-    assert target.search_history("deck") == demo_store.search_history("deck")
+    assert target.history.search_history("deck") == demo_store.history.search_history("deck")
     back = open_store(tmp_path / "back.db", now=clock)
-    back.import_data(loads_export(dumps_export(target.export_data())))
-    assert dumps_export(back.export_data()) == text
+    back.portability.import_data(loads_export(dumps_export(target.portability.export_data())))
+    assert dumps_export(back.portability.export_data()) == text
     back.close()
 
 
 def test_document_is_documented_shape(demo_store):
-    data = json.loads(dumps_export(demo_store.export_data()))
+    data = json.loads(dumps_export(demo_store.portability.export_data()))
     assert data["format"] == EXPORT_FORMAT and data["version"] == 1
     assert data["schema_version"] == demo_store.schema_version()
     tables = data["tables"]
@@ -80,15 +80,15 @@ def test_document_is_documented_shape(demo_store):
 
 
 def test_refuses_a_database_with_records_unless_replace(demo_store, tmp_path, clock):
-    data = demo_store.export_data()
+    data = demo_store.portability.export_data()
     other = open_store(tmp_path / "other.db", now=clock)
-    other.add_action("Keep me", cadence_key="all-hands")
-    before = dumps_export(other.export_data())
+    other.actions.add_action("Keep me", cadence_key="all-hands")
+    before = dumps_export(other.portability.export_data())
     with pytest.raises(InvalidInput, match=r"already holds meetings or action items.*--replace"):
-        other.import_data(data)
-    assert dumps_export(other.export_data()) == before
-    other.import_data(data, replace=True)
-    assert dumps_export(other.export_data()) == dumps_export(data)
+        other.portability.import_data(data)
+    assert dumps_export(other.portability.export_data()) == before
+    other.portability.import_data(data, replace=True)
+    assert dumps_export(other.portability.export_data()) == dumps_export(data)
     assert other.scalar("SELECT count(*) FROM action_items WHERE title = 'Keep me'") == 0
     other.close()
 
@@ -116,15 +116,15 @@ def test_refuses_a_database_with_records_unless_replace(demo_store, tmp_path, cl
     ],
 )
 def test_bad_documents_are_refused_clearly(store, document, message):
-    before = dumps_export(store.export_data())
+    before = dumps_export(store.portability.export_data())
     with pytest.raises(InvalidInput, match=message):
-        store.import_data(document)
-    assert dumps_export(store.export_data()) == before
+        store.portability.import_data(document)
+    assert dumps_export(store.portability.export_data()) == before
 
 
 def test_a_failure_half_way_leaves_nothing(demo_store, store):
-    data = demo_store.export_data()
-    before = dumps_export(store.export_data())
+    data = demo_store.portability.export_data()
+    before = dumps_export(store.portability.export_data())
     # An action item pointing to a cadence that is not in the file: fails after
     # many rows were already inserted in the transaction.
     columns = data["tables"]["action_items"]["columns"]
@@ -133,8 +133,8 @@ def test_a_failure_half_way_leaves_nothing(demo_store, store):
     bad_row[columns.index("cadence_id")] = 424_242
     data["tables"]["action_items"]["rows"].append(bad_row)
     with pytest.raises(InvalidInput, match="action_items"):
-        store.import_data(data)
-    assert dumps_export(store.export_data()) == before
+        store.portability.import_data(data)
+    assert dumps_export(store.portability.export_data()) == before
 
 
 def test_not_json_is_a_clear_error():
@@ -184,34 +184,34 @@ def test_import_keeps_the_schema_and_indexes(demo_store, store, engine):
     else:
         query = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname"
     before = store.query(query)
-    store.import_data(demo_store.export_data())
+    store.portability.import_data(demo_store.portability.export_data())
     assert [tuple(r) for r in store.query(query)] == [tuple(r) for r in before]
     if engine == "sqlite":
         assert store.scalar("PRAGMA integrity_check") == "ok"
     else:  # ids go on after the imported ones
-        assert store.add_action("After import", cadence_key="sprint-review").id > max(
-            r[0] for r in demo_store.export_data()["tables"]["action_items"]["rows"]
+        assert store.actions.add_action("After import", cadence_key="sprint-review").id > max(
+            r[0] for r in demo_store.portability.export_data()["tables"]["action_items"]["rows"]
         )
 
 
 def test_cadence_kinds_travel_and_an_export_from_before_kinds_derives_them(store, tmp_path, clock):
-    store.create_cadence("Finance Review EMEA", copy_from="finance-review", key="finance-emea")
-    data = loads_export(dumps_export(store.export_data()))
+    store.cadences.create_cadence("Finance Review EMEA", copy_from="finance-review", key="finance-emea")
+    data = loads_export(dumps_export(store.portability.export_data()))
     assert "kind" in data["tables"]["cadences"]["columns"]
     target = open_store(tmp_path / "copy.db", now=clock)
-    target.import_data(data)
-    assert target.get_cadence("finance-emea").kind == "finance"  # a copy keeps its kind through an export
+    target.portability.import_data(data)
+    assert target.cadences.get_cadence("finance-emea").kind == "finance"  # a copy keeps its kind through an export
 
     # An export made before kinds (schema 6: no kind column): the kind comes from the key.
-    old = loads_export(dumps_export(store.export_data()))
+    old = loads_export(dumps_export(store.portability.export_data()))
     old["schema_version"] = 6
     body = old["tables"]["cadences"]
     at = body["columns"].index("kind")
     body["columns"].pop(at)
     for row in body["rows"]:
         row.pop(at)
-    target.import_data(old, replace=True)
-    kinds = {c.key: c.kind for c in target.list_cadences()}
+    target.portability.import_data(old, replace=True)
+    kinds = {c.key: c.kind for c in target.cadences.list_cadences()}
     assert kinds == {
         "sprint-review": "sprint-review",
         "sales-marketing-sync": "pipeline",
@@ -221,10 +221,10 @@ def test_cadence_kinds_travel_and_an_export_from_before_kinds_derives_them(store
     }
 
     # A kind that is not one is refused, naming the row and the column; nothing changes.
-    bad = loads_export(dumps_export(store.export_data()))
+    bad = loads_export(dumps_export(store.portability.export_data()))
     body = bad["tables"]["cadences"]
     body["rows"][0][body["columns"].index("kind")] = "budget"
     with pytest.raises(InvalidInput, match=r"cadences .*column kind: 'budget' is not one of sprint-review"):
-        target.import_data(bad, replace=True)
-    assert target.get_cadence("finance-review").kind == "finance"
+        target.portability.import_data(bad, replace=True)
+    assert target.cadences.get_cadence("finance-review").kind == "finance"
     target.close()

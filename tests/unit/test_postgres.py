@@ -60,7 +60,7 @@ def test_placeholders_and_sqlite_forms_are_translated() -> None:
 def test_first_connect_creates_the_schema_and_seeds(empty_db: str, clock) -> None:
     store = open_store(empty_db, now=clock)
     assert store.engine == "postgres" and store.schema_version() == SCHEMA_VERSION
-    assert [c.key for c in store.list_cadences()][:2] == ["sprint-review", "sales-marketing-sync"]
+    assert [c.key for c in store.cadences.list_cadences()][:2] == ["sprint-review", "sales-marketing-sync"]
     store.close()
     assert "cadence_schema" in _tables(empty_db) and "action_items" in _tables(empty_db)
 
@@ -82,7 +82,7 @@ def test_clients_starting_at_once_migrate_once(empty_db: str, clock) -> None:
         t.join()
     assert not errors, errors
     assert sum(s.seeded_now for s in stores) == 1  # one of them seeded
-    assert stores[0].scalar("SELECT count(*) FROM cadences") == len(stores[0].list_cadences())
+    assert stores[0].scalar("SELECT count(*) FROM cadences") == len(stores[0].cadences.list_cadences())
     assert stores[0].scalar("SELECT count(*) FROM cadence_schema") == 1
     for s in stores:
         s.close()
@@ -131,11 +131,11 @@ def read_only_url(pg_admin: str, clock):
 
 def test_a_read_only_role_reads_and_a_write_says_read_only(read_only_url: str, clock) -> None:
     store = open_store(read_only_url, now=clock)
-    assert store.list_cadences() and store.list_actions() == []
+    assert store.cadences.list_cadences() and store.actions.list_actions() == []
     with pytest.raises(ReadOnlyDatabase, match="read-only access") as caught:
-        store.add_action("Nope", cadence_key="sprint-review")
+        store.actions.add_action("Nope", cadence_key="sprint-review")
     assert "hunter2" not in str(caught.value)
-    assert store.list_actions() == []  # and the connection is still usable
+    assert store.actions.list_actions() == []  # and the connection is still usable
     store.close()
 
 

@@ -14,8 +14,7 @@ from datetime import date
 
 import pytest
 
-from cadence_tui.store import ActionFilter
-from cadence_tui.store.actions import SORTS
+from cadence_tui.store.actions import SORTS, ActionFilter
 
 FULL_SCAN = re.compile(r"^SCAN (a|action_items|m|meetings)\b(?! USING (COVERING )?INDEX)")
 
@@ -23,16 +22,16 @@ FULL_SCAN = re.compile(r"^SCAN (a|action_items|m|meetings)\b(?! USING (COVERING 
 @pytest.fixture
 def captured(store, clock):
     for i in range(40):
-        store.add_action(
+        store.actions.add_action(
             f"Task {i} checkout",
             owner=["Ann", "Bob", ""][i % 3],
             due=date(2026, 11, 1 + i % 28) if i % 5 else None,
             cadence_key=["sprint-review", "finance-review"][i % 2],
         )
-    m = store.start_meeting("sprint-review")
-    store.add_decision(m.id, "Ship checkout")
+    m = store.meetings.start_meeting("sprint-review")
+    store.meetings.add_decision(m.id, "Ship checkout")
     clock.advance(minutes=20)
-    store.end_meeting(m.id)
+    store.meetings.end_meeting(m.id)
     statements: list[tuple[str, tuple]] = []
     original = store.query
 
@@ -77,12 +76,12 @@ FILTERS = [
 @pytest.mark.parametrize("sort", list(SORTS))
 def test_action_pages_are_index_ranges(store, captured, sort) -> None:
     for f in FILTERS:
-        first = store.page_actions(f, sort, limit=5)
-        store.page_actions(f, sort, from_end=True, limit=5)
+        first = store.actions.page_actions(f, sort, limit=5)
+        store.actions.page_actions(f, sort, from_end=True, limit=5)
         if first.keys:
-            store.page_actions(f, sort, after=first.keys[-1], limit=5)
-            store.page_actions(f, sort, before=first.keys[-1], limit=5)
-            store.page_actions(f, sort, after=first.keys[0], inclusive=True, limit=5)
+            store.actions.page_actions(f, sort, after=first.keys[-1], limit=5)
+            store.actions.page_actions(f, sort, before=first.keys[-1], limit=5)
+            store.actions.page_actions(f, sort, after=first.keys[0], inclusive=True, limit=5)
     # Overdue under another sort than due walks that sort's index and skips
     # the rest ("+coalesce(...)"): no sort and no scan either.
     assert_indexed(store, captured, allow_sort=False)
@@ -98,28 +97,28 @@ def test_search_week_and_counts_use_indexes(store, captured) -> None:
             ActionFilter(due_this_week=True, status=None),
         ],
     ):
-        page = store.page_actions(f, sort, limit=5)
+        page = store.actions.page_actions(f, sort, limit=5)
         if page.keys:
-            store.page_actions(f, sort, after=page.keys[-1], limit=5)
-        store.count_actions(f)
+            store.actions.page_actions(f, sort, after=page.keys[-1], limit=5)
+        store.actions.count_actions(f)
     for f in FILTERS:
-        store.count_actions(f)
-    store.owner_counts()
-    store.owner_counts("finance-review")
+        store.actions.count_actions(f)
+    store.actions.owner_counts()
+    store.actions.owner_counts("finance-review")
     # Search and "this week" may sort their (bounded) matches; nothing scans the table.
     assert_indexed(store, captured, allow_sort=True)
 
 
 def test_history_queries_use_indexes(store, captured) -> None:
     for cadence in (None, "sprint-review"):
-        page = store.past_meetings(cadence, limit=5)
-        store.past_meetings(cadence, before=page[-1].key, limit=5)
-        store.past_meetings(cadence, after=page[-1].key, limit=5)
-        store.past_meetings(cadence, oldest=True, limit=5)
-        store.count_past_meetings(cadence)
-        hits = store.search_history("checkout", cadence, limit=5)
-        store.search_history("checkout", cadence, before=hits[-1].rowid, limit=5)
-        store.count_search_hits("checkout", cadence)
+        page = store.history.past_meetings(cadence, limit=5)
+        store.history.past_meetings(cadence, before=page[-1].key, limit=5)
+        store.history.past_meetings(cadence, after=page[-1].key, limit=5)
+        store.history.past_meetings(cadence, oldest=True, limit=5)
+        store.history.count_past_meetings(cadence)
+        hits = store.history.search_history("checkout", cadence, limit=5)
+        store.history.search_history("checkout", cadence, before=hits[-1].rowid, limit=5)
+        store.history.count_search_hits("checkout", cadence)
     assert_indexed(store, captured, allow_sort=True)
     history_pages = [(s, p) for s, p in captured if "FROM meetings m" in s and "ORDER BY" in s]
     for sql, params in history_pages:
@@ -129,8 +128,8 @@ def test_history_queries_use_indexes(store, captured) -> None:
 def test_home_overview_reads_open_meetings_through_the_status_index(store, captured) -> None:
     """The home screen's per-cadence queries never walk a cadence's past
     meetings: at 10k meetings that walk cost 5 ms a cadence on every start."""
-    store.overview()
-    store.running_meeting("sprint-review")
+    store.cadences.overview()
+    store.meetings.running_meeting("sprint-review")
     meeting_sql = [(sql, p) for sql, p in captured if "FROM meetings" in sql]
     assert len(meeting_sql) >= 8  # last held + open meeting, per cadence
     for sql, params in meeting_sql:
@@ -141,12 +140,12 @@ def test_home_overview_reads_open_meetings_through_the_status_index(store, captu
 def test_owner_in_two_spellings_reads_through_indexes(store, captured) -> None:
     """ "Ann" and "ANN" both stored: "ann" matches both (an IN over the two);
     the page may sort those matches but nothing scans the table."""
-    store.add_action("Shouted", owner="ANN", cadence_key="sprint-review")
+    store.actions.add_action("Shouted", owner="ANN", cadence_key="sprint-review")
     for sort in SORTS:
         for f in (ActionFilter(owner="ann"), ActionFilter(owner="ann", status=None, cadence_key="sprint-review")):
-            page = store.page_actions(f, sort, limit=5)
-            store.page_actions(f, sort, after=page.keys[-1], limit=5)
-            store.count_actions(f)
+            page = store.actions.page_actions(f, sort, limit=5)
+            store.actions.page_actions(f, sort, after=page.keys[-1], limit=5)
+            store.actions.count_actions(f)
     assert any(" IN (" in sql for sql, _ in captured)
     assert_indexed(store, captured, allow_sort=True)
 

@@ -20,8 +20,8 @@ def ts(day: int, hh: int, mm: int = 0) -> str:
 def finance(store):
     """Three ended Finance Business Reviews (one with no agenda items), one
     running, and a meeting of another cadence that must not count."""
-    fid = store.get_cadence("finance-review").id
-    sid = store.get_cadence("sprint-review").id
+    fid = store.cadences.get_cadence("finance-review").id
+    sid = store.cadences.get_cadence("sprint-review").id
     with store.write() as conn:
         meetings = [
             # id, cadence, started, ended, status, paused, timebox
@@ -79,7 +79,7 @@ def finance(store):
 
 
 def test_every_figure_of_a_cadence(finance) -> None:
-    s = finance.cadence_stats("finance-review")
+    s = finance.stats.cadence_stats("finance-review")
     assert s.meetings == 3
     assert [i.title for i in s.items] == ["Budget", "Variances", "Re-forecast"]
     budget, variances, reforecast = s.items
@@ -118,7 +118,7 @@ def test_every_figure_of_a_cadence(finance) -> None:
 
 
 def test_last_n_takes_the_newest_meetings(finance) -> None:
-    s = finance.cadence_stats("finance-review", last=1)
+    s = finance.stats.cadence_stats("finance-review", last=1)
     assert s.meetings == 1 and s.items == ()  # the meeting with no agenda items
     assert s.avg_duration_min == 30 and s.over_timebox == 0 and s.avg_overrun_min is None
     assert s.avg_rating is None and s.attendance_rate == 0.5
@@ -127,7 +127,7 @@ def test_last_n_takes_the_newest_meetings(finance) -> None:
 
 
 def test_cadence_with_no_meetings(finance) -> None:
-    s = finance.cadence_stats("all-hands")
+    s = finance.stats.cadence_stats("all-hands")
     assert s.meetings == 0 and s.items == ()
     assert s.avg_duration_min is None and s.avg_rating is None and s.attendance_rate is None
     assert s.completion_rate is None and s.on_time_rate is None and s.median_days_to_close is None

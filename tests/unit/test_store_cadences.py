@@ -13,7 +13,7 @@ pytestmark = pytest.mark.both_engines
 
 
 def test_update_validates_and_stores_nothing_invalid(store):
-    before = store.get_cadence("sprint-review")
+    before = store.cadences.get_cadence("sprint-review")
     for kwargs, message in [
         ({"rule": "FREQ=SOMETIMES"}, "invalid recurrence rule"),
         ({"start_time": "9.30"}, "not a time"),
@@ -26,12 +26,12 @@ def test_update_validates_and_stores_nothing_invalid(store):
         ({"name": "New name", "tz": "nowhere"}, "unknown time zone"),
     ]:
         with pytest.raises(InvalidInput, match=message):
-            store.update_cadence("sprint-review", **kwargs)
-    assert store.get_cadence("sprint-review") == before
+            store.cadences.update_cadence("sprint-review", **kwargs)
+    assert store.cadences.get_cadence("sprint-review") == before
 
 
 def test_update_every_field(store):
-    c = store.update_cadence(
+    c = store.cadences.update_cadence(
         "sprint-review",
         name=" Demo\x1b[2J Day ",
         purpose="Show it",
@@ -57,48 +57,48 @@ def test_update_every_field(store):
 
 
 def test_create_blank_and_copy_with_unique_keys(store):
-    copy = store.create_cadence("Sprint Review", copy_from="sprint-review")
+    copy = store.cadences.create_cadence("Sprint Review", copy_from="sprint-review")
     assert copy.key == "sprint-review-2"
-    source = store.get_cadence("sprint-review")
+    source = store.cadences.get_cadence("sprint-review")
     assert (copy.rule, copy.tz, copy.timebox_min, copy.participants) == (
         source.rule,
         source.tz,
         source.timebox_min,
         source.participants,
     )
-    assert [(i.title, i.timebox_min) for i in store.agenda_template(copy.id)] == [
-        (i.title, i.timebox_min) for i in store.agenda_template(source.id)
+    assert [(i.title, i.timebox_min) for i in store.cadences.agenda_template(copy.id)] == [
+        (i.title, i.timebox_min) for i in store.cadences.agenda_template(source.id)
     ]
-    blank = store.create_cadence("Café Retro!")
-    assert blank.key == "cafe-retro" and store.agenda_template(blank.id) == []
-    assert store.list_cadences()[-1].key == "cafe-retro"
+    blank = store.cadences.create_cadence("Café Retro!")
+    assert blank.key == "cafe-retro" and store.cadences.agenda_template(blank.id) == []
+    assert store.cadences.list_cadences()[-1].key == "cafe-retro"
     with pytest.raises(InvalidInput, match="taken"):
-        store.create_cadence("X", key="all-hands")
+        store.cadences.create_cadence("X", key="all-hands")
 
 
 def test_archive_refused_while_a_meeting_runs(store):
-    meeting = store.start_meeting("sprint-review")
+    meeting = store.meetings.start_meeting("sprint-review")
     with pytest.raises(InvalidInput, match="in progress"):
-        store.archive_cadence("sprint-review")
-    store.end_meeting(meeting.id)
-    store.archive_cadence("sprint-review")
-    assert store.get_cadence("sprint-review").archived
-    assert store.get_meeting(meeting.id).cadence_key == "sprint-review"
+        store.cadences.archive_cadence("sprint-review")
+    store.meetings.end_meeting(meeting.id)
+    store.cadences.archive_cadence("sprint-review")
+    assert store.cadences.get_cadence("sprint-review").archived
+    assert store.meetings.get_meeting(meeting.id).cadence_key == "sprint-review"
 
 
 def test_template_add_move_update_remove(store):
-    cadence = store.get_cadence("all-hands")
-    titles = lambda: [i.title for i in store.agenda_template(cadence.id)]  # noqa: E731
-    first = store.add_template_item("all-hands", "Welcome", 5, position=0)
+    cadence = store.cadences.get_cadence("all-hands")
+    titles = lambda: [i.title for i in store.cadences.agenda_template(cadence.id)]  # noqa: E731
+    first = store.cadences.add_template_item("all-hands", "Welcome", 5, position=0)
     assert titles()[0] == "Welcome"
-    store.move_template_item(first.id, 2)
+    store.cadences.move_template_item(first.id, 2)
     assert titles()[2] == "Welcome"
-    store.move_template_item(first.id, -10)
+    store.cadences.move_template_item(first.id, -10)
     assert titles()[0] == "Welcome"
-    store.update_template_item(first.id, title="Hello", timebox_min="3")
-    assert store.agenda_template(cadence.id)[0].title == "Hello"
+    store.cadences.update_template_item(first.id, title="Hello", timebox_min="3")
+    assert store.cadences.agenda_template(cadence.id)[0].title == "Hello"
     with pytest.raises(InvalidInput, match="needs a title"):
-        store.update_template_item(first.id, title=" ")
-    store.remove_template_item(first.id)
+        store.cadences.update_template_item(first.id, title=" ")
+    store.cadences.remove_template_item(first.id)
     assert "Hello" not in titles()
-    assert [i.position for i in store.agenda_template(cadence.id)] == list(range(len(titles())))
+    assert [i.position for i in store.cadences.agenda_template(cadence.id)] == list(range(len(titles())))

@@ -24,7 +24,7 @@ def digest(path: Path) -> str:
 def test_fresh_file_is_created_migrated_and_seeded(db_path: Path, clock) -> None:
     store = open_store(db_path, now=clock)
     assert store.schema_version() == SCHEMA_VERSION
-    assert [c.key for c in store.list_cadences()] == [
+    assert [c.key for c in store.cadences.list_cadences()] == [
         "sprint-review",
         "sales-marketing-sync",
         "finance-review",
@@ -33,8 +33,8 @@ def test_fresh_file_is_created_migrated_and_seeded(db_path: Path, clock) -> None
     assert store.scalar("PRAGMA journal_mode") == "wal"
     assert store.scalar("PRAGMA foreign_keys") == 1
     assert store.scalar("PRAGMA busy_timeout") >= 1000
-    for c in store.list_cadences():
-        template = store.agenda_template(c.id)
+    for c in store.cadences.list_cadences():
+        template = store.cadences.agenda_template(c.id)
         assert sum(i.timebox_min for i in template) == c.timebox_min
         assert c.participants
     store.close()
@@ -42,7 +42,7 @@ def test_fresh_file_is_created_migrated_and_seeded(db_path: Path, clock) -> None
     again = open_store(db_path, now=clock)
     assert again.scalar("SELECT count(*) FROM cadences") == 4
     assert again.scalar("SELECT count(*) FROM agenda_templates") == sum(
-        len(again.agenda_template(c.id)) for c in again.list_cadences()
+        len(again.cadences.agenda_template(c.id)) for c in again.cadences.list_cadences()
     )
     again.close()
 
@@ -62,8 +62,8 @@ def test_older_version_is_upgraded_in_place_keeping_data(db_path: Path, clock) -
 
     store = open_store(db_path, now=clock)
     assert store.schema_version() == SCHEMA_VERSION
-    assert store.get_action(1).title == "Keep me"
-    assert store.get_cadence("standup").name == "Stand-up"
+    assert store.actions.get_action(1).title == "Keep me"
+    assert store.cadences.get_cadence("standup").name == "Stand-up"
     # v2 built the search index over existing rows
     assert store.scalar("SELECT count(*) FROM search_index WHERE body MATCH 'keep'") == 1
     store.close()
@@ -128,7 +128,7 @@ def test_zero_byte_file_becomes_a_database(tmp_path: Path, clock) -> None:
     path = tmp_path / "empty.db"
     path.touch()
     store = open_store(path, now=clock)
-    assert len(store.list_cadences()) == 4
+    assert len(store.cadences.list_cadences()) == 4
     store.close()
 
 
@@ -167,7 +167,7 @@ def test_migration_gives_each_cadence_the_kind_its_key_had(db_path: Path, clock)
 
     store = open_store(db_path, now=clock)
     assert store.schema_version() == SCHEMA_VERSION
-    assert {c.key: c.kind for c in store.list_cadences()} == {
+    assert {c.key: c.kind for c in store.cadences.list_cadences()} == {
         "sprint-review": "sprint-review",
         "sales-marketing-sync": "pipeline",
         "finance-review": "finance",

@@ -36,7 +36,7 @@ EXT = {"markdown": "markdown", "slack": "slack", "text": "text"}
 @pytest.mark.parametrize("key", CADENCE_KEYS)
 def test_golden_summaries(store, clock, key: str) -> None:
     meeting_id = build_meeting(store, clock, key)
-    record = store.meeting_record(meeting_id)
+    record = store.records.meeting_record(meeting_id)
     for fmt in FORMATS:
         text = render(record, fmt)
         path = GOLDEN / f"summary_{key}.{EXT[fmt]}"
@@ -49,7 +49,7 @@ def test_golden_summaries(store, clock, key: str) -> None:
 def test_record_of_a_sprint_review(store, clock) -> None:
     """The record holds what the meeting saw: carried items open at its start,
     the one closed during it, the absent attendee, the item that ran over."""
-    record = store.meeting_record(build_meeting(store, clock, "sprint-review"))
+    record = store.records.meeting_record(build_meeting(store, clock, "sprint-review"))
     assert record.cadence_name == "Sprint Review"
     assert [a.name for a in record.absent] == ["Sam"]
     assert [a.title for a in record.items_over] == ["Demos"]
@@ -70,7 +70,7 @@ def test_record_of_a_sprint_review(store, clock) -> None:
 
 
 def test_pipeline_compares_with_previous_sync(store, clock) -> None:
-    record = store.meeting_record(build_meeting(store, clock, "sales-marketing-sync"))
+    record = store.records.meeting_record(build_meeting(store, clock, "sales-marketing-sync"))
     stages = {s.stage: s for s in record.pipeline}
     assert stages["leads"].change == 50
     assert stages["mql"].conversion == pytest.approx(300 / 950 * 100)
@@ -79,63 +79,65 @@ def test_pipeline_compares_with_previous_sync(store, clock) -> None:
 
 
 def test_budget_flags_lines_over_the_meetings_threshold(store, clock) -> None:
-    record = store.meeting_record(build_meeting(store, clock, "finance-review"))
+    record = store.records.meeting_record(build_meeting(store, clock, "finance-review"))
     assert [b.department for b in record.budget_over] == ["Marketing", "Sales"]
     assert record.reforecast == 1_010_000
     with store.write() as conn:
         conn.execute("UPDATE meetings SET variance_threshold = 20 WHERE id = ?", (record.meeting_id,))
-    again = store.meeting_record(record.meeting_id)
+    again = store.records.meeting_record(record.meeting_id)
     assert again.budget_over == []
     assert "Every line within ±20 %" in render(again, "text")
 
 
 def test_health_trend(store, clock) -> None:
-    record = store.meeting_record(build_meeting(store, clock, "all-hands"))
+    record = store.records.meeting_record(build_meeting(store, clock, "all-hands"))
     assert [h.trend for h in record.health] == ["down", "up", "same", "new"]
 
 
 def test_escalated_items_say_where_they_went(store, clock) -> None:
     clock.current = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-    sprint = store.start_meeting("sprint-review").id
-    blocker = store.add_blocker("Need budget for load testing", raised_by="Marco", unblocker="Dana", meeting_id=sprint)
-    action = store.add_action("Price the load-testing tool", owner="Marco", meeting_id=sprint)
+    sprint = store.meetings.start_meeting("sprint-review").id
+    blocker = store.meetings.add_blocker(
+        "Need budget for load testing", raised_by="Marco", unblocker="Dana", meeting_id=sprint
+    )
+    action = store.actions.add_action("Price the load-testing tool", owner="Marco", meeting_id=sprint)
     with store.write() as conn:
         target = conn.execute("SELECT id FROM cadences WHERE key = 'finance-review'").fetchone()[0]
         conn.execute("UPDATE blockers SET escalated_to_cadence_id = ? WHERE id = ?", (target, blocker.id))
         conn.execute("UPDATE action_items SET escalated_to_cadence_id = ? WHERE id = ?", (target, action.id))
     clock.advance(minutes=30)
-    store.end_meeting(sprint)
+    store.meetings.end_meeting(sprint)
     clock.advance(days=3)
-    finance = store.start_meeting("finance-review").id
+    finance = store.meetings.start_meeting("finance-review").id
     clock.advance(minutes=45)
-    store.end_meeting(finance)
+    store.meetings.end_meeting(finance)
 
-    out = render(store.meeting_record(sprint), "text")
+    out = render(store.records.meeting_record(sprint), "text")
     assert "escalated to Finance Business Review" in out
-    here = store.meeting_record(finance)
+    here = store.records.meeting_record(finance)
     assert [b.origin_cadence for b in here.carried_blockers] == ["Sprint Review"]
     assert [a.origin_cadence for a in here.carried_actions] == ["Sprint Review"]
     assert "from Sprint Review" in render(here, "markdown")
     # The sprint review's next meeting does not carry what went to finance.
     clock.advance(days=4)
-    next_sprint = store.start_meeting("sprint-review").id
-    assert store.meeting_record(next_sprint).carried_blockers == []
+    next_sprint = store.meetings.start_meeting("sprint-review").id
+    assert store.records.meeting_record(next_sprint).carried_blockers == []
 
 
 def test_running_meeting_is_marked_in_progress(store, clock) -> None:
-    meeting = store.start_meeting("sprint-review")
+    meeting = store.meetings.start_meeting("sprint-review")
     clock.advance(minutes=12)
-    record = store.meeting_record(meeting.id)
+    record = store.records.meeting_record(meeting.id)
     assert record.in_progress and round(record.duration_seconds) == 12 * 60
     assert "(in progress)" in render(record, "markdown").splitlines()[0]
 
 
 def test_empty_sections_are_left_out(store, clock) -> None:
-    meeting = store.start_meeting("finance-review")
+    meeting = store.meetings.start_meeting("finance-review")
     clock.advance(minutes=40)
-    store.end_meeting(meeting.id)
+    store.meetings.end_meeting(meeting.id)
     for fmt in FORMATS:
-        out = render(store.meeting_record(meeting.id), fmt)
+        out = render(store.records.meeting_record(meeting.id), fmt)
         for heading in ("Decisions", "action items", "Blockers", "Budget vs actual (", "Notes", "Scorecard"):
             assert heading not in out, (fmt, heading)
         assert "Finance Business Review" in out and "40 min" in out
@@ -143,17 +145,17 @@ def test_empty_sections_are_left_out(store, clock) -> None:
 
 def test_unknown_meeting_and_cadence(store) -> None:
     with pytest.raises(NotFound):
-        store.meeting_record(4242)
+        store.records.meeting_record(4242)
     with pytest.raises(NotFound, match="no meetings"):
-        store.last_meeting_id()
+        store.records.last_meeting_id()
     with pytest.raises(NotFound, match="unknown cadence"):
-        store.last_meeting_id("nope")
+        store.records.last_meeting_id("nope")
     with pytest.raises(NotFound, match="no meetings of Sprint Review"):
-        store.last_meeting_id("sprint-review")
+        store.records.last_meeting_id("sprint-review")
 
 
 def test_suggested_filename(store, clock) -> None:
-    record = store.meeting_record(build_meeting(store, clock, "all-hands"))
+    record = store.records.meeting_record(build_meeting(store, clock, "all-hands"))
     assert suggested_filename(record, "markdown") == "all-hands-2026-11-25.md"
     assert suggested_filename(record, "slack") == "all-hands-2026-11-25.txt"
 
@@ -169,7 +171,7 @@ def _headings_and_lists(markdown: str) -> tuple[list[tuple[str, str]], int, list
 
 @pytest.mark.parametrize("key", CADENCE_KEYS)
 def test_markdown_parses_into_expected_structure(store, clock, key: str) -> None:
-    markdown = render(store.meeting_record(build_meeting(store, clock, key)), "markdown")
+    markdown = render(store.records.meeting_record(build_meeting(store, clock, key)), "markdown")
     headings, lists, items = _headings_and_lists(markdown)
     assert headings[0][0] == "h2" and headings[0][1].endswith("— Wed 25 Nov 2026")
     sections = [text for tag, text in headings[1:]]
@@ -207,7 +209,7 @@ HOSTILE_TITLES = [
 
 def _hostile_store(store, clock) -> int:
     clock.current = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
-    meeting = store.start_meeting("sprint-review").id
+    meeting = store.meetings.start_meeting("sprint-review").id
     with store.write() as conn:
         for i, title in enumerate(HOSTILE_TITLES):
             conn.execute(
@@ -225,16 +227,16 @@ def _hostile_store(store, clock) -> int:
             )
         conn.execute("UPDATE cadences SET name = ? WHERE key = 'sprint-review'", ("# Sprint *Review* <x>\x1b[2J",))
     clock.advance(minutes=20)
-    store.end_meeting(meeting)
+    store.meetings.end_meeting(meeting)
     return meeting
 
 
 def _meeting_id(store) -> int:
-    return store.last_meeting_id("sprint-review")
+    return store.records.last_meeting_id("sprint-review")
 
 
 def test_no_control_characters_in_any_format(store, clock) -> None:
-    record = store.meeting_record(_hostile_store(store, clock))
+    record = store.records.meeting_record(_hostile_store(store, clock))
     for fmt in FORMATS:
         out = render(record, fmt)
         assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out, fmt
@@ -244,7 +246,7 @@ def test_no_control_characters_in_any_format(store, clock) -> None:
 
 
 def test_slack_never_mass_notifies(store, clock) -> None:
-    out = render(store.meeting_record(_hostile_store(store, clock)), "slack")
+    out = render(store.records.meeting_record(_hostile_store(store, clock)), "slack")
     lowered = out.lower()
     for mention in ("@channel", "@here", "@everyone"):
         assert mention not in lowered
@@ -255,7 +257,7 @@ def test_slack_never_mass_notifies(store, clock) -> None:
 
 
 def test_markdown_structure_survives_hostile_text(store, clock) -> None:
-    markdown = render(store.meeting_record(_hostile_store(store, clock)), "markdown")
+    markdown = render(store.records.meeting_record(_hostile_store(store, clock)), "markdown")
     md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
     tokens = md.parse(markdown)
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
@@ -270,7 +272,7 @@ def test_markdown_structure_survives_hostile_text(store, clock) -> None:
     lists = [t for t in tokens if t.type in ("bullet_list_open", "ordered_list_open")]
     assert len(lists) == 4 and all(t.level == 0 for t in lists)
     items = [t for t in tokens if t.type == "list_item_open"]
-    meta = len(layout(store.meeting_record(_meeting_id(store))).meta)
+    meta = len(layout(store.records.meeting_record(_meeting_id(store))).meta)
     assert len(items) == meta + 3 * len(HOSTILE_TITLES)
 
 
@@ -302,7 +304,7 @@ def test_ten_thousand_character_title(fmt: str) -> None:
 
 
 def test_text_is_wrapped_for_email(store, clock) -> None:
-    record = store.meeting_record(build_meeting(store, clock, "finance-review"))
+    record = store.records.meeting_record(build_meeting(store, clock, "finance-review"))
     long = replace(record, decisions=["A long decision " * 20])
     lines = render(long, "text").splitlines()
     assert all(len(line) <= 72 for line in lines)
@@ -337,9 +339,9 @@ def test_cli_prints_each_format(store, clock, db) -> None:
 def test_cli_last_and_most_recent(store, clock, db) -> None:
     sprint = build_meeting(store, clock, "sprint-review")
     clock.advance(days=1)
-    finance = store.start_meeting("finance-review").id
+    finance = store.meetings.start_meeting("finance-review").id
     clock.advance(minutes=50)
-    store.end_meeting(finance)
+    store.meetings.end_meeting(finance)
     assert _cli(db, "--last", "sprint-review").stdout.startswith("## Sprint Review")
     assert _cli(db).stdout.startswith("## Finance Business Review")  # most recent overall
     assert sprint != finance
@@ -424,10 +426,10 @@ def test_zone_of_the_cadence_is_used(store, clock) -> None:
     with store.write() as conn:
         conn.execute("UPDATE cadences SET tz = 'Europe/Berlin' WHERE key = 'sprint-review'")
     clock.current = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
-    meeting = store.start_meeting("sprint-review").id
+    meeting = store.meetings.start_meeting("sprint-review").id
     clock.advance(minutes=30)
-    store.end_meeting(meeting)
-    out = render(store.meeting_record(meeting), "text")
+    store.meetings.end_meeting(meeting)
+    out = render(store.records.meeting_record(meeting), "text")
     assert out.startswith("Sprint Review — Thu 26 Nov 2026")
     assert "00:30–01:00 Europe/Berlin" in out
 
@@ -444,10 +446,10 @@ def test_many_carried_items_are_capped_and_counted(store, clock) -> None:
             ],
         )
     clock.current = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
-    meeting = store.start_meeting("sprint-review").id
+    meeting = store.meetings.start_meeting("sprint-review").id
     clock.advance(minutes=30)
-    store.end_meeting(meeting)
-    record = store.meeting_record(meeting)
+    store.meetings.end_meeting(meeting)
+    record = store.records.meeting_record(meeting)
     assert len(record.carried_actions) == 200 and record.more_carried_actions == 60
     out = render(record, "markdown")
     assert out.count("Old item") == 25

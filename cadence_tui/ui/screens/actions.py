@@ -216,9 +216,11 @@ class ActionItemsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         store = self.store
-        config_me = getattr(getattr(self.app, "config", None), "me", "") or ""
-        self.me = store.get_setting(ME_SETTING) or config_me
-        self._cadences = [c.key for c in store.list_cadences()]
+        config = getattr(self.app, "config", None)
+        config_me = getattr(config, "me", "") or ""
+        # $CADENCE_ME (a browser tab's user) outranks the name saved in the shared database.
+        self.me = config_me if getattr(config, "me_from_env", False) else store.get_setting(ME_SETTING) or config_me
+        self._cadences = [c.key for c in store.cadences.list_cadences()]
         self.apply_filter()
         self.query_one(ActionTable).focus()
         self.call_after_refresh(self._draw_chips)  # again, at the widths laid out
@@ -239,10 +241,10 @@ class ActionItemsScreen(Screen[None]):
         store, sort = self.store, self.sort
 
         def page(**kwargs: Any) -> Page[ActionItem]:
-            result = store.page_actions(f, sort, **kwargs)
+            result = store.actions.page_actions(f, sort, **kwargs)
             return Page(result.items, result.keys)
 
-        self.query_one(ActionTable).set_source(FunctionSource(page, lambda: store.count_actions(f)))
+        self.query_one(ActionTable).set_source(FunctionSource(page, lambda: store.actions.count_actions(f)))
         self._refresh_header()
 
     def _refresh_header(self) -> None:
@@ -272,7 +274,7 @@ class ActionItemsScreen(Screen[None]):
         chip("v", "status", status, f.status != "open")
         chip("w", "when", WHEN_LABELS[self.when], self.when != "any")
         chip("s", "sort", self.sort, self.sort != "due")
-        self._owner_counts = self.store.owner_counts(f.cadence_key)
+        self._owner_counts = self.store.actions.owner_counts(f.cadence_key)
         self._draw_chips()
 
     def _draw_chips(self) -> None:
@@ -318,7 +320,7 @@ class ActionItemsScreen(Screen[None]):
         if item is None:
             return
         new = "open" if item.status == "done" else "done"
-        changed = self.store.set_action_status(item.id, new)
+        changed = self.store.actions.set_action_status(item.id, new)
         self._changed(changed, "Done" if new == "done" else "Reopened")
 
     def action_drop(self) -> None:
@@ -326,7 +328,7 @@ class ActionItemsScreen(Screen[None]):
         if item is None:
             return
         new = "open" if item.status == "dropped" else "dropped"
-        changed = self.store.set_action_status(item.id, new)
+        changed = self.store.actions.set_action_status(item.id, new)
         self._changed(changed, "Dropped" if new == "dropped" else "Reopened")
 
     def action_reassign(self) -> None:
@@ -337,9 +339,9 @@ class ActionItemsScreen(Screen[None]):
 
         def done(owner: str | None) -> None:
             if owner is not None:
-                self._changed(self.store.reassign_action(item.id, owner), f"Now owned by {owner or 'nobody'}")
+                self._changed(self.store.actions.reassign_action(item.id, owner), f"Now owned by {owner or 'nobody'}")
 
-        owners = ", ".join(c.owner for c in self.store.owner_counts()[:8] if c.owner)
+        owners = ", ".join(c.owner for c in self.store.actions.owner_counts()[:8] if c.owner)
         self.app.push_screen(
             PromptModal(
                 "Reassign to",
@@ -363,7 +365,7 @@ class ActionItemsScreen(Screen[None]):
             if result is None:
                 return
             due = None if result == "" else result
-            changed = self.store.set_action_due(item.id, due)
+            changed = self.store.actions.set_action_due(item.id, due)
             self._changed(changed, f"Due {changed.due.isoformat() if changed.due else 'date cleared'}")
 
         def parse(text: str) -> Any:
@@ -384,11 +386,11 @@ class ActionItemsScreen(Screen[None]):
         )
 
     def action_undo(self) -> None:
-        change = self.store.last_action_change()
+        change = self.store.actions.last_action_change()
         if change is None:
             self.notify("Nothing to undo.", timeout=3)
             return
-        item = self.store.undo_action_change()
+        item = self.store.actions.undo_action_change()
         self.query_one(ActionTable).reload(select=lambda row: item is not None and row.id == item.id)
         self._refresh_header()
         if item is not None:
@@ -460,7 +462,7 @@ class ActionItemsScreen(Screen[None]):
             if choice is not None:
                 self.set_owner(None if choice == OwnerPicker.EVERYONE else choice)
 
-        self.app.push_screen(OwnerPicker(self.me, self.store.owner_counts(self.filter.cadence_key)), done)
+        self.app.push_screen(OwnerPicker(self.me, self.store.actions.owner_counts(self.filter.cadence_key)), done)
 
     def action_set_me(self) -> None:
         from cadence_tui.store.actions import clean_name

@@ -201,7 +201,7 @@ class CadenceEditorScreen(Screen[None]):
     def __init__(self, cadence_key: str) -> None:
         super().__init__()
         self.cadence_key = cadence_key
-        self.cadence: Cadence = self.store.get_cadence(cadence_key)
+        self.cadence: Cadence = self.store.cadences.get_cadence(cadence_key)
         self.template: list[AgendaTemplateItem] = []
         self._leave_anyway = False
         self._preview_timer: Timer | None = None
@@ -433,7 +433,7 @@ class CadenceEditorScreen(Screen[None]):
             self._set_error(argument, "")
             return True
         try:
-            self.cadence = self.store.update_cadence(self.cadence_key, **{argument: widget.value})
+            self.cadence = self.store.cadences.update_cadence(self.cadence_key, **{argument: widget.value})
         except InvalidInput as exc:
             self._set_error(argument, str(exc))
             self._status(f"Not saved: {exc}", error=True)
@@ -471,7 +471,7 @@ class CadenceEditorScreen(Screen[None]):
             self._set_error("rule", "")
             return True
         try:
-            self.cadence = self.store.update_cadence(self.cadence_key, rule=rule)
+            self.cadence = self.store.cadences.update_cadence(self.cadence_key, rule=rule)
         except InvalidInput as exc:
             self._set_error("rule", str(exc))
             self._status(f"Not saved: {exc}", error=True)
@@ -536,7 +536,7 @@ class CadenceEditorScreen(Screen[None]):
     def _refresh_agenda(self, select_id: int | None = None) -> None:
         table = self.query_one("#agenda-table", DataTable)
         cursor = table.cursor_row
-        self.template = self.store.agenda_template(self.cadence.id)
+        self.template = self.store.cadences.agenda_template(self.cadence.id)
         table.clear()
         for n, item in enumerate(self.template, start=1):
             table.add_row(
@@ -572,7 +572,7 @@ class CadenceEditorScreen(Screen[None]):
         position = None if selected is None else self.template.index(selected) + 1
 
         def save(title: str, minutes: str) -> None:
-            item = self.store.add_template_item(self.cadence_key, title, minutes, position=position)
+            item = self.store.cadences.add_template_item(self.cadence_key, title, minutes, position=position)
             self._refresh_agenda(select_id=item.id)
             self._status(f"Added agenda item {item.title}.")
 
@@ -585,7 +585,7 @@ class CadenceEditorScreen(Screen[None]):
             return
 
         def save(title: str, minutes: str) -> None:
-            self.store.update_template_item(item.id, title=title, timebox_min=minutes)
+            self.store.cadences.update_template_item(item.id, title=title, timebox_min=minutes)
             self._refresh_agenda(select_id=item.id)
             self._status("Saved agenda item.")
 
@@ -595,7 +595,7 @@ class CadenceEditorScreen(Screen[None]):
         item = self._selected_item()
         if item is None:
             return
-        self.store.remove_template_item(item.id)
+        self.store.cadences.remove_template_item(item.id)
         self._refresh_agenda()
         self._status(f"Removed agenda item {item.title}.")
 
@@ -603,7 +603,7 @@ class CadenceEditorScreen(Screen[None]):
         item = self._selected_item()
         if item is None:
             return
-        self.store.move_template_item(item.id, delta)
+        self.store.cadences.move_template_item(item.id, delta)
         self._refresh_agenda(select_id=item.id)
 
 
@@ -688,7 +688,7 @@ class NewCadenceDialog(ModalScreen[str | None]):
         options: list[tuple[Text, str]] = [(Text("A blank cadence"), "")]
         if self.copy_from is not None:
             options.append((Text(f"A copy of {self.copy_from.name}"), f"copy:{self.copy_from.key}"))
-        for cadence in store.list_cadences(include_archived=True):
+        for cadence in store.cadences.list_cadences(include_archived=True):
             if cadence.archived:
                 options.append((Text(f"Bring back {cadence.name} (archived)"), f"restore:{cadence.key}"))
         with Vertical(id="new-cadence-dialog", classes="dialog"):
@@ -734,11 +734,11 @@ class NewCadenceDialog(ModalScreen[str | None]):
         store = self.app.store  # type: ignore[attr-defined]
         try:
             if source.startswith("restore:"):
-                cadence = store.unarchive_cadence(source.removeprefix("restore:"))
+                cadence = store.cadences.unarchive_cadence(source.removeprefix("restore:"))
             elif source.startswith("copy:"):
-                cadence = store.create_cadence(name, copy_from=source.removeprefix("copy:"))
+                cadence = store.cadences.create_cadence(name, copy_from=source.removeprefix("copy:"))
             else:
-                cadence = store.create_cadence(name)
+                cadence = store.cadences.create_cadence(name)
         except InvalidInput as exc:
             error = self.query_one("#error-new-name", Static)
             error.update(Text(str(exc)))
@@ -773,7 +773,7 @@ def archive_cadence(screen: Screen, cadence: Cadence, done=None) -> None:
         if not yes:
             return
         try:
-            screen.app.store.archive_cadence(cadence.key)  # type: ignore[attr-defined]
+            screen.app.store.cadences.archive_cadence(cadence.key)  # type: ignore[attr-defined]
         except StoreError as exc:
             screen.app.notify(str(exc), title="Not archived", severity="error")
             return

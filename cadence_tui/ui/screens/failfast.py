@@ -60,7 +60,7 @@ class FailfastScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        self.patterns = self.store.failfast_patterns()
+        self.patterns = self.store.playbook.failfast_patterns()
         self._fill(self.query_one("#by-handoff", DataTable), self.patterns.by_handoff)
         self._fill(self.query_one("#by-cause", DataTable), self.patterns.by_cause)
         total = self.patterns.total
@@ -109,15 +109,17 @@ class FailfastScreen(Screen[None]):
         group = self._selected_group()
         self._group = group
         if group is None:
-            self.entries = self.store.failfast_entries(limit=100)
+            self.entries = self.store.playbook.failfast_entries(limit=100)
             title = "Latest entries"
         elif group[0] == "handoff":
-            key = next((h.key for h in self.store.list_handoffs(include_archived=True) if h.label == group[1]), None)
-            self.entries = self.store.failfast_entries(handoff_key=key, limit=100) if key else []
+            key = next(
+                (h.key for h in self.store.playbook.list_handoffs(include_archived=True) if h.label == group[1]), None
+            )
+            self.entries = self.store.playbook.failfast_entries(handoff_key=key, limit=100) if key else []
             title = f"{group[1]}: {counted(len(self.entries), 'failure')}"
         else:
             cause = "" if group[1] == "(no cause given)" else group[1]
-            self.entries = self.store.failfast_entries(cause=cause, limit=100)
+            self.entries = self.store.playbook.failfast_entries(cause=cause, limit=100)
             title = f"Cause “{group[1]}”: {counted(len(self.entries), 'failure')}"
         self.query_one("#failfast-entries-title", Static).update(Text(title, style="bold"))
         text = Text()
@@ -145,7 +147,7 @@ class FailfastScreen(Screen[None]):
 
         handoff_key = None
         if self._group and self._group[0] == "handoff":
-            handoff_key = next((h.key for h in self.store.list_handoffs() if h.label == self._group[1]), None)
+            handoff_key = next((h.key for h in self.store.playbook.list_handoffs() if h.label == self._group[1]), None)
 
         def saved(entry: FailfastEntry | None) -> None:
             if entry is not None:

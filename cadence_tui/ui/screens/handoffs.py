@@ -74,7 +74,7 @@ class HandoffsScreen(Screen[None]):
     def reload(self, select: str | None = None) -> None:
         table = self.query_one("#handoffs-table", DataTable)
         current = select or (chosen.handoff.key if (chosen := self.selected()) else None)
-        self.register = self.store.handoff_register()
+        self.register = self.store.playbook.handoff_register()
         table.clear()
         for r in self.register:
             h = r.handoff
@@ -147,7 +147,7 @@ class HandoffsScreen(Screen[None]):
             text.append(f"{rating_bar(q.average):<10}", style=rating_style(q.average))
             text.append(f" {q.average:.1f}", style=rating_style(q.average))
             text.append(f"  ({counted(q.count, 'rating')})\n", style="dim")
-        entries = self.store.failfast_entries(handoff_key=h.key, limit=3)
+        entries = self.store.playbook.failfast_entries(handoff_key=h.key, limit=3)
         text.append(f"\nFailures: {r.failures}", style="bold")
         for e in entries:
             text.append(f"\n  {e.created_at.astimezone():%d %b %Y}  ", style="dim")

@@ -112,7 +112,7 @@ class HistoryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._cadences = [(c.key, c.name) for c in self.store.list_cadences()]
+        self._cadences = [(c.key, c.name) for c in self.store.cadences.list_cadences()]
         self.reload()
         self.query_one(HistoryTable).focus()
 
@@ -124,29 +124,31 @@ class HistoryScreen(Screen[None]):
             def hits(*, after=None, before=None, inclusive=False, from_end=False, limit=64) -> Page[Any]:
                 # Display order is newest first: "after" in the list is an older (smaller) rowid.
                 if after is not None:
-                    rows = store.search_history(text, cadence, before=after[0] + (1 if inclusive else 0), limit=limit)
+                    rows = store.history.search_history(
+                        text, cadence, before=after[0] + (1 if inclusive else 0), limit=limit
+                    )
                 elif before is not None:
-                    rows = store.search_history(text, cadence, after=before[0], limit=limit)
+                    rows = store.history.search_history(text, cadence, after=before[0], limit=limit)
                 else:
-                    rows = store.search_history(text, cadence, oldest=from_end, limit=limit)
+                    rows = store.history.search_history(text, cadence, oldest=from_end, limit=limit)
                 return Page(rows, [(r.rowid,) for r in rows])
 
             table.empty_text = "Nothing recorded matches the search."
-            table.set_source(FunctionSource(hits, lambda: store.count_search_hits(text, cadence)))
+            table.set_source(FunctionSource(hits, lambda: store.history.count_search_hits(text, cadence)))
         else:
 
             def meetings(*, after=None, before=None, inclusive=False, from_end=False, limit=64) -> Page[Any]:
                 if after is not None:
                     key = (after[0], after[1] + 1) if inclusive else after
-                    rows = store.past_meetings(cadence, before=key, limit=limit)
+                    rows = store.history.past_meetings(cadence, before=key, limit=limit)
                 elif before is not None:
-                    rows = store.past_meetings(cadence, after=before, limit=limit)
+                    rows = store.history.past_meetings(cadence, after=before, limit=limit)
                 else:
-                    rows = store.past_meetings(cadence, oldest=from_end, limit=limit)
+                    rows = store.history.past_meetings(cadence, oldest=from_end, limit=limit)
                 return Page(rows, [r.key for r in rows])
 
             table.empty_text = "No past meetings yet."
-            table.set_source(FunctionSource(meetings, lambda: store.count_past_meetings(cadence)))
+            table.set_source(FunctionSource(meetings, lambda: store.history.count_past_meetings(cadence)))
         self._refresh_header()
 
     def _refresh_header(self) -> None:
@@ -170,7 +172,7 @@ class HistoryScreen(Screen[None]):
         if row is None:
             details.update("", layout=False)
             return
-        meeting = row if isinstance(row, MeetingRecord) else self.store.history_entry(row.meeting_id)
+        meeting = row if isinstance(row, MeetingRecord) else self.store.history.history_entry(row.meeting_id)
         text = Text()
         text.append(meeting.cadence_name, style="bold")
         text.append(f" · {meeting.started_at.astimezone():%a %d %b %Y %H:%M}")
@@ -181,7 +183,7 @@ class HistoryScreen(Screen[None]):
             f" · {counted(meeting.notes, 'note')} · {counted(meeting.blockers, 'blocker')}",
             style="dim",
         )
-        decisions = self.store.decisions(meeting.id)[:2] if hasattr(self.store, "decisions") else []
+        decisions = self.store.meetings.decisions(meeting.id)[:2]
         for d in decisions:
             text.append("\n• ")
             text.append_text(Text(d))

@@ -117,13 +117,13 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         store = self.store
         now = store.now()
         self._shown_minute = now.astimezone().replace(second=0, microsecond=0)
-        self._rows = store.overview()
+        self._rows = store.cadences.overview()
         table = self.query_one("#cadence-table", DataTable)
         cursor = table.cursor_row
         table.clear()
         for row in self._rows:
             c = row.cadence
-            nxt = store.next_occurrence(c, now)
+            nxt = store.cadences.next_occurrence(c, now)
             if row.running_meeting_id is not None:
                 next_cell = Text("● in progress", style="bold green")
             elif nxt is not None:
@@ -175,14 +175,14 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
             details.update("")
             return
         c = row.cadence
-        template = self.store.agenda_template(c.id)
+        template = self.store.cadences.agenda_template(c.id)
         text = Text()
         text.append(c.name, style="bold")
         text.append(f" — {c.purpose}\n" if c.purpose else "\n")
         text.append(f"{describe(c.rule)} at {c.start_time:%H:%M} {c.tz} · {c.timebox_min} min", style="dim")
         store = self.store
         today = store.today()
-        nxt = store.next_occurrence(c)
+        nxt = store.cadences.next_occurrence(c)
         text.append("\nNext: ", style="dim")
         if row.running_meeting_id is not None:
             text.append("a meeting is in progress", style="bold green")

@@ -191,8 +191,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.refresh_playbook()
 
     def refresh_agenda(self, *, select_id: int | None = None) -> None:
-        self.meeting = self.store.get_meeting(self.meeting_id)
-        self.agenda_items = self.store.agenda(self.meeting_id)
+        self.meeting = self.store.meetings.get_meeting(self.meeting_id)
+        self.agenda_items = self.store.meetings.agenda(self.meeting_id)
         self.query_one(AgendaList).show(self.agenda_items, self.store.now(), select_id=select_id)
         m = self.meeting
         # Which occurrence this meeting is for (recurrence.meeting_occurrence),
@@ -203,7 +203,12 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     def refresh_log(self) -> None:
         s, mid = self.store, self.meeting_id
-        rows = log_rows(s.meeting_actions(mid), s.meeting_blockers(mid), s.meeting_decisions(mid), s.meeting_notes(mid))
+        rows = log_rows(
+            s.meetings.meeting_actions(mid),
+            s.meetings.meeting_blockers(mid),
+            s.meetings.meeting_decisions(mid),
+            s.meetings.meeting_notes(mid),
+        )
         self.query_one(MeetingLog).show(rows, s.today())
         self._tab_label("tab-log", "Log", len(rows))
 
@@ -220,7 +225,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.query_one("#log-detail", Static).update(detail)
 
     def refresh_carry_over(self) -> None:
-        items = self.store.carry_over(self.meeting_id)
+        items = self.store.meetings.carry_over(self.meeting_id)
         self.query_one(CarryOverTable).show(items, self.store.now(), self.store.today())
         self._carry_counts()
 
@@ -237,7 +242,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.query_one("#carry-help", Static).update(help_text)
 
     def refresh_attendance(self) -> None:
-        people = self.store.attendance(self.meeting_id)
+        people = self.store.meetings.attendance(self.meeting_id)
         self.query_one(AttendanceList).show(people)
         present = sum(1 for p in people if p.present)
         # "Who 4/5": present / on the list (short: five tabs share 48 columns at 80x24)
@@ -315,7 +320,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.app.push_screen(CaptureForm(title, fields, save, form_id=form_id), done)
 
     def people_names(self) -> tuple[str, ...]:
-        return tuple(p.name for p in self.store.attendance(self.meeting_id))
+        return tuple(p.name for p in self.store.meetings.attendance(self.meeting_id))
 
     # -- capture ---------------------------------------------------------------------------
     # The four capture forms never wait on the database: the form checks what it
@@ -402,7 +407,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                 FormField("due", "Due", placeholder=DUE_PLACEHOLDER),
             ],
             lambda v: check_action_capture(v["title"], v["owner"], v["due"], self.store.today()),
-            lambda store, v: store.capture_action(self.meeting_id, v["title"], v["owner"], v["due"]),
+            lambda store, v: store.meetings.capture_action(self.meeting_id, v["title"], v["owner"], v["due"]),
             saved=lambda a: (
                 f"Action item saved: {a.title}"
                 + (f" — {a.owner}" if a.owner else "")
@@ -422,7 +427,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                 FormField("status", "Status", choices=(("open", "open"), ("resolved", "resolved"))),
             ],
             lambda v: check_blocker_capture(v["what"], v["raised_by"], v["unblocker"], v["status"]),
-            lambda store, v: store.capture_blocker(
+            lambda store, v: store.meetings.capture_blocker(
                 self.meeting_id, v["what"], v["raised_by"], v["unblocker"], v["status"]
             ),
             saved=lambda b: f"Blocker saved: {b.what}",
@@ -434,7 +439,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             "New decision",
             [FormField("text", "Decision", placeholder="what was decided")],
             lambda v: check_entry_capture("decision", v["text"]),
-            lambda store, v: store.capture_decision(self.meeting_id, v["text"]),
+            lambda store, v: store.meetings.capture_decision(self.meeting_id, v["text"]),
             saved=lambda _r: "Decision saved",
             form_id="decision-form",
         )
@@ -444,7 +449,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             "New note",
             [FormField("text", "Note", multiline=True, placeholder="Ctrl+S saves")],
             lambda v: check_entry_capture("note", v["text"]),
-            lambda store, v: store.capture_note(self.meeting_id, v["text"]),
+            lambda store, v: store.meetings.capture_note(self.meeting_id, v["text"]),
             saved=lambda _r: "Note saved",
             form_id="note-form",
         )
@@ -454,17 +459,21 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         row = event.row
         if event.what == "toggle":
             if row.kind == "action":
-                self.store.set_action_status(row.id, "open" if row.closed else "done", meeting_id=self.meeting_id)
+                self.store.actions.set_action_status(
+                    row.id, "open" if row.closed else "done", meeting_id=self.meeting_id
+                )
             elif row.kind == "blocker":
-                self.store.set_blocker_status(row.id, "open" if row.closed else "resolved", meeting_id=self.meeting_id)
+                self.store.meetings.set_blocker_status(
+                    row.id, "open" if row.closed else "resolved", meeting_id=self.meeting_id
+                )
             else:
                 return
         else:
             if row.kind in ("decision", "note"):
-                self.store.delete_entry(row.kind, row.id)
+                self.store.meetings.delete_entry(row.kind, row.id)
                 self.notify(f"{row.kind.capitalize()} removed", timeout=3)
             elif row.kind == "action":
-                self.store.set_action_status(row.id, "dropped", meeting_id=self.meeting_id)
+                self.store.actions.set_action_status(row.id, "dropped", meeting_id=self.meeting_id)
             else:
                 self.notify("A blocker is resolved (x), not removed", severity="warning")
                 return
@@ -472,13 +481,13 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     # -- agenda ---------------------------------------------------------------------------
     def action_next_item(self) -> None:
-        item = self.store.next_item(self.meeting_id)
+        item = self.store.meetings.next_item(self.meeting_id)
         self.refresh_agenda()
         if item is None:
             self.notify("Agenda done. Press e to end the meeting.", timeout=4)
 
     def action_previous_item(self) -> None:
-        self.store.previous_item(self.meeting_id)
+        self.store.meetings.previous_item(self.meeting_id)
         self.refresh_agenda()
 
     @on(DataTable.RowSelected, "#agenda")
@@ -486,28 +495,28 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         event.stop()
         item = self.query_one(AgendaList).highlighted_item
         if item is not None and item.state != "current":
-            self.store.goto_item(self.meeting_id, item.id)
+            self.store.meetings.goto_item(self.meeting_id, item.id)
             self.refresh_agenda()
 
     def action_move_item(self, delta: int) -> None:
         item = self.query_one(AgendaList).highlighted_item
         if item is None:
             return
-        self.store.move_agenda_item(item.id, delta)
+        self.store.meetings.move_agenda_item(item.id, delta)
         self.refresh_agenda(select_id=item.id)
 
     def action_add_agenda_item(self) -> None:
         self.open_form(
             "Add an agenda item",
             [FormField("title", "Item", placeholder="topic"), FormField("timebox", "Minutes", value="5")],
-            lambda v: self.store.add_agenda_item(self.meeting_id, v["title"], v["timebox"]),
+            lambda v: self.store.meetings.add_agenda_item(self.meeting_id, v["title"], v["timebox"]),
             then=lambda item: self.refresh_agenda(select_id=item.id),
             saved=lambda item: f"Added to the agenda: {item.title} ({item.timebox_min} min)",
             form_id="agenda-item-form",
         )
 
     def action_toggle_pause(self) -> None:
-        meeting = self.store.toggle_pause(self.meeting_id)
+        meeting = self.store.meetings.toggle_pause(self.meeting_id)
         self.refresh_agenda()
         self.notify("Paused: the clocks stopped" if meeting.status == "paused" else "Resumed", timeout=2)
 
@@ -535,14 +544,14 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     # -- attendance -------------------------------------------------------------------------
     @on(AttendanceList.Toggled)
     def _toggle_present(self, event: AttendanceList.Toggled) -> None:
-        self.store.toggle_present(self.meeting_id, event.person)
+        self.store.meetings.toggle_present(self.meeting_id, event.person)
         self.refresh_attendance()
 
     def action_add_guest(self) -> None:
         self.open_form(
             "Add a guest",
             [FormField("name", "Name"), FormField("role", "Role", placeholder="optional")],
-            lambda v: self.store.add_guest(self.meeting_id, v["name"], v["role"]),
+            lambda v: self.store.meetings.add_guest(self.meeting_id, v["name"], v["role"]),
             then=lambda _r: (self.refresh_attendance(), self.show_tab("tab-people")),
             saved=lambda a: f"{a.name} added as a guest",
             form_id="guest-form",
@@ -551,7 +560,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     # -- carry-over -------------------------------------------------------------------------
     @on(CarryOverTable.TriageRequested)
     def _triage(self, event: CarryOverTable.TriageRequested) -> None:
-        self._triaged(self.store.triage(self.meeting_id, event.item.kind, event.item.id, event.outcome))
+        self._triaged(self.store.meetings.triage(self.meeting_id, event.item.kind, event.item.id, event.outcome))
 
     def _triaged(self, item) -> None:
         self.query_one(CarryOverTable).update_item(item)
@@ -569,7 +578,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.open_form(
             f"New due date: {item.title}",
             [FormField("due", "Due", value=item.due.isoformat() if item.due else "", placeholder=DUE_PLACEHOLDER)],
-            lambda v: self.store.triage(self.meeting_id, "action", item.id, "redated", due=v["due"]),
+            lambda v: self.store.meetings.triage(self.meeting_id, "action", item.id, "redated", due=v["due"]),
             then=self._triaged,
             saved=lambda r: f"Now due {r.due:%a %d %b}",
             form_id="redate-form",
@@ -577,7 +586,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     # -- ending ---------------------------------------------------------------------------------
     def action_end_meeting(self) -> None:
-        waiting = sum(1 for i in self.store.carry_over(self.meeting_id) if i.outcome is None)
+        waiting = sum(1 for i in self.store.meetings.carry_over(self.meeting_id) if i.outcome is None)
         detail = "The clocks stop and the summary opens."
         if waiting:
             detail += f" {counted(waiting, 'carried item')} not triaged stay open."
@@ -589,7 +598,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.app.push_screen(ConfirmDialog("End the meeting?", detail, confirm_id="end-confirm"), answered)
 
     def finish_meeting(self) -> None:
-        self.store.end_meeting(self.meeting_id)
+        self.store.meetings.end_meeting(self.meeting_id)
         self.refresh_agenda()
         self.after_end(self.meeting_id)
 
@@ -657,7 +666,7 @@ class SprintReviewScreen(MeetingScreen):
                     placeholder="one piece a line; empty a line to delete it",
                 ),
             ],
-            lambda v: self.store.update_demo(demo.id, v["what"], v["presenter"], v["feedback"]),
+            lambda v: self.store.panels.update_demo(demo.id, v["what"], v["presenter"], v["feedback"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved=lambda d: f"Demo saved: {d.what}",
             form_id="demo-edit-form",
@@ -676,7 +685,7 @@ class SprintReviewScreen(MeetingScreen):
             from cadence_tui.store.errors import StoreError
 
             try:
-                self.store.delete_demo(demo.id)
+                self.store.panels.delete_demo(demo.id)
             except StoreError as exc:  # e.g. deleted meanwhile from another window
                 self.notify(str(exc), severity="error", markup=False)
             else:
@@ -699,7 +708,7 @@ class SprintReviewScreen(MeetingScreen):
                 FormField("what", "What", placeholder="what is shown"),
                 FormField("presenter", "By", suggestions=self.people_names()),
             ],
-            lambda v: self.store.add_demo(self.meeting_id, v["what"], v["presenter"]),
+            lambda v: self.store.panels.add_demo(self.meeting_id, v["what"], v["presenter"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved=lambda d: f"Demo added: {d.what}",
             form_id="demo-form",
@@ -714,7 +723,7 @@ class SprintReviewScreen(MeetingScreen):
         self.open_form(
             f"Feedback on: {demo.what}",
             [FormField("feedback", "Feedback"), FormField("who", "From", suggestions=self.people_names())],
-            lambda v: self.store.add_demo_feedback(demo.id, v["feedback"], v["who"]),
+            lambda v: self.store.panels.add_demo_feedback(demo.id, v["feedback"], v["who"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved="Feedback saved",
             form_id="feedback-form",
@@ -735,7 +744,7 @@ class SalesSyncScreen(MeetingScreen):
     def action_pipeline_metrics(self) -> None:
         from cadence_tui.kinds.pipeline import STAGE_LABELS, STAGES
 
-        view = self.store.pipeline(self.meeting_id)
+        view = self.store.panels.pipeline(self.meeting_id)
         fields = [
             FormField(
                 stage,
@@ -750,7 +759,7 @@ class SalesSyncScreen(MeetingScreen):
         self.open_form(
             "Pipeline this period",
             fields,
-            lambda v: self.store.set_pipeline(self.meeting_id, v),
+            lambda v: self.store.panels.set_pipeline(self.meeting_id, v),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved="Pipeline metrics saved",
             form_id="pipeline-form",
@@ -760,7 +769,7 @@ class SalesSyncScreen(MeetingScreen):
         self.open_form(
             "Campaign change agreed",
             [FormField("text", "Change", placeholder="e.g. pause the webinar ads")],
-            lambda v: self.store.add_campaign_change(self.meeting_id, v["text"]),
+            lambda v: self.store.panels.add_campaign_change(self.meeting_id, v["text"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved="Campaign change saved",
             form_id="campaign-form",
@@ -796,7 +805,7 @@ class FinanceReviewScreen(MeetingScreen):
     def action_budget_line(self) -> None:
         panel: BudgetPanel = self.panel  # type: ignore[assignment]
         line = panel.highlighted if panel.table().has_focus else None
-        previous = dict(self.store.previous_budget_departments(self.meeting_id))
+        previous = dict(self.store.panels.previous_budget_departments(self.meeting_id))
         known = {bl.department for bl in panel.lines}
         next_dept = next((d for d in previous if d not in known), "")
         dept = line.department if line else next_dept
@@ -808,14 +817,14 @@ class FinanceReviewScreen(MeetingScreen):
                 FormField("budget", "Budget", value="" if budget is None else f"{budget:g}", placeholder="e.g. 120000"),
                 FormField("actual", "Actual", value=f"{line.actual:g}" if line else "", placeholder="e.g. 131500"),
             ],
-            lambda v: self.store.set_budget_line(self.meeting_id, v["department"], v["budget"], v["actual"]),
+            lambda v: self.store.panels.set_budget_line(self.meeting_id, v["department"], v["budget"], v["actual"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved=lambda bl: f"Budget line saved: {bl.department}",
             form_id="budget-form",
         )
 
     def action_reforecast(self) -> None:
-        current = self.store.get_meeting(self.meeting_id).reforecast
+        current = self.store.meetings.get_meeting(self.meeting_id).reforecast
         self.open_form(
             "Re-forecast for the period",
             [
@@ -826,18 +835,18 @@ class FinanceReviewScreen(MeetingScreen):
                     placeholder="amount; empty clears it",
                 )
             ],
-            lambda v: ("set", self.store.set_reforecast(self.meeting_id, v["reforecast"])),
+            lambda v: ("set", self.store.panels.set_reforecast(self.meeting_id, v["reforecast"])),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved="Re-forecast saved",
             form_id="reforecast-form",
         )
 
     def action_threshold(self) -> None:
-        current = self.store.get_meeting(self.meeting_id).variance_threshold
+        current = self.store.meetings.get_meeting(self.meeting_id).variance_threshold
         self.open_form(
             "Variance threshold",
             [FormField("threshold", "Threshold %", value=f"{current:g}")],
-            lambda v: self.store.set_variance_threshold(self.meeting_id, v["threshold"]),
+            lambda v: self.store.panels.set_variance_threshold(self.meeting_id, v["threshold"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved=lambda t: f"Lines over ±{t:g} % are flagged",
             form_id="threshold-form",
@@ -864,7 +873,7 @@ class AllHandsScreen(MeetingScreen):
         self.open_form(
             "A win to celebrate",
             [FormField("text", "Win"), FormField("who", "Who", suggestions=self.people_names())],
-            lambda v: self.store.add_win(self.meeting_id, v["text"], v["who"]),
+            lambda v: self.store.panels.add_win(self.meeting_id, v["text"], v["who"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved="Win saved",
             form_id="win-form",
@@ -883,7 +892,7 @@ class AllHandsScreen(MeetingScreen):
                 FormField("rating", "Rating 1–5", value=str(row.rating or ""), placeholder=last),
                 FormField("comment", "Comment", value=row.comment),
             ],
-            lambda v: self.store.rate_handoff(self.meeting_id, row.handoff.id, v["rating"], v["comment"]),
+            lambda v: self.store.panels.rate_handoff(self.meeting_id, row.handoff.id, v["rating"], v["comment"]),
             then=lambda _r: self._rated(),
             saved=lambda r: f"{r.handoff.label} rated {r.rating}",
             form_id="rating-form",
@@ -931,10 +940,10 @@ def start_or_resume(app, cadence_key: str) -> MeetingScreen | None:
     notification names the occurrence. If a meeting was already held for that
     occurrence, ask first (returns None; the answer starts it or not)."""
     store = app.store
-    meeting = store.running_meeting(cadence_key)
+    meeting = store.meetings.running_meeting(cadence_key)
     if meeting is not None:
         return _show_meeting(app, meeting)
-    occurrence, held = store.meeting_occurrence(cadence_key)
+    occurrence, held = store.meetings.meeting_occurrence(cadence_key)
     if held is None:
         return _start_for(app, cadence_key, occurrence)
     when = f"{occurrence.astimezone():%a %d %b %H:%M}"
@@ -956,7 +965,7 @@ def start_or_resume(app, cadence_key: str) -> MeetingScreen | None:
 
 
 def _start_for(app, cadence_key: str, occurrence, *, second: bool = False) -> MeetingScreen:
-    meeting = app.store.start_meeting(cadence_key, scheduled_for=occurrence)
+    meeting = app.store.meetings.start_meeting(cadence_key, scheduled_for=occurrence)
     which = f"for {occurrence.astimezone():%a %d %b %H:%M}" if occurrence else "(no scheduled occurrence)"
     app.notify(
         f"{meeting.cadence_name}: {'a second meeting' if second else 'meeting'} {which}",

@@ -84,12 +84,12 @@ class MeetingPlaybook(_Host):
 
     # -- scorecard tab ------------------------------------------------------------
     def _cadence_key(self) -> str:
-        return self.store.get_meeting(self.meeting_id).cadence_key
+        return self.store.meetings.get_meeting(self.meeting_id).cadence_key
 
     def playbook_tabs(self) -> Iterable[TabPane]:
         """A "Scorecard" tab when the cadence reviews at least one metric."""
         key = self._cadence_key()
-        if self.store.scorecard(key):
+        if self.store.scorecard.scorecard(key):
             yield TabPane(
                 "Scorecard", Scorecard(key, title="Reviewed here", id="meeting-scorecard"), id="tab-scorecard"
             )
@@ -111,7 +111,7 @@ class MeetingPlaybook(_Host):
             self.refresh_playbook()
             if self.query("#tab-scorecard"):
                 self.show_tab("tab-scorecard")
-            metric = self.store.get_metric(value.metric_key)
+            metric = self.store.scorecard.get_metric(value.metric_key)
             from cadence_tui.core.scorecard import format_number
 
             self.notify(
@@ -127,7 +127,7 @@ class MeetingPlaybook(_Host):
 
         def saved(entry: Any) -> None:
             if entry is not None:
-                count = len(self.store.failfast_entries(handoff_key=entry.handoff_key, limit=None))
+                count = len(self.store.playbook.failfast_entries(handoff_key=entry.handoff_key, limit=None))
                 self.notify(
                     f"Fail-fast: {entry.handoff_label} ({counted(count, 'failure')} logged)",
                     timeout=4,
@@ -193,14 +193,14 @@ class MeetingPlaybook(_Host):
         self.app.push_screen(form, saved)
 
     def _origin_cadence(self, kind: str, item_id: int) -> str:
-        item = self.store.get_blocker(item_id) if kind == "blocker" else self.store.get_action(item_id)
+        item = self.store.meetings.get_blocker(item_id) if kind == "blocker" else self.store.actions.get_action(item_id)
         return item.cadence_key
 
     # -- ratings ------------------------------------------------------------------------
     def action_rate_meeting(self, then: Callable[[], None] | None = None) -> None:
         from cadence_tui.ui.widgets.playbook_forms import rate_meeting_form
 
-        if not self.store.present_attendees(self.meeting_id):
+        if not self.store.playbook.present_attendees(self.meeting_id):
             if then is not None:
                 then()
             else:

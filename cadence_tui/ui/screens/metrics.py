@@ -63,8 +63,8 @@ class MetricsScreen(Screen[None]):
         store = self.store
         table = self.query_one("#metrics-table", DataTable)
         current = select or (chosen.key if (chosen := self.selected()) else None)
-        self.rows = {r.metric.key: r for r in store.scorecard()}
-        self.metrics = store.list_metrics(include_archived=True)
+        self.rows = {r.metric.key: r for r in store.scorecard.scorecard()}
+        self.metrics = store.scorecard.list_metrics(include_archived=True)
         self.metrics.sort(key=lambda m: m.archived)
         table.clear()
         for m in self.metrics:
@@ -85,7 +85,7 @@ class MetricsScreen(Screen[None]):
             for i, m in enumerate(self.metrics):
                 if m.key == current:
                     table.move_cursor(row=i)
-        warning = store.focus_warning()
+        warning = store.scorecard.focus_warning()
         self.query_one("#metrics-warning", Static).update(Text(f"⚠ {warning}", style="yellow") if warning else "")
         self.query_one("#metrics-warning", Static).display = bool(warning)
         self._show_details()
@@ -108,7 +108,7 @@ class MetricsScreen(Screen[None]):
         text = Text()
         text.append(m.name, style="bold")
         text.append(f"  ({m.key})", style="dim")
-        names = {c.key: c.name for c in self.store.list_cadences(include_archived=True)}
+        names = {c.key: c.name for c in self.store.cadences.list_cadences(include_archived=True)}
         text.append("\nOwner: ", style="dim")
         text.append(m.owner or "—")
         text.append("  Better: ", style="dim")
@@ -121,7 +121,7 @@ class MetricsScreen(Screen[None]):
             text.append(f"last value {format_number(row.last, m.unit)} against {format_number(m.target, m.unit)}")
         if m.description:
             text.append("\n" + m.description)
-        history = self.store.metric_history(m.key)
+        history = self.store.scorecard.metric_history(m.key)
         if not history:
             text.append("\nNo values yet — press r to record one", style="dim")
         else:
@@ -146,7 +146,7 @@ class MetricsScreen(Screen[None]):
                     f"Recorded {format_number(result.value)} on {result.recorded_on:%d %b}",  # type: ignore[attr-defined]
                     title="Scorecard",
                 )
-            warning = self.store.focus_warning()
+            warning = self.store.scorecard.focus_warning()
             if warning and hasattr(result, "key") and not hasattr(result, "metric_key"):
                 self.notify(warning, severity="warning", title="Focus")
 
@@ -175,6 +175,6 @@ class MetricsScreen(Screen[None]):
         m = self.selected()
         if m is None:
             return
-        updated = self.store.archive_metric(m.key, not m.archived)
+        updated = self.store.scorecard.archive_metric(m.key, not m.archived)
         self.notify(f"{'Archived' if updated.archived else 'Restored'} {updated.name}", title="Scorecard")
         self.reload(select=m.key)

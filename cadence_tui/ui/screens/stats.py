@@ -194,7 +194,7 @@ class StatsScreen(Screen[None]):
         return self.app.store  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
-        cadences = self.store.list_cadences()
+        cadences = self.store.cadences.list_cadences()
         yield Static(Text("Time statistics", style="bold"), id="stats-title", classes="pb-title")
         yield CadenceSwitcher([(c.key, c.name) for c in cadences], self.initial, id="stats-tabs")
         with VerticalScroll(id="stats-body", classes="pb-body"):
@@ -224,7 +224,7 @@ class StatsScreen(Screen[None]):
         key = self.cadence_key
         if key is None:
             return
-        s = self.store.cadence_stats(key, self.window)
+        s = self.store.stats.cadence_stats(key, self.window)
         self.stats = s
         self.query_one("#stats-title", Static).update(
             Text.assemble(("Time statistics", "bold"), "  ", (f"{s.cadence_name}, last {self.window} meetings", "dim"))

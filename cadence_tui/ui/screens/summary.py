@@ -163,7 +163,7 @@ class SummaryScreen(Screen[None]):
         config = getattr(self.app, "config", None)
         wanted = self._initial_format or getattr(config, "summary_format", "markdown")
         try:
-            self.record = self.app.store.meeting_record(self.meeting_id)  # type: ignore[attr-defined]
+            self.record = self.app.store.records.meeting_record(self.meeting_id)  # type: ignore[attr-defined]
         except StoreError as exc:
             self.query_one("#summary-title", Static).update(Text(f"Summary: {exc}", style="bold red"))
             self.notify(str(exc), title="No summary", severity="error", markup=False)

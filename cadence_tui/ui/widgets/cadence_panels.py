@@ -67,7 +67,7 @@ class DemoPanel(CadencePanel):
 
     def load(self, store, meeting_id: int) -> None:
         self._loaded_with = (store, meeting_id)
-        self.demos = store.demos(meeting_id)
+        self.demos = store.panels.demos(meeting_id)
         t = self.table()
         width = self._resize_first_text_column(t, "what", 10 + 3 + 8)
         cursor = t.cursor_row
@@ -142,7 +142,7 @@ class PipelinePanel(CadencePanel):
 
     def load(self, store, meeting_id: int) -> None:
         self._loaded_with = (store, meeting_id)
-        self.view = view = store.pipeline(meeting_id)
+        self.view = view = store.panels.pipeline(meeting_id)
         caption = Text("This sync vs ", style="dim")
         caption.append(
             f"the sync of {view.previous_when:%d %b}" if view.previous_when else "no earlier sync", style="dim"
@@ -171,7 +171,7 @@ class PipelinePanel(CadencePanel):
             if wide:
                 cells.append(Text(_pct(prev_rates.get(conv_key)) if conv_key else "", justify="right", style="dim"))
             t.add_row(*cells, key=stage)
-        changes = store.campaign_changes(meeting_id)
+        changes = store.panels.campaign_changes(meeting_id)
         text = Text("Campaign changes agreed", style="bold")
         if not changes:
             text.append("\nnone yet: press g to add one", style="dim")
@@ -202,9 +202,9 @@ class BudgetPanel(CadencePanel):
 
     def load(self, store, meeting_id: int) -> None:
         self._loaded_with = (store, meeting_id)
-        meeting = store.get_meeting(meeting_id)
+        meeting = store.meetings.get_meeting(meeting_id)
         self.threshold = meeting.variance_threshold
-        self.lines = store.budget_lines(meeting_id)
+        self.lines = store.panels.budget_lines(meeting_id)
         t = self.table()
         # Narrow terminals get 420.5k instead of 420,512.
         narrow = t.scrollable_content_region.width < 70
@@ -285,7 +285,7 @@ class HealthPanel(CadencePanel):
 
     def load(self, store, meeting_id: int) -> None:
         self._loaded_with = (store, meeting_id)
-        self.rows = store.health_check(meeting_id)
+        self.rows = store.panels.health_check(meeting_id)
         t = self.table()
         width = self._resize_first_text_column(t, "handoff", 3 + 4 + 5 + 8)
         cursor = t.cursor_row
@@ -307,7 +307,7 @@ class HealthPanel(CadencePanel):
         if self.rows:
             t.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))
         self.show_comment()
-        wins = store.wins(meeting_id)
+        wins = store.panels.wins(meeting_id)
         text = Text("Wins to celebrate", style="bold")
         if not wins:
             text.append("\nnone yet: press w to add one", style="dim")

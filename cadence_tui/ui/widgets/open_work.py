@@ -50,8 +50,8 @@ class OpenWork(Static):
 
         store = self.app.store  # type: ignore[attr-defined]
         wanted = ActionFilter(cadence_key=cadence_key)
-        items = store.list_actions(wanted, limit=ROWS_READ)
-        total = store.count_actions(wanted) if len(items) == ROWS_READ else len(items)
+        items = store.actions.list_actions(wanted, limit=ROWS_READ)
+        total = store.actions.count_actions(wanted) if len(items) == ROWS_READ else len(items)
         self.post_message(self.Loaded(cadence_key, items, total, store.today()))
 
     def on_open_work_loaded(self, message: Loaded) -> None:

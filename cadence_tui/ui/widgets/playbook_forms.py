@@ -80,13 +80,13 @@ def record_metric_form(
 ) -> CaptureForm:
     """Record a value: in a meeting (the meeting's date, only the metrics the
     cadence reviews) or for a date."""
-    metrics = [r.metric for r in store.scorecard(cadence_key)] or store.list_metrics()
+    metrics = [r.metric for r in store.scorecard.scorecard(cadence_key)] or store.scorecard.list_metrics()
     if not metrics:
         raise InvalidInput("there are no metrics yet: add one first")
     choices = tuple((f"{m.name} ({m.unit})" if m.unit else m.name, m.key) for m in metrics)
     if metric_key is None and meeting_id is not None:
         # In a meeting: the first reviewed metric not recorded yet, cursor on the value.
-        done = store.meeting_metric_values(meeting_id)
+        done = store.scorecard.meeting_metric_values(meeting_id)
         metric_key = next((m.key for m in metrics if m.key not in done), metrics[0].key)
     fields = [
         FormField("metric", "Metric", value=metric_key or metrics[0].key, choices=choices),
@@ -99,7 +99,9 @@ def record_metric_form(
         day = None if meeting_id is not None else _parse_day(values.get("date", ""), store.today())
         return _on_field(
             {"value": "value", "number": "value", "metric": "metric"},
-            lambda: store.record_metric_value(values["metric"], values["value"], meeting_id=meeting_id, on=day),
+            lambda: store.scorecard.record_metric_value(
+                values["metric"], values["value"], meeting_id=meeting_id, on=day
+            ),
         )
 
     where = "in this meeting" if meeting_id is not None else ""
@@ -130,7 +132,10 @@ def metric_form(store: Any, metric: Any | None = None) -> CaptureForm:
             choices=(("higher", "higher"), ("lower", "lower")),
         ),
         FormField(
-            "cadences", "Reviewed in", value=cadences, placeholder=", ".join(c.key for c in store.list_cadences())
+            "cadences",
+            "Reviewed in",
+            value=cadences,
+            placeholder=", ".join(c.key for c in store.cadences.list_cadences()),
         ),
         FormField("description", "Description", value=metric.description if metric else ""),
     ]
@@ -154,8 +159,8 @@ def metric_form(store: Any, metric: Any | None = None) -> CaptureForm:
             cadence_keys=[k.strip() for k in values["cadences"].split(",") if k.strip()],
         )
         if metric is None:
-            return _on_field(errors, lambda: store.add_metric(values["key"], values["name"], **common))
-        return _on_field(errors, lambda: store.update_metric(metric.key, name=values["name"], **common))
+            return _on_field(errors, lambda: store.scorecard.add_metric(values["key"], values["name"], **common))
+        return _on_field(errors, lambda: store.scorecard.update_metric(metric.key, name=values["name"], **common))
 
     title = f"Edit metric {metric.key}" if metric else "Add a metric"
     return CaptureForm(title, fields, save, form_id="metric-form")
@@ -196,9 +201,10 @@ def handoff_form(store: Any, handoff: Any | None = None) -> CaptureForm:
         data = {k: v for k, v in values.items() if k != "key"}
         if h is None:
             return _on_field(
-                errors, lambda: store.add_handoff(values["key"], data.pop("from_dept"), data.pop("to_dept"), **data)
+                errors,
+                lambda: store.playbook.add_handoff(values["key"], data.pop("from_dept"), data.pop("to_dept"), **data),
             )
-        return _on_field(errors, lambda: store.update_handoff(h.key, **data))
+        return _on_field(errors, lambda: store.playbook.update_handoff(h.key, **data))
 
     title = f"Edit hand-off {h.label}" if h else "Add a hand-off"
     return CaptureForm(title, fields, save, form_id="handoff-form")
@@ -206,7 +212,7 @@ def handoff_form(store: Any, handoff: Any | None = None) -> CaptureForm:
 
 def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str | None = None) -> CaptureForm:
     """Log a hand-off that broke down: which, what happened, why, and the fix."""
-    handoffs = store.list_handoffs()
+    handoffs = store.playbook.list_handoffs()
     if not handoffs:
         raise InvalidInput("there are no hand-offs in the register yet")
     fields = [
@@ -221,7 +227,7 @@ def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str
             "cause",
             "Why",
             placeholder="a short cause: missing data, late hand-off…",
-            suggestions=tuple(store.failfast_causes()),
+            suggestions=tuple(store.playbook.failfast_causes()),
         ),
         FormField("fix", "Fix", placeholder="what changes so it does not happen again"),
     ]
@@ -229,7 +235,7 @@ def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str
     def save(values: dict[str, str]):
         return _on_field(
             {"what happened": "what", "cause": "cause", "fix": "fix", "hand-off": "handoff"},
-            lambda: store.log_failfast(
+            lambda: store.playbook.log_failfast(
                 values["handoff"], values["what"], cause=values["cause"], fix=values["fix"], meeting_id=meeting_id
             ),
         )
@@ -296,12 +302,12 @@ def escalate_form(
     (not its own, nor those in ``exclude``, e.g. the meeting it is shown in).
     A blocker is proposed for the first finance cadence (budget), else the
     first all-hands one (cadence kinds, so copies count too)."""
-    others = [c for c in store.list_cadences() if c.key != from_cadence_key and c.key not in exclude]
+    others = [c for c in store.cadences.list_cadences() if c.key != from_cadence_key and c.key not in exclude]
     if not others:
         raise InvalidInput("there is no other cadence to escalate to")
     wanted = (FINANCE, ALL_HANDS) if kind == "blocker" else ()
     default = next((c.key for k in wanted for c in others if c.kind == k), None)
-    escalate = store.escalate_blocker if kind == "blocker" else store.escalate_action
+    escalate = store.playbook.escalate_blocker if kind == "blocker" else store.playbook.escalate_action
     what = "blocker" if kind == "blocker" else "action item"
     named = " ".join(strip_control(title).split())
     if len(named) > 60:
@@ -317,8 +323,8 @@ def escalate_form(
 
 def rate_meeting_form(store: Any, meeting_id: int) -> CaptureForm:
     """A 1–10 rating per attendee present; empty skips a person, Esc skips all."""
-    people = store.present_attendees(meeting_id)
-    current = store.meeting_ratings(meeting_id)
+    people = store.playbook.present_attendees(meeting_id)
+    current = store.playbook.meeting_ratings(meeting_id)
     fields = [
         FormField(f"p{i}", person, value=str(current.get(person, "")), placeholder="1–10 (empty: skip)")
         for i, person in enumerate(people)
@@ -328,7 +334,8 @@ def rate_meeting_form(store: Any, meeting_id: int) -> CaptureForm:
     def save(values: dict[str, str]):
         errors = {person: name for name, person in by_field.items()}
         return _on_field(
-            errors, lambda: store.rate_meeting(meeting_id, {by_field[name]: value for name, value in values.items()})
+            errors,
+            lambda: store.playbook.rate_meeting(meeting_id, {by_field[name]: value for name, value in values.items()}),
         )
 
     return CaptureForm("Rate this meeting (Esc skips)", fields, save, form_id="rate-meeting-form")

@@ -101,8 +101,8 @@ class Scorecard(Static):
 
     def reload(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
-        self.rows = store.scorecard(self.cadence_key)
-        self.warning = store.focus_warning() if self.cadence_key is None else None
+        self.rows = store.scorecard.scorecard(self.cadence_key)
+        self.warning = store.scorecard.focus_warning() if self.cadence_key is None else None
         self.border_subtitle = self.warning and "more than 3 metrics: keep the focus"
         self._draw()
         self.set_class(any(r.off_target for r in self.rows), "-off-target")
