@@ -175,3 +175,55 @@ def test_without_psycopg_the_install_command_is_named(tmp_path: Path) -> None:
 
 def test_database_uri_helper() -> None:
     assert database_uri("postgresql://postgres:@/postgres?host=/x", "t1") == "postgresql://postgres:@/t1?host=/x"
+
+
+def test_many_clients_writing_at_once_lose_nothing(pg_admin: str, clock) -> None:
+    """Clients with their own connections add, close and reassign items at
+    once: every acknowledged write is there exactly once, and none failed."""
+    import time
+
+    from tests.postgres_server import fresh_database
+
+    uri = fresh_database(pg_admin)
+    open_store(uri, now=clock).close()
+    clients, seconds = 10, 2.5
+    added: dict[int, list[int]] = {n: [] for n in range(clients)}
+    closed: dict[int, list[int]] = {n: [] for n in range(clients)}
+    moved: dict[int, int] = {}
+    errors: list[BaseException] = []
+    start = threading.Barrier(clients)
+
+    def client(n: int) -> None:
+        store = open_store(uri, now=clock)
+        try:
+            start.wait()
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                item = store.actions.add_action(f"Item {n}-{len(added[n])}", owner=f"P{n}", cadence_key="all-hands")
+                added[n].append(item.id)
+                if len(added[n]) % 3 == 0:
+                    store.actions.set_action_status(added[n][-2], "done")
+                    closed[n].append(added[n][-2])
+                if len(added[n]) % 4 == 0:
+                    store.actions.reassign_action(added[n][-3], f"Q{n}")
+                    moved[added[n][-3]] = n
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    every = [i for ids in added.values() for i in ids]
+    assert len(every) == len(set(every)) > clients * 5
+    with psycopg.connect(uri) as conn:
+        rows = dict(conn.execute("SELECT id, status FROM action_items").fetchall())
+        owners = dict(conn.execute("SELECT id, owner FROM action_items").fetchall())
+        titles = conn.execute("SELECT count(DISTINCT title), count(*) FROM action_items").fetchone()
+    assert set(rows) == set(every) and titles == (len(every), len(every))
+    assert {i for i, status in rows.items() if status == "done"} == {i for ids in closed.values() for i in ids}
+    assert moved and all(owners[i] == f"Q{n}" for i, n in moved.items())
