@@ -5,6 +5,7 @@ shell completion."""
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -283,10 +284,12 @@ def config_init(force: bool) -> None:
 # -- browser mode ------------------------------------------------------------------
 def served_command(database: Path | DatabaseUrl) -> str:
     """The shell command textual-serve runs for each browser tab: this same
-    interpreter and package, on the same database."""
-    # A PostgreSQL URL goes whole (the tabs' processes need its credentials; it is never printed).
-    target = database.url if isinstance(database, DatabaseUrl) else str(database)
-    return shlex.join([sys.executable, "-m", "cadence_tui", "--db", target])
+    interpreter and package, on the same database. A PostgreSQL URL is not
+    on it (a password would show in ``ps``): the tabs inherit ``CADENCE_DB``
+    (:func:`serve` sets it)."""
+    if isinstance(database, DatabaseUrl):
+        return shlex.join([sys.executable, "-m", "cadence_tui"])
+    return shlex.join([sys.executable, "-m", "cadence_tui", "--db", str(database)])
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -379,6 +382,10 @@ def serve(ctx: click.Context, host: str, port: int, public_url: str | None, user
         )
     click.echo("Press Ctrl+C to stop.", err=True)
     sys.stderr.flush()
+    if isinstance(database, DatabaseUrl):
+        from cadence_tui.integrations.paths import DB_ENV_VAR
+
+        os.environ[DB_ENV_VAR] = database.url  # each tab's process inherits it (served_command)
     CadenceServer(
         served_command(database), host=host, port=port, public_url=public_url, user_header=user_header
     ).serve()
