@@ -227,3 +227,47 @@ def test_many_clients_writing_at_once_lose_nothing(pg_admin: str, clock) -> None
     assert set(rows) == set(every) and titles == (len(every), len(every))
     assert {i for i, status in rows.items() if status == "done"} == {i for ids in closed.values() for i in ids}
     assert moved and all(owners[i] == f"Q{n}" for i, n in moved.items())
+
+
+def test_a_dropped_connection_is_reopened(pg_admin: str, clock) -> None:
+    """The server ended the session (a restart, an idle timeout): the next
+    statement runs on a new connection, and the busy timeout still holds."""
+    from tests.postgres_server import fresh_database
+
+    uri = fresh_database(pg_admin)
+    store = open_store(uri, now=clock)
+    store.actions.add_action("Before", cadence_key="sprint-review")
+
+    def end_sessions() -> None:
+        with psycopg.connect(uri, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+    end_sessions()
+    assert [a.title for a in store.actions.list_actions()] == ["Before"]
+    end_sessions()
+    store.actions.add_action("After", cadence_key="sprint-review")  # a write begins on a new connection
+    assert [a.title for a in store.actions.list_actions()] == ["Before", "After"]
+    assert store.scalar("SHOW lock_timeout") == "5s"
+    store.close()
+
+
+def test_a_write_waits_for_another_writer_then_says_busy(pg_admin: str, clock, monkeypatch) -> None:
+    from cadence_tui.store import DatabaseBusy
+    from tests.postgres_server import fresh_database
+
+    monkeypatch.setenv("CADENCE_BUSY_TIMEOUT_MS", "300")
+    uri = fresh_database(pg_admin)
+    holder, waiter = open_store(uri, now=clock), open_store(uri, now=clock)
+    with holder.write() as conn:
+        conn.execute("UPDATE settings SET value = value WHERE key = 'seeded'")
+        with pytest.raises(DatabaseBusy, match="busy"):
+            waiter.actions.add_action("Blocked", cadence_key="sprint-review")
+        with waiter.without_waiting(), pytest.raises(DatabaseBusy):
+            waiter.actions.add_action("Blocked too", cadence_key="sprint-review")
+    assert waiter.actions.add_action("Now", cadence_key="sprint-review").title == "Now"  # the lock was freed
+    assert [a.title for a in holder.actions.list_actions()] == ["Now"]
+    holder.close()
+    waiter.close()

@@ -23,7 +23,7 @@ import contextlib
 import functools
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import psycopg
@@ -235,6 +235,24 @@ class PgCursor:
         self._cursor.close()
 
 
+class _Empty:
+    lastrowid = None
+    rowcount = -1
+    description = None
+
+    def fetchone(self) -> None:
+        return None
+
+    def fetchall(self) -> list[Any]:
+        return []
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+
+_EMPTY: Any = _Empty()
+
+
 # -- errors ------------------------------------------------------------------
 
 
@@ -287,6 +305,8 @@ class PgConnection:
         self._raw = raw
         self.url = url
         self.row_factory: Any = None
+        self._in_write = False  # a transaction this connection began is open
+        self._session_settings = ""  # the last SET, replayed on a new connection
 
     @property
     def in_transaction(self) -> bool:
@@ -298,8 +318,10 @@ class PgConnection:
         low = head.lower()
         if low in ("begin immediate", "begin exclusive"):
             return f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
-        if low == "begin deferred":
+        if low in ("begin", "begin deferred"):
             return "BEGIN"
+        if low in ("commit", "rollback", "end"):
+            return low.upper()
         if low.startswith("pragma"):
             body = low[6:].strip()
             if body == "user_version":
@@ -316,20 +338,61 @@ class PgConnection:
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> PgCursor:
         special = self._special(sql)
         if special is not None:
-            try:
-                return PgCursor(self._raw.execute(special), False)
-            except psycopg.Error as exc:
-                if special.startswith("BEGIN") and self.in_transaction:
-                    # The write lock was not granted: no transaction is left open.
-                    with contextlib.suppress(psycopg.Error):
-                        self._raw.execute("ROLLBACK")
-                raise mapped_error(exc, self.url) from None
+            return self._run_special(special)
         text, returns_id = to_pg(sql, isinstance(params, dict))
+        args = params if isinstance(params, dict) else tuple(params)
+        return self._retrying(lambda: PgCursor(self._raw.execute(text, args), returns_id))
+
+    def _retrying(self, run: Callable[[], PgCursor]) -> PgCursor:
+        """``run()``; if the connection was lost outside a transaction of ours,
+        once more on a new one (a restarted server, a dropped idle connection).
+        Lost inside a transaction, the transaction is gone: the error says so,
+        and the next one reconnects."""
         try:
-            cursor = self._raw.execute(text, params if isinstance(params, dict) else tuple(params))
-            return PgCursor(cursor, returns_id)
+            return run()
+        except psycopg.Error as exc:
+            if not (self._raw.closed and not self._in_write):
+                raise mapped_error(exc, self.url) from None
+            self._reconnect(exc)
+        try:
+            return run()
         except psycopg.Error as exc:
             raise mapped_error(exc, self.url) from None
+
+    def _run_special(self, special: str) -> PgCursor:
+        if special.startswith("ROLLBACK") and self._raw.closed:
+            self._in_write = False  # the server ended that transaction with the connection
+            return _EMPTY
+        if special.startswith("SET lock_timeout"):
+            self._session_settings = special
+        try:
+            cursor = self._retrying(lambda: PgCursor(self._raw.execute(special), False))
+        except StoreError:
+            if special.startswith("BEGIN") and self.in_transaction and not self._raw.closed:
+                # The write lock was not granted: no transaction is left open.
+                with contextlib.suppress(psycopg.Error):
+                    self._raw.execute("ROLLBACK")
+            if not special.startswith("BEGIN"):
+                self._in_write = False
+            raise
+        if special.startswith("BEGIN"):
+            self._in_write = True
+        elif special.startswith(("COMMIT", "ROLLBACK")):
+            self._in_write = False
+        return cursor
+
+    def _reconnect(self, cause: BaseException) -> None:
+        try:
+            raw = _open_raw(self.url)
+        except DatabaseUnavailable:
+            raise DatabaseUnavailable(
+                f"lost the connection to the database {self.url} ({_message(cause)}) and could not reconnect;"
+                " the last change was not saved"
+            ) from None
+        self._raw = raw
+        if self._session_settings:
+            with contextlib.suppress(psycopg.Error):
+                raw.execute(self._session_settings)
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]] | Iterable[dict[str, Any]]) -> PgCursor:
         rows = list(seq)
@@ -467,8 +530,8 @@ def _scrub(text: str, url: DatabaseUrl) -> str:
     return " ".join(text.split())
 
 
-def connect(url: DatabaseUrl) -> PgConnection:
-    """Connect, then create or migrate the schema (see :func:`migrate`)."""
+def _open_raw(url: DatabaseUrl) -> Any:
+    """A psycopg connection in autocommit mode, rows as :class:`PgRow`."""
     try:
         raw = psycopg.connect(url.url, autocommit=True, connect_timeout=10, application_name="cadence")
     except psycopg.Error as exc:
@@ -477,7 +540,16 @@ def connect(url: DatabaseUrl) -> PgConnection:
         raise DatabaseUnavailable(f"cannot connect to the database {url}: {_scrub(str(exc), url)}") from None
     raw.adapters.register_loader("numeric", _NumberLoader)
     raw.row_factory = _row_factory
-    conn = PgConnection(raw, url)
+    return raw
+
+
+def connect(url: DatabaseUrl) -> PgConnection:
+    """Connect, then create or migrate the schema (see :func:`migrate`)."""
+    from cadence_tui.store.base import busy_timeout_ms
+
+    conn = PgConnection(_open_raw(url), url)
+    # A write waits this long for another client's lock (the advisory write lock), as on SQLite.
+    conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
     try:
         migrate(conn)
     except BaseException:
