@@ -290,7 +290,7 @@ class ActionStore(StorePart):
     def _title_matches_pg(self, terms: str) -> int:
         """PostgreSQL: the same table, filled from the titles' tsvector (GIN) index
         on every call (other clients' changes are not announced as SQLite's are)."""
-        from cadence_tui.store.engines.postgres import tsquery_terms
+        from cadence_tui.store.engines.postgres import TITLE_MATCH, tsquery_terms
 
         query = tsquery_terms(" ".join(re.findall(r"\w+", terms)))
         with self._lock:
@@ -298,8 +298,7 @@ class ActionStore(StorePart):
                 self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS action_title_matches (id BIGINT PRIMARY KEY)")
                 self.conn.execute("DELETE FROM temp.action_title_matches")
                 cur = self.conn.execute(
-                    "INSERT INTO temp.action_title_matches(id) SELECT id FROM action_items"
-                    " WHERE to_tsvector('simple', title) @@ to_tsquery('simple', ?)",
+                    f"INSERT INTO temp.action_title_matches(id) SELECT id FROM action_items WHERE {TITLE_MATCH}",
                     (query or "",),
                 )
             except sqlite3.Error as exc:

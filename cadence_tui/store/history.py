@@ -220,10 +220,10 @@ class HistoryStore(StorePart):
         if self.engine == "sqlite":
             terms = fts_terms(text)
             return None if terms is None else ("search_index MATCH ?", terms)
-        from cadence_tui.store.engines.postgres import tsquery_terms
+        from cadence_tui.store.engines.postgres import SEARCH_MATCH, tsquery_terms
 
         query = tsquery_terms(text)
-        return None if query is None else ("s.tsv @@ to_tsquery('simple', ?)", query)
+        return None if query is None else (SEARCH_MATCH, query)
 
     def history_entry(self, meeting_id: int) -> MeetingRecord:
         row = self.query_one(f"{_MEETING_SELECT} WHERE m.id = ?", (meeting_id,))

@@ -121,11 +121,42 @@ def to_pg(sql: str, named: bool = False) -> tuple[str, bool]:
     return text, returns_id
 
 
+#: Full-text conditions, as the indexes are built (:data:`PG_SEARCH`): words
+#: lower-cased and without diacritics ("café" finds "Cafe"), as SQLite's
+#: ``unicode61 remove_diacritics 2`` tokenizer does; the argument is
+#: :func:`tsquery_terms`.
+TITLE_MATCH = "to_tsvector('simple', cadence_fold(title)) @@ to_tsquery('simple', cadence_fold(?))"
+SEARCH_MATCH = "s.tsv @@ to_tsquery('simple', cadence_fold(?))"
+
+
+def create_fold_function(conn: PgConnection) -> None:
+    """``cadence_fold(text)``: lower case without diacritics, through the
+    ``unaccent`` extension (trusted: a database owner may create it); where it
+    cannot be had, lower case alone."""
+    body = "SELECT lower($1)"
+    conn.execute("SAVEPOINT cadence_fold")
+    try:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        schema = conn.execute(
+            "SELECT n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace"
+            " WHERE e.extname = 'unaccent'"
+        ).fetchone()[0]
+        body = f'SELECT lower("{schema}".unaccent(\'"{schema}".unaccent\'::regdictionary, $1))'
+        conn.execute("RELEASE SAVEPOINT cadence_fold")
+    except StoreError:
+        conn.execute("ROLLBACK TO SAVEPOINT cadence_fold")
+    conn.executescript(
+        f"CREATE FUNCTION cadence_fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ {body} $$"
+    )
+
+
 def tsquery_terms(text: str) -> str | None:
     """User text as a ``to_tsquery`` argument that cannot raise: each word
     quoted and prefix-matched, all required (as the SQLite FTS query is).
     None when the text holds no word."""
-    words = [w.lower() for w in re.findall(r"\w+", text)][:16]
+    import unicodedata
+
+    words = [w.lower() for w in re.findall(r"\w+", unicodedata.normalize("NFC", text))][:16]
     if not words:
         return None
     return " & ".join("'" + w.replace("\\", "\\\\").replace("'", "''") + "':*" for w in words)
@@ -446,11 +477,11 @@ CREATE TABLE search_index (
     kind TEXT NOT NULL,
     record_id BIGINT NOT NULL,
     meeting_id BIGINT,
-    tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED
+    tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', cadence_fold(body))) STORED
 );
 CREATE INDEX idx_search_index_tsv ON search_index USING gin (tsv);
 CREATE INDEX idx_search_index_record ON search_index(kind, record_id);
-CREATE INDEX idx_action_items_title_tsv ON action_items USING gin (to_tsvector('simple', title));
+CREATE INDEX idx_action_items_title_tsv ON action_items USING gin (to_tsvector('simple', cadence_fold(title)));
 CREATE FUNCTION cadence_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
@@ -600,6 +631,8 @@ def migrate(conn: PgConnection) -> list[int]:
             version = 0
         for target, script in pg_migrations().items():
             if target > version:
+                if target == PG_BASE_VERSION:
+                    create_fold_function(conn)
                 conn.executescript(script)
                 applied.append(target)
         if applied:
