@@ -247,6 +247,13 @@ class ActionStore(StorePart):
             terms = fts_terms(f.search)
             if terms is None:
                 where.append("1 = 0")  # no word to look for: nothing matches
+            elif self.engine != "sqlite":
+                # PostgreSQL: the titles' GIN index, in the query itself (its
+                # planner weighs the match against the sort's index).
+                from cadence_tui.store.engines.postgres import TITLE_MATCH, tsquery_terms
+
+                where.append(TITLE_MATCH.replace("(title)", "(a.title)"))
+                args.append(tsquery_terms(f.search) or "")
             else:
                 matches = self._title_matches(terms)
                 # Few matches (or a count): drive the loop by the match list.
@@ -288,22 +295,11 @@ class ActionStore(StorePart):
             return count
 
     def _title_matches_pg(self, terms: str) -> int:
-        """PostgreSQL: the same table, filled from the titles' tsvector (GIN) index
-        on every call (other clients' changes are not announced as SQLite's are)."""
+        """PostgreSQL: how many titles match (the GIN index; nothing is kept)."""
         from cadence_tui.store.engines.postgres import TITLE_MATCH, tsquery_terms
 
         query = tsquery_terms(" ".join(re.findall(r"\w+", terms)))
-        with self._lock:
-            try:
-                self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS action_title_matches (id BIGINT PRIMARY KEY)")
-                self.conn.execute("DELETE FROM temp.action_title_matches")
-                cur = self.conn.execute(
-                    f"INSERT INTO temp.action_title_matches(id) SELECT id FROM action_items WHERE {TITLE_MATCH}",
-                    (query or "",),
-                )
-            except sqlite3.Error as exc:
-                raise translate(exc, self.path) from None
-            return int(cur.rowcount)
+        return int(self.scalar(f"SELECT count(*) FROM action_items WHERE {TITLE_MATCH}", (query or "",)))
 
     def this_week(self) -> tuple[date, date]:
         """Monday and Sunday of the current week."""
