@@ -271,3 +271,21 @@ def test_a_write_waits_for_another_writer_then_says_busy(pg_admin: str, clock, m
     assert [a.title for a in holder.actions.list_actions()] == ["Now"]
     holder.close()
     waiter.close()
+
+
+async def test_the_app_on_a_read_only_role_opens_and_a_write_says_so(read_only_url: str, clock) -> None:
+    from cadence_tui.ui.app import make_app
+
+    store = open_store(read_only_url, now=clock)
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Sprint Review" in str(app.screen.query_one("DataTable").get_row_at(0))
+        await pilot.press("s")  # start a meeting: a write
+        await pilot.pause(0.3)
+        messages = [n.message for n in app._notifications]
+        assert any("read-only access" in m for m in messages), messages
+        assert not any("hunter2" in m for m in messages)
+        assert app.is_running
+    assert store.scalar("SELECT count(*) FROM meetings") == 0
+    store.close()

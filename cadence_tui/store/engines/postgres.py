@@ -36,7 +36,7 @@ from cadence_tui.store.errors import (
     DatabaseBusy,
     DatabaseUnavailable,
     NewerSchemaError,
-    ReadOnlyDatabase,
+    ReadOnlyAccess,
     StoreError,
 )
 from cadence_tui.store.schema import DUE_KEY, MIGRATIONS, SCHEMA_VERSION, V3
@@ -308,7 +308,7 @@ def mapped_error(exc: psycopg.Error, url: DatabaseUrl) -> BaseException:
             return sqlite3.IntegrityError(f"CHECK constraint failed: {text}")
         return sqlite3.IntegrityError(text)
     if isinstance(exc, pg_errors.InsufficientPrivilege | pg_errors.ReadOnlySqlTransaction):
-        return ReadOnlyDatabase(
+        return ReadOnlyAccess(
             f"read-only access: {url} does not let this user make changes ({text}); nothing was changed"
         )
     if isinstance(exc, pg_errors.SerializationFailure | pg_errors.DeadlockDetected | pg_errors.LockNotAvailable):
