@@ -235,6 +235,10 @@ def config_show() -> None:
     click.echo(f"summary_format = {json.dumps(config.summary_format)}")
     if config.digest_webhook:
         click.echo(f"digest_webhook = {json.dumps(config.digest_webhook)}")
+    if config.database_url:
+        from cadence_tui.store.engines import redacted
+
+        click.echo(f"database_url = {json.dumps(redacted(config.database_url))}")  # never the password
     if config.keymap:
         click.echo("[keymap]")
         for binding_id, keys in sorted(config.keymap.items()):
@@ -259,6 +263,7 @@ CONFIG_TEMPLATE = """\
 # theme = "dark"              # "dark", "light", or any Textual theme (nord, gruvbox, ...)
 # summary_format = "markdown" # markdown | slack | text
 # digest_webhook = "https://hooks.slack.com/services/..."
+# database_url = "postgresql://lena@db.example.com/cadence"  # a team's shared database (default: a local file)
 
 # [keymap]                    # binding id = "keys"; press ? in the app to see the ids
 # edit-cadence = "ctrl+e"
