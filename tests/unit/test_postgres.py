@@ -289,3 +289,26 @@ async def test_the_app_on_a_read_only_role_opens_and_a_write_says_so(read_only_u
         assert app.is_running
     assert store.scalar("SELECT count(*) FROM meetings") == 0
     store.close()
+
+
+def test_two_facilitators_share_one_meeting_and_its_clock(pg_admin: str, clock) -> None:
+    """Two clients on the shared database: the second resumes the meeting the
+    first started (one clock, one agenda), and each sees the other's captures."""
+    from tests.postgres_server import fresh_database
+
+    uri = fresh_database(pg_admin)
+    lena, marco = open_store(uri, now=clock), open_store(uri, now=clock)
+    started = lena.meetings.start_meeting("sprint-review")
+    assert marco.meetings.running_meeting("sprint-review").id == started.id
+    clock.advance(minutes=4)
+    marco.meetings.next_item(started.id)
+    lena.meetings.pause_meeting(started.id)
+    assert marco.meetings.get_meeting(started.id).status == "paused"
+    assert lena.meetings.current_item(started.id) == marco.meetings.current_item(started.id)
+    marco.meetings.capture_decision(started.id, "Ship on Friday")
+    lena.meetings.capture_note(started.id, "Demo went well")
+    for s in (lena, marco):
+        assert [e.text for e in s.meetings.meeting_decisions(started.id)] == ["Ship on Friday"]
+        assert [e.text for e in s.meetings.meeting_notes(started.id)] == ["Demo went well"]
+    lena.close()
+    marco.close()
