@@ -152,7 +152,19 @@ def open_db(ctx: click.Context, *, create: bool = False):
         missing = missing_db_message(path)
         if missing:
             raise CommandError(missing)
-    return open_store(path, now=now_fn())
+    store = open_store(path, now=now_fn())
+    store.actor = me()
+    return store
+
+
+def me() -> str:
+    """Who "me" is for what this command records: the config's ``me``, else the login name."""
+    from cadence_tui.integrations.config import Config, ConfigError, env_me, load_config, who_am_i
+
+    try:
+        return who_am_i(load_config())
+    except ConfigError:  # the commands that read the config report it; here $CADENCE_ME or the login name
+        return who_am_i(Config(me=env_me() or ""))
 
 
 def use_color() -> bool:
@@ -349,6 +361,12 @@ def actions_reopen(ctx: click.Context, action_id: int) -> None:
 def actions_add(ctx: click.Context, title: str, cadence_key: str, owner: str, due: date | None) -> None:
     """Add an action item to a cadence; prints its id."""
     store = open_db(ctx)
+    if owner.strip():
+        # "marco" is filed under the "Marco" who already owns items (matched as
+        # the owner filters match: case-insensitively, Unicode included).
+        spellings = store.actions.owner_spellings(owner)
+        if owner not in spellings:
+            owner = spellings[0]
     item = store.actions.add_action(title, owner=owner, due=due, cadence_key=cadence_key)
     click.echo(item.id)
 
@@ -452,6 +470,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "escalate": "playbook:escalate",
     "export": "portability:export_group",
     "failfast": "playbook:failfast",
+    "follow": "follow:follow",
     "handoffs": "playbook:handoffs",
     "history": "history:history",
     "import": "portability:import_group",
@@ -459,4 +478,5 @@ LAZY_COMMANDS: dict[str, str] = {
     "serve": "portability:serve",
     "stats": "playbook:stats",
     "summary": "summary:summary",
+    "topics": "topics:topics",
 }

@@ -20,7 +20,11 @@ from cadence_tui.cli import MEETING_ID, CommandError, db_option, open_db
 )
 @click.option("--copy", is_flag=True, help="Copy to the clipboard instead of printing.")
 @click.option(
-    "--out", "out", metavar="FILE", type=click.Path(dir_okay=False), help="Write to FILE instead of printing."
+    "--out",
+    "out",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write to FILE instead of printing (- prints).",
 )
 @click.pass_context
 def summary(
@@ -39,6 +43,10 @@ def summary(
     terminal's via OSC 52); --out writes it to a file.
     """
     from cadence_tui.core.summary import render
+
+    to_stdout = out == "-"  # `--out -` is stdout, not a file named "-"
+    if to_stdout:
+        out = None
 
     if meeting_id is not None and last_key is not None:
         raise CommandError("give a MEETING_ID or --last CADENCE_KEY, not both")
@@ -73,7 +81,7 @@ def summary(
         if not result.ok:
             raise CommandError(f"could not copy: {result.message}; use --out FILE to save it instead")
         click.echo(result.message, err=True)
-    if out is None and not copy:
+    if to_stdout or (out is None and not copy):
         # The summary holds only cleaned user text: no escape sequence reaches the terminal.
         click.echo(text, nl=False)
 

@@ -25,6 +25,13 @@ class AgendaOutcome:
     timebox_min: int
     elapsed_seconds: float
     state: str = "done"
+    topic: bool = False  # a topic a team member proposed (store/topics.py)
+    proposed_by: str = ""
+
+    @property
+    def reached(self) -> bool:
+        """The meeting got to it (it was current once, or has time on it)."""
+        return self.state != "pending" or self.elapsed_seconds > 0
 
     @property
     def over_seconds(self) -> float:

@@ -58,6 +58,7 @@ class CadenceOverview:
     open_actions: int
     overdue_actions: int
     open_blockers: int
+    waiting_topics: int = 0  # topics proposed for the next meeting (store/topics.py)
 
 
 @dataclass
@@ -88,6 +89,8 @@ class AgendaItem:
     state: str
     elapsed_seconds: float
     started_at: datetime | None
+    topic_id: int | None = None  # a topic proposed for this meeting (store/topics.py)
+    proposed_by: str = ""
 
 
 @dataclass
@@ -101,6 +104,8 @@ class ActionItem:
     meeting_id: int | None
     created_at: datetime
     closed_at: datetime | None = None
+    created_by: str = ""  # who recorded it ("me" of that terminal); "" before schema v9
+    closed_by: str = ""
 
     def is_overdue(self, today: date) -> bool:
         return self.status == "open" and self.due is not None and self.due < today
@@ -116,6 +121,8 @@ class ActionItem:
             "meeting_id": self.meeting_id,
             "created_at": self.created_at.isoformat(),
             "closed_at": self.closed_at.isoformat() if self.closed_at else None,
+            "created_by": self.created_by,
+            "closed_by": self.closed_by,
         }
 
 
@@ -130,6 +137,8 @@ class Blocker:
     meeting_id: int | None
     created_at: datetime
     resolved_at: datetime | None = None
+    created_by: str = ""
+    resolved_by: str = ""
 
 
 @dataclass
@@ -164,6 +173,7 @@ class Entry:
     id: int
     text: str
     created_at: datetime
+    created_by: str = ""  # who recorded it; "" before schema v9 and for campaign changes
 
 
 @dataclass(frozen=True)
@@ -190,3 +200,33 @@ class CarriedItem:
 
     def is_overdue(self, today: date) -> bool:
         return self.status == "open" and self.due is not None and self.due < today
+
+
+@dataclass
+class Topic:
+    """A topic a team member proposed for a cadence's next meeting.
+
+    ``open`` until a meeting starts; then ``joined`` (on that meeting's agenda,
+    ``meeting_id``); when it ends, ``discussed`` if the agenda reached it, else
+    ``open`` again for the following meeting. ``dropped`` by hand."""
+
+    id: int
+    cadence_key: str
+    title: str
+    minutes: int
+    proposed_by: str
+    created_at: datetime
+    state: str
+    meeting_id: int | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "cadence": self.cadence_key,
+            "title": self.title,
+            "minutes": self.minutes,
+            "proposed_by": self.proposed_by,
+            "created_at": self.created_at.isoformat(),
+            "state": self.state,
+            "meeting_id": self.meeting_id,
+        }

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from cadence_tui.core.meeting_record import ActionLine, BlockerLine, MeetingRecord
+from cadence_tui.core.meeting_record import ActionLine, AgendaOutcome, BlockerLine, MeetingRecord
 from cadence_tui.core.textsafe import BIDI_CONTROLS, strip_control
 from cadence_tui.core.wording import counted
 from cadence_tui.kinds import all_hands, finance, pipeline, sprint
@@ -211,6 +211,19 @@ def _since(a: ActionLine, day: date) -> list[Span]:
     return []
 
 
+def _topic_item(a: AgendaOutcome, *, ended: bool) -> Item:
+    """A proposed topic: who proposed it, and whether the meeting reached it."""
+    spans: list[Span] = [("u", clean(a.title))]
+    if a.proposed_by:
+        spans += [("t", " — proposed by "), ("u", clean(a.proposed_by))]
+    if a.reached:
+        minutes = _mins(a.elapsed_seconds)
+        spans.append(("t", f" (discussed, {minutes} min)" if minutes >= 1 else " (discussed)"))
+    else:
+        spans.append(("t", " (not reached: offered for the next meeting)" if ended else " (not reached yet)"))
+    return Item(spans)
+
+
 def _blocker_item(b: BlockerLine, *, carried: bool) -> Item:
     spans: list[Span] = [("u", clean(b.what))]
     if clean(b.unblocker):
@@ -266,6 +279,7 @@ def layout(r: MeetingRecord) -> Layout:
             sections.append(Section(heading, items))
 
     add("Decisions", [Item([("u", clean(d, multiline=True, limit=BLOCK_MAX))]) for d in r.decisions])
+    add("Topics proposed", [_topic_item(a, ended=r.ended_at is not None) for a in r.agenda if a.topic])
     add("New action items", [_action_item(a, day, carried=False) for a in r.new_actions])
     carried = r.open_carried_actions
     items = [_action_item(a, day, carried=True) for a in carried[:CARRIED_SHOWN]]

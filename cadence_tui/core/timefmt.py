@@ -14,6 +14,27 @@ def clock(seconds: float) -> str:
     return f"{sign}{h}:{m:02d}:{s:02d}" if h else f"{sign}{m:02d}:{s:02d}"
 
 
+# The longest time a clock shows: more is a stored time gone wrong (a clock
+# set to another century), shown as this bound with a "+", never as millions of hours.
+CLOCK_MAX = 99 * 3600 + 59 * 60 + 59
+
+
+def bounded_clock(seconds: float) -> str:
+    """:func:`clock`, at most ``99:59:59`` (then ``>99:59:59``) either way."""
+    if abs(seconds) > CLOCK_MAX:
+        return ("-" if seconds < 0 else ">") + clock(CLOCK_MAX)
+    return clock(seconds)
+
+
+def local_time(moment: datetime) -> datetime:
+    """``moment`` in the local time zone; a stored time at the edge of the
+    calendar (year 1, 9999) that has no local equivalent stays as stored."""
+    try:
+        return moment.astimezone()
+    except (OverflowError, ValueError):
+        return moment
+
+
 def minutes(seconds: float) -> str:
     """Whole minutes, rounded: ``1830`` → ``31 min``."""
     return f"{round(seconds / 60)} min"

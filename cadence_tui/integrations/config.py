@@ -173,3 +173,16 @@ def resolve_theme(config: Config, available: set[str] | frozenset[str] | list[st
     return THEME_ALIASES["dark"], (
         f"{where(config, 'theme')}: 'theme' {config.theme!r} is not a theme (known: {known}); using dark"
     )
+
+
+def who_am_i(config: Config) -> str:
+    """Who "me" is, as recorded on what this terminal writes (created_by,
+    closed_by, proposed_by): the config's ``me``, else the login name."""
+    if config.me.strip():
+        return config.me.strip()
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (a container without passwd entry)
+        return ""

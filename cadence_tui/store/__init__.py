@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from cadence_tui.store.records import RecordStore
     from cadence_tui.store.scorecard import ScorecardStore
     from cadence_tui.store.stats import StatsStore
+    from cadence_tui.store.topics import TopicStore
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -178,6 +179,13 @@ class Store(StoreBase):
         return self._part(BackupStore)
 
     @property
+    def topics(self) -> TopicStore:
+        """Topics proposed for each cadence's next meeting."""
+        from cadence_tui.store.topics import TopicStore
+
+        return self._part(TopicStore)
+
+    @property
     def demo(self) -> DemoStore:
         """Demo data."""
         from cadence_tui.store.demo import DemoStore
@@ -199,6 +207,7 @@ PART_NAMES = (
     "digest",
     "portability",
     "backup",
+    "topics",
     "demo",
 )
 

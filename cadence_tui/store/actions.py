@@ -23,11 +23,12 @@ TITLE_MAX = 500
 NAME_MAX = 80
 
 ACTION_SELECT = (
-    "SELECT a.id, a.title, a.owner, a.due, a.status, a.meeting_id, a.created_at, a.closed_at, c.key AS cadence_key"
+    "SELECT a.id, a.title, a.owner, a.due, a.status, a.meeting_id, a.created_at, a.closed_at,"
+    " a.created_by, a.closed_by, c.key AS cadence_key"
     " FROM action_items a JOIN cadences c ON c.id = a.cadence_id"
 )
 ACTION_COLUMNS = (
-    "a.id, a.title, a.owner, a.due, a.status, a.meeting_id, a.created_at, a.closed_at,"
+    "a.id, a.title, a.owner, a.due, a.status, a.meeting_id, a.created_at, a.closed_at, a.created_by, a.closed_by,"
     " (SELECT key FROM cadences WHERE id = a.cadence_id) AS cadence_key"
 )
 
@@ -43,6 +44,8 @@ def action_from_row(row: sqlite3.Row) -> ActionItem:
         meeting_id=row["meeting_id"],
         created_at=required_ts(row["created_at"]),
         closed_at=from_ts(row["closed_at"]),
+        created_by=row["created_by"],
+        closed_by=row["closed_by"],
     )
 
 
@@ -202,8 +205,9 @@ class ActionStore(StorePart):
             raise InvalidInput("an action item belongs to a meeting or a cadence")
         with self.write() as conn:
             cur = conn.execute(
-                "INSERT INTO action_items(cadence_id, meeting_id, title, owner, due, created_at) VALUES (?,?,?,?,?,?)",
-                (cadence_id, meeting_id, title, owner, due.isoformat() if due else None, to_ts(self.now())),
+                "INSERT INTO action_items(cadence_id, meeting_id, title, owner, due, created_at, created_by)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (cadence_id, meeting_id, title, owner, due.isoformat() if due else None, to_ts(self.now()), self.actor),
             )
         return self.get_action(inserted_id(cur))
 
@@ -413,7 +417,8 @@ class ActionStore(StorePart):
 
     def _remember(self, action_id: int, description: str) -> None:
         row = self.query_one(
-            "SELECT owner, due, status, closed_at, closed_in_meeting_id FROM action_items WHERE id = ?", (action_id,)
+            "SELECT owner, due, status, closed_at, closed_in_meeting_id, closed_by FROM action_items WHERE id = ?",
+            (action_id,),
         )
         if row is None:
             raise NotFound(f"no action item with id {action_id}")
@@ -435,9 +440,17 @@ class ActionStore(StorePart):
         p = change.previous
         with self.write() as conn:
             cur = conn.execute(
-                "UPDATE action_items SET owner = ?, due = ?, status = ?, closed_at = ?, closed_in_meeting_id = ?"
-                " WHERE id = ?",
-                (p["owner"], p["due"], p["status"], p["closed_at"], p["closed_in_meeting_id"], change.action_id),
+                "UPDATE action_items SET owner = ?, due = ?, status = ?, closed_at = ?, closed_in_meeting_id = ?,"
+                " closed_by = ? WHERE id = ?",
+                (
+                    p["owner"],
+                    p["due"],
+                    p["status"],
+                    p["closed_at"],
+                    p["closed_in_meeting_id"],
+                    p.get("closed_by", ""),
+                    change.action_id,
+                ),
             )
         if cur.rowcount == 0:
             raise NotFound(f"action item {change.action_id} no longer exists; nothing was undone")
@@ -450,8 +463,8 @@ class ActionStore(StorePart):
         closed = None if status == "open" else to_ts(self.now())
         with self.write() as conn:
             conn.execute(
-                "UPDATE action_items SET status = ?, closed_at = ?, closed_in_meeting_id = ? WHERE id = ?",
-                (status, closed, meeting_id if closed else None, action_id),
+                "UPDATE action_items SET status = ?, closed_at = ?, closed_in_meeting_id = ?, closed_by = ? WHERE id = ?",
+                (status, closed, meeting_id if closed else None, self.actor if closed else "", action_id),
             )
         return self.get_action(action_id)
 

@@ -184,6 +184,9 @@ class StoreBase:
 
     #: Whether opening this file just seeded the defaults (a new database).
     seeded_now: bool = False
+    #: Who "me" is for this connection: recorded as created_by / closed_by /
+    #: proposed_by. The app and the CLI set it (the config's `me`, else the login name).
+    actor: str = ""
 
     #: "sqlite" or "postgres": the few statements that differ ask (store/engines).
     engine: str = "sqlite"
@@ -332,6 +335,11 @@ class StorePart:
 
     def now(self) -> datetime:
         return self.store.now()
+
+    @property
+    def actor(self) -> str:
+        """Who "me" is on this connection (:attr:`StoreBase.actor`)."""
+        return self.store.actor
 
     def today(self) -> date:
         return self.store.today()

@@ -165,7 +165,8 @@ class CadenceStore(StorePart):
                 (c.id, today),
             )
             blockers = self.scalar("SELECT count(*) FROM blockers WHERE status = 'open' AND cadence_id = ?", (c.id,))
-            out.append(CadenceOverview(c, from_ts(last), running, open_actions, overdue, blockers))
+            topics = self.scalar("SELECT count(*) FROM topics WHERE cadence_id = ? AND state = 'open'", (c.id,))
+            out.append(CadenceOverview(c, from_ts(last), running, open_actions, overdue, blockers, topics))
         return out
 
     def upcoming(self, days: int = 30, *, cadence_key: str | None = None) -> list[Occurrence]:

@@ -188,8 +188,10 @@ class DemoStore(StorePart):
         if size.meetings is not None:
             plan = plan[-size.meetings :] if len(plan) > size.meetings else plan
         total = len(plan)
-        # actions=0 means none (not "the natural number", which is None).
-        per_meeting = (size.actions / total) if (size.actions is not None and total) else None
+        # actions=0 means none (not "the natural number", which is None). An
+        # exact number is spread evenly: meeting i gets the items that bring the
+        # running total to floor((i + 1) * actions / total), so they add up.
+        wanted = size.actions if total else None
 
         handoff_keys = {r[0]: r[1] for r in self.query("SELECT id, key FROM handoffs ORDER BY position")}
         handoffs = list(handoff_keys)
@@ -229,7 +231,7 @@ class DemoStore(StorePart):
                     "failfast",
                 )
             }
-            for cadence, when in plan[start : start + chunk]:
+            for index, (cadence, when) in enumerate(plan[start : start + chunk], start):
                 mid = next_id
                 next_id += 1
                 thing = lambda: rng.choice(_THINGS)  # noqa: E731
@@ -262,11 +264,11 @@ class DemoStore(StorePart):
                     if present:
                         present_people.append(p.name)
                 age_days = (now - when).days
-                n_actions = (
-                    int(per_meeting) + (1 if rng.random() < per_meeting % 1 else 0)
-                    if per_meeting is not None
-                    else rng.randint(2, 5)
-                )
+                if wanted is not None:
+                    n_actions = (index + 1) * wanted // total - index * wanted // total
+                    rng.random()  # drawn as before: the rest of a seeded demo stays the same
+                else:
+                    n_actions = rng.randint(2, 5)
                 owners = [p.name for p in cadence.participants] or ["Chris"]
                 for _ in range(n_actions):
                     title = rng.choice(_ACTION_TEMPLATES.get(cadence.key, _ACTION_TEMPLATES["sprint-review"]))

@@ -54,6 +54,8 @@ def agenda_item_from_row(row: sqlite3.Row) -> AgendaItem:
         state=row["state"],
         elapsed_seconds=row["elapsed_seconds"],
         started_at=from_ts(row["started_at"]),
+        topic_id=row["topic_id"],
+        proposed_by=row["proposed_by"],
     )
 
 
@@ -68,7 +70,13 @@ def blocker_from_row(row: sqlite3.Row) -> Blocker:
         meeting_id=row["meeting_id"],
         created_at=required_ts(row["created_at"]),
         resolved_at=from_ts(row["resolved_at"]),
+        created_by=row["created_by"],
+        resolved_by=row["resolved_by"],
     )
+
+
+class MeetingEnded(InvalidInput):
+    """A capture into a meeting that has ended (perhaps in another terminal)."""
 
 
 def clean_text(text: str, what: str, max_length: int = NOTE_MAX) -> str:
@@ -127,6 +135,13 @@ class MeetingStore(StorePart):
             (cadence_key,),
         )
         return meeting_from_row(row) if row else None
+
+    def running_meetings(self) -> list[Meeting]:
+        """Meetings in progress (running or paused), most recently started first."""
+        rows = self.query(
+            f"{MEETING_SELECT} WHERE m.status IN ('running', 'paused') ORDER BY m.started_at DESC, m.id DESC"
+        )
+        return [meeting_from_row(r) for r in rows]
 
     def meeting_occurrence(self, cadence_key: str) -> tuple[datetime | None, Meeting | None]:
         """The occurrence a meeting started now is for (the rule is in
@@ -187,6 +202,9 @@ class MeetingStore(StorePart):
                     for i, item in enumerate(template)
                 ],
             )
+            from cadence_tui.store.topics import join_topics
+
+            join_topics(conn, cadence.id, meeting_id, len(template), self.now())
             conn.executemany(
                 "INSERT INTO attendance(meeting_id, person, role, present, guest) VALUES (?,?,?,1,0)",
                 [(meeting_id, p.name, p.role) for p in cadence.participants],
@@ -216,6 +234,9 @@ class MeetingStore(StorePart):
                 (to_ts(now), paused, meeting_id),
             )
             self.store.records.record_items_at_end(conn, meeting_id)
+            from cadence_tui.store.topics import settle_topics
+
+            settle_topics(conn, meeting_id)
         return self.get_meeting(meeting_id)
 
     def _stop_current_item(self, conn: sqlite3.Connection, meeting_id: int, now: datetime) -> None:
@@ -257,9 +278,9 @@ class MeetingStore(StorePart):
             raise InvalidInput("a blocker belongs to a meeting or a cadence")
         with self.write() as conn:
             cur = conn.execute(
-                "INSERT INTO blockers(cadence_id, meeting_id, what, raised_by, unblocker, created_at)"
-                " VALUES (?,?,?,?,?,?)",
-                (cadence_id, meeting_id, what, raised_by, unblocker, to_ts(self.now())),
+                "INSERT INTO blockers(cadence_id, meeting_id, what, raised_by, unblocker, created_at, created_by)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (cadence_id, meeting_id, what, raised_by, unblocker, to_ts(self.now()), self.actor),
             )
         return self.get_blocker(inserted_id(cur))
 
@@ -276,8 +297,8 @@ class MeetingStore(StorePart):
         resolved = to_ts(self.now()) if status == "resolved" else None
         with self.write() as conn:
             conn.execute(
-                "UPDATE blockers SET status = ?, resolved_at = ?, resolved_in_meeting_id = ? WHERE id = ?",
-                (status, resolved, meeting_id if resolved else None, blocker_id),
+                "UPDATE blockers SET status = ?, resolved_at = ?, resolved_in_meeting_id = ?, resolved_by = ? WHERE id = ?",
+                (status, resolved, meeting_id if resolved else None, self.actor if resolved else "", blocker_id),
             )
         return self.get_blocker(blocker_id)
 
@@ -286,8 +307,8 @@ class MeetingStore(StorePart):
         self.get_meeting(meeting_id)
         with self.write() as conn:
             cur = conn.execute(
-                "INSERT INTO decisions(meeting_id, text, created_at) VALUES (?,?,?)",
-                (meeting_id, text, to_ts(self.now())),
+                "INSERT INTO decisions(meeting_id, text, created_at, created_by) VALUES (?,?,?,?)",
+                (meeting_id, text, to_ts(self.now()), self.actor),
             )
         return inserted_id(cur)
 
@@ -296,8 +317,8 @@ class MeetingStore(StorePart):
         self.get_meeting(meeting_id)
         with self.write() as conn:
             cur = conn.execute(
-                "INSERT INTO notes(meeting_id, text, created_at) VALUES (?,?,?)",
-                (meeting_id, text, to_ts(self.now())),
+                "INSERT INTO notes(meeting_id, text, created_at, created_by) VALUES (?,?,?,?)",
+                (meeting_id, text, to_ts(self.now()), self.actor),
             )
         return inserted_id(cur)
 
@@ -408,6 +429,29 @@ class MeetingStore(StorePart):
             )
         return self.agenda(meeting_id)
 
+    def remove_agenda_item(self, item_id: int) -> AgendaItem:
+        """Take an item not yet started off a meeting's agenda (a proposed
+        topic removed so is dropped); returns the item removed."""
+        row = self.query_one("SELECT * FROM agenda_items WHERE id = ?", (item_id,))
+        if row is None:
+            raise NotFound(f"no agenda item with id {item_id}")
+        item = agenda_item_from_row(row)
+        self._live_meeting(item.meeting_id)
+        if item.state != "pending" or item.elapsed_seconds > 0:
+            raise InvalidInput("only an item not yet started can be removed from the agenda")
+        with self.write() as conn:
+            conn.execute("DELETE FROM agenda_items WHERE id = ? AND state = 'pending'", (item_id,))
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM agenda_items WHERE meeting_id = ? ORDER BY position, id", (item.meeting_id,)
+                )
+            ]
+            conn.executemany("UPDATE agenda_items SET position = ? WHERE id = ?", list(enumerate(ids)))
+            if item.topic_id is not None:
+                conn.execute("UPDATE topics SET state = 'dropped' WHERE id = ? AND state = 'joined'", (item.topic_id,))
+        return item
+
     def add_agenda_item(self, meeting_id: int, title: str, timebox: str | int) -> AgendaItem:
         """Add an item at the end of a meeting's agenda (for this meeting only)."""
         from cadence_tui.store.actions import clean_title
@@ -510,16 +554,24 @@ class MeetingStore(StorePart):
         return next(a for a in self.attendance(meeting_id) if a.name == name)
 
     # -- capture, validated field by field (forms show each message at its field) ----
+    def _capturing_into(self, meeting_id: int) -> None:
+        """A capture goes into a meeting still in progress: one ended (in
+        another terminal, say) refuses it with :class:`MeetingEnded`."""
+        if self.get_meeting(meeting_id).status == "ended":
+            raise MeetingEnded("this meeting has ended (perhaps in another window); nothing was saved into it")
+
     def capture_action(self, meeting_id: int, title: str, owner: str = "", due: str = "") -> ActionItem:
         """Record an action item typed into the meeting's form; ``due`` is text
         in any form :func:`cadence_tui.core.duedates.parse_due` accepts."""
         title, owner, due_date = check_action_capture(title, owner, due, self.today())
+        self._capturing_into(meeting_id)
         return self.store.actions.add_action(title, owner=owner, due=due_date, meeting_id=meeting_id)
 
     def capture_blocker(
         self, meeting_id: int, what: str, raised_by: str = "", unblocker: str = "", status: str = "open"
     ) -> Blocker:
         check_blocker_capture(what, raised_by, unblocker, status)
+        self._capturing_into(meeting_id)
         blocker = self.add_blocker(what, raised_by=raised_by, unblocker=unblocker, meeting_id=meeting_id)
         if status == "resolved":
             blocker = self.set_blocker_status(blocker.id, "resolved", meeting_id=meeting_id)
@@ -527,9 +579,15 @@ class MeetingStore(StorePart):
 
     def capture_decision(self, meeting_id: int, text: str) -> int:
         with at_field("text"):
+            check_entry_capture("decision", text)
+        self._capturing_into(meeting_id)
+        with at_field("text"):
             return self.add_decision(meeting_id, text)
 
     def capture_note(self, meeting_id: int, text: str) -> int:
+        with at_field("text"):
+            check_entry_capture("note", text)
+        self._capturing_into(meeting_id)
         with at_field("text"):
             return self.add_note(meeting_id, text)
 
@@ -539,7 +597,7 @@ class MeetingStore(StorePart):
 
         rows = self.query(
             "SELECT a.id, a.title, a.owner, a.due, a.status, a.meeting_id, a.created_at, a.closed_at,"
-            " c.key AS cadence_key FROM action_items a JOIN cadences c ON c.id = a.cadence_id"
+            " a.created_by, a.closed_by, c.key AS cadence_key FROM action_items a JOIN cadences c ON c.id = a.cadence_id"
             " WHERE a.meeting_id = ? ORDER BY a.id",
             (meeting_id,),
         )
@@ -557,8 +615,12 @@ class MeetingStore(StorePart):
 
     def _entries(self, table: str, meeting_id: int) -> list[Entry]:
         assert table in ("decisions", "notes", "campaign_changes")
-        rows = self.query(f"SELECT id, text, created_at FROM {table} WHERE meeting_id = ? ORDER BY id", (meeting_id,))
-        return [Entry(r["id"], r["text"], required_ts(r["created_at"])) for r in rows]
+        by = "created_by" if table != "campaign_changes" else "''"
+        rows = self.query(
+            f"SELECT id, text, created_at, {by} AS created_by FROM {table} WHERE meeting_id = ? ORDER BY id",
+            (meeting_id,),
+        )
+        return [Entry(r["id"], r["text"], required_ts(r["created_at"]), r["created_by"]) for r in rows]
 
     def delete_entry(self, kind: str, entry_id: int) -> None:
         """Remove a decision or note captured by mistake."""
@@ -709,13 +771,14 @@ class MeetingStore(StorePart):
             with self.write() as conn:
                 if outcome in ("done", "dropped"):
                     conn.execute(
-                        "UPDATE action_items SET status = ?, closed_at = ?, closed_in_meeting_id = ? WHERE id = ?",
-                        (outcome, now, meeting.id, record_id),
+                        "UPDATE action_items SET status = ?, closed_at = ?, closed_in_meeting_id = ?, closed_by = ?"
+                        " WHERE id = ?",
+                        (outcome, now, meeting.id, self.actor, record_id),
                     )
                 else:
                     conn.execute(
-                        "UPDATE action_items SET status = 'open', closed_at = NULL, closed_in_meeting_id = NULL"
-                        " WHERE id = ?",
+                        "UPDATE action_items SET status = 'open', closed_at = NULL, closed_in_meeting_id = NULL,"
+                        " closed_by = '' WHERE id = ?",
                         (record_id,),
                     )
                 if new_due is not None:
@@ -729,14 +792,14 @@ class MeetingStore(StorePart):
             with self.write() as conn:
                 if outcome == "resolved":
                     conn.execute(
-                        "UPDATE blockers SET status = 'resolved', resolved_at = ?, resolved_in_meeting_id = ?"
-                        " WHERE id = ?",
-                        (now, meeting.id, record_id),
+                        "UPDATE blockers SET status = 'resolved', resolved_at = ?, resolved_in_meeting_id = ?,"
+                        " resolved_by = ? WHERE id = ?",
+                        (now, meeting.id, self.actor, record_id),
                     )
                 else:
                     conn.execute(
-                        "UPDATE blockers SET status = 'open', resolved_at = NULL, resolved_in_meeting_id = NULL"
-                        " WHERE id = ?",
+                        "UPDATE blockers SET status = 'open', resolved_at = NULL, resolved_in_meeting_id = NULL,"
+                        " resolved_by = '' WHERE id = ?",
                         (record_id,),
                     )
                 self._record_triage(conn, meeting.id, kind, record_id, outcome, now)

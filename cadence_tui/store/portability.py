@@ -610,6 +610,10 @@ ROW_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
     ("meeting_ratings", "rating"): _between(1, 10),
     ("carry_over_triage", "kind"): _one_of("action", "blocker"),
     ("carry_over_triage", "outcome"): _one_of("done", "open", "dropped", "redated", "resolved"),
+    ("topics", "title"): _validator("store.actions:clean_title", "topic"),
+    ("topics", "minutes"): _as_text("store.topics:parse_topic_minutes"),
+    ("topics", "proposed_by"): _validator("store.actions:clean_name"),
+    ("topics", "state"): _one_of("open", "joined", "discussed", "dropped"),
 }
 #: Columns checked by name wherever they are: times, dates, 0/1 flags.
 NAMED_CHECKS: dict[str, Callable[[Any], None]] = {

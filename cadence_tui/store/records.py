@@ -117,14 +117,23 @@ class RecordStore(StorePart):
         ]
         agenda = []
         for r in self.query(
-            "SELECT title, timebox_min, state, elapsed_seconds, started_at FROM agenda_items"
+            "SELECT title, timebox_min, state, elapsed_seconds, started_at, topic_id, proposed_by FROM agenda_items"
             " WHERE meeting_id = ? ORDER BY position, id",
             (meeting_id,),
         ):
             elapsed = bounded(r["elapsed_seconds"], MAX_SECONDS)
             if r["started_at"] and not (m["paused_at"] and not ended):
                 elapsed += max(0.0, (until - required_ts(r["started_at"])).total_seconds())
-            agenda.append(AgendaOutcome(r["title"], int(bounded(r["timebox_min"], MAX_MINUTES)), elapsed, r["state"]))
+            agenda.append(
+                AgendaOutcome(
+                    r["title"],
+                    int(bounded(r["timebox_min"], MAX_MINUTES)),
+                    elapsed,
+                    r["state"],
+                    topic=r["topic_id"] is not None,
+                    proposed_by=r["proposed_by"],
+                )
+            )
 
         recorded = None
         if ended is not None:

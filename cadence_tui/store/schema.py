@@ -432,6 +432,34 @@ V8 = """
 CREATE INDEX idx_meetings_cadence_scheduled ON meetings(cadence_id, scheduled_for);
 """
 
+# v9: working as a team. Topics team members propose for a cadence's next
+# meeting (open until a meeting starts; then they join its agenda, after the
+# template's items, as agenda items that remember their topic); who recorded
+# each capture and who closed an action item or resolved a blocker ("me":
+# the config's `me`, else the login name; '' for rows written before v9).
+V9 = """
+CREATE TABLE topics (
+    id INTEGER PRIMARY KEY,
+    cadence_id INTEGER NOT NULL REFERENCES cadences(id),
+    title TEXT NOT NULL,
+    minutes INTEGER NOT NULL DEFAULT 5,
+    proposed_by TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    meeting_id INTEGER REFERENCES meetings(id) ON DELETE SET NULL,  -- the meeting it joined (last)
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'joined', 'discussed', 'dropped'))
+);
+CREATE INDEX idx_topics_cadence_state ON topics(cadence_id, state, id);
+CREATE INDEX idx_topics_meeting ON topics(meeting_id);
+ALTER TABLE agenda_items ADD COLUMN topic_id INTEGER;  -- topics(id); topics are never deleted (dropped is a state)
+ALTER TABLE agenda_items ADD COLUMN proposed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE action_items ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE action_items ADD COLUMN closed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE blockers ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE blockers ADD COLUMN resolved_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE decisions ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE notes ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+"""
+
 MIGRATIONS: dict[int, str] = {
     1: V1,
     2: V2 + _v2_triggers(),
@@ -441,6 +469,7 @@ MIGRATIONS: dict[int, str] = {
     6: V6,
     7: V7,
     8: V8,
+    9: V9,
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap, Keymap
 from textual.screen import Screen
 
 from cadence_tui.integrations.config import Config
@@ -17,6 +17,7 @@ from cadence_tui.ui.key_order import KeysInOrder
 from cadence_tui.ui.stylesheets import STARTUP, css
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
     from textual.filter import LineFilter
 
     from cadence_tui.store import Store
@@ -38,6 +39,16 @@ class CadenceApp(KeysInOrder, App[None]):
         Binding("h", "open_history", "History", id="open-history"),
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
+        # Textual's own palette key, declared here (as Textual allows) so the
+        # palette's list of keys sees it among the app's BINDINGS.
+        Binding(
+            App.COMMAND_PALETTE_BINDING,
+            "command_palette",
+            "palette",
+            show=False,
+            priority=True,
+            tooltip="Open the command palette",
+        ),
     ]
 
     def __init__(self, store: Store, config: Config | None = None) -> None:
@@ -47,13 +58,18 @@ class CadenceApp(KeysInOrder, App[None]):
         # No widget draws a control character, whatever the database holds.
         self._control_filter = ControlCharacterFilter()
         self.store = store
+        self.keymap: dict[str, str] = {}  # binding id -> keys, from the config file (set_keymap)
         self.config = config or Config()
+        from cadence_tui.integrations.config import who_am_i
+
+        store.actor = who_am_i(self.config)  # "me": recorded on every capture and change
         # Theme and keymap from the config file (NO_COLOR: Textual itself then
         # renders monochrome, whatever the theme).
         from cadence_tui.ui.app_config import apply_config
 
         self.config_warnings = apply_config(self, self.config)
         self._welcome_shown = False  # the first-start note is up (any key dismisses it)
+        self.first_screen: Callable[[], Screen] | None = None  # shown over home at start (cadence follow)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         return [*super().get_line_filters(), self._control_filter]
@@ -84,6 +100,12 @@ class CadenceApp(KeysInOrder, App[None]):
         # Start-up: the home screen needs only part of the store; the rest loads
         # in a thread once the home screen is painted (Store.load_all_parts).
         self.set_timer(0.5, self._load_store_parts)
+        if self.first_screen is not None:  # `cadence follow`: the follow-along view over home
+            self.push_screen(self.first_screen())
+        # Live screens: another connection's commits reach the open screens (ui/live_updates.py).
+        from cadence_tui.ui.live_updates import start_live_updates
+
+        self.live_updates = start_live_updates(self)
 
     def _notify_config_warnings(self) -> None:
         for warning in self.config_warnings:
@@ -192,10 +214,7 @@ class CadenceApp(KeysInOrder, App[None]):
         nodes = list(focused.ancestors_with_self) if focused is not None else [screen, self]
         seen: set[tuple[int, str]] = set()
         for node in nodes:
-            bindings = node._bindings.copy()
-            if self._keymap:
-                bindings.apply_keymap(self._keymap)
-            for _key, binding in bindings:
+            for binding in declared_bindings(node, self.keymap):
                 if not binding.description:
                     continue
                 if node is not screen and node is not self and not (binding.show or binding.id):
@@ -206,7 +225,7 @@ class CadenceApp(KeysInOrder, App[None]):
                 if ident in seen:
                     continue
                 seen.add(ident)
-                if not self._check_action_state(binding.action, node):  # disabled or hidden
+                if not self.action_enabled(binding.action, node):  # disabled or hidden
                     continue
                 yield SystemCommand(
                     binding.description,
@@ -215,6 +234,28 @@ class CadenceApp(KeysInOrder, App[None]):
                 )
             if node is screen and screen.is_modal:
                 break
+
+    def set_keymap(self, keymap: Keymap) -> None:
+        """Textual's, remembering the keymap: the palette shows the keys it sets."""
+        self.keymap = dict(keymap)
+        super().set_keymap(keymap)
+
+    def action_enabled(self, action: str, node: DOMNode) -> bool:
+        """Whether ``action`` (bound on ``node``) can run now: its target's
+        ``check_action`` neither hides (False) nor disables (None) it."""
+        from textual.actions import parse
+
+        namespace, name, parameters = parse(action)
+        target: DOMNode | None = node
+        if namespace == "app":
+            target = self
+        elif namespace == "screen":
+            target = node.screen if node is not self else self.screen
+        elif namespace == "focused":
+            target = self.focused
+        elif namespace:
+            return True  # a namespace of its own: Textual decides when it runs
+        return target is not None and bool(target.check_action(name, parameters))
 
     def exit_on_store_error(self, error: BaseException) -> bool:
         """A StoreError no screen caught (a lock held past the timeout, a full
@@ -240,6 +281,20 @@ class CadenceApp(KeysInOrder, App[None]):
 
         self.exit(return_code=1, message=Text(f"{ERROR_PREFIX}{show_controls(str(failure))}"))
         return True
+
+
+def declared_bindings(node: DOMNode, keymap: Mapping[str, str] | None = None) -> list[Binding]:
+    """The bindings ``node``'s classes declare (``BINDINGS``, a subclass's key
+    replacing its base's), with the user's keymap applied: those Textual
+    gives the node, including keys its widget takes for itself."""
+    keys: dict[str, list[Binding]] = {}
+    for base in reversed(type(node).__mro__):
+        if "BINDINGS" in vars(base):
+            keys.update(BindingsMap(vars(base)["BINDINGS"]).key_to_bindings)
+    bindings = BindingsMap.from_keys(keys)
+    if keymap:
+        bindings.apply_keymap(keymap)
+    return [binding for _key, binding in bindings]
 
 
 def make_app(store: Store, config: Config | None = None) -> CadenceApp:

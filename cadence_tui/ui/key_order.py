@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 # How long to wait for the focused widget to finish the keys it was given
 # before a binding runs anyway (it never takes this long unless it is stuck).
 DRAIN_TIMEOUT = 0.5
+# How often to look whether that widget has closed while we wait.
+CLOSE_POLL = 0.01
 
 # The clock of ``Message.time`` (an event's time): Textual stamps messages with
 # ``time.monotonic``, or ``time.perf_counter`` on Windows (textual/_time.py).
@@ -50,16 +52,10 @@ def takes_key(widget: Widget, event: events.Key) -> bool:
     """Will ``widget`` handle ``event`` itself (rather than leave it to a binding)?
 
     Textual's widgets say so through ``check_consume_key`` (an Input takes the
-    printable keys, a Select its type-to-search letters); a TextArea also
-    inserts a newline for Enter, and leaves on Esc when Tab indents.
+    printable keys, a Select its type-to-search letters); the forms'
+    multi-line field also says it takes Enter (widgets/capture_forms.py).
     """
-    if widget.check_consume_key(event.key, event.character):
-        return True
-    # (TextArea is looked up, not imported: loading it would slow start-up.)
-    text_area = sys.modules.get("textual.widgets._text_area")
-    if text_area is not None and isinstance(widget, text_area.TextArea) and not widget.read_only:
-        return event.key == "enter" or (widget.tab_behavior == "indent" and event.key == "escape")
-    return False
+    return widget.check_consume_key(event.key, event.character)
 
 
 async def drained(node: MessagePump) -> None:
@@ -74,9 +70,10 @@ async def drained(node: MessagePump) -> None:
 
     if not node.call_later(finish):  # closing: nothing more will be handled there
         return
-    task = getattr(node, "_task", None)  # its message loop: ends when it closes
-    waiting = {done} if task is None else {done, task}
-    await asyncio.wait(waiting, timeout=DRAIN_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+    # A node that closes meanwhile never runs ``finish``: look every few ms.
+    deadline = loop.time() + DRAIN_TIMEOUT
+    while not done.done() and node.is_running and loop.time() < deadline:
+        await asyncio.wait({done}, timeout=CLOSE_POLL)
 
 
 async def chain_drained(widget: Widget) -> None:

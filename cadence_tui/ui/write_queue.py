@@ -93,7 +93,9 @@ class WriteQueue:
             return self.store  # no other process can lock it; a second connection would be another database
         from cadence_tui.store import Store
 
-        return Store(self.store.path, now=self.store._now)
+        store = Store(self.store.path, now=self.store._now)
+        store.actor = self.store.actor  # the same "me" as the app's connection
+        return store
 
     def _drain(self) -> None:
         store: Any = None

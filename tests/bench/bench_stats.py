@@ -109,6 +109,7 @@ def run(runs: int = 15) -> list[Row]:
 async def _screen_runs(store, keys: list[str], runs: int) -> list[Row]:
     from cadence_tui.ui.app import make_app
     from cadence_tui.ui.screens.stats import StatsScreen
+    from tests.settle import settle
 
     app = make_app(store)
     out = []
@@ -119,14 +120,14 @@ async def _screen_runs(store, keys: list[str], runs: int) -> list[Row]:
             for i in range(runs + 1):
                 t0, c0 = time.perf_counter(), time.process_time()
                 await app.push_screen(StatsScreen(key))
-                await pilot._wait_for_screen()
+                await settle(pilot)  # the figures are read in a worker: until they are drawn
                 elapsed, cpu_used = time.perf_counter() - t0, time.process_time() - c0
                 assert app.screen.stats is not None and app.screen.stats.cadence_key == key
                 if i:  # the first run is a warm-up
                     times.append(elapsed)
                     cpu.append(cpu_used)
                 await app.pop_screen()
-                await pilot._wait_for_screen()
+                await pilot.pause()
             out.append(("screen", key, *ms(times), *ms(cpu)))
     return out
 

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.cadence_editor import CadenceEditorScreen, NewCadenceDialog
 from cadence_tui.ui.screens.home import HomeScreen
+from tests.settle import settle
 
 
 def text_of(screen, selector: str) -> str:
@@ -21,13 +22,13 @@ async def preview_of(pilot, screen) -> str:
     """The preview once it has been recomputed (debounced, in a thread)."""
     await pilot.pause(0.3)
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     return text_of(screen, "#editor-preview")
 
 
 async def open_editor(pilot) -> CadenceEditorScreen:
     await pilot.press("E")
-    await pilot.pause()
+    await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, CadenceEditorScreen)
     return screen
@@ -38,7 +39,7 @@ async def ask_to_archive_finance(pilot) -> DataTable:
     table = pilot.app.screen.query_one("#cadence-table", DataTable)
     table.move_cursor(row=2)
     await pilot.press("A")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(pilot.app.screen, ConfirmDialog)
     return table
 
@@ -51,7 +52,7 @@ async def type_into(pilot, screen, selector: str, text: str, then: str = "enter"
     field.focus()
     field.value = text
     await pilot.press(then)
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def test_edit_name_time_zone_and_participants(make_app, store):
@@ -75,7 +76,7 @@ async def test_edit_name_time_zone_and_participants(make_app, store):
         assert len(preview.splitlines()) == 5
         assert "Demo Day" in text_of(screen, "#editor-title")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         table = app.screen.query_one("#cadence-table", DataTable)
         assert str(table.get_row_at(0)[0]) == "Demo Day"
@@ -87,7 +88,7 @@ async def test_bad_rule_time_and_zone_rejected_at_the_field(make_app, store):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_editor(pilot)
         screen.query_one("#rule-kind", Select).value = "custom"
-        await pilot.pause()
+        await settle(pilot)
         assert screen.query_one("#rule-raw", Input).value == "FREQ=WEEKLY;BYDAY=TH"
         await type_into(pilot, screen, "#rule-raw", "FREQ=SOMETIMES;BYDAY=TH")
         error = screen.query_one("#error-rule", Static)
@@ -121,8 +122,9 @@ async def test_finance_variance_threshold_is_edited_and_used_by_the_next_meeting
         screen = await open_editor(pilot)
         assert not screen.query("#field-threshold")  # only the budget panel's cadence has one
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down", "down")
+        await settle(pilot)
         screen = await open_editor(pilot)
         assert screen.cadence_key == "finance-review"
         assert screen.query_one("#field-threshold", Input).value == "10"
@@ -144,20 +146,20 @@ async def test_recurrence_choices_build_the_rule(make_app, store):
         screen = await open_editor(pilot)
         assert screen.query_one("#row-rule-interval").has_class("-hidden")
         screen.query_one("#rule-kind", Select).value = "every-n-weeks"
-        await pilot.pause()
+        await settle(pilot)
         assert not screen.query_one("#row-rule-interval").has_class("-hidden")
         assert store.cadences.get_cadence("sprint-review").rule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"
         await type_into(pilot, screen, "#rule-interval", "3")
         await type_into(pilot, screen, "#rule-days", "Mon-Fri")
         assert store.cadences.get_cadence("sprint-review").rule == "FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,TU,WE,TH,FR"
         screen.query_one("#rule-kind", Select).value = "monthly-weekday"
-        await pilot.pause()
+        await settle(pilot)
         # Monthly on a weekday needs exactly one day: refused, rule kept.
         assert "one weekday" in text_of(screen, "#error-rule")
         assert store.cadences.get_cadence("sprint-review").rule == "FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,TU,WE,TH,FR"
         await type_into(pilot, screen, "#rule-days", "Tue")
         screen.query_one("#rule-nth", Select).value = -1
-        await pilot.pause()
+        await settle(pilot)
         assert store.cadences.get_cadence("sprint-review").rule == "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=-1"
         assert "Tue 29 Dec 2026 15:00" in await preview_of(pilot, screen)
 
@@ -169,33 +171,34 @@ async def test_agenda_template_add_edit_move_remove(make_app, store):
         screen = await open_editor(pilot)
         assert "30 of 30 min" in text_of(screen, "#agenda-heading")
         await pilot.press("ctrl+t")
+        await settle(pilot)
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"Warm-up", "enter", "5", "enter")
-        await pilot.pause()
+        await settle(pilot)
         titles = [i.title for i in store.cadences.agenda_template(cadence.id)]
         assert titles[:2] == ["Sprint goal and scope recap", "Warm-up"]
         heading = text_of(screen, "#agenda-heading")
         assert "35 of 30 min" in heading and "5 min over" in heading
         # Move it to the top, change its timebox, then remove it.
         await pilot.press("shift+up")
-        await pilot.pause()
+        await settle(pilot)
         assert store.cadences.agenda_template(cadence.id)[0].title == "Warm-up"
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         minutes = app.screen.query_one("#item-minutes", Input)
         minutes.value = "abc"
         minutes.focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert "whole number" in str(app.screen.query_one("#error-item-minutes", Static).render())
         minutes.value = "2"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert store.cadences.agenda_template(cadence.id)[0].timebox_min == 2
         assert "32 of 30 min" in text_of(screen, "#agenda-heading")
         await pilot.press("x")
-        await pilot.pause()
+        await settle(pilot)
         assert "Warm-up" not in [i.title for i in store.cadences.agenda_template(cadence.id)]
         assert "30 of 30 min" in text_of(screen, "#agenda-heading")
 
@@ -204,11 +207,11 @@ async def test_new_cadence_as_copy_then_made_daily(make_app, store):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("N")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, NewCadenceDialog)
         app.screen.query_one("#new-source", Select).value = "copy:sprint-review"
         await pilot.press(*"Daily Stand-up", "enter")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CadenceEditorScreen)
         assert screen.cadence_key == "daily-stand-up"
@@ -224,7 +227,7 @@ async def test_new_cadence_as_copy_then_made_daily(make_app, store):
         assert "Thu 26 Nov 2026 15:00" in await preview_of(pilot, screen)
         assert "Fri 27 Nov 2026 15:00" in await preview_of(pilot, screen)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one("#cadence-table", DataTable)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)][-1] == "Daily Stand-up"
 
@@ -233,11 +236,11 @@ async def test_new_blank_cadence_needs_a_name(make_app, store):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("N", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, NewCadenceDialog)
         assert "cannot be empty" in str(app.screen.query_one("#error-new-name", Static).render())
         await pilot.press(*"1:1 [/] Coaching", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CadenceEditorScreen)
         cadence = store.cadences.get_cadence("1-1-coaching")
         assert cadence.name == "1:1 [/] Coaching"
@@ -250,12 +253,12 @@ async def test_archive_keeps_history(make_app, store):
     async with app.run_test(size=(100, 30)) as pilot:
         table = await ask_to_archive_finance(pilot)
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         assert not store.cadences.get_cadence("finance-review").archived
         await pilot.press("A")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert store.cadences.get_cadence("finance-review").archived
         assert "finance-review" not in [c.key for c in store.cadences.list_cadences()]
@@ -276,12 +279,12 @@ async def test_escape_with_an_invalid_field_asks_once_then_leaves(make_app, stor
         field.focus()
         field.value = "Atlantis/Capital"
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is screen
         assert "unknown time zone" in text_of(screen, "#error-tz")
         assert "Esc again" in text_of(screen, "#editor-status")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert store.cadences.get_cadence("sprint-review").tz != "Atlantis/Capital"
 
@@ -293,18 +296,18 @@ async def test_archived_cadence_brought_back_from_the_new_dialog(make_app, store
         table = app.screen.query_one("#cadence-table", DataTable)
         assert table.row_count == 3
         await pilot.press("N")
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, NewCadenceDialog)
         dialog.query_one("#new-source", Select).value = "restore:all-hands"
-        await pilot.pause()
+        await settle(pilot)
         assert dialog.query_one("#new-name", Input).disabled
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CadenceEditorScreen) and app.screen.cadence_key == "all-hands"
         assert not store.cadences.get_cadence("all-hands").archived
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#cadence-table", DataTable).row_count == 4
 
 
@@ -328,9 +331,11 @@ async def test_a_slow_rule_never_blocks_typing(make_app, store, monkeypatch):
         name = screen.query_one("#field-name", Input)
         name.focus()
         await pilot.press("end")
+        await settle(pilot)
         await pilot.pause(0.3)  # the (slow) preview of the opening values is now running
         started = clock_time.monotonic()
         await pilot.press("x", "y")
+        await settle(pilot)
         assert name.value.endswith("xy")
         assert clock_time.monotonic() - started < 1.0
         assert "Thu 26 Nov 2026 15:00" in await preview_of(pilot, screen)
@@ -363,7 +368,7 @@ async def test_archive_confirms_on_enter(make_app, store):
         await ask_to_archive_finance(pilot)
         assert "Enter or y confirms" in str(app.screen.query_one("#confirm-hint", Static).render())
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert store.cadences.get_cadence("finance-review").archived
 
@@ -373,6 +378,6 @@ async def test_archive_cancels_on_escape(make_app, store):
     async with app.run_test(size=(100, 30)) as pilot:
         await ask_to_archive_finance(pilot)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert not store.cadences.get_cadence("finance-review").archived

@@ -19,6 +19,7 @@ SCREENS = {
     "hand-offs": ["O"],
     "fail-fast": ["F"],
     "statistics": ["S"],
+    "follow": ["f"],
 }
 
 

@@ -12,6 +12,7 @@ from cadence_tui.ui.screens.meeting import MeetingScreen
 from cadence_tui.ui.widgets.open_work import OpenWork
 from cadence_tui.ui.widgets.size_notice import SizeNotice
 from tests.functional.test_footers import footer_problems
+from tests.notes import shown_notes, toast_texts
 
 
 def screen_text(widget) -> str:
@@ -100,12 +101,12 @@ async def test_any_key_dismisses_the_welcome_note(tmp_path, clock) -> None:
     store = open_store(tmp_path / "new.db", now=clock)
     try:
         app = make_app(store)
-        async with app.run_test(size=(100, 30)) as pilot:
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await pilot.pause()
-            assert [n for n in app._notifications if n.title == "Welcome to Cadence"]
+            assert [n for n in await shown_notes(pilot) if n.startswith("Welcome to Cadence\n")]
             await pilot.press("down")
             await pilot.pause()
-            assert not [n for n in app._notifications if n.title == "Welcome to Cadence"]
+            assert not [n for n in toast_texts(pilot) if n.startswith("Welcome to Cadence\n")]
             assert isinstance(app.screen, HomeScreen)
             table = app.screen.query_one("#cadence-table")
             assert table.cursor_row == 1  # the key still did its job

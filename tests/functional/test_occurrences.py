@@ -15,6 +15,7 @@ from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.home import HomeScreen
 from cadence_tui.ui.screens.meeting import MeetingScreen
 from tests.functional.meeting_pilot import HOME_ROWS, start_from_home, text_of
+from tests.notes import shown_notes
 
 UTC = UTC
 
@@ -29,10 +30,6 @@ def rows(store, key: str) -> list[tuple[str, str, str]]:
     ]
 
 
-def notes(app) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
 def home_cell(app, key: str, col: int = 1) -> str:
     table = app.screen.query_one("#cadence-table", DataTable)
     return str(table.get_row_at(HOME_ROWS[key])[col])
@@ -41,19 +38,19 @@ def home_cell(app, key: str, col: int = 1) -> str:
 async def test_sunday_start_is_for_the_coming_occurrence_and_says_so(make_app, store, clock) -> None:
     clock.current = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)  # Sun 29 Nov, the day
     app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         screen = await start_from_home(pilot, "sprint-review")
         assert isinstance(screen, MeetingScreen)
         header = text_of(screen.query_one("#meeting-title", Static))
         assert "for Thu 03 Dec 15:00" in header and "scheduled" not in header
-        assert any("Sprint Review: meeting for Thu 03 Dec 15:00" in n for n in notes(app))
+        assert any("Sprint Review: meeting for Thu 03 Dec 15:00" in n for n in await shown_notes(pilot))
         assert rows(store, "sprint-review") == [("2026-12-03T15:00:00+00:00", "2026-11-29T16:00:00+00:00", "running")]
 
 
 async def test_a_late_start_is_for_the_occurrence_just_past(make_app, store, clock) -> None:
     clock.current = datetime(2026, 11, 26, 15, 40, tzinfo=UTC)  # 40 min late
     app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         screen = await start_from_home(pilot, "sprint-review")
         assert "for Thu 26 Nov 15:00" in text_of(screen.query_one("#meeting-title", Static))
         assert rows(store, "sprint-review")[0][0] == "2026-11-26T15:00:00+00:00"
@@ -63,7 +60,7 @@ async def test_held_occurrence_leaves_next_and_s_asks_before_a_second_meeting(ma
     # Finance held on Mon 7 Dec 14:00-15:00, started from home.
     clock.current = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
     app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         screen = await start_from_home(pilot, "finance-review")
         assert "for Mon 07 Dec 14:00" in text_of(screen.query_one("#meeting-title", Static))
         clock.advance(hours=1)
@@ -108,7 +105,7 @@ async def test_held_occurrence_leaves_next_and_s_asks_before_a_second_meeting(ma
         second = app.screen
         assert isinstance(second, MeetingScreen) and second.meeting_id != screen.meeting_id
         assert "for Mon 07 Dec 14:00" in text_of(second.query_one("#meeting-title", Static))
-        assert any("a second meeting for Mon 07 Dec 14:00" in n for n in notes(app))
+        assert any("a second meeting for Mon 07 Dec 14:00" in n for n in await shown_notes(pilot))
         assert rows(store, "finance-review") == [
             ("2026-12-07T14:00:00+00:00", "2026-12-07T14:00:00+00:00", "ended"),
             ("2026-12-07T14:00:00+00:00", "2026-12-07T15:30:00+00:00", "running"),
@@ -122,7 +119,7 @@ async def test_y_confirms_a_second_meeting(make_app, store, clock) -> None:
     store.meetings.end_meeting(first.id)
     clock.advance(minutes=5)
     app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         assert home_cell(app, "sprint-review") == "Thu 03 Dec 15:00"
         dialog = await start_from_home(pilot, "sprint-review")
         assert isinstance(dialog, ConfirmDialog)
@@ -144,7 +141,7 @@ async def test_history_shows_start_times_of_two_meetings_on_one_day(make_app, st
         store.meetings.end_meeting(m.id)
         clock.advance(minutes=45)
     app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.press("h")
         await pilot.pause()
         table = app.screen.query_one(HistoryTable)
@@ -165,7 +162,7 @@ async def test_home_next_skips_an_occurrence_held_early(make_app, store, clock) 
     store.meetings.end_meeting(m.id)
     clock.current = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
     app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.pause()
         assert home_cell(app, "finance-review") == "Mon 04 Jan 14:00"
         assert home_cell(app, "sprint-review") == "Thu 10 Dec 15:00"

@@ -179,3 +179,19 @@ async def test_every_row_of_the_key_help_can_be_scrolled_into_view_at_80x24(make
         # The last section, "Everywhere", and its keys are reachable.
         labels = [str(table.get_row_at(i)[0]) for i in range(rows)]
         assert "Everywhere" in labels
+
+
+async def test_the_palette_shows_the_key_the_config_keymap_sets(store) -> None:
+    """A key moved by the config file's [keymap] is the one the palette names."""
+    from cadence_tui.integrations.config import Config
+    from cadence_tui.ui.app import make_app as build
+
+    app = build(store, Config(keymap={"open-history": "ctrl+y"}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        helps = {c.title: c.help for c in app.get_system_commands(screen)}
+        assert helps["History"].endswith("(key: ^y)"), helps["History"]
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HistoryScreen"

@@ -37,6 +37,7 @@ from tests.hostile.helpers import (
     permission_limited,
     sha,
 )
+from tests.notes import shown_notes
 
 
 # == The command line ============================================================
@@ -547,14 +548,14 @@ async def test_app_summary_copy_without_any_clipboard(make_app, store, monkeypat
     meeting = store.meetings.start_meeting("sprint-review")
     store.meetings.add_decision(meeting.id, "Ship \x1b]52;c;ZXZpbA==\x07it @channel")
     store.meetings.end_meeting(meeting.id)
-    async with make_app().run_test(size=(100, 30)) as pilot:
+    async with make_app().run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.pause()
         pilot.app.show_summary(meeting.id)
         await pilot.pause()
         await pilot.press("c")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        notes = " ".join(str(n.message) for n in pilot.app._notifications)
+        notes = " ".join(await shown_notes(pilot))
         assert "OSC 52" in notes or "save it to a file" in notes
         assert "\x1b" not in pilot.app.clipboard and "Ship it" in pilot.app.clipboard
 

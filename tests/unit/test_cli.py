@@ -230,3 +230,38 @@ def test_progress_shows_in_a_terminal_and_is_quiet_in_a_pipe(tmp_path: Path) -> 
     piped = _demo_stderr(tmp_path / "pipe.db", terminal=False).decode()
     assert "Generating meetings" not in piped and "%" not in piped
     assert piped.startswith("Created 5 meetings")
+
+
+def test_actions_add_adopts_the_existing_owners_spelling(run, db_path) -> None:
+    """`--owner marco` files the item under "Marco" when Marco already owns
+    items (the case-insensitive, Unicode-aware match the owner filters use);
+    a new name keeps the spelling typed."""
+    run("actions", "add", "First", "--cadence", "sprint-review", "--owner", "Marco")
+    run("actions", "add", "Second", "--cadence", "sprint-review", "--owner", "marco")
+    run("actions", "add", "Third", "--cadence", "sprint-review", "--owner", "ZOË")
+    run("actions", "add", "Fourth", "--cadence", "sprint-review", "--owner", "zoe\u0308")  # decomposed ë
+    run("actions", "add", "Fifth", "--cadence", "sprint-review", "--owner", "lena")
+    owners = {d["title"]: d["owner"] for d in json.loads(run("actions", "--json").output)}
+    assert owners == {"First": "Marco", "Second": "Marco", "Third": "ZOË", "Fourth": "ZOË", "Fifth": "lena"}
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 23])
+def test_demo_actions_n_creates_exactly_n(run, db_path, n) -> None:
+    result = run("demo", "--meetings", "10", "--actions", str(n))
+    assert result.exit_code == 0, result.stderr
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("SELECT count(*) FROM action_items").fetchone()[0] == n
+    finally:
+        conn.close()
+    assert f"and {n:,} action items" in result.stderr
+
+
+def test_demo_actions_n_without_meetings_creates_exactly_n(run, db_path) -> None:
+    result = run("demo", "--actions", "7")
+    assert result.exit_code == 0, result.stderr
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("SELECT count(*) FROM action_items").fetchone()[0] == 7
+    finally:
+        conn.close()

@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from cadence_tui.cli import cli
 from cadence_tui.integrations.config import Config, ConfigError, config_path, load_config, resolve_theme
+from tests.notes import shown_notes
+from tests.settle import settle
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -117,7 +119,7 @@ async def test_app_applies_light_theme_and_keymap(store, tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         assert app.theme == "textual-light"
         await pilot.press("ctrl+e")
-        await pilot.pause()
+        await settle(pilot)  # the editor opens once the cadence is read (in a worker)
         assert isinstance(app.screen, CadenceEditorScreen)
 
 
@@ -126,10 +128,10 @@ async def test_app_warns_about_an_unknown_theme(store, tmp_path):
 
     path = write(tmp_path, 'theme = "purple"\n')
     app = make_app(store, load_config(path))
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.pause()
         assert app.theme == "textual-dark"
-        messages = [n.message for n in app._notifications]
+        messages = await shown_notes(pilot)
         assert any("line 1: 'theme' 'purple' is not a theme" in m for m in messages)
 
 

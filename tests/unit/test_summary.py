@@ -467,3 +467,13 @@ def test_summary_modules_stay_headless() -> None:
     loaded = set(__import__("json").loads(out))
     assert not {m for m in loaded if m.split(".")[0] in ("textual", "pyperclip", "rich")}
     assert not {m for m in loaded if m.startswith(("cadence_tui.ui.app", "cadence_tui.ui.screens"))}
+
+
+def test_cli_out_dash_prints_to_stdout(store, clock, db_path, tmp_path, monkeypatch) -> None:
+    """`--out -` is stdout, as in most commands: no file named "-" appears."""
+    build_meeting(store, clock, "all-hands")
+    monkeypatch.chdir(tmp_path)
+    result = _cli(db_path, "--format", "text", "--out", "-")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("All-Hands Strategy — Wed 25 Nov 2026\n")
+    assert not (tmp_path / "-").exists()

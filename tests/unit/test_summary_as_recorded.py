@@ -241,7 +241,13 @@ def test_meetings_ended_before_the_snapshot_read_items_as_they_are(db_path, cloc
     conn.executescript(
         "DROP TABLE meeting_action_snapshots; DROP TABLE meeting_blocker_snapshots;"
         " DROP TABLE meeting_end_snapshots; ALTER TABLE cadences DROP COLUMN kind;"
-        " DROP INDEX idx_meetings_cadence_scheduled; PRAGMA user_version = 5;"
+        " DROP INDEX idx_meetings_cadence_scheduled;"
+        # v9 (topics, who did what)
+        " DROP TABLE topics; ALTER TABLE agenda_items DROP COLUMN topic_id;"
+        " ALTER TABLE agenda_items DROP COLUMN proposed_by; ALTER TABLE action_items DROP COLUMN created_by;"
+        " ALTER TABLE action_items DROP COLUMN closed_by; ALTER TABLE blockers DROP COLUMN created_by;"
+        " ALTER TABLE blockers DROP COLUMN resolved_by; ALTER TABLE decisions DROP COLUMN created_by;"
+        " ALTER TABLE notes DROP COLUMN created_by; PRAGMA user_version = 5;"
     )
     conn.close()
 

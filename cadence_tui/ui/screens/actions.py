@@ -212,6 +212,7 @@ class ActionItemsScreen(Screen[None]):
             yield Static(id="actions-filters")
         yield Static(id="actions-owners")
         yield ActionTable(today=lambda: self.store.today(), id="action-table")
+        yield Static(id="action-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -224,6 +225,13 @@ class ActionItemsScreen(Screen[None]):
         self.apply_filter()
         self.query_one(ActionTable).focus()
         self.call_after_refresh(self._draw_chips)  # again, at the widths laid out
+        self.call_after_refresh(self._show_detail)
+
+    def on_database_changed(self, _message: object) -> None:
+        """Another terminal changed the database (ui/live_updates.py): show it."""
+        if self.is_current:
+            self.on_screen_resume()
+            self._show_detail()
 
     def on_screen_resume(self) -> None:
         table = self.query_one(ActionTable)
@@ -292,6 +300,23 @@ class ActionItemsScreen(Screen[None]):
         table = self.query_one(ActionTable)
         if table.position is not None:
             self._refresh_title_only()
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """Who recorded the highlighted item and who closed it (one line)."""
+        item = self.selected()
+        text = Text(style="dim")
+        if item is not None:
+            text.append(f"#{item.id} added {item.created_at.astimezone():%a %d %b %H:%M}")
+            if item.created_by:
+                text.append(" by ")
+                text.append(item.created_by, style="bold")
+            if item.closed_at is not None:
+                text.append(f" · {item.status} {item.closed_at.astimezone():%a %d %b %H:%M}")
+                if item.closed_by:
+                    text.append(" by ")
+                    text.append(item.closed_by, style="bold")
+        self.query_one("#action-detail", Static).update(text, layout=False)
 
     def _refresh_title_only(self) -> None:
         # Cheap: no queries, only the "n of N" part changes while scrolling.
@@ -311,6 +336,7 @@ class ActionItemsScreen(Screen[None]):
     def _changed(self, item: ActionItem, what: str) -> None:
         self.query_one(ActionTable).reload()
         self._refresh_header()
+        self._show_detail()
         # markup=False: the title is user text ("[/]" must show as typed).
         self.notify(f"{what}: {item.title}  (u undoes)", timeout=4, markup=False)
 

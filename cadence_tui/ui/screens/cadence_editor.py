@@ -39,6 +39,7 @@ from cadence_tui.store.cadences import (
 from cadence_tui.store.errors import InvalidInput, StoreError
 from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.store_work import QUEUED, StoreWork, in_thread
 from cadence_tui.ui.stylesheets import FORMS, css
 
 PREVIEW_COUNT = 5
@@ -183,8 +184,9 @@ class AgendaTemplateTable(DataTable):
     ]
 
 
-class CadenceEditorScreen(Screen[None]):
-    """Edit one cadence; every valid change is saved at once."""
+class CadenceEditorScreen(StoreWork, Screen[None]):
+    """Edit one cadence; every valid change is saved at once (through the
+    app's write queue: a locked file shows "saving…", never a frozen screen)."""
 
     CSS_PATH = css(*FORMS)
 
@@ -198,11 +200,18 @@ class CadenceEditorScreen(Screen[None]):
         *quiet_global_keys(),
     ]
 
-    def __init__(self, cadence_key: str) -> None:
+    def __init__(
+        self, cadence_key: str, cadence: Cadence | None = None, template: list[AgendaTemplateItem] | None = None
+    ) -> None:
+        """``cadence`` and ``template`` as read off the UI thread (see
+        :func:`open_editor`); without them they are read here, at once."""
         super().__init__()
         self.cadence_key = cadence_key
-        self.cadence: Cadence = self.store.cadences.get_cadence(cadence_key)
-        self.template: list[AgendaTemplateItem] = []
+        if cadence is None:
+            cadence = self.store.cadences.get_cadence(cadence_key)
+        self.cadence: Cadence = cadence
+        self.template: list[AgendaTemplateItem] = template or []
+        self._template_read = template is not None
         self._leave_anyway = False
         self._preview_timer: Timer | None = None
 
@@ -346,7 +355,10 @@ class CadenceEditorScreen(Screen[None]):
         table.add_column("Item", key="title")
         self._show_rule_rows()
         self._refresh_title()
-        self._refresh_agenda()
+        if self._template_read:
+            self._draw_agenda(self.template)
+        else:
+            self._refresh_agenda()
         self._update_preview()
         self.query_one("#field-name", Input).focus()
 
@@ -432,19 +444,39 @@ class CadenceEditorScreen(Screen[None]):
         if widget.value.strip() == current:
             self._set_error(argument, "")
             return True
+        typed = widget.value
+        key = self.cadence_key
+
+        def saved(cadence: Cadence) -> None:
+            self.cadence = cadence
+            self._set_error(argument, "")
+            if widget.value == typed:  # show the value as stored (trimmed, normalised)
+                widget.value = self._current_text(argument)
+            self._status(f"Saved {argument.replace('_', ' ')}.")
+            self._refresh_title()
+            if argument == "timebox_min":
+                self._draw_agenda(self.template)
+
+        def failed(exc: StoreError) -> None:  # a queued write: the text stays in the field
+            self._set_error(argument, str(exc))
+            self._status(f"Not saved: {exc} (“{typed}”)", error=True)
+
         try:
-            self.cadence = self.store.cadences.update_cadence(self.cadence_key, **{argument: widget.value})
+            result = self.write_store(
+                lambda store: store.cadences.update_cadence(key, **{argument: typed}),
+                then=saved,
+                what=argument.replace("_", " "),
+                values={argument: typed},
+                reopen=failed,
+            )
         except InvalidInput as exc:
             self._set_error(argument, str(exc))
             self._status(f"Not saved: {exc}", error=True)
             return False
-        self._set_error(argument, "")
-        # Show the value as stored (trimmed, normalised).
-        widget.value = self._current_text(argument)
-        self._status(f"Saved {argument.replace('_', ' ')}.")
-        self._refresh_title()
-        if argument == "timebox_min":
-            self._refresh_agenda()
+        if result is QUEUED:
+            self._status("saving… (another program is writing to the database)")
+        else:
+            saved(result)
         return True
 
     def _current_text(self, argument: str) -> str:
@@ -470,15 +502,37 @@ class CadenceEditorScreen(Screen[None]):
         if rule == self.cadence.rule:
             self._set_error("rule", "")
             return True
+        key = self.cadence_key
+
+        def saved(cadence: Cadence) -> None:
+            self.cadence = cadence
+            self._set_error("rule", "")
+            self._status("Saved the schedule.")
+
+        def failed(exc: StoreError) -> None:  # a queued write: the fields keep the rule
+            self._set_error("rule", str(exc))
+            self._status(f"Not saved: {exc}", error=True)
+
         try:
-            self.cadence = self.store.cadences.update_cadence(self.cadence_key, rule=rule)
+            result = self.write_store(
+                lambda store: store.cadences.update_cadence(key, rule=rule),
+                then=saved,
+                what="schedule",
+                values={"rule": rule},
+                reopen=failed,
+            )
         except InvalidInput as exc:
             self._set_error("rule", str(exc))
             self._status(f"Not saved: {exc}", error=True)
             return False
-        self._set_error("rule", "")
-        self._status("Saved the schedule.")
+        if result is QUEUED:
+            self._status("saving… (another program is writing to the database)")
+        else:
+            saved(result)
         return True
+
+    def show_saving(self, pending: int) -> None:
+        pass  # the status line says it (above)
 
     def _save(self, input_id: str) -> bool:
         if input_id in _PLAIN_FIELDS:
@@ -534,9 +588,19 @@ class CadenceEditorScreen(Screen[None]):
 
     # -- agenda template -------------------------------------------------------------
     def _refresh_agenda(self, select_id: int | None = None) -> None:
+        """Read the agenda template again (in a worker), then draw it."""
+        self.expect_data()
+        cadence_id = self.cadence.id
+        self.load_store(
+            lambda store: store.cadences.agenda_template(cadence_id),
+            lambda template: self._draw_agenda(template, select_id),
+            group="agenda",
+        )
+
+    def _draw_agenda(self, template: list[AgendaTemplateItem], select_id: int | None = None) -> None:
         table = self.query_one("#agenda-table", DataTable)
         cursor = table.cursor_row
-        self.template = self.store.cadences.agenda_template(self.cadence.id)
+        self.template = template
         table.clear()
         for n, item in enumerate(self.template, start=1):
             table.add_row(
@@ -560,6 +624,7 @@ class CadenceEditorScreen(Screen[None]):
             text.append(f"  {box - total} min free", style="dim")
         heading.update(text)
         heading.set_class(total > box, "-over")
+        self.data_shown()
 
     def _selected_item(self) -> AgendaTemplateItem | None:
         table = self.query_one("#agenda-table", DataTable)
@@ -568,43 +633,97 @@ class CadenceEditorScreen(Screen[None]):
         return self.template[min(table.cursor_row, len(self.template) - 1)]
 
     def action_add_item(self) -> None:
+        self.when_shown(self._add_item)
+
+    def _add_item(self) -> None:
         selected = self._selected_item()
         position = None if selected is None else self.template.index(selected) + 1
 
-        def save(title: str, minutes: str) -> None:
-            item = self.store.cadences.add_template_item(self.cadence_key, title, minutes, position=position)
+        key = self.cadence_key
+
+        def added(item: AgendaTemplateItem) -> None:
             self._refresh_agenda(select_id=item.id)
             self._status(f"Added agenda item {item.title}.")
+
+        def save(title: str, minutes: str) -> None:
+            self._write_item(
+                lambda store: store.cadences.add_template_item(key, title, minutes, position=position),
+                added,
+                title,
+                minutes,
+            )
 
         self.app.push_screen(AgendaItemDialog("Add agenda item", "", "", save))
 
     def action_edit_item(self) -> None:
+        self.when_shown(self._edit_item)
+
+    def _edit_item(self) -> None:
         item = self._selected_item()
         if item is None:
-            self.action_add_item()
+            self._add_item()
             return
 
-        def save(title: str, minutes: str) -> None:
-            self.store.cadences.update_template_item(item.id, title=title, timebox_min=minutes)
+        def edited(_result: object) -> None:
             self._refresh_agenda(select_id=item.id)
             self._status("Saved agenda item.")
 
+        def save(title: str, minutes: str) -> None:
+            self._write_item(
+                lambda store: store.cadences.update_template_item(item.id, title=title, timebox_min=minutes),
+                edited,
+                title,
+                minutes,
+            )
+
         self.app.push_screen(AgendaItemDialog("Edit agenda item", item.title, str(item.timebox_min), save))
 
+    def _write_item(self, run: Any, then: Any, title: str = "", minutes: str = "") -> None:
+        """An agenda change through the write queue; errors made at once are
+        raised (the dialog shows them); a queued one that fails says what was
+        typed in the status line."""
+
+        def failed(exc: StoreError) -> None:
+            typed = f" (“{title}”, {minutes} min)" if title else ""
+            self._status(f"Not saved{typed}: {exc}", error=True)
+
+        result = self.write_store(run, then=then, what="agenda item", values={"title": title}, reopen=failed)
+        if result is QUEUED:
+            self._status("saving… (another program is writing to the database)")
+        else:
+            then(result)
+
     def action_remove_item(self) -> None:
+        self.when_shown(self._remove_item)
+
+    def _remove_item(self) -> None:
         item = self._selected_item()
         if item is None:
             return
-        self.store.cadences.remove_template_item(item.id)
-        self._refresh_agenda()
-        self._status(f"Removed agenda item {item.title}.")
+
+        def removed(_result: object) -> None:
+            self._refresh_agenda()
+            self._status(f"Removed agenda item {item.title}.")
+
+        try:
+            self._write_item(lambda store: store.cadences.remove_template_item(item.id), removed)
+        except StoreError as exc:
+            self._status(f"Not removed: {exc}", error=True)
 
     def action_move_item(self, delta: int) -> None:
+        self.when_shown(lambda: self._move_item(delta))
+
+    def _move_item(self, delta: int) -> None:
         item = self._selected_item()
         if item is None:
             return
-        self.store.cadences.move_template_item(item.id, delta)
-        self._refresh_agenda(select_id=item.id)
+        try:
+            self._write_item(
+                lambda store: store.cadences.move_template_item(item.id, delta),
+                lambda _result: self._refresh_agenda(select_id=item.id),
+            )
+        except StoreError as exc:
+            self._status(f"Not moved: {exc}", error=True)
 
 
 class AgendaItemDialog(ModalScreen[None]):
@@ -669,26 +788,34 @@ class AgendaItemDialog(ModalScreen[None]):
         self.dismiss()
 
 
-class NewCadenceDialog(ModalScreen[str | None]):
+class NewCadenceDialog(StoreWork, ModalScreen[str | None]):
     """Name a new cadence — blank, copied from another — or bring back an
-    archived one; returns the key of the cadence to edit."""
+    archived one; returns the key of the cadence to edit. While the database
+    is locked it stays open saying "saving…" (typing still works) and closes
+    once the cadence exists; a failure shows under the name, text kept."""
 
     CSS_PATH = css(*FORMS)
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="new-cadence-cancel")]
 
-    def __init__(self, copy_from: Cadence | None = None) -> None:
+    def __init__(self, copy_from: Cadence | None = None, archived: list[Cadence] | None = None) -> None:
+        """``archived``: the archived cadences, as read off the UI thread (see
+        :func:`new_cadence`); without it they are read here, at once."""
         super().__init__()
         self.copy_from = copy_from
+        self.archived = archived
+        self._saving = False
 
     def compose(self) -> ComposeResult:
-        store = self.app.store  # type: ignore[attr-defined]
+        if self.archived is None:
+            store = self.app.store  # type: ignore[attr-defined]
+            self.archived = [c for c in store.cadences.list_cadences(include_archived=True) if c.archived]
         # Option values: "" blank, "copy:KEY", "restore:KEY". Prompts are Text:
         # cadence names are user text, never markup.
         options: list[tuple[Text, str]] = [(Text("A blank cadence"), "")]
         if self.copy_from is not None:
             options.append((Text(f"A copy of {self.copy_from.name}"), f"copy:{self.copy_from.key}"))
-        for cadence in store.cadences.list_cadences(include_archived=True):
+        for cadence in self.archived:
             if cadence.archived:
                 options.append((Text(f"Bring back {cadence.name} (archived)"), f"restore:{cadence.key}"))
         with Vertical(id="new-cadence-dialog", classes="dialog"):
@@ -728,23 +855,54 @@ class NewCadenceDialog(ModalScreen[str | None]):
         self.action_create()
 
     def action_create(self) -> None:
+        if self._saving:  # a second Enter while the first waits for the lock
+            return
         name = self.query_one("#new-name", Input).value
         source = self.query_one("#new-source", Select).value
         source = source if isinstance(source, str) else ""
-        store = self.app.store  # type: ignore[attr-defined]
-        try:
+
+        def create(store: Any) -> Cadence:
             if source.startswith("restore:"):
-                cadence = store.cadences.unarchive_cadence(source.removeprefix("restore:"))
-            elif source.startswith("copy:"):
-                cadence = store.cadences.create_cadence(name, copy_from=source.removeprefix("copy:"))
-            else:
-                cadence = store.cadences.create_cadence(name)
-        except InvalidInput as exc:
-            error = self.query_one("#error-new-name", Static)
-            error.update(Text(str(exc)))
-            error.set_class(True, "-visible")
+                return store.cadences.unarchive_cadence(source.removeprefix("restore:"))
+            if source.startswith("copy:"):
+                return store.cadences.create_cadence(name, copy_from=source.removeprefix("copy:"))
+            return store.cadences.create_cadence(name)
+
+        try:
+            result = self.write_store(
+                create, then=self._created, what="cadence", values={"name": name}, reopen=self._failed
+            )
+        except StoreError as exc:
+            self._failed(exc)
             return
-        self.dismiss(cadence.key)
+        if result is QUEUED:
+            self._saving = True
+            self._show_error("saving… (another program is writing to the database)")
+        else:
+            self._created(result)
+
+    def show_saving(self, pending: int) -> None:
+        pass  # said under the name (above)
+
+    def _show_error(self, message: str) -> None:
+        error = self.query_one("#error-new-name", Static)
+        error.update(Text(message))
+        error.set_class(bool(message), "-visible")
+
+    def _created(self, cadence: Cadence) -> None:
+        self._saving = False
+        if self.app.screen is self:
+            self.dismiss(cadence.key)
+
+    def _failed(self, exc: StoreError) -> None:
+        self._saving = False
+        self._show_error(str(exc))
+
+    def on_write_failed(self, event: Any) -> None:
+        event.stop()  # shown under the name, the dialog still open with the text
+        reopen = event.job.data.get("reopen")
+        if reopen is not None:
+            reopen(event.error)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -752,8 +910,17 @@ class NewCadenceDialog(ModalScreen[str | None]):
 
 # -- entry points used by the home screen --------------------------------------------
 def open_editor(screen: Screen, cadence_key: str) -> None:
-    """Push the editor for ``cadence_key`` on the app of ``screen``."""
-    screen.app.push_screen(CadenceEditorScreen(cadence_key))
+    """Push the editor for ``cadence_key`` on the app of ``screen``, once the
+    cadence and its agenda template are read (in a thread worker)."""
+
+    def read(store: Any) -> tuple[Cadence, list[AgendaTemplateItem]]:
+        cadence = store.cadences.get_cadence(cadence_key)
+        return cadence, store.cadences.agenda_template(cadence.id)
+
+    def show(data: tuple[Cadence, list[AgendaTemplateItem]]) -> None:
+        screen.app.push_screen(CadenceEditorScreen(cadence_key, *data))
+
+    in_thread(screen, read, show, group="open-editor")
 
 
 def new_cadence(screen: Screen, copy_from: Cadence | None) -> None:
@@ -763,7 +930,15 @@ def new_cadence(screen: Screen, copy_from: Cadence | None) -> None:
         if key:
             open_editor(screen, key)
 
-    screen.app.push_screen(NewCadenceDialog(copy_from), created)
+    def show(archived: list[Cadence]) -> None:
+        screen.app.push_screen(NewCadenceDialog(copy_from, archived), created)
+
+    in_thread(
+        screen,
+        lambda store: [c for c in store.cadences.list_cadences(include_archived=True) if c.archived],
+        show,
+        group="new-cadence",
+    )
 
 
 def archive_cadence(screen: Screen, cadence: Cadence, done=None) -> None:
@@ -772,18 +947,23 @@ def archive_cadence(screen: Screen, cadence: Cadence, done=None) -> None:
     def answered(yes: bool | None) -> None:
         if not yes:
             return
-        try:
-            screen.app.store.cadences.archive_cadence(cadence.key)  # type: ignore[attr-defined]
-        except StoreError as exc:
-            screen.app.notify(str(exc), title="Not archived", severity="error")
-            return
-        screen.app.notify(
-            f"{cadence.name} archived; its meetings and action items are kept (N brings it back)",
-            title="Archived",
-            markup=False,
+
+        def archived(_result: object) -> None:
+            screen.app.notify(
+                f"{cadence.name} archived; its meetings and action items are kept (N brings it back)",
+                title="Archived",
+                markup=False,
+            )
+            if done is not None:
+                done()
+
+        def failed(exc: StoreError) -> None:
+            screen.app.notify(str(exc), title="Not archived", severity="error", markup=False)
+
+        # In a thread worker: a locked file never freezes the screen.
+        in_thread(
+            screen, lambda store: store.cadences.archive_cadence(cadence.key), archived, failed=failed, group="archive"
         )
-        if done is not None:
-            done()
 
     screen.app.push_screen(
         ConfirmDialog(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,11 +13,13 @@ from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.core.playbook import FailfastEntry, FailfastPatterns, Pattern
 from cadence_tui.core.wording import counted
+from cadence_tui.store.errors import StoreError
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.store_work import StoreWork
 from cadence_tui.ui.stylesheets import css
 
 
-class FailfastScreen(Screen[None]):
+class FailfastScreen(StoreWork, Screen[None]):
     """Two pattern tables (by hand-off, by cause); the entries of the
     highlighted group below."""
 
@@ -32,6 +36,8 @@ class FailfastScreen(Screen[None]):
         self.patterns = FailfastPatterns((), (), 0)
         self.entries: list[FailfastEntry] = []
         self._group: tuple[str, str] | None = None  # ("handoff"|"cause", label)
+        self.handoffs: list = []  # every hand-off, archived too (labels -> keys)
+        self.causes: list[str] = []  # causes logged so far (the form's suggestions)
 
     @property
     def store(self):
@@ -59,8 +65,27 @@ class FailfastScreen(Screen[None]):
         by_cause.add_column("Failures", key="count")
         self.reload()
 
-    def reload(self) -> None:
-        self.patterns = self.store.playbook.failfast_patterns()
+    def reload(self, then: Callable[[], object] | None = None) -> None:
+        """Read the log again (in a worker), redraw, then ``then()``."""
+        self.expect_data()
+
+        def read(store) -> tuple:
+            return (
+                store.playbook.failfast_patterns(),
+                store.playbook.list_handoffs(include_archived=True),
+                list(store.playbook.failfast_causes()),
+            )
+
+        def show(data: tuple) -> None:
+            self.patterns, self.handoffs, self.causes = data
+            self._redraw()
+            self.data_shown()
+            if then is not None:
+                then()
+
+        self.load_store(read, show, group="failfast")
+
+    def _redraw(self) -> None:
         self._fill(self.query_one("#by-handoff", DataTable), self.patterns.by_handoff)
         self._fill(self.query_one("#by-cause", DataTable), self.patterns.by_cause)
         total = self.patterns.total
@@ -105,23 +130,31 @@ class FailfastScreen(Screen[None]):
     def on_descendant_focus(self, _event: object) -> None:
         self._show_entries()
 
+    def _handoff_key(self, label: str, *, active: bool = False) -> str | None:
+        return next((h.key for h in self.handoffs if h.label == label and not (active and h.archived)), None)
+
     def _show_entries(self) -> None:
+        """Read the highlighted group's entries (in a worker), then show them."""
         group = self._selected_group()
         self._group = group
+        label = "" if group is None else group[1]
+        title: Callable[[int], str]
         if group is None:
-            self.entries = self.store.playbook.failfast_entries(limit=100)
-            title = "Latest entries"
+            title = lambda _n: "Latest entries"  # noqa: E731
+            read = lambda store: store.playbook.failfast_entries(limit=100)  # noqa: E731
         elif group[0] == "handoff":
-            key = next(
-                (h.key for h in self.store.playbook.list_handoffs(include_archived=True) if h.label == group[1]), None
-            )
-            self.entries = self.store.playbook.failfast_entries(handoff_key=key, limit=100) if key else []
-            title = f"{group[1]}: {counted(len(self.entries), 'failure')}"
+            key = self._handoff_key(group[1])
+            read = lambda store: store.playbook.failfast_entries(handoff_key=key, limit=100) if key else []  # noqa: E731
+            title = lambda n: f"{label}: {counted(n, 'failure')}"  # noqa: E731
         else:
             cause = "" if group[1] == "(no cause given)" else group[1]
-            self.entries = self.store.playbook.failfast_entries(cause=cause, limit=100)
-            title = f"Cause “{group[1]}”: {counted(len(self.entries), 'failure')}"
-        self.query_one("#failfast-entries-title", Static).update(Text(title, style="bold"))
+            read = lambda store: store.playbook.failfast_entries(cause=cause, limit=100)  # noqa: E731
+            title = lambda n: f"Cause “{label}”: {counted(n, 'failure')}"  # noqa: E731
+        self.load_store(read, lambda entries: self._fill_entries(title, entries), group="entries")
+
+    def _fill_entries(self, title: Callable[[int], str], entries: list[FailfastEntry]) -> None:
+        self.entries = entries
+        self.query_one("#failfast-entries-title", Static).update(Text(title(len(entries)), style="bold"))
         text = Text()
         for i, e in enumerate(self.entries):
             if i:
@@ -143,18 +176,31 @@ class FailfastScreen(Screen[None]):
             )
 
     def action_log(self) -> None:
-        from cadence_tui.ui.widgets.playbook_forms import failfast_form
+        self.when_shown(self._log)
+
+    def _log(self) -> None:
+        from cadence_tui.ui.widgets.playbook_forms import failfast_spec
 
         handoff_key = None
         if self._group and self._group[0] == "handoff":
-            handoff_key = next((h.key for h in self.store.playbook.list_handoffs() if h.label == self._group[1]), None)
+            handoff_key = self._handoff_key(self._group[1], active=True)
 
         def saved(entry: FailfastEntry | None) -> None:
             if entry is not None:
-                self.reload()
-                count = next((p.count for p in self.patterns.by_handoff if p.label == entry.handoff_label), 1)
-                self.notify(
-                    f"{entry.handoff_label}: {count} failure{'s' if count != 1 else ''} logged", title="Fail-fast log"
-                )
 
-        self.app.push_screen(failfast_form(self.store, handoff_key=handoff_key), saved)
+                def counted_now() -> None:
+                    count = next((p.count for p in self.patterns.by_handoff if p.label == entry.handoff_label), 1)
+                    self.notify(
+                        f"{entry.handoff_label}: {count} failure{'s' if count != 1 else ''} logged",
+                        title="Fail-fast log",
+                    )
+
+                self.reload(then=counted_now)
+
+        active = [h for h in self.handoffs if not h.archived]
+        try:
+            spec = failfast_spec(active, self.causes, handoff_key=handoff_key)
+        except StoreError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.open_write_form(spec, saved)

@@ -43,7 +43,7 @@ class FooterRoom:
             return bindings
         return {
             key: (
-                active._replace(binding=replace(active.binding, show=True))
+                ActiveBinding(active.node, replace(active.binding, show=True), active.enabled, active.tooltip)
                 if active.binding.id in self._room_shown
                 else active
             )

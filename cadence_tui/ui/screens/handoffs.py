@@ -12,7 +12,9 @@ from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.core.playbook import HandoffStatus
 from cadence_tui.core.wording import counted
+from cadence_tui.store.errors import StoreError
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.store_work import StoreWork
 from cadence_tui.ui.stylesheets import css
 
 
@@ -30,7 +32,7 @@ def rating_style(rating: float | None) -> str:
     return "bold red" if rating < 2.5 else ("yellow" if rating < 3.5 else "green")
 
 
-class HandoffsScreen(Screen[None]):
+class HandoffsScreen(StoreWork, Screen[None]):
     """List of hand-offs; details of the highlighted one below."""
 
     CSS_PATH = css("playbook.tcss")
@@ -46,6 +48,8 @@ class HandoffsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="handoffs-screen")
         self.register: list[HandoffStatus] = []
+        self.entries: dict[str, list] = {}  # hand-off key -> its latest fail-fast entries, read when shown
+        self.causes: list[str] = []  # causes logged so far (the fail-fast form's suggestions)
 
     @property
     def store(self):
@@ -72,9 +76,20 @@ class HandoffsScreen(Screen[None]):
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
-        table = self.query_one("#handoffs-table", DataTable)
+        """Read the register again (in a worker), then redraw."""
+        self.expect_data()
         current = select or (chosen.handoff.key if (chosen := self.selected()) else None)
-        self.register = self.store.playbook.handoff_register()
+        self.load_store(
+            lambda store: (store.playbook.handoff_register(), list(store.playbook.failfast_causes())),
+            lambda data: self._show(data[0], data[1], current),
+            group="handoffs",
+        )
+
+    def _show(self, register: list[HandoffStatus], causes: list[str], current: str | None) -> None:
+        table = self.query_one("#handoffs-table", DataTable)
+        self.register = register
+        self.causes = causes
+        self.entries = {}
         table.clear()
         for r in self.register:
             h = r.handoff
@@ -110,6 +125,7 @@ class HandoffsScreen(Screen[None]):
                 if r.handoff.key == current:
                     table.move_cursor(row=i)
         self._show_details()
+        self.data_shown()
 
     def selected(self) -> HandoffStatus | None:
         table = self.query_one("#handoffs-table", DataTable)
@@ -147,7 +163,15 @@ class HandoffsScreen(Screen[None]):
             text.append(f"{rating_bar(q.average):<10}", style=rating_style(q.average))
             text.append(f" {q.average:.1f}", style=rating_style(q.average))
             text.append(f"  ({counted(q.count, 'rating')})\n", style="dim")
-        entries = self.store.playbook.failfast_entries(handoff_key=h.key, limit=3)
+        entries = self.entries.get(h.key)
+        if entries is None:  # read once, in a worker; shown when it arrives
+            key = h.key
+            self.load_store(
+                lambda store: store.playbook.failfast_entries(handoff_key=key, limit=3),
+                lambda found: self._got_entries(key, found),
+                group="entries",
+            )
+            entries = []
         text.append(f"\nFailures: {r.failures}", style="bold")
         for e in entries:
             text.append(f"\n  {e.created_at.astimezone():%d %b %Y}  ", style="dim")
@@ -155,6 +179,12 @@ class HandoffsScreen(Screen[None]):
             if e.cause:
                 text.append(f"  — {e.cause}", style="yellow")
         details.update(text)
+
+    def _got_entries(self, key: str, entries: list) -> None:
+        self.entries[key] = entries
+        chosen = self.selected()
+        if chosen is not None and chosen.handoff.key == key:
+            self._show_details()
 
     # -- actions -------------------------------------------------------------------
     def _saved(self, result: object) -> None:
@@ -168,19 +198,31 @@ class HandoffsScreen(Screen[None]):
             self.notify(f"Saved {getattr(result, 'label', '')}", title="Hand-offs")
 
     def action_edit(self) -> None:
-        from cadence_tui.ui.widgets.playbook_forms import handoff_form
+        self.when_shown(self._edit)
+
+    def _edit(self) -> None:
+        from cadence_tui.ui.widgets.playbook_forms import handoff_spec
 
         r = self.selected()
         if r is not None:
-            self.app.push_screen(handoff_form(self.store, r.handoff), self._saved)
+            self.open_write_form(handoff_spec(r.handoff), self._saved)
 
     def action_add(self) -> None:
-        from cadence_tui.ui.widgets.playbook_forms import handoff_form
+        from cadence_tui.ui.widgets.playbook_forms import handoff_spec
 
-        self.app.push_screen(handoff_form(self.store), self._saved)
+        self.open_write_form(handoff_spec(), self._saved)
 
     def action_log_failure(self) -> None:
-        from cadence_tui.ui.widgets.playbook_forms import failfast_form
+        self.when_shown(self._log_failure)
+
+    def _log_failure(self) -> None:
+        from cadence_tui.ui.widgets.playbook_forms import failfast_spec
 
         r = self.selected()
-        self.app.push_screen(failfast_form(self.store, handoff_key=r.handoff.key if r else None), self._saved)
+        active = [status.handoff for status in self.register if not status.handoff.archived]
+        try:
+            spec = failfast_spec(active, self.causes, handoff_key=r.handoff.key if r else None)
+        except StoreError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.open_write_form(spec, self._saved)

@@ -116,6 +116,13 @@ class HistoryScreen(Screen[None]):
         self.reload()
         self.query_one(HistoryTable).focus()
 
+    def on_database_changed(self, _message: object) -> None:
+        """Another terminal changed the database (ui/live_updates.py): show it, cursor kept."""
+        table = self.query_one(HistoryTable)
+        if self.is_current and table.source is not None:
+            table.reload()
+            self._refresh_header()
+
     def reload(self) -> None:
         store, cadence, text = self.store, self.cadence_key, self.search
         table = self.query_one(HistoryTable)

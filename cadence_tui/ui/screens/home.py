@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,6 +22,9 @@ from cadence_tui.ui.widgets.scorecard import Scorecard
 
 # From this height home has room for the highlighted cadence's open items.
 TALL_ROWS = 36
+# From this width the table has room for a "Topics" column (proposed topics
+# waiting for each next meeting); narrower, the details below list them.
+TOPICS_COLUMN_WIDTH = 90
 
 
 class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
@@ -30,6 +34,8 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
 
     # On a wide terminal the footer shows these too (screens/footer_room.py).
     FOOTER_WHEN_ROOM = (
+        "propose-topic",
+        "follow-meeting",
         "edit-cadence",
         "new-cadence",
         "open-metrics",
@@ -47,6 +53,22 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
             id="start-meeting",
             tooltip="Start the highlighted cadence's next meeting, or resume the one running",
         ),
+        Binding(
+            "t",
+            "propose_topic",
+            "Topic",
+            id="propose-topic",
+            show=False,
+            tooltip="Propose a topic for the highlighted cadence's next meeting",
+        ),
+        Binding(
+            "f",
+            "follow",
+            "Follow",
+            id="follow-meeting",
+            show=False,
+            tooltip="Follow the highlighted cadence's meeting in progress, read-only (or wait for it)",
+        ),
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
         # Shown in the footer only when the terminal is wide (FOOTER_WHEN_ROOM);
         # always in `?` help and the command palette.
@@ -61,6 +83,7 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         self._rows: list[CadenceOverview] = []
         self._shown_minute: datetime | None = None  # the minute the rows were computed for
         self._suspended = False  # another screen was opened on top
+        self._topics_column = False  # the table shows "Topics" (wide terminals)
 
     def compose(self) -> ComposeResult:
         yield Static("Cadence", id="home-title")
@@ -94,6 +117,8 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
     def on_resize(self) -> None:
         # Short terminals lose the spacing between panels, not the panels.
         self.set_class(self.size.height < 30, "-short")
+        if (self.size.width >= TOPICS_COLUMN_WIDTH) != self._topics_column and self._rows:
+            self.refresh_rows()
         tall = self.size.height >= TALL_ROWS
         if tall != self.has_class("-tall"):
             self.set_class(tall, "-tall")
@@ -113,6 +138,12 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
     def store(self):
         return self.app.store  # type: ignore[attr-defined]
 
+    def on_database_changed(self, _message: object) -> None:
+        """Another terminal changed the database (ui/live_updates.py): show it."""
+        if self.is_current and self._rows:
+            self.refresh_rows()
+            self.reload_scorecard()  # a value recorded in another terminal's meeting
+
     def refresh_rows(self) -> None:
         store = self.store
         now = store.now()
@@ -121,6 +152,13 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         table = self.query_one("#cadence-table", DataTable)
         cursor = table.cursor_row
         table.clear()
+        wide = self.size.width >= TOPICS_COLUMN_WIDTH
+        if wide != self._topics_column:
+            self._topics_column = wide
+            if wide:
+                table.add_column("Topics", key="topics")
+            else:
+                table.remove_column("topics")
         for row in self._rows:
             c = row.cadence
             nxt = store.cadences.next_occurrence(c, now)
@@ -141,15 +179,10 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
             blockers = Text(
                 str(row.open_blockers), style="bold yellow" if row.open_blockers else "dim", justify="right"
             )
-            table.add_row(
-                Text(c.name, style="bold"),
-                next_cell,
-                last_cell,
-                Text(str(row.open_actions), justify="right"),
-                overdue,
-                blockers,
-                key=c.key,
-            )
+            topics = Text(str(row.waiting_topics), style="bold cyan" if row.waiting_topics else "dim", justify="right")
+            cells = [Text(c.name, style="bold"), next_cell, last_cell]
+            cells += [Text(str(row.open_actions), justify="right"), overdue, blockers]
+            table.add_row(*cells, *([topics] if wide else []), key=c.key)
         if self._rows:
             table.move_cursor(row=min(max(cursor, 0), len(self._rows) - 1))
         self._show_details()
@@ -201,6 +234,14 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         text.append(", ".join(p.label for p in c.participants) or "—")
         text.append("\nAgenda: ", style="dim")
         text.append(" · ".join(f"{i.title} {i.timebox_min}′" for i in template) or "—")
+        if row.waiting_topics:
+            text.append(f"\nTopics ({row.waiting_topics}): ", style="dim")
+            text.append(
+                " · ".join(
+                    f"{t.title} {t.minutes}′" + (f" ({t.proposed_by})" if t.proposed_by else "")
+                    for t in store.topics.waiting_topics(c.key)
+                )
+            )
         details.update(text)
         self._show_open_work()
 
@@ -219,6 +260,44 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         row = self.selected()
         if row is not None:
             start_or_resume(self.app, row.cadence.key)
+
+    def action_follow(self) -> None:
+        """The read-only follow-along view of the highlighted cadence (screens/follow.py)."""
+        from cadence_tui.ui.screens.follow import FollowScreen
+
+        row = self.selected()
+        if row is not None:
+            self.app.push_screen(FollowScreen(row.cadence.key))
+
+    def action_propose_topic(self) -> None:
+        """A small form: a topic for the highlighted cadence's next meeting (store/topics.py)."""
+        from cadence_tui.store.topics import DEFAULT_TOPIC_MINUTES
+        from cadence_tui.ui.widgets.capture_forms import CaptureForm, FormField
+
+        row = self.selected()
+        if row is None:
+            return
+        cadence = row.cadence
+
+        def done(topic: Any) -> None:
+            if topic is None:
+                return
+            self.refresh_rows()
+            self.notify(f"Topic for the next {cadence.name}: {topic.title}", timeout=4, markup=False)
+
+        self.app.push_screen(
+            CaptureForm(
+                f"Topic for the next {cadence.name}",
+                [
+                    FormField("title", "Topic", placeholder="what to discuss"),
+                    FormField("minutes", "Minutes", value=str(DEFAULT_TOPIC_MINUTES)),
+                    FormField("by", "By", value=self.store.actor),
+                ],
+                lambda v: self.store.topics.add_topic(cadence.key, v["title"], minutes=v["minutes"], by=v["by"]),
+                form_id="topic-form",
+            ),
+            done,
+        )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "cadence-table":

@@ -47,10 +47,17 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from cadence_tui.core.meeting_clock import ClockState, OverTimeWatch, clock_state
 from cadence_tui.core.model import AgendaItem, Meeting
+from cadence_tui.core.timefmt import local_time
 from cadence_tui.core.wording import counted
 from cadence_tui.kinds import GENERIC, all_kinds
-from cadence_tui.store.errors import DatabaseBusy
-from cadence_tui.store.meetings import check_action_capture, check_blocker_capture, check_entry_capture
+from cadence_tui.store.errors import DatabaseBusy, InvalidInput, NotFound
+from cadence_tui.store.meetings import (
+    MeetingEnded,
+    at_field,
+    check_action_capture,
+    check_blocker_capture,
+    check_entry_capture,
+)
 from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
@@ -133,6 +140,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.agenda_items: list[AgendaItem] = []
         self.overtime_watch = OverTimeWatch()  # not `watch`: that name is Textual's DOMNode.watch
         self.panel: CadencePanel | None = None
+        self.ending_here = False  # this screen ended it (vs another terminal: ended_elsewhere)
+        self.ended_elsewhere = False
 
     @property
     def store(self):
@@ -177,6 +186,49 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     def on_screen_resume(self) -> None:
         self.tick()
 
+    # -- live: another terminal changed the database (ui/live_updates.py) -------------------
+    def on_database_changed(self, _message: object) -> None:
+        if self.meeting is None or self.ending_here:
+            return
+        try:
+            self.refresh_all()
+        except NotFound:  # the meeting itself was deleted (a restore, an import)
+            self.notify("This meeting no longer exists in the database", severity="error", markup=False)
+            return
+        self._check_ended_elsewhere(quiet=True)
+
+    def _check_ended_elsewhere(self, *, quiet: bool = False) -> bool:
+        """If the meeting was ended elsewhere: say so (at length the first
+        time, briefly after unless ``quiet``), stop the clock (the ended
+        meeting's own times), stay usable. True when ended."""
+        if self.meeting is None or self.meeting.status != "ended":
+            return False
+        if self.ended_elsewhere and not quiet:
+            self.notify("This meeting has ended: e opens its summary, Esc goes home", timeout=3)
+        if not self.ending_here and not self.ended_elsewhere:
+            self.ended_elsewhere = True
+            self.query_one(ClockBar).ended_elsewhere = True
+            self.tick()
+            self.notify(
+                "This meeting was ended in another window. What you type now is offered as an open"
+                " action item of the cadence; e opens the summary, Esc goes home.",
+                title="Meeting ended elsewhere",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        return True
+
+    def changes_agenda(self, change: Callable[[], Any]) -> Any:
+        """Run an agenda change; a meeting ended (or changed) elsewhere is said, not a crash."""
+        try:
+            return change()
+        except (InvalidInput, NotFound) as exc:
+            self.refresh_all()
+            if not self._check_ended_elsewhere():
+                self.notify(str(exc), severity="warning", markup=False)
+            return None
+
     # -- reading --------------------------------------------------------------------
     def refresh_all(self) -> None:
         self.refresh_agenda()
@@ -197,8 +249,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         m = self.meeting
         # Which occurrence this meeting is for (recurrence.meeting_occurrence),
         # worded to fit the terminal's width (widgets/meeting_title.py).
-        occurrence = m.scheduled_for.astimezone() if m.scheduled_for else None
-        self.query_one(MeetingTitle).show(m.cadence_name, occurrence, m.started_at.astimezone(), m.timebox_min)
+        occurrence = local_time(m.scheduled_for) if m.scheduled_for else None
+        self.query_one(MeetingTitle).show(m.cadence_name, occurrence, local_time(m.started_at), m.timebox_min)
         self.tick()
 
     def refresh_log(self) -> None:
@@ -340,8 +392,14 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     ) -> None:
         """Open a capture form whose write may be queued (see above)."""
         spec = {"title": title, "fields": fields, "check": check, "write": write, "saved": saved, "form_id": form_id}
+        offered = {"as_action": False}  # the meeting ended: Enter again saves it as an action item
 
         def save(values: dict[str, str]) -> Any:
+            if offered["as_action"]:
+                return self.save_as_cadence_action(values)
+            if self.ended_elsewhere or (self.meeting is not None and self.meeting.status == "ended"):
+                offered["as_action"] = True
+                raise self.offer_as_action()
             check(values)  # InvalidInput: the form shows it and stays open
             queue = write_queue(self.app)
             if not queue.pending:
@@ -350,6 +408,11 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                         return write(self.store, values)
                 except DatabaseBusy:
                     pass
+                except MeetingEnded:
+                    self.refresh_agenda()
+                    self._check_ended_elsewhere()
+                    offered["as_action"] = True
+                    raise self.offer_as_action() from None
             queue.submit(WriteJob(lambda store: write(store, values), self, form_id, {"values": values, **spec}))
             self.show_saving()
             return QUEUED
@@ -360,7 +423,35 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             self.refresh_log()
             self.notify(saved(result), timeout=3, markup=False)
 
-        self.app.push_screen(CaptureForm(title, fields, save, form_id=form_id, error=error), done)
+        form = CaptureForm(title, fields, save, form_id=form_id, error=error)
+        spec["form"] = form  # a failed write waits until this form is gone (see _reopen_form)
+        self.app.push_screen(form, done)
+
+    def offer_as_action(self) -> InvalidInput:
+        """The form's message when the meeting has ended: the text stays in the form."""
+        name = self.meeting.cadence_name if self.meeting else "the cadence"
+        return InvalidInput(
+            f"This meeting has ended (in another window). Enter again saves this as an open action item"
+            f" of {name}; Esc discards it."
+        )
+
+    def save_as_cadence_action(self, values: dict[str, str]) -> Any:
+        """A capture typed into an ended meeting, kept as an open action item of its cadence."""
+        from cadence_tui.core.duedates import parse_due
+
+        assert self.meeting is not None
+        field = next(f for f in ("title", "what", "text") if f in values)
+        text = " ".join(values[field].split())  # a note's lines, on one line
+        with at_field("due"):
+            due = parse_due(values.get("due", ""), self.store.today())
+        with at_field("owner"):
+            owner = values.get("owner") or values.get("raised_by") or ""
+        with at_field(field):
+            item = self.store.actions.add_action(text, owner=owner, due=due, cadence_key=self.meeting.cadence_key)
+        self.notify(
+            f"Saved as an open action item of {self.meeting.cadence_name}: {item.title}", timeout=6, markup=False
+        )
+        return None
 
     def show_saving(self) -> None:
         self.query_one(ClockBar).show_saving(write_queue(self.app).pending)
@@ -380,9 +471,13 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     def _reopen_form(self, event: WriteFailed) -> None:
         data = event.job.data
-        if any(child.id == data["form_id"] for child in self.app.children):
+        closing = data.get("form")
+        if (closing is not None and closing.is_attached) or any(
+            screen.id == data["form_id"] for screen in self.app.screen_stack
+        ):
             # The form that queued this write is still closing (a quick
-            # failure): open its copy once it is gone (ids are unique).
+            # failure), or the user has opened the same form again: open the
+            # copy once that one is gone (ids are unique).
             self.set_timer(0.05, lambda: self._reopen_form(event))
             return
         values = data["values"]
@@ -481,29 +576,46 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     # -- agenda ---------------------------------------------------------------------------
     def action_next_item(self) -> None:
-        item = self.store.meetings.next_item(self.meeting_id)
-        self.refresh_agenda()
+        if self._check_ended_elsewhere():
+            return
+        missing = object()
+        item = self.changes_agenda(lambda: self.store.meetings.next_item(self.meeting_id) or missing)
         if item is None:
+            return
+        self.refresh_agenda()
+        if item is missing:
             self.notify("Agenda done. Press e to end the meeting.", timeout=4)
 
     def action_previous_item(self) -> None:
-        self.store.meetings.previous_item(self.meeting_id)
+        if self._check_ended_elsewhere():
+            return
+        self.changes_agenda(lambda: self.store.meetings.previous_item(self.meeting_id) or True)
         self.refresh_agenda()
 
     @on(DataTable.RowSelected, "#agenda")
     def _agenda_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         item = self.query_one(AgendaList).highlighted_item
-        if item is not None and item.state != "current":
-            self.store.meetings.goto_item(self.meeting_id, item.id)
+        if item is not None and item.state != "current" and not self._check_ended_elsewhere():
+            self.changes_agenda(lambda: self.store.meetings.goto_item(self.meeting_id, item.id))
             self.refresh_agenda()
 
     def action_move_item(self, delta: int) -> None:
         item = self.query_one(AgendaList).highlighted_item
-        if item is None:
+        if item is None or self._check_ended_elsewhere():
             return
-        self.store.meetings.move_agenda_item(item.id, delta)
+        self.changes_agenda(lambda: self.store.meetings.move_agenda_item(item.id, delta))
         self.refresh_agenda(select_id=item.id)
+
+    @on(AgendaList.RemoveRequested)
+    def _remove_agenda_item(self, event: AgendaList.RemoveRequested) -> None:
+        if self._check_ended_elsewhere():
+            return
+        item = self.changes_agenda(lambda: self.store.meetings.remove_agenda_item(event.item.id))
+        self.refresh_agenda()
+        if item is not None:
+            dropped = " (the proposed topic is dropped)" if item.topic_id is not None else ""
+            self.notify(f"Removed from the agenda: {item.title}{dropped}", timeout=4, markup=False)
 
     def action_add_agenda_item(self) -> None:
         self.open_form(
@@ -516,8 +628,12 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         )
 
     def action_toggle_pause(self) -> None:
-        meeting = self.store.meetings.toggle_pause(self.meeting_id)
+        if self._check_ended_elsewhere():
+            return
+        meeting = self.changes_agenda(lambda: self.store.meetings.toggle_pause(self.meeting_id))
         self.refresh_agenda()
+        if meeting is None:
+            return
         self.notify("Paused: the clocks stopped" if meeting.status == "paused" else "Resumed", timeout=2)
 
     # -- views ------------------------------------------------------------------------------
@@ -586,10 +702,19 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     # -- ending ---------------------------------------------------------------------------------
     def action_end_meeting(self) -> None:
+        if self._check_ended_elsewhere():
+            self.after_end(self.meeting_id)  # nothing to end: the ratings, then its summary
+            return
         waiting = sum(1 for i in self.store.meetings.carry_over(self.meeting_id) if i.outcome is None)
         detail = "The clocks stop and the summary opens."
         if waiting:
             detail += f" {counted(waiting, 'carried item')} not triaged stay open."
+        unreached = sum(
+            1 for i in self.agenda_items if i.topic_id is not None and i.state == "pending" and not i.elapsed_seconds
+        )
+        if unreached:
+            verb = "waits" if unreached == 1 else "wait"
+            detail += f" {counted(unreached, 'proposed topic')} not reached {verb} for the next meeting."
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -598,6 +723,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.app.push_screen(ConfirmDialog("End the meeting?", detail, confirm_id="end-confirm"), answered)
 
     def finish_meeting(self) -> None:
+        self.ending_here = True
         self.store.meetings.end_meeting(self.meeting_id)
         self.refresh_agenda()
         self.after_end(self.meeting_id)
@@ -955,7 +1081,7 @@ def start_or_resume(app, cadence_key: str) -> MeetingScreen | None:
     app.push_screen(
         ConfirmDialog(
             f"{held.cadence_name} of {when} was already held. Start a second meeting for it?",
-            f"Its meeting started {held.started_at.astimezone():%a %d %b %H:%M}; a second one"
+            f"Its meeting started {local_time(held.started_at):%a %d %b %H:%M}; a second one"
             " would be recorded against the same date.",
             confirm_id="second-meeting-confirm",
         ),

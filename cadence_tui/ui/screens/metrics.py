@@ -10,11 +10,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.core.scorecard import Metric, ScorecardRow, format_change, format_number
+from cadence_tui.store.errors import StoreError
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.store_work import QUEUED, StoreWork
 from cadence_tui.ui.stylesheets import css
 
 
-class MetricsScreen(Screen[None]):
+class MetricsScreen(StoreWork, Screen[None]):
     """Every metric with its last value, change, trend and target."""
 
     CSS_PATH = css("playbook.tcss")
@@ -33,6 +35,10 @@ class MetricsScreen(Screen[None]):
         super().__init__(id="metrics-screen")
         self.metrics: list[Metric] = []
         self.rows: dict[str, ScorecardRow] = {}
+        self.cadence_names: dict[str, str] = {}  # every cadence's key -> name
+        self.active_cadences: list[str] = []  # keys, the metric form's example
+        self.warning: str | None = None
+        self.history: dict[str, list] = {}  # metric key -> values, read as they are shown
 
     @property
     def store(self):
@@ -60,12 +66,20 @@ class MetricsScreen(Screen[None]):
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
-        store = self.store
-        table = self.query_one("#metrics-table", DataTable)
+        """Read the scorecard again (in a worker), then redraw."""
+        self.expect_data()
         current = select or (chosen.key if (chosen := self.selected()) else None)
-        self.rows = {r.metric.key: r for r in store.scorecard.scorecard()}
-        self.metrics = store.scorecard.list_metrics(include_archived=True)
-        self.metrics.sort(key=lambda m: m.archived)
+        self.load_store(_read_scorecard, lambda data: self._show(data, current), group="metrics")
+
+    def _show(self, data: tuple, current: str | None) -> None:
+        rows, metrics, cadences, warning = data
+        table = self.query_one("#metrics-table", DataTable)
+        self.rows = {r.metric.key: r for r in rows}
+        self.metrics = sorted(metrics, key=lambda m: m.archived)
+        self.cadence_names = {c.key: c.name for c in cadences}
+        self.active_cadences = [c.key for c in cadences if not c.archived]
+        self.warning = warning
+        self.history = {}
         table.clear()
         for m in self.metrics:
             row = self.rows.get(m.key, ScorecardRow(m, ()))
@@ -85,10 +99,10 @@ class MetricsScreen(Screen[None]):
             for i, m in enumerate(self.metrics):
                 if m.key == current:
                     table.move_cursor(row=i)
-        warning = store.scorecard.focus_warning()
         self.query_one("#metrics-warning", Static).update(Text(f"⚠ {warning}", style="yellow") if warning else "")
         self.query_one("#metrics-warning", Static).display = bool(warning)
         self._show_details()
+        self.data_shown()
 
     def selected(self) -> Metric | None:
         table = self.query_one("#metrics-table", DataTable)
@@ -108,7 +122,7 @@ class MetricsScreen(Screen[None]):
         text = Text()
         text.append(m.name, style="bold")
         text.append(f"  ({m.key})", style="dim")
-        names = {c.key: c.name for c in self.store.cadences.list_cadences(include_archived=True)}
+        names = self.cadence_names
         text.append("\nOwner: ", style="dim")
         text.append(m.owner or "—")
         text.append("  Better: ", style="dim")
@@ -121,7 +135,13 @@ class MetricsScreen(Screen[None]):
             text.append(f"last value {format_number(row.last, m.unit)} against {format_number(m.target, m.unit)}")
         if m.description:
             text.append("\n" + m.description)
-        history = self.store.scorecard.metric_history(m.key)
+        history = self.history.get(m.key)
+        if history is None:  # read once, in a worker; shown when it arrives
+            key = m.key
+            self.load_store(
+                lambda store: store.scorecard.metric_history(key), lambda h: self._got_history(key, h), group="history"
+            )
+            history = []
         if not history:
             text.append("\nNo values yet — press r to record one", style="dim")
         else:
@@ -136,6 +156,12 @@ class MetricsScreen(Screen[None]):
                 text.append(" " * (19 - len(bar)) + "(meeting)\n" if v.meeting_id else "\n", style="dim")
         details.update(text)
 
+    def _got_history(self, key: str, history: list) -> None:
+        self.history[key] = history
+        chosen = self.selected()
+        if chosen is not None and chosen.key == key:
+            self._show_details()
+
     # -- actions ------------------------------------------------------------------
     def _after_save(self, result: object) -> None:
         if result is not None:
@@ -146,35 +172,77 @@ class MetricsScreen(Screen[None]):
                     f"Recorded {format_number(result.value)} on {result.recorded_on:%d %b}",  # type: ignore[attr-defined]
                     title="Scorecard",
                 )
-            warning = self.store.scorecard.focus_warning()
-            if warning and hasattr(result, "key") and not hasattr(result, "metric_key"):
-                self.notify(warning, severity="warning", title="Focus")
+            if hasattr(result, "key") and not hasattr(result, "metric_key"):
+                # One more active metric may break the focus: say so (read in a worker).
+                self.load_store(lambda store: store.scorecard.focus_warning(), self._warn_focus, group="focus")
+
+    def _warn_focus(self, warning: str | None) -> None:
+        if warning:
+            self.notify(warning, severity="warning", title="Focus")
 
     def action_record(self) -> None:
-        from cadence_tui.ui.widgets.playbook_forms import record_metric_form
+        self.when_shown(self._record)
+
+    def _record(self) -> None:
+        from cadence_tui.ui.widgets.playbook_forms import RecordMetricData, record_metric_spec
 
         m = self.selected()
         if m is not None and m.archived:
             self.notify("This metric is archived; restore it (x) to record values", severity="warning")
             return
-        self.app.push_screen(record_metric_form(self.store, metric_key=m.key if m else None), self._after_save)
+        active = [r.metric for r in self.rows.values()]
+        today = self.store.today()  # the clock, not the database
+        try:
+            spec = record_metric_spec(RecordMetricData(active, set(), today), metric_key=m.key if m else None)
+        except StoreError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.open_write_form(spec, self._after_save)
 
     def action_add(self) -> None:
-        from cadence_tui.ui.widgets.playbook_forms import metric_form
+        from cadence_tui.ui.widgets.playbook_forms import metric_spec
 
-        self.app.push_screen(metric_form(self.store), self._after_save)
+        self.open_write_form(metric_spec(self.active_cadences), self._after_save)
 
     def action_edit(self) -> None:
-        from cadence_tui.ui.widgets.playbook_forms import metric_form
+        self.when_shown(self._edit)
+
+    def _edit(self) -> None:
+        from cadence_tui.ui.widgets.playbook_forms import metric_spec
 
         m = self.selected()
         if m is not None:
-            self.app.push_screen(metric_form(self.store, m), self._after_save)
+            self.open_write_form(metric_spec(self.active_cadences, m), self._after_save)
 
     def action_archive(self) -> None:
+        self.when_shown(self._archive)
+
+    def _archive(self) -> None:
         m = self.selected()
         if m is None:
             return
-        updated = self.store.scorecard.archive_metric(m.key, not m.archived)
-        self.notify(f"{'Archived' if updated.archived else 'Restored'} {updated.name}", title="Scorecard")
-        self.reload(select=m.key)
+        key, archive = m.key, not m.archived
+
+        def archived(updated: Metric) -> None:
+            self.notify(f"{'Archived' if updated.archived else 'Restored'} {updated.name}", title="Scorecard")
+            self.reload(select=key)
+
+        try:
+            updated = self.write_store(
+                lambda store: store.scorecard.archive_metric(key, archive), then=archived, what="metric"
+            )
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if updated is not QUEUED:  # made at once (else ``archived`` runs when it lands)
+            archived(updated)
+
+
+def _read_scorecard(store) -> tuple:
+    """Everything the screen shows, read in one go (in a worker)."""
+    return (
+        store.scorecard.scorecard(),
+        store.scorecard.list_metrics(include_archived=True),
+        store.cadences.list_cadences(include_archived=True),
+        store.scorecard.focus_warning(),
+    )

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from cadence_tui.core.stats import CadenceStats, minutes, percent
 from cadence_tui.core.wording import counted
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
+from cadence_tui.ui.store_work import StoreWork
 from cadence_tui.ui.stylesheets import css
 
 WINDOWS = (6, 12, 24, 52)
@@ -131,10 +132,16 @@ class CadenceSwitcher(Static):
 
     def __init__(self, cadences: list[tuple[str, str]], active: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.cadences = cadences  # (key, name)
+        self._spans: list[tuple[int, int]] = []
+        self.set_cadences(cadences, active)
+
+    def set_cadences(self, cadences: list[tuple[str, str]], active: str | None = None) -> None:
+        """Show ``cadences`` (key, name), ``active`` highlighted (the first if it is not among them)."""
+        self.cadences = cadences
         keys = [k for k, _ in cadences]
         self.index = keys.index(active) if active in keys else 0
-        self._spans: list[tuple[int, int]] = []
+        if self.is_mounted:
+            self._draw()
 
     @property
     def active(self) -> str | None:
@@ -168,7 +175,7 @@ class CadenceSwitcher(Static):
                 self.select(i)
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(StoreWork, Screen[None]):
     """One tab per cadence; ``+``/``-`` change how many meetings are counted."""
 
     CSS_PATH = css("playbook.tcss")
@@ -194,9 +201,8 @@ class StatsScreen(Screen[None]):
         return self.app.store  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
-        cadences = self.store.cadences.list_cadences()
         yield Static(Text("Time statistics", style="bold"), id="stats-title", classes="pb-title")
-        yield CadenceSwitcher([(c.key, c.name) for c in cadences], self.initial, id="stats-tabs")
+        yield CadenceSwitcher([], self.initial, id="stats-tabs")  # filled once read (on_mount)
         with VerticalScroll(id="stats-body", classes="pb-body"):
             yield Static(id="stats-summary")
             yield Static(
@@ -210,6 +216,10 @@ class StatsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#stats-body").focus()
+        self.load_store(lambda store: store.cadences.list_cadences(), self._got_cadences, group="cadences")
+
+    def _got_cadences(self, cadences: list) -> None:
+        self.query_one("#stats-tabs", CadenceSwitcher).set_cadences([(c.key, c.name) for c in cadences], self.initial)
         self.show()
 
     @property
@@ -221,11 +231,23 @@ class StatsScreen(Screen[None]):
         self.show()
 
     def show(self) -> None:
-        key = self.cadence_key
+        """Read the active cadence's statistics (in a worker), then draw them."""
+        self.expect_data()
+        key, window = self.cadence_key, self.window
         if key is None:
+            self.data_shown()  # no cadence: nothing to wait for
             return
-        s = self.store.stats.cadence_stats(key, self.window)
+        self.load_store(lambda store: store.stats.cadence_stats(key, window), self._draw_stats, group="stats")
+
+    def _draw_stats(self, s: CadenceStats) -> None:
         self.stats = s
+        self._draw()
+        self.data_shown()
+
+    def _draw(self) -> None:
+        s = self.stats
+        if s is None:
+            return
         self.query_one("#stats-title", Static).update(
             Text.assemble(("Time statistics", "bold"), "  ", (f"{s.cadence_name}, last {self.window} meetings", "dim"))
         )
@@ -237,23 +259,35 @@ class StatsScreen(Screen[None]):
 
     def on_resize(self) -> None:
         if self.stats is not None and max(10, min(60, self.size.width - 28)) != self._bar_width:
-            self.show()
+            self._draw()  # the same figures, drawn to the new width
 
     def action_previous_cadence(self) -> None:
+        self.when_shown(self._previous_cadence)
+
+    def _previous_cadence(self) -> None:
         switcher = self.query_one("#stats-tabs", CadenceSwitcher)
         switcher.select(switcher.index - 1)
 
     def action_next_cadence(self) -> None:
+        self.when_shown(self._next_cadence)
+
+    def _next_cadence(self) -> None:
         switcher = self.query_one("#stats-tabs", CadenceSwitcher)
         switcher.select(switcher.index + 1)
 
     def action_more(self) -> None:
+        self.when_shown(self._more)
+
+    def _more(self) -> None:
         bigger = [w for w in WINDOWS if w > self.window]
         if bigger:
             self.window = bigger[0]
             self.show()
 
     def action_fewer(self) -> None:
+        self.when_shown(self._fewer)
+
+    def _fewer(self) -> None:
         smaller = [w for w in WINDOWS if w < self.window]
         if smaller:
             self.window = smaller[-1]

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable
 
 from cadence_tui.core.meeting_clock import item_elapsed
@@ -30,7 +32,20 @@ def truncate(text: str, width: int) -> str:
 
 
 class AgendaList(DataTable):
-    """Rows keyed by agenda item id. Enter on a row asks the screen to jump there."""
+    """Rows keyed by agenda item id. Enter on a row asks the screen to jump
+    there; ``delete`` asks it to remove an item not yet started."""
+
+    BINDINGS = [Binding("delete", "remove_item", "Remove item", id="agenda-remove", show=False)]
+
+    class RemoveRequested(Message):
+        def __init__(self, item: AgendaItem) -> None:
+            super().__init__()
+            self.item = item
+
+    def action_remove_item(self) -> None:
+        item = self.highlighted_item
+        if item is not None:
+            self.post_message(self.RemoveRequested(item))
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
@@ -97,7 +112,19 @@ class AgendaList(DataTable):
         over = spent > item.timebox_min * 60
         style = {"current": "bold", "done": "dim", "pending": ""}[item.state]
         title = Text(MARKERS[item.state] + " ", style="bold green" if item.state == "current" else "dim")
-        title.append(truncate(item.title, width - 2), style="bold red" if over and item.state == "current" else style)
+        if item.topic_id is not None:
+            # A proposed topic: who proposed it, after the title (the title gives way first).
+            by = f" · {item.proposed_by}" if item.proposed_by else " · topic"
+            by = truncate(by, max(0, (width - 2) // 2))
+            title.append(
+                truncate(item.title, max(1, width - 2 - len(by))),
+                style="bold red" if over and item.state == "current" else style,
+            )
+            title.append(by, style="italic dim")
+        else:
+            title.append(
+                truncate(item.title, width - 2), style="bold red" if over and item.state == "current" else style
+            )
         box = Text(f"{item.timebox_min}′", justify="right", style="dim")
         time_style = "bold red" if over else ("bold" if item.state == "current" else "dim")
         time = Text(short_clock(spent) if spent or item.state != "pending" else "–", justify="right", style=time_style)

@@ -30,6 +30,19 @@ from cadence_tui.ui.stylesheets import FORMS, css
 QUEUED = object()
 
 
+class FormTextArea(TextArea):
+    """A form's multi-line field. It says it takes Enter (a new line) and,
+    when Tab indents, Esc: keys it handles itself though no binding runs
+    them, which ``check_consume_key`` (Textual's question) then answers
+    truthfully, so they keep their typed order (ui/key_order.py) and a
+    screen's Enter binding is not offered while it is focused."""
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        if not self.read_only and (key == "enter" or (self.tab_behavior == "indent" and key == "escape")):
+            return True
+        return super().check_consume_key(key, character)
+
+
 @dataclass(frozen=True)
 class FormField:
     """One field of a capture form."""
@@ -128,7 +141,7 @@ class CaptureForm(ClosesOnce, ModalScreen[Any]):
                 [(Text(label), v) for label, v in f.choices], value=value, allow_blank=False, id=widget_id, compact=True
             )
         if f.multiline:
-            area = TextArea(f.value, id=widget_id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+            area = FormTextArea(f.value, id=widget_id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
             area.border_subtitle = f.placeholder
             return area
         suggester = SuggestFromList(f.suggestions, case_sensitive=False) if f.suggestions else None

@@ -6,14 +6,15 @@ from rich.text import Text
 from textual.widgets import Static
 
 from cadence_tui.core.meeting_clock import ClockState
-from cadence_tui.core.timefmt import clock
+from cadence_tui.core.timefmt import bounded_clock
 
 
 def _span(elapsed: float, timebox: float, over: bool) -> Text:
-    text = Text(clock(elapsed), style="bold red" if over else "bold")
-    text.append(f" / {clock(timebox)}", style="dim")
+    # Bounded: a stored start in another century shows ">99:59:59", not millions of hours.
+    text = Text(bounded_clock(elapsed), style="bold red" if over else "bold")
+    text.append(f" / {bounded_clock(timebox)}", style="dim")
     if over:
-        text.append(f" +{clock(elapsed - timebox)}", style="red")
+        text.append(f" +{bounded_clock(elapsed - timebox).lstrip('>')}", style="red")
     return text
 
 
@@ -23,6 +24,7 @@ class ClockBar(Static):
 
     _state: ClockState | None = None
     _saving = 0  # writes waiting in the write queue (ui/write_queue.py)
+    ended_elsewhere = False  # set by the meeting screen: another window ended it
 
     def show_saving(self, pending: int) -> None:
         """Say "saving…" while queued writes wait (another process holds the lock)."""
@@ -42,6 +44,8 @@ class ClockBar(Static):
             text.append("saving… ", style="bold yellow")
         if state.ended:
             text.append("■ ENDED ", style="bold")
+            if self.ended_elsewhere:
+                text.append("elsewhere ", style="bold yellow")
         elif state.paused:
             text.append("❚❚ PAUSED ", style="bold yellow")
             text.append("(space resumes) ", style="yellow")

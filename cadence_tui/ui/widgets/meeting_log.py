@@ -38,17 +38,20 @@ def log_rows(
     for a in actions:
         bits = [a.owner or "no owner", f"due {a.due:%a %d %b}" if a.due else "no due date"]
         if a.status != "open":
-            bits.append(a.status)
+            bits.append(f"{a.status} by {a.closed_by}" if a.closed_by else a.status)
+        if a.created_by:
+            bits.append(f"by {a.created_by}")
         rows.append(LogRow("action", a.id, a.title, " · ".join(bits), a.status != "open"))
     for b in blockers:
         bits = [
             f"raised by {b.raised_by}" if b.raised_by else "",
             f"unblock: {b.unblocker}" if b.unblocker else "",
-            b.status,
+            f"resolved by {b.resolved_by}" if b.status == "resolved" and b.resolved_by else b.status,
+            f"by {b.created_by}" if b.created_by else "",
         ]
         rows.append(LogRow("blocker", b.id, b.what, " · ".join(x for x in bits if x), b.status != "open"))
-    rows += [LogRow("decision", d.id, d.text, "") for d in decisions]
-    rows += [LogRow("note", n.id, n.text, "") for n in notes]
+    rows += [LogRow("decision", d.id, d.text, f"by {d.created_by}" if d.created_by else "") for d in decisions]
+    rows += [LogRow("note", n.id, n.text, f"by {n.created_by}" if n.created_by else "") for n in notes]
     return rows
 
 

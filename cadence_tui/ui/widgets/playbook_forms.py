@@ -3,15 +3,20 @@
 add or edit a metric, edit a hand-off, log a fail-fast entry, escalate a
 blocker or action item, rate a meeting.
 
-Each ``*_form`` function returns a form whose ``save`` calls the store; an
+Each ``*_spec`` function builds a :class:`FormSpec` from data a screen has
+read in a worker (``*_data``); the screen opens it with
+``StoreWork.open_write_form`` (ui/store_work.py): its write goes through the
+app's ordered write queue, never waiting on the database lock. An
 :class:`InvalidInput` is shown under the field it concerns and nothing closes,
-so what was typed is kept. Push it with ``app.push_screen(form, callback)``;
-the callback receives the saved object, or ``None`` when cancelled.
+so what was typed is kept. The ``*_form`` functions (the meeting's keys) read
+and write at once: push them with ``app.push_screen(form, callback)``; the
+callback receives the saved object, or ``None`` when cancelled.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -71,32 +76,64 @@ def _parse_day(text: str, today: date) -> date | None:
         raise error from None
 
 
-def record_metric_form(
-    store: Any,
-    *,
-    cadence_key: str | None = None,
-    meeting_id: int | None = None,
-    metric_key: str | None = None,
-) -> CaptureForm:
+@dataclass
+class FormSpec:
+    """A form to open: its fields and its write, ``write(store, values)``
+    (an ``InvalidInput`` tagged with the field it concerns). A screen opens
+    it with ``StoreWork.open_write_form`` (the write goes through the app's
+    write queue); :meth:`form` makes a form that writes at once."""
+
+    title: str
+    fields: list[FormField]
+    write: Callable[[Any, dict[str, str]], Any]
+    form_id: str
+    focus: str | None = None
+    what: str = "change"  # for messages: "metric value", "hand-off"
+
+    def form(self, store: Any) -> CaptureForm:
+        return PlaybookForm(
+            self.title, self.fields, lambda values: self.write(store, values), form_id=self.form_id, focus=self.focus
+        )
+
+
+@dataclass(frozen=True)
+class RecordMetricData:
+    """What the record form needs from the store (read in a worker)."""
+
+    metrics: list[Any]
+    done: set[str]  # metrics recorded in the meeting already
+    today: date
+
+
+def record_metric_data(
+    store: Any, *, cadence_key: str | None = None, meeting_id: int | None = None
+) -> RecordMetricData:
+    metrics = [r.metric for r in store.scorecard.scorecard(cadence_key)] or store.scorecard.list_metrics()
+    done = set(store.scorecard.meeting_metric_values(meeting_id)) if meeting_id is not None and metrics else set()
+    return RecordMetricData(metrics, done, store.today())
+
+
+def record_metric_spec(
+    data: RecordMetricData, *, meeting_id: int | None = None, metric_key: str | None = None
+) -> FormSpec:
     """Record a value: in a meeting (the meeting's date, only the metrics the
     cadence reviews) or for a date."""
-    metrics = [r.metric for r in store.scorecard.scorecard(cadence_key)] or store.scorecard.list_metrics()
+    metrics = data.metrics
     if not metrics:
         raise InvalidInput("there are no metrics yet: add one first")
     choices = tuple((f"{m.name} ({m.unit})" if m.unit else m.name, m.key) for m in metrics)
     if metric_key is None and meeting_id is not None:
         # In a meeting: the first reviewed metric not recorded yet, cursor on the value.
-        done = store.scorecard.meeting_metric_values(meeting_id)
-        metric_key = next((m.key for m in metrics if m.key not in done), metrics[0].key)
+        metric_key = next((m.key for m in metrics if m.key not in data.done), metrics[0].key)
     fields = [
         FormField("metric", "Metric", value=metric_key or metrics[0].key, choices=choices),
         FormField("value", "Value", placeholder="e.g. 1180 or 12.5"),
     ]
     if meeting_id is None:
-        fields.append(FormField("date", "Date", value=store.today().isoformat(), placeholder="YYYY-MM-DD"))
+        fields.append(FormField("date", "Date", value=data.today.isoformat(), placeholder="YYYY-MM-DD"))
 
-    def save(values: dict[str, str]):
-        day = None if meeting_id is not None else _parse_day(values.get("date", ""), store.today())
+    def write(store: Any, values: dict[str, str]):
+        day = None if meeting_id is not None else _parse_day(values.get("date", ""), data.today)
         return _on_field(
             {"value": "value", "number": "value", "metric": "metric"},
             lambda: store.scorecard.record_metric_value(
@@ -105,17 +142,31 @@ def record_metric_form(
         )
 
     where = "in this meeting" if meeting_id is not None else ""
-    return PlaybookForm(
+    return FormSpec(
         f"Record a metric value {where}".strip(),
         fields,
-        save,
-        form_id="record-metric-form",
-        focus="value" if metric_key or len(metrics) == 1 else None,
-    )  # Shift+Tab: another metric
+        write,
+        "record-metric-form",
+        focus="value" if metric_key or len(metrics) == 1 else None,  # Shift+Tab: another metric
+        what="metric value",
+    )
 
 
-def metric_form(store: Any, metric: Any | None = None) -> CaptureForm:
-    """Add a metric, or edit one (its key stays)."""
+def record_metric_form(
+    store: Any,
+    *,
+    cadence_key: str | None = None,
+    meeting_id: int | None = None,
+    metric_key: str | None = None,
+) -> CaptureForm:
+    """:func:`record_metric_spec` read and written at once (the meeting's tab)."""
+    data = record_metric_data(store, cadence_key=cadence_key, meeting_id=meeting_id)
+    return record_metric_spec(data, meeting_id=meeting_id, metric_key=metric_key).form(store)
+
+
+def metric_spec(cadence_keys: list[str], metric: Any | None = None) -> FormSpec:
+    """Add a metric, or edit one (its key stays); ``cadence_keys`` are the
+    active cadences (shown as the example of "Reviewed in")."""
     cadences = ", ".join(metric.cadence_keys) if metric else ""
     fields = []
     if metric is None:
@@ -131,12 +182,7 @@ def metric_form(store: Any, metric: Any | None = None) -> CaptureForm:
             value=metric.direction if metric else "higher",
             choices=(("higher", "higher"), ("lower", "lower")),
         ),
-        FormField(
-            "cadences",
-            "Reviewed in",
-            value=cadences,
-            placeholder=", ".join(c.key for c in store.cadences.list_cadences()),
-        ),
+        FormField("cadences", "Reviewed in", value=cadences, placeholder=", ".join(cadence_keys)),
         FormField("description", "Description", value=metric.description if metric else ""),
     ]
     errors = {
@@ -149,7 +195,7 @@ def metric_form(store: Any, metric: Any | None = None) -> CaptureForm:
         "description": "description",
     }
 
-    def save(values: dict[str, str]):
+    def write(store: Any, values: dict[str, str]):
         common = dict(
             unit=values["unit"],
             owner=values["owner"],
@@ -163,10 +209,15 @@ def metric_form(store: Any, metric: Any | None = None) -> CaptureForm:
         return _on_field(errors, lambda: store.scorecard.update_metric(metric.key, name=values["name"], **common))
 
     title = f"Edit metric {metric.key}" if metric else "Add a metric"
-    return CaptureForm(title, fields, save, form_id="metric-form")
+    return FormSpec(title, fields, write, "metric-form", what="metric")
 
 
-def handoff_form(store: Any, handoff: Any | None = None) -> CaptureForm:
+def metric_form(store: Any, metric: Any | None = None) -> CaptureForm:
+    """:func:`metric_spec` read and written at once (the screens use the spec)."""
+    return metric_spec([c.key for c in store.cadences.list_cadences()], metric).form(store)
+
+
+def handoff_spec(handoff: Any | None = None) -> FormSpec:
     """Add a hand-off, or edit its owner, packet fields and one-page agreement."""
     h = handoff
     fields = []
@@ -197,7 +248,7 @@ def handoff_form(store: Any, handoff: Any | None = None) -> CaptureForm:
         "success": "success_criteria",
     }
 
-    def save(values: dict[str, str]):
+    def write(store: Any, values: dict[str, str]):
         data = {k: v for k, v in values.items() if k != "key"}
         if h is None:
             return _on_field(
@@ -207,12 +258,19 @@ def handoff_form(store: Any, handoff: Any | None = None) -> CaptureForm:
         return _on_field(errors, lambda: store.playbook.update_handoff(h.key, **data))
 
     title = f"Edit hand-off {h.label}" if h else "Add a hand-off"
-    return CaptureForm(title, fields, save, form_id="handoff-form")
+    return FormSpec(title, fields, write, "handoff-form", what="hand-off")
 
 
-def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str | None = None) -> CaptureForm:
-    """Log a hand-off that broke down: which, what happened, why, and the fix."""
-    handoffs = store.playbook.list_handoffs()
+def handoff_form(store: Any, handoff: Any | None = None) -> CaptureForm:
+    """:func:`handoff_spec` written at once (the screens use the spec)."""
+    return handoff_spec(handoff).form(store)
+
+
+def failfast_spec(
+    handoffs: list[Any], causes: list[str], *, meeting_id: int | None = None, handoff_key: str | None = None
+) -> FormSpec:
+    """Log a hand-off that broke down: which, what happened, why, and the fix
+    (``handoffs``: the active ones; ``causes``: the causes logged so far)."""
     if not handoffs:
         raise InvalidInput("there are no hand-offs in the register yet")
     fields = [
@@ -227,12 +285,12 @@ def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str
             "cause",
             "Why",
             placeholder="a short cause: missing data, late hand-off…",
-            suggestions=tuple(store.playbook.failfast_causes()),
+            suggestions=tuple(causes),
         ),
         FormField("fix", "Fix", placeholder="what changes so it does not happen again"),
     ]
 
-    def save(values: dict[str, str]):
+    def write(store: Any, values: dict[str, str]):
         return _on_field(
             {"what happened": "what", "cause": "cause", "fix": "fix", "hand-off": "handoff"},
             lambda: store.playbook.log_failfast(
@@ -240,13 +298,25 @@ def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str
             ),
         )
 
-    return PlaybookForm(
+    return FormSpec(
         "Fail-fast: log a hand-off that broke down",
         fields,
-        save,
-        form_id="failfast-form",
+        write,
+        "failfast-form",
         focus="what" if handoff_key else None,
+        what="fail-fast entry",
     )
+
+
+def failfast_data(store: Any) -> tuple[list[Any], list[str]]:
+    """The active hand-offs and the causes logged so far (read in a worker)."""
+    return store.playbook.list_handoffs(), list(store.playbook.failfast_causes())
+
+
+def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str | None = None) -> CaptureForm:
+    """:func:`failfast_spec` read and written at once (the meeting's key)."""
+    handoffs, causes = failfast_data(store)
+    return failfast_spec(handoffs, causes, meeting_id=meeting_id, handoff_key=handoff_key).form(store)
 
 
 class EscalateDialog(ClosesOnce, ModalScreen[Any]):
