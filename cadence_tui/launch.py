@@ -13,6 +13,10 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cadence_tui.store.engines import DatabaseUrl
 
 #: What the command line says when it fails: one line, exit status 1.
 ERROR_PREFIX = "cadence: error: "
@@ -57,8 +61,10 @@ def os_error_message(exc: OSError) -> str:
 
 def check_db_value(value: str, given_as: str = "--db") -> None:
     """Refuse a database "path" that is not one: empty, ``:memory:``, an
-    SQLite ``file:`` URI or a URL. (Other engines would be recognised here:
-    a ``postgresql://`` URL is refused until PostgreSQL is supported.)"""
+    SQLite ``file:`` URI or a URL of a scheme Cadence does not know
+    (``postgresql://`` and ``postgres://`` are PostgreSQL databases)."""
+    from cadence_tui.store.engines import is_postgres_url, redacted, url_scheme
+
     shown = repr(value)
     if not value.strip():
         raise LaunchError(
@@ -66,38 +72,65 @@ def check_db_value(value: str, given_as: str = "--db") -> None:
         )
     if value.strip() == ":memory:":
         raise LaunchError(f"{given_as} :memory: keeps nothing once the command ends: give a database file's path")
+    if is_postgres_url(value):
+        return
     low = value.strip().lower()
-    if low.startswith(("postgresql://", "postgres://")):
-        raise LaunchError(f"PostgreSQL is not supported yet ({given_as} {shown}): give an SQLite database file's path")
     if low.startswith("file:"):
         raise LaunchError(
             f"{given_as} takes a file path, not an SQLite URI ({shown}); for a file named like that, write ./{value}"
         )
-    scheme, sep, _ = low.partition("://")
-    if sep and scheme and scheme[0].isalpha() and all(c.isalnum() or c in "+-." for c in scheme):
-        raise LaunchError(f"{given_as} takes a file path, not a URL ({shown})")
+    scheme = url_scheme(value)
+    if scheme:
+        raise LaunchError(
+            f"{given_as} takes a file path or a postgresql:// URL, not a {scheme}:// URL ({redacted(value)!r})"
+        )
 
 
-def resolve_db(value: str | None) -> Path:
-    """``--db`` as given (``~`` expanded), else ``$CADENCE_DB`` or the data dir.
+def db_location(value: str) -> Path | DatabaseUrl:
+    """A checked ``--db`` value as what the store opens: a file path, or a PostgreSQL URL."""
+    from cadence_tui.store.engines import DatabaseUrl, is_postgres_url
 
-    Raises :class:`LaunchError` for a value that is not a file path
-    (:func:`check_db_value`); an empty ``$CADENCE_DB`` counts as unset."""
+    return DatabaseUrl(value) if is_postgres_url(value) else Path(value).expanduser()
+
+
+def configured_database_url() -> str | None:
+    """``database_url`` from the config file, if it sets one (the file is read only when there is one)."""
+    from cadence_tui.integrations.config import ConfigError, config_path, load_config
+
+    path = config_path()
+    if not path.is_file():
+        return None
+    try:
+        return load_config(path).database_url
+    except ConfigError as exc:
+        raise LaunchError(str(exc)) from None
+
+
+def resolve_db(value: str | None) -> Path | DatabaseUrl:
+    """``--db`` as given (``~`` expanded), else ``$CADENCE_DB``, else the config
+    file's ``database_url``, else the data dir's file.
+
+    Raises :class:`LaunchError` for a value that is neither a file path nor a
+    PostgreSQL URL (:func:`check_db_value`); an empty ``$CADENCE_DB`` counts as unset."""
     from cadence_tui.integrations.paths import DB_ENV_VAR, default_db_path
 
     if value is not None:
         check_db_value(value)
-        return Path(value).expanduser()
+        return db_location(value)
     env = os.environ.get(DB_ENV_VAR)
     if env:
         check_db_value(env, DB_ENV_VAR)
+        return db_location(env)
+    url = configured_database_url()
+    if url:
+        return db_location(url)
     return default_db_path()
 
 
-def missing_db_message(path: Path) -> str | None:
+def missing_db_message(path: Path | DatabaseUrl) -> str | None:
     """Why a command that does not create databases cannot use ``path``
-    (None when a file is there)."""
-    if path.exists():
+    (None when a file is there, or for a PostgreSQL database: the server has it)."""
+    if not isinstance(path, Path) or path.exists():
         return None
     import shlex
 
@@ -107,7 +140,7 @@ def missing_db_message(path: Path) -> str | None:
     )
 
 
-def run_app(db: Path) -> int:
+def run_app(db: Path | DatabaseUrl) -> int:
     """Open the app on ``db`` and run it; returns the exit status.
 
     Raises :class:`LaunchError` (or a ``StoreError``) when it cannot open.

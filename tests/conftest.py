@@ -65,9 +65,42 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "cadence.db"
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests in a module marked ``both_engines`` that use the database (the
+    ``store`` or ``db`` fixture) run twice: on SQLite and on PostgreSQL."""
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
+        metafunc.parametrize("engine", ["sqlite", "postgres"], indirect=True)
+
+
 @pytest.fixture
-def store(db_path: Path, clock: Clock) -> Iterator[Store]:
-    s = open_store(db_path, now=clock)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The database engine of this test: "sqlite" unless its module is marked ``both_engines``."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> str:
+    """The admin URI of the run's one PostgreSQL server (started on first use)."""
+    from tests.postgres_server import server
+
+    return server()
+
+
+@pytest.fixture
+def db(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[Path | str]:
+    """Where this test's database is: the file ``db_path`` on SQLite, on
+    PostgreSQL the URL of this worker's database, emptied for the test."""
+    if engine == "sqlite":
+        yield db_path
+        return
+    from tests.postgres_server import fresh_database
+
+    yield fresh_database(request.getfixturevalue("pg_admin"))
+
+
+@pytest.fixture
+def store(db: Path | str, clock: Clock) -> Iterator[Store]:
+    s = open_store(db, now=clock)
     yield s
     s.close()
 

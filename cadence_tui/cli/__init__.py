@@ -21,6 +21,7 @@ import click
 from cadence_tui import __version__
 from cadence_tui.launch import ERROR_PREFIX, LaunchError, clock, os_error_message, resolve_db
 from cadence_tui.launch import run_app as launch_app
+from cadence_tui.store.engines import DatabaseUrl
 from cadence_tui.store.errors import StoreError, UnreadableValue
 
 
@@ -124,7 +125,7 @@ def db_option(f: Callable) -> Callable:
     )(f)
 
 
-def db_path(ctx: click.Context) -> Path:
+def db_path(ctx: click.Context) -> Path | DatabaseUrl:
     try:
         return resolve_db((ctx.obj or {}).get("db"))
     except LaunchError as exc:

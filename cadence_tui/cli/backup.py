@@ -25,6 +25,13 @@ def backup(ctx: click.Context, target: str, force: bool) -> None:
     from cadence_tui.store.backup import backup_database
 
     source = db_path(ctx)
+    from cadence_tui.store.engines import DatabaseUrl, pg_dump_backup
+
+    if isinstance(source, DatabaseUrl):
+        # PostgreSQL: pg_dump's custom format (restore with pg_restore).
+        dumped = pg_dump_backup(source, target, overwrite=force)
+        click.echo(f"Backed up {safe(str(source))} to {safe(dumped)} (pg_dump; restore with pg_restore)")
+        return
     with progress_reporter("Backing up") as report:
 
         def progress(done: int, total: int) -> None:

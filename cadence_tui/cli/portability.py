@@ -5,6 +5,7 @@ shell completion."""
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -14,11 +15,12 @@ import click
 from cadence_tui.cli import CommandError, cli, db_option, db_path, open_db, progress_reporter, safe
 from cadence_tui.integrations.atomic_write import OutputError
 from cadence_tui.launch import os_error_message
+from cadence_tui.store.engines import DatabaseUrl
 
 SHELLS = ("bash", "zsh", "fish")
 
 
-def write_output(data: bytes, out: str | None, *, database: Path | None = None) -> None:
+def write_output(data: bytes, out: str | None, *, database: object = None) -> None:
     """Write to ``out`` or to stdout when ``out`` is None or ``-``.
 
     A file is written atomically (a temp file renamed into place, so a failure
@@ -233,6 +235,10 @@ def config_show() -> None:
     click.echo(f"summary_format = {json.dumps(config.summary_format)}")
     if config.digest_webhook:
         click.echo(f"digest_webhook = {json.dumps(config.digest_webhook)}")
+    if config.database_url:
+        from cadence_tui.store.engines import redacted
+
+        click.echo(f"database_url = {json.dumps(redacted(config.database_url))}")  # never the password
     if config.keymap:
         click.echo("[keymap]")
         for binding_id, keys in sorted(config.keymap.items()):
@@ -257,6 +263,7 @@ CONFIG_TEMPLATE = """\
 # theme = "dark"              # "dark", "light", or any Textual theme (nord, gruvbox, ...)
 # summary_format = "markdown" # markdown | slack | text
 # digest_webhook = "https://hooks.slack.com/services/..."
+# database_url = "postgresql://lena@db.example.com/cadence"  # a team's shared database (default: a local file)
 
 # [keymap]                    # binding id = "keys"; press ? in the app to see the ids
 # edit-cadence = "ctrl+e"
@@ -280,9 +287,13 @@ def config_init(force: bool) -> None:
 
 
 # -- browser mode ------------------------------------------------------------------
-def served_command(database: Path) -> str:
+def served_command(database: Path | DatabaseUrl) -> str:
     """The shell command textual-serve runs for each browser tab: this same
-    interpreter and package, on the same database."""
+    interpreter and package, on the same database. A PostgreSQL URL is not
+    on it (a password would show in ``ps``): the tabs inherit ``CADENCE_DB``
+    (:func:`serve` sets it)."""
+    if isinstance(database, DatabaseUrl):
+        return shlex.join([sys.executable, "-m", "cadence_tui"])
     return shlex.join([sys.executable, "-m", "cadence_tui", "--db", str(database)])
 
 
@@ -345,7 +356,8 @@ def serve(ctx: click.Context, host: str, port: int, public_url: str | None, user
         load_config()  # a bad config is reported here, not in every browser tab
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
-    database = db_path(ctx).resolve()
+    location = db_path(ctx)
+    database = location.resolve() if isinstance(location, Path) else location
     open_db(ctx, create=True).close()  # refuse a bad database now (each tab is the app: it may create it)
     _check_port_free(host, port)
     from cadence_tui.ui.serve import WILDCARD_HOSTS, CadenceServer, listen_url
@@ -375,6 +387,10 @@ def serve(ctx: click.Context, host: str, port: int, public_url: str | None, user
         )
     click.echo("Press Ctrl+C to stop.", err=True)
     sys.stderr.flush()
+    if isinstance(database, DatabaseUrl):
+        from cadence_tui.integrations.paths import DB_ENV_VAR
+
+        os.environ[DB_ENV_VAR] = database.url  # each tab's process inherits it (served_command)
     CadenceServer(
         served_command(database), host=host, port=port, public_url=public_url, user_header=user_header
     ).serve()

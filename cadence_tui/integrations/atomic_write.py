@@ -53,10 +53,10 @@ class OutputIsADirectory(OutputError, IsADirectoryError):
     """The path is a folder."""
 
 
-def database_files(db: Path | str | None) -> list[Path]:
+def database_files(db: object) -> list[Path]:
     """The database and the files SQLite keeps beside it (for ``protect``)."""
-    if db is None or str(db) == ":memory:":
-        return []
+    if not isinstance(db, (Path, str)) or str(db) == ":memory:":
+        return []  # none, in memory, or a database server's (a PostgreSQL URL)
     return [Path(f"{Path(db).expanduser()}{side}") for side in SQLITE_SIDE_FILES]
 
 

@@ -6,6 +6,7 @@ variance_threshold = 10     # % over which a finance budget line is flagged
 theme = "dark"              # "dark", "light" or any Textual theme name
 summary_format = "markdown" # markdown | slack | text
 digest_webhook = "https://hooks.slack.com/services/..."
+database_url = "postgresql://lena@db.example.com/cadence"  # a team's shared database (default: the local file)
 ```
 
 A bad file gives a :class:`ConfigError` naming the key and the line.
@@ -39,6 +40,7 @@ class Config:
     summary_format: str = "markdown"
     digest_webhook: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
+    database_url: str | None = None
     path: Path | None = None
     # True when ``me`` came from $CADENCE_ME (a per-session identity, which
     # outranks the "me" saved in the shared database).
@@ -107,7 +109,7 @@ def _load_file(path: Path | None) -> Config:
 
     defaults = Config()
     values: dict = {"path": path}
-    known = {"me", "variance_threshold", "theme", "summary_format", "digest_webhook", "keymap"}
+    known = {"me", "variance_threshold", "theme", "summary_format", "digest_webhook", "keymap", "database_url"}
     for key in data:
         if key not in known:
             raise bad(key, f"is not a setting (known: {', '.join(sorted(known))})")
@@ -133,6 +135,12 @@ def _load_file(path: Path | None) -> Config:
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
             raise bad("digest_webhook", "must be an https:// URL")
         values["digest_webhook"] = url
+    if "database_url" in data:
+        db_url = data["database_url"]
+        if not isinstance(db_url, str) or not db_url.strip().lower().startswith(("postgresql://", "postgres://")):
+            # (The password, if any, is not repeated here.)
+            raise bad("database_url", "must be a postgresql:// URL (leave it out for the local file)")
+        values["database_url"] = db_url.strip()
     if "keymap" in data:
         keymap = data["keymap"]
         if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from cadence_tui.store.base import StoreBase, StorePart, utcnow
+from cadence_tui.store.engines import DatabaseUrl
 from cadence_tui.store.errors import (
     DatabaseBusy,
     DatabaseUnavailable,
@@ -71,7 +72,7 @@ _P = TypeVar("_P", bound=StorePart)
 class Store(StoreBase):
     """One Cadence database: the connection, lock and clock, and its parts."""
 
-    def __init__(self, path: Path | str, now: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, path: Path | str | DatabaseUrl, now: Callable[[], datetime] = utcnow) -> None:
         super().__init__(path, now)
         self._parts: dict[type, StorePart] = {}
 
@@ -211,7 +212,7 @@ PART_NAMES = (
 )
 
 
-def open_store(path: Path | str, now: Callable[[], datetime] = utcnow, *, seed: bool = True) -> Store:
+def open_store(path: Path | str | DatabaseUrl, now: Callable[[], datetime] = utcnow, *, seed: bool = True) -> Store:
     """Open (creating and migrating if needed) and seed the default cadences once."""
     store = Store(path, now=now)
     if seed:

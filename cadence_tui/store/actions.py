@@ -236,7 +236,8 @@ class ActionStore(StorePart):
             # Sorted by due: an index range on the due key. Otherwise most open
             # items are overdue, so walking the sort's index and skipping the
             # rest beats sorting them all ("+" keeps the range unused).
-            due_key = DUE_KEY_SQL if sort == "due" else f"+{DUE_KEY_SQL}"
+            # (PostgreSQL has no unary + on text, and plans this itself.)
+            due_key = DUE_KEY_SQL if sort == "due" or self.engine != "sqlite" else f"+{DUE_KEY_SQL}"
             where.append(f"{due_key} < ? AND a.status = 'open'")
             args.append(self.today().isoformat())
         if f.due_before:
@@ -249,7 +250,14 @@ class ActionStore(StorePart):
         if f.search and f.search.strip():
             terms = fts_terms(f.search)
             if terms is None:
-                where.append("0")  # no word to look for: nothing matches
+                where.append("1 = 0")  # no word to look for: nothing matches
+            elif self.engine != "sqlite":
+                # PostgreSQL: the titles' GIN index, in the query itself (its
+                # planner weighs the match against the sort's index).
+                from cadence_tui.store.engines.postgres import TITLE_MATCH, tsquery_terms
+
+                where.append(TITLE_MATCH.replace("(title)", "(a.title)"))
+                args.append(tsquery_terms(f.search) or "")
             else:
                 matches = self._title_matches(terms)
                 # Few matches (or a count): drive the loop by the match list.
@@ -269,6 +277,8 @@ class ActionStore(StorePart):
         The table is refilled when the terms change or the database did
         (``total_changes`` for this connection, ``data_version`` for others).
         """
+        if self.engine != "sqlite":
+            return self._title_matches_pg(terms)
         with self._lock:
             version = self.scalar("PRAGMA data_version")
             cached = getattr(self, "_title_match_state", None)
@@ -287,6 +297,13 @@ class ActionStore(StorePart):
             count = int(self.scalar("SELECT count(*) FROM temp.action_title_matches"))
             self._title_match_state = ((terms, self.conn.total_changes, version), count)
             return count
+
+    def _title_matches_pg(self, terms: str) -> int:
+        """PostgreSQL: how many titles match (the GIN index; nothing is kept)."""
+        from cadence_tui.store.engines.postgres import TITLE_MATCH, tsquery_terms
+
+        query = tsquery_terms(" ".join(re.findall(r"\w+", terms)))
+        return int(self.scalar(f"SELECT count(*) FROM action_items WHERE {TITLE_MATCH}", (query or "",)))
 
     def this_week(self) -> tuple[date, date]:
         """Monday and Sunday of the current week."""
@@ -375,9 +392,7 @@ class ActionStore(StorePart):
 
     def owner_counts(self, cadence_key: str | None = None) -> list[OwnerCount]:
         """Open and overdue items per owner (unowned as ""), most open first."""
-        sql = (
-            f"SELECT a.owner, count(*) AS n, sum({DUE_KEY_SQL} < ?) AS late FROM action_items a WHERE a.status = 'open'"
-        )
+        sql = f"SELECT a.owner, count(*) AS n, sum(CASE WHEN {DUE_KEY_SQL} < ? THEN 1 ELSE 0 END) AS late FROM action_items a WHERE a.status = 'open'"
         args: list = [self.today().isoformat()]
         if cadence_key:
             sql += " AND a.cadence_id = ?"

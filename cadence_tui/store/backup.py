@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cadence_tui.store.base import SQLITE_HEADER, StorePart, busy_timeout_ms
+from cadence_tui.store.engines import DatabaseUrl
 from cadence_tui.store.errors import DatabaseUnavailable, DiskFull, StoreError, translate
 
 PAGES_PER_STEP = 2048
@@ -38,6 +39,10 @@ class BackupStore(StorePart):
         if str(self.path) == ":memory:":
             with self._lock:
                 return _write_backup(self.conn, None, target, overwrite=overwrite, progress=progress)
+        if isinstance(self.path, DatabaseUrl):
+            from cadence_tui.store.engines import pg_dump_backup
+
+            return Path(pg_dump_backup(self.path, str(target), overwrite=overwrite))
         return backup_database(Path(self.path), target, overwrite=overwrite, progress=progress)
 
 

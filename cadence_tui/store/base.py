@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from cadence_tui.store.engines import DatabaseUrl, is_postgres_url
 from cadence_tui.store.errors import (
     DatabaseUnavailable,
     NewerSchemaError,
@@ -187,10 +188,25 @@ class StoreBase:
     #: proposed_by. The app and the CLI set it (the config's `me`, else the login name).
     actor: str = ""
 
-    def __init__(self, path: Path | str, now: Callable[[], datetime] = utcnow) -> None:
-        self.path = path if str(path) == ":memory:" else Path(path).expanduser()
+    #: "sqlite" or "postgres": the few statements that differ ask (store/engines).
+    engine: str = "sqlite"
+
+    def __init__(self, path: Path | str | DatabaseUrl, now: Callable[[], datetime] = utcnow) -> None:
         self._now = now
-        self.conn = open_connection(self.path)
+        if is_postgres_url(path):
+            # PostgreSQL: psycopg loads only now (an optional extra).
+            from cadence_tui.store.engines import open_postgres
+
+            url = path if isinstance(path, DatabaseUrl) else DatabaseUrl(str(path))
+            self.path: Path | str | DatabaseUrl = url
+            self.engine = "postgres"
+            # A PgConnection: the surface of sqlite3.Connection the parts use (engines/postgres.py).
+            pg: Any = open_postgres(url)
+            self.conn: sqlite3.Connection = pg
+        else:
+            assert not isinstance(path, DatabaseUrl)
+            self.path = path if str(path) == ":memory:" else Path(path).expanduser()
+            self.conn = open_connection(self.path)
         self._lock = threading.RLock()
         self._db: sqlite_utils.Database | None = None
 
@@ -305,8 +321,13 @@ class StorePart:
         return self.store.conn
 
     @property
-    def path(self) -> Path | str:
+    def path(self) -> Path | str | DatabaseUrl:
         return self.store.path
+
+    @property
+    def engine(self) -> str:
+        """ "sqlite" or "postgres" (see :attr:`StoreBase.engine`)."""
+        return self.store.engine
 
     @property
     def _lock(self) -> threading.RLock:

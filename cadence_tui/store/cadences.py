@@ -57,8 +57,9 @@ class CadenceStore(StorePart):
                 return False  # another process seeded it first
             for pos, c in enumerate(seed.CADENCES):
                 cur = conn.execute(
-                    "INSERT OR IGNORE INTO cadences(key, name, purpose, rrule, anchor_date, start_time, tz,"
-                    " timebox_min, participants, position, created_at, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO cadences(key, name, purpose, rrule, anchor_date, start_time, tz,"
+                    " timebox_min, participants, position, created_at, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT DO NOTHING",
                     (
                         c.key,
                         c.name,
@@ -81,8 +82,8 @@ class CadenceStore(StorePart):
                     )
             for pos, h in enumerate(seed.HANDOFFS):
                 conn.execute(
-                    "INSERT OR IGNORE INTO handoffs(key, from_dept, to_dept, owner, packet_fields, deliverables,"
-                    " timeline, success_criteria, position) VALUES (?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO handoffs(key, from_dept, to_dept, owner, packet_fields, deliverables,"
+                    " timeline, success_criteria, position) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                     (
                         h.key,
                         h.from_dept,
@@ -97,8 +98,8 @@ class CadenceStore(StorePart):
                 )
             for m in seed.METRICS:
                 conn.execute(
-                    "INSERT OR IGNORE INTO metrics(key, name, unit, owner, target, direction, cadence_keys,"
-                    " description) VALUES (?,?,?,?,?,?,?,?)",
+                    "INSERT INTO metrics(key, name, unit, owner, target, direction, cadence_keys,"
+                    " description) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                     (
                         m.key,
                         m.name,

@@ -458,3 +458,8 @@ class DemoStore(StorePart):
             for name, sql in statements.items():
                 if rows[name]:
                     conn.executemany(sql, rows[name])
+            if rows["meetings"] and self.engine != "sqlite":
+                # The meetings came with their ids: PostgreSQL's counter goes on after them.
+                from cadence_tui.store.engines import postgres
+
+                postgres.reset_identities(conn, ["meetings"])  # type: ignore[arg-type]

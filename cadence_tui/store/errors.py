@@ -39,6 +39,11 @@ class ReadOnlyDatabase(StoreError):
     """The file or its folder cannot be written."""
 
 
+class ReadOnlyAccess(ReadOnlyDatabase):
+    """The database user may read but not write (a PostgreSQL role with
+    SELECT only): the write was refused and nothing changed; reading goes on."""
+
+
 class DiskFull(StoreError):
     """The disk (or the file-size limit) is full; the last change was not saved."""
 

@@ -156,11 +156,11 @@ class HistoryStore(StorePart):
 
         Text with no word in it matches nothing; user text never reaches FTS5 unquoted.
         """
-        terms = fts_terms(text)
-        if terms is None:
+        match = self._search_match(text)
+        if match is None:
             return []
-        where = ["search_index MATCH ?", "s.meeting_id IS NOT NULL"]
-        args: list = [terms]
+        where = [match[0], "s.meeting_id IS NOT NULL"]
+        args: list = [match[1]]
         if before is not None:
             where.append("s.rowid < ?")
             args.append(before)
@@ -197,21 +197,33 @@ class HistoryStore(StorePart):
 
     def count_search_hits(self, text: str, cadence_key: str | None = None, *, cap: int = 1000) -> int:
         """How many records match, counted up to ``cap`` (a common word can match thousands)."""
-        terms = fts_terms(text)
-        if terms is None:
+        match = self._search_match(text)
+        if match is None:
             return 0
         sql = "SELECT count(*) FROM (SELECT 1 FROM search_index s"
         args: list = []
         if cadence_key:
             sql += " JOIN meetings m ON m.id = s.meeting_id"
-        sql += " WHERE search_index MATCH ? AND s.meeting_id IS NOT NULL"
-        args.append(terms)
+        sql += f" WHERE {match[0]} AND s.meeting_id IS NOT NULL"
+        args.append(match[1])
         if cadence_key:
             sql += " AND m.cadence_id = ?"
             args.append(self._history_cadence_id(cadence_key))
         sql += " LIMIT ?)"
         args.append(cap)
         return int(self.scalar(sql, tuple(args)))
+
+    def _search_match(self, text: str) -> tuple[str, str] | None:
+        """The condition on ``search_index s`` that finds ``text``, and its
+        argument: FTS5 on SQLite, the ``tsvector`` column on PostgreSQL
+        (engines/postgres.py). None when the text holds no word."""
+        if self.engine == "sqlite":
+            terms = fts_terms(text)
+            return None if terms is None else ("search_index MATCH ?", terms)
+        from cadence_tui.store.engines.postgres import SEARCH_MATCH, tsquery_terms
+
+        query = tsquery_terms(text)
+        return None if query is None else (SEARCH_MATCH, query)
 
     def history_entry(self, meeting_id: int) -> MeetingRecord:
         row = self.query_one(f"{_MEETING_SELECT} WHERE m.id = ?", (meeting_id,))

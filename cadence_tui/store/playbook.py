@@ -265,7 +265,7 @@ class PlaybookStore(StorePart):
         """The log grouped by hand-off and by cause, most frequent first."""
         rows = self.query(
             "SELECT f.handoff_id, f.cause, f.created_at, h.from_dept, h.to_dept"
-            " FROM failfast_log f JOIN handoffs h ON h.id = f.handoff_id"
+            " FROM failfast_log f JOIN handoffs h ON h.id = f.handoff_id ORDER BY f.id"
         )
         by_handoff: dict[str, list] = defaultdict(list)
         by_cause: dict[str, list] = defaultdict(list)

@@ -90,6 +90,8 @@ class PortabilityStore(StorePart):
     # -- the tables ---------------------------------------------------------------
     def _data_tables(self) -> list[str]:
         """Every user table, parents before children (FTS and internals skipped)."""
+        if self.engine != "sqlite":
+            return self._data_tables_pg()
         rows = self.query("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid")
         virtual = {r["name"] for r in rows if "VIRTUAL TABLE" in (r["sql"] or "").upper()}
         names = []
@@ -104,20 +106,28 @@ class PortabilityStore(StorePart):
             name: {r["table"] for r in self.query(f"PRAGMA foreign_key_list({_quote(name)})")} - {name}
             for name in names
         }
-        ordered: list[str] = []
-        remaining = list(names)
-        while remaining:
-            ready = [n for n in remaining if parents[n] <= set(ordered) | (parents[n] - set(names))]
-            if not ready:  # a cycle: keep creation order for the rest
-                ready = remaining[:1]
-            for name in ready:
-                ordered.append(name)
-                remaining.remove(name)
-        return ordered
+        return _parents_first(names, parents)
+
+    def _data_tables_pg(self) -> list[str]:
+        from cadence_tui.store.engines import postgres
+
+        with self._lock:
+            names = postgres.table_names(self.conn)  # type: ignore[arg-type]  # PgConnection on this engine
+            parents = {n: postgres.foreign_parents(self.conn, n) - {n} for n in names}  # type: ignore[arg-type]
+        return _parents_first(names, parents)
+
+    def _table_info(self, table: str) -> list[Any]:
+        """``PRAGMA table_info`` (PostgreSQL: the same fields from its catalog)."""
+        if self.engine != "sqlite":
+            from cadence_tui.store.engines import postgres
+
+            with self._lock:
+                return postgres.table_info(self.conn, table)  # type: ignore[arg-type]
+        return self.query(f"PRAGMA table_info({_quote(table)})")
 
     def _columns(self, table: str) -> list[tuple[str, int]]:
         """(column, primary-key rank) in table order."""
-        return [(r["name"], r["pk"]) for r in self.query(f"PRAGMA table_info({_quote(table)})")]
+        return [(r["name"], r["pk"]) for r in self._table_info(table)]
 
     def _row_order(self, table: str, columns: list[tuple[str, int]]) -> list[str]:
         """The columns rows are exported in: an integer primary key (the id),
@@ -126,7 +136,7 @@ class PortabilityStore(StorePart):
         as the cadence lists them) reads the same after a round trip."""
         keys = [c for c, pk in sorted(columns, key=lambda c: c[1]) if pk]
         if len(keys) == 1:
-            declared = self.query(f"PRAGMA table_info({_quote(table)})")
+            declared = self._table_info(table)
             if next(r["type"] for r in declared if r["name"] == keys[0]).upper() == "INTEGER":
                 return keys
         return ["rowid"]
@@ -142,7 +152,8 @@ class PortabilityStore(StorePart):
         tables = self._data_tables()
         with self._lock:
             # One read transaction: a consistent snapshot even while others write.
-            self.conn.execute("BEGIN")
+            # (PostgreSQL: REPEATABLE READ is its snapshot for the whole transaction.)
+            self.conn.execute("BEGIN" if self.engine == "sqlite" else "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
                 total = sum(self.scalar(f"SELECT count(*) FROM {_quote(t)}") for t in tables)
                 done = 0
@@ -193,7 +204,7 @@ class PortabilityStore(StorePart):
             # building an index once is several times faster than growing it
             # row by row (100k action items: 72 s -> 29 s). Same transaction,
             # so a failure brings them back with everything else.
-            indexes = self._droppable_indexes(conn, set(order))
+            indexes = self._droppable_indexes(conn, set(order), self.engine)
             for name, _sql in indexes:
                 conn.execute(f"DROP INDEX {_quote(name)}")
             for table in reversed(order):
@@ -230,7 +241,12 @@ class PortabilityStore(StorePart):
                     conn.execute(sql)
                 except sqlite3.IntegrityError as exc:  # a UNIQUE index the rows break
                     raise InvalidInput(f"the file's rows break {name} ({exc}); nothing was imported") from None
-            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if self.engine != "sqlite":
+                # PostgreSQL checked each reference as the rows came in; ids go on from the largest.
+                from cadence_tui.store.engines import postgres
+
+                postgres.reset_identities(conn, order)  # type: ignore[arg-type]
+            problems = conn.execute("PRAGMA foreign_key_check").fetchall() if self.engine == "sqlite" else []
             if problems:
                 raise InvalidInput(
                     f"the file's {problems[0][0]} rows point to missing {problems[0][2]} rows; nothing was imported"
@@ -240,9 +256,13 @@ class PortabilityStore(StorePart):
         return counts
 
     @staticmethod
-    def _droppable_indexes(conn: sqlite3.Connection, tables: set[str]) -> list[tuple[str, str]]:
+    def _droppable_indexes(conn: sqlite3.Connection, tables: set[str], engine: str) -> list[tuple[str, str]]:
         """(name, CREATE statement) of the explicit indexes on ``tables``
         (UNIQUE/PRIMARY KEY autoindexes have no statement and stay)."""
+        if engine != "sqlite":
+            from cadence_tui.store.engines import postgres
+
+            return postgres.secondary_indexes(conn, tables)  # type: ignore[arg-type]
         rows = conn.execute(
             "SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid"
         ).fetchall()
@@ -301,7 +321,7 @@ class PortabilityStore(StorePart):
         """Every value through the checks typed input gets (``ROW_CHECKS``), so
         nothing the app could not have written gets in. The first problem
         names the table, the row's id and the column."""
-        info = {r["name"]: r for r in self.query(f"PRAGMA table_info({_quote(table)})")}
+        info = {r["name"]: r for r in self._table_info(table)}
         checks = [column_check(table, c, info[c]["type"], bool(info[c]["notnull"])) for c in columns]
         id_at = columns.index("id") if "id" in columns else None
         for number, row in enumerate(rows, start=1):
@@ -313,6 +333,20 @@ class PortabilityStore(StorePart):
                     raise InvalidInput(
                         f"the file's {table} {where}, column {column}: {_reason(exc)}; nothing was imported"
                     ) from None
+
+
+def _parents_first(names: list[str], parents: dict[str, set[str]]) -> list[str]:
+    """``names`` ordered so that each table comes after the tables it refers to."""
+    ordered: list[str] = []
+    remaining = list(names)
+    while remaining:
+        ready = [n for n in remaining if parents[n] <= set(ordered) | (parents[n] - set(names))]
+        if not ready:  # a cycle: keep creation order for the rest
+            ready = remaining[:1]
+        for name in ready:
+            ordered.append(name)
+            remaining.remove(name)
+    return ordered
 
 
 # -- checking each value ----------------------------------------------------------

@@ -268,6 +268,13 @@ class CadenceApp(KeysInOrder, App[None]):
         failure = store_failure(error, self.store.path)
         if failure is None:
             return False
+        from cadence_tui.store.errors import ReadOnlyAccess
+
+        if isinstance(failure, ReadOnlyAccess):
+            # A user who may only read (a PostgreSQL role): that write was
+            # refused whole; everything else still works, so say it and go on.
+            self.notify(str(failure), title="Read-only", severity="error", timeout=10, markup=False)
+            return True
         from rich.text import Text
 
         from cadence_tui.core.textsafe import show_controls

@@ -12,6 +12,8 @@ from cadence_tui.store.actions import ActionFilter
 from cadence_tui.ui.screens.actions import ActionItemsScreen, OwnerPicker, PromptModal
 from cadence_tui.ui.widgets.action_table import ActionTable
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def items(store):

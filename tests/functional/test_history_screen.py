@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Static
 
 from cadence_tui.ui.screens.history import HistoryScreen, HistoryTable
+
+pytestmark = pytest.mark.both_engines
 
 
 def held(

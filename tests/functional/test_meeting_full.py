@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from textual.widgets import DataTable, TabbedContent
 
 from cadence_tui.core.duedates import parse_due
@@ -210,6 +211,8 @@ async def test_full_marketing_sales_sync(make_app, store, clock) -> None:
         await end_meeting(pilot, store, mid)
 
 
+# One whole meeting also runs on PostgreSQL (the others would add ~1 min of suite time for little more).
+@pytest.mark.both_engines
 async def test_full_finance_business_review(make_app, store, clock) -> None:
     work = open_work(store, "finance-review", clock, days=30)
     app = make_app()

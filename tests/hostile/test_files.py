@@ -363,11 +363,13 @@ def test_backup_of_a_read_only_database_works(seeded_db: Path, tmp_path: Path, p
         (":memory:", "keeps nothing"),
         ("file:x.db?mode=ro", "not an SQLite URI"),
         ("file:x.db", "not an SQLite URI"),
-        ("https://example.com/x.db", "not a URL"),
-        ("postgresql://me@localhost/cadence", "PostgreSQL is not supported yet"),
-        ("postgres://me@localhost/cadence", "PostgreSQL is not supported yet"),
+        ("https://example.com/x.db", "not a https:// URL"),
+        ("mysql://me:hunter2@localhost/cadence", "not a mysql:// URL"),
+        # A PostgreSQL URL is a database: one that cannot be reached is said so (password left out).
+        ("postgresql://me:hunter2@127.0.0.1:1/cadence", "cannot connect to the database postgresql://me@127.0.0.1:1/"),
+        ("postgres://me:hunter2@127.0.0.1:1/cadence", "cannot connect to the database postgres://me@127.0.0.1:1/"),
     ],
-    ids=["empty", "blank", "memory", "uri-ro", "uri", "https", "postgresql", "postgres"],
+    ids=["empty", "blank", "memory", "uri-ro", "uri", "https", "mysql", "postgresql", "postgres"],
 )
 def test_db_values_that_are_not_a_file_path_are_refused(tmp_path: Path, value: str, phrase: str) -> None:
     default_db = Path(os.environ["XDG_DATA_HOME"]) / "cadence" / "cadence.db"
@@ -375,6 +377,7 @@ def test_db_values_that_are_not_a_file_path_are_refused(tmp_path: Path, value: s
         result = cadence("--db", value, *args, cwd=tmp_path)
         assert_error(result, phrase)
         assert len(result.stderr.splitlines()) == 1
+        assert "hunter2" not in result.stderr + result.stdout
     assert tree(tmp_path) == []  # no stray file: folders
     assert not default_db.exists()  # and not the default database either
 

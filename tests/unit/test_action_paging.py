@@ -10,6 +10,8 @@ import pytest
 from cadence_tui.store import InvalidInput
 from cadence_tui.store.actions import ActionFilter, fts_terms
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def many(store):
@@ -136,3 +138,15 @@ def test_bad_sort_and_key_are_refused(store) -> None:
         store.actions.page_actions(ActionFilter(), "title; DROP TABLE action_items")
     with pytest.raises(InvalidInput):
         store.actions.page_actions(ActionFilter(), "owner", after=("x", 1))
+
+
+def test_search_ignores_case_and_diacritics_on_both_engines(store) -> None:
+    """SQLite's tokenizer drops diacritics (remove_diacritics 2); PostgreSQL's
+    search folds them too (unaccent), so both find the same items."""
+    m = store.meetings.start_meeting("sprint-review")
+    item = store.actions.add_action("Café menu for Zoë", cadence_key="sprint-review", meeting_id=m.id)
+    store.actions.add_action("Coffee order", cadence_key="sprint-review")
+    for text in ("cafe", "CAFÉ zoe", "café Zoë", "men zo"):
+        assert [a.id for a in store.actions.list_actions(ActionFilter(search=text))] == [item.id], text
+        assert [h.record_id for h in store.history.search_history(text)] == [item.id], text
+    assert store.actions.list_actions(ActionFilter(search="cafes")) == []

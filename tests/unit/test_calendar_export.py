@@ -19,6 +19,8 @@ from cadence_tui.cli import cli
 from cadence_tui.core.recurrence import occurrences_between
 from cadence_tui.integrations.calendar_export import build_calendar, event_uid, ical_rule
 
+pytestmark = pytest.mark.both_engines
+
 YEAR = timedelta(days=366)
 
 
@@ -116,16 +118,16 @@ def test_dateutil_expansion_of_the_parsed_rule(shaped):
         assert rule.between(start, end, inc=True) == expected[key]
 
 
-def test_cli_export_ics_file_and_single_cadence(store, db_path, tmp_path):
+def test_cli_export_ics_file_and_single_cadence(store, db, tmp_path):
     out = tmp_path / "cadence.ics"
     runner = CliRunner()
-    result = runner.invoke(cli, ["export", "ics", "--db", str(db_path), "--out", str(out)])
+    result = runner.invoke(cli, ["export", "ics", "--db", str(db), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert len(Calendar.from_ical(out.read_bytes()).walk("VEVENT")) == 4
-    one = runner.invoke(cli, ["export", "ics", "--db", str(db_path), "--cadence", "all-hands"])
+    one = runner.invoke(cli, ["export", "ics", "--db", str(db), "--cadence", "all-hands"])
     events = Calendar.from_ical(one.stdout_bytes).walk("VEVENT")
     assert [str(e["UID"]) for e in events] == [event_uid("all-hands")]
-    bad = runner.invoke(cli, ["export", "ics", "--db", str(db_path), "--cadence", "nope"])
+    bad = runner.invoke(cli, ["export", "ics", "--db", str(db), "--cadence", "nope"])
     assert bad.exit_code == 1 and "unknown cadence 'nope'" in bad.stderr
 
 

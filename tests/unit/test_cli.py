@@ -12,18 +12,22 @@ from click.testing import CliRunner
 from cadence_tui import __version__
 from cadence_tui.cli import cli
 from cadence_tui.store import SCHEMA_VERSION, open_store
+from tests.postgres_server import raw_connect
+
+pytestmark = pytest.mark.both_engines
 
 NOW = "2026-11-25T16:00:00+00:00"
 
 
 @pytest.fixture
-def run(db_path: Path, monkeypatch):
+def run(db, monkeypatch):
     monkeypatch.setenv("CADENCE_NOW", NOW)
-    open_store(db_path).close()  # only the app, demo and import create a database
+    open_store(db).close()  # only the app, demo and import create a database
     runner = CliRunner()
+    location = str(db)
 
     def invoke(*args: str, db: bool = True):
-        argv = list(args) + (["--db", str(db_path)] if db else [])
+        argv = list(args) + (["--db", location] if db else [])
         return runner.invoke(cli, argv, catch_exceptions=False)
 
     return invoke
@@ -55,7 +59,7 @@ def test_schedule_rejects_bad_days(run) -> None:
     assert result.exit_code == 2
 
 
-def test_actions_add_list_json_done_drop(run, db_path) -> None:
+def test_actions_add_list_json_done_drop(run, db) -> None:
     r1 = run("actions", "add", "Send deck", "--cadence", "sales-marketing-sync", "--owner", "Jordan", "--due", "fri")
     assert r1.exit_code == 0, r1.output
     first = int(r1.output.strip())
@@ -96,7 +100,7 @@ def test_actions_add_list_json_done_drop(run, db_path) -> None:
     assert json.loads(run("actions", "--json").output) == []
     statuses = {d["id"]: d["status"] for d in json.loads(run("actions", "--all", "--json").output)}
     assert statuses == {first: "done", second: "dropped"}
-    with sqlite3.connect(db_path) as conn:
+    with raw_connect(db) as conn:
         assert conn.execute("SELECT status FROM action_items WHERE id = ?", (first,)).fetchone()[0] == "done"
 
 
@@ -124,7 +128,7 @@ def test_bad_due_date_is_a_usage_error(run) -> None:
     assert "YYYY-MM-DD" in result.stderr
 
 
-def test_demo_fills_and_refuses_second_run(run, db_path) -> None:
+def test_demo_fills_and_refuses_second_run(run) -> None:
     result = run("demo")
     assert result.exit_code == 0, result.stderr
     assert "Created" in result.stderr
@@ -133,12 +137,12 @@ def test_demo_fills_and_refuses_second_run(run, db_path) -> None:
     assert again.exit_code == 1 and "already holds" in again.stderr
 
 
-def test_db_env_var(db_path, monkeypatch) -> None:
-    monkeypatch.setenv("CADENCE_DB", str(db_path))
-    open_store(db_path).close()
+def test_db_env_var(db, monkeypatch) -> None:
+    monkeypatch.setenv("CADENCE_DB", str(db))
+    open_store(db).close()
     result = CliRunner().invoke(cli, ["actions", "add", "Env", "--cadence", "all-hands"])
     assert result.exit_code == 0
-    assert open_store(db_path).actions.list_actions()[0].title == "Env"
+    assert open_store(db).actions.list_actions()[0].title == "Env"
 
 
 def test_db_option_before_or_after_command(db_path, tmp_path) -> None:

@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -14,14 +13,16 @@ from click.testing import CliRunner
 from cadence_tui.cli import cli
 from cadence_tui.store import open_store
 
+pytestmark = pytest.mark.both_engines
+
 NOW = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def filled(db_path: Path) -> dict:
+def filled(db) -> dict:
     """Two past meetings with records, built with a moving clock."""
     current = [NOW - timedelta(days=10)]
-    store = open_store(db_path, now=lambda: current[0])
+    store = open_store(db, now=lambda: current[0])
     ids = {}
     m = store.meetings.start_meeting("sprint-review")
     store.meetings.add_decision(m.id, "Ship checkout behind a flag")
@@ -45,12 +46,12 @@ def filled(db_path: Path) -> dict:
 
 
 @pytest.fixture
-def run(db_path: Path, monkeypatch):
+def run(db, monkeypatch):
     monkeypatch.setenv("CADENCE_NOW", NOW.isoformat())
     runner = CliRunner()
 
     def invoke(*args: str):
-        return runner.invoke(cli, [*args, "--db", str(db_path)], catch_exceptions=False)
+        return runner.invoke(cli, [*args, "--db", str(db)], catch_exceptions=False)
 
     return invoke
 
@@ -99,9 +100,9 @@ def test_history_search(run, filled) -> None:
         assert result.exit_code == 0, weird
 
 
-def test_history_errors_are_one_line(db_path: Path, filled) -> None:
+def test_history_errors_are_one_line(db, filled) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "cadence_tui", "history", "--cadence", "nope", "--db", str(db_path)],
+        [sys.executable, "-m", "cadence_tui", "history", "--cadence", "nope", "--db", str(db)],
         capture_output=True,
         text=True,
         timeout=60,

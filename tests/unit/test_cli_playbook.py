@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from cadence_tui.cli import cli
+from tests.postgres_server import raw_connect
+
+pytestmark = pytest.mark.both_engines
 
 
 @pytest.fixture
-def run(db_path: Path, monkeypatch):
+def run(db, monkeypatch):
     monkeypatch.setenv("CADENCE_NOW", "2026-11-25T16:00:00+00:00")
     from cadence_tui.store import open_store
 
-    open_store(db_path).close()  # only the app, demo and import create a database
+    open_store(db).close()  # only the app, demo and import create a database
     runner = CliRunner()
 
     def invoke(*args: str):
-        return runner.invoke(cli, [*args, "--db", str(db_path)], catch_exceptions=False)
+        return runner.invoke(cli, [*args, "--db", str(db)], catch_exceptions=False)
 
     return invoke
 
 
-def test_metrics_record_list_and_focus_warning(run, db_path) -> None:
+def test_metrics_record_list_and_focus_warning(run, db) -> None:
     assert run("metrics", "record", "cac", "1,400", "--date", "2026-11-01").exit_code == 0
     result = run("metrics", "record", "cac", "1150", "--date", "yesterday")
     assert result.exit_code == 0 and "1,150 USD on 2026-11-24 (on target, −250)" in result.stdout
@@ -42,12 +43,12 @@ def test_metrics_record_list_and_focus_warning(run, db_path) -> None:
     assert "warning" not in run("metrics").stderr
     bad = run("metrics", "record", "cac", "lots")
     assert bad.exit_code == 1 and "must be a number" in bad.stderr
-    with sqlite3.connect(db_path) as conn:
+    with raw_connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM metric_values").fetchone()[0] == 2
         assert conn.execute("SELECT owner, archived FROM metrics WHERE key = 'nrr'").fetchone() == ("Dana", 1)
 
 
-def test_handoffs_failfast_and_escalate(run, db_path, store) -> None:
+def test_handoffs_failfast_and_escalate(run, db, store) -> None:
     logged = run("failfast", "log", "marketing-sales", "Leads without intent", "--cause", "missing data")
     assert logged.exit_code == 0 and "1 failure so far" in logged.stdout
     run("failfast", "log", "marketing-sales", "Leads without score", "--cause", "Missing Data")
@@ -62,7 +63,7 @@ def test_handoffs_failfast_and_escalate(run, db_path, store) -> None:
     blocker = store.meetings.add_blocker("Needs budget", cadence_key="sprint-review")
     result = run("escalate", "blocker", str(blocker.id), "finance-review")
     assert result.exit_code == 0 and "to Finance Business Review" in result.stdout
-    with sqlite3.connect(db_path) as conn:
+    with raw_connect(db) as conn:
         target = conn.execute("SELECT escalated_to_cadence_id FROM blockers WHERE id = ?", (blocker.id,)).fetchone()[0]
     assert target == store.cadences.get_cadence("finance-review").id
     assert run("escalate", "blocker", str(blocker.id), "sprint-review").exit_code == 1

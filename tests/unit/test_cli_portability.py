@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from cadence_tui.cli import cli
 
-
-def run(db_path, *args):
-    return CliRunner().invoke(cli, [*args, "--db", str(db_path)])
+pytestmark = pytest.mark.both_engines
 
 
-def test_cadences_table_and_json(store, db_path):
+def run(db, *args):
+    return CliRunner().invoke(cli, [*args, "--db", str(db)])
+
+
+def test_cadences_table_and_json(store, db):
     store.cadences.update_cadence("sprint-review", name="Demo \x1b[31mDay")
-    result = run(db_path, "cadences")
+    result = run(db, "cadences")
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert len(lines) == 4
     assert lines[0].startswith("sprint-review") and "Demo Day" in lines[0] and "\x1b" not in result.output
     assert "weekly on Thu at 15:00" in lines[0] and "next Thu 2026-11-26 15:00" in lines[0]
-    data = json.loads(run(db_path, "cadences", "--json").output)
+    data = json.loads(run(db, "cadences", "--json").output)
     assert [c["key"] for c in data] == ["sprint-review", "sales-marketing-sync", "finance-review", "all-hands"]
     assert [c["kind"] for c in data] == ["sprint-review", "pipeline", "finance", "all-hands"]
     first = data[0]
@@ -31,14 +34,14 @@ def test_cadences_table_and_json(store, db_path):
     assert first["participants"][0] == {"name": "Priya", "role": "Product"}
 
 
-def test_archive_and_unarchive(store, db_path):
-    result = run(db_path, "cadences", "archive", "all-hands")
+def test_archive_and_unarchive(store, db):
+    result = run(db, "cadences", "archive", "all-hands")
     assert result.exit_code == 0 and "archived" in result.output
-    assert "all-hands" not in run(db_path, "cadences").output
-    listed = json.loads(run(db_path, "cadences", "--all", "--json").output)
+    assert "all-hands" not in run(db, "cadences").output
+    listed = json.loads(run(db, "cadences", "--all", "--json").output)
     assert [c["archived"] for c in listed if c["key"] == "all-hands"] == [True]
-    assert "All-Hands" not in run(db_path, "schedule", "--days", "120").output
-    assert run(db_path, "cadences", "unarchive", "all-hands").exit_code == 0
-    assert "all-hands" in run(db_path, "cadences").output
-    bad = run(db_path, "cadences", "archive", "nope")
+    assert "All-Hands" not in run(db, "schedule", "--days", "120").output
+    assert run(db, "cadences", "unarchive", "all-hands").exit_code == 0
+    assert "all-hands" in run(db, "cadences").output
+    bad = run(db, "cadences", "archive", "nope")
     assert bad.exit_code == 1 and bad.stderr.startswith("cadence: error: unknown cadence 'nope'")

@@ -156,3 +156,17 @@ def test_config_show_warns_about_unknown_keymap_ids(tmp_path, monkeypatch):
     assert result.exit_code == 0
     assert "keymap 'fly-away' is not a key binding id" in result.stderr
     assert "edit-cadence" not in result.stderr
+
+
+def test_database_url_is_read_checked_and_shown_without_its_password(tmp_path, monkeypatch):
+    path = write(tmp_path, 'database_url = "postgresql://lena:hunter2@db.example.com/cadence"\n')
+    assert load_config(path).database_url == "postgresql://lena:hunter2@db.example.com/cadence"
+    monkeypatch.setenv("CADENCE_CONFIG", str(path))
+    shown = CliRunner().invoke(cli, ["config", "show"])
+    assert shown.exit_code == 0
+    assert 'database_url = "postgresql://lena@db.example.com/cadence"' in shown.output
+    assert "hunter2" not in shown.output + shown.stderr
+    for bad in ('"sqlite:///x.db"', "5", '"/home/lena/cadence.db"'):
+        path.write_text(f"database_url = {bad}\n")
+        with pytest.raises(ConfigError, match="line 1: 'database_url' must be a postgresql:// URL"):
+            load_config(path)

@@ -16,6 +16,8 @@ from cadence_tui.cli import cli
 from cadence_tui.core.digest import render
 from cadence_tui.integrations.webhook import WebhookError, check_url
 
+pytestmark = pytest.mark.both_engines
+
 NOW = "2026-11-25T16:00:00+00:00"
 
 
@@ -117,13 +119,13 @@ class Hook:
 
 
 @pytest.fixture
-def run(db_path: Path, busy_week, monkeypatch):
+def run(db, busy_week, monkeypatch):
     monkeypatch.setenv("CADENCE_NOW", NOW)
     monkeypatch.setenv("CADENCE_WEBHOOK_TIMEOUT", "0.3")
     runner = CliRunner()
 
     def invoke(*args: str):
-        return runner.invoke(cli, [*args, "--db", str(db_path)], catch_exceptions=False)
+        return runner.invoke(cli, [*args, "--db", str(db)], catch_exceptions=False)
 
     return invoke
 

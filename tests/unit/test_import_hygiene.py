@@ -69,9 +69,11 @@ def test_importing_the_store_package_does_not_load_its_parts() -> None:
     parts = sorted(
         m
         for m in loaded
-        if m.startswith("cadence_tui.store.") and m.rsplit(".", 1)[1] not in ("base", "errors", "schema")
+        if m.startswith("cadence_tui.store.") and m.rsplit(".", 1)[1] not in ("base", "errors", "schema", "engines")
     )
     assert not parts, f"store/__init__.py imports {parts}: import a part inside its Store property instead"
+    # The PostgreSQL driver loads only for a PostgreSQL URL (store/engines/postgres.py).
+    assert not forbidden(loaded, ("psycopg",)), forbidden(loaded, ("psycopg",))
 
 
 def test_the_store_serves_the_home_screen_without_the_other_parts(tmp_path: Path) -> None:

@@ -11,6 +11,8 @@ from cadence_tui.core.meeting_clock import clock_state, item_elapsed, meeting_el
 from cadence_tui.store import InvalidInput, Store, open_store
 from cadence_tui.store.base import to_ts
 
+pytestmark = pytest.mark.both_engines
+
 
 def states(store: Store, meeting_id: int) -> list[tuple[str, str, float]]:
     return [(i.title, i.state, round(item_elapsed(i, store.now()))) for i in store.meetings.agenda(meeting_id)]
@@ -252,3 +254,13 @@ def test_carry_over_stays_fast_with_many_rows(store, clock) -> None:
     items = store.meetings.carry_over(m.id)
     assert len(items) == 300  # capped
     assert time.perf_counter() - started < 0.5
+
+
+def test_a_meeting_started_after_the_demo_gets_a_new_id(store) -> None:
+    """The demo writes meetings with their ids; the next meeting follows them
+    (PostgreSQL: the identity counter is moved past them)."""
+    from cadence_tui.store.demo import DemoSize
+
+    store.demo.generate_demo(DemoSize(meetings=12, actions=30, months=2))
+    last = store.scalar("SELECT max(id) FROM meetings")
+    assert store.meetings.start_meeting("sprint-review").id == last + 1

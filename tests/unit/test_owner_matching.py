@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from cadence_tui.cli import cli
 from cadence_tui.store.actions import SORTS, ActionFilter, name_key
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def owned(store):
@@ -64,22 +66,22 @@ def test_owner_counts_one_entry_per_person(store, owned) -> None:
     assert not ("Marco" in counts and "MARCO" in counts)
 
 
-def test_cli_actions_owner_lowercase(store, owned, db_path) -> None:
-    result = CliRunner().invoke(cli, ["actions", "--owner", "marco", "--json", "--db", str(db_path)])
+def test_cli_actions_owner_lowercase(store, owned, db) -> None:
+    result = CliRunner().invoke(cli, ["actions", "--owner", "marco", "--json", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert {item["owner"] for item in json.loads(result.output)} == {"Marco", "MARCO"}
-    zoe = CliRunner().invoke(cli, ["actions", "--owner", "ZOË", "--db", str(db_path)])
+    zoe = CliRunner().invoke(cli, ["actions", "--owner", "ZOË", "--db", str(db)])
     assert "Brand review" in zoe.output and "Budget sheet" not in zoe.output
 
 
-def test_digest_owner_lowercase(store, owned, db_path) -> None:
+def test_digest_owner_lowercase(store, owned, db) -> None:
     meeting = store.meetings.start_meeting("sprint-review")
     store.meetings.add_blocker("Needs sign-off", raised_by="Marco", unblocker="Dana", meeting_id=meeting.id)
     data = store.digest.digest_data(date(2026, 11, 18), owner="marco")
     owes = [a.title for items in data.owes.values() for a in items]
     assert set(owes) == {"Budget sheet", "Vendor call"}
     assert [b.what for b in data.new_blockers] == ["Needs sign-off"]
-    text = CliRunner().invoke(cli, ["digest", "--owner", "MARCO", "--days", "7", "--db", str(db_path)]).output
+    text = CliRunner().invoke(cli, ["digest", "--owner", "MARCO", "--days", "7", "--db", str(db)]).output
     assert "Vendor call" in text and "Release notes" not in text
 
 

@@ -23,6 +23,8 @@ from cadence_tui.kinds.finance import BudgetLine, budget_totals, over_threshold,
 from cadence_tui.kinds.pipeline import conversion_rates
 from cadence_tui.store import InvalidInput
 
+pytestmark = pytest.mark.both_engines
+
 T0 = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
 
 

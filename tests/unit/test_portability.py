@@ -15,6 +15,8 @@ from cadence_tui.cli import cli
 from cadence_tui.store import InvalidInput, open_store
 from cadence_tui.store.portability import EXPORT_FORMAT, dumps_export, loads_export
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def demo_store(tmp_path, clock):
@@ -25,9 +27,11 @@ def demo_store(tmp_path, clock):
     store.close()
 
 
-def test_export_import_export_is_identical(demo_store, tmp_path, clock):
+def test_export_import_export_is_identical(demo_store, store, tmp_path, clock):
+    """SQLite → this test's engine → SQLite: the same document each time
+    (on PostgreSQL: moving a team's file to the shared database and back)."""
     text = dumps_export(demo_store.portability.export_data())
-    target = open_store(tmp_path / "copy.db", now=clock)  # freshly seeded: counts as empty
+    target = store  # freshly seeded: counts as empty
     progress: list[tuple[int, int]] = []
     counts = target.portability.import_data(loads_export(text), progress=lambda d, t: progress.append((d, t)))
     assert dumps_export(target.portability.export_data()) == text
@@ -38,7 +42,11 @@ def test_export_import_export_is_identical(demo_store, tmp_path, clock):
     assert target.cadences.overview() == demo_store.cadences.overview()
     # The full-text index was rebuilt from the records.
     assert target.scalar("SELECT count(*) FROM search_index") == demo_store.scalar("SELECT count(*) FROM search_index")
-    target.close()
+    assert target.history.search_history("deck") == demo_store.history.search_history("deck")
+    back = open_store(tmp_path / "back.db", now=clock)
+    back.portability.import_data(loads_export(dumps_export(target.portability.export_data())))
+    assert dumps_export(back.portability.export_data()) == text
+    back.close()
 
 
 def test_document_is_documented_shape(demo_store):
@@ -170,12 +178,20 @@ def test_cli_stays_quiet_in_a_pipe(demo_store, tmp_path):
     assert result.stdout == ""
 
 
-def test_import_keeps_the_schema_and_indexes(demo_store, store):
-    query = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+def test_import_keeps_the_schema_and_indexes(demo_store, store, engine):
+    if engine == "sqlite":
+        query = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+    else:
+        query = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname"
     before = store.query(query)
     store.portability.import_data(demo_store.portability.export_data())
     assert [tuple(r) for r in store.query(query)] == [tuple(r) for r in before]
-    assert store.scalar("PRAGMA integrity_check") == "ok"
+    if engine == "sqlite":
+        assert store.scalar("PRAGMA integrity_check") == "ok"
+    else:  # ids go on after the imported ones
+        assert store.actions.add_action("After import", cadence_key="sprint-review").id > max(
+            r[0] for r in demo_store.portability.export_data()["tables"]["action_items"]["rows"]
+        )
 
 
 def test_cadence_kinds_travel_and_an_export_from_before_kinds_derives_them(store, tmp_path, clock):

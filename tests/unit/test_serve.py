@@ -149,6 +149,13 @@ def test_served_command_passes_the_same_database(tmp_path: Path):
     assert "'" + str(tmp_path / "my team.db") + "'" in command
 
 
+def test_served_command_keeps_a_postgresql_password_out_of_the_command_line():
+    from cadence_tui.store.engines import DatabaseUrl
+
+    command = served_command(DatabaseUrl("postgresql://lena:hunter2@db/cadence"))
+    assert command.endswith("-m cadence_tui") and "hunter2" not in command  # the tabs inherit CADENCE_DB
+
+
 def test_serve_refuses_a_bad_database_before_listening(tmp_path: Path):
     bad = tmp_path / "bad.db"
     bad.write_text("not a database")

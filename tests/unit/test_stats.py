@@ -9,6 +9,8 @@ import pytest
 
 from cadence_tui.core.stats import ActionRecord, ItemRecord, MeetingRecord, compute_stats
 
+pytestmark = pytest.mark.both_engines
+
 
 def ts(day: int, hh: int, mm: int = 0) -> str:
     return datetime(2026, 11, day, hh, mm, tzinfo=UTC).isoformat(timespec="seconds")

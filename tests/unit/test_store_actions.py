@@ -5,6 +5,8 @@ import pytest
 from cadence_tui.store import InvalidInput, NotFound
 from cadence_tui.store.actions import ActionFilter
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_add_and_list_by_due_then_id(store) -> None:
     b = store.actions.add_action("Second", owner="Ann", due=date(2026, 12, 10), cadence_key="sprint-review")

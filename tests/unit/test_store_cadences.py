@@ -9,6 +9,8 @@ import pytest
 
 from cadence_tui.store import InvalidInput
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_update_validates_and_stores_nothing_invalid(store):
     before = store.cadences.get_cadence("sprint-review")

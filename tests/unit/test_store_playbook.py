@@ -9,6 +9,8 @@ import pytest
 from cadence_tui.core.scorecard import sparkline
 from cadence_tui.store import InvalidInput, NotFound
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_seeded_scorecard_and_focus_warning(store) -> None:
     assert [m.key for m in store.scorecard.list_metrics()] == ["cac", "ttv", "enps"]

@@ -26,6 +26,8 @@ from cadence_tui.core.summary import FORMATS, clean, layout, md_escape, render, 
 from cadence_tui.store import NotFound
 from tests.summary_fixtures import CADENCE_KEYS, build_meeting
 
+pytestmark = pytest.mark.both_engines
+
 GOLDEN = Path(__file__).parent / "golden"
 EXT = {"markdown": "markdown", "slack": "slack", "text": "text"}
 
@@ -326,36 +328,36 @@ def _cli(db_path: Path, *args: str):
     return CliRunner().invoke(cli, ["summary", "--db", str(db_path), *args], catch_exceptions=False)
 
 
-def test_cli_prints_each_format(store, clock, db_path) -> None:
+def test_cli_prints_each_format(store, clock, db) -> None:
     meeting_id = build_meeting(store, clock, "sprint-review")
     for fmt in FORMATS:
-        result = _cli(db_path, str(meeting_id), "--format", fmt)
+        result = _cli(db, str(meeting_id), "--format", fmt)
         assert result.exit_code == 0
         assert result.stdout == (GOLDEN / f"summary_sprint-review.{EXT[fmt]}").read_text(encoding="utf-8")
 
 
-def test_cli_last_and_most_recent(store, clock, db_path) -> None:
+def test_cli_last_and_most_recent(store, clock, db) -> None:
     sprint = build_meeting(store, clock, "sprint-review")
     clock.advance(days=1)
     finance = store.meetings.start_meeting("finance-review").id
     clock.advance(minutes=50)
     store.meetings.end_meeting(finance)
-    assert _cli(db_path, "--last", "sprint-review").stdout.startswith("## Sprint Review")
-    assert _cli(db_path).stdout.startswith("## Finance Business Review")  # most recent overall
+    assert _cli(db, "--last", "sprint-review").stdout.startswith("## Sprint Review")
+    assert _cli(db).stdout.startswith("## Finance Business Review")  # most recent overall
     assert sprint != finance
 
 
-def test_cli_out_writes_a_file(store, clock, db_path, tmp_path) -> None:
+def test_cli_out_writes_a_file(store, clock, db, tmp_path) -> None:
     build_meeting(store, clock, "all-hands")
     target = tmp_path / "notes" / "summary.txt"
     target.parent.mkdir()  # --out, like export and backup, does not create folders
-    result = _cli(db_path, "--format", "text", "--out", str(target))
+    result = _cli(db, "--format", "text", "--out", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     assert f"Saved to {target}" in result.stderr
     assert target.read_text(encoding="utf-8").startswith("All-Hands Strategy — Wed 25 Nov 2026\n")
 
 
-def test_cli_copy_uses_the_system_clipboard(store, clock, db_path, monkeypatch) -> None:
+def test_cli_copy_uses_the_system_clipboard(store, clock, db, monkeypatch) -> None:
     import pyperclip
 
     build_meeting(store, clock, "sprint-review")
@@ -366,13 +368,13 @@ def test_cli_copy_uses_the_system_clipboard(store, clock, db_path, monkeypatch) 
 
     monkeypatch.setattr(pyperclip, "copy", copy_xclip)
     monkeypatch.setattr(pyperclip, "paste", lambda: board[-1])
-    result = _cli(db_path, "--copy", "--format", "slack")
+    result = _cli(db, "--copy", "--format", "slack")
     assert result.exit_code == 0 and result.stdout == ""
     assert "Copied to the system clipboard (xclip)" in result.stderr
     assert board[-1].startswith("*Sprint Review — Wed 25 Nov 2026*")
 
 
-def test_cli_copy_without_clipboard_or_terminal_fails_clearly(store, clock, db_path, monkeypatch) -> None:
+def test_cli_copy_without_clipboard_or_terminal_fails_clearly(store, clock, db, monkeypatch) -> None:
     import pyperclip
 
     build_meeting(store, clock, "sprint-review")
@@ -381,7 +383,7 @@ def test_cli_copy_without_clipboard_or_terminal_fails_clearly(store, clock, db_p
         raise pyperclip.PyperclipException("no clipboard")
 
     monkeypatch.setattr(pyperclip, "copy", no_clipboard)
-    result = CliRunner().invoke(cli, ["summary", "--db", str(db_path), "--copy"])
+    result = CliRunner().invoke(cli, ["summary", "--db", str(db), "--copy"])
     assert result.exit_code == 1
     assert result.stderr.startswith("cadence: error: could not copy") and "--out" in result.stderr
     assert "Traceback" not in result.output
@@ -394,9 +396,9 @@ def test_cli_copy_without_clipboard_or_terminal_fails_clearly(store, clock, db_p
         (["--last", "nope"], "cadence: error: unknown cadence 'nope'\n"),
     ],
 )
-def test_cli_unknown_meeting_or_cadence(store, db_path, args, message) -> None:
+def test_cli_unknown_meeting_or_cadence(store, db, args, message) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "cadence_tui", "summary", "--db", str(db_path), *args],
+        [sys.executable, "-m", "cadence_tui", "summary", "--db", str(db), *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -405,12 +407,12 @@ def test_cli_unknown_meeting_or_cadence(store, db_path, args, message) -> None:
     assert proc.stderr == message and proc.stdout == ""
 
 
-def test_cli_copy_does_not_hang_a_pipeline(store, clock, db_path) -> None:
+def test_cli_copy_does_not_hang_a_pipeline(store, clock, db) -> None:
     """`cadence summary --copy | cat` ends even with a stale DISPLAY (xclip fails)
     or a real one (xclip's background process would hold the pipe)."""
     build_meeting(store, clock, "sprint-review")
     env = {**os.environ, "DISPLAY": ":97"}
-    pipeline = f"{sys.executable} -m cadence_tui summary --db {db_path} --copy | cat"
+    pipeline = f"{sys.executable} -m cadence_tui summary --db {db} --copy | cat"
     proc = subprocess.run(["sh", "-c", pipeline], capture_output=True, text=True, timeout=30, env=env)
     assert "could not copy" in proc.stderr or "Copied" in proc.stderr
 

@@ -19,6 +19,8 @@ from cadence_tui.store.portability import dumps_export
 from cadence_tui.store.schema import SCHEMA_VERSION
 from tests.summary_fixtures import build_meeting
 
+pytestmark = pytest.mark.both_engines
+
 NOV_11 = datetime(2026, 11, 11, 14, 0, tzinfo=UTC)
 NOV_25 = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
 DEC_2 = datetime(2026, 12, 2, 14, 0, tzinfo=UTC)
