@@ -332,3 +332,25 @@ def test_backup_runs_pg_dump_or_says_it_is_missing(pg_admin: str, tmp_path: Path
     missing = cadence("--db", uri, "backup", str(tmp_path / "none.dump"), env={"PATH": str(tmp_path)})
     assert_error(missing, "needs pg_dump, which is not installed")
     assert not (tmp_path / "none.dump").exists()
+
+
+def test_every_table_with_an_id_reports_it_on_postgresql(tmp_path) -> None:
+    """An INSERT on PostgreSQL reports its new id only for ID_TABLES: a table
+    added to the schema with an ``id`` key must be listed there too."""
+    import sqlite3
+
+    from cadence_tui.store import open_store
+    from cadence_tui.store.engines.postgres import ID_TABLES
+
+    open_store(tmp_path / "ids.db").close()
+    conn = sqlite3.connect(tmp_path / "ids.db")
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            " AND sql NOT LIKE '%VIRTUAL%' AND name NOT LIKE '%fts%' AND name NOT LIKE 'search_index%'"
+        )
+    ]
+    with_id = {t for t in tables if any(c[1] == "id" and c[5] for c in conn.execute(f"PRAGMA table_info({t})"))}
+    conn.close()
+    assert with_id - ID_TABLES == set()

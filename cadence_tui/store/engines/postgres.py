@@ -64,6 +64,7 @@ ID_TABLES = frozenset(
         "campaign_changes",
         "budget_lines",
         "wins",
+        "topics",
         "handoffs",
         "metrics",
         "metric_values",
