@@ -234,6 +234,23 @@ class StoreBase:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
 
+    def change_watcher(self) -> Any:
+        """A feed of other clients' commits, on a connection of its own (opened
+        by the thread that first waits): ``wait(timeout) -> bool``, ``stop()``,
+        ``close()``. SQLite polls ``PRAGMA data_version``
+        (engines/sqlite_watch.py); PostgreSQL LISTENs to the NOTIFY every write
+        sends (engines/postgres.py). The app's own commits are not reported."""
+        if self.engine == "postgres":
+            from cadence_tui.store.engines.postgres import PgChangeWatcher
+
+            pg: Any = self.conn
+            assert isinstance(self.path, DatabaseUrl)
+            return PgChangeWatcher(self.path, own_pid=lambda: pg.backend_pid)
+        from cadence_tui.store.engines.sqlite_watch import SqliteChangeWatcher
+
+        assert not isinstance(self.path, DatabaseUrl)
+        return SqliteChangeWatcher(self.path, self.conn, self._lock)
+
     def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         """Run a read and return all rows (as ``sqlite3.Row``)."""
         with self._lock:

@@ -107,6 +107,12 @@ class CadenceApp(KeysInOrder, App[None]):
 
         self.live_updates = start_live_updates(self)
 
+    def on_unmount(self) -> None:
+        # The live-updates thread ends (and closes its connection) with the app.
+        live = getattr(self, "live_updates", None)
+        if live is not None:
+            live.stop()
+
     def _notify_config_warnings(self) -> None:
         for warning in self.config_warnings:
             self.notify(warning, title="Config", severity="warning", timeout=12, markup=False)

@@ -1,71 +1,95 @@
 """Live screens: what another terminal (or browser tab) committed to the same
 database appears without a key press.
 
-One poller for the whole app. Twice a second it reads SQLite's
-``PRAGMA data_version`` on the app's own connection: a counter that changes
-only when *another* connection committed (so this app's own writes never
-trigger it; those of its write queue's connection do, which is harmless).
-Reading it costs microseconds and touches no table. When it changed, every
-screen on the stack gets a :class:`DatabaseChanged` message; a screen that
-shows stored data handles it (``on_database_changed``) by re-reading what it
-shows: home, action items, history, a running meeting. A screen not on top
-may wait until it is shown again (most re-read on resume anyway).
+One watcher for the whole app, ``store.change_watcher()``, waited on by a
+thread of its own, never the UI thread (the database may be across a
+network): on SQLite it polls ``PRAGMA data_version`` on a dedicated connection
+four times a second; on PostgreSQL it LISTENs to the NOTIFY every write
+sends, and sleeps until one arrives. The app's own commits are not reported.
+When another client committed, every screen on the stack gets a
+:class:`DatabaseChanged` message (handed to the UI thread's loop without
+waiting for it); a screen that shows stored data handles it
+(``on_database_changed``) by re-reading what it shows: home, action items,
+history, a running meeting, the follow-along view. An idle app's UI thread is
+never woken by this.
 
-The poll never waits: if a worker thread holds the store's lock, it skips
-that round and tries again 0.5 s later.
+The thread is a daemon (a connect hanging on an unreachable server never
+holds up quitting) and ends when the app unmounts (:meth:`LiveUpdates.stop`,
+which wakes it at once), closing its connection.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import asyncio
+import contextlib
+import threading
 from typing import Any
 
 from textual.message import Message
 
-POLL_SECONDS = 0.5
+#: How long one wait of the thread lasts before it looks at the stop flag again
+#: (a stop wakes it at once anyway; changes are seen as they come).
+WAIT_SECONDS = 1.0
 
 
 class DatabaseChanged(Message):
-    """Another connection committed to the database since the last poll."""
+    """Another client committed to the database."""
 
 
 class LiveUpdates:
-    """Polls ``PRAGMA data_version`` on ``app.store.conn``; see the module docstring."""
+    """The watcher's thread and the fan-out to screens; see the module docstring."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.version: int | None = None
         self.changes = 0  # how many changes were announced (for tests)
+        self.watcher: Any = None
+        self.thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def start(self) -> None:
-        self.version = self.read()
-        self.app.set_interval(POLL_SECONDS, self.poll, name="live-updates")
+        """Start the thread (from the UI thread, in the app's on_mount)."""
+        self._loop = asyncio.get_running_loop()
+        self.watcher = self.app.store.change_watcher()
+        self.thread = threading.Thread(target=self._run, name="cadence-live-updates", daemon=True)
+        self.thread.start()
 
-    def read(self) -> int | None:
-        store = self.app.store
-        lock = getattr(store, "_lock", None)
-        if lock is not None and not lock.acquire(blocking=False):
-            return None  # a worker is using the connection: next round
+    def _run(self) -> None:
+        watcher = self.watcher
         try:
-            return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
-        except (sqlite3.Error, AttributeError, TypeError):
-            return None  # closed or unreadable: the screens report such errors themselves
+            while not self._stopping.is_set():
+                try:
+                    changed = watcher.wait(WAIT_SECONDS)
+                except Exception:  # an unreadable database: the screens report that themselves
+                    self._stopping.wait(WAIT_SECONDS)
+                    continue
+                if changed and not self._stopping.is_set():
+                    self._post()
         finally:
-            if lock is not None:
-                lock.release()
+            watcher.close()
 
-    def poll(self) -> None:
-        version = self.read()
-        if version is None:
+    def _post(self) -> None:
+        loop = self._loop
+        if loop is None:
             return
-        if self.version is None:
-            self.version = version
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the app is gone
+            loop.call_soon_threadsafe(self.announce)
+
+    def announce(self) -> None:
+        """(UI thread) Tell every screen on the stack that the database changed."""
+        if self._stopping.is_set() or not self.app.is_running:
             return
-        if version != self.version:
-            self.version = version
-            self.changes += 1
-            for screen in list(self.app.screen_stack):
-                screen.post_message(DatabaseChanged())
+        self.changes += 1
+        for screen in list(self.app.screen_stack):
+            screen.post_message(DatabaseChanged())
+
+    def stop(self, timeout: float = 0.5) -> None:
+        """End the thread (it closes its connection); waits up to ``timeout``."""
+        self._stopping.set()
+        if self.watcher is not None:
+            self.watcher.stop()
+        if self.thread is not None and self.thread is not threading.current_thread():
+            self.thread.join(timeout)
 
 
 def start_live_updates(app: Any) -> LiveUpdates:

@@ -460,6 +460,11 @@ class PgConnection:
     def total_changes(self) -> int:
         return 0
 
+    @property
+    def backend_pid(self) -> int:
+        """The server process of this connection (its NOTIFYs carry it)."""
+        return int(self._raw.info.backend_pid)
+
 
 # -- schema ------------------------------------------------------------------
 
@@ -544,6 +549,123 @@ def pg_migrations() -> dict[int, str]:
     for version in range(PG_BASE_VERSION + 1, SCHEMA_VERSION + 1):
         out[version] = pg_translate(MIGRATIONS[version])
     return out
+
+
+# -- live screens: NOTIFY on every write, LISTEN in the app ---------------------
+
+#: The channel every committed write notifies (ui/live_updates.py listens).
+CHANGES_CHANNEL = "cadence_changes"
+
+#: A statement-level trigger on every table sends ``NOTIFY cadence_changes``
+#: in the writing transaction (delivered at its commit, once per transaction:
+#: PostgreSQL folds identical notifications), so no write can forget it.
+#: Run after every migration: a table a later migration adds gets one too.
+PG_NOTIFY = f"""
+CREATE OR REPLACE FUNCTION cadence_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('{CHANGES_CHANNEL}', '');
+    RETURN NULL;
+END
+$$;
+DO $$
+DECLARE t text;
+BEGIN
+    FOR t IN SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
+                       WHERE tgrelid = to_regclass(quote_ident(t)) AND tgname = t || '_notify') THEN
+            EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I'
+                           ' FOR EACH STATEMENT EXECUTE FUNCTION cadence_notify()', t || '_notify', t);
+        END IF;
+    END LOOP;
+END
+$$;
+"""
+
+
+class PgChangeWatcher:
+    """``Store.change_watcher()`` on PostgreSQL: ``LISTEN cadence_changes`` on a
+    connection of its own, opened by the thread that first waits (never the UI
+    thread). ``wait(timeout)`` → True when another client committed;
+    notifications sent by ``own_pid()`` (the app's connection) are skipped.
+    ``stop()`` (any thread) wakes a waiting ``wait``. A lost connection is
+    reopened on the next wait, which then reports a change (some may have
+    been missed meanwhile)."""
+
+    def __init__(self, url: DatabaseUrl, own_pid: Callable[[], int | None] = lambda: None) -> None:
+        import os
+        import threading
+
+        self.url = url
+        self._own_pid = own_pid
+        self._raw: Any = None
+        self._lost = False
+        self._stop = threading.Event()
+        self._wake_r, self._wake_w = os.pipe()
+
+    def _listen(self) -> bool:
+        try:
+            raw = psycopg.connect(self.url.url, autocommit=True, connect_timeout=10, application_name="cadence-live")
+            raw.execute(f"LISTEN {CHANGES_CHANNEL}")
+        except psycopg.Error:
+            return False
+        self._raw = raw
+        return True
+
+    def _drop(self) -> None:
+        raw, self._raw = self._raw, None
+        if raw is not None:
+            with contextlib.suppress(psycopg.Error, OSError):
+                raw.close()
+
+    def wait(self, timeout: float) -> bool:
+        import select
+
+        if self._stop.is_set():
+            return False
+        if self._raw is None:
+            if not self._listen():
+                self._lost = True
+                self._stop.wait(timeout)  # the server is away: try again later
+                return False
+            if self._lost:
+                self._lost = False
+                return True
+        try:
+            ready, _, _ = select.select([self._raw.fileno(), self._wake_r], [], [], timeout)
+        except (OSError, ValueError, psycopg.Error):
+            ready = []
+        if self._stop.is_set() or not ready or ready == [self._wake_r]:
+            return False
+        own = None
+        with contextlib.suppress(psycopg.Error, OSError):
+            own = self._own_pid()
+        changed = False
+        try:
+            pgconn = self._raw.pgconn
+            pgconn.consume_input()
+            while (note := pgconn.notifies()) is not None:
+                changed = changed or note.be_pid != own
+        except (psycopg.Error, OSError):
+            self._drop()  # the connection was lost: reopened on the next wait
+            self._lost = True
+            return False
+        return changed
+
+    def stop(self) -> None:
+        import os
+
+        self._stop.set()
+        with contextlib.suppress(OSError):
+            os.write(self._wake_w, b"x")
+
+    def close(self) -> None:
+        import os
+
+        self._drop()
+        for fd in (self._wake_r, self._wake_w):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._wake_r = self._wake_w = -1
 
 
 # -- opening -----------------------------------------------------------------
@@ -637,6 +759,7 @@ def migrate(conn: PgConnection) -> list[int]:
                 conn.executescript(script)
                 applied.append(target)
         if applied:
+            conn.executescript(PG_NOTIFY)  # every table, new ones included
             conn.execute("UPDATE cadence_schema SET version = ?", (SCHEMA_VERSION,))
         conn.execute("COMMIT")
     except BaseException:
