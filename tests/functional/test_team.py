@@ -304,3 +304,86 @@ async def test_topic_titles_with_markup_and_escapes_are_shown_literally(make_app
         assert any("[b]Pricing[/]" in t for t in titles)
     [topic] = store.topics.waiting_topics() or [store.topics.get_topic(1)]
     assert "\x1b" not in topic.title and "\x07" not in topic.title
+
+
+@pytest.mark.both_engines
+async def test_two_facilitators_resume_one_meeting_and_share_its_clock(make_app, store, db, clock) -> None:
+    """Two facilitators on one database (PostgreSQL: two laptops) run the same
+    meeting: the second opening it sees the first's current item and elapsed
+    time, and `n` or a pause in either moves the other within 1 s."""
+    from cadence_tui.ui.app import make_app as build
+
+    other_store = open_store(db, now=clock)
+    first, second = make_app(), build(other_store)
+    try:
+        async with first.run_test(size=WIDE) as p1, second.run_test(size=WIDE) as p2:
+            await p1.press("s")  # the first facilitator starts the meeting
+            await p1.pause()
+            screen1 = first.screen
+            assert isinstance(screen1, MeetingScreen)
+            clock.advance(minutes=4)
+            await p1.press("n")  # on to the second item
+            await p1.pause()
+            clock.advance(minutes=1, seconds=30)
+            await p1.pause(0.6)  # a clock tick
+
+            table = second.screen.query_one("#cadence-table", DataTable)
+            await within(p2, 1.0, lambda: "in progress" in str(table.get_row_at(0)[1]))
+            await p2.press("s")  # the second resumes the running meeting
+            await p2.pause()
+            screen2 = second.screen
+            assert isinstance(screen2, MeetingScreen) and screen2.meeting_id == screen1.meeting_id
+            # One clock: the same current item, the same elapsed times, the same clock bar.
+            assert screen2.clock.item_id == screen1.clock.item_id == screen1.agenda_items[1].id
+            assert screen2.clock.meeting_elapsed == screen1.clock.meeting_elapsed == 330
+            assert screen2.clock.item_elapsed == screen1.clock.item_elapsed == 90
+            assert text_of(screen2.query_one(ClockBar)) == text_of(screen1.query_one(ClockBar))
+
+            # `n` in the second moves the first; then the other way round.
+            await p2.press("n")
+            await p2.pause()
+            third = screen2.agenda_items[2].id
+            assert screen2.clock.item_id == third
+            await within(p1, 1.0, lambda: screen1.clock.item_id == third)
+            await p1.press("n")
+            await p1.pause()
+            fourth = screen1.agenda_items[3].id
+            await within(p2, 1.0, lambda: screen2.clock.item_id == fourth)
+            # A pause in one stops both clocks at the same time.
+            await p2.press("space")
+            await p2.pause()
+            await within(p1, 1.0, lambda: screen1.clock.paused)
+            clock.advance(minutes=2)
+            await p1.pause(0.6)
+            await p2.pause(0.6)
+            assert screen1.clock.meeting_elapsed == screen2.clock.meeting_elapsed == 330
+            assert first.is_running and second.is_running
+    finally:
+        other_store.close()
+    meeting_id = screen1.meeting_id
+    states = [i.state for i in store.meetings.agenda(meeting_id)]
+    assert states.count("current") == 1 and states[3] == "current"  # one clock in the database
+
+
+@pytest.mark.both_engines
+async def test_live_updates_end_with_the_app(make_app, store, engine) -> None:
+    """The watcher's thread runs beside the UI thread and ends, its connection
+    closed, when the app exits: no thread left behind, no error."""
+    import threading
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        live = app.live_updates
+        assert live.thread is not None and live.thread.is_alive()
+        assert live.thread is not threading.main_thread()
+        if engine == "postgres":
+            await within(pilot, 2.0, lambda: live.watcher._raw is not None)  # listening
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code in (0, None)
+    assert not live.thread.is_alive()
+    assert not any(t.name == "cadence-live-updates" and t.is_alive() for t in threading.enumerate())
+    if engine == "postgres":
+        listening = store.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'cadence-live'")
+        assert listening == 0
