@@ -29,7 +29,7 @@ from textual.message import Message
 
 #: How long one wait of the thread lasts before it looks at the stop flag again
 #: (a stop wakes it at once anyway; changes are seen as they come).
-WAIT_SECONDS = 1.0
+WAIT_SECONDS = 5.0
 
 
 class DatabaseChanged(Message):
