@@ -24,6 +24,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 #: How often ``wait`` looks at the counter (a change is seen within this long).
 POLL_SECONDS = 0.25
@@ -67,7 +68,9 @@ class SqliteChangeWatcher:
     def _read(self) -> int | None:
         try:
             if self._conn is None:
-                self._conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+                # mode=rw: a file deleted meanwhile is not created again, empty, by the watcher.
+                uri = "file:" + quote(str(Path(self.path).absolute())) + "?mode=rw"
+                self._conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
         except (sqlite3.Error, TypeError):
             self.close()  # a moved or unreadable file: try again on the next look
