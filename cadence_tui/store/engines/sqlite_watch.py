@@ -13,7 +13,8 @@ connection to them). Those need no reload, and are told apart cheaply: when
 the app's connection changed nothing since the last look (``total_changes``),
 the commit was someone else's; when it did, the app connection's own
 ``data_version`` says whether someone else committed as well (read only if
-its lock is free at that instant; if not, the change is announced, to be safe).
+its lock is free at that instant; if not, the next look asks again, and after
+:data:`MAX_DEFERRED` busy looks the change is announced, to be safe).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from urllib.parse import quote
 
 #: How often ``wait`` looks at the counter (a change is seen within this long).
 POLL_SECONDS = 0.25
+#: Looks a decision may wait for the app connection's lock before the change is announced anyway.
+MAX_DEFERRED = 3
 
 
 class SqliteChangeWatcher:
@@ -44,6 +47,7 @@ class SqliteChangeWatcher:
         self._version: int | None = None
         self._app_changes = self._total_changes()
         self._app_version: int | None = None
+        self._deferred = 0  # looks in a row that found the app's lock busy
         self._stop = threading.Event()
 
     # -- the app's connection (read without waiting) --------------------------------
@@ -87,25 +91,38 @@ class SqliteChangeWatcher:
             return False
         if version == self._version:
             return False
-        self._version = version
         changes = self._total_changes()
-        own_write = changes is not None and changes != self._app_changes
-        self._app_changes = changes
-        if not own_write:
+        if changes is None or changes == self._app_changes:
+            # The app wrote nothing meanwhile: someone else committed.
+            self._version, self._deferred = version, 0
+            self._refresh_app_version(version)
             return True
+        # The app wrote too: its own connection's data_version says whether someone else did.
         app_version = self._app_data_version()
+        if app_version is None or self._app_version is None:
+            if app_version is None and self._deferred < MAX_DEFERRED:
+                self._deferred += 1  # its lock is busy: decide on the next look
+                return False
+            self._version, self._app_changes, self._app_version, self._deferred = version, changes, app_version, 0
+            return True  # cannot tell: announce
         again = self._read()
+        self._app_changes, self._deferred = changes, 0
         if again is not None and again != version:
             # Someone committed while we looked at the app's connection: it is in
             # app_version now, and must not pass unannounced.
             self._version, self._app_version = again, app_version
             return True
-        if app_version is None or self._app_version is None:
-            self._app_version = app_version
-            return True  # cannot tell: announce
         someone_else = app_version != self._app_version
-        self._app_version = app_version
+        self._version, self._app_version = version, app_version
         return someone_else
+
+    def _refresh_app_version(self, version: int) -> None:
+        """After announcing someone else's commit: the app connection's
+        data_version as of now (kept only if nothing was committed while it
+        was read), so a later look does not announce that commit again."""
+        app_version = self._app_data_version()
+        if app_version is not None and self._read() == version:
+            self._app_version = app_version
 
     def wait(self, timeout: float) -> bool:
         """Block up to ``timeout`` seconds; True as soon as another client committed."""
