@@ -53,6 +53,9 @@ def test_insert_rows_stays_inside_the_callers_transaction(tmp_path: Path, clock)
                 [[meeting.id, "zebracrossing plan", "2026-11-25T16:00:00+00:00"]],
             )
         assert store.history.search_history("zebracrossing")
+        # sqlite-utils left the connection's pragmas as they were.
+        assert store.scalar("PRAGMA recursive_triggers") == 0
+        assert store.scalar("PRAGMA foreign_keys") == 1
     finally:
         store.close()
 

@@ -256,7 +256,10 @@ def insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str], ro
     import sqlite_utils
 
     assert conn.in_transaction, "insert_rows runs inside the caller's transaction"
-    table_ = sqlite_utils.Database(conn, execute_plugins=False).table(table)
+    # recursive_triggers=False: sqlite-utils would otherwise switch the pragma
+    # on for the store's connection, for good.
+    db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+    table_ = db.table(table)
     table_.insert_all([list(columns), *rows], batch_size=BATCH_SIZE)
 
 
