@@ -332,3 +332,24 @@ def test_backup_runs_pg_dump_or_says_it_is_missing(pg_admin: str, tmp_path: Path
     missing = cadence("--db", uri, "backup", str(tmp_path / "none.dump"), env={"PATH": str(tmp_path)})
     assert_error(missing, "needs pg_dump, which is not installed")
     assert not (tmp_path / "none.dump").exists()
+
+
+def test_the_live_screens_counter_moves_when_another_client_writes(pg_admin: str, clock) -> None:
+    """ui/live_updates.py polls PRAGMA data_version: on PostgreSQL the
+    server's next transaction id, which reads leave alone."""
+    from tests.postgres_server import fresh_database
+
+    uri = fresh_database(pg_admin)
+    app_store, other = open_store(uri, now=clock), open_store(uri, now=clock)
+
+    def version() -> int:
+        return int(app_store.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    before = version()
+    app_store.actions.list_actions()
+    other.actions.list_actions()
+    assert version() == before
+    other.actions.add_action("From another terminal", cadence_key="sprint-review")
+    assert version() != before
+    app_store.close()
+    other.close()
