@@ -353,3 +353,23 @@ def test_the_live_screens_counter_moves_when_another_client_writes(pg_admin: str
     assert version() != before
     app_store.close()
     other.close()
+
+
+def test_a_connection_lost_inside_a_write_says_so_and_the_next_write_works(pg_admin: str, clock) -> None:
+    from cadence_tui.store import DatabaseUnavailable
+    from tests.postgres_server import fresh_database
+
+    uri = fresh_database(pg_admin)
+    store = open_store(uri, now=clock)
+    with pytest.raises(DatabaseUnavailable, match=r"lost the connection.*not saved"), store.write() as conn:
+        conn.execute("INSERT INTO settings(key, value) VALUES ('half', 'way')")
+        with psycopg.connect(uri, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        conn.execute("INSERT INTO settings(key, value) VALUES ('other', 'half')")
+    assert store.get_setting("half") is None  # the server rolled it back
+    store.actions.add_action("Next", cadence_key="sprint-review")
+    assert [a.title for a in store.actions.list_actions()] == ["Next"]
+    store.close()
