@@ -336,7 +336,9 @@ def test_backup_runs_pg_dump_or_says_it_is_missing(pg_admin: str, tmp_path: Path
 
 def test_the_live_screens_counter_moves_when_another_client_writes(pg_admin: str, clock) -> None:
     """ui/live_updates.py polls PRAGMA data_version: on PostgreSQL the
-    server's next transaction id, which reads leave alone."""
+    server's next transaction id, which a write moves (reads leave it alone,
+    but the other xdist workers' writes on this server move it too, so that
+    half is not asserted here)."""
     from tests.postgres_server import fresh_database
 
     uri = fresh_database(pg_admin)
@@ -346,9 +348,6 @@ def test_the_live_screens_counter_moves_when_another_client_writes(pg_admin: str
         return int(app_store.conn.execute("PRAGMA data_version").fetchone()[0])
 
     before = version()
-    app_store.actions.list_actions()
-    other.actions.list_actions()
-    assert version() == before
     other.actions.add_action("From another terminal", cadence_key="sprint-review")
     assert version() != before
     app_store.close()
@@ -373,3 +372,25 @@ def test_a_connection_lost_inside_a_write_says_so_and_the_next_write_works(pg_ad
     store.actions.add_action("Next", cadence_key="sprint-review")
     assert [a.title for a in store.actions.list_actions()] == ["Next"]
     store.close()
+
+
+def test_every_table_with_an_id_reports_it_on_postgresql(tmp_path) -> None:
+    """An INSERT on PostgreSQL reports its new id only for ID_TABLES: a table
+    added to the schema with an ``id`` key must be listed there too."""
+    import sqlite3
+
+    from cadence_tui.store import open_store
+    from cadence_tui.store.engines.postgres import ID_TABLES
+
+    open_store(tmp_path / "ids.db").close()
+    conn = sqlite3.connect(tmp_path / "ids.db")
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            " AND sql NOT LIKE '%VIRTUAL%' AND name NOT LIKE '%fts%' AND name NOT LIKE 'search_index%'"
+        )
+    ]
+    with_id = {t for t in tables if any(c[1] == "id" and c[5] for c in conn.execute(f"PRAGMA table_info({t})"))}
+    conn.close()
+    assert with_id - ID_TABLES == set()

@@ -12,7 +12,6 @@ from cadence_tui.store import InvalidInput, NotFound, open_store
 from cadence_tui.store.meetings import MeetingEnded
 from tests.hostile.helpers import ESC_TITLE, assert_error, cadence
 
-# The store tests run on both engines; the CLI ones below read the file itself.
 pytestmark = pytest.mark.both_engines
 
 
@@ -117,9 +116,9 @@ def test_who_did_what_is_recorded(store) -> None:
     assert store.actions.get_action(action.id).closed_by == "Marco"
 
 
-def test_a_capture_into_an_ended_meeting_is_refused(store, db, clock) -> None:
+def test_a_capture_into_an_ended_meeting_is_refused(store, clock) -> None:
     meeting = store.meetings.start_meeting("sprint-review")
-    elsewhere_store = open_store(db, now=clock)
+    elsewhere_store = open_store(store.path, now=clock)
     elsewhere_store.meetings.end_meeting(meeting.id)
     elsewhere_store.close()
     for capture in (
@@ -135,32 +134,32 @@ def test_a_capture_into_an_ended_meeting_is_refused(store, db, clock) -> None:
 
 # -- CLI --------------------------------------------------------------------------
 @pytest.fixture
-def cli_db(tmp_path):
-    path = tmp_path / "team.cli_db"
+def team_db(tmp_path):
+    path = tmp_path / "team.db"
     s = open_store(path)
     s.close()
     return path
 
 
-def test_cli_topics_add_list_json_drop(cli_db) -> None:
+def test_cli_topics_add_list_json_drop(team_db) -> None:
     added = cadence(
-        "topics", "add", "sprint-review", "Pricing page feedback", "--minutes", "7", "--by", "Lena", db=cli_db
+        "topics", "add", "sprint-review", "Pricing page feedback", "--minutes", "7", "--by", "Lena", db=team_db
     )
     assert added.returncode == 0, added.stderr
     topic_id = int(added.stdout)
-    mine = cadence("topics", "add", "finance-review", "Budget", db=cli_db, env={"USER": "sam", "LOGNAME": "sam"})
+    mine = cadence("topics", "add", "finance-review", "Budget", db=team_db, env={"USER": "sam", "LOGNAME": "sam"})
     assert mine.returncode == 0, mine.stderr
 
-    listed = cadence("topics", db=cli_db)
+    listed = cadence("topics", db=team_db)
     assert "Pricing page feedback" in listed.stdout and "(Lena)" in listed.stdout and "7 min" in listed.stdout
-    only = json.loads(cadence("topics", "--cadence", "finance-review", "--json", db=cli_db).stdout)
+    only = json.loads(cadence("topics", "--cadence", "finance-review", "--json", db=team_db).stdout)
     assert [(t["title"], t["proposed_by"], t["minutes"], t["state"]) for t in only] == [("Budget", "sam", 5, "open")]
-    data = json.loads(cadence("topics", "--json", db=cli_db).stdout)
+    data = json.loads(cadence("topics", "--json", db=team_db).stdout)
     assert set(data[0]) == {"id", "cadence", "title", "minutes", "proposed_by", "created_at", "state", "meeting_id"}
 
-    dropped = cadence("topics", "drop", str(topic_id), db=cli_db)
+    dropped = cadence("topics", "drop", str(topic_id), db=team_db)
     assert dropped.returncode == 0 and "dropped" in dropped.stdout
-    assert [t["title"] for t in json.loads(cadence("topics", "--json", db=cli_db).stdout)] == ["Budget"]
+    assert [t["title"] for t in json.loads(cadence("topics", "--json", db=team_db).stdout)] == ["Budget"]
 
 
 @pytest.mark.parametrize(
@@ -177,34 +176,34 @@ def test_cli_topics_add_list_json_drop(cli_db) -> None:
         (["--cadence", "nope"], "unknown cadence"),
     ],
 )
-def test_cli_topics_errors_are_one_line(cli_db, args, phrase) -> None:
-    before = cli_db.read_bytes()
-    result = cadence("topics", *args, db=cli_db)
+def test_cli_topics_errors_are_one_line(team_db, args, phrase) -> None:
+    before = team_db.read_bytes()
+    result = cadence("topics", *args, db=team_db)
     assert_error(result, phrase)
     assert len(result.stderr.strip().splitlines()) == 1
-    assert cli_db.read_bytes() == before
+    assert team_db.read_bytes() == before
 
 
-def test_cli_topic_title_control_characters_are_stripped(cli_db) -> None:
-    result = cadence("topics", "add", "sprint-review", ESC_TITLE, db=cli_db)
+def test_cli_topic_title_control_characters_are_stripped(team_db) -> None:
+    result = cadence("topics", "add", "sprint-review", ESC_TITLE, db=team_db)
     assert result.returncode == 0, result.stderr
-    conn = sqlite3.connect(cli_db)
+    conn = sqlite3.connect(team_db)
     [(title,)] = conn.execute("SELECT title FROM topics").fetchall()
     conn.close()
     assert "\x1b" not in title and "\x07" not in title
-    assert "\x1b" not in cadence("topics", db=cli_db).stdout
+    assert "\x1b" not in cadence("topics", db=team_db).stdout
 
 
-def test_cli_actions_json_has_created_by_and_closed_by(cli_db, tmp_path) -> None:
+def test_cli_actions_json_has_created_by_and_closed_by(team_db, tmp_path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('me = "Lena"\n')
     env = {"CADENCE_CONFIG": str(config)}
     item_id = cadence(
-        "actions", "add", "Write the plan", "--cadence", "sprint-review", db=cli_db, env=env
+        "actions", "add", "Write the plan", "--cadence", "sprint-review", db=team_db, env=env
     ).stdout.strip()
     config.write_text('me = "Marco"\n')
-    assert cadence("actions", "done", item_id, db=cli_db, env=env).returncode == 0
-    [item] = json.loads(cadence("actions", "--all", "--json", db=cli_db).stdout)
+    assert cadence("actions", "done", item_id, db=team_db, env=env).returncode == 0
+    [item] = json.loads(cadence("actions", "--all", "--json", db=team_db).stdout)
     assert (item["created_by"], item["closed_by"]) == ("Lena", "Marco")
 
 
@@ -229,7 +228,7 @@ def test_topics_and_who_survive_an_export_and_import(store, tmp_path) -> None:
     meeting = store.meetings.start_meeting("sprint-review")
     store.meetings.capture_action(meeting.id, "Write the plan", "Priya", "")
     data = store.portability.export_data()
-    copy = open_store(tmp_path / "copy.cli_db", seed=False)
+    copy = open_store(tmp_path / "copy.db", seed=False)
     try:
         copy.portability.import_data(json.loads(json.dumps(data)))
         assert [(a.title, a.proposed_by) for a in copy.meetings.agenda(meeting.id) if a.topic_id] == [
