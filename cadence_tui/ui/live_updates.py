@@ -22,6 +22,8 @@ from typing import Any
 
 from textual.message import Message
 
+from cadence_tui.store.errors import StoreError
+
 POLL_SECONDS = 0.5
 
 
@@ -48,7 +50,7 @@ class LiveUpdates:
             return None  # a worker is using the connection: next round
         try:
             return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
-        except (sqlite3.Error, AttributeError, TypeError):
+        except (sqlite3.Error, StoreError, AttributeError, TypeError):
             return None  # closed or unreadable: the screens report such errors themselves
         finally:
             if lock is not None:

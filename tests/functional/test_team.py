@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import pytest
 from textual.widgets import DataTable
 
 from cadence_tui.store import open_store
@@ -103,10 +104,11 @@ async def test_home_key_t_proposes_a_topic(make_app, store) -> None:
     assert (topic.title, topic.minutes, topic.proposed_by) == ("Lead scoring", 12, "Dana")
 
 
-async def test_two_apps_on_one_database_see_each_other_live(make_app, store, db_path, clock) -> None:
+@pytest.mark.both_engines  # the live screens on PostgreSQL too
+async def test_two_apps_on_one_database_see_each_other_live(make_app, store, db, clock) -> None:
     from cadence_tui.ui.app import make_app as build
 
-    other_store = open_store(db_path, now=clock)
+    other_store = open_store(db, now=clock)
     first, second = make_app(), build(other_store)
     try:
         async with first.run_test(size=WIDE) as p1, second.run_test(size=WIDE) as p2:
@@ -180,8 +182,9 @@ async def test_two_apps_on_one_database_see_each_other_live(make_app, store, db_
     assert [(a.owner, a.meeting_id, a.cadence_key) for a in kept] == [("Sam", None, "sprint-review")]
 
 
-async def test_home_action_items_and_history_follow_another_terminal(make_app, store, db_path, clock) -> None:
-    elsewhere_store = open_store(db_path, now=clock)
+@pytest.mark.both_engines  # the live screens on PostgreSQL too
+async def test_home_action_items_and_history_follow_another_terminal(make_app, store, db, clock) -> None:
+    elsewhere_store = open_store(db, now=clock)
     app = make_app()
     try:
         async with app.run_test(size=WIDE) as pilot:

@@ -334,6 +334,46 @@ def test_backup_runs_pg_dump_or_says_it_is_missing(pg_admin: str, tmp_path: Path
     assert not (tmp_path / "none.dump").exists()
 
 
+def test_the_live_screens_counter_moves_when_another_client_writes(pg_admin: str, clock) -> None:
+    """ui/live_updates.py polls PRAGMA data_version: on PostgreSQL the
+    server's next transaction id, which a write moves (reads leave it alone,
+    but the other xdist workers' writes on this server move it too, so that
+    half is not asserted here)."""
+    from tests.postgres_server import fresh_database
+
+    uri = fresh_database(pg_admin)
+    app_store, other = open_store(uri, now=clock), open_store(uri, now=clock)
+
+    def version() -> int:
+        return int(app_store.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    before = version()
+    other.actions.add_action("From another terminal", cadence_key="sprint-review")
+    assert version() != before
+    app_store.close()
+    other.close()
+
+
+def test_a_connection_lost_inside_a_write_says_so_and_the_next_write_works(pg_admin: str, clock) -> None:
+    from cadence_tui.store import DatabaseUnavailable
+    from tests.postgres_server import fresh_database
+
+    uri = fresh_database(pg_admin)
+    store = open_store(uri, now=clock)
+    with pytest.raises(DatabaseUnavailable, match=r"lost the connection.*not saved"), store.write() as conn:
+        conn.execute("INSERT INTO settings(key, value) VALUES ('half', 'way')")
+        with psycopg.connect(uri, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        conn.execute("INSERT INTO settings(key, value) VALUES ('other', 'half')")
+    assert store.get_setting("half") is None  # the server rolled it back
+    store.actions.add_action("Next", cadence_key="sprint-review")
+    assert [a.title for a in store.actions.list_actions()] == ["Next"]
+    store.close()
+
+
 def test_every_table_with_an_id_reports_it_on_postgresql(tmp_path) -> None:
     """An INSERT on PostgreSQL reports its new id only for ID_TABLES: a table
     added to the schema with an ``id`` key must be listed there too."""
