@@ -11,6 +11,7 @@ from cadence_tui.integrations.config import Config
 from cadence_tui.store import ActionFilter
 from cadence_tui.ui.screens.actions import ActionItemsScreen, OwnerPicker, PromptModal
 from cadence_tui.ui.widgets.action_table import ActionTable
+from tests.functional.settle import settle
 
 
 @pytest.fixture
@@ -40,33 +41,33 @@ def screen_lines(app) -> str:
 
 
 async def open_actions(pilot) -> None:
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press("a")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(pilot.app.screen, ActionItemsScreen)
 
 
 async def pick_owner(pilot, owner: str) -> None:
     await pilot.press("o")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(pilot.app.screen, OwnerPicker)
     options = pilot.app.screen.query_one(OptionList)
     options.highlighted = next(
         i for i in range(options.option_count) if options.get_option_at_index(i).id == "=" + owner
     )
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def prompt(pilot, key: str, text: str) -> None:
     await pilot.press(key)
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(pilot.app.screen, PromptModal)
     field = pilot.app.screen.query_one("#prompt-input", Input)
     field.value = ""
     await pilot.press(*text) if text else None
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def test_opens_on_open_items_by_due_date_overdue_marked(make_app, store, items) -> None:
@@ -95,19 +96,19 @@ async def test_filter_by_owner_then_overdue_then_this_week(make_app, store, item
         await pick_owner(pilot, "Lena")
         assert shown_titles(pilot.app) == ["Late report", "Weekly numbers", "Future plan"]
         await pilot.press("w")  # overdue
-        await pilot.pause()
+        await settle(pilot)
         assert shown_titles(pilot.app) == ["Late report"]
         assert [i.title for i in store.list_actions(ActionFilter(owner="Lena", overdue=True))] == ["Late report"]
         assert "overdue" in str(pilot.app.screen.query_one("#actions-filters", Static).render())
         await pilot.press("w")  # due this week (Mon 23 – Sun 29 Nov)
-        await pilot.pause()
+        await settle(pilot)
         assert shown_titles(pilot.app) == ["Weekly numbers"]
         await pilot.press("w", "o")
-        await pilot.pause()
+        await settle(pilot)
         options = pilot.app.screen.query_one(OptionList)
         options.highlighted = 0  # Everyone
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert len(shown_titles(pilot.app)) == 5
 
 
@@ -134,11 +135,11 @@ async def test_search_titles(make_app, items) -> None:
         await pilot.press("enter")  # back to the list, search kept
         assert pilot.app.screen.focused is table_of(pilot.app)
         await pilot.press("ctrl+l")
-        await pilot.pause()
+        await settle(pilot)
         assert len(shown_titles(pilot.app)) == 5
         # punctuation-only or FTS syntax never raises
         await pilot.press("slash", *'"(*', "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert shown_titles(pilot.app) == []
         assert "No action items match" in screen_lines(pilot.app)
 
@@ -148,19 +149,19 @@ async def test_done_drop_and_undo(make_app, store, items) -> None:
         await open_actions(pilot)
         first = items["late_sam"].id
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         assert store.get_action(first).status == "done"
         assert [n.message for n in pilot.app._notifications][-1] == "Done: Late invoice [/] markup  (u undoes)"
         assert "Late invoice [/] markup" not in shown_titles(pilot.app)
         assert table_of(pilot.app).current.title == "Late report"
         await pilot.press("x")
-        await pilot.pause()
+        await settle(pilot)
         assert store.get_action(items["late_lena"].id).status == "dropped"
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert store.get_action(items["late_lena"].id).status == "open"
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert store.get_action(first).status == "open"
         assert store.get_action(first).closed_at is None
         assert shown_titles(pilot.app)[0] == "Late invoice [/] markup"
@@ -184,16 +185,16 @@ async def test_reassign_and_change_due_with_undo(make_app, store, items) -> None
         field = pilot.app.screen.query_one("#prompt-input", Input)
         field.value = ""
         await pilot.press(*"fri", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(pilot.app.screen, PromptModal)
         assert store.get_action(target).due == date(2026, 11, 27)
         assert table_of(pilot.app).rows[0].id == items["late_lena"].id  # re-sorted: no longer first
 
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert store.get_action(target).due == date(2026, 11, 1)
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert store.get_action(target).owner == "Sam"
         assert shown_titles(pilot.app)[0] == "Late invoice [/] markup"
         assert "Sam" in screen_lines(pilot.app).splitlines()[1]
@@ -206,14 +207,14 @@ async def test_me_from_config_and_settable(store, items) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await open_actions(pilot)
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         assert shown_titles(app) == ["Late invoice [/] markup", "Someday cleanup"]
         await prompt(pilot, "M", "Lena")
         assert store.get_setting("actions.me") == "Lena"
         assert shown_titles(app) == ["Late report", "Weekly numbers", "Future plan"]
         assert "me: Lena" in str(app.screen.query_one("#actions-title", Static).render())
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         assert len(shown_titles(app)) == 5
 
 
@@ -225,7 +226,7 @@ async def test_me_matches_owner_whatever_the_case(store, items) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await open_actions(pilot)
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         assert shown_titles(app) == ["Late invoice [/] markup", "Someday cleanup"]
         strip = app.screen.query_one("#actions-owners", Static).content  # the rich Text it shows
         assert any(
@@ -233,7 +234,7 @@ async def test_me_matches_owner_whatever_the_case(store, items) -> None:
             for span in strip.spans
         ), (strip.plain, strip.spans)
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         assert len(shown_titles(app)) == 5
 
 
@@ -253,17 +254,21 @@ async def test_scrolls_through_more_rows_than_the_window(make_app, store) -> Non
         assert table.total == 300
         for _ in range(20):
             await pilot.press("pagedown")
+        await settle(pilot)  # pages are read in a worker; a key past them finishes its move then
         assert len(table.rows) <= 192
         assert table.current.title == f"Item {table.position - 1:03d}"
         await pilot.press("end")
+        await settle(pilot)
         assert table.current.title == "Item 299" and table.position == 300
         for _ in range(30):
             await pilot.press("pageup")
+        await settle(pilot)
         assert table.current.title == f"Item {table.position - 1:03d}"
         await pilot.press("home")
+        await settle(pilot)
         assert table.current.title == "Item 000" and table.position == 1
         await pilot.press("s")  # sort by owner, then age
-        await pilot.pause()
+        await settle(pilot)
         assert table.position == 1 and table.total == 300
 
 

@@ -3,20 +3,28 @@
 The list is an :class:`ActionTable` (virtualised, keyset paged), so the screen
 opens and scrolls the same with 100 or 100,000 items. Every change is
 committed at once and can be undone (``u``) from the store's undo stack.
+
+The UI thread never waits on the database: the list reads its pages in
+thread workers (widgets/action_table.py), the owner counts and settings are
+read in workers of this screen, and every change (done, drop, reassign, due
+date, undo, "who am I") goes through the app's one ordered write queue
+(ui/write_queue.py), whose answer (WriteDone / WriteFailed) updates the list.
+Typing in the search box echoes at once; the search itself runs once the
+keys settle when searches have proved slower than a frame.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
@@ -26,8 +34,9 @@ from cadence_tui.core.model import ActionItem
 from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter, OwnerCount, same_name
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.stylesheets import css
-from cadence_tui.ui.widgets.action_table import ActionTable, FunctionSource, Page
+from cadence_tui.ui.widgets.action_table import ActionTable, FunctionSource, Page, PagedTable
 from cadence_tui.ui.widgets.capture_forms import ClosesOnce
+from cadence_tui.ui.write_queue import WriteDone, WriteFailed, WriteJob, write_queue
 
 STATUSES: tuple[str | None, ...] = ("open", "done", "dropped", None)
 WHEN = ("any", "overdue", "week")
@@ -35,6 +44,19 @@ WHEN_LABELS = {"any": "any", "overdue": "overdue", "week": "this week"}
 ME_SETTING = "actions.me"
 SEARCH_DEBOUNCE = 0.12  # seconds of typing pause before a slow search runs
 SEARCH_DEBOUNCE_OVER = 0.016  # a search slower than a frame gets debounced
+
+
+def with_shared_undo(app_store: Any, change: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``change`` as a write-queue job that keeps one undo history: the queue
+    writes on its own connection (its own store object), so the app store's
+    undo stack is handed to it (jobs run one at a time, in order)."""
+    stack = app_store._undo_stack()
+
+    def run(store: Any) -> Any:
+        store._action_undo = stack
+        return change(store)
+
+    return run
 
 
 def pack_chips(chips: list[Text], width: int, *, lines: int = 2, first: Text | None = None) -> Text:
@@ -165,6 +187,23 @@ class OwnerPicker(ClosesOnce, ModalScreen[str | None]):
 class ActionItemsScreen(Screen[None]):
     """Every action item, open ones first: what each person owes."""
 
+    class ContextLoaded(Message):
+        """Who "me" is and the cadences' keys, read in a worker."""
+
+        def __init__(self, me: str, cadences: list[str]) -> None:
+            super().__init__()
+            self.me = me
+            self.cadences = cadences
+
+    class CountsLoaded(Message):
+        """Open/overdue items per owner (for ``cadence_key``; ``everyone``: all cadences)."""
+
+        def __init__(self, cadence_key: str | None, counts: list[OwnerCount], everyone: list[OwnerCount]) -> None:
+            super().__init__()
+            self.cadence_key = cadence_key
+            self.counts = counts
+            self.everyone = everyone
+
     CSS_PATH = css("actions.tcss")
 
     BINDINGS = [
@@ -197,6 +236,7 @@ class ActionItemsScreen(Screen[None]):
         self._cadences: list[str] = []
         self._filter_chips: list[Text] = []  # the filter line, one chip per filter
         self._owner_counts: list[OwnerCount] = []
+        self._all_owner_counts: list[OwnerCount] = []  # every cadence's (the reassign hint)
         self._pending_search: str | None = None
         self._search_timer: Timer | None = None
         self._search_cost = 0.0
@@ -215,26 +255,39 @@ class ActionItemsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        store = self.store
-        config_me = getattr(getattr(self.app, "config", None), "me", "") or ""
-        self.me = store.get_setting(ME_SETTING) or config_me
-        self._cadences = [c.key for c in store.list_cadences()]
+        self._load_context(getattr(getattr(self.app, "config", None), "me", "") or "")
         self.apply_filter()
         self.query_one(ActionTable).focus()
         self.call_after_refresh(self._draw_chips)  # again, at the widths laid out
+
+    @property
+    def busy(self) -> bool:
+        """A read or a debounced search is still to come (tests and benches wait)."""
+        return self._search_timer is not None or self.query_one(ActionTable).busy
+
+    @work(thread=True, group="actions-context", exit_on_error=False)
+    def _load_context(self, config_me: str) -> None:
+        store = self.store
+        me = store.get_setting(ME_SETTING) or config_me
+        self.post_message(self.ContextLoaded(me, [c.key for c in store.list_cadences()]))
+
+    def on_action_items_screen_context_loaded(self, message: ContextLoaded) -> None:
+        self.me = message.me
+        self._cadences = message.cadences
+        self._refresh_title_only()
 
     def on_screen_resume(self) -> None:
         table = self.query_one(ActionTable)
         if table.source is not None:
             table.reload()
-            self._refresh_header()
+            self._load_counts(self.filter.cadence_key)
 
     # -- data -------------------------------------------------------------------
     def _effective_filter(self) -> ActionFilter:
         return replace(self.filter, overdue=self.when == "overdue", due_this_week=self.when == "week")
 
     def apply_filter(self) -> None:
-        """Show the first page for the current filter and sort."""
+        """Show the first page for the current filter and sort (read in workers)."""
         f = self._effective_filter()
         store, sort = self.store, self.sort
 
@@ -244,18 +297,33 @@ class ActionItemsScreen(Screen[None]):
 
         self.query_one(ActionTable).set_source(FunctionSource(page, lambda: store.count_actions(f)))
         self._refresh_header()
+        self._load_counts(f.cadence_key)
+
+    @work(thread=True, exclusive=True, group="actions-counts", exit_on_error=False)
+    def _load_counts(self, cadence_key: str | None) -> None:
+        store = self.store
+        counts = store.owner_counts(cadence_key)
+        everyone = store.owner_counts() if cadence_key else counts
+        self.post_message(self.CountsLoaded(cadence_key, counts, everyone))
+
+    def on_action_items_screen_counts_loaded(self, message: CountsLoaded) -> None:
+        if message.cadence_key != self.filter.cadence_key:
+            return  # the cadence filter changed since
+        self._owner_counts = message.counts
+        self._all_owner_counts = message.everyone
+        self._draw_owners()
+
+    def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
+        event.stop()
+        if self.filter.search:
+            self._search_cost = event.table.last_load_seconds
+        self._refresh_title_only()
 
     def _refresh_header(self) -> None:
-        table = self.query_one(ActionTable)
+        """The title and the filter line (no database: the counts come from workers)."""
+        self._refresh_title_only()
         f = self.filter
-        title = Text.assemble(("Action items", "bold"), "  ")
         status = f.status or "all"
-        title.append(f"{table.total:,} {status if f.status else 'items'}")
-        if table.position is not None and table.total:
-            title.append(f"  ·  {table.position:,} of {table.total:,}", style="dim")
-        title.append(f"  ·  me: {self.me or '(not set: M)'}", style="dim")
-        self.query_one("#actions-title", Static).update(title, layout=False)
-
         self._filter_chips = []
 
         def chip(key: str, label: str, value: str | None, active: bool = False) -> None:
@@ -272,15 +340,17 @@ class ActionItemsScreen(Screen[None]):
         chip("v", "status", status, f.status != "open")
         chip("w", "when", WHEN_LABELS[self.when], self.when != "any")
         chip("s", "sort", self.sort, self.sort != "due")
-        self._owner_counts = self.store.owner_counts(f.cadence_key)
         self._draw_chips()
 
     def _draw_chips(self) -> None:
         """The filter and owner lines, packed to the width they have (guessed
         before the first layout; drawn again once laid out and on resize)."""
         filters = self.query_one("#actions-filters", Static)
-        owners = self.query_one("#actions-owners", Static)
         filters.update(pack_chips(self._filter_chips, filters.content_region.width or 50, lines=3))
+        self._draw_owners()
+
+    def _draw_owners(self) -> None:
+        owners = self.query_one("#actions-owners", Static)
         owners.update(owner_strip(self._owner_counts, owners.content_region.width or 76, self.filter.owner))
 
     def on_resize(self) -> None:
@@ -306,9 +376,43 @@ class ActionItemsScreen(Screen[None]):
     def selected(self) -> ActionItem | None:
         return self.query_one(ActionTable).current
 
+    def _write(self, change: Callable[[Any], Any], what: str, **data: Any) -> None:
+        """Queue an action-item change (ui/write_queue.py): changes land in the
+        order they were asked for, and the UI never waits on the file's lock."""
+        job = WriteJob(with_shared_undo(self.store, change), self, what="change", data={"what": what, **data})
+        write_queue(self.app).submit(job)
+
+    def on_write_done(self, message: WriteDone) -> None:
+        if message.job.target is not self:
+            return
+        message.stop()
+        data = message.job.data
+        if data.get("undo"):
+            change, item = message.result
+            if change is None:
+                self.notify("Nothing to undo.", timeout=3)
+                return
+            self.query_one(ActionTable).reload(select=lambda row: item is not None and row.id == item.id)
+            self._load_counts(self.filter.cadence_key)
+            if item is not None:
+                self.notify(f"Undone ({change.description}): {item.title}", timeout=4, markup=False)
+            return
+        if data.get("me") is not None:
+            return  # "who am I" saved; the list already shows that owner
+        what = data["what"]
+        changed: ActionItem = message.result
+        self._changed(changed, what(changed) if callable(what) else what)
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        if message.job.target is not self:
+            return
+        message.stop()
+        self.notify(f"Not saved: {message.error}", title="Action items", severity="error", timeout=8, markup=False)
+        self.query_one(ActionTable).reload()
+
     def _changed(self, item: ActionItem, what: str) -> None:
         self.query_one(ActionTable).reload()
-        self._refresh_header()
+        self._load_counts(self.filter.cadence_key)
         # markup=False: the title is user text ("[/]" must show as typed).
         self.notify(f"{what}: {item.title}  (u undoes)", timeout=4, markup=False)
 
@@ -318,16 +422,14 @@ class ActionItemsScreen(Screen[None]):
         if item is None:
             return
         new = "open" if item.status == "done" else "done"
-        changed = self.store.set_action_status(item.id, new)
-        self._changed(changed, "Done" if new == "done" else "Reopened")
+        self._write(lambda store: store.set_action_status(item.id, new), "Done" if new == "done" else "Reopened")
 
     def action_drop(self) -> None:
         item = self.selected()
         if item is None:
             return
         new = "open" if item.status == "dropped" else "dropped"
-        changed = self.store.set_action_status(item.id, new)
-        self._changed(changed, "Dropped" if new == "dropped" else "Reopened")
+        self._write(lambda store: store.set_action_status(item.id, new), "Dropped" if new == "dropped" else "Reopened")
 
     def action_reassign(self) -> None:
         item = self.selected()
@@ -337,9 +439,9 @@ class ActionItemsScreen(Screen[None]):
 
         def done(owner: str | None) -> None:
             if owner is not None:
-                self._changed(self.store.reassign_action(item.id, owner), f"Now owned by {owner or 'nobody'}")
+                self._write(lambda store: store.reassign_action(item.id, owner), f"Now owned by {owner or 'nobody'}")
 
-        owners = ", ".join(c.owner for c in self.store.owner_counts()[:8] if c.owner)
+        owners = ", ".join(c.owner for c in self._all_owner_counts[:8] if c.owner)
         self.app.push_screen(
             PromptModal(
                 "Reassign to",
@@ -356,15 +458,17 @@ class ActionItemsScreen(Screen[None]):
             return
         from cadence_tui.core.duedates import ACCEPTED_FORMS, DueDateError, parse_due
 
-        today = self.store.today()
+        today = self.store.today()  # the clock, not the database
         hint_tail = f"; use {ACCEPTED_FORMS}"  # the hint under the field lists the forms already
 
         def done(result: Any) -> None:
             if result is None:
                 return
             due = None if result == "" else result
-            changed = self.store.set_action_due(item.id, due)
-            self._changed(changed, f"Due {changed.due.isoformat() if changed.due else 'date cleared'}")
+            self._write(
+                lambda store: store.set_action_due(item.id, due),
+                lambda changed: f"Due {changed.due.isoformat() if changed.due else 'date cleared'}",
+            )
 
         def parse(text: str) -> Any:
             try:
@@ -384,15 +488,13 @@ class ActionItemsScreen(Screen[None]):
         )
 
     def action_undo(self) -> None:
-        change = self.store.last_action_change()
-        if change is None:
-            self.notify("Nothing to undo.", timeout=3)
-            return
-        item = self.store.undo_action_change()
-        self.query_one(ActionTable).reload(select=lambda row: item is not None and row.id == item.id)
-        self._refresh_header()
-        if item is not None:
-            self.notify(f"Undone ({change.description}): {item.title}", timeout=4, markup=False)
+        def undo(store: Any) -> tuple[Any, ActionItem | None]:
+            change = store.last_action_change()
+            if change is None:
+                return None, None
+            return change, store.undo_action_change()
+
+        self._write(undo, "Undone", undo=True)
 
     # -- filters -----------------------------------------------------------------
     def action_search(self) -> None:
@@ -404,8 +506,9 @@ class ActionItemsScreen(Screen[None]):
         if self._search_timer is not None:
             self._search_timer.stop()
             self._search_timer = None
-        # A search costs up to ~60 ms on 100,000 items (one-letter prefixes):
-        # once one took longer than a frame, wait for a pause in the typing.
+        # A search costs up to ~60 ms on 100,000 items (one-letter prefixes),
+        # read in a worker: once one took longer than a frame, wait for a
+        # pause in the typing rather than read for every letter.
         if self._search_cost > SEARCH_DEBOUNCE_OVER:
             self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._apply_search)
         else:
@@ -415,10 +518,8 @@ class ActionItemsScreen(Screen[None]):
         self._search_timer = None
         if self._pending_search == self.filter.search:
             return
-        started = time.perf_counter()
         self.filter = replace(self.filter, search=self._pending_search)
-        self.apply_filter()
-        self._search_cost = time.perf_counter() - started
+        self.apply_filter()  # its cost (read in a worker) is kept on Loaded
 
     @on(Input.Submitted, "#actions-search-input")
     def _search_submitted(self, _event: Input.Submitted) -> None:
@@ -460,7 +561,7 @@ class ActionItemsScreen(Screen[None]):
             if choice is not None:
                 self.set_owner(None if choice == OwnerPicker.EVERYONE else choice)
 
-        self.app.push_screen(OwnerPicker(self.me, self.store.owner_counts(self.filter.cadence_key)), done)
+        self.app.push_screen(OwnerPicker(self.me, self._owner_counts), done)
 
     def action_set_me(self) -> None:
         from cadence_tui.store.actions import clean_name
@@ -469,7 +570,7 @@ class ActionItemsScreen(Screen[None]):
             if name is None:
                 return
             self.me = name
-            self.store.set_setting(ME_SETTING, name)
+            self._write(lambda store: store.set_setting(ME_SETTING, name), "Me", me=name)
             self.set_owner(name or None)
 
         self.app.push_screen(

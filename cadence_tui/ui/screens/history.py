@@ -3,6 +3,10 @@
 Without a search the list shows meetings (date, cadence, duration vs timebox,
 counts); with one it shows the matching action items, decisions, notes and
 blockers, newest first. Enter opens the meeting's summary either way.
+
+The UI thread never waits on the database: the list reads its pages in
+thread workers (widgets/action_table.py), and the details of the highlighted
+row and the cadence names are read in workers of this screen.
 """
 
 from __future__ import annotations
@@ -10,10 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -82,6 +87,20 @@ class HistoryScreen(Screen[None]):
 
     CSS_PATH = css("actions.tcss", "history.tcss")
 
+    class CadencesLoaded(Message):
+        def __init__(self, cadences: list[tuple[str, str]]) -> None:
+            super().__init__()
+            self.cadences = cadences
+
+    class DetailsLoaded(Message):
+        """The meeting behind the highlighted ``row``, and its first decisions."""
+
+        def __init__(self, row: Any, meeting: MeetingRecord, decisions: list[str]) -> None:
+            super().__init__()
+            self.row = row
+            self.meeting = meeting
+            self.decisions = decisions
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="history-back"),
         Binding("enter", "open_meeting", "Summary", id="history-open"),
@@ -95,6 +114,7 @@ class HistoryScreen(Screen[None]):
         self.cadence_key = cadence_key
         self.search = ""
         self._cadences: list[tuple[str, str]] = []
+        self._highlighted: Any = None
 
     @property
     def store(self):
@@ -112,9 +132,26 @@ class HistoryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._cadences = [(c.key, c.name) for c in self.store.list_cadences()]
+        self._load_cadences()
         self.reload()
         self.query_one(HistoryTable).focus()
+
+    @property
+    def busy(self) -> bool:
+        """A read is still to come (tests and benches wait)."""
+        return self.query_one(HistoryTable).busy
+
+    @work(thread=True, group="history-cadences", exit_on_error=False)
+    def _load_cadences(self) -> None:
+        self.post_message(self.CadencesLoaded([(c.key, c.name) for c in self.store.list_cadences()]))
+
+    def on_history_screen_cadences_loaded(self, message: CadencesLoaded) -> None:
+        self._cadences = message.cadences
+        self._refresh_header()
+
+    def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
+        event.stop()
+        self._refresh_header()
 
     def reload(self) -> None:
         store, cadence, text = self.store, self.cadence_key, self.search
@@ -147,7 +184,7 @@ class HistoryScreen(Screen[None]):
 
             table.empty_text = "No past meetings yet."
             table.set_source(FunctionSource(meetings, lambda: store.count_past_meetings(cadence)))
-        self._refresh_header()
+        self._refresh_header()  # the count follows once the list is read (Loaded)
 
     def _refresh_header(self) -> None:
         table = self.query_one(HistoryTable)
@@ -167,10 +204,24 @@ class HistoryScreen(Screen[None]):
     def on_paged_table_highlighted(self, event: PagedTable.Highlighted) -> None:
         details = self.query_one("#history-details", Static)
         row = event.row
+        self._highlighted = row
         if row is None:
             details.update("", layout=False)
             return
-        meeting = row if isinstance(row, MeetingRecord) else self.store.history_entry(row.meeting_id)
+        self._load_details(row)  # painted once the decisions are read (a millisecond or two)
+
+    @work(thread=True, exclusive=True, group="history-details", exit_on_error=False)
+    def _load_details(self, row: Any) -> None:
+        store = self.store
+        meeting = row if isinstance(row, MeetingRecord) else store.history_entry(row.meeting_id)
+        decisions = store.decisions(meeting.id)[:2] if hasattr(store, "decisions") else []
+        self.post_message(self.DetailsLoaded(row, meeting, decisions))
+
+    def on_history_screen_details_loaded(self, message: DetailsLoaded) -> None:
+        if message.row is self._highlighted:  # the cursor has not moved on since
+            self._show_details(message.row, message.meeting, message.decisions)
+
+    def _show_details(self, row: Any, meeting: MeetingRecord, decisions: list[str]) -> None:
         text = Text()
         text.append(meeting.cadence_name, style="bold")
         text.append(f" · {meeting.started_at.astimezone():%a %d %b %Y %H:%M}")
@@ -181,13 +232,12 @@ class HistoryScreen(Screen[None]):
             f" · {counted(meeting.notes, 'note')} · {counted(meeting.blockers, 'blocker')}",
             style="dim",
         )
-        decisions = self.store.decisions(meeting.id)[:2] if hasattr(self.store, "decisions") else []
         for d in decisions:
             text.append("\n• ")
             text.append_text(Text(d))
         text.append("\nEnter: open the summary", style="dim")
         # Fixed height (history.tcss): no layout pass per key while scrolling.
-        details.update(text, layout=False)
+        self.query_one("#history-details", Static).update(text, layout=False)
 
     def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
         self._open(event.row)
