@@ -129,9 +129,15 @@ def run_app(db: Path) -> int:
 
     # Only the store parts the home screen needs; the rest load after its first frame.
     store = open_startup_store(db, now=now)
+    # Read what the home screen shows in a thread while Textual is imported
+    # (screens/home_data.py): its first frame then has its rows.
+    from cadence_tui.ui.screens.home_data import prefetch_home
+
+    home = prefetch_home(store)
     from cadence_tui.ui.app import make_app
 
     app = make_app(store, config)
+    app.home_prefetch = home
     try:
         app.run()
     finally:

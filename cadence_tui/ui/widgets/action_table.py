@@ -230,7 +230,11 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
         self._in_flight.discard(kind)
         if message.error is not None:
             self.reading = False
-            raise message.error
+            # As if the key had raised it: a store error ends the app with its one line (app.py).
+            exit_on_store_error = getattr(self.app, "exit_on_store_error", None)
+            if exit_on_store_error is None or not exit_on_store_error(message.error):
+                raise message.error
+            return
         if kind in ("first", "last", "reload"):
             total, page = message.result
             self.total = total
