@@ -11,6 +11,7 @@ from cadence_tui.integrations.config import Config
 from cadence_tui.store import ActionFilter
 from cadence_tui.ui.screens.actions import ActionItemsScreen, OwnerPicker, PromptModal
 from cadence_tui.ui.widgets.action_table import ActionTable
+from tests.functional.key_burst import burst
 from tests.functional.settle import settle
 
 
@@ -293,3 +294,14 @@ def test_owner_strip_packs_whole_owners_into_two_lines() -> None:
     assert owner_strip(counts[:1], 80, None).plain == "open/overdue  Owner0 1,000"
     assert owner_strip([OwnerCount("Lena", 4, 2)], 80, None).plain == "open/overdue  Lena 4 (2 overdue)"
     assert owner_strip([], 80, None).plain == "No open action items."
+
+
+async def test_typing_right_after_slash_goes_into_the_search_box(make_app, store, items) -> None:
+    """'/' then letters in one burst: the letters are the search, never the
+    list's keys ('x' would drop the highlighted item)."""
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await open_actions(pilot)
+        await burst(pilot, "/fix")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#actions-search-input", Input).value == "fix"
+        assert all(store.get_action(item.id).status == "open" for item in items.values())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from cadence_tui.ui.screens.history import HistoryScreen, HistoryTable
+from tests.functional.key_burst import burst
 from tests.functional.settle import settle
 
 
@@ -121,3 +122,12 @@ async def test_one_past_meeting_is_singular(make_app, store, clock) -> None:
         await settle(pilot)
         title = str(pilot.app.screen.query_one("#history-title", Static).render())
         assert "1 past meeting" in title and "1 past meetings" not in title
+
+
+async def test_typing_right_after_slash_goes_into_the_search_box(make_app, store, clock) -> None:
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        await burst(pilot, "/dox")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#history-search-input", Input).value == "dox"

@@ -498,7 +498,9 @@ class ActionItemsScreen(Screen[None]):
 
     # -- filters -----------------------------------------------------------------
     def action_search(self) -> None:
-        self.query_one("#actions-search-input", Input).focus()
+        # At once, not after the keys already queued (Widget.focus waits for them):
+        # the letters typed right after '/' are the search, not the list's keys.
+        self.set_focus(self.query_one("#actions-search-input", Input))
 
     @on(Input.Changed, "#actions-search-input")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -523,7 +525,7 @@ class ActionItemsScreen(Screen[None]):
 
     @on(Input.Submitted, "#actions-search-input")
     def _search_submitted(self, _event: Input.Submitted) -> None:
-        self.query_one(ActionTable).focus()
+        self.set_focus(self.query_one(ActionTable))  # at once, as action_search
 
     def action_cycle_sort(self) -> None:
         keys = list(SORTS)
@@ -590,6 +592,6 @@ class ActionItemsScreen(Screen[None]):
     def action_back(self) -> None:
         search = self.query_one("#actions-search-input", Input)
         if search.has_focus:
-            self.query_one(ActionTable).focus()
+            self.set_focus(self.query_one(ActionTable))
             return
         self.app.pop_screen()

@@ -252,7 +252,9 @@ class HistoryScreen(Screen[None]):
         self.app.show_summary(meeting_id)  # type: ignore[attr-defined]
 
     def action_search(self) -> None:
-        self.query_one("#history-search-input", Input).focus()
+        # At once, not after the keys already queued (Widget.focus waits for them):
+        # the letters typed right after '/' are the search, not the list's keys.
+        self.set_focus(self.query_one("#history-search-input", Input))
 
     @on(Input.Changed, "#history-search-input")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -261,7 +263,7 @@ class HistoryScreen(Screen[None]):
 
     @on(Input.Submitted, "#history-search-input")
     def _search_submitted(self, _event: Input.Submitted) -> None:
-        self.query_one(HistoryTable).focus()
+        self.set_focus(self.query_one(HistoryTable))  # at once, as action_search
 
     def action_cycle_cadence(self) -> None:
         keys: list[str | None] = [None, *(k for k, _ in self._cadences)]
@@ -272,6 +274,6 @@ class HistoryScreen(Screen[None]):
     def action_back(self) -> None:
         search = self.query_one("#history-search-input", Input)
         if search.has_focus:
-            self.query_one(HistoryTable).focus()
+            self.set_focus(self.query_one(HistoryTable))
             return
         self.app.pop_screen()
