@@ -305,3 +305,43 @@ async def test_typing_right_after_slash_goes_into_the_search_box(make_app, store
         await settle(pilot)
         assert pilot.app.screen.query_one("#actions-search-input", Input).value == "fix"
         assert all(store.get_action(item.id).status == "open" for item in items.values())
+
+
+async def test_changes_wait_for_a_locked_file_without_freezing_and_land_in_order(tmp_path, clock, monkeypatch) -> None:
+    """Another process holds the write lock: 'd' then 'u' return at once (the
+    list still scrolls), and once the lock frees both land, in that order."""
+    import time
+
+    from cadence_tui.store import open_store
+    from cadence_tui.ui.app import make_app
+    from cadence_tui.ui.write_queue import write_queue
+    from tests.functional.test_lock_stall import PROMPT, hold_lock
+
+    monkeypatch.setenv("CADENCE_BUSY_TIMEOUT_MS", "60000")
+    db = tmp_path / "locked.db"
+    store = open_store(db, now=clock)
+    try:
+        first = store.add_action("First", owner="Ann", due=date(2026, 11, 20), cadence_key="sprint-review")
+        store.add_action("Second", owner="Ann", due=date(2026, 11, 21), cadence_key="sprint-review")
+        async with make_app(store).run_test(size=(100, 30)) as pilot:
+            await open_actions(pilot)
+            holder = hold_lock(db)
+            try:
+                started = time.monotonic()
+                await pilot.press("d")
+                await pilot.press("down", "up")
+                assert time.monotonic() - started < PROMPT, "a key waited on the lock"
+                assert table_of(pilot.app).current.title == "First"
+                await pilot.press("u")
+                assert write_queue(pilot.app).pending == 2
+                assert store.get_action(first.id).status == "open"  # nothing written yet
+            finally:
+                assert holder.stdin is not None
+                holder.stdin.close()
+                holder.wait(timeout=30)
+            await settle(pilot)
+            assert store.get_action(first.id).status == "open"  # done, then undone: in order
+            messages = [n.message for n in pilot.app._notifications]
+            assert "Done: First  (u undoes)" in messages and any(m.startswith("Undone (mark done)") for m in messages)
+    finally:
+        store.close()
