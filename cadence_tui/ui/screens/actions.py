@@ -43,7 +43,8 @@ WHEN = ("any", "overdue", "week")
 WHEN_LABELS = {"any": "any", "overdue": "overdue", "week": "this week"}
 ME_SETTING = "actions.me"
 SEARCH_DEBOUNCE = 0.12  # seconds of typing pause before a slow search runs
-SEARCH_DEBOUNCE_OVER = 0.016  # a search slower than a frame gets debounced
+SEARCH_DEBOUNCE_FAST = 0.04  # ... before a search that has been quick
+SEARCH_DEBOUNCE_OVER = 0.016  # a search slower than a frame waits the longer pause
 
 
 def with_shared_undo(app_store: Any, change: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -255,6 +256,7 @@ class ActionItemsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(ActionTable).on_move = self._table_moved
         self._load_context(getattr(getattr(self.app, "config", None), "me", "") or "")
         self.apply_filter()
         self.query_one(ActionTable).focus()
@@ -356,10 +358,9 @@ class ActionItemsScreen(Screen[None]):
     def on_resize(self) -> None:
         self.call_after_refresh(self._draw_chips)  # once the lines have their new width
 
-    def on_paged_table_highlighted(self, _event: ActionTable.Highlighted) -> None:
-        table = self.query_one(ActionTable)
+    def _table_moved(self, table: PagedTable) -> None:
         if table.position is not None:
-            self._refresh_title_only()
+            self._refresh_title_only()  # in the same frame as the rows (PagedTable.on_move)
 
     def _refresh_title_only(self) -> None:
         # Cheap: no queries, only the "n of N" part changes while scrolling.
@@ -508,13 +509,12 @@ class ActionItemsScreen(Screen[None]):
         if self._search_timer is not None:
             self._search_timer.stop()
             self._search_timer = None
-        # A search costs up to ~60 ms on 100,000 items (one-letter prefixes),
-        # read in a worker: once one took longer than a frame, wait for a
-        # pause in the typing rather than read for every letter.
-        if self._search_cost > SEARCH_DEBOUNCE_OVER:
-            self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._apply_search)
-        else:
-            self._apply_search()
+        # The letter shows at once; the search (up to ~60 ms on 100,000 items
+        # for a one-letter prefix, read in a worker) runs once the keys settle,
+        # so a burst of typing reads once, not once per letter, and no read
+        # competes with the echo. Slow searches wait for a longer pause.
+        pause = SEARCH_DEBOUNCE if self._search_cost > SEARCH_DEBOUNCE_OVER else SEARCH_DEBOUNCE_FAST
+        self._search_timer = self.set_timer(pause, self._apply_search)
 
     def _apply_search(self) -> None:
         self._search_timer = None

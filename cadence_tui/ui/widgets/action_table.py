@@ -154,6 +154,9 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
         self._in_flight: set[str] = set()
         self._pending_move = 0  # rows a key still has to move once the next page is in
         self._select: Callable[[RowT], bool] | None = None
+        #: Called whenever the cursor or the rows changed, before the repaint
+        #: (the Highlighted message follows, a frame later at worst).
+        self.on_move: Callable[[PagedTable[RowT]], None] | None = None
         self._line_styles: dict[bool, tuple[Style, Style, Style, Style]] = {}
         self._strip_cache: dict[tuple, tuple[Any, Strip]] = {}
         self._palette: dict[tuple[str, bool], Style] = {}
@@ -384,14 +387,21 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
         elif self.cursor >= self.view_top + height:
             self.view_top = self.cursor - height + 1
         self.view_top = max(0, min(self.view_top, max(0, len(self.rows) - height)))
-        if repaint or old_top is None or old_top != self.view_top:
+        if repaint or old_top is None:
             self.refresh()
+        elif old_top != self.view_top:
+            # Scrolled: the rows change, not the border or the header line.
+            self.refresh(Region(0, 1, self.size.width, height))
         elif old_cursor is not None and old_cursor != self.cursor:
             width = self.size.width
             for index in (old_cursor, self.cursor):
                 y = index - self.view_top + 1
                 if 1 <= y <= height:
                     self.refresh(Region(0, y, width, 1))
+        if self.on_move is not None:
+            # Now, not from the Highlighted message: what the screen shows of
+            # the position (its title) joins this frame instead of the next one.
+            self.on_move(self)
         self.post_message(self.Highlighted(self, self.current))
 
     def action_cursor_down(self) -> None:
