@@ -115,6 +115,8 @@ class HistoryScreen(Screen[None]):
         self.search = ""
         self._cadences: list[tuple[str, str]] = []
         self._highlighted: Any = None
+        # meeting id -> (its record, its first decisions), read with the pages
+        self._details: dict[int, tuple[MeetingRecord, list[str]]] = {}
 
     @property
     def store(self):
@@ -132,6 +134,7 @@ class HistoryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(HistoryTable).on_move = self._table_moved
         self._load_cadences()
         self.reload()
         self.query_one(HistoryTable).focus()
@@ -156,6 +159,7 @@ class HistoryScreen(Screen[None]):
     def reload(self) -> None:
         store, cadence, text = self.store, self.cadence_key, self.search
         table = self.query_one(HistoryTable)
+        self._details = {}  # read again with the new list's pages
         if text:
 
             def hits(*, after=None, before=None, inclusive=False, from_end=False, limit=64) -> Page[Any]:
@@ -166,6 +170,7 @@ class HistoryScreen(Screen[None]):
                     rows = store.search_history(text, cadence, after=before[0], limit=limit)
                 else:
                     rows = store.search_history(text, cadence, oldest=from_end, limit=limit)
+                self._read_details(store, rows)
                 return Page(rows, [(r.rowid,) for r in rows])
 
             table.empty_text = "Nothing recorded matches the search."
@@ -180,6 +185,7 @@ class HistoryScreen(Screen[None]):
                     rows = store.past_meetings(cadence, after=before, limit=limit)
                 else:
                     rows = store.past_meetings(cadence, oldest=from_end, limit=limit)
+                self._read_details(store, rows)
                 return Page(rows, [r.key for r in rows])
 
             table.empty_text = "No past meetings yet."
@@ -201,14 +207,36 @@ class HistoryScreen(Screen[None]):
             layout=False,
         )
 
-    def on_paged_table_highlighted(self, event: PagedTable.Highlighted) -> None:
+    DETAILS_KEPT = 1000  # meetings whose details are kept (a few pages' worth)
+
+    def _read_details(self, store: Any, rows: list[Any]) -> None:
+        """With each page (in the table's worker), what the details panel shows
+        for its rows: moving the cursor then paints them in the same frame."""
+        details = self._details
+        for row in rows:
+            meeting_id = row.id if isinstance(row, MeetingRecord) else row.meeting_id
+            if meeting_id in details:
+                continue
+            meeting = row if isinstance(row, MeetingRecord) else store.history_entry(meeting_id)
+            details[meeting_id] = (meeting, store.decisions(meeting_id)[:2] if hasattr(store, "decisions") else [])
+        if len(details) > self.DETAILS_KEPT:
+            for key in list(details)[: len(details) - self.DETAILS_KEPT]:
+                details.pop(key, None)
+
+    def _table_moved(self, table: PagedTable) -> None:
         details = self.query_one("#history-details", Static)
-        row = event.row
+        row = table.current
+        if row is self._highlighted:
+            return
         self._highlighted = row
         if row is None:
             details.update("", layout=False)
             return
-        self._load_details(row)  # painted once the decisions are read (a millisecond or two)
+        known = self._details.get(row.id if isinstance(row, MeetingRecord) else row.meeting_id)
+        if known is not None:
+            self._show_details(row, *known)  # read with its page: in this frame
+        else:
+            self._load_details(row)  # painted once read (a millisecond or two)
 
     @work(thread=True, exclusive=True, group="history-details", exit_on_error=False)
     def _load_details(self, row: Any) -> None:
