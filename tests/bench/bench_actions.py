@@ -209,7 +209,7 @@ async def measure_app(db: Path) -> dict[str, list[tuple[float, float, float]]]:
                 # pause in the typing once searches proved slower than a frame).
                 add("search: type a letter (all 100k)", await timer.press(ch if ch != " " else "space", data=False))
             started = time.perf_counter()
-            while app.screen.busy or any(w.is_running for w in app.workers):
+            while getattr(app.screen, "busy", False) or any(w.is_running for w in app.workers):
                 await asyncio.sleep(0.002)
             add("search: results after the last letter (debounce incl.)", (time.perf_counter() - started,) * 3)
             await pilot.press("ctrl+u")
@@ -321,7 +321,9 @@ class Terminal:
         self.os.close(self.master)
 
 
-def measure_terminal(db: Path, presses: int = 40) -> dict[str, list[tuple[float, int, int]]]:
+def measure_terminal(
+    db: Path, presses: int = 40, compare: Path | None = None
+) -> dict[str, list[tuple[float, int, int]]]:
     """PageDown in the action-items list (all 100k items) as a terminal shows
     it, against the minimal pager (tests/bench/minimal_pager.py) repainting 20
     rows of 90 columns, alternating the two apps key by key so load on the
@@ -339,29 +341,37 @@ def measure_terminal(db: Path, presses: int = 40) -> dict[str, list[tuple[float,
         copy = work / "large.db"
         shutil.copyfile(db, copy)
         env = bench_env(work)
-        cadence = Terminal([sys.executable, "-m", "cadence_tui", "--db", str(copy)], env)
-        minimal = Terminal([sys.executable, str(here / "minimal_pager.py")], env)
+        apps = {
+            "terminal: cadence PageDown": Terminal([sys.executable, "-m", "cadence_tui", "--db", str(copy)], env),
+            "terminal: minimal pager PageDown": Terminal([sys.executable, str(here / "minimal_pager.py")], env),
+        }
+        if compare is not None:  # another checkout (e.g. main before a change), on its own copy
+            other = work / "compare.db"
+            shutil.copyfile(db, other)
+            apps[f"terminal: {compare.name} PageDown"] = Terminal(
+                [sys.executable, "-m", "cadence_tui", "--db", str(other)], {**env, "PYTHONPATH": str(compare)}
+            )
         try:
-            cadence.wait_for("All-Hands Strategy")
-            minimal.wait_for("Minimal pager")
-            cadence.key(b"a", gap=0.5)
-            for _ in range(3):  # status: open -> done -> dropped -> all (100,000 items)
-                cadence.key(b"v", gap=0.5)
-            cadence.quiet(0.5)
-            results: dict[str, list[tuple[float, int, int]]] = {
-                "terminal: cadence PageDown": [],
-                "terminal: minimal pager PageDown": [],
-            }
+            for name, term in apps.items():
+                if "minimal" in name:
+                    term.wait_for("Minimal pager")
+                    continue
+                term.wait_for("All-Hands Strategy")
+                term.key(b"a", gap=0.5)
+                for _ in range(3):  # status: open -> done -> dropped -> all (100,000 items)
+                    term.key(b"v", gap=0.5)
+                term.quiet(0.5)
+            results: dict[str, list[tuple[float, int, int]]] = {name: [] for name in apps}
             for _ in range(3):  # warm-up
-                cadence.key(PAGEDOWN)
-                minimal.key(PAGEDOWN)
+                for term in apps.values():
+                    term.key(PAGEDOWN)
             for _ in range(presses):
-                results["terminal: cadence PageDown"].append(cadence.key(PAGEDOWN))
-                results["terminal: minimal pager PageDown"].append(minimal.key(PAGEDOWN))
+                for name, term in apps.items():
+                    results[name].append(term.key(PAGEDOWN))
             return results
         finally:
-            cadence.close()
-            minimal.close()
+            for term in apps.values():
+                term.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -387,7 +397,7 @@ def terminal_report(results: dict[str, list[tuple[float, int, int]]]) -> str:
 
 
 async def _wait_idle(app: Any) -> None:
-    while app.screen.busy or any(w.is_running for w in app.workers):
+    while getattr(app.screen, "busy", False) or any(w.is_running for w in app.workers):
         await asyncio.sleep(0.002)
     await asyncio.sleep(0.01)
 
@@ -397,7 +407,7 @@ async def _timed_call(app: Any, call: Callable[[], Any]) -> tuple[float, float, 
     t0, c0 = time.perf_counter(), time.process_time()
     call()
     await asyncio.sleep(0)
-    while app.screen.busy or any(w.is_running for w in app.workers):
+    while getattr(app.screen, "busy", False) or any(w.is_running for w in app.workers):
         await asyncio.sleep(0.001)
     return (time.perf_counter() - t0, time.perf_counter() - t0, time.process_time() - c0)
 
@@ -502,6 +512,8 @@ def test_actions_benchmark() -> None:
 
 if __name__ == "__main__":
     if "--terminal-only" in sys.argv:
-        print(terminal_report(measure_terminal(ensure_large_db())))
+        # --compare PATH: another checkout's PageDown in the same alternation
+        other = Path(sys.argv[sys.argv.index("--compare") + 1]) if "--compare" in sys.argv else None
+        print(terminal_report(measure_terminal(ensure_large_db(), compare=other)))
     else:
         print(run(terminal="--no-terminal" not in sys.argv))
