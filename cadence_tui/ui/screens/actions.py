@@ -42,8 +42,8 @@ STATUSES: tuple[str | None, ...] = ("open", "done", "dropped", None)
 WHEN = ("any", "overdue", "week")
 WHEN_LABELS = {"any": "any", "overdue": "overdue", "week": "this week"}
 ME_SETTING = "actions.me"
-SEARCH_DEBOUNCE = 0.12  # seconds of typing pause before a slow search runs
-SEARCH_DEBOUNCE_FAST = 0.04  # ... before a search that has been quick
+SEARCH_DEBOUNCE = 0.2  # seconds of typing pause before a slow search runs
+SEARCH_DEBOUNCE_FAST = 0.1  # ... before a search that has been quick (a fast typist's gap between letters)
 SEARCH_DEBOUNCE_OVER = 0.016  # a search slower than a frame waits the longer pause
 
 
