@@ -141,7 +141,10 @@ def run_app(db: Path) -> int:
     try:
         app.run()
     finally:
-        store.close()
+        # A thread worker's query may still be running as the app exits:
+        # close once it is done (the store's lock), never under it.
+        with store._lock:
+            store.close()
     return app.return_code or 0
 
 

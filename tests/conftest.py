@@ -68,7 +68,8 @@ def db_path(tmp_path: Path) -> Path:
 def store(db_path: Path, clock: Clock) -> Iterator[Store]:
     s = open_store(db_path, now=clock)
     yield s
-    s.close()
+    with s._lock:  # after any query an app's thread worker is still running
+        s.close()
 
 
 @pytest.fixture

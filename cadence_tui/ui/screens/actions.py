@@ -88,6 +88,14 @@ def pack_chips(chips: list[Text], width: int, *, lines: int = 2, first: Text | N
     return Text("\n").join(rows)
 
 
+def _update_lines(widget: Static, text: Text) -> None:
+    """Show ``text``; a layout pass (~10 ms) only when its number of lines
+    changed (the widget's height follows it), not on every filter key."""
+    lines = text.plain.count("\n") + 1
+    widget.update(text, layout=getattr(widget, "_shown_lines", None) != lines)
+    widget._shown_lines = lines  # type: ignore[attr-defined]
+
+
 def owner_strip(counts: list[OwnerCount], width: int, selected: str | None, *, lines: int = 2) -> Text:
     """Open (and overdue) action items per owner: an owner's figures never
     wrap away from the name; owners that do not fit are counted at the end."""
@@ -348,12 +356,12 @@ class ActionItemsScreen(Screen[None]):
         """The filter and owner lines, packed to the width they have (guessed
         before the first layout; drawn again once laid out and on resize)."""
         filters = self.query_one("#actions-filters", Static)
-        filters.update(pack_chips(self._filter_chips, filters.content_region.width or 50, lines=3))
+        _update_lines(filters, pack_chips(self._filter_chips, filters.content_region.width or 50, lines=3))
         self._draw_owners()
 
     def _draw_owners(self) -> None:
         owners = self.query_one("#actions-owners", Static)
-        owners.update(owner_strip(self._owner_counts, owners.content_region.width or 76, self.filter.owner))
+        _update_lines(owners, owner_strip(self._owner_counts, owners.content_region.width or 76, self.filter.owner))
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._draw_chips)  # once the lines have their new width
