@@ -385,7 +385,7 @@ class ActionItemsScreen(Screen[None]):
     def selected(self) -> ActionItem | None:
         return self.query_one(ActionTable).current
 
-    def _write(self, change: Callable[[Any], Any], what: str, **data: Any) -> None:
+    def _write(self, change: Callable[[Any], Any], what: str | Callable[[Any], str], **data: Any) -> None:
         """Queue an action-item change (ui/write_queue.py): changes land in the
         order they were asked for, and the UI never waits on the file's lock."""
         job = WriteJob(with_shared_undo(self.store, change), self, what="change", data={"what": what, **data})
