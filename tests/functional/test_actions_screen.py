@@ -345,3 +345,26 @@ async def test_changes_wait_for_a_locked_file_without_freezing_and_land_in_order
             assert "Done: First  (u undoes)" in messages and any(m.startswith("Undone (mark done)") for m in messages)
     finally:
         store.close()
+
+
+async def test_a_store_error_in_a_background_read_ends_the_app_with_its_one_line(
+    make_app, store, items, monkeypatch
+) -> None:
+    """The owner counts are read in a worker: a database error there ends the
+    app as one raised by a key does (status 1, one line), not silently."""
+    from cadence_tui.store import DatabaseBusy
+
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await open_actions(pilot)
+
+        def busy(*_args, **_kwargs):
+            raise DatabaseBusy("the database is busy: try again")
+
+        monkeypatch.setattr(store, "owner_counts", busy)
+        await pilot.press("c")  # another cadence: its counts are read again
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if not pilot.app.is_running:
+                break
+        assert not pilot.app.is_running
+    assert pilot.app.return_code == 1

@@ -34,7 +34,7 @@ from cadence_tui.core.model import ActionItem
 from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter, OwnerCount, same_name
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.stylesheets import css
-from cadence_tui.ui.widgets.action_table import ActionTable, FunctionSource, Page, PagedTable
+from cadence_tui.ui.widgets.action_table import ActionTable, FunctionSource, Page, PagedTable, raise_worker_error
 from cadence_tui.ui.widgets.capture_forms import ClosesOnce
 from cadence_tui.ui.write_queue import WriteDone, WriteFailed, WriteJob, write_queue
 
@@ -280,6 +280,9 @@ class ActionItemsScreen(Screen[None]):
         store = self.store
         me = store.get_setting(ME_SETTING) or config_me
         self.post_message(self.ContextLoaded(me, [c.key for c in store.list_cadences()]))
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        raise_worker_error(self, event)  # a failed read: as if a key had raised it
 
     def on_action_items_screen_context_loaded(self, message: ContextLoaded) -> None:
         self.me = message.me

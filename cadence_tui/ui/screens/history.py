@@ -27,7 +27,7 @@ from cadence_tui.core.wording import counted
 from cadence_tui.store.history import MeetingRecord, SearchHit
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.stylesheets import css
-from cadence_tui.ui.widgets.action_table import FunctionSource, Page, PagedTable
+from cadence_tui.ui.widgets.action_table import FunctionSource, Page, PagedTable, raise_worker_error
 
 KIND_LABELS = {"action": "action", "decision": "decision", "note": "note", "blocker": "blocker"}
 
@@ -147,6 +147,9 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, group="history-cadences", exit_on_error=False)
     def _load_cadences(self) -> None:
         self.post_message(self.CadencesLoaded([(c.key, c.name) for c in self.store.list_cadences()]))
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        raise_worker_error(self, event)  # a failed read: as if a key had raised it
 
     def on_history_screen_cadences_loaded(self, message: CadencesLoaded) -> None:
         self._cadences = message.cadences

@@ -179,6 +179,14 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
             return
         self.post_message(self.Loaded(snapshot))
 
+    def on_worker_state_changed(self, event: Any) -> None:
+        from textual.worker import WorkerState
+
+        if event.state == WorkerState.ERROR:  # a failed read (the open-work panel): as if a key had raised it
+            from cadence_tui.ui.widgets.action_table import raise_worker_error
+
+            raise_worker_error(self, event)
+
     def on_home_screen_loaded(self, message: Loaded) -> None:
         self._reading = False
         if message.error is not None:

@@ -566,6 +566,21 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
         return Strip(segments, width)
 
 
+def raise_worker_error(node: Widget, event: Any) -> None:
+    """For a screen's ``on_worker_state_changed``: a read that failed in one of
+    its thread workers (``exit_on_error=False``) fails as if a key had raised
+    it — a store error ends the app with its one line (app.py), anything else
+    reaches Textual."""
+    from textual.worker import WorkerState
+
+    if event.state != WorkerState.ERROR or event.worker.error is None:
+        return
+    error = event.worker.error
+    exit_on_store_error = getattr(node.app, "exit_on_store_error", None)
+    if exit_on_store_error is None or not exit_on_store_error(error):
+        raise error
+
+
 # -- action items -----------------------------------------------------------------------------------
 class ActionTable(PagedTable[ActionItem]):
     """Action items: due (overdue in red), owner, cadence, title, status, age."""
