@@ -11,9 +11,11 @@ no worker runs, no queued write is pending, no screen says it is ``busy``
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 
 def _busy(app) -> bool:
@@ -36,6 +38,8 @@ async def settle(pilot: Pilot, timeout: float = 10.0) -> None:
         queue = getattr(app, "_write_queue", None)
         if queue is not None and queue.pending:
             await asyncio.to_thread(queue.wait_idle, 1.0)
-        await app.workers.wait_for_complete()
+        # An exclusive worker replaced by a newer one is cancelled: wait for that one instead.
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         await pilot.pause(0.01)
     await pilot.pause()

@@ -47,14 +47,16 @@ SEARCH_DEBOUNCE_FAST = 0.1  # ... before a search that has been quick (a fast ty
 SEARCH_DEBOUNCE_OVER = 0.016  # a search slower than a frame waits the longer pause
 
 
-def with_shared_undo(app_store: Any, change: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """``change`` as a write-queue job that keeps one undo history: the queue
-    writes on its own connection (its own store object), so the app store's
-    undo stack is handed to it (jobs run one at a time, in order)."""
-    stack = app_store._undo_stack()
+def with_shared_undo(app: Any, change: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``change`` as a write-queue job that keeps one undo history for the
+    session: every action-item change and undo goes through the queue, whose
+    store (its own connection) is handed the app's stack (jobs run one at a
+    time, in order). The stack lives on the app, so the UI thread never has to
+    load the store's action part to find it."""
+    stack = app.__dict__.setdefault("_action_undo_stack", [])
 
     def run(store: Any) -> Any:
-        store._action_undo = stack
+        store._action_undo = stack  # ActionStore keeps its undo history there
         return change(store)
 
     return run
@@ -391,7 +393,7 @@ class ActionItemsScreen(Screen[None]):
     def _write(self, change: Callable[[Any], Any], what: str | Callable[[Any], str], **data: Any) -> None:
         """Queue an action-item change (ui/write_queue.py): changes land in the
         order they were asked for, and the UI never waits on the file's lock."""
-        job = WriteJob(with_shared_undo(self.store, change), self, what="change", data={"what": what, **data})
+        job = WriteJob(with_shared_undo(self.app, change), self, what="change", data={"what": what, **data})
         write_queue(self.app).submit(job)
 
     def on_write_done(self, message: WriteDone) -> None:
