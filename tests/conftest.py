@@ -102,7 +102,8 @@ def db(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[P
 def store(db: Path | str, clock: Clock) -> Iterator[Store]:
     s = open_store(db, now=clock)
     yield s
-    s.close()
+    with s._lock:  # after any query an app's thread worker is still running
+        s.close()
 
 
 @pytest.fixture
