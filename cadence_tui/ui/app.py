@@ -163,7 +163,11 @@ class CadenceApp(KeysInOrder, App[None]):
             gc.collect()
             gc.freeze()  # what start-up built lives on: later collections skip it
             gc.enable()
-        self.run_worker(self.store.load_all_parts, thread=True, exit_on_error=False, group="startup")
+        from cadence_tui.store import SCREEN_PARTS
+
+        self.run_worker(
+            lambda: self.store.load_all_parts(SCREEN_PARTS), thread=True, exit_on_error=False, group="startup"
+        )
 
     def show_summary(self, meeting_id: int) -> None:
         """Open a meeting's summary (after ending a meeting, from history)."""
