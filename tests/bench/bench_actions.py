@@ -123,6 +123,8 @@ class KeyTimer:
         self._hook(screen)
         if self.paints == 0 or screen._dirty_widgets or screen._repaint_required or screen._layout_required:
             return False
+        if any(worker.is_running for worker in app.workers):
+            return False  # a thread worker's result is part of what the key shows
         nodes = [app, screen, *screen.walk_children()]
         return all(node._message_queue.empty() for node in nodes)
 

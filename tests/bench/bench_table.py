@@ -23,7 +23,7 @@ Thread workers count: the span ends only once the screen shows their result
 Screen openings are timed the same way around the call that opens them
 (``app.show_summary``). The carry-over query is timed on the store directly.
 
-``--before REV`` extracts ``REV`` with ``git archive`` into a temporary folder
+``--before REV`` extracts ``REV``'s package and styles with ``git archive`` into a temporary folder
 and measures it with this same script: rounds alternate before / after, one
 fresh process each, so background load hits both alike. The start-up row
 runs ``bench_startup.py`` (minimal app and Cadence interleaved, per round).
@@ -291,18 +291,24 @@ def main() -> None:
     try:
         if args.before:
             archive = subprocess.run(
-                ["git", "-C", str(ROOT), "archive", args.before], capture_output=True, check=True
+                ["git", "-C", str(ROOT), "archive", args.before, "cadence_tui", "styles"],
+                capture_output=True,
+                check=True,
             ).stdout
             subprocess.run(["tar", "-x", "-C", str(scratch)], input=archive, check=True)
             trees["before"] = scratch
         trees["after" if args.before else "now"] = None
         runs: dict[str, dict[str, list[list[float]]]] = {name: {} for name in trees}
+        packages: dict[str, str] = {}
         for _ in range(args.rounds):
             for name, tree in trees.items():
                 result = _run_tree(tree)
+                packages[name] = result["package"]
                 for label, samples in result["samples"].items():
                     runs[name].setdefault(label, []).extend(samples)
         print(format_table(runs))
+        for name, package in packages.items():
+            print(f"  {name}: {package}" + (f" ({args.before})" if name == "before" else ""))
         if not args.no_startup:
             sys.path.insert(0, str(ROOT))
             from tests.bench import bench_startup

@@ -12,6 +12,7 @@ from textual.widgets import ContentSwitcher, Input, Static, TextArea
 from cadence_tui.core.summary import render
 from cadence_tui.integrations.config import Config
 from cadence_tui.ui.screens.summary import SaveSummaryScreen, SummaryScreen
+from tests.settle import settle
 from tests.summary_fixtures import build_meeting
 
 
@@ -33,7 +34,7 @@ def notes(app) -> list[str]:
 
 async def open_summary(app, pilot, meeting_id: int) -> SummaryScreen:
     app.show_summary(meeting_id)
-    await pilot.pause()
+    await settle(pilot)  # read and rendered in a worker
     screen = app.screen
     assert isinstance(screen, SummaryScreen)
     return screen
