@@ -43,7 +43,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from cadence_tui.core.meeting_clock import ClockState, OverTimeWatch, clock_state
 from cadence_tui.core.model import AgendaItem, Meeting
@@ -64,6 +64,7 @@ from cadence_tui.ui.widgets.carry_over import CarryOverTable
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
 from cadence_tui.ui.widgets.meeting_log import MeetingLog, log_rows
 from cadence_tui.ui.widgets.meeting_title import MeetingTitle
+from cadence_tui.ui.widgets.steady_footer import SteadyFooter
 from cadence_tui.ui.write_queue import WriteDone, WriteFailed, WriteJob, write_queue
 
 TICK_SECONDS = 0.5  # the clocks are redrawn twice a second: never a skipped second
@@ -164,7 +165,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                     )
                     yield AttendanceList(id="attendance")
                 yield from self.compose_extra_tabs()
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def compose_extra_tabs(self) -> Iterable[TabPane]:
         """Hook: more tabs for the right-hand side (the playbook's scorecard)."""

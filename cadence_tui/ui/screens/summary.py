@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, ContentSwitcher, Input, Label, Static, TextArea
 
 from cadence_tui.core.meeting_record import MeetingRecord
 from cadence_tui.core.summary import FORMAT_LABELS, FORMATS, clean, render, suggested_filename
@@ -28,6 +28,7 @@ from cadence_tui.integrations.clipboard import CopyResult, copy_text, copy_to_sy
 from cadence_tui.store import StoreError
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.stylesheets import css
+from cadence_tui.ui.widgets.steady_footer import SteadyFooter
 
 
 class SaveSummaryScreen(ModalScreen[Path | None]):
@@ -199,7 +200,7 @@ class SummaryScreen(Screen[None]):
                 # busy meeting, seconds to lay out); this renders in ~30 ms.
                 yield Static(id="summary-markdown", markup=False)
             yield PlainPreview(id="summary-plain", read_only=True, soft_wrap=True, show_line_numbers=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         config = getattr(self.app, "config", None)
