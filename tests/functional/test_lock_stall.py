@@ -21,6 +21,8 @@ from cadence_tui.ui.widgets.meeting_clock import ClockBar
 from cadence_tui.ui.write_queue import write_queue
 from tests.functional.meeting_pilot import fill_form, start_from_home
 
+# Keys are pressed while writes wait on the lock: Pilot must not wait for them (conftest.py).
+RAW_PILOT = True
 LOCK_SECONDS = 4.0  # the lock is held at least this long, and until the keys are done
 # A key pressed during the lock takes effect within this. Pilot on a loaded
 # 2-core CI adds 0.1–0.5 s a step; the old code waited out the lock (~4 s).

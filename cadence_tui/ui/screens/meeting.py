@@ -34,11 +34,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -46,10 +47,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from cadence_tui.core.meeting_clock import ClockState, OverTimeWatch, clock_state
-from cadence_tui.core.model import AgendaItem, Meeting
+from cadence_tui.core.model import AgendaItem, Attendee, CarriedItem, Meeting
 from cadence_tui.core.wording import counted
 from cadence_tui.kinds import GENERIC, all_kinds
-from cadence_tui.store.errors import DatabaseBusy
+from cadence_tui.store.errors import DatabaseBusy, StoreError
 from cadence_tui.store.meetings import check_action_capture, check_blocker_capture, check_entry_capture
 from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.footer_room import FooterRoom
@@ -62,13 +63,54 @@ from cadence_tui.ui.widgets.cadence_panels import BudgetPanel, CadencePanel, Dem
 from cadence_tui.ui.widgets.capture_forms import QUEUED, CaptureForm, FormField
 from cadence_tui.ui.widgets.carry_over import CarryOverTable
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
-from cadence_tui.ui.widgets.meeting_log import MeetingLog, log_rows
+from cadence_tui.ui.widgets.meeting_log import LogRow, MeetingLog, log_rows
 from cadence_tui.ui.widgets.meeting_title import MeetingTitle
 from cadence_tui.ui.widgets.steady_footer import SteadyFooter
 from cadence_tui.ui.write_queue import WriteDone, WriteFailed, WriteJob, write_queue
 
 TICK_SECONDS = 0.5  # the clocks are redrawn twice a second: never a skipped second
 DUE_PLACEHOLDER = "fri, next mon, +3d, 2026-12-04"
+
+
+@dataclass
+class MeetingRead:
+    """What one read of the database gave the screen (parts not asked for are None)."""
+
+    now: datetime
+    today: date
+    meeting: Meeting | None = None
+    agenda: list[AgendaItem] | None = None
+    log: list[LogRow] | None = None
+    carried: list[CarriedItem] | None = None
+    people: list[Attendee] | None = None
+    select_id: int | None = None
+
+
+def read_meeting(
+    store: Any,
+    meeting_id: int,
+    *,
+    agenda: bool = False,
+    log: bool = False,
+    carried: bool = False,
+    people: bool = False,
+    select_id: int | None = None,
+) -> MeetingRead:
+    """The parts of a meeting the screen shows, read on whichever thread calls it."""
+    s, mid = store, meeting_id
+    out = MeetingRead(now=s.now(), today=s.today(), select_id=select_id)
+    if agenda:
+        out.meeting = s.get_meeting(mid)
+        out.agenda = s.agenda(mid)
+    if log:
+        out.log = log_rows(
+            s.meeting_actions(mid), s.meeting_blockers(mid), s.meeting_decisions(mid), s.meeting_notes(mid)
+        )
+    if carried:
+        out.carried = s.carry_over(mid)
+    if people:
+        out.people = s.attendance(mid)
+    return out
 
 
 class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
@@ -134,6 +176,11 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.agenda_items: list[AgendaItem] = []
         self.overtime_watch = OverTimeWatch()  # not `watch`: that name is Textual's DOMNode.watch
         self.panel: CadencePanel | None = None
+        self.carried: list[CarriedItem] = []  # as last read (the Carried tab's rows)
+        self.people: list[Attendee] = []  # as last read (the Who tab; names for the forms)
+        # Reads run in thread workers; a result older than the last one shown is dropped.
+        self._asked: dict[str, int] = {}
+        self._shown_seq: dict[str, int] = {}
 
     @property
     def store(self):
@@ -179,11 +226,10 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.tick()
 
     # -- reading --------------------------------------------------------------------
+    # The screen never reads the database on the UI thread: each refresh asks a
+    # thread worker (read_meeting) and shows what it posts back (_show_read).
     def refresh_all(self) -> None:
-        self.refresh_agenda()
-        self.refresh_log()
-        self.refresh_carry_over()
-        self.refresh_attendance()
+        self._read(agenda=True, log=True, carried=True, people=True)
         self.refresh_panel()
         self.refresh_extra()
 
@@ -192,21 +238,67 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.refresh_playbook()
 
     def refresh_agenda(self, *, select_id: int | None = None) -> None:
-        self.meeting = self.store.get_meeting(self.meeting_id)
-        self.agenda_items = self.store.agenda(self.meeting_id)
-        self.query_one(AgendaList).show(self.agenda_items, self.store.now(), select_id=select_id)
-        m = self.meeting
+        self._read(agenda=True, select_id=select_id)
+
+    def refresh_log(self) -> None:
+        self._read(log=True)
+
+    def refresh_carry_over(self) -> None:
+        self._read(carried=True)
+
+    def refresh_attendance(self) -> None:
+        self._read(people=True)
+
+    def _read(self, **parts: Any) -> None:
+        asked = tuple(name for name in ("agenda", "log", "carried", "people") if parts.get(name))
+        seq = {name: self._asked.get(name, 0) + 1 for name in asked}
+        self._asked.update(seq)
+        self._read_in_worker(parts, seq)
+
+    @work(thread=True, exit_on_error=False, group="meeting-read")
+    def _read_in_worker(self, parts: dict[str, Any], seq: dict[str, int]) -> None:
+        try:
+            read = read_meeting(self.store, self.meeting_id, **parts)
+        except StoreError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._show_read, read, seq)
+
+    def _show_read(self, read: MeetingRead, seq: dict[str, int] | None = None) -> None:
+        """Show a read (from a worker, or from a queued write's job)."""
+        if not self.is_mounted:
+            return
+
+        def fresh(name: str) -> bool:
+            if seq is None or name not in seq:
+                return True
+            if seq[name] < self._shown_seq.get(name, 0):
+                return False  # an older read finishing late
+            self._shown_seq[name] = seq[name]
+            return True
+
+        if read.meeting is not None and read.agenda is not None and fresh("agenda"):
+            self._show_agenda(read.meeting, read.agenda, read.now, read.select_id)
+        if read.log is not None and fresh("log"):
+            self.query_one(MeetingLog).show(read.log, read.today)
+            self._tab_label("tab-log", "Log", len(read.log))
+        if read.carried is not None and fresh("carried"):
+            self.carried = list(read.carried)
+            self.query_one(CarryOverTable).show(self.carried, read.now, read.today)
+            self._carry_counts()
+        if read.people is not None and fresh("people"):
+            self._show_people(read.people)
+
+    def _show_agenda(self, meeting: Meeting, agenda: list[AgendaItem], now: datetime, select_id: int | None) -> None:
+        self.meeting = meeting
+        self.agenda_items = agenda
+        self.query_one(AgendaList).show(agenda, now, select_id=select_id)
+        m = meeting
         # Which occurrence this meeting is for (recurrence.meeting_occurrence),
         # worded to fit the terminal's width (widgets/meeting_title.py).
         occurrence = m.scheduled_for.astimezone() if m.scheduled_for else None
         self.query_one(MeetingTitle).show(m.cadence_name, occurrence, m.started_at.astimezone(), m.timebox_min)
         self.tick()
-
-    def refresh_log(self) -> None:
-        s, mid = self.store, self.meeting_id
-        rows = log_rows(s.meeting_actions(mid), s.meeting_blockers(mid), s.meeting_decisions(mid), s.meeting_notes(mid))
-        self.query_one(MeetingLog).show(rows, s.today())
-        self._tab_label("tab-log", "Log", len(rows))
 
     @on(DataTable.RowHighlighted, "#meeting-log")
     def _show_log_detail(self, _event: DataTable.RowHighlighted) -> None:
@@ -220,13 +312,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             detail.append("\nx done/resolved · del remove", style="dim")
         self.query_one("#log-detail", Static).update(detail)
 
-    def refresh_carry_over(self) -> None:
-        items = self.store.carry_over(self.meeting_id)
-        self.query_one(CarryOverTable).show(items, self.store.now(), self.store.today())
-        self._carry_counts()
-
     def _carry_counts(self) -> None:
-        items = self.query_one(CarryOverTable).items
+        items = self.carried
         waiting = sum(1 for i in items if i.outcome is None)
         self._tab_label("tab-carry", "Carried", waiting)
         help_text = Text()
@@ -237,8 +324,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             help_text.append("Nothing carried over: no open items from earlier meetings.", style="dim")
         self.query_one("#carry-help", Static).update(help_text)
 
-    def refresh_attendance(self) -> None:
-        people = self.store.attendance(self.meeting_id)
+    def _show_people(self, people: list[Attendee]) -> None:
+        self.people = list(people)
         self.query_one(AttendanceList).show(people)
         present = sum(1 for p in people if p.present)
         # "Who 4/5": present / on the list (short: five tabs share 48 columns at 80x24)
@@ -316,7 +403,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.app.push_screen(CaptureForm(title, fields, save, form_id=form_id), done)
 
     def people_names(self) -> tuple[str, ...]:
-        return tuple(p.name for p in self.store.attendance(self.meeting_id))
+        return tuple(p.name for p in self.people)  # as last read: opening a form reads nothing
 
     # -- capture ---------------------------------------------------------------------------
     # The four capture forms never wait on the database: the form checks what it
@@ -361,8 +448,46 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     def show_saving(self) -> None:
         self.query_one(ClockBar).show_saving(write_queue(self.app).pending)
 
+    # -- keys that write ---------------------------------------------------------------
+    # Agenda moves, triage, attendance: the write and the read of what it
+    # changed run as one job on the ordered write queue (its own thread and
+    # connection), so keys pressed quickly land in order and the UI thread
+    # never waits; the job's result is shown when it lands.
+    def write(
+        self,
+        what: str,
+        run: Callable[[Any], Any],
+        done: Callable[[Any], object],
+        failed: Callable[[StoreError], object] | None = None,
+    ) -> None:
+        queue = write_queue(self.app)
+        queue.submit(WriteJob(run, self, what, {"done": done, "failed": failed}))
+
+    def _agenda_write(self, what: str, change: Callable[[Any], Any], *, select_id: int | None = None) -> None:
+        mid = self.meeting_id
+
+        def run(store: Any) -> tuple[Any, MeetingRead]:
+            result = change(store)
+            return result, read_meeting(store, mid, agenda=True, select_id=select_id)
+
+        def done(result: tuple[Any, MeetingRead]) -> None:
+            self._asked["agenda"] = self._asked.get("agenda", 0) + 1  # newer than any read in flight
+            self._show_read(result[1], {"agenda": self._asked["agenda"]})
+            self._agenda_written(what, result[0])
+
+        self.write(what, run, done, lambda _exc: self.refresh_agenda())
+
+    def _agenda_written(self, what: str, result: Any) -> None:
+        if what == "next" and result is None:
+            self.notify("Agenda done. Press e to end the meeting.", timeout=4)
+        elif what == "pause":
+            self.notify("Paused: the clocks stopped" if result.status == "paused" else "Resumed", timeout=2)
+
     @on(WriteDone)
     def _write_done(self, event: WriteDone) -> None:
+        if "done" in event.job.data:
+            event.job.data["done"](event.result)
+            return
         self.show_saving()
         self.refresh_log()
         self.notify(event.job.data["saved"](event.result), timeout=3, markup=False)
@@ -370,6 +495,11 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     @on(WriteFailed)
     def _write_failed(self, event: WriteFailed) -> None:
         """Nothing typed is lost: the same form opens again with the text and the error."""
+        if "done" in event.job.data:
+            self.notify(str(event.error), severity="error", timeout=8, markup=False)
+            if event.job.data["failed"] is not None:
+                event.job.data["failed"](event.error)
+            return
         self.show_saving()
         self.notify(str(event.error), severity="error", timeout=8, markup=False)
         self._reopen_form(event)
@@ -473,29 +603,27 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     # -- agenda ---------------------------------------------------------------------------
     def action_next_item(self) -> None:
-        item = self.store.next_item(self.meeting_id)
-        self.refresh_agenda()
-        if item is None:
-            self.notify("Agenda done. Press e to end the meeting.", timeout=4)
+        mid = self.meeting_id
+        self._agenda_write("next", lambda store: store.next_item(mid))
 
     def action_previous_item(self) -> None:
-        self.store.previous_item(self.meeting_id)
-        self.refresh_agenda()
+        mid = self.meeting_id
+        self._agenda_write("previous", lambda store: store.previous_item(mid))
 
     @on(DataTable.RowSelected, "#agenda")
     def _agenda_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         item = self.query_one(AgendaList).highlighted_item
         if item is not None and item.state != "current":
-            self.store.goto_item(self.meeting_id, item.id)
-            self.refresh_agenda()
+            mid, item_id = self.meeting_id, item.id
+            self._agenda_write("goto", lambda store: store.goto_item(mid, item_id))
 
     def action_move_item(self, delta: int) -> None:
         item = self.query_one(AgendaList).highlighted_item
         if item is None:
             return
-        self.store.move_agenda_item(item.id, delta)
-        self.refresh_agenda(select_id=item.id)
+        item_id = item.id
+        self._agenda_write("move", lambda store: store.move_agenda_item(item_id, delta), select_id=item_id)
 
     def action_add_agenda_item(self) -> None:
         self.open_form(
@@ -508,9 +636,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         )
 
     def action_toggle_pause(self) -> None:
-        meeting = self.store.toggle_pause(self.meeting_id)
-        self.refresh_agenda()
-        self.notify("Paused: the clocks stopped" if meeting.status == "paused" else "Resumed", timeout=2)
+        mid = self.meeting_id
+        self._agenda_write("pause", lambda store: store.toggle_pause(mid))
 
     # -- views ------------------------------------------------------------------------------
     def show_tab(self, pane_id: str, focus: str | None = None) -> None:
@@ -536,8 +663,17 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     # -- attendance -------------------------------------------------------------------------
     @on(AttendanceList.Toggled)
     def _toggle_present(self, event: AttendanceList.Toggled) -> None:
-        self.store.toggle_present(self.meeting_id, event.person)
-        self.refresh_attendance()
+        mid, person = self.meeting_id, event.person
+
+        def run(store: Any) -> MeetingRead:
+            store.toggle_present(mid, person)
+            return read_meeting(store, mid, people=True)
+
+        def done(read: MeetingRead) -> None:
+            self._asked["people"] = self._asked.get("people", 0) + 1
+            self._show_read(read, {"people": self._asked["people"]})
+
+        self.write("attendance", run, done, lambda _exc: self.refresh_attendance())
 
     def action_add_guest(self) -> None:
         self.open_form(
@@ -552,11 +688,29 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     # -- carry-over -------------------------------------------------------------------------
     @on(CarryOverTable.TriageRequested)
     def _triage(self, event: CarryOverTable.TriageRequested) -> None:
-        self._triaged(self.store.triage(self.meeting_id, event.item.kind, event.item.id, event.outcome))
+        """Shown at once (the mark, the count, the cursor on the next row);
+        written on the queue; the stored item replaces the shown one when it
+        lands, or the old one comes back with the error."""
+        before, outcome, mid = event.item, event.outcome, self.meeting_id
+        status = {"done": "done", "dropped": "dropped", "resolved": "resolved"}.get(outcome, "open")
+        self._set_carried(replace(before, outcome=outcome, status=status))
+        self._advance_carry_cursor()
+        self.write(
+            "triage",
+            lambda store: store.triage(mid, before.kind, before.id, outcome),
+            self._set_carried,
+            lambda _exc: self._set_carried(before),
+        )
 
-    def _triaged(self, item) -> None:
+    def _set_carried(self, item: CarriedItem) -> None:
+        for n, it in enumerate(self.carried):
+            if (it.kind, it.id) == (item.kind, item.id):
+                self.carried[n] = item
         self.query_one(CarryOverTable).update_item(item)
         self._carry_counts()
+
+    def _triaged(self, item) -> None:
+        self._set_carried(item)
         self._advance_carry_cursor()
 
     def _advance_carry_cursor(self) -> None:
@@ -578,7 +732,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     # -- ending ---------------------------------------------------------------------------------
     def action_end_meeting(self) -> None:
-        waiting = sum(1 for i in self.store.carry_over(self.meeting_id) if i.outcome is None)
+        waiting = sum(1 for i in self.carried if i.outcome is None)  # as shown
         detail = "The clocks stop and the summary opens."
         if waiting:
             detail += f" {counted(waiting, 'carried item')} not triaged stay open."
