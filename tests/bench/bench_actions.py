@@ -125,6 +125,9 @@ class KeyTimer:
             return False
         if any(worker.is_running for worker in app.workers):
             return False  # a thread worker's result is part of what the key shows
+        queue = getattr(app, "_write_queue", None)
+        if queue is not None and not queue.wait_idle(0):
+            return False  # so is a queued write's (its message is posted before it reports idle)
         nodes = [app, screen, *screen.walk_children()]
         return all(node._message_queue.empty() for node in nodes)
 

@@ -38,11 +38,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
@@ -181,6 +183,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         # Reads run in thread workers; a result older than the last one shown is dropped.
         self._asked: dict[str, int] = {}
         self._shown_seq: dict[str, int] = {}
+        self._tab_labels: dict[str, str] = {}  # what each tab shows (see _set_tab_label)
 
     @property
     def store(self):
@@ -322,7 +325,13 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             help_text.append("x done/resolved · k still open · del drop · u new due date", style="dim")
         else:
             help_text.append("Nothing carried over: no open items from earlier meetings.", style="dim")
-        self.query_one("#carry-help", Static).update(help_text)
+        caption = self.query_one("#carry-help", Static)
+        # A triage key changes the count, rarely the caption's height: then only
+        # the caption repaints, not the whole screen's layout.
+        width = caption.content_region.width
+        lines = len(help_text.wrap(self.app.console, width)) if width else -1
+        caption.update(help_text, layout=lines != getattr(caption, "_cadence_lines", None) or lines < 0)
+        caption._cadence_lines = lines  # type: ignore[attr-defined]
 
     def _show_people(self, people: list[Attendee]) -> None:
         self.people = list(people)
@@ -341,8 +350,17 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     def _set_tab_label(self, pane_id: str, label: str) -> None:
         # Only when it changes: a new label re-lays out the whole screen.
         tab = self.query_one("#meeting-tabs", TabbedContent).get_tab(pane_id)
-        if str(tab.label) != label:
+        shown = self._tab_labels.get(pane_id, str(tab.label))
+        if shown == label:
+            return
+        if pane_id == "tab-carry" and cell_len(label) == cell_len(shown):
+            # A triage key's new count, as wide as the old one: repaint the tab
+            # alone (Static.update without layout) instead of laying out the
+            # screen. ``tab.label`` keeps the older text; _tab_labels is current.
+            Static.update(tab, Content.from_text(label), layout=False)
+        else:
             tab.label = label
+        self._tab_labels[pane_id] = label
 
     # -- clocks -----------------------------------------------------------------------
     def tick(self) -> None:
