@@ -171,9 +171,10 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         # the panel's keys: the footer of a narrow terminal shows the panel first.
     ]
 
-    def __init__(self, meeting_id: int) -> None:
+    def __init__(self, meeting_id: int, read: MeetingRead | None = None) -> None:
         super().__init__(id="meeting-screen", classes="meeting-screen")
         self.meeting_id = meeting_id
+        self._first_read = read  # read before the screen opened (open_meeting): shown on mount
         self.meeting: Meeting | None = None  # read on mount, re-read after every change
         self.agenda_items: list[AgendaItem] = []
         self.overtime_watch = OverTimeWatch()  # not `watch`: that name is Textual's DOMNode.watch
@@ -222,7 +223,14 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         return self.playbook_tabs()
 
     def on_mount(self) -> None:
-        self.refresh_all()
+        if self._first_read is not None:
+            # Read by the worker that opened this screen: the first frame shows it.
+            self._show_read(self._first_read)
+            self._first_read = None
+            self.refresh_panel()
+            self.refresh_extra()
+        else:
+            self.refresh_all()
         self.set_interval(TICK_SECONDS, self.tick)
 
     def on_screen_resume(self) -> None:
@@ -269,7 +277,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     def _show_read(self, read: MeetingRead, seq: dict[str, int] | None = None) -> None:
         """Show a read (from a worker, or from a queued write's job)."""
-        if not self.is_mounted:
+        if not self.is_attached:  # closed meanwhile (not is_mounted: False during on_mount)
             return
 
         def fresh(name: str) -> bool:
@@ -1093,9 +1101,91 @@ MEETING_SCREENS: dict[str, type[MeetingScreen]] = {
 }
 
 
-def meeting_screen_for(meeting: Meeting) -> MeetingScreen:
+def meeting_screen_for(meeting: Meeting, read: MeetingRead | None = None) -> MeetingScreen:
     """The screen for a meeting: its cadence kind's own, or the shared one."""
-    return MEETING_SCREENS.get(meeting.cadence_kind, GenericMeetingScreen)(meeting.id)
+    return MEETING_SCREENS.get(meeting.cadence_kind, GenericMeetingScreen)(meeting.id, read)
+
+
+def open_meeting(app, cadence_key: str) -> None:
+    """:func:`start_or_resume` without the UI thread touching the database
+    (the home screen's ``s``): a thread worker finds, or starts, the meeting
+    and reads what its screen shows; the screen opens with it, painted whole
+    in its first frame. Asking about a second meeting, and starting it, work
+    the same way."""
+
+    def find() -> None:
+        store = app.store
+        try:
+            meeting = store.running_meeting(cadence_key)
+            if meeting is not None:
+                app.call_from_thread(_open_read, app, meeting, _first_read(store, meeting), None)
+                return
+            occurrence, held = store.meeting_occurrence(cadence_key)
+        except StoreError as exc:
+            app.call_from_thread(app.notify, str(exc), severity="error", markup=False)
+            return
+        if held is None:
+            _start_in_worker(app, cadence_key, occurrence)
+        else:
+            app.call_from_thread(_ask_second, app, cadence_key, occurrence, held)
+
+    app.run_worker(find, thread=True, group="meeting-open", exit_on_error=False)
+
+
+def _first_read(store: Any, meeting: Meeting) -> MeetingRead:
+    return read_meeting(store, meeting.id, agenda=True, log=True, carried=True, people=True)
+
+
+def _start_in_worker(app, cadence_key: str, occurrence, *, second: bool = False) -> None:
+    """Start the meeting (on the calling worker thread) and open its screen."""
+    try:
+        meeting = app.store.start_meeting(cadence_key, scheduled_for=occurrence)
+        read = _first_read(app.store, meeting)
+    except StoreError as exc:
+        app.call_from_thread(app.notify, str(exc), severity="error", markup=False)
+        return
+    app.call_from_thread(_open_read, app, meeting, read, (occurrence, second))
+
+
+def _open_read(app, meeting: Meeting, read: MeetingRead, started: tuple[Any, bool] | None) -> None:
+    if isinstance(app.screen, MeetingScreen):
+        return  # s pressed twice: the first one opened it
+    if started is not None:
+        _say_started(app, meeting, *started)
+    app.push_screen(meeting_screen_for(meeting, read))
+
+
+def _ask_second(app, cadence_key: str, occurrence, held) -> None:
+    when = f"{occurrence.astimezone():%a %d %b %H:%M}"
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            app.run_worker(
+                lambda: _start_in_worker(app, cadence_key, occurrence, second=True),
+                thread=True,
+                group="meeting-open",
+                exit_on_error=False,
+            )
+
+    app.push_screen(_second_meeting_dialog(held, when), answered)
+
+
+def _second_meeting_dialog(held, when: str) -> ConfirmDialog:
+    return ConfirmDialog(
+        f"{held.cadence_name} of {when} was already held. Start a second meeting for it?",
+        f"Its meeting started {held.started_at.astimezone():%a %d %b %H:%M}; a second one"
+        " would be recorded against the same date.",
+        confirm_id="second-meeting-confirm",
+    )
+
+
+def _say_started(app, meeting: Meeting, occurrence, second: bool) -> None:
+    which = f"for {occurrence.astimezone():%a %d %b %H:%M}" if occurrence else "(no scheduled occurrence)"
+    app.notify(
+        f"{meeting.cadence_name}: {'a second meeting' if second else 'meeting'} {which}",
+        title="Meeting started",
+        markup=False,
+    )
 
 
 def start_or_resume(app, cadence_key: str) -> MeetingScreen | None:
@@ -1116,26 +1206,13 @@ def start_or_resume(app, cadence_key: str) -> MeetingScreen | None:
         if yes:
             _start_for(app, cadence_key, occurrence, second=True)
 
-    app.push_screen(
-        ConfirmDialog(
-            f"{held.cadence_name} of {when} was already held. Start a second meeting for it?",
-            f"Its meeting started {held.started_at.astimezone():%a %d %b %H:%M}; a second one"
-            " would be recorded against the same date.",
-            confirm_id="second-meeting-confirm",
-        ),
-        answered,
-    )
+    app.push_screen(_second_meeting_dialog(held, when), answered)
     return None
 
 
 def _start_for(app, cadence_key: str, occurrence, *, second: bool = False) -> MeetingScreen:
     meeting = app.store.start_meeting(cadence_key, scheduled_for=occurrence)
-    which = f"for {occurrence.astimezone():%a %d %b %H:%M}" if occurrence else "(no scheduled occurrence)"
-    app.notify(
-        f"{meeting.cadence_name}: {'a second meeting' if second else 'meeting'} {which}",
-        title="Meeting started",
-        markup=False,
-    )
+    _say_started(app, meeting, occurrence, second)
     return _show_meeting(app, meeting)
 
 
