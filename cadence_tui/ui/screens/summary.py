@@ -15,9 +15,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, Input, Label, Static, TextArea
 
@@ -118,10 +121,50 @@ class PlainPreview(TextArea):
     BINDINGS = _PREVIEW_KEYS
 
 
-class MarkdownPreview(VerticalScroll):
-    """The Markdown preview's scrolling frame."""
+class MarkdownPreview(ScrollView, can_focus=True):
+    """The Markdown preview, drawn line by line: only the lines in view are
+    painted, from the Markdown rendered once per width (RenderedMarkdown,
+    usually in the worker that read the meeting). A widget holding the whole
+    text (a Static in a scrolling frame) was re-rendered and re-cropped whole
+    at each layout: most of opening a 200-item summary."""
 
     BINDINGS = _PREVIEW_KEYS
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.markdown: RenderedMarkdown | None = None
+        self._lines: list[Strip] = []
+        self._width = 0
+
+    def show(self, markdown: RenderedMarkdown) -> None:
+        self.markdown = markdown
+        self._width = -1
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        width = self.scrollable_content_region.width
+        if self.markdown is None or width <= 0 or width == self._width:
+            return
+        app = self.app
+        options = app.console_options.update_width(width).update(highlight=False)
+        segments = self.markdown._segments_for(app.console, options)
+        lines = Segment.split_and_crop_lines(segments, width, include_new_lines=False, pad=False)
+        self._lines = [Strip(line) for line in lines]
+        self._width = width
+        self.virtual_size = Size(width, len(self._lines))
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = y + self.scroll_offset.y
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        # As a Static draws it: the widget's style beneath the text's own.
+        return self._lines[index].apply_style(base).extend_cell_length(width, base)
 
 
 class RenderedMarkdown(Markdown):
@@ -194,11 +237,10 @@ class SummaryScreen(Screen[None]):
         yield Static(id="summary-title", markup=False)
         yield Static(id="summary-formats")
         with ContentSwitcher(initial="summary-markdown-view", id="summary-preview"):
-            with MarkdownPreview(id="summary-markdown-view"):
-                # Rich's Markdown in one Static, not Textual's Markdown widget:
-                # that mounts a widget per paragraph and bullet (~1,900 for a
-                # busy meeting, seconds to lay out); this renders in ~30 ms.
-                yield Static(id="summary-markdown", markup=False)
+            # Rich's Markdown drawn by one widget, not Textual's Markdown widget:
+            # that mounts a widget per paragraph and bullet (~1,900 for a busy
+            # meeting, seconds to lay out).
+            yield MarkdownPreview(id="summary-markdown-view")
             yield PlainPreview(id="summary-plain", read_only=True, soft_wrap=True, show_line_numbers=False)
         yield SteadyFooter()
 
@@ -224,7 +266,7 @@ class SummaryScreen(Screen[None]):
             markdown = RenderedMarkdown(text)  # parsed here
             # Laid out by now (the screen painted while this read and parsed):
             # render at the preview's width, here too. If not, it renders there.
-            width = self.query_one("#summary-markdown", Static).content_region.width
+            width = self.query_one(MarkdownPreview).scrollable_content_region.width
             if width > 0:
                 markdown.prerender(self.app.console, self.app.console_options, width)
         self.app.call_from_thread(self._loaded, record, fmt, text, markdown)
@@ -268,7 +310,8 @@ class SummaryScreen(Screen[None]):
         self.query_one("#summary-formats", Static).update(formats)
         switcher = self.query_one("#summary-preview", ContentSwitcher)
         if self.fmt == "markdown":
-            self.query_one("#summary-markdown", Static).update(markdown)
+            assert markdown is not None
+            self.query_one(MarkdownPreview).show(markdown)
             switcher.current = "summary-markdown-view"
         else:
             self.query_one("#summary-plain", TextArea).load_text(self.text)
