@@ -16,7 +16,10 @@ Extension points (for features that add to the meeting screen):
   ``InvalidInput`` with ``.field`` set, e.g. via ``store.meetings.at_field``,
   to put the message under the field).
 * **Refresh**: ``self.refresh_all()`` re-reads everything; override
-  :meth:`refresh_extra` to re-read your tabs with it.
+  :meth:`refresh_extra` to re-read your tabs with it. The agenda, log,
+  carried items and attendance are read in a thread worker
+  (:func:`read_meeting`) and shown when the result arrives; keys that change
+  them write through the ordered write queue (:meth:`MeetingScreen.write`).
 * **End of meeting**: ``e`` asks for confirmation, then
   :meth:`finish_meeting` ends it in the store and calls :meth:`after_end`,
   which asks for the attendees' ratings and then leaves this screen for the
