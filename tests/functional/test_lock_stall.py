@@ -20,6 +20,7 @@ from cadence_tui.store import open_store
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
 from cadence_tui.ui.write_queue import write_queue
 from tests.functional.meeting_pilot import fill_form, start_from_home
+from tests.settle import settle
 
 # Keys are pressed while writes wait on the lock: Pilot must not wait for them (conftest.py).
 RAW_PILOT = True
@@ -65,6 +66,7 @@ async def test_capture_while_another_process_holds_the_lock(tmp_path: Path, cloc
     try:
         async with make_app(store).run_test(size=(100, 30)) as pilot:
             screen = await start_from_home(pilot, "sprint-review")
+            await settle(pilot)  # the meeting opened (read in a worker) before the lock is taken
             meeting_id = screen.meeting_id
             tabs = screen.query_one("#meeting-tabs", TabbedContent)
             bar = screen.query_one(ClockBar)

@@ -188,6 +188,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self._asked: dict[str, int] = {}
         self._shown_seq: dict[str, int] = {}
         self._tab_labels: dict[str, str] = {}  # what each tab shows (see _set_tab_label)
+        self._capture_forms: dict[str, CaptureForm] = {}  # the last capture form opened, by id
 
     @property
     def store(self):
@@ -472,7 +473,9 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             self.refresh_log()
             self.notify(saved(result), timeout=3, markup=False)
 
-        self.app.push_screen(CaptureForm(title, fields, save, form_id=form_id, error=error), done)
+        form = CaptureForm(title, fields, save, form_id=form_id, error=error)
+        self._capture_forms[form_id] = form
+        self.app.push_screen(form, done)
 
     def show_saving(self) -> None:
         self.query_one(ClockBar).show_saving(write_queue(self.app).pending)
@@ -535,7 +538,12 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     def _reopen_form(self, event: WriteFailed) -> None:
         data = event.job.data
-        if any(child.id == data["form_id"] for child in self.app.children):
+        previous = self._capture_forms.get(data["form_id"])
+        # ``app.children`` holds the current screen only: a form already popped
+        # but not yet removed is still attached, and still owns its id.
+        if (previous is not None and previous.is_attached) or any(
+            child.id == data["form_id"] for child in self.app.children
+        ):
             # The form that queued this write is still closing (a quick
             # failure): open its copy once it is gone (ids are unique).
             self.set_timer(0.05, lambda: self._reopen_form(event))
