@@ -65,8 +65,9 @@ async def test_capture_while_another_process_holds_the_lock(tmp_path: Path, cloc
     store = open_store(db, now=clock)
     try:
         async with make_app(store).run_test(size=(100, 30)) as pilot:
-            screen = await start_from_home(pilot, "sprint-review")
+            await start_from_home(pilot, "sprint-review")
             await settle(pilot)  # the meeting opened (read in a worker) before the lock is taken
+            screen = pilot.app.screen
             meeting_id = screen.meeting_id
             tabs = screen.query_one("#meeting-tabs", TabbedContent)
             bar = screen.query_one(ClockBar)
