@@ -123,6 +123,11 @@ class KeyTimer:
         self._hook(screen)
         if self.paints == 0 or screen._dirty_widgets or screen._repaint_required or screen._layout_required:
             return False
+        if any(worker.is_running for worker in app.workers):
+            return False  # a thread worker's result is part of what the key shows
+        queue = getattr(app, "_write_queue", None)
+        if queue is not None and not queue.wait_idle(0):
+            return False  # so is a queued write's (its message is posted before it reports idle)
         nodes = [app, screen, *screen.walk_children()]
         return all(node._message_queue.empty() for node in nodes)
 
@@ -135,13 +140,18 @@ class KeyTimer:
         from textual import events
 
         app = self.app
-        self._hook(app.screen)
-        self.frame_wait, self.paints, self._resumed_at = 0.0, 0, None
         char = key if len(key) == 1 else None
         event = events.Key(key, char)
         event.set_sender(app)
+        return await self.act(lambda: app._driver.send_message(event))
+
+    async def act(self, start: Callable[[], object]) -> tuple[float, float, float]:
+        """As :meth:`press`, for any call that starts the work (``app.show_summary(id)``)."""
+        app = self.app
+        self._hook(app.screen)
+        self.frame_wait, self.paints, self._resumed_at = 0.0, 0, None
         t0, c0 = time.perf_counter(), time.process_time()
-        app._driver.send_message(event)
+        start()
         deadline = t0 + 5
         while not self._settled() and time.perf_counter() < deadline:
             await asyncio.sleep(0.002)
