@@ -518,8 +518,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                 except DatabaseBusy:
                     pass
                 except MeetingEnded:
-                    self.refresh_agenda()
-                    self._check_ended_elsewhere()
+                    self.refresh_agenda()  # when shown, the ended meeting is said (_show_agenda)
                     offered["as_action"] = True
                     raise self.offer_as_action() from None
             queue.submit(WriteJob(lambda store: write(store, values), self, form_id, {"values": values, **spec}))
@@ -595,6 +594,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
         def done(outcome: tuple[Any, StoreError | None, MeetingRead]) -> None:
             result, refused, read = outcome
+            if not self.is_attached:  # left meanwhile (e.g. ended here while this waited)
+                return
             said = self.ended_elsewhere  # said at length already: say it briefly this time
             self._asked["agenda"] = self._asked.get("agenda", 0) + 1  # newer than any read in flight
             self._show_read(read, {"agenda": self._asked["agenda"]})
