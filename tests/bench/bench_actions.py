@@ -126,6 +126,9 @@ class KeyTimer:
             return False
         if data and (getattr(screen, "busy", False) or any(w.is_running for w in app.workers)):
             return False  # the key's reads (thread workers) have not landed yet
+        queue = getattr(app, "_write_queue", None)
+        if data and queue is not None and not queue.wait_idle(0):
+            return False  # nor a queued write's (its message is posted before it reports idle)
         nodes = [app, screen, *screen.walk_children()]
         return all(node._message_queue.empty() for node in nodes)
 
@@ -143,13 +146,18 @@ class KeyTimer:
         from textual import events
 
         app = self.app
-        self._hook(app.screen)
-        self.frame_wait, self.paints, self._resumed_at = 0.0, 0, None
         char = key if len(key) == 1 else None
         event = events.Key(key, char)
         event.set_sender(app)
+        return await self.act(lambda: app._driver.send_message(event), data=data)
+
+    async def act(self, start: Callable[[], object], *, data: bool = True) -> tuple[float, float, float]:
+        """As :meth:`press`, for any call that starts the work (``app.show_summary(id)``)."""
+        app = self.app
+        self._hook(app.screen)
+        self.frame_wait, self.paints, self._resumed_at = 0.0, 0, None
         t0, c0 = time.perf_counter(), time.process_time()
-        app._driver.send_message(event)
+        start()
         deadline = t0 + 5
         while not self._settled(data) and time.perf_counter() < deadline:
             await asyncio.sleep(0.002)

@@ -348,11 +348,11 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
 
     # Meetings: start the highlighted cadence's next one, or resume it (screens/meeting.py).
     def action_start_meeting(self) -> None:
-        from cadence_tui.ui.screens.meeting import start_or_resume
+        from cadence_tui.ui.screens.meeting import open_meeting
 
         row = self.selected()
         if row is not None:
-            start_or_resume(self.app, row.cadence.key)
+            open_meeting(self.app, row.cadence.key)  # read in a worker; the screen opens with it
 
     def action_follow(self) -> None:
         """The read-only follow-along view of the highlighted cadence (screens/follow.py)."""
