@@ -16,11 +16,13 @@ from cadence_tui.store import open_store
 from cadence_tui.ui.widgets.carry_over import CarryOverTable
 from cadence_tui.ui.write_queue import write_queue
 from tests.functional.meeting_pilot import column, open_work, start_from_home
-from tests.functional.test_lock_stall import PROMPT, hold_lock
+from tests.functional.test_lock_stall import hold_lock
 from tests.settle import settle
 
 # Keys are pressed while writes wait on the lock: Pilot must not wait for them (conftest.py).
 RAW_PILOT = True
+BUSY_TIMEOUT_S = 10  # a key that waited on the lock would take this long, then fail
+PROMPT = 4.0  # a key that does not: well under it even on a loaded 2-core machine (2.3 s seen)
 
 
 async def timed(pilot, key: str) -> float:
@@ -34,7 +36,7 @@ async def test_triage_and_agenda_keys_while_another_process_holds_the_lock(tmp_p
     from cadence_tui.ui.app import make_app
 
     # Long enough that a key waiting on the lock would show as a stall.
-    monkeypatch.setenv("CADENCE_BUSY_TIMEOUT_MS", "3000")
+    monkeypatch.setenv("CADENCE_BUSY_TIMEOUT_MS", str(BUSY_TIMEOUT_S * 1000))
     db = tmp_path / "keys.db"
     store = open_store(db, now=clock)
     work = open_work(store, "sprint-review", clock)
