@@ -162,13 +162,22 @@ def run_app(db: Path | DatabaseUrl) -> int:
 
     # Only the store parts the home screen needs; the rest load after its first frame.
     store = open_store(db, now=now)
+    # Read what the home screen shows in a thread while Textual is imported
+    # (screens/home_data.py): its first frame then has its rows.
+    from cadence_tui.ui.screens.home_data import prefetch_home
+
+    home = prefetch_home(store)
     from cadence_tui.ui.app import make_app
 
     app = make_app(store, config)
+    app.home_prefetch = home
     try:
         app.run()
     finally:
-        store.close()
+        # A thread worker's query may still be running as the app exits:
+        # close once it is done (the store's lock), never under it.
+        with store._lock:
+            store.close()
     return app.return_code or 0
 
 

@@ -102,7 +102,8 @@ def db(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[P
 def store(db: Path | str, clock: Clock) -> Iterator[Store]:
     s = open_store(db, now=clock)
     yield s
-    s.close()
+    with s._lock:  # after any query an app's thread worker is still running
+        s.close()
 
 
 @pytest.fixture
@@ -114,3 +115,26 @@ def make_app(store: Store):
         return build(store)
 
     return factory
+
+
+@pytest.fixture(autouse=True)
+def _press_waits_for_workers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Screens read and write the database in thread workers and on the
+    ordered write queue; a key's effect lands as a message after Pilot's
+    ``press`` returns. Every ``press`` here waits for those results too
+    (tests/settle.py), so a test reads the screen or the database once the key
+    has taken effect. A test module about the waiting itself (the lock-stall
+    test) sets ``RAW_PILOT = True`` to press keys without it."""
+    if getattr(request.module, "RAW_PILOT", False):
+        return
+    from textual.pilot import Pilot
+
+    from tests.settle import settle
+
+    press = Pilot.press
+
+    async def press_and_settle(self: Pilot, *keys: str) -> None:
+        await press(self, *keys)
+        await settle(self)
+
+    monkeypatch.setattr(Pilot, "press", press_and_settle)

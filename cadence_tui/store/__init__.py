@@ -15,7 +15,7 @@ and add a property for it below.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -84,10 +84,11 @@ class Store(StoreBase):
         assert isinstance(part, cls)
         return part
 
-    def load_all_parts(self) -> None:
-        """Import and create every part now (the app does it in a worker after
-        its first frame, so later screens open without paying for imports)."""
-        for name in PART_NAMES:
+    def load_all_parts(self, names: Iterable[str] = ()) -> None:
+        """Import and create these parts now (all when none are named). The
+        app loads :data:`SCREEN_PARTS` in a worker after its first frame, so
+        later screens open without paying for imports."""
+        for name in names or PART_NAMES:
             getattr(self, name)
 
     def seed_defaults(self, tz: str | None = None) -> bool:
@@ -210,6 +211,10 @@ PART_NAMES = (
     "topics",
     "demo",
 )
+
+#: The parts the app's screens use (the digest, export/import, backup and demo
+#: parts serve the command line: the app does not load them ahead).
+SCREEN_PARTS = tuple(n for n in PART_NAMES if n not in ("digest", "portability", "backup", "demo"))
 
 
 def open_store(path: Path | str | DatabaseUrl, now: Callable[[], datetime] = utcnow, *, seed: bool = True) -> Store:

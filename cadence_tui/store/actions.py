@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from cadence_tui.core.model import ActionItem
 from cadence_tui.core.textsafe import clean_line
 from cadence_tui.store.base import StorePart, from_date, from_ts, inserted_id, required_ts, to_ts
+from cadence_tui.store.engines.sqlite import fill_title_matches, fts_terms
 from cadence_tui.store.errors import InvalidInput, NotFound, translate
 
 if TYPE_CHECKING:
@@ -105,17 +106,6 @@ class ActionChange:
     action_id: int
     description: str
     previous: dict
-
-
-def fts_terms(text: str) -> str | None:
-    """User text as an FTS5 query that cannot raise: each word quoted, prefix-matched, all required.
-
-    None when the text holds no word characters (such a search matches nothing).
-    """
-    words = re.findall(r"\w+", text)
-    if not words:
-        return None
-    return " ".join('"' + w.replace('"', '""') + '"*' for w in words[:16])
 
 
 def clean_title(title: str, what: str = "title") -> str:
@@ -285,13 +275,7 @@ class ActionStore(StorePart):
             if cached and cached[0] == (terms, self.conn.total_changes, version):
                 return cached[1]
             try:
-                self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS action_title_matches (id INTEGER PRIMARY KEY)")
-                self.conn.execute("DELETE FROM temp.action_title_matches")
-                self.conn.execute(
-                    "INSERT INTO temp.action_title_matches(id)"
-                    " SELECT rowid FROM action_title_fts WHERE action_title_fts MATCH ?",
-                    (terms,),
-                )
+                fill_title_matches(self.conn, terms)
             except sqlite3.Error as exc:
                 raise translate(exc, self.path) from None
             count = int(self.scalar("SELECT count(*) FROM temp.action_title_matches"))

@@ -1,8 +1,11 @@
-"""Opening the database file safely, and the transaction helpers every store part uses.
+"""What both engines share: the store's connection, clock and lock, the
+transaction helpers every store part uses, and the conversions of stored
+dates and times.
 
-The connection is plain ``sqlite3`` so start-up does not pay for importing
-sqlite-utils; :attr:`StoreBase.db` wraps the same connection in a
-``sqlite_utils.Database`` the first time a part of the store needs it.
+Opening a database is the engine's: :mod:`cadence_tui.store.engines.sqlite`
+(a file: checks, pragmas, migrations) or :mod:`cadence_tui.store.engines.postgres`
+(a URL). The SQLite connection is plain ``sqlite3``, so start-up does not pay
+for importing sqlite-utils.
 """
 
 from __future__ import annotations
@@ -17,21 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cadence_tui.store.engines import DatabaseUrl, is_postgres_url
-from cadence_tui.store.errors import (
-    DatabaseUnavailable,
-    NewerSchemaError,
-    ReadOnlyDatabase,
-    StoreError,
-    UnreadableValue,
-    damaged,
-    raised_by_store,
-    translate,
-)
-from cadence_tui.store.schema import SCHEMA_VERSION, apply_migrations
+from cadence_tui.store.errors import UnreadableValue, damaged, raised_by_store, translate
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from cadence_tui.store import Store
 
 BUSY_TIMEOUT_MS = 5000
@@ -43,9 +34,6 @@ def busy_timeout_ms() -> int:
     ``$CADENCE_BUSY_TIMEOUT_MS`` (tests of the "busy" message use a short one)."""
     value = os.environ.get(BUSY_TIMEOUT_ENV_VAR, "")
     return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
-
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def utcnow() -> datetime:
@@ -94,90 +82,6 @@ def inserted_id(cur: sqlite3.Cursor) -> int:
     return rowid
 
 
-def check_file(path: Path) -> None:
-    """Refuse, before SQLite touches it, a path that cannot be a Cadence database."""
-    if path.is_dir():
-        raise DatabaseUnavailable(f"cannot open the database: {path} is a directory")
-    if path.exists() and not path.is_file():
-        # A FIFO would block the read below for ever; a device is no database.
-        raise DatabaseUnavailable(
-            f"cannot open the database: {path} is not a regular file (a FIFO, device or socket); give a database file"
-        )
-    if path.exists():
-        if not os.access(path, os.R_OK):
-            raise DatabaseUnavailable(f"cannot read the database {path}: permission denied")
-        try:
-            with path.open("rb") as fh:
-                header = fh.read(16)
-        except OSError as exc:
-            raise DatabaseUnavailable(f"cannot read the database {path}: {exc.strerror}") from None
-        if header and header != SQLITE_HEADER:
-            raise DatabaseUnavailable(f"{path} is not a Cadence database (not an SQLite file); it was left untouched")
-        if header and not os.access(path, os.W_OK):
-            raise ReadOnlyDatabase(f"the database {path} is read-only; Cadence needs to write to it")
-        if header and not os.access(path.parent, os.W_OK):
-            raise ReadOnlyDatabase(
-                f"the folder of {path} is read-only; SQLite needs to write its journal beside the file"
-            )
-    else:
-        parent = path.parent
-        if not parent.exists():
-            try:
-                parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise DatabaseUnavailable(f"cannot create the folder {parent}: {exc.strerror}") from None
-        if not os.access(parent, os.W_OK):
-            raise ReadOnlyDatabase(f"cannot create the database {path}: the folder is read-only")
-
-
-def open_connection(path: Path | str) -> sqlite3.Connection:
-    """Open, check and migrate a database file.
-
-    Order matters: the version is read before any pragma writes to the file,
-    so a newer file (or a damaged one) is refused untouched.
-    """
-    memory = str(path) == ":memory:"
-    if not memory:
-        path = Path(path).expanduser()
-        check_file(path)
-    try:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise translate(exc, path) from None
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise NewerSchemaError(
-                f"{path} was written by a newer Cadence (schema {version}; this version knows up to "
-                f"{SCHEMA_VERSION}); upgrade Cadence. The file was left untouched"
-            )
-        if version > 0 or conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
-            pass
-        else:
-            # Tables but no version: some other application's database.
-            raise DatabaseUnavailable(f"{path} is an SQLite file from another application, not a Cadence database")
-        conn.execute("PRAGMA foreign_keys = ON")
-        if not memory:
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":
-                raise ReadOnlyDatabase(f"cannot switch {path} to WAL mode (is the folder read-only?)")
-            # NORMAL in WAL survives application crashes; see PITFALLS.md.
-            conn.execute("PRAGMA synchronous = NORMAL")
-        if version < SCHEMA_VERSION:
-            apply_migrations(conn)
-    except StoreError:
-        conn.close()
-        raise
-    except sqlite3.Error as exc:
-        conn.close()
-        raise translate(exc, path) from None
-    except UnicodeDecodeError:  # SQLite's message about a broken schema is not UTF-8
-        conn.close()
-        raise damaged(path, "the schema is not readable") from None
-    return conn
-
-
 class StoreBase:
     """Connection, clock and transactions shared by every part of the store
     (:class:`cadence_tui.store.Store` adds the parts)."""
@@ -204,11 +108,12 @@ class StoreBase:
             pg: Any = open_postgres(url)
             self.conn: sqlite3.Connection = pg
         else:
+            from cadence_tui.store.engines.sqlite import open_connection
+
             assert not isinstance(path, DatabaseUrl)
             self.path = path if str(path) == ":memory:" else Path(path).expanduser()
             self.conn = open_connection(self.path)
         self._lock = threading.RLock()
-        self._db: sqlite_utils.Database | None = None
 
     # -- time ---------------------------------------------------------------
     def now(self) -> datetime:
@@ -221,15 +126,6 @@ class StoreBase:
         return self.now().astimezone().date()
 
     # -- plumbing -----------------------------------------------------------
-    @property
-    def db(self) -> sqlite_utils.Database:
-        """The same connection wrapped by sqlite-utils (imported on first use)."""
-        if self._db is None:
-            import sqlite_utils
-
-            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
-        return self._db
-
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()

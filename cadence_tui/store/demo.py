@@ -1,8 +1,11 @@
 """A realistic history for a newcomer (``cadence demo``) and, with a size
 argument, the large database used to check speed.
 
-Rows are written with ``executemany`` in a few big transactions; the
-``progress`` callback receives how many meetings are done so far.
+Rows are written with ``executemany`` in a few big transactions (not
+sqlite-utils' ``insert_all``, which import uses: here, with many small lists
+per chunk, it measured ~25 % slower on the 100,000-item demo: 19.5 s against
+15.4 s, medians of three interleaved runs); the ``progress`` callback
+receives how many meetings are done so far.
 """
 
 from __future__ import annotations
@@ -205,6 +208,11 @@ class DemoStore(StorePart):
         start_at = {"cac": 1.45, "ttv": 0.8, "enps": 0.6}
         metric_state = {k: (v[1] or 1.0) * start_at.get(k, rng.uniform(0.8, 1.3)) for k, v in metrics.items()}
         pipeline = {"leads": 900, "mql": 260, "sql": 90, "won": 22}
+        # The walk drifts up (a growing business); past ten times its start it
+        # drifts down, so a long history stays believable and within what the
+        # panel accepts (a 100,000-item demo otherwise reached 10^12 leads,
+        # which its own export could not import).
+        pipeline_cap = {stage: 10 * value for stage, value in pipeline.items()}
 
         next_id = (self.scalar("SELECT max(id) FROM meetings") or 0) + 1
         created_actions = 0
@@ -352,7 +360,8 @@ class DemoStore(StorePart):
                         )
                 elif cadence.kind == kinds.PIPELINE:
                     for stage in pipeline:
-                        pipeline[stage] = max(1, int(pipeline[stage] * rng.uniform(0.9, 1.12)))
+                        low, high = (0.9, 1.12) if pipeline[stage] < pipeline_cap[stage] else (0.85, 1.05)
+                        pipeline[stage] = max(1, int(pipeline[stage] * rng.uniform(low, high)))
                     pipeline["mql"] = min(pipeline["mql"], pipeline["leads"])
                     pipeline["sql"] = min(pipeline["sql"], pipeline["mql"])
                     pipeline["won"] = min(pipeline["won"], pipeline["sql"])

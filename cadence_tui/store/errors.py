@@ -48,6 +48,10 @@ class DiskFull(StoreError):
     """The disk (or the file-size limit) is full; the last change was not saved."""
 
 
+class BackupExists(StoreError):
+    """The backup's target exists and overwriting was not asked for."""
+
+
 class NotFound(StoreError):
     """An id or key that does not exist."""
 

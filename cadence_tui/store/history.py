@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from cadence_tui.store.actions import fts_terms
 from cadence_tui.store.base import StorePart, from_ts, required_ts
 from cadence_tui.store.errors import NotFound
 
@@ -218,8 +217,11 @@ class HistoryStore(StorePart):
         argument: FTS5 on SQLite, the ``tsvector`` column on PostgreSQL
         (engines/postgres.py). None when the text holds no word."""
         if self.engine == "sqlite":
+            from cadence_tui.store.engines.sqlite import SEARCH_MATCH as FTS_MATCH
+            from cadence_tui.store.engines.sqlite import fts_terms
+
             terms = fts_terms(text)
-            return None if terms is None else ("search_index MATCH ?", terms)
+            return None if terms is None else (FTS_MATCH, terms)
         from cadence_tui.store.engines.postgres import SEARCH_MATCH, tsquery_terms
 
         query = tsquery_terms(text)

@@ -674,7 +674,10 @@ class MeetingStore(StorePart):
                 )
                 + self.query(
                     f"{a_cols} WHERE a.status = 'open' AND a.escalated_to_cadence_id = ? AND a.meeting_id IS NOT ?"
-                    f" ORDER BY {due_key}, a.id LIMIT ?",
+                    # The same order as due_key, written so that the planner takes the
+                    # (few) escalated rows from their own index and sorts them, rather
+                    # than walking every open item in due order (4-7 ms -> 0.01 ms at 100k).
+                    " ORDER BY a.due IS NULL, a.due, a.id LIMIT ?",
                     (mid, cid, mid, limit),
                 )
                 + self.query(

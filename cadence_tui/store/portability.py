@@ -67,11 +67,11 @@ import re
 import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from cadence_tui.kinds import KIND_NAMES, SEED_KEY_KINDS
 from cadence_tui.store.base import StorePart, to_ts
-from cadence_tui.store.errors import InvalidInput
+from cadence_tui.store.errors import InvalidInput, damaged, translate
 from cadence_tui.store.schema import SCHEMA_VERSION
 
 EXPORT_FORMAT = "cadence-export"
@@ -82,48 +82,54 @@ RECORD_TABLES = ("meetings", "action_items", "blockers", "metric_values", "failf
 _CHUNK = 1000
 
 Progress = Callable[[int, int], None]
+_T = TypeVar("_T")
 
 
 class PortabilityStore(StorePart):
     """Export to and import from the versioned JSON document described above."""
 
     # -- the tables ---------------------------------------------------------------
+    def _engine(self) -> Any:
+        """The module of this store's engine (store/engines): what the two
+        engines do differently (the catalogue, bulk loading) is asked of it."""
+        if self.engine == "sqlite":
+            from cadence_tui.store.engines import sqlite as engine
+        else:
+            from cadence_tui.store.engines import postgres as engine  # type: ignore[no-redef]
+        return engine
+
+    def _catalogue(self, ask: Callable[..., _T], *args: Any) -> _T:
+        """Run one of the engine's catalogue functions on this connection,
+        under the lock, its errors as the store's."""
+        with self._lock:
+            try:
+                return ask(self.conn, *args)
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path) from None
+            except UnicodeDecodeError:  # SQLite's message about a broken schema is not UTF-8
+                raise damaged(self.path, "the schema is not readable") from None
+
     def _data_tables(self) -> list[str]:
         """Every user table, parents before children (FTS and internals skipped)."""
-        if self.engine != "sqlite":
-            return self._data_tables_pg()
-        rows = self.query("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid")
-        virtual = {r["name"] for r in rows if "VIRTUAL TABLE" in (r["sql"] or "").upper()}
-        names = []
-        for row in rows:
-            name = row["name"]
-            if name.startswith(("sqlite_", "_")) or name in virtual:
-                continue
-            if any(name.startswith(f"{v}_") for v in virtual):
-                continue  # full-text index shadow tables: the triggers rebuild them on import
-            names.append(name)
-        parents = {
-            name: {r["table"] for r in self.query(f"PRAGMA foreign_key_list({_quote(name)})")} - {name}
-            for name in names
-        }
-        return _parents_first(names, parents)
-
-    def _data_tables_pg(self) -> list[str]:
-        from cadence_tui.store.engines import postgres
-
-        with self._lock:
-            names = postgres.table_names(self.conn)  # type: ignore[arg-type]  # PgConnection on this engine
-            parents = {n: postgres.foreign_parents(self.conn, n) - {n} for n in names}  # type: ignore[arg-type]
+        engine = self._engine()
+        names = self._catalogue(engine.table_names)
+        parents = {n: self._catalogue(engine.foreign_parents, n) - {n} for n in names}
         return _parents_first(names, parents)
 
     def _table_info(self, table: str) -> list[Any]:
         """``PRAGMA table_info`` (PostgreSQL: the same fields from its catalog)."""
-        if self.engine != "sqlite":
-            from cadence_tui.store.engines import postgres
+        return self._catalogue(self._engine().table_info, table)
 
-            with self._lock:
-                return postgres.table_info(self.conn, table)  # type: ignore[arg-type]
-        return self.query(f"PRAGMA table_info({_quote(table)})")
+    def _insert_rows(self, conn: sqlite3.Connection, table: str, columns: list[str], rows: list[list]) -> None:
+        """Bulk loading: sqlite-utils' ``insert_all`` on SQLite (engines/sqlite.py),
+        ``executemany`` through the adapter on PostgreSQL."""
+        if self.engine == "sqlite":
+            self._engine().insert_rows(conn, table, columns, rows)
+            return
+        conn.executemany(
+            f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, columns))}) VALUES ({', '.join('?' for _ in columns)})",
+            rows,
+        )
 
     def _columns(self, table: str) -> list[tuple[str, int]]:
         """(column, primary-key rank) in table order."""
@@ -204,7 +210,8 @@ class PortabilityStore(StorePart):
             # building an index once is several times faster than growing it
             # row by row (100k action items: 72 s -> 29 s). Same transaction,
             # so a failure brings them back with everything else.
-            indexes = self._droppable_indexes(conn, set(order), self.engine)
+            engine = self._engine()
+            indexes = engine.secondary_indexes(conn, set(order))
             for name, _sql in indexes:
                 conn.execute(f"DROP INDEX {_quote(name)}")
             for table in reversed(order):
@@ -213,14 +220,10 @@ class PortabilityStore(StorePart):
                 if table not in tables:
                     continue
                 columns, rows = tables[table]["columns"], tables[table]["rows"]
-                sql = (
-                    f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, columns))}) "
-                    f"VALUES ({', '.join('?' for _ in columns)})"
-                )
                 for start in range(0, len(rows), _CHUNK):
                     chunk = rows[start : start + _CHUNK]
                     try:
-                        conn.executemany(sql, chunk)
+                        self._insert_rows(conn, table, columns, chunk)
                     except sqlite3.IntegrityError as exc:
                         raise InvalidInput(
                             f"the file's {table} rows do not fit together ({exc}); nothing was imported"
@@ -243,30 +246,17 @@ class PortabilityStore(StorePart):
                     raise InvalidInput(f"the file's rows break {name} ({exc}); nothing was imported") from None
             if self.engine != "sqlite":
                 # PostgreSQL checked each reference as the rows came in; ids go on from the largest.
-                from cadence_tui.store.engines import postgres
-
-                postgres.reset_identities(conn, order)  # type: ignore[arg-type]
-            problems = conn.execute("PRAGMA foreign_key_check").fetchall() if self.engine == "sqlite" else []
-            if problems:
+                engine.reset_identities(conn, order)
+                problem = None
+            else:
+                problem = engine.broken_references(conn)
+            if problem:
                 raise InvalidInput(
-                    f"the file's {problems[0][0]} rows point to missing {problems[0][2]} rows; nothing was imported"
+                    f"the file's {problem[0]} rows point to missing {problem[1]} rows; nothing was imported"
                 )
         if progress:
             progress(total, total)
         return counts
-
-    @staticmethod
-    def _droppable_indexes(conn: sqlite3.Connection, tables: set[str], engine: str) -> list[tuple[str, str]]:
-        """(name, CREATE statement) of the explicit indexes on ``tables``
-        (UNIQUE/PRIMARY KEY autoindexes have no statement and stay)."""
-        if engine != "sqlite":
-            from cadence_tui.store.engines import postgres
-
-            return postgres.secondary_indexes(conn, tables)  # type: ignore[arg-type]
-        rows = conn.execute(
-            "SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid"
-        ).fetchall()
-        return [(name, sql) for name, sql, table in rows if table in tables]
 
     def _check_document(self, data: Any) -> dict[str, dict[str, list]]:
         """Validate the document's shape against this database; clear errors."""

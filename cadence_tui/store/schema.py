@@ -1,13 +1,13 @@
-"""The schema and its forward migrations, tracked in ``PRAGMA user_version``.
+"""The schema and its forward migrations, as SQLite SQL, one script per version.
 
-Each migration is applied in its own ``BEGIN IMMEDIATE`` transaction together
-with the version bump, so a crash leaves the file at a whole version. Never
-edit a released migration: add a new one.
+The engines run them: :func:`cadence_tui.store.engines.sqlite.apply_migrations`
+applies each in its own ``BEGIN IMMEDIATE`` transaction together with the
+version bump in ``PRAGMA user_version``, so a crash leaves the file at a whole
+version; :mod:`cadence_tui.store.engines.postgres` translates them. Never edit
+a released migration: add a new one.
 """
 
 from __future__ import annotations
-
-import sqlite3
 
 # Times are ISO 8601 strings in UTC ("2026-11-25T16:03:00+00:00"); dates are
 # "YYYY-MM-DD". Both sort correctly as text.
@@ -473,41 +473,3 @@ MIGRATIONS: dict[int, str] = {
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)
-
-
-def apply_migrations(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> list[int]:
-    """Bring ``conn`` from its ``user_version`` up to ``target``; returns the versions applied."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    applied = []
-    for version in range(current + 1, target + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # Re-read inside the lock: another process may have migrated meanwhile.
-            if conn.execute("PRAGMA user_version").fetchone()[0] >= version:
-                conn.execute("ROLLBACK")
-                continue
-            for statement in _statements(MIGRATIONS[version]):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {version}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        applied.append(version)
-    return applied
-
-
-def _statements(script: str) -> list[str]:
-    """Split a script into statements (executescript would COMMIT on its own)."""
-    statements, buffer = [], ""
-    for line in script.splitlines(keepends=True):
-        if line.strip().startswith("--") and not buffer.strip():
-            continue
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            statements.append(buffer.strip())
-            buffer = ""
-    if buffer.strip():
-        statements.append(buffer.strip())
-    return statements

@@ -17,10 +17,13 @@ from cadence_tui.ui.key_order import KeysInOrder
 from cadence_tui.ui.stylesheets import STARTUP, css
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from textual.dom import DOMNode
     from textual.filter import LineFilter
 
     from cadence_tui.store import Store
+    from cadence_tui.ui.screens.home_data import HomeSnapshot
 
 
 class CadenceApp(KeysInOrder, App[None]):
@@ -70,6 +73,8 @@ class CadenceApp(KeysInOrder, App[None]):
         self.config_warnings = apply_config(self, self.config)
         self._welcome_shown = False  # the first-start note is up (any key dismisses it)
         self.first_screen: Callable[[], Screen] | None = None  # shown over home at start (cadence follow)
+        # The home screen's start-up read, begun by launch.run_app (screens/home_data.py).
+        self.home_prefetch: Future[HomeSnapshot] | None = None
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         return [*super().get_line_filters(), self._control_filter]
@@ -164,7 +169,11 @@ class CadenceApp(KeysInOrder, App[None]):
             gc.collect()
             gc.freeze()  # what start-up built lives on: later collections skip it
             gc.enable()
-        self.run_worker(self.store.load_all_parts, thread=True, exit_on_error=False, group="startup")
+        from cadence_tui.store import SCREEN_PARTS
+
+        self.run_worker(
+            lambda: self.store.load_all_parts(SCREEN_PARTS), thread=True, exit_on_error=False, group="startup"
+        )
 
     def show_summary(self, meeting_id: int) -> None:
         """Open a meeting's summary (after ending a meeting, from history)."""

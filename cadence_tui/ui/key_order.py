@@ -81,9 +81,17 @@ async def chain_drained(widget: Widget) -> None:
     what was queued before now, in that order: a message the widget posts
     (an Input's Submitted, a list's OptionSelected) reaches the form that
     acts on it before the next key is looked at."""
+    from textual.dom import NoScreen
+
+    try:
+        screen = widget.screen
+    except NoScreen:  # already removed: it handles nothing more
+        return
     for node in widget.ancestors_with_self:
         await drained(node)
-        if node is widget.screen:
+        # (Asked once, before: the key may close the screen while we wait,
+        # and a removed widget has no screen to ask.)
+        if node is screen:
             break
 
 

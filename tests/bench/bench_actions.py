@@ -42,6 +42,7 @@ SIZE = (100, 30)
 TARGET_KEY_P95_MS = 16.0
 TARGET_OPEN_MS = 150.0
 TARGET_QUERY_MS = 5.0
+TYPING_GAP = 0.06  # seconds between letters typed into a search box (~16 letters a second)
 
 
 def ensure_large_db(path: Path = LARGE_DB) -> Path:
@@ -117,17 +118,27 @@ class KeyTimer:
         screen._compositor.update_widgets = timed_update_widgets
         screen._compositor_refresh = timed_refresh
 
-    def _settled(self) -> bool:
+    def _settled(self, data: bool = True) -> bool:
         app = self.app
         screen = app.screen
         self._hook(screen)
         if self.paints == 0 or screen._dirty_widgets or screen._repaint_required or screen._layout_required:
             return False
+        if data and (getattr(screen, "busy", False) or any(w.is_running for w in app.workers)):
+            return False  # the key's reads (thread workers) have not landed yet
+        queue = getattr(app, "_write_queue", None)
+        if data and queue is not None and not queue.wait_idle(0):
+            return False  # nor a queued write's (its message is posted before it reports idle)
         nodes = [app, screen, *screen.walk_children()]
         return all(node._message_queue.empty() for node in nodes)
 
-    async def press(self, key: str) -> tuple[float, float, float]:
+    async def press(self, key: str, *, data: bool = True) -> tuple[float, float, float]:
         """(work, wall, cpu) seconds for one key, up to the end of the last repaint it caused.
+
+        ``data``: up to the repaint that shows what the key's reads brought
+        (the screens read in thread workers); False: up to the first repaint
+        once the key's own handlers ran (a letter typed in a search box shows
+        at once; the search follows).
 
         The loop is polled every 2 ms (sleeping, so the app runs uncontested);
         the end time is taken inside the repaint hook, not when the poll notices.
@@ -135,15 +146,20 @@ class KeyTimer:
         from textual import events
 
         app = self.app
-        self._hook(app.screen)
-        self.frame_wait, self.paints, self._resumed_at = 0.0, 0, None
         char = key if len(key) == 1 else None
         event = events.Key(key, char)
         event.set_sender(app)
+        return await self.act(lambda: app._driver.send_message(event), data=data)
+
+    async def act(self, start: Callable[[], object], *, data: bool = True) -> tuple[float, float, float]:
+        """As :meth:`press`, for any call that starts the work (``app.show_summary(id)``)."""
+        app = self.app
+        self._hook(app.screen)
+        self.frame_wait, self.paints, self._resumed_at = 0.0, 0, None
         t0, c0 = time.perf_counter(), time.process_time()
-        app._driver.send_message(event)
+        start()
         deadline = t0 + 5
-        while not self._settled() and time.perf_counter() < deadline:
+        while not self._settled(data) and time.perf_counter() < deadline:
             await asyncio.sleep(0.002)
         end, cpu_end = self.painted_at
         wall = end - t0
@@ -196,15 +212,22 @@ async def measure_app(db: Path) -> dict[str, list[tuple[float, float, float]]]:
             add("scroll all 100k: page down", await timer.press("pagedown"))
         await pilot.press("slash")
         await pilot.pause()
-        for ch in "fix check":
-            # The letter shows at once; a slow search waits for a 120 ms pause in the typing.
-            add("search: type a letter (all 100k)", await timer.press(ch if ch != " " else "space"))
+        for word in ("fix check", "legal review", "deck"):
+            for ch in word:
+                # A fast typist: a letter every TYPING_GAP seconds (not as fast as the app settles).
+                await asyncio.sleep(TYPING_GAP)
+                # The letter shows at once; the search runs in a worker once the typing pauses.
+                add("search: type a letter (all 100k)", await timer.press(ch if ch != " " else "space", data=False))
+            started = time.perf_counter()
+            while getattr(app.screen, "busy", False) or any(w.is_running for w in app.workers):
+                await asyncio.sleep(0.002)
+            add("search: results after the last letter (debounce incl.)", (time.perf_counter() - started,) * 3)
+            await pilot.press("ctrl+u")
+            await _wait_idle(app)
         screen = app.screen
         for text in ("f", "fix", "fix ch", "checkout", "legal"):
-            started = time.perf_counter()
             screen._pending_search = text
-            screen._apply_search()
-            add("search: apply (count + page, all 100k)", (time.perf_counter() - started,) * 3)
+            add("search: apply (count + page read, all 100k)", await _timed_call(app, screen._apply_search))
         await pilot.press("escape", "escape")
         await pilot.pause()
         for _ in range(3):
@@ -216,6 +239,187 @@ async def measure_app(db: Path) -> dict[str, list[tuple[float, float, float]]]:
             add("history: down", await timer.press("down"))
     store.close()
     return results
+
+
+# -- as seen in a terminal ------------------------------------------------------------------------
+SYNC_QUERY = b"\x1b[?2026$p"  # Textual asks whether the terminal has synchronized output
+SYNC_REPLY = b"\x1b[?2026;2$y"  # "supported": Textual then brackets every frame
+SYNC_END = b"\x1b[?2026l"  # the end of one frame
+PAGEDOWN = b"\x1b[6~"
+TERMINAL_SIZE = (100, 30)
+
+
+class Terminal:
+    """An app in a pseudo-terminal that answers Textual's synchronized-output
+    query, so each frame it writes ends with ``SYNC_END``: the moment a real
+    terminal (tmux, kitty, iTerm2…) shows the whole frame."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], size: tuple[int, int] = TERMINAL_SIZE) -> None:
+        import fcntl
+        import os
+        import struct
+        import subprocess
+        import termios
+
+        self.os = os
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        self.proc = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True
+        )
+        os.close(slave)
+        self.text = bytearray()  # everything written, for wait_for
+        self._tail = b""
+
+    def _read(self, timeout: float) -> bytes:
+        import select
+
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            return b""
+        try:
+            chunk = self.os.read(self.master, 65536)
+        except OSError:
+            return b""
+        if SYNC_QUERY in self._tail + chunk:
+            self.os.write(self.master, SYNC_REPLY)
+        self._tail = chunk[-16:]
+        self.text += chunk
+        return chunk
+
+    def wait_for(self, marker: str, timeout: float = 60.0) -> None:
+        from bench_startup import _ESCAPES
+
+        deadline = time.perf_counter() + timeout
+        while marker.encode() not in _ESCAPES.sub(b"", bytes(self.text[-300_000:])):
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"never showed {marker!r}")
+            self._read(0.05)
+
+    def quiet(self, gap: float = 0.3) -> None:
+        """Read until nothing has been written for ``gap`` seconds."""
+        while self._read(gap):
+            pass
+
+    def key(self, data: bytes, gap: float = 0.15) -> tuple[float, int, int]:
+        """Send ``data``; (seconds until the end of the last frame it caused,
+        bytes written, frames written). A frame is over at SYNC_END; the key's
+        effect is over once nothing more is written for ``gap`` seconds."""
+        self.quiet(0.05)
+        start = time.perf_counter()
+        self.os.write(self.master, data)
+        last_end, written, frames, tail = None, 0, 0, b""
+        while True:
+            chunk = self._read(gap)
+            if not chunk:
+                break
+            now = time.perf_counter()
+            written += len(chunk)
+            ends = (tail + chunk).count(SYNC_END)
+            if ends:
+                frames += ends
+                last_end = now
+            tail = chunk[-len(SYNC_END) + 1 :]
+        return ((last_end or start) - start), written, frames
+
+    def close(self) -> None:
+        import signal
+
+        if self.proc.poll() is None:
+            self.os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        self.os.close(self.master)
+
+
+def measure_terminal(
+    db: Path, presses: int = 40, compare: Path | None = None
+) -> dict[str, list[tuple[float, int, int]]]:
+    """PageDown in the action-items list (all 100k items) as a terminal shows
+    it, against the minimal pager (tests/bench/minimal_pager.py) repainting 20
+    rows of 90 columns, alternating the two apps key by key so load on the
+    machine hits both alike. Per key: (seconds, bytes, frames)."""
+    import shutil
+    import tempfile
+
+    here = Path(__file__).resolve().parent
+    if str(here) not in sys.path:
+        sys.path.insert(0, str(here))
+    from bench_startup import bench_env
+
+    work = Path(tempfile.mkdtemp(prefix="cadence-term-"))
+    try:
+        copy = work / "large.db"
+        shutil.copyfile(db, copy)
+        env = bench_env(work)
+        apps = {
+            "terminal: cadence PageDown": Terminal([sys.executable, "-m", "cadence_tui", "--db", str(copy)], env),
+            "terminal: minimal pager PageDown": Terminal([sys.executable, str(here / "minimal_pager.py")], env),
+        }
+        if compare is not None:  # another checkout (e.g. main before a change), on its own copy
+            other = work / "compare.db"
+            shutil.copyfile(db, other)
+            apps[f"terminal: {compare.name} PageDown"] = Terminal(
+                [sys.executable, "-m", "cadence_tui", "--db", str(other)], {**env, "PYTHONPATH": str(compare)}
+            )
+        try:
+            for name, term in apps.items():
+                if "minimal" in name:
+                    term.wait_for("Minimal pager")
+                    continue
+                term.wait_for("All-Hands Strategy")
+                term.key(b"a", gap=0.5)
+                for _ in range(3):  # status: open -> done -> dropped -> all (100,000 items)
+                    term.key(b"v", gap=0.5)
+                term.quiet(0.5)
+            results: dict[str, list[tuple[float, int, int]]] = {name: [] for name in apps}
+            for _ in range(3):  # warm-up
+                for term in apps.values():
+                    term.key(PAGEDOWN)
+            for _ in range(presses):
+                for name, term in apps.items():
+                    results[name].append(term.key(PAGEDOWN))
+            return results
+        finally:
+            for term in apps.values():
+                term.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def terminal_report(results: dict[str, list[tuple[float, int, int]]]) -> str:
+    lines = [
+        "As seen in a terminal (100x30 pty answering Textual's synchronized-output query; key sent -> end of the",
+        "last frame it caused, frames and bytes written; keys alternate between the two apps):",
+        f"{'interaction':<46} {'n':>4} {'med ms':>8} {'p95 ms':>8} {'bytes med':>10} {'frames med':>11}",
+    ]
+    for name, values in results.items():
+        secs = [v[0] for v in values]
+        lines.append(
+            f"{name:<46} {len(values):>4} {median_ms(secs):>8.1f} {p95_ms(secs):>8.1f}"
+            f" {statistics.median(v[1] for v in values):>10.0f} {statistics.median(v[2] for v in values):>11.0f}"
+        )
+    a = [v[0] for v in results["terminal: cadence PageDown"]]
+    b = [v[0] for v in results["terminal: minimal pager PageDown"]]
+    lines.append(
+        f"target: cadence within one frame (16 ms) of the minimal pager: median {median_ms(a) - median_ms(b):+.1f} ms"
+    )
+    return "\n".join(lines)
+
+
+async def _wait_idle(app: Any) -> None:
+    while getattr(app.screen, "busy", False) or any(w.is_running for w in app.workers):
+        await asyncio.sleep(0.002)
+    await asyncio.sleep(0.01)
+
+
+async def _timed_call(app: Any, call: Callable[[], Any]) -> tuple[float, float, float]:
+    """``call()`` on the UI thread, then until its reads landed and were handled."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    call()
+    await asyncio.sleep(0)
+    while getattr(app.screen, "busy", False) or any(w.is_running for w in app.workers):
+        await asyncio.sleep(0.001)
+    return (time.perf_counter() - t0, time.perf_counter() - t0, time.process_time() - c0)
 
 
 def measure_queries(db: Path) -> list[tuple[str, float]]:
@@ -299,11 +503,13 @@ def report(app_results: dict[str, list[tuple[float, float, float]]], queries: li
     return "\n".join(lines)
 
 
-def run() -> str:
+def run(terminal: bool = True) -> str:
     db = ensure_large_db()
     queries = measure_queries(db)
     app_results = asyncio.run(measure_app(db))
     text = report(app_results, queries)
+    if terminal:
+        text += "\n\n" + terminal_report(measure_terminal(db))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "bench_actions.txt").write_text(text + "\n", encoding="utf-8")
     return text
@@ -316,4 +522,9 @@ def test_actions_benchmark() -> None:
 
 
 if __name__ == "__main__":
-    print(run())
+    if "--terminal-only" in sys.argv:
+        # --compare PATH: another checkout's PageDown in the same alternation
+        other = Path(sys.argv[sys.argv.index("--compare") + 1]) if "--compare" in sys.argv else None
+        print(terminal_report(measure_terminal(ensure_large_db(), compare=other)))
+    else:
+        print(run(terminal="--no-terminal" not in sys.argv))

@@ -7,6 +7,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from cadence_tui.store import Store
+from tests.settle import settle
 
 HOME_ROWS = {"sprint-review": 0, "sales-marketing-sync": 1, "finance-review": 2, "all-hands": 3}
 
@@ -15,7 +16,7 @@ async def start_from_home(pilot: Pilot, cadence_key: str, key: str = "s"):
     """Highlight the cadence on the home screen and press the start key."""
     await pilot.pause()
     await pilot.press(*["down"] * HOME_ROWS[cadence_key], key)
-    await pilot.pause()
+    await settle(pilot)  # the meeting is found (or started) and read in a worker, then opens
     return pilot.app.screen
 
 

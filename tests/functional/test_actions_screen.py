@@ -11,6 +11,8 @@ from cadence_tui.integrations.config import Config
 from cadence_tui.store.actions import ActionFilter
 from cadence_tui.ui.screens.actions import ActionItemsScreen, OwnerPicker, PromptModal
 from cadence_tui.ui.widgets.action_table import ActionTable
+from tests.functional.key_burst import burst
+from tests.functional.settle import settle
 
 pytestmark = pytest.mark.both_engines
 
@@ -42,33 +44,33 @@ def screen_lines(app) -> str:
 
 
 async def open_actions(pilot) -> None:
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press("a")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(pilot.app.screen, ActionItemsScreen)
 
 
 async def pick_owner(pilot, owner: str) -> None:
     await pilot.press("o")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(pilot.app.screen, OwnerPicker)
     options = pilot.app.screen.query_one(OptionList)
     options.highlighted = next(
         i for i in range(options.option_count) if options.get_option_at_index(i).id == "=" + owner
     )
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def prompt(pilot, key: str, text: str) -> None:
     await pilot.press(key)
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(pilot.app.screen, PromptModal)
     field = pilot.app.screen.query_one("#prompt-input", Input)
     field.value = ""
     await pilot.press(*text) if text else None
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def test_opens_on_open_items_by_due_date_overdue_marked(make_app, store, items) -> None:
@@ -99,21 +101,21 @@ async def test_filter_by_owner_then_overdue_then_this_week(make_app, store, item
         await pick_owner(pilot, "Lena")
         assert shown_titles(pilot.app) == ["Late report", "Weekly numbers", "Future plan"]
         await pilot.press("w")  # overdue
-        await pilot.pause()
+        await settle(pilot)
         assert shown_titles(pilot.app) == ["Late report"]
         assert [i.title for i in store.actions.list_actions(ActionFilter(owner="Lena", overdue=True))] == [
             "Late report"
         ]
         assert "overdue" in str(pilot.app.screen.query_one("#actions-filters", Static).render())
         await pilot.press("w")  # due this week (Mon 23 – Sun 29 Nov)
-        await pilot.pause()
+        await settle(pilot)
         assert shown_titles(pilot.app) == ["Weekly numbers"]
         await pilot.press("w", "o")
-        await pilot.pause()
+        await settle(pilot)
         options = pilot.app.screen.query_one(OptionList)
         options.highlighted = 0  # Everyone
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert len(shown_titles(pilot.app)) == 5
 
 
@@ -140,11 +142,11 @@ async def test_search_titles(make_app, items) -> None:
         await pilot.press("enter")  # back to the list, search kept
         assert pilot.app.screen.focused is table_of(pilot.app)
         await pilot.press("ctrl+l")
-        await pilot.pause()
+        await settle(pilot)
         assert len(shown_titles(pilot.app)) == 5
         # punctuation-only or FTS syntax never raises
         await pilot.press("slash", *'"(*', "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert shown_titles(pilot.app) == []
         assert "No action items match" in screen_lines(pilot.app)
 
@@ -154,19 +156,19 @@ async def test_done_drop_and_undo(make_app, store, items) -> None:
         await open_actions(pilot)
         first = items["late_sam"].id
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         assert store.actions.get_action(first).status == "done"
         assert [n.message for n in pilot.app._notifications][-1] == "Done: Late invoice [/] markup  (u undoes)"
         assert "Late invoice [/] markup" not in shown_titles(pilot.app)
         assert table_of(pilot.app).current.title == "Late report"
         await pilot.press("x")
-        await pilot.pause()
+        await settle(pilot)
         assert store.actions.get_action(items["late_lena"].id).status == "dropped"
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert store.actions.get_action(items["late_lena"].id).status == "open"
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert store.actions.get_action(first).status == "open"
         assert store.actions.get_action(first).closed_at is None
         assert shown_titles(pilot.app)[0] == "Late invoice [/] markup"
@@ -190,16 +192,16 @@ async def test_reassign_and_change_due_with_undo(make_app, store, items) -> None
         field = pilot.app.screen.query_one("#prompt-input", Input)
         field.value = ""
         await pilot.press(*"fri", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(pilot.app.screen, PromptModal)
         assert store.actions.get_action(target).due == date(2026, 11, 27)
         assert table_of(pilot.app).rows[0].id == items["late_lena"].id  # re-sorted: no longer first
 
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert store.actions.get_action(target).due == date(2026, 11, 1)
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert store.actions.get_action(target).owner == "Sam"
         assert shown_titles(pilot.app)[0] == "Late invoice [/] markup"
         assert "Sam" in screen_lines(pilot.app).splitlines()[1]
@@ -212,14 +214,14 @@ async def test_me_from_config_and_settable(store, items) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await open_actions(pilot)
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         assert shown_titles(app) == ["Late invoice [/] markup", "Someday cleanup"]
         await prompt(pilot, "M", "Lena")
         assert store.get_setting("actions.me") == "Lena"
         assert shown_titles(app) == ["Late report", "Weekly numbers", "Future plan"]
         assert "me: Lena" in str(app.screen.query_one("#actions-title", Static).render())
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         assert len(shown_titles(app)) == 5
 
 
@@ -231,7 +233,7 @@ async def test_me_matches_owner_whatever_the_case(store, items) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await open_actions(pilot)
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         assert shown_titles(app) == ["Late invoice [/] markup", "Someday cleanup"]
         strip = app.screen.query_one("#actions-owners", Static).content  # the rich Text it shows
         assert any(
@@ -239,7 +241,7 @@ async def test_me_matches_owner_whatever_the_case(store, items) -> None:
             for span in strip.spans
         ), (strip.plain, strip.spans)
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         assert len(shown_titles(app)) == 5
 
 
@@ -259,17 +261,21 @@ async def test_scrolls_through_more_rows_than_the_window(make_app, store) -> Non
         assert table.total == 300
         for _ in range(20):
             await pilot.press("pagedown")
+        await settle(pilot)  # pages are read in a worker; a key past them finishes its move then
         assert len(table.rows) <= 192
         assert table.current.title == f"Item {table.position - 1:03d}"
         await pilot.press("end")
+        await settle(pilot)
         assert table.current.title == "Item 299" and table.position == 300
         for _ in range(30):
             await pilot.press("pageup")
+        await settle(pilot)
         assert table.current.title == f"Item {table.position - 1:03d}"
         await pilot.press("home")
+        await settle(pilot)
         assert table.current.title == "Item 000" and table.position == 1
         await pilot.press("s")  # sort by owner, then age
-        await pilot.pause()
+        await settle(pilot)
         assert table.position == 1 and table.total == 300
 
 
@@ -294,3 +300,77 @@ def test_owner_strip_packs_whole_owners_into_two_lines() -> None:
     assert owner_strip(counts[:1], 80, None).plain == "open/overdue  Owner0 1,000"
     assert owner_strip([OwnerCount("Lena", 4, 2)], 80, None).plain == "open/overdue  Lena 4 (2 overdue)"
     assert owner_strip([], 80, None).plain == "No open action items."
+
+
+async def test_typing_right_after_slash_goes_into_the_search_box(make_app, store, items) -> None:
+    """'/' then letters in one burst: the letters are the search, never the
+    list's keys ('x' would drop the highlighted item)."""
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await open_actions(pilot)
+        await burst(pilot, "/fix")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#actions-search-input", Input).value == "fix"
+        assert all(store.actions.get_action(item.id).status == "open" for item in items.values())
+
+
+async def test_changes_wait_for_a_locked_file_without_freezing_and_land_in_order(tmp_path, clock, monkeypatch) -> None:
+    """Another process holds the write lock: 'd' then 'u' return at once (the
+    list still scrolls), and once the lock frees both land, in that order."""
+    import time
+
+    from cadence_tui.store import open_store
+    from cadence_tui.ui.app import make_app
+    from cadence_tui.ui.write_queue import write_queue
+    from tests.functional.test_lock_stall import PROMPT, hold_lock
+
+    monkeypatch.setenv("CADENCE_BUSY_TIMEOUT_MS", "60000")
+    db = tmp_path / "locked.db"
+    store = open_store(db, now=clock)
+    try:
+        first = store.actions.add_action("First", owner="Ann", due=date(2026, 11, 20), cadence_key="sprint-review")
+        store.actions.add_action("Second", owner="Ann", due=date(2026, 11, 21), cadence_key="sprint-review")
+        async with make_app(store).run_test(size=(100, 30)) as pilot:
+            await open_actions(pilot)
+            holder = hold_lock(db)
+            try:
+                started = time.monotonic()
+                await pilot.press("d")
+                await pilot.press("down", "up")
+                assert time.monotonic() - started < PROMPT, "a key waited on the lock"
+                assert table_of(pilot.app).current.title == "First"
+                await pilot.press("u")
+                assert write_queue(pilot.app).pending == 2
+                assert store.actions.get_action(first.id).status == "open"  # nothing written yet
+            finally:
+                assert holder.stdin is not None
+                holder.stdin.close()
+                holder.wait(timeout=30)
+            await settle(pilot)
+            assert store.actions.get_action(first.id).status == "open"  # done, then undone: in order
+            messages = [n.message for n in pilot.app._notifications]
+            assert "Done: First  (u undoes)" in messages and any(m.startswith("Undone (mark done)") for m in messages)
+    finally:
+        store.close()
+
+
+async def test_a_store_error_in_a_background_read_ends_the_app_with_its_one_line(
+    make_app, store, items, monkeypatch
+) -> None:
+    """The owner counts are read in a worker: a database error there ends the
+    app as one raised by a key does (status 1, one line), not silently."""
+    from cadence_tui.store import DatabaseBusy
+
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await open_actions(pilot)
+
+        def busy(*_args, **_kwargs):
+            raise DatabaseBusy("the database is busy: try again")
+
+        monkeypatch.setattr(store.actions, "owner_counts", busy)
+        await pilot.press("c")  # another cadence: its counts are read again
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if not pilot.app.is_running:
+                break
+        assert not pilot.app.is_running
+    assert pilot.app.return_code == 1

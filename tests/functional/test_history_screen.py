@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from cadence_tui.ui.screens.history import HistoryScreen, HistoryTable
+from tests.functional.key_burst import burst
+from tests.functional.settle import settle
 
 pytestmark = pytest.mark.both_engines
 
@@ -54,9 +56,9 @@ async def test_lists_past_meetings_newest_first_and_searches(make_app, store, cl
     third = held(store, clock, "sprint-review", decision="Keep scope")
     running = store.meetings.start_meeting("all-hands")  # not past yet: not listed
     async with make_app().run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("h")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(pilot.app.screen, HistoryScreen)
         table = pilot.app.screen.query_one(HistoryTable)
         assert [r.id for r in table.rows] == [third, second, first]
@@ -68,25 +70,25 @@ async def test_lists_past_meetings_newest_first_and_searches(make_app, store, cl
         assert "0 action items · 1 decision · 0 notes · 0 blockers" in details  # the newest: "Keep scope"
 
         await pilot.press("c")  # sprint-review only
-        await pilot.pause()
+        await settle(pilot)
         assert [r.id for r in table.rows] == [third, first]
         await pilot.press("c", "c", "c", "c")  # back to all cadences
-        await pilot.pause()
+        await settle(pilot)
         assert len(table.rows) == 3
 
         await pilot.press("slash", *"check")
-        await pilot.pause()
+        await settle(pilot)
         assert [(h.kind, h.meeting_id) for h in table.rows] == [("action", first), ("decision", first)]
         await retype(pilot, *"legal")
-        await pilot.pause()
+        await settle(pilot)
         assert [(h.kind, h.meeting_id) for h in table.rows] == [("blocker", second)]
         assert "1 record matches" in str(pilot.app.screen.query_one("#history-title", Static).render())
         await retype(pilot, *"budget")
-        await pilot.pause()
+        await settle(pilot)
         assert [h.text for h in table.rows] == ["Budget [/] looks fine"]
         assert "Budget [/] looks fine" in lines(pilot.app)
         await retype(pilot, *'"*(')  # FTS syntax in user text never raises
-        await pilot.pause()
+        await settle(pilot)
         assert table.rows == [] and "Nothing recorded matches" in lines(pilot.app)
 
 
@@ -102,13 +104,13 @@ async def test_search_follows_edits(make_app, store, clock) -> None:
 async def test_enter_opens_the_meeting_summary(make_app, store, clock) -> None:
     meeting = held(store, clock, "sprint-review", decision="Ship it")
     async with make_app().run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("h")
-        await pilot.pause()
+        await settle(pilot)
         details = str(pilot.app.screen.query_one("#history-details", Static).render())
         assert "Sprint Review" in details and "Ship it" in details
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         from cadence_tui.ui.screens.summary import SummaryScreen
 
         assert isinstance(pilot.app.screen, SummaryScreen)
@@ -118,8 +120,17 @@ async def test_enter_opens_the_meeting_summary(make_app, store, clock) -> None:
 async def test_one_past_meeting_is_singular(make_app, store, clock) -> None:
     held(store, clock, "finance-review", note="Budget fine")
     async with make_app().run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("h")
-        await pilot.pause()
+        await settle(pilot)
         title = str(pilot.app.screen.query_one("#history-title", Static).render())
         assert "1 past meeting" in title and "1 past meetings" not in title
+
+
+async def test_typing_right_after_slash_goes_into_the_search_box(make_app, store, clock) -> None:
+    async with make_app().run_test(size=(100, 30)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        await burst(pilot, "/dox")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#history-search-input", Input).value == "dox"

@@ -20,7 +20,10 @@ from cadence_tui.store import open_store
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
 from cadence_tui.ui.write_queue import write_queue
 from tests.functional.meeting_pilot import fill_form, start_from_home
+from tests.settle import settle
 
+# Keys are pressed while writes wait on the lock: Pilot must not wait for them (conftest.py).
+RAW_PILOT = True
 LOCK_SECONDS = 4.0  # the lock is held at least this long, and until the keys are done
 # A key pressed during the lock takes effect within this. Pilot on a loaded
 # 2-core machine adds 0.1–0.8 s a step; code that waited on the lock would
@@ -65,7 +68,9 @@ async def test_capture_while_another_process_holds_the_lock(tmp_path: Path, cloc
     store = open_store(db, now=clock)
     try:
         async with make_app(store).run_test(size=(100, 30)) as pilot:
-            screen = await start_from_home(pilot, "sprint-review")
+            await start_from_home(pilot, "sprint-review")
+            await settle(pilot)  # the meeting opened (read in a worker) before the lock is taken
+            screen = pilot.app.screen
             meeting_id = screen.meeting_id
             tabs = screen.query_one("#meeting-tabs", TabbedContent)
             bar = screen.query_one(ClockBar)

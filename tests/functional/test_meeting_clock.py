@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.scroll_view import ScrollView
 from textual.widgets import DataTable, Footer
 
 from cadence_tui.ui.screens.meeting import MEETING_SCREENS, MeetingScreen, SprintReviewScreen
@@ -136,7 +137,7 @@ async def test_layout_fits_at_small_and_large_sizes(make_app, store, size, caden
             for tab_id, table_id in (("tab-carry", "#carry-over"), ("tab-log", "#meeting-log")):
                 screen.query_one("#meeting-tabs").active = tab_id
                 await pilot.pause()
-                table = screen.query_one(table_id, DataTable)
+                table = screen.query_one(table_id, ScrollView)
                 assert table.virtual_size.width <= table.scrollable_content_region.width, (key, table_id)
             await pilot.press("escape")
             await pilot.pause()

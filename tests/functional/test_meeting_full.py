@@ -172,7 +172,6 @@ async def test_full_marketing_sales_sync(make_app, store, clock) -> None:
 
         # Carry-over: the escalated item is listed with its origin; triage the rest.
         carry = screen.query_one(CarryOverTable)
-        assert carry.row_count == 0  # its rows are built when the tab is first shown
         await pilot.press("c")
         titles = column(carry, 1)
         assert any(t.startswith("Fix lead") and t.endswith("⇠ Sprint Review") for t in titles)

@@ -15,6 +15,7 @@ from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.home import HomeScreen
 from cadence_tui.ui.screens.meeting import MeetingScreen
 from tests.functional.meeting_pilot import HOME_ROWS, start_from_home, text_of
+from tests.functional.settle import settle
 from tests.notes import shown_notes
 
 UTC = UTC
@@ -71,7 +72,7 @@ async def test_held_occurrence_leaves_next_and_s_asks_before_a_second_meeting(ma
         home = app.screen
         assert isinstance(home, HomeScreen)
         home.refresh_rows()
-        await pilot.pause()
+        await settle(pilot)  # home reads in a worker
         # Home's Next skips the held 7 Dec, in the table and in the details.
         assert home_cell(app, "finance-review") == "Mon 04 Jan 14:00"
         assert home.selected().cadence.key == "finance-review"  # the cursor stayed on it

@@ -20,6 +20,10 @@ from tests.functional.test_lock_stall import PROMPT, hold_lock
 from tests.notes import shown_notes
 from tests.settle import settle
 
+# These tests time keys pressed while another process holds the lock: Pilot's
+# press must not wait for the queued writes (conftest), settle() is called where due.
+RAW_PILOT = True
+
 
 def table_rows(table: DataTable) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(r)] for r in range(table.row_count)]

@@ -7,8 +7,10 @@ from datetime import date
 
 from textual.widgets import DataTable, Static
 
+from cadence_tui.ui.widgets.carry_over import CarryOverTable
 from cadence_tui.ui.widgets.scorecard import Scorecard
 from tests.functional.meeting_pilot import fill_form, start_from_home
+from tests.settle import settle
 
 SIZE = (120, 36)
 
@@ -87,6 +89,7 @@ async def test_escalate_a_sprint_blocker_to_finance_and_resolve_it_there(make_ap
         row = store.query_one("SELECT escalated_to_cadence_id, status FROM blockers WHERE id = ?", (blocker_id,))
         assert tuple(row) == (store.cadences.get_cadence("finance-review").id, "open")
         await end_and_skip_rating(pilot)
+        await settle(pilot)
         assert "escalated to Finance Business Review" in app.screen.text
         await pilot.press("escape")
         await pilot.pause()
@@ -96,7 +99,7 @@ async def test_escalate_a_sprint_blocker_to_finance_and_resolve_it_there(make_ap
         clock.advance(days=12)
         finance = await start_from_home(pilot, "finance-review")
         await pilot.press("c")
-        carry = finance.query_one("#carry-over", DataTable)
+        carry = finance.query_one("#carry-over", CarryOverTable)
         titles = [str(carry.get_row_at(r)[1]) for r in range(carry.row_count)]
         index = next(i for i, t in enumerate(titles) if "Load tests need budget" in t)
         assert "⇠ Sprint Review" in titles[index]

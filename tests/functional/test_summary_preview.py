@@ -9,6 +9,7 @@ import pytest
 from textual.widget import Widget
 
 from cadence_tui.ui.screens.summary import SummaryScreen
+from tests.settle import settle
 from tests.summary_fixtures import build_meeting
 
 VIEWS = {"markdown": "#summary-markdown-view", "slack": "#summary-plain", "text": "#summary-plain"}
@@ -43,7 +44,7 @@ def last_line(screen: SummaryScreen) -> str:
 
 async def open_summary(app, pilot, meeting_id: int, fmt: str) -> SummaryScreen:
     app.show_summary(meeting_id)
-    await pilot.pause()
+    await settle(pilot)  # read and rendered in a worker
     screen = app.screen
     assert isinstance(screen, SummaryScreen)
     await pilot.press({"markdown": "m", "slack": "s", "text": "t"}[fmt])

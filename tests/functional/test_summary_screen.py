@@ -11,7 +11,8 @@ from textual.widgets import ContentSwitcher, Input, Static, TextArea
 
 from cadence_tui.core.summary import render
 from cadence_tui.integrations.config import Config
-from cadence_tui.ui.screens.summary import SaveSummaryScreen, SummaryScreen
+from cadence_tui.ui.screens.summary import MarkdownPreview, SaveSummaryScreen, SummaryScreen
+from tests.settle import settle
 from tests.summary_fixtures import build_meeting
 
 
@@ -33,7 +34,7 @@ def notes(app) -> list[str]:
 
 async def open_summary(app, pilot, meeting_id: int) -> SummaryScreen:
     app.show_summary(meeting_id)
-    await pilot.pause()
+    await settle(pilot)  # read and rendered in a worker
     screen = app.screen
     assert isinstance(screen, SummaryScreen)
     return screen
@@ -53,8 +54,8 @@ async def test_preview_and_format_keys(make_app, store, meeting_id) -> None:
         assert screen.fmt == "markdown" and switcher.current == "summary-markdown-view"
         assert screen.text == render(record, "markdown")
         assert "Sprint Review" in str(screen.query_one("#summary-title", Static).render())
-        preview = screen.query_one("#summary-markdown", Static)
-        assert isinstance(preview.content, Markdown) and preview.content.markup == screen.text
+        preview = screen.query_one("#summary-markdown-view", MarkdownPreview)
+        assert isinstance(preview.markdown, Markdown) and preview.markdown.markup == screen.text
         shown = "\n".join(strip.text for strip in preview.render_lines(preview.region.reset_offset))
         assert "Sprint Review" in shown and "Decisions" in shown
         assert "**" not in shown and "## " not in shown  # rendered, not raw markdown

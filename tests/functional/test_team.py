@@ -105,7 +105,7 @@ async def test_home_key_t_proposes_a_topic(make_app, store) -> None:
     assert (topic.title, topic.minutes, topic.proposed_by) == ("Lead scoring", 12, "Dana")
 
 
-@pytest.mark.both_engines
+@pytest.mark.both_engines  # the live screens on PostgreSQL too
 async def test_two_apps_on_one_database_see_each_other_live(make_app, store, db, clock) -> None:
     from cadence_tui.ui.app import make_app as build
 
@@ -183,7 +183,7 @@ async def test_two_apps_on_one_database_see_each_other_live(make_app, store, db,
     assert [(a.owner, a.meeting_id, a.cadence_key) for a in kept] == [("Sam", None, "sprint-review")]
 
 
-@pytest.mark.both_engines
+@pytest.mark.both_engines  # the live screens on PostgreSQL too
 async def test_home_action_items_and_history_follow_another_terminal(make_app, store, db, clock) -> None:
     elsewhere_store = open_store(db, now=clock)
     app = make_app()

@@ -38,6 +38,7 @@ from tests.hostile.helpers import (
     sha,
 )
 from tests.notes import shown_notes
+from tests.settle import settle
 
 
 # == The command line ============================================================
@@ -551,7 +552,7 @@ async def test_app_summary_copy_without_any_clipboard(make_app, store, monkeypat
     async with make_app().run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.pause()
         pilot.app.show_summary(meeting.id)
-        await pilot.pause()
+        await settle(pilot)  # the summary is read and rendered in a worker
         await pilot.press("c")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()

@@ -22,6 +22,7 @@ import pytest
 
 from cadence_tui.store import open_store
 from tests.hostile.helpers import action_rows, assert_error, cadence, integrity, permission_limited, sha
+from tests.settle import settle
 
 
 @pytest.fixture
@@ -430,7 +431,7 @@ async def test_app_save_dialog_refuses_the_database_itself(make_app, store, cloc
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         app.show_summary(meeting_id)
-        await pilot.pause()
+        await settle(pilot)  # the summary is read and rendered in a worker
         assert isinstance(app.screen, SummaryScreen)
         await pilot.press("w")
         await pilot.pause()

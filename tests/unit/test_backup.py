@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from cadence_tui.store import SCHEMA_VERSION, open_store
-from cadence_tui.store import backup as backup_module
 from cadence_tui.store.backup import BackupExists, backup_database
+from cadence_tui.store.engines import sqlite as backup_module  # the SQLite engine copies the file
 
 CLI = [sys.executable, "-m", "cadence_tui"]
 

@@ -246,22 +246,16 @@ def test_actions_add_adopts_the_existing_owners_spelling(run, db_path) -> None:
 
 
 @pytest.mark.parametrize("n", [0, 1, 7, 23])
-def test_demo_actions_n_creates_exactly_n(run, db_path, n) -> None:
+def test_demo_actions_n_creates_exactly_n(run, db, n) -> None:
     result = run("demo", "--meetings", "10", "--actions", str(n))
     assert result.exit_code == 0, result.stderr
-    conn = sqlite3.connect(db_path)
-    try:
+    with raw_connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM action_items").fetchone()[0] == n
-    finally:
-        conn.close()
     assert f"and {n:,} action items" in result.stderr
 
 
-def test_demo_actions_n_without_meetings_creates_exactly_n(run, db_path) -> None:
+def test_demo_actions_n_without_meetings_creates_exactly_n(run, db) -> None:
     result = run("demo", "--actions", "7")
     assert result.exit_code == 0, result.stderr
-    conn = sqlite3.connect(db_path)
-    try:
+    with raw_connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM action_items").fetchone()[0] == 7
-    finally:
-        conn.close()

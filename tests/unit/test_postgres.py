@@ -178,15 +178,16 @@ def test_database_uri_helper() -> None:
 
 
 def test_many_clients_writing_at_once_lose_nothing(pg_admin: str, clock) -> None:
-    """Clients with their own connections add, close and reassign items at
-    once: every acknowledged write is there exactly once, and none failed."""
+    """Twenty clients with their own connections add, close and reassign
+    items at once for 30 s (issue 17): every acknowledged write is there
+    exactly once, and none failed."""
     import time
 
     from tests.postgres_server import fresh_database
 
     uri = fresh_database(pg_admin)
     open_store(uri, now=clock).close()
-    clients, seconds = 10, 2.5
+    clients, seconds = 20, 30.0
     added: dict[int, list[int]] = {n: [] for n in range(clients)}
     closed: dict[int, list[int]] = {n: [] for n in range(clients)}
     moved: dict[int, int] = {}
@@ -332,6 +333,46 @@ def test_backup_runs_pg_dump_or_says_it_is_missing(pg_admin: str, tmp_path: Path
     missing = cadence("--db", uri, "backup", str(tmp_path / "none.dump"), env={"PATH": str(tmp_path)})
     assert_error(missing, "needs pg_dump, which is not installed")
     assert not (tmp_path / "none.dump").exists()
+
+
+def test_the_live_screens_counter_moves_when_another_client_writes(pg_admin: str, clock) -> None:
+    """ui/live_updates.py polls PRAGMA data_version: on PostgreSQL the
+    server's next transaction id, which a write moves (reads leave it alone,
+    but the other xdist workers' writes on this server move it too, so that
+    half is not asserted here)."""
+    from tests.postgres_server import fresh_database
+
+    uri = fresh_database(pg_admin)
+    app_store, other = open_store(uri, now=clock), open_store(uri, now=clock)
+
+    def version() -> int:
+        return int(app_store.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    before = version()
+    other.actions.add_action("From another terminal", cadence_key="sprint-review")
+    assert version() != before
+    app_store.close()
+    other.close()
+
+
+def test_a_connection_lost_inside_a_write_says_so_and_the_next_write_works(pg_admin: str, clock) -> None:
+    from cadence_tui.store import DatabaseUnavailable
+    from tests.postgres_server import fresh_database
+
+    uri = fresh_database(pg_admin)
+    store = open_store(uri, now=clock)
+    with pytest.raises(DatabaseUnavailable, match=r"lost the connection.*not saved"), store.write() as conn:
+        conn.execute("INSERT INTO settings(key, value) VALUES ('half', 'way')")
+        with psycopg.connect(uri, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        conn.execute("INSERT INTO settings(key, value) VALUES ('other', 'half')")
+    assert store.get_setting("half") is None  # the server rolled it back
+    store.actions.add_action("Next", cadence_key="sprint-review")
+    assert [a.title for a in store.actions.list_actions()] == ["Next"]
+    store.close()
 
 
 def test_every_table_with_an_id_reports_it_on_postgresql(tmp_path) -> None:

@@ -14,7 +14,7 @@ from cadence_tui.store import (
     ReadOnlyDatabase,
     open_store,
 )
-from cadence_tui.store.schema import apply_migrations
+from cadence_tui.store.engines.sqlite import apply_migrations
 
 
 def digest(path: Path) -> str:

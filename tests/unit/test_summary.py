@@ -469,11 +469,11 @@ def test_summary_modules_stay_headless() -> None:
     assert not {m for m in loaded if m.startswith(("cadence_tui.ui.app", "cadence_tui.ui.screens"))}
 
 
-def test_cli_out_dash_prints_to_stdout(store, clock, db_path, tmp_path, monkeypatch) -> None:
+def test_cli_out_dash_prints_to_stdout(store, clock, db, tmp_path, monkeypatch) -> None:
     """`--out -` is stdout, as in most commands: no file named "-" appears."""
     build_meeting(store, clock, "all-hands")
     monkeypatch.chdir(tmp_path)
-    result = _cli(db_path, "--format", "text", "--out", "-")
+    result = _cli(db, "--format", "text", "--out", "-")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("All-Hands Strategy — Wed 25 Nov 2026\n")
     assert not (tmp_path / "-").exists()

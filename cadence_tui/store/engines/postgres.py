@@ -49,28 +49,9 @@ MIGRATION_LOCK = 0x63616465_6E6365
 #: never wait for it; lock_timeout (the busy timeout) bounds the wait.
 WRITE_LOCK = MIGRATION_LOCK + 1
 
-#: Tables whose rows have an ``id``: an INSERT into one reports it as ``lastrowid``.
-ID_TABLES = frozenset(
-    {
-        "cadences",
-        "agenda_templates",
-        "meetings",
-        "agenda_items",
-        "action_items",
-        "blockers",
-        "decisions",
-        "notes",
-        "demo_items",
-        "campaign_changes",
-        "budget_lines",
-        "wins",
-        "topics",
-        "handoffs",
-        "metrics",
-        "metric_values",
-        "failfast_log",
-    }
-)
+#: Tables whose rows have an ``id`` (read from the schema): an INSERT into
+#: one reports it as ``lastrowid``.
+ID_TABLES = frozenset(re.findall(r"CREATE TABLE (\w+) \(\s*id INTEGER PRIMARY KEY", "\n".join(MIGRATIONS.values())))
 
 # -- SQL ---------------------------------------------------------------------
 
@@ -362,7 +343,12 @@ class PgConnection:
                 ms = int(body.partition("=")[2].strip() or 0)
                 # 0 means "do not wait": PostgreSQL's 0 would mean "wait for ever".
                 return f"SET lock_timeout = {max(ms, 1)}"
-            if body in ("foreign_keys = on", "data_version"):
+            if body == "data_version":
+                # Live screens poll it (ui/live_updates.py): the next transaction id
+                # of the server moves only when a transaction writes (here or in any
+                # database of the server: a re-read too many, never one missed).
+                return "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
+            if body == "foreign_keys = on":
                 return "SELECT 0"
             raise sqlite3.OperationalError(f"PRAGMA {body} is SQLite's; there is no PostgreSQL form of it")
         return None

@@ -3,20 +3,28 @@
 The list is an :class:`ActionTable` (virtualised, keyset paged), so the screen
 opens and scrolls the same with 100 or 100,000 items. Every change is
 committed at once and can be undone (``u``) from the store's undo stack.
+
+The UI thread never waits on the database: the list reads its pages in
+thread workers (widgets/action_table.py), the owner counts and settings are
+read in workers of this screen, and every change (done, drop, reassign, due
+date, undo, "who am I") goes through the app's one ordered write queue
+(ui/write_queue.py), whose answer (WriteDone / WriteFailed) updates the list.
+Typing in the search box echoes at once; the search itself runs once the
+keys settle when searches have proved slower than a frame.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
@@ -26,15 +34,32 @@ from cadence_tui.core.model import ActionItem
 from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter, OwnerCount, same_name
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.stylesheets import css
-from cadence_tui.ui.widgets.action_table import ActionTable, FunctionSource, Page
+from cadence_tui.ui.widgets.action_table import ActionTable, FunctionSource, Page, PagedTable, raise_worker_error
 from cadence_tui.ui.widgets.capture_forms import ClosesOnce
+from cadence_tui.ui.write_queue import WriteDone, WriteFailed, WriteJob, write_queue
 
 STATUSES: tuple[str | None, ...] = ("open", "done", "dropped", None)
 WHEN = ("any", "overdue", "week")
 WHEN_LABELS = {"any": "any", "overdue": "overdue", "week": "this week"}
 ME_SETTING = "actions.me"
-SEARCH_DEBOUNCE = 0.12  # seconds of typing pause before a slow search runs
-SEARCH_DEBOUNCE_OVER = 0.016  # a search slower than a frame gets debounced
+SEARCH_DEBOUNCE = 0.2  # seconds of typing pause before a slow search runs
+SEARCH_DEBOUNCE_FAST = 0.1  # ... before a search that has been quick (a fast typist's gap between letters)
+SEARCH_DEBOUNCE_OVER = 0.016  # a search slower than a frame waits the longer pause
+
+
+def with_shared_undo(app: Any, change: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``change`` as a write-queue job that keeps one undo history for the
+    session: every action-item change and undo goes through the queue, whose
+    store (its own connection) is handed the app's stack (jobs run one at a
+    time, in order). The stack lives on the app, so the UI thread never has to
+    load the store's action part to find it."""
+    stack = app.__dict__.setdefault("_action_undo_stack", [])
+
+    def run(store: Any) -> Any:
+        store.actions._action_undo = stack  # ActionStore keeps its undo history there
+        return change(store)
+
+    return run
 
 
 def pack_chips(chips: list[Text], width: int, *, lines: int = 2, first: Text | None = None) -> Text:
@@ -63,6 +88,14 @@ def pack_chips(chips: list[Text], width: int, *, lines: int = 2, first: Text | N
     if shown < len(chips):
         rows[-1].append(f"  +{len(chips) - shown} more", style="dim")
     return Text("\n").join(rows)
+
+
+def _update_lines(widget: Static, text: Text) -> None:
+    """Show ``text``; a layout pass (~10 ms) only when its number of lines
+    changed (the widget's height follows it), not on every filter key."""
+    lines = text.plain.count("\n") + 1
+    widget.update(text, layout=getattr(widget, "_shown_lines", None) != lines)
+    widget._shown_lines = lines  # type: ignore[attr-defined]
 
 
 def owner_strip(counts: list[OwnerCount], width: int, selected: str | None, *, lines: int = 2) -> Text:
@@ -165,6 +198,23 @@ class OwnerPicker(ClosesOnce, ModalScreen[str | None]):
 class ActionItemsScreen(Screen[None]):
     """Every action item, open ones first: what each person owes."""
 
+    class ContextLoaded(Message):
+        """Who "me" is and the cadences' keys, read in a worker."""
+
+        def __init__(self, me: str, cadences: list[str]) -> None:
+            super().__init__()
+            self.me = me
+            self.cadences = cadences
+
+    class CountsLoaded(Message):
+        """Open/overdue items per owner (for ``cadence_key``; ``everyone``: all cadences)."""
+
+        def __init__(self, cadence_key: str | None, counts: list[OwnerCount], everyone: list[OwnerCount]) -> None:
+            super().__init__()
+            self.cadence_key = cadence_key
+            self.counts = counts
+            self.everyone = everyone
+
     CSS_PATH = css("actions.tcss")
 
     BINDINGS = [
@@ -197,6 +247,7 @@ class ActionItemsScreen(Screen[None]):
         self._cadences: list[str] = []
         self._filter_chips: list[Text] = []  # the filter line, one chip per filter
         self._owner_counts: list[OwnerCount] = []
+        self._all_owner_counts: list[OwnerCount] = []  # every cadence's (the reassign hint)
         self._pending_search: str | None = None
         self._search_timer: Timer | None = None
         self._search_cost = 0.0
@@ -216,35 +267,53 @@ class ActionItemsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        store = self.store
+        self.query_one(ActionTable).on_move = self._table_moved
         config = getattr(self.app, "config", None)
-        config_me = getattr(config, "me", "") or ""
-        # $CADENCE_ME (a browser tab's user) outranks the name saved in the shared database.
-        self.me = config_me if getattr(config, "me_from_env", False) else store.get_setting(ME_SETTING) or config_me
-        self._cadences = [c.key for c in store.cadences.list_cadences()]
+        self._load_context(getattr(config, "me", "") or "", bool(getattr(config, "me_from_env", False)))
         self.apply_filter()
         self.query_one(ActionTable).focus()
         self.call_after_refresh(self._draw_chips)  # again, at the widths laid out
         self.call_after_refresh(self._show_detail)
 
     def on_database_changed(self, _message: object) -> None:
-        """Another terminal changed the database (ui/live_updates.py): show it."""
+        """Another terminal changed the database (ui/live_updates.py): read it
+        again in workers (the list, the owner counts; the detail line follows
+        the list's new rows when they land)."""
         if self.is_current:
             self.on_screen_resume()
-            self._show_detail()
+
+    @property
+    def busy(self) -> bool:
+        """A read or a debounced search is still to come (tests and benches wait)."""
+        return self._search_timer is not None or self.query_one(ActionTable).busy
+
+    @work(thread=True, group="actions-context", exit_on_error=False)
+    def _load_context(self, config_me: str, me_from_env: bool) -> None:
+        store = self.store
+        # $CADENCE_ME (a browser tab's user) outranks the name saved in the shared database.
+        me = config_me if me_from_env else store.get_setting(ME_SETTING) or config_me
+        self.post_message(self.ContextLoaded(me, [c.key for c in store.cadences.list_cadences()]))
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        raise_worker_error(self, event)  # a failed read: as if a key had raised it
+
+    def on_action_items_screen_context_loaded(self, message: ContextLoaded) -> None:
+        self.me = message.me
+        self._cadences = message.cadences
+        self._refresh_title_only()
 
     def on_screen_resume(self) -> None:
         table = self.query_one(ActionTable)
         if table.source is not None:
             table.reload()
-            self._refresh_header()
+            self._load_counts(self.filter.cadence_key)
 
     # -- data -------------------------------------------------------------------
     def _effective_filter(self) -> ActionFilter:
         return replace(self.filter, overdue=self.when == "overdue", due_this_week=self.when == "week")
 
     def apply_filter(self) -> None:
-        """Show the first page for the current filter and sort."""
+        """Show the first page for the current filter and sort (read in workers)."""
         f = self._effective_filter()
         store, sort = self.store, self.sort
 
@@ -254,18 +323,34 @@ class ActionItemsScreen(Screen[None]):
 
         self.query_one(ActionTable).set_source(FunctionSource(page, lambda: store.actions.count_actions(f)))
         self._refresh_header()
+        self._load_counts(f.cadence_key)
+
+    @work(thread=True, exclusive=True, group="actions-counts", exit_on_error=False)
+    def _load_counts(self, cadence_key: str | None) -> None:
+        store = self.store
+        counts = store.actions.owner_counts(cadence_key)
+        everyone = store.actions.owner_counts() if cadence_key else counts
+        self.post_message(self.CountsLoaded(cadence_key, counts, everyone))
+
+    def on_action_items_screen_counts_loaded(self, message: CountsLoaded) -> None:
+        if message.cadence_key != self.filter.cadence_key:
+            return  # the cadence filter changed since
+        self._owner_counts = message.counts
+        self._all_owner_counts = message.everyone
+        self._draw_owners()
+
+    def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
+        event.stop()
+        if self.filter.search:
+            self._search_cost = event.table.last_load_seconds
+        self._refresh_title_only()
+        self._show_detail()
 
     def _refresh_header(self) -> None:
-        table = self.query_one(ActionTable)
+        """The title and the filter line (no database: the counts come from workers)."""
+        self._refresh_title_only()
         f = self.filter
-        title = Text.assemble(("Action items", "bold"), "  ")
         status = f.status or "all"
-        title.append(f"{table.total:,} {status if f.status else 'items'}")
-        if table.position is not None and table.total:
-            title.append(f"  ·  {table.position:,} of {table.total:,}", style="dim")
-        title.append(f"  ·  me: {self.me or '(not set: M)'}", style="dim")
-        self.query_one("#actions-title", Static).update(title, layout=False)
-
         self._filter_chips = []
 
         def chip(key: str, label: str, value: str | None, active: bool = False) -> None:
@@ -282,24 +367,25 @@ class ActionItemsScreen(Screen[None]):
         chip("v", "status", status, f.status != "open")
         chip("w", "when", WHEN_LABELS[self.when], self.when != "any")
         chip("s", "sort", self.sort, self.sort != "due")
-        self._owner_counts = self.store.actions.owner_counts(f.cadence_key)
         self._draw_chips()
 
     def _draw_chips(self) -> None:
         """The filter and owner lines, packed to the width they have (guessed
         before the first layout; drawn again once laid out and on resize)."""
         filters = self.query_one("#actions-filters", Static)
+        _update_lines(filters, pack_chips(self._filter_chips, filters.content_region.width or 50, lines=3))
+        self._draw_owners()
+
+    def _draw_owners(self) -> None:
         owners = self.query_one("#actions-owners", Static)
-        filters.update(pack_chips(self._filter_chips, filters.content_region.width or 50, lines=3))
-        owners.update(owner_strip(self._owner_counts, owners.content_region.width or 76, self.filter.owner))
+        _update_lines(owners, owner_strip(self._owner_counts, owners.content_region.width or 76, self.filter.owner))
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._draw_chips)  # once the lines have their new width
 
-    def on_paged_table_highlighted(self, _event: ActionTable.Highlighted) -> None:
-        table = self.query_one(ActionTable)
+    def _table_moved(self, table: PagedTable) -> None:
         if table.position is not None:
-            self._refresh_title_only()
+            self._refresh_title_only()  # in the same frame as the rows (PagedTable.on_move)
         self._show_detail()
 
     def _show_detail(self) -> None:
@@ -333,10 +419,43 @@ class ActionItemsScreen(Screen[None]):
     def selected(self) -> ActionItem | None:
         return self.query_one(ActionTable).current
 
+    def _write(self, change: Callable[[Any], Any], what: str | Callable[[Any], str], **data: Any) -> None:
+        """Queue an action-item change (ui/write_queue.py): changes land in the
+        order they were asked for, and the UI never waits on the file's lock."""
+        job = WriteJob(with_shared_undo(self.app, change), self, what="change", data={"what": what, **data})
+        write_queue(self.app).submit(job)
+
+    def on_write_done(self, message: WriteDone) -> None:
+        if message.job.target is not self:
+            return
+        message.stop()
+        data = message.job.data
+        if data.get("undo"):
+            change, item = message.result
+            if change is None:
+                self.notify("Nothing to undo.", timeout=3)
+                return
+            self.query_one(ActionTable).reload(select=lambda row: item is not None and row.id == item.id)
+            self._load_counts(self.filter.cadence_key)
+            if item is not None:
+                self.notify(f"Undone ({change.description}): {item.title}", timeout=4, markup=False)
+            return
+        if data.get("me") is not None:
+            return  # "who am I" saved; the list already shows that owner
+        what = data["what"]
+        changed: ActionItem = message.result
+        self._changed(changed, what(changed) if callable(what) else what)
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        if message.job.target is not self:
+            return
+        message.stop()
+        self.notify(f"Not saved: {message.error}", title="Action items", severity="error", timeout=8, markup=False)
+        self.query_one(ActionTable).reload()
+
     def _changed(self, item: ActionItem, what: str) -> None:
         self.query_one(ActionTable).reload()
-        self._refresh_header()
-        self._show_detail()
+        self._load_counts(self.filter.cadence_key)
         # markup=False: the title is user text ("[/]" must show as typed).
         self.notify(f"{what}: {item.title}  (u undoes)", timeout=4, markup=False)
 
@@ -346,16 +465,18 @@ class ActionItemsScreen(Screen[None]):
         if item is None:
             return
         new = "open" if item.status == "done" else "done"
-        changed = self.store.actions.set_action_status(item.id, new)
-        self._changed(changed, "Done" if new == "done" else "Reopened")
+        self._write(
+            lambda store: store.actions.set_action_status(item.id, new), "Done" if new == "done" else "Reopened"
+        )
 
     def action_drop(self) -> None:
         item = self.selected()
         if item is None:
             return
         new = "open" if item.status == "dropped" else "dropped"
-        changed = self.store.actions.set_action_status(item.id, new)
-        self._changed(changed, "Dropped" if new == "dropped" else "Reopened")
+        self._write(
+            lambda store: store.actions.set_action_status(item.id, new), "Dropped" if new == "dropped" else "Reopened"
+        )
 
     def action_reassign(self) -> None:
         item = self.selected()
@@ -365,9 +486,11 @@ class ActionItemsScreen(Screen[None]):
 
         def done(owner: str | None) -> None:
             if owner is not None:
-                self._changed(self.store.actions.reassign_action(item.id, owner), f"Now owned by {owner or 'nobody'}")
+                self._write(
+                    lambda store: store.actions.reassign_action(item.id, owner), f"Now owned by {owner or 'nobody'}"
+                )
 
-        owners = ", ".join(c.owner for c in self.store.actions.owner_counts()[:8] if c.owner)
+        owners = ", ".join(c.owner for c in self._all_owner_counts[:8] if c.owner)
         self.app.push_screen(
             PromptModal(
                 "Reassign to",
@@ -384,15 +507,17 @@ class ActionItemsScreen(Screen[None]):
             return
         from cadence_tui.core.duedates import ACCEPTED_FORMS, DueDateError, parse_due
 
-        today = self.store.today()
+        today = self.store.today()  # the clock, not the database
         hint_tail = f"; use {ACCEPTED_FORMS}"  # the hint under the field lists the forms already
 
         def done(result: Any) -> None:
             if result is None:
                 return
             due = None if result == "" else result
-            changed = self.store.actions.set_action_due(item.id, due)
-            self._changed(changed, f"Due {changed.due.isoformat() if changed.due else 'date cleared'}")
+            self._write(
+                lambda store: store.actions.set_action_due(item.id, due),
+                lambda changed: f"Due {changed.due.isoformat() if changed.due else 'date cleared'}",
+            )
 
         def parse(text: str) -> Any:
             try:
@@ -412,19 +537,19 @@ class ActionItemsScreen(Screen[None]):
         )
 
     def action_undo(self) -> None:
-        change = self.store.actions.last_action_change()
-        if change is None:
-            self.notify("Nothing to undo.", timeout=3)
-            return
-        item = self.store.actions.undo_action_change()
-        self.query_one(ActionTable).reload(select=lambda row: item is not None and row.id == item.id)
-        self._refresh_header()
-        if item is not None:
-            self.notify(f"Undone ({change.description}): {item.title}", timeout=4, markup=False)
+        def undo(store: Any) -> tuple[Any, ActionItem | None]:
+            change = store.actions.last_action_change()
+            if change is None:
+                return None, None
+            return change, store.actions.undo_action_change()
+
+        self._write(undo, "Undone", undo=True)
 
     # -- filters -----------------------------------------------------------------
     def action_search(self) -> None:
-        self.query_one("#actions-search-input", Input).focus()
+        # At once, not after the keys already queued (Widget.focus waits for them):
+        # the letters typed right after '/' are the search, not the list's keys.
+        self.set_focus(self.query_one("#actions-search-input", Input))
 
     @on(Input.Changed, "#actions-search-input")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -432,25 +557,23 @@ class ActionItemsScreen(Screen[None]):
         if self._search_timer is not None:
             self._search_timer.stop()
             self._search_timer = None
-        # A search costs up to ~60 ms on 100,000 items (one-letter prefixes):
-        # once one took longer than a frame, wait for a pause in the typing.
-        if self._search_cost > SEARCH_DEBOUNCE_OVER:
-            self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._apply_search)
-        else:
-            self._apply_search()
+        # The letter shows at once; the search (up to ~60 ms on 100,000 items
+        # for a one-letter prefix, read in a worker) runs once the keys settle,
+        # so a burst of typing reads once, not once per letter, and no read
+        # competes with the echo. Slow searches wait for a longer pause.
+        pause = SEARCH_DEBOUNCE if self._search_cost > SEARCH_DEBOUNCE_OVER else SEARCH_DEBOUNCE_FAST
+        self._search_timer = self.set_timer(pause, self._apply_search)
 
     def _apply_search(self) -> None:
         self._search_timer = None
         if self._pending_search == self.filter.search:
             return
-        started = time.perf_counter()
         self.filter = replace(self.filter, search=self._pending_search)
-        self.apply_filter()
-        self._search_cost = time.perf_counter() - started
+        self.apply_filter()  # its cost (read in a worker) is kept on Loaded
 
     @on(Input.Submitted, "#actions-search-input")
     def _search_submitted(self, _event: Input.Submitted) -> None:
-        self.query_one(ActionTable).focus()
+        self.set_focus(self.query_one(ActionTable))  # at once, as action_search
 
     def action_cycle_sort(self) -> None:
         keys = list(SORTS)
@@ -488,7 +611,7 @@ class ActionItemsScreen(Screen[None]):
             if choice is not None:
                 self.set_owner(None if choice == OwnerPicker.EVERYONE else choice)
 
-        self.app.push_screen(OwnerPicker(self.me, self.store.actions.owner_counts(self.filter.cadence_key)), done)
+        self.app.push_screen(OwnerPicker(self.me, self._owner_counts), done)
 
     def action_set_me(self) -> None:
         from cadence_tui.store.actions import clean_name
@@ -497,7 +620,7 @@ class ActionItemsScreen(Screen[None]):
             if name is None:
                 return
             self.me = name
-            self.store.set_setting(ME_SETTING, name)
+            self._write(lambda store: store.set_setting(ME_SETTING, name), "Me", me=name)
             self.set_owner(name or None)
 
         self.app.push_screen(
@@ -517,6 +640,6 @@ class ActionItemsScreen(Screen[None]):
     def action_back(self) -> None:
         search = self.query_one("#actions-search-input", Input)
         if search.has_focus:
-            self.query_one(ActionTable).focus()
+            self.set_focus(self.query_one(ActionTable))
             return
         self.app.pop_screen()

@@ -3,6 +3,10 @@
 Without a search the list shows meetings (date, cadence, duration vs timebox,
 counts); with one it shows the matching action items, decisions, notes and
 blockers, newest first. Enter opens the meeting's summary either way.
+
+The UI thread never waits on the database: the list reads its pages in
+thread workers (widgets/action_table.py), and the details of the highlighted
+row and the cadence names are read in workers of this screen.
 """
 
 from __future__ import annotations
@@ -10,10 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -22,7 +27,7 @@ from cadence_tui.core.wording import counted
 from cadence_tui.store.history import MeetingRecord, SearchHit
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.stylesheets import css
-from cadence_tui.ui.widgets.action_table import FunctionSource, Page, PagedTable
+from cadence_tui.ui.widgets.action_table import FunctionSource, Page, PagedTable, raise_worker_error
 
 KIND_LABELS = {"action": "action", "decision": "decision", "note": "note", "blocker": "blocker"}
 
@@ -82,6 +87,20 @@ class HistoryScreen(Screen[None]):
 
     CSS_PATH = css("actions.tcss", "history.tcss")
 
+    class CadencesLoaded(Message):
+        def __init__(self, cadences: list[tuple[str, str]]) -> None:
+            super().__init__()
+            self.cadences = cadences
+
+    class DetailsLoaded(Message):
+        """The meeting behind the highlighted ``row``, and its first decisions."""
+
+        def __init__(self, row: Any, meeting: MeetingRecord, decisions: list[str]) -> None:
+            super().__init__()
+            self.row = row
+            self.meeting = meeting
+            self.decisions = decisions
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="history-back"),
         Binding("enter", "open_meeting", "Summary", id="history-open"),
@@ -95,6 +114,9 @@ class HistoryScreen(Screen[None]):
         self.cadence_key = cadence_key
         self.search = ""
         self._cadences: list[tuple[str, str]] = []
+        self._highlighted: Any = None
+        # meeting id -> (its record, its first decisions), read with the pages
+        self._details: dict[int, tuple[MeetingRecord, list[str]]] = {}
 
     @property
     def store(self):
@@ -112,20 +134,44 @@ class HistoryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._cadences = [(c.key, c.name) for c in self.store.cadences.list_cadences()]
+        self.query_one(HistoryTable).on_move = self._table_moved
+        self._load_cadences()
         self.reload()
         self.query_one(HistoryTable).focus()
 
     def on_database_changed(self, _message: object) -> None:
-        """Another terminal changed the database (ui/live_updates.py): show it, cursor kept."""
+        """Another terminal changed the database (ui/live_updates.py): read the
+        list again in its workers, cursor kept (the title and the details
+        panel follow when the pages land)."""
         table = self.query_one(HistoryTable)
         if self.is_current and table.source is not None:
+            self._details = {}  # read again with the pages
             table.reload()
-            self._refresh_header()
+
+    @property
+    def busy(self) -> bool:
+        """A read is still to come (tests and benches wait)."""
+        return self.query_one(HistoryTable).busy
+
+    @work(thread=True, group="history-cadences", exit_on_error=False)
+    def _load_cadences(self) -> None:
+        self.post_message(self.CadencesLoaded([(c.key, c.name) for c in self.store.cadences.list_cadences()]))
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        raise_worker_error(self, event)  # a failed read: as if a key had raised it
+
+    def on_history_screen_cadences_loaded(self, message: CadencesLoaded) -> None:
+        self._cadences = message.cadences
+        self._refresh_header()
+
+    def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
+        event.stop()
+        self._refresh_header()
 
     def reload(self) -> None:
         store, cadence, text = self.store, self.cadence_key, self.search
         table = self.query_one(HistoryTable)
+        self._details = {}  # read again with the new list's pages
         if text:
 
             def hits(*, after=None, before=None, inclusive=False, from_end=False, limit=64) -> Page[Any]:
@@ -138,6 +184,7 @@ class HistoryScreen(Screen[None]):
                     rows = store.history.search_history(text, cadence, after=before[0], limit=limit)
                 else:
                     rows = store.history.search_history(text, cadence, oldest=from_end, limit=limit)
+                self._read_details(store, rows)
                 return Page(rows, [(r.rowid,) for r in rows])
 
             table.empty_text = "Nothing recorded matches the search."
@@ -152,11 +199,12 @@ class HistoryScreen(Screen[None]):
                     rows = store.history.past_meetings(cadence, after=before, limit=limit)
                 else:
                     rows = store.history.past_meetings(cadence, oldest=from_end, limit=limit)
+                self._read_details(store, rows)
                 return Page(rows, [r.key for r in rows])
 
             table.empty_text = "No past meetings yet."
             table.set_source(FunctionSource(meetings, lambda: store.history.count_past_meetings(cadence)))
-        self._refresh_header()
+        self._refresh_header()  # the count follows once the list is read (Loaded)
 
     def _refresh_header(self) -> None:
         table = self.query_one(HistoryTable)
@@ -173,13 +221,49 @@ class HistoryScreen(Screen[None]):
             layout=False,
         )
 
-    def on_paged_table_highlighted(self, event: PagedTable.Highlighted) -> None:
+    DETAILS_KEPT = 1000  # meetings whose details are kept (a few pages' worth)
+
+    def _read_details(self, store: Any, rows: list[Any]) -> None:
+        """With each page (in the table's worker), what the details panel shows
+        for its rows: moving the cursor then paints them in the same frame."""
+        details = self._details
+        for row in rows:
+            meeting_id = row.id if isinstance(row, MeetingRecord) else row.meeting_id
+            if meeting_id in details:
+                continue
+            meeting = row if isinstance(row, MeetingRecord) else store.history.history_entry(meeting_id)
+            details[meeting_id] = (meeting, store.meetings.decisions(meeting_id)[:2])
+        if len(details) > self.DETAILS_KEPT:
+            for key in list(details)[: len(details) - self.DETAILS_KEPT]:
+                details.pop(key, None)
+
+    def _table_moved(self, table: PagedTable) -> None:
         details = self.query_one("#history-details", Static)
-        row = event.row
+        row = table.current
+        if row is self._highlighted:
+            return
+        self._highlighted = row
         if row is None:
             details.update("", layout=False)
             return
-        meeting = row if isinstance(row, MeetingRecord) else self.store.history.history_entry(row.meeting_id)
+        known = self._details.get(row.id if isinstance(row, MeetingRecord) else row.meeting_id)
+        if known is not None:
+            self._show_details(row, *known)  # read with its page: in this frame
+        else:
+            self._load_details(row)  # painted once read (a millisecond or two)
+
+    @work(thread=True, exclusive=True, group="history-details", exit_on_error=False)
+    def _load_details(self, row: Any) -> None:
+        store = self.store
+        meeting = row if isinstance(row, MeetingRecord) else store.history.history_entry(row.meeting_id)
+        decisions = store.meetings.decisions(meeting.id)[:2]
+        self.post_message(self.DetailsLoaded(row, meeting, decisions))
+
+    def on_history_screen_details_loaded(self, message: DetailsLoaded) -> None:
+        if message.row is self._highlighted:  # the cursor has not moved on since
+            self._show_details(message.row, message.meeting, message.decisions)
+
+    def _show_details(self, row: Any, meeting: MeetingRecord, decisions: list[str]) -> None:
         text = Text()
         text.append(meeting.cadence_name, style="bold")
         text.append(f" · {meeting.started_at.astimezone():%a %d %b %Y %H:%M}")
@@ -190,13 +274,12 @@ class HistoryScreen(Screen[None]):
             f" · {counted(meeting.notes, 'note')} · {counted(meeting.blockers, 'blocker')}",
             style="dim",
         )
-        decisions = self.store.meetings.decisions(meeting.id)[:2]
         for d in decisions:
             text.append("\n• ")
             text.append_text(Text(d))
         text.append("\nEnter: open the summary", style="dim")
         # Fixed height (history.tcss): no layout pass per key while scrolling.
-        details.update(text, layout=False)
+        self.query_one("#history-details", Static).update(text, layout=False)
 
     def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
         self._open(event.row)
@@ -211,7 +294,9 @@ class HistoryScreen(Screen[None]):
         self.app.show_summary(meeting_id)  # type: ignore[attr-defined]
 
     def action_search(self) -> None:
-        self.query_one("#history-search-input", Input).focus()
+        # At once, not after the keys already queued (Widget.focus waits for them):
+        # the letters typed right after '/' are the search, not the list's keys.
+        self.set_focus(self.query_one("#history-search-input", Input))
 
     @on(Input.Changed, "#history-search-input")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -220,7 +305,7 @@ class HistoryScreen(Screen[None]):
 
     @on(Input.Submitted, "#history-search-input")
     def _search_submitted(self, _event: Input.Submitted) -> None:
-        self.query_one(HistoryTable).focus()
+        self.set_focus(self.query_one(HistoryTable))  # at once, as action_search
 
     def action_cycle_cadence(self) -> None:
         keys: list[str | None] = [None, *(k for k, _ in self._cadences)]
@@ -231,6 +316,6 @@ class HistoryScreen(Screen[None]):
     def action_back(self) -> None:
         search = self.query_one("#history-search-input", Input)
         if search.has_focus:
-            self.query_one(HistoryTable).focus()
+            self.set_focus(self.query_one(HistoryTable))
             return
         self.app.pop_screen()

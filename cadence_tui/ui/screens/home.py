@@ -1,4 +1,14 @@
-"""Home: each cadence with its next occurrence, last meeting, open work."""
+"""Home: each cadence with its next occurrence, last meeting, open work.
+
+The screen never queries the database on the UI thread: everything it shows
+is read in one go (screens/home_data.py) in a thread, and the handlers paint
+the finished :class:`HomeSnapshot`. At start-up that read began in a thread
+before Textual was even imported (launch.run_app), so the first frame waits
+for it only if it has not finished by the time the screen mounts (at most
+``FIRST_READ_WAIT``; then the rows follow when it does). Every later refresh
+(the minute changing, a return from another screen, ``r``) runs in a worker
+while the rows shown stay up.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +16,18 @@ from datetime import datetime
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.core.model import CadenceOverview
 from cadence_tui.core.timefmt import relative_day
 from cadence_tui.ui.screens.footer_room import FooterRoom
+from cadence_tui.ui.screens.home_data import HomeSnapshot, prefetch_home, read_home
 from cadence_tui.ui.screens.playbook_nav import PLAYBOOK_BINDINGS, PlaybookNavigation
 from cadence_tui.ui.stylesheets import STARTUP, css
 from cadence_tui.ui.widgets.open_work import OpenWork
@@ -25,10 +38,21 @@ TALL_ROWS = 36
 # From this width the table has room for a "Topics" column (proposed topics
 # waiting for each next meeting); narrower, the details below list them.
 TOPICS_COLUMN_WIDTH = 90
+# How long the first frame waits for the start-up read (launch.run_app began
+# it before importing Textual; it is nearly always done by mount).
+FIRST_READ_WAIT = 1.0
 
 
 class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
     """The first screen: the cadences at a glance; one key starts a meeting."""
+
+    class Loaded(Message):
+        """A fresh :class:`HomeSnapshot`, read in a thread."""
+
+        def __init__(self, snapshot: HomeSnapshot | None, error: BaseException | None = None) -> None:
+            super().__init__()
+            self.snapshot = snapshot
+            self.error = error
 
     CSS_PATH = css(*STARTUP)
 
@@ -81,6 +105,8 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[CadenceOverview] = []
+        self._snapshot: HomeSnapshot | None = None
+        self._details_shown: tuple[Any, Any] = (None, None)  # (row, snapshot) the details show
         self._shown_minute: datetime | None = None  # the minute the rows were computed for
         self._suspended = False  # another screen was opened on top
         self._topics_column = False  # the table shows "Topics" (wide terminals)
@@ -91,7 +117,7 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
             yield DataTable(id="cadence-table", cursor_type="row", zebra_stripes=False)
             yield Static(id="cadence-details")
             yield OpenWork(id="cadence-open-work")
-            yield Scorecard(id="home-scorecard")
+            yield Scorecard(id="home-scorecard", read_on_mount=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -102,10 +128,29 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         table.add_column("Open", key="open")
         table.add_column("Overdue", key="overdue")
         table.add_column("Blockers", key="blockers")
-        self.refresh_rows()
+        self._first_read()
         # Left open all day, home stays true: the clock in the title, "Next"
         # once a meeting's time has passed, "tomorrow" after midnight.
         self.set_interval(15, self._refresh_if_minute_changed)
+
+    def _first_read(self) -> None:
+        """Paint the start-up read (see the module docstring)."""
+        future = getattr(self.app, "home_prefetch", None)
+        if future is None:
+            future = prefetch_home(self.store)  # not started by launch (tests, textual-serve)
+        else:
+            self.app.home_prefetch = None  # type: ignore[attr-defined]  # used once
+        try:
+            snapshot = future.result(timeout=FIRST_READ_WAIT)
+        except TimeoutError:
+            # A slow file: paint now, fill in when the read lands.
+            future.add_done_callback(
+                lambda done: self.post_message(
+                    self.Loaded(None, done.exception()) if done.exception() else self.Loaded(done.result())
+                )
+            )
+            return
+        self._show(snapshot)
 
     def _refresh_if_minute_changed(self) -> None:
         if not self.is_current:
@@ -117,8 +162,8 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
     def on_resize(self) -> None:
         # Short terminals lose the spacing between panels, not the panels.
         self.set_class(self.size.height < 30, "-short")
-        if (self.size.width >= TOPICS_COLUMN_WIDTH) != self._topics_column and self._rows:
-            self.refresh_rows()
+        if (self.size.width >= TOPICS_COLUMN_WIDTH) != self._topics_column and self._snapshot is not None:
+            self._show(self._snapshot)  # the Topics column comes or goes: a repaint, no read
         tall = self.size.height >= TALL_ROWS
         if tall != self.has_class("-tall"):
             self.set_class(tall, "-tall")
@@ -130,25 +175,69 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
     def on_screen_resume(self) -> None:
         # Textual also sends a resume right after mount: only a return from
         # another screen needs a refresh (start-up paints once).
-        if self._suspended and self._rows:
+        if self._suspended and self._snapshot is not None:
             self.refresh_rows()
-            self.reload_scorecard()
 
     @property
     def store(self):
         return self.app.store  # type: ignore[attr-defined]
 
     def on_database_changed(self, _message: object) -> None:
-        """Another terminal changed the database (ui/live_updates.py): show it."""
-        if self.is_current and self._rows:
+        """Another terminal changed the database (ui/live_updates.py): read it
+        again in a worker (the scorecard comes with it: a value recorded in
+        another terminal's meeting)."""
+        if self.is_current and self._snapshot is not None:
             self.refresh_rows()
-            self.reload_scorecard()  # a value recorded in another terminal's meeting
+
+    @property
+    def busy(self) -> bool:
+        """A refresh is being read (tests wait for it)."""
+        return self._reading
+
+    _reading = False
 
     def refresh_rows(self) -> None:
-        store = self.store
-        now = store.now()
+        """Read everything home shows again (in a worker) and repaint it."""
+        self._reading = True
+        self._read()
+
+    @work(thread=True, exclusive=True, group="home-read", exit_on_error=False)
+    def _read(self) -> None:
+        try:
+            snapshot = read_home(self.store)
+        except Exception as exc:  # re-raised on the UI thread: a StoreError ends the app cleanly
+            self.post_message(self.Loaded(None, exc))
+            return
+        self.post_message(self.Loaded(snapshot))
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        from textual.worker import WorkerState
+
+        if event.state == WorkerState.ERROR:  # a failed read (the open-work panel): as if a key had raised it
+            from cadence_tui.ui.widgets.action_table import raise_worker_error
+
+            raise_worker_error(self, event)
+
+    def on_home_screen_loaded(self, message: Loaded) -> None:
+        self._reading = False
+        if message.error is not None:
+            # As if a key had raised it: a store error ends the app with its one line.
+            if not self.app.exit_on_store_error(message.error):  # type: ignore[attr-defined]
+                raise message.error
+            return
+        if message.snapshot is not None:
+            self._show(message.snapshot)
+
+    def reload_scorecard(self) -> None:
+        # Home's scorecard comes with every read (refresh_rows).
+        self.refresh_rows()
+
+    def _show(self, snapshot: HomeSnapshot) -> None:
+        """Paint a snapshot: the table, the details, the title, the scorecard."""
+        self._snapshot = snapshot
+        now = snapshot.now
         self._shown_minute = now.astimezone().replace(second=0, microsecond=0)
-        self._rows = store.cadences.overview()
+        self._rows = snapshot.rows
         table = self.query_one("#cadence-table", DataTable)
         cursor = table.cursor_row
         table.clear()
@@ -161,7 +250,7 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
                 table.remove_column("topics")
         for row in self._rows:
             c = row.cadence
-            nxt = store.cadences.next_occurrence(c, now)
+            nxt = snapshot.next.get(c.id)
             if row.running_meeting_id is not None:
                 next_cell = Text("● in progress", style="bold green")
             elif nxt is not None:
@@ -189,6 +278,7 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         self.query_one("#home-title", Static).update(
             Text.assemble(("Cadence", "bold"), "  ", (f"{now.astimezone():%a %d %b %Y, %H:%M}", "dim"))
         )
+        self.query_one(Scorecard).show(snapshot.scorecard, snapshot.focus_warning)
 
     def selected(self) -> CadenceOverview | None:
         table = self.query_one("#cadence-table", DataTable)
@@ -197,25 +287,27 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         return self._rows[min(table.cursor_row, len(self._rows) - 1)]
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
-        self._show_details()
+        row = self.selected()
+        if (row, self._snapshot) != self._details_shown:  # filling the table highlights the row shown already
+            self._show_details()
 
     def _show_details(self) -> None:
         from cadence_tui.core.recurrence import describe
 
         row = self.selected()
         details = self.query_one("#cadence-details", Static)
-        if row is None:
+        snapshot = self._snapshot
+        if row is None or snapshot is None:
             details.update("")
             return
         c = row.cadence
-        template = self.store.cadences.agenda_template(c.id)
+        template = snapshot.templates.get(c.id, [])
         text = Text()
         text.append(c.name, style="bold")
         text.append(f" — {c.purpose}\n" if c.purpose else "\n")
         text.append(f"{describe(c.rule)} at {c.start_time:%H:%M} {c.tz} · {c.timebox_min} min", style="dim")
-        store = self.store
-        today = store.today()
-        nxt = store.cadences.next_occurrence(c)
+        today = snapshot.now.astimezone().date()
+        nxt = snapshot.next.get(c.id)
         text.append("\nNext: ", style="dim")
         if row.running_meeting_id is not None:
             text.append("a meeting is in progress", style="bold green")
@@ -239,10 +331,11 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
             text.append(
                 " · ".join(
                     f"{t.title} {t.minutes}′" + (f" ({t.proposed_by})" if t.proposed_by else "")
-                    for t in store.topics.waiting_topics(c.key)
+                    for t in snapshot.topics.get(c.id, [])
                 )
             )
         details.update(text)
+        self._details_shown = (row, snapshot)
         self._show_open_work()
 
     def _show_open_work(self) -> None:
@@ -255,11 +348,11 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
 
     # Meetings: start the highlighted cadence's next one, or resume it (screens/meeting.py).
     def action_start_meeting(self) -> None:
-        from cadence_tui.ui.screens.meeting import start_or_resume
+        from cadence_tui.ui.screens.meeting import open_meeting
 
         row = self.selected()
         if row is not None:
-            start_or_resume(self.app, row.cadence.key)
+            open_meeting(self.app, row.cadence.key)  # read in a worker; the screen opens with it
 
     def action_follow(self) -> None:
         """The read-only follow-along view of the highlighted cadence (screens/follow.py)."""

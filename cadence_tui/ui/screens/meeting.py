@@ -16,7 +16,10 @@ Extension points (for features that add to the meeting screen):
   ``InvalidInput`` with ``.field`` set, e.g. via ``store.meetings.at_field``,
   to put the message under the field).
 * **Refresh**: ``self.refresh_all()`` re-reads everything; override
-  :meth:`refresh_extra` to re-read your tabs with it.
+  :meth:`refresh_extra` to re-read your tabs with it. The agenda, log,
+  carried items and attendance are read in a thread worker
+  (:func:`read_meeting`) and shown when the result arrives; keys that change
+  them write through the ordered write queue (:meth:`MeetingScreen.write`).
 * **End of meeting**: ``e`` asks for confirmation, then
   :meth:`finish_meeting` ends it in the store and calls :meth:`after_end`,
   which asks for the attendees' ratings and then leaves this screen for the
@@ -34,23 +37,26 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from cadence_tui.core.meeting_clock import ClockState, OverTimeWatch, clock_state
-from cadence_tui.core.model import AgendaItem, Meeting
+from cadence_tui.core.model import AgendaItem, Attendee, CarriedItem, Meeting
 from cadence_tui.core.timefmt import local_time
 from cadence_tui.core.wording import counted
 from cadence_tui.kinds import GENERIC, all_kinds
-from cadence_tui.store.errors import DatabaseBusy, InvalidInput, NotFound
+from cadence_tui.store.errors import DatabaseBusy, InvalidInput, NotFound, StoreError
 from cadence_tui.store.meetings import (
     MeetingEnded,
     at_field,
@@ -69,12 +75,58 @@ from cadence_tui.ui.widgets.cadence_panels import BudgetPanel, CadencePanel, Dem
 from cadence_tui.ui.widgets.capture_forms import QUEUED, CaptureForm, FormField
 from cadence_tui.ui.widgets.carry_over import CarryOverTable
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
-from cadence_tui.ui.widgets.meeting_log import MeetingLog, log_rows
+from cadence_tui.ui.widgets.meeting_log import LogRow, MeetingLog, log_rows
 from cadence_tui.ui.widgets.meeting_title import MeetingTitle
+from cadence_tui.ui.widgets.steady_footer import SteadyFooter
 from cadence_tui.ui.write_queue import WriteDone, WriteFailed, WriteJob, write_queue
 
 TICK_SECONDS = 0.5  # the clocks are redrawn twice a second: never a skipped second
 DUE_PLACEHOLDER = "fri, next mon, +3d, 2026-12-04"
+
+
+@dataclass
+class MeetingRead:
+    """What one read of the database gave the screen (parts not asked for are None)."""
+
+    now: datetime
+    today: date
+    meeting: Meeting | None = None
+    agenda: list[AgendaItem] | None = None
+    log: list[LogRow] | None = None
+    carried: list[CarriedItem] | None = None
+    people: list[Attendee] | None = None
+    select_id: int | None = None
+
+
+def read_meeting(
+    store: Any,
+    meeting_id: int,
+    *,
+    agenda: bool = False,
+    log: bool = False,
+    carried: bool = False,
+    people: bool = False,
+    select_id: int | None = None,
+) -> MeetingRead:
+    """The parts of a meeting the screen shows, read on whichever thread calls it."""
+    s, mid = store, meeting_id
+    out = MeetingRead(now=s.now(), today=s.today(), select_id=select_id)
+    meetings = s.meetings
+    if agenda:
+        out.meeting = meetings.get_meeting(mid)
+        out.agenda = meetings.agenda(mid)
+    if log:
+        out.log = log_rows(
+            meetings.meeting_actions(mid),
+            meetings.meeting_blockers(mid),
+            meetings.meeting_decisions(mid),
+            meetings.meeting_notes(mid),
+        )
+    if carried:
+        out.carried = meetings.carry_over(mid)
+    if people:
+        out.people = meetings.attendance(mid)
+    return out
 
 
 class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
@@ -133,15 +185,23 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         # the panel's keys: the footer of a narrow terminal shows the panel first.
     ]
 
-    def __init__(self, meeting_id: int) -> None:
+    def __init__(self, meeting_id: int, read: MeetingRead | None = None) -> None:
         super().__init__(id="meeting-screen", classes="meeting-screen")
         self.meeting_id = meeting_id
+        self._first_read = read  # read before the screen opened (open_meeting): shown on mount
         self.meeting: Meeting | None = None  # read on mount, re-read after every change
         self.agenda_items: list[AgendaItem] = []
         self.overtime_watch = OverTimeWatch()  # not `watch`: that name is Textual's DOMNode.watch
         self.panel: CadencePanel | None = None
         self.ending_here = False  # this screen ended it (vs another terminal: ended_elsewhere)
         self.ended_elsewhere = False
+        self.carried: list[CarriedItem] = []  # as last read (the Carried tab's rows)
+        self.people: list[Attendee] = []  # as last read (the Who tab; names for the forms)
+        # Reads run in thread workers; a result older than the last one shown is dropped.
+        self._asked: dict[str, int] = {}
+        self._shown_seq: dict[str, int] = {}
+        self._tab_labels: dict[str, str] = {}  # what each tab shows (see _set_tab_label)
+        self._capture_forms: dict[str, CaptureForm] = {}  # the last capture form opened, by id
 
     @property
     def store(self):
@@ -173,29 +233,33 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                     )
                     yield AttendanceList(id="attendance")
                 yield from self.compose_extra_tabs()
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def compose_extra_tabs(self) -> Iterable[TabPane]:
         """Hook: more tabs for the right-hand side (the playbook's scorecard)."""
         return self.playbook_tabs()
 
     def on_mount(self) -> None:
-        self.refresh_all()
+        if self._first_read is not None:
+            # Read by the worker that opened this screen: the first frame shows it.
+            self._show_read(self._first_read)
+            self._first_read = None
+            self.refresh_panel()
+            self.refresh_extra()
+        else:
+            self.refresh_all()
         self.set_interval(TICK_SECONDS, self.tick)
 
     def on_screen_resume(self) -> None:
         self.tick()
 
     # -- live: another terminal changed the database (ui/live_updates.py) -------------------
+    # Re-read in a worker like any refresh; when the read is shown (_show_agenda),
+    # a meeting ended by another window is said (_check_ended_elsewhere).
     def on_database_changed(self, _message: object) -> None:
         if self.meeting is None or self.ending_here:
             return
-        try:
-            self.refresh_all()
-        except NotFound:  # the meeting itself was deleted (a restore, an import)
-            self.notify("This meeting no longer exists in the database", severity="error", markup=False)
-            return
-        self._check_ended_elsewhere(quiet=True)
+        self.refresh_all()
 
     def _check_ended_elsewhere(self, *, quiet: bool = False) -> bool:
         """If the meeting was ended elsewhere: say so (at length the first
@@ -219,22 +283,11 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             )
         return True
 
-    def changes_agenda(self, change: Callable[[], Any]) -> Any:
-        """Run an agenda change; a meeting ended (or changed) elsewhere is said, not a crash."""
-        try:
-            return change()
-        except (InvalidInput, NotFound) as exc:
-            self.refresh_all()
-            if not self._check_ended_elsewhere():
-                self.notify(str(exc), severity="warning", markup=False)
-            return None
-
     # -- reading --------------------------------------------------------------------
+    # The screen never reads the database on the UI thread: each refresh asks a
+    # thread worker (read_meeting) and shows what it posts back (_show_read).
     def refresh_all(self) -> None:
-        self.refresh_agenda()
-        self.refresh_log()
-        self.refresh_carry_over()
-        self.refresh_attendance()
+        self._read(agenda=True, log=True, carried=True, people=True)
         self.refresh_panel()
         self.refresh_extra()
 
@@ -243,26 +296,72 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.refresh_playbook()
 
     def refresh_agenda(self, *, select_id: int | None = None) -> None:
-        self.meeting = self.store.meetings.get_meeting(self.meeting_id)
-        self.agenda_items = self.store.meetings.agenda(self.meeting_id)
-        self.query_one(AgendaList).show(self.agenda_items, self.store.now(), select_id=select_id)
-        m = self.meeting
+        self._read(agenda=True, select_id=select_id)
+
+    def refresh_log(self) -> None:
+        self._read(log=True)
+
+    def refresh_carry_over(self) -> None:
+        self._read(carried=True)
+
+    def refresh_attendance(self) -> None:
+        self._read(people=True)
+
+    def _read(self, **parts: Any) -> None:
+        asked = tuple(name for name in ("agenda", "log", "carried", "people") if parts.get(name))
+        seq = {name: self._asked.get(name, 0) + 1 for name in asked}
+        self._asked.update(seq)
+        self._read_in_worker(parts, seq)
+
+    @work(thread=True, exit_on_error=False, group="meeting-read")
+    def _read_in_worker(self, parts: dict[str, Any], seq: dict[str, int]) -> None:
+        try:
+            read = read_meeting(self.store, self.meeting_id, **parts)
+        except NotFound:  # the meeting itself was deleted (a restore, an import)
+            message = "This meeting no longer exists in the database"
+            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
+            return
+        except StoreError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._show_read, read, seq)
+
+    def _show_read(self, read: MeetingRead, seq: dict[str, int] | None = None) -> None:
+        """Show a read (from a worker, or from a queued write's job)."""
+        if not self.is_attached:  # closed meanwhile (not is_mounted: False during on_mount)
+            return
+
+        def fresh(name: str) -> bool:
+            if seq is None or name not in seq:
+                return True
+            if seq[name] < self._shown_seq.get(name, 0):
+                return False  # an older read finishing late
+            self._shown_seq[name] = seq[name]
+            return True
+
+        if read.meeting is not None and read.agenda is not None and fresh("agenda"):
+            self._show_agenda(read.meeting, read.agenda, read.now, read.select_id)
+        if read.log is not None and fresh("log"):
+            self.query_one(MeetingLog).show(read.log, read.today)
+            self._tab_label("tab-log", "Log", len(read.log))
+        if read.carried is not None and fresh("carried"):
+            self.carried = list(read.carried)
+            self.query_one(CarryOverTable).show(self.carried, read.now, read.today)
+            self._carry_counts()
+        if read.people is not None and fresh("people"):
+            self._show_people(read.people)
+
+    def _show_agenda(self, meeting: Meeting, agenda: list[AgendaItem], now: datetime, select_id: int | None) -> None:
+        self.meeting = meeting
+        self.agenda_items = agenda
+        self.query_one(AgendaList).show(agenda, now, select_id=select_id)
+        m = meeting
         # Which occurrence this meeting is for (recurrence.meeting_occurrence),
         # worded to fit the terminal's width (widgets/meeting_title.py).
         occurrence = local_time(m.scheduled_for) if m.scheduled_for else None
         self.query_one(MeetingTitle).show(m.cadence_name, occurrence, local_time(m.started_at), m.timebox_min)
         self.tick()
-
-    def refresh_log(self) -> None:
-        s, mid = self.store, self.meeting_id
-        rows = log_rows(
-            s.meetings.meeting_actions(mid),
-            s.meetings.meeting_blockers(mid),
-            s.meetings.meeting_decisions(mid),
-            s.meetings.meeting_notes(mid),
-        )
-        self.query_one(MeetingLog).show(rows, s.today())
-        self._tab_label("tab-log", "Log", len(rows))
+        self._check_ended_elsewhere(quiet=True)  # another window ended it: say so once, stop the clock
 
     @on(DataTable.RowHighlighted, "#meeting-log")
     def _show_log_detail(self, _event: DataTable.RowHighlighted) -> None:
@@ -276,13 +375,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             detail.append("\nx done/resolved · del remove", style="dim")
         self.query_one("#log-detail", Static).update(detail)
 
-    def refresh_carry_over(self) -> None:
-        items = self.store.meetings.carry_over(self.meeting_id)
-        self.query_one(CarryOverTable).show(items, self.store.now(), self.store.today())
-        self._carry_counts()
-
     def _carry_counts(self) -> None:
-        items = self.query_one(CarryOverTable).items
+        items = self.carried
         waiting = sum(1 for i in items if i.outcome is None)
         self._tab_label("tab-carry", "Carried", waiting)
         help_text = Text()
@@ -291,10 +385,16 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             help_text.append("x done/resolved · k still open · del drop · u new due date", style="dim")
         else:
             help_text.append("Nothing carried over: no open items from earlier meetings.", style="dim")
-        self.query_one("#carry-help", Static).update(help_text)
+        caption = self.query_one("#carry-help", Static)
+        # A triage key changes the count, rarely the caption's height: then only
+        # the caption repaints, not the whole screen's layout.
+        width = caption.content_region.width
+        lines = len(help_text.wrap(self.app.console, width)) if width else -1
+        caption.update(help_text, layout=lines != getattr(caption, "_cadence_lines", None) or lines < 0)
+        caption._cadence_lines = lines  # type: ignore[attr-defined]
 
-    def refresh_attendance(self) -> None:
-        people = self.store.meetings.attendance(self.meeting_id)
+    def _show_people(self, people: list[Attendee]) -> None:
+        self.people = list(people)
         self.query_one(AttendanceList).show(people)
         present = sum(1 for p in people if p.present)
         # "Who 4/5": present / on the list (short: five tabs share 48 columns at 80x24)
@@ -310,8 +410,17 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     def _set_tab_label(self, pane_id: str, label: str) -> None:
         # Only when it changes: a new label re-lays out the whole screen.
         tab = self.query_one("#meeting-tabs", TabbedContent).get_tab(pane_id)
-        if str(tab.label) != label:
+        shown = self._tab_labels.get(pane_id, str(tab.label))
+        if shown == label:
+            return
+        if pane_id == "tab-carry" and cell_len(label) == cell_len(shown):
+            # A triage key's new count, as wide as the old one: repaint the tab
+            # alone (Static.update without layout) instead of laying out the
+            # screen. ``tab.label`` keeps the older text; _tab_labels is current.
+            Static.update(tab, Content.from_text(label), layout=False)
+        else:
             tab.label = label
+        self._tab_labels[pane_id] = label
 
     # -- clocks -----------------------------------------------------------------------
     def tick(self) -> None:
@@ -372,7 +481,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.app.push_screen(CaptureForm(title, fields, save, form_id=form_id), done)
 
     def people_names(self) -> tuple[str, ...]:
-        return tuple(p.name for p in self.store.meetings.attendance(self.meeting_id))
+        return tuple(p.name for p in self.people)  # as last read: opening a form reads nothing
 
     # -- capture ---------------------------------------------------------------------------
     # The four capture forms never wait on the database: the form checks what it
@@ -409,8 +518,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                 except DatabaseBusy:
                     pass
                 except MeetingEnded:
-                    self.refresh_agenda()
-                    self._check_ended_elsewhere()
+                    self.refresh_agenda()  # when shown, the ended meeting is said (_show_agenda)
                     offered["as_action"] = True
                     raise self.offer_as_action() from None
             queue.submit(WriteJob(lambda store: write(store, values), self, form_id, {"values": values, **spec}))
@@ -424,7 +532,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             self.notify(saved(result), timeout=3, markup=False)
 
         form = CaptureForm(title, fields, save, form_id=form_id, error=error)
-        spec["form"] = form  # a failed write waits until this form is gone (see _reopen_form)
+        self._capture_forms[form_id] = form  # a failed write waits until it is gone (see _reopen_form)
         self.app.push_screen(form, done)
 
     def offer_as_action(self) -> InvalidInput:
@@ -456,8 +564,62 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     def show_saving(self) -> None:
         self.query_one(ClockBar).show_saving(write_queue(self.app).pending)
 
+    # -- keys that write ---------------------------------------------------------------
+    # Agenda moves, triage, attendance: the write and the read of what it
+    # changed run as one job on the ordered write queue (its own thread and
+    # connection), so keys pressed quickly land in order and the UI thread
+    # never waits; the job's result is shown when it lands.
+    def write(
+        self,
+        what: str,
+        run: Callable[[Any], Any],
+        done: Callable[[Any], object],
+        failed: Callable[[StoreError], object] | None = None,
+    ) -> None:
+        queue = write_queue(self.app)
+        queue.submit(WriteJob(run, self, what, {"done": done, "failed": failed}))
+
+    def _agenda_write(self, what: str, change: Callable[[Any], Any], *, select_id: int | None = None) -> None:
+        """An agenda change and the agenda's read, as one queued job. A change
+        the store refuses (the meeting ended, or the item changed, in another
+        window) is said when the read lands, not a crash."""
+        mid = self.meeting_id
+
+        def run(store: Any) -> tuple[Any, StoreError | None, MeetingRead]:
+            try:
+                result, refused = change(store), None
+            except (InvalidInput, NotFound) as exc:
+                result, refused = None, exc
+            return result, refused, read_meeting(store, mid, agenda=True, select_id=select_id)
+
+        def done(outcome: tuple[Any, StoreError | None, MeetingRead]) -> None:
+            result, refused, read = outcome
+            if not self.is_attached:  # left meanwhile (e.g. ended here while this waited)
+                return
+            said = self.ended_elsewhere  # said at length already: say it briefly this time
+            self._asked["agenda"] = self._asked.get("agenda", 0) + 1  # newer than any read in flight
+            self._show_read(read, {"agenda": self._asked["agenda"]})
+            if refused is None:
+                self._agenda_written(what, result)
+            elif not self._check_ended_elsewhere(quiet=not said):
+                self.notify(str(refused), severity="warning", markup=False)
+
+        self.write(what, run, done, lambda _exc: self.refresh_agenda())
+
+    def _agenda_written(self, what: str, result: Any) -> None:
+        if what == "next" and result is None:
+            self.notify("Agenda done. Press e to end the meeting.", timeout=4)
+        elif what == "pause":
+            self.notify("Paused: the clocks stopped" if result.status == "paused" else "Resumed", timeout=2)
+        elif what == "remove":
+            dropped = " (the proposed topic is dropped)" if result.topic_id is not None else ""
+            self.notify(f"Removed from the agenda: {result.title}{dropped}", timeout=4, markup=False)
+
     @on(WriteDone)
     def _write_done(self, event: WriteDone) -> None:
+        if "done" in event.job.data:
+            event.job.data["done"](event.result)
+            return
         self.show_saving()
         self.refresh_log()
         self.notify(event.job.data["saved"](event.result), timeout=3, markup=False)
@@ -465,14 +627,22 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     @on(WriteFailed)
     def _write_failed(self, event: WriteFailed) -> None:
         """Nothing typed is lost: the same form opens again with the text and the error."""
+        if "done" in event.job.data:
+            self.notify(str(event.error), severity="error", timeout=8, markup=False)
+            if event.job.data["failed"] is not None:
+                event.job.data["failed"](event.error)
+            return
         self.show_saving()
         self.notify(str(event.error), severity="error", timeout=8, markup=False)
         self._reopen_form(event)
 
     def _reopen_form(self, event: WriteFailed) -> None:
         data = event.job.data
-        closing = data.get("form")
-        if (closing is not None and closing.is_attached) or any(
+        previous = self._capture_forms.get(data["form_id"])
+        # A form already popped but not yet removed is still attached, and still
+        # owns its id; a form with that id anywhere on the stack (the user opened
+        # it again) owns it too.
+        if (previous is not None and previous.is_attached) or any(
             screen.id == data["form_id"] for screen in self.app.screen_stack
         ):
             # The form that queued this write is still closing (a quick
@@ -578,44 +748,36 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     def action_next_item(self) -> None:
         if self._check_ended_elsewhere():
             return
-        missing = object()
-        item = self.changes_agenda(lambda: self.store.meetings.next_item(self.meeting_id) or missing)
-        if item is None:
-            return
-        self.refresh_agenda()
-        if item is missing:
-            self.notify("Agenda done. Press e to end the meeting.", timeout=4)
+        mid = self.meeting_id
+        self._agenda_write("next", lambda store: store.meetings.next_item(mid))
 
     def action_previous_item(self) -> None:
         if self._check_ended_elsewhere():
             return
-        self.changes_agenda(lambda: self.store.meetings.previous_item(self.meeting_id) or True)
-        self.refresh_agenda()
+        mid = self.meeting_id
+        self._agenda_write("previous", lambda store: store.meetings.previous_item(mid))
 
     @on(DataTable.RowSelected, "#agenda")
     def _agenda_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         item = self.query_one(AgendaList).highlighted_item
         if item is not None and item.state != "current" and not self._check_ended_elsewhere():
-            self.changes_agenda(lambda: self.store.meetings.goto_item(self.meeting_id, item.id))
-            self.refresh_agenda()
+            mid, item_id = self.meeting_id, item.id
+            self._agenda_write("goto", lambda store: store.meetings.goto_item(mid, item_id))
 
     def action_move_item(self, delta: int) -> None:
         item = self.query_one(AgendaList).highlighted_item
         if item is None or self._check_ended_elsewhere():
             return
-        self.changes_agenda(lambda: self.store.meetings.move_agenda_item(item.id, delta))
-        self.refresh_agenda(select_id=item.id)
+        item_id = item.id
+        self._agenda_write("move", lambda store: store.meetings.move_agenda_item(item_id, delta), select_id=item_id)
 
     @on(AgendaList.RemoveRequested)
     def _remove_agenda_item(self, event: AgendaList.RemoveRequested) -> None:
         if self._check_ended_elsewhere():
             return
-        item = self.changes_agenda(lambda: self.store.meetings.remove_agenda_item(event.item.id))
-        self.refresh_agenda()
-        if item is not None:
-            dropped = " (the proposed topic is dropped)" if item.topic_id is not None else ""
-            self.notify(f"Removed from the agenda: {item.title}{dropped}", timeout=4, markup=False)
+        item_id = event.item.id
+        self._agenda_write("remove", lambda store: store.meetings.remove_agenda_item(item_id))
 
     def action_add_agenda_item(self) -> None:
         self.open_form(
@@ -630,11 +792,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     def action_toggle_pause(self) -> None:
         if self._check_ended_elsewhere():
             return
-        meeting = self.changes_agenda(lambda: self.store.meetings.toggle_pause(self.meeting_id))
-        self.refresh_agenda()
-        if meeting is None:
-            return
-        self.notify("Paused: the clocks stopped" if meeting.status == "paused" else "Resumed", timeout=2)
+        mid = self.meeting_id
+        self._agenda_write("pause", lambda store: store.meetings.toggle_pause(mid))
 
     # -- views ------------------------------------------------------------------------------
     def show_tab(self, pane_id: str, focus: str | None = None) -> None:
@@ -660,8 +819,17 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     # -- attendance -------------------------------------------------------------------------
     @on(AttendanceList.Toggled)
     def _toggle_present(self, event: AttendanceList.Toggled) -> None:
-        self.store.meetings.toggle_present(self.meeting_id, event.person)
-        self.refresh_attendance()
+        mid, person = self.meeting_id, event.person
+
+        def run(store: Any) -> MeetingRead:
+            store.meetings.toggle_present(mid, person)
+            return read_meeting(store, mid, people=True)
+
+        def done(read: MeetingRead) -> None:
+            self._asked["people"] = self._asked.get("people", 0) + 1
+            self._show_read(read, {"people": self._asked["people"]})
+
+        self.write("attendance", run, done, lambda _exc: self.refresh_attendance())
 
     def action_add_guest(self) -> None:
         self.open_form(
@@ -676,11 +844,29 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     # -- carry-over -------------------------------------------------------------------------
     @on(CarryOverTable.TriageRequested)
     def _triage(self, event: CarryOverTable.TriageRequested) -> None:
-        self._triaged(self.store.meetings.triage(self.meeting_id, event.item.kind, event.item.id, event.outcome))
+        """Shown at once (the mark, the count, the cursor on the next row);
+        written on the queue; the stored item replaces the shown one when it
+        lands, or the old one comes back with the error."""
+        before, outcome, mid = event.item, event.outcome, self.meeting_id
+        status = {"done": "done", "dropped": "dropped", "resolved": "resolved"}.get(outcome, "open")
+        self._set_carried(replace(before, outcome=outcome, status=status))
+        self._advance_carry_cursor()
+        self.write(
+            "triage",
+            lambda store: store.meetings.triage(mid, before.kind, before.id, outcome),
+            self._set_carried,
+            lambda _exc: self._set_carried(before),
+        )
 
-    def _triaged(self, item) -> None:
+    def _set_carried(self, item: CarriedItem) -> None:
+        for n, it in enumerate(self.carried):
+            if (it.kind, it.id) == (item.kind, item.id):
+                self.carried[n] = item
         self.query_one(CarryOverTable).update_item(item)
         self._carry_counts()
+
+    def _triaged(self, item) -> None:
+        self._set_carried(item)
         self._advance_carry_cursor()
 
     def _advance_carry_cursor(self) -> None:
@@ -705,7 +891,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         if self._check_ended_elsewhere():
             self.after_end(self.meeting_id)  # nothing to end: the ratings, then its summary
             return
-        waiting = sum(1 for i in self.store.meetings.carry_over(self.meeting_id) if i.outcome is None)
+        waiting = sum(1 for i in self.carried if i.outcome is None)  # as shown
         detail = "The clocks stop and the summary opens."
         if waiting:
             detail += f" {counted(waiting, 'carried item')} not triaged stay open."
@@ -1055,9 +1241,91 @@ MEETING_SCREENS: dict[str, type[MeetingScreen]] = {
 }
 
 
-def meeting_screen_for(meeting: Meeting) -> MeetingScreen:
+def meeting_screen_for(meeting: Meeting, read: MeetingRead | None = None) -> MeetingScreen:
     """The screen for a meeting: its cadence kind's own, or the shared one."""
-    return MEETING_SCREENS.get(meeting.cadence_kind, GenericMeetingScreen)(meeting.id)
+    return MEETING_SCREENS.get(meeting.cadence_kind, GenericMeetingScreen)(meeting.id, read)
+
+
+def open_meeting(app, cadence_key: str) -> None:
+    """:func:`start_or_resume` without the UI thread touching the database
+    (the home screen's ``s``): a thread worker finds, or starts, the meeting
+    and reads what its screen shows; the screen opens with it, painted whole
+    in its first frame. Asking about a second meeting, and starting it, work
+    the same way."""
+
+    def find() -> None:
+        store = app.store
+        try:
+            meeting = store.meetings.running_meeting(cadence_key)
+            if meeting is not None:
+                app.call_from_thread(_open_read, app, meeting, _first_read(store, meeting), None)
+                return
+            occurrence, held = store.meetings.meeting_occurrence(cadence_key)
+        except StoreError as exc:
+            app.call_from_thread(app.notify, str(exc), severity="error", markup=False)
+            return
+        if held is None:
+            _start_in_worker(app, cadence_key, occurrence)
+        else:
+            app.call_from_thread(_ask_second, app, cadence_key, occurrence, held)
+
+    app.run_worker(find, thread=True, group="meeting-open", exit_on_error=False)
+
+
+def _first_read(store: Any, meeting: Meeting) -> MeetingRead:
+    return read_meeting(store, meeting.id, agenda=True, log=True, carried=True, people=True)
+
+
+def _start_in_worker(app, cadence_key: str, occurrence, *, second: bool = False) -> None:
+    """Start the meeting (on the calling worker thread) and open its screen."""
+    try:
+        meeting = app.store.meetings.start_meeting(cadence_key, scheduled_for=occurrence)
+        read = _first_read(app.store, meeting)
+    except StoreError as exc:
+        app.call_from_thread(app.notify, str(exc), severity="error", markup=False)
+        return
+    app.call_from_thread(_open_read, app, meeting, read, (occurrence, second))
+
+
+def _open_read(app, meeting: Meeting, read: MeetingRead, started: tuple[Any, bool] | None) -> None:
+    if isinstance(app.screen, MeetingScreen):
+        return  # s pressed twice: the first one opened it
+    if started is not None:
+        _say_started(app, meeting, *started)
+    app.push_screen(meeting_screen_for(meeting, read))
+
+
+def _ask_second(app, cadence_key: str, occurrence, held) -> None:
+    when = f"{occurrence.astimezone():%a %d %b %H:%M}"
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            app.run_worker(
+                lambda: _start_in_worker(app, cadence_key, occurrence, second=True),
+                thread=True,
+                group="meeting-open",
+                exit_on_error=False,
+            )
+
+    app.push_screen(_second_meeting_dialog(held, when), answered)
+
+
+def _second_meeting_dialog(held, when: str) -> ConfirmDialog:
+    return ConfirmDialog(
+        f"{held.cadence_name} of {when} was already held. Start a second meeting for it?",
+        f"Its meeting started {local_time(held.started_at):%a %d %b %H:%M}; a second one"
+        " would be recorded against the same date.",
+        confirm_id="second-meeting-confirm",
+    )
+
+
+def _say_started(app, meeting: Meeting, occurrence, second: bool) -> None:
+    which = f"for {occurrence.astimezone():%a %d %b %H:%M}" if occurrence else "(no scheduled occurrence)"
+    app.notify(
+        f"{meeting.cadence_name}: {'a second meeting' if second else 'meeting'} {which}",
+        title="Meeting started",
+        markup=False,
+    )
 
 
 def start_or_resume(app, cadence_key: str) -> MeetingScreen | None:
@@ -1078,26 +1346,13 @@ def start_or_resume(app, cadence_key: str) -> MeetingScreen | None:
         if yes:
             _start_for(app, cadence_key, occurrence, second=True)
 
-    app.push_screen(
-        ConfirmDialog(
-            f"{held.cadence_name} of {when} was already held. Start a second meeting for it?",
-            f"Its meeting started {local_time(held.started_at):%a %d %b %H:%M}; a second one"
-            " would be recorded against the same date.",
-            confirm_id="second-meeting-confirm",
-        ),
-        answered,
-    )
+    app.push_screen(_second_meeting_dialog(held, when), answered)
     return None
 
 
 def _start_for(app, cadence_key: str, occurrence, *, second: bool = False) -> MeetingScreen:
     meeting = app.store.meetings.start_meeting(cadence_key, scheduled_for=occurrence)
-    which = f"for {occurrence.astimezone():%a %d %b %H:%M}" if occurrence else "(no scheduled occurrence)"
-    app.notify(
-        f"{meeting.cadence_name}: {'a second meeting' if second else 'meeting'} {which}",
-        title="Meeting started",
-        markup=False,
-    )
+    _say_started(app, meeting, occurrence, second)
     return _show_meeting(app, meeting)
 
 

@@ -8,15 +8,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markdown import Markdown
+from rich.segment import Segment
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, ContentSwitcher, Input, Label, Static, TextArea
 
 from cadence_tui.core.meeting_record import MeetingRecord
 from cadence_tui.core.summary import FORMAT_LABELS, FORMATS, clean, render, suggested_filename
@@ -25,6 +31,7 @@ from cadence_tui.integrations.clipboard import CopyResult, copy_text, copy_to_sy
 from cadence_tui.store import StoreError
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.stylesheets import css
+from cadence_tui.ui.widgets.steady_footer import SteadyFooter
 
 
 class SaveSummaryScreen(ModalScreen[Path | None]):
@@ -114,10 +121,87 @@ class PlainPreview(TextArea):
     BINDINGS = _PREVIEW_KEYS
 
 
-class MarkdownPreview(VerticalScroll):
-    """The Markdown preview's scrolling frame."""
+class MarkdownPreview(ScrollView, can_focus=True):
+    """The Markdown preview, drawn line by line: only the lines in view are
+    painted, from the Markdown rendered once per width (RenderedMarkdown,
+    usually in the worker that read the meeting). A widget holding the whole
+    text (a Static in a scrolling frame) was re-rendered and re-cropped whole
+    at each layout: most of opening a 200-item summary."""
 
     BINDINGS = _PREVIEW_KEYS
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.markdown: RenderedMarkdown | None = None
+        self._lines: list[Strip] = []
+        self._width = 0
+
+    def show(self, markdown: RenderedMarkdown) -> None:
+        self.markdown = markdown
+        self._width = -1
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        width = self.scrollable_content_region.width
+        if self.markdown is None or width <= 0 or width == self._width:
+            return
+        app = self.app
+        options = app.console_options.update_width(width).update(highlight=False)
+        segments = self.markdown._segments_for(app.console, options)
+        lines = Segment.split_and_crop_lines(segments, width, include_new_lines=False, pad=False)
+        self._lines = [Strip(line) for line in lines]
+        self._width = width
+        self.virtual_size = Size(width, len(self._lines))
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = y + self.scroll_offset.y
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        # As a Static draws it: the widget's style beneath the text's own.
+        return self._lines[index].apply_style(base).extend_cell_length(width, base)
+
+
+class RenderedMarkdown(Markdown):
+    """Rich's Markdown, rendered once per width.
+
+    Textual renders a widget's content twice when it lays it out (once to
+    measure its height, once to draw it), and again when the screen comes
+    back: a 200-item summary took ~25 ms each time. The segments for a width
+    are kept; :meth:`prerender` fills them from a worker thread.
+    """
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(markup)
+        self._segments: dict[int, list[Segment]] = {}
+
+    def prerender(self, console: Console, options: ConsoleOptions, width: int) -> None:
+        self._segments_for(console, options.update_width(width).update(highlight=False))
+
+    def _segments_for(self, console: Console, options: ConsoleOptions) -> list[Segment]:
+        segments = self._segments.get(options.max_width)
+        if segments is None:
+            segments = list(console.render(_Once(self), options))
+            self._segments[options.max_width] = segments
+        return segments
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self._segments_for(console, options)
+
+
+class _Once:
+    """Renders a :class:`RenderedMarkdown` as plain Markdown (fills its cache)."""
+
+    def __init__(self, markdown: RenderedMarkdown) -> None:
+        self.markdown = markdown
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        return Markdown.__rich_console__(self.markdown, console, options)
 
 
 class SummaryScreen(Screen[None]):
@@ -146,29 +230,55 @@ class SummaryScreen(Screen[None]):
         self._initial_format = fmt
         self.record: MeetingRecord | None = None
         self.text = ""
+        # Each format rendered once: (text, its Markdown for the preview).
+        self._rendered: dict[str, tuple[str, RenderedMarkdown | None]] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary-title", markup=False)
         yield Static(id="summary-formats")
         with ContentSwitcher(initial="summary-markdown-view", id="summary-preview"):
-            with MarkdownPreview(id="summary-markdown-view"):
-                # Rich's Markdown in one Static, not Textual's Markdown widget:
-                # that mounts a widget per paragraph and bullet (~1,900 for a
-                # busy meeting, seconds to lay out); this renders in ~30 ms.
-                yield Static(id="summary-markdown", markup=False)
+            # Rich's Markdown drawn by one widget, not Textual's Markdown widget:
+            # that mounts a widget per paragraph and bullet (~1,900 for a busy
+            # meeting, seconds to lay out).
+            yield MarkdownPreview(id="summary-markdown-view")
             yield PlainPreview(id="summary-plain", read_only=True, soft_wrap=True, show_line_numbers=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         config = getattr(self.app, "config", None)
         wanted = self._initial_format or getattr(config, "summary_format", "markdown")
-        try:
-            self.record = self.app.store.records.meeting_record(self.meeting_id)  # type: ignore[attr-defined]
-        except StoreError as exc:
-            self.query_one("#summary-title", Static).update(Text(f"Summary: {exc}", style="bold red"))
-            self.notify(str(exc), title="No summary", severity="error", markup=False)
-            return
         self.set_reactive(SummaryScreen.fmt, wanted if wanted in FORMATS else "markdown")
+        self.query_one("#summary-preview", ContentSwitcher).current = self._view().id
+        self._view().focus()  # now, not when the text arrives: a focus change recomposes the footer
+        self._load(self.fmt)
+
+    @work(thread=True, exclusive=True, group="summary-load", exit_on_error=False)
+    def _load(self, fmt: str) -> None:
+        """Read the meeting and render its summary off the UI thread."""
+        try:
+            record = self.app.store.records.meeting_record(self.meeting_id)  # type: ignore[attr-defined]
+        except StoreError as exc:
+            self.app.call_from_thread(self._load_failed, exc)
+            return
+        text = render(record, fmt)
+        markdown = None
+        if fmt == "markdown":
+            markdown = RenderedMarkdown(text)  # parsed here
+            # Laid out by now (the screen painted while this read and parsed):
+            # render at the preview's width, here too. If not, it renders there.
+            width = self.query_one(MarkdownPreview).scrollable_content_region.width
+            if width > 0:
+                markdown.prerender(self.app.console, self.app.console_options, width)
+        self.app.call_from_thread(self._loaded, record, fmt, text, markdown)
+
+    def _load_failed(self, exc: StoreError) -> None:
+        self.query_one("#summary-title", Static).update(Text(f"Summary: {exc}", style="bold red"))
+        self.notify(str(exc), title="No summary", severity="error", markup=False)
+
+    def _loaded(self, record: MeetingRecord, fmt: str, text: str, markdown: RenderedMarkdown | None) -> None:
+        self.record = record
+        if fmt == self.fmt:
+            self._rendered[fmt] = (text, markdown)
         self._show()
 
     # -- showing ------------------------------------------------------------
@@ -179,7 +289,11 @@ class SummaryScreen(Screen[None]):
         if self.record is None:
             return
         r = self.record
-        self.text = render(r, self.fmt)
+        text, markdown = self._rendered.get(self.fmt) or (render(r, self.fmt), None)
+        if self.fmt == "markdown" and markdown is None:
+            markdown = RenderedMarkdown(text)
+        self._rendered[self.fmt] = (text, markdown)
+        self.text = text
         # User text, cleaned like the summary itself: no escape sequence reaches the terminal.
         title = Text.assemble(("Summary  ", "dim"), (clean(r.cadence_name), "bold"), f"  {r.local_start:%a %d %b %Y}")
         if r.in_progress:
@@ -196,14 +310,14 @@ class SummaryScreen(Screen[None]):
         self.query_one("#summary-formats", Static).update(formats)
         switcher = self.query_one("#summary-preview", ContentSwitcher)
         if self.fmt == "markdown":
-            from rich.markdown import Markdown
-
-            self.query_one("#summary-markdown", Static).update(Markdown(self.text))
+            assert markdown is not None
+            self.query_one(MarkdownPreview).show(markdown)
             switcher.current = "summary-markdown-view"
         else:
             self.query_one("#summary-plain", TextArea).load_text(self.text)
             switcher.current = "summary-plain"
-        self._view().focus()
+        if self.focused is not self._view():
+            self._view().focus()
 
     def _view(self) -> Widget:
         """The preview shown for the current format."""

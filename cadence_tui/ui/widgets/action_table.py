@@ -5,10 +5,20 @@
 only the visible lines (Textual's line API). Moving the cursor repaints two
 lines; scrolling the window repaints the widget. A list of 100,000 rows costs
 what a list of 200 does. :class:`ActionTable` shows action items.
+
+The UI thread never reads the source: every page and count is read in a
+thread worker that posts :class:`PagedTable.PageFetched` back to the table.
+While the cursor moves, the next page is read ahead (when the cursor comes
+within ``PREFETCH`` rows of either end of the window), so keys are served
+from rows already held; a key that runs past them moves as far as it can and
+the rest of the move follows when the page arrives. A new source (a filter or
+sort change) keeps the old rows on screen until its first page is in, then
+posts :class:`PagedTable.Loaded`.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +41,7 @@ RowT = TypeVar("RowT")
 
 PAGE = 64
 MAX_WINDOW = 192
+PREFETCH = PAGE // 2  # read the next page ahead once the cursor is this close to the window's end
 
 
 @dataclass
@@ -101,6 +112,29 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
     class Selected(RowMessage):
         """Enter (or a click on the highlighted row) on ``row``."""
 
+    class Loaded(Message):
+        """A new list (or a reload) is on screen: ``total`` and the rows are current."""
+
+        def __init__(self, table: PagedTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> PagedTable:
+            return self.table
+
+    class PageFetched(Message, bubble=False):
+        """What a worker read for ``kind`` ("first", "last", "reload", "forward",
+        "backward"); ``generation`` tells a stale answer from the current one."""
+
+        def __init__(self, generation: int, kind: str, result: Any, error: BaseException | None, asked: Any) -> None:
+            super().__init__()
+            self.generation = generation
+            self.kind = kind
+            self.result = result
+            self.error = error
+            self.asked = asked
+
     empty_text = "Nothing to show."
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -114,15 +148,31 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
         self.at_end = True
         self.window_start: int | None = 0  # absolute position of rows[0], when known
         self.total = 0
+        self.reading = False  # a new list (or a reload) is being read
+        self.last_load_seconds = 0.0  # how long the last first page + count took to read
+        self._generation = 0
+        self._in_flight: set[str] = set()
+        self._pending_move = 0  # rows a key still has to move once the next page is in
+        self._select: Callable[[RowT], bool] | None = None
+        #: Called whenever the cursor or the rows changed, before the repaint
+        #: (the Highlighted message follows, a frame later at worst).
+        self.on_move: Callable[[PagedTable[RowT]], None] | None = None
         self._line_styles: dict[bool, tuple[Style, Style, Style, Style]] = {}
         self._strip_cache: dict[tuple, tuple[Any, Strip]] = {}
         self._palette: dict[tuple[str, bool], Style] = {}
 
-    # -- data -------------------------------------------------------------------
+    # -- data (read in thread workers) ------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """A read is under way (tests and benches wait for it)."""
+        return bool(self._in_flight)
+
     def set_source(self, source: PageSource[RowT]) -> None:
         """Show a new list (a filter or sort changed): first page, cursor on top."""
         self.source = source
-        self.total = source.count()
+        self._generation += 1
+        self._in_flight.clear()
+        self._pending_move = 0
         self._load_first()
 
     def reload(self, select: Callable[[RowT], bool] | None = None) -> None:
@@ -130,54 +180,125 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
         or putting it on the first row ``select`` accepts if that row is in the window."""
         if self.source is None:
             return
-        self.total = self.source.count()
+        self._generation += 1
+        self._in_flight.clear()
+        self._pending_move = 0
+        self._select = select
         if not self.rows:
             self._load_first()
-        else:
-            index = self.cursor
-            want = max(len(self.rows), PAGE)
-            if self.at_start:
-                page = self.source.page(limit=want)
-            else:
-                page = self.source.page(after=self.keys[0], inclusive=True, limit=want)
-            if not page.rows:
-                self._load_last()
-            else:
-                self._set_rows(page, at_start=self.at_start, at_end=len(page.rows) < want)
-                self.cursor = min(index, len(self.rows) - 1)
-        if select is not None:
-            for i, row in enumerate(self.rows):
-                if select(row):
-                    self.cursor = i
-                    break
-        self._settle(repaint=True)
+            return
+        want = max(len(self.rows), PAGE)
+        at_start, first_key = self.at_start, self.keys[0]
+
+        def read(source: PageSource[RowT]) -> tuple[int, Page[RowT]]:
+            if at_start:
+                return source.count(), source.page(limit=want)
+            return source.count(), source.page(after=first_key, inclusive=True, limit=want)
+
+        self._fetch("reload", read, asked=want)
 
     def _load_first(self) -> None:
-        assert self.source is not None
-        page = self.source.page(limit=PAGE)
-        self._set_rows(page, at_start=True, at_end=len(page.rows) < PAGE)
-        self.window_start = 0
-        self.cursor = 0
-        self.view_top = 0
-        self._settle(repaint=True)
+        self._fetch("first", lambda source: (source.count(), source.page(limit=PAGE)))
 
     def _load_last(self) -> None:
-        assert self.source is not None
-        page = self.source.page(from_end=True, limit=PAGE)
-        self._set_rows(page, at_start=len(page.rows) < PAGE, at_end=True)
-        self.window_start = max(0, self.total - len(self.rows))
-        self.cursor = max(0, len(self.rows) - 1)
-        self.view_top = max(0, self.cursor - self.visible_rows + 1)
-        self._settle(repaint=True)
+        self._fetch("last", lambda source: (source.count(), source.page(from_end=True, limit=PAGE)))
+
+    def _fetch(self, kind: str, read: Callable[[PageSource[RowT]], Any], asked: Any = None) -> None:
+        """Run ``read(source)`` in a thread; its result comes back as PageFetched."""
+        source = self.source
+        if source is None or kind in self._in_flight:
+            return
+        if kind in ("first", "last", "reload"):
+            self.reading = True
+        self._in_flight.add(kind)
+        generation = self._generation
+
+        def work() -> None:
+            started = time.perf_counter()
+            try:
+                result, error = read(source), None
+            except Exception as exc:  # re-raised on the UI thread (a StoreError ends the app cleanly)
+                result, error = None, exc
+            if kind == "first":
+                self.last_load_seconds = time.perf_counter() - started
+            self.post_message(self.PageFetched(generation, kind, result, error, asked))
+
+        self.run_worker(work, thread=True, group=f"paged-table-{kind}", exit_on_error=False)
+
+    def on_paged_table_page_fetched(self, message: PageFetched) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return  # a newer list or reload replaced this one
+        kind = message.kind
+        self._in_flight.discard(kind)
+        if message.error is not None:
+            self.reading = False
+            # As if the key had raised it: a store error ends the app with its one line (app.py).
+            exit_on_store_error = getattr(self.app, "exit_on_store_error", None)
+            if exit_on_store_error is None or not exit_on_store_error(message.error):
+                raise message.error
+            return
+        if kind in ("first", "last", "reload"):
+            total, page = message.result
+            self.total = total
+            if kind == "reload" and not page.rows:
+                self._load_last()  # the rows shown are gone (an edit moved them out)
+                return
+            self.reading = False
+            if kind == "first":
+                self._set_rows(page, at_start=True, at_end=len(page.rows) < PAGE)
+                self.window_start = 0
+                self.cursor = 0
+                self.view_top = 0
+            elif kind == "last":
+                self._set_rows(page, at_start=len(page.rows) < PAGE, at_end=True)
+                self.window_start = max(0, self.total - len(self.rows))
+                self.cursor = max(0, len(self.rows) - 1)
+                self.view_top = max(0, self.cursor - self.visible_rows + 1)
+            else:
+                index = self.cursor
+                self._set_rows(page, at_start=self.at_start, at_end=len(page.rows) < message.asked)
+                self.cursor = min(index, len(self.rows) - 1)
+            select, self._select = self._select, None
+            if select is not None:
+                for i, row in enumerate(self.rows):
+                    if select(row):
+                        self.cursor = i
+                        break
+            self._settle(repaint=True)
+            self.post_message(self.Loaded(self))
+            return
+        bound, page = message.result
+        if kind == "forward":
+            if not self.keys or self.keys[-1] != bound:
+                return  # the window moved the other way meanwhile
+            extended = self._extend_forward(page)
+        else:
+            if not self.keys or self.keys[0] != bound:
+                return
+            extended = self._extend_backward(page)
+        pending, self._pending_move = self._pending_move, 0
+        if pending:
+            self.move(pending, repaint=extended)
+        elif extended:
+            self._prefetch()
 
     def _set_rows(self, page: Page[RowT], *, at_start: bool, at_end: bool) -> None:
         self.rows, self.keys = list(page.rows), list(page.keys)
         self.at_start, self.at_end = at_start, at_end
 
-    def _extend_forward(self) -> bool:
-        if self.at_end or self.source is None or not self.keys:
-            return False
-        page = self.source.page(after=self.keys[-1], limit=PAGE)
+    def _prefetch(self) -> None:
+        """Read the next page ahead when the cursor nears either end of the window."""
+        if self.reading or not self.keys:
+            return
+        if not self.at_end and len(self.rows) - 1 - self.cursor < PREFETCH:
+            last = self.keys[-1]
+            self._fetch("forward", lambda source: (last, source.page(after=last, limit=PAGE)))
+        if not self.at_start and self.cursor < PREFETCH:
+            first = self.keys[0]
+            self._fetch("backward", lambda source: (first, source.page(before=first, limit=PAGE)))
+
+    def _extend_forward(self, page: Page[RowT]) -> bool:
         self.rows += page.rows
         self.keys += page.keys
         self.at_end = len(page.rows) < PAGE
@@ -191,10 +312,7 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
                 self.window_start += drop
         return bool(page.rows)
 
-    def _extend_backward(self) -> bool:
-        if self.at_start or self.source is None or not self.keys:
-            return False
-        page = self.source.page(before=self.keys[0], limit=PAGE)
+    def _extend_backward(self, page: Page[RowT]) -> bool:
         n = len(page.rows)
         self.rows[:0] = page.rows
         self.keys[:0] = page.keys
@@ -225,20 +343,32 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
             return None
         return self.window_start + self.cursor + 1
 
-    def move(self, delta: int) -> None:
+    def move(self, delta: int, *, repaint: bool = False) -> None:
         if not self.rows:
             return
         old_cursor, old_top = self.cursor, self.view_top
-        extended = False
-        if self.cursor + delta > len(self.rows) - 1:
-            extended = self._extend_forward()
-        elif self.cursor + delta < 0:
-            extended = self._extend_backward()
-        self.cursor = max(0, min(self.cursor + delta, len(self.rows) - 1))
-        if extended:
+        target = self.cursor + delta
+        # Past the rows held: go as far as they reach now, the rest once the page is in.
+        if self._pending_move and (self._pending_move > 0) != (delta > 0):
+            self._pending_move = 0  # a key the other way cancels the rest of a move
+        if target > len(self.rows) - 1 and not self.at_end and not self.reading:
+            self._pending_move += target - (len(self.rows) - 1)
+        elif target < 0 and not self.at_start and not self.reading:
+            self._pending_move += target
+        self.cursor = max(0, min(target, len(self.rows) - 1))
+        if repaint:
             self._settle(repaint=True)
         else:
             self._settle(repaint=False, old_cursor=old_cursor, old_top=old_top)
+        self._prefetch()
+        if self._pending_move:
+            # The page a key ran into was not read ahead (a long jump): ask for it now.
+            if self._pending_move > 0 and not self.at_end:
+                last = self.keys[-1]
+                self._fetch("forward", lambda source: (last, source.page(after=last, limit=PAGE)))
+            elif self._pending_move < 0 and not self.at_start:
+                first = self.keys[0]
+                self._fetch("backward", lambda source: (first, source.page(before=first, limit=PAGE)))
 
     def _goto(self, index: int) -> None:
         old_cursor, old_top = self.cursor, self.view_top
@@ -257,14 +387,21 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
         elif self.cursor >= self.view_top + height:
             self.view_top = self.cursor - height + 1
         self.view_top = max(0, min(self.view_top, max(0, len(self.rows) - height)))
-        if repaint or old_top is None or old_top != self.view_top:
+        if repaint or old_top is None:
             self.refresh()
+        elif old_top != self.view_top:
+            # Scrolled: the rows change, not the border or the header line.
+            self.refresh(Region(0, 1, self.size.width, height))
         elif old_cursor is not None and old_cursor != self.cursor:
             width = self.size.width
             for index in (old_cursor, self.cursor):
                 y = index - self.view_top + 1
                 if 1 <= y <= height:
                     self.refresh(Region(0, y, width, 1))
+        if self.on_move is not None:
+            # Now, not from the Highlighted message: what the screen shows of
+            # the position (its title) joins this frame instead of the next one.
+            self.on_move(self)
         self.post_message(self.Highlighted(self, self.current))
 
     def action_cursor_down(self) -> None:
@@ -280,12 +417,26 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
         self.move(-self.visible_rows)
 
     def action_first(self) -> None:
-        if self.source is not None:
-            self._load_first()
+        if self.source is None:
+            return
+        if self.at_start and self.rows:
+            self._goto(0)  # the first row is held: no read
+            return
+        self._generation += 1
+        self._in_flight.clear()
+        self._pending_move = 0
+        self._load_first()
 
     def action_last(self) -> None:
-        if self.source is not None:
-            self._load_last()
+        if self.source is None:
+            return
+        if self.at_end and self.rows:
+            self._goto(len(self.rows) - 1)
+            return
+        self._generation += 1
+        self._in_flight.clear()
+        self._pending_move = 0
+        self._load_last()
 
     def action_select(self) -> None:
         if self.rows:
@@ -413,6 +564,21 @@ class PagedTable(Widget, Generic[RowT], can_focus=True):
         text.truncate(width, overflow="ellipsis", pad=True)
         segments = [Segment(s.text, style + s.style if s.style else style) for s in text.render(self.app.console)]
         return Strip(segments, width)
+
+
+def raise_worker_error(node: Widget, event: Any) -> None:
+    """For a screen's ``on_worker_state_changed``: a read that failed in one of
+    its thread workers (``exit_on_error=False``) fails as if a key had raised
+    it — a store error ends the app with its one line (app.py), anything else
+    reaches Textual."""
+    from textual.worker import WorkerState
+
+    if event.state != WorkerState.ERROR or event.worker.error is None:
+        return
+    error = event.worker.error
+    exit_on_store_error = getattr(node.app, "exit_on_store_error", None)
+    if exit_on_store_error is None or not exit_on_store_error(error):
+        raise error
 
 
 # -- action items -----------------------------------------------------------------------------------

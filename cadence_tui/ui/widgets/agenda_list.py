@@ -51,11 +51,14 @@ class AgendaList(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self.items: list[AgendaItem] = []
         self._now: datetime | None = None
+        self._select_id: int | None = None
 
     def on_mount(self) -> None:
         self.add_column("Agenda", key="title", width=self._title_width())
         self.add_column("Box", key="box", width=3)
         self.add_column("Time", key="time", width=5)
+        if self._now is not None:  # shown before this mount ran (the screen opened with its data)
+            self.show(self.items, self._now, select_id=self._select_id)
 
     def _title_width(self) -> int:
         return max(8, self.scrollable_content_region.width - _FIXED_WIDTH) if self.size.width else 24
@@ -80,6 +83,9 @@ class AgendaList(DataTable):
         """
         self.items = list(items)
         self._now = now
+        if not self.columns:  # not mounted yet: on_mount shows them
+            self._select_id = select_id
+            return
         width = self._title_width()
         column = self.columns.get(self.columns_key("title"))
         if column is not None and column.width != width:

@@ -34,9 +34,13 @@ class AttendanceList(DataTable):
         self.add_column("Name", key="name", width=18)
         self.add_column("Role", key="role", width=16)
         self.add_column("", key="guest", width=5)
+        if self.people:  # shown before this mount ran
+            self.show(self.people)
 
     def show(self, people: Sequence[Attendee]) -> None:
         self.people = list(people)
+        if not self.columns:  # not mounted yet: on_mount shows them
+            return
         cursor = self.cursor_row
         self.clear()
         for p in self.people:

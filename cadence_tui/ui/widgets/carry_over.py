@@ -8,11 +8,11 @@ from datetime import date, datetime
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable
 
 from cadence_tui.core.model import CarriedItem
 from cadence_tui.core.timefmt import age
 from cadence_tui.ui.widgets.agenda_list import truncate
+from cadence_tui.ui.widgets.row_list import ListColumn, RowList
 
 OUTCOME_MARKS = {
     "done": ("✓", "bold green"),
@@ -25,8 +25,10 @@ OUTCOME_MARKS = {
 _FIXED_WIDTH = 2 + 8 + 6 + 4 + 10
 
 
-class CarryOverTable(DataTable):
-    """One row per carried item; keys decide its fate (see BINDINGS)."""
+class CarryOverTable(RowList):
+    """One row per carried item; keys decide its fate (see BINDINGS). Rows
+    are drawn only when on screen (widgets/row_list.py): hundreds of carried
+    items show as fast as ten."""
 
     BINDINGS = [
         Binding("x", "triage('done')", "Done/resolved", id="carry-done", show=False),
@@ -49,50 +51,54 @@ class CarryOverTable(DataTable):
             self.item = item
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        super().__init__(**kwargs)
         self.items: list[CarriedItem] = []
-
-    def on_mount(self) -> None:
-        self.add_column(" ", key="kind", width=2)
-        self.add_column("Carried over", key="title", width=30)
-        self.add_column("Who", key="who", width=8)
-        self.add_column("Due", key="due", width=6)
-        self.add_column("Age", key="age", width=4)
         self._shown_with: tuple[datetime, date] | None = None
-        self._built_width: int | None = None  # the title width the rows were built for
+        self.columns = self._columns(30)
+
+    @staticmethod
+    def _columns(title_width: int) -> list[ListColumn]:
+        return [
+            ListColumn("kind", " ", 2),
+            ListColumn("title", "Carried over", title_width),
+            ListColumn("who", "Who", 8),
+            ListColumn("due", "Due", 6),
+            ListColumn("age", "Age", 4),
+        ]
 
     def _title_width(self) -> int:
-        return max(10, self.scrollable_content_region.width - _FIXED_WIDTH)
+        width = self.size.width
+        if self.row_count + 1 > self.size.height:  # the vertical scrollbar takes its share
+            width -= self.styles.scrollbar_size_vertical
+        return max(10, width - _FIXED_WIDTH)
 
     def on_resize(self) -> None:
-        if self._shown_with is not None and self.size.width and self._title_width() != self._built_width:
-            self._build()
+        self._fit()
+
+    def _fit(self) -> None:
+        if self.size.width and self._title_width() != self.columns[1].width:
+            self.columns = self._columns(self._title_width())
+            self.refresh_rows()
+        else:
+            super().on_resize()
 
     def show(self, items: Sequence[CarriedItem], now: datetime, today: date) -> None:
-        """Show ``items``. While the table has never been laid out (its tab not
-        yet opened) the rows wait for its first real width: hundreds of rows
-        built at a guessed width, then again at the real one, made opening a
-        meeting with a long carry-over slow."""
+        """Show ``items`` (nothing is rendered until a row is on screen)."""
         self.items = list(items)
         self._shown_with = (now, today)
-        self._built_width = None
         if self.size.width:
-            self._build()
+            self.columns = self._columns(self._title_width())
+        self.refresh_rows()
+        if self.items:
+            self.move_cursor(row=min(max(self.cursor_row, 0), len(self.items) - 1))
 
-    def _build(self) -> None:
+    def _row_total(self) -> int:
+        return len(self.items)
+
+    def row_cells(self, index: int) -> tuple[Text, ...]:
         assert self._shown_with is not None
         now, today = self._shown_with
-        width = self._title_width()
-        from textual.widgets.data_table import ColumnKey
-
-        self.columns[ColumnKey("title")].width = width
-        cursor = self.cursor_row
-        self.clear()
-        for item in self.items:
-            self.add_row(*self._cells(item, now, today, width), key=f"{item.kind}-{item.id}")
-        self._built_width = width
-        if self.items:
-            self.move_cursor(row=min(max(cursor, 0), len(self.items) - 1))
+        return self._cells(self.items[index], now, today, self.columns[1].width)
 
     def _cells(self, item: CarriedItem, now: datetime, today: date, width: int) -> tuple[Text, ...]:
         closed = item.status != "open"
@@ -116,20 +122,12 @@ class CarryOverTable(DataTable):
         return kind, title, who, due, Text(age(item.created_at, now), style="dim")
 
     def update_item(self, item: CarriedItem) -> None:
-        """Redraw one row after triage (a full rebuild costs ~0.3 s with 600 rows)."""
-        if self._shown_with is None:
-            return
-        key = f"{item.kind}-{item.id}"
+        """Redraw one row after triage (one line repainted)."""
         index = next((n for n, it in enumerate(self.items) if (it.kind, it.id) == (item.kind, item.id)), None)
         if index is None:
             return
         self.items[index] = item
-        if self._built_width is None:
-            return  # not built yet: the row shows the new state when it is
-        now, today = self._shown_with
-        cells = self._cells(item, now, today, self._title_width())
-        for column, cell in zip(("kind", "title", "who", "due", "age"), cells, strict=False):
-            self.update_cell(key, column, cell)
+        self.refresh_row(index)
 
     @property
     def highlighted_item(self) -> CarriedItem | None:

@@ -83,12 +83,16 @@ class MeetingLog(DataTable):
         self.add_column("Kind", key="kind", width=8)
         self.add_column("Captured", key="text", width=30)
         self.add_column("Detail", key="detail", width=20)
+        if self._today is not None:  # shown before this mount ran
+            self.show(self.rows_shown, self._today)
 
     def show(self, rows: Sequence[LogRow], today: date) -> None:
         from textual.widgets.data_table import ColumnKey
 
         self.rows_shown = list(rows)
         self._today = today
+        if not self.columns:  # not mounted yet: on_mount shows them
+            return
         avail = max(20, self.scrollable_content_region.width - 8 - 6) if self.size.width else 50
         text_w = max(12, avail * 3 // 5)
         detail_w = max(8, avail - text_w)

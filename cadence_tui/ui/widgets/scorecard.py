@@ -87,22 +87,34 @@ class Scorecard(Static):
 
     DEFAULT_CLASSES = "scorecard"
 
-    def __init__(self, cadence_key: str | None = None, *, title: str = "Scorecard", **kwargs) -> None:
+    def __init__(
+        self, cadence_key: str | None = None, *, title: str = "Scorecard", read_on_mount: bool = True, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.cadence_key = cadence_key
         self.rows: list[ScorecardRow] = []
         self.warning: str | None = None
         self.border_title = title
+        # False: the screen reads the rows off the UI thread and calls show() (home).
+        self._read_on_mount = read_on_mount
 
     def on_mount(self) -> None:
         # Before the first frame, so the scorecard never pops in (the start-up
         # store has the playbook part).
-        self.reload()
+        if self._read_on_mount:
+            self.reload()
 
     def reload(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
-        self.rows = store.scorecard.scorecard(self.cadence_key)
-        self.warning = store.scorecard.focus_warning() if self.cadence_key is None else None
+        self.show(
+            store.scorecard.scorecard(self.cadence_key),
+            store.scorecard.focus_warning() if self.cadence_key is None else None,
+        )
+
+    def show(self, rows: list[ScorecardRow], warning: str | None) -> None:
+        """Show rows already read (``store.scorecard.scorecard``, ``store.scorecard.focus_warning``)."""
+        self.rows = rows
+        self.warning = warning
         self.border_subtitle = self.warning and "more than 3 metrics: keep the focus"
         self._draw()
         self.set_class(any(r.off_target for r in self.rows), "-off-target")
