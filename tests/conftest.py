@@ -124,8 +124,9 @@ def _press_waits_for_workers(request: pytest.FixtureRequest, monkeypatch: pytest
     ``press`` returns. Every ``press`` here waits for those results too
     (tests/settle.py), so a test reads the screen or the database once the key
     has taken effect. A test module about the waiting itself (the lock-stall
-    test) sets ``RAW_PILOT = True`` to press keys without it."""
-    if getattr(request.module, "RAW_PILOT", False):
+    test) sets ``RAW_PILOT = True`` to press keys without it, one test says
+    ``@pytest.mark.raw_pilot``."""
+    if getattr(request.module, "RAW_PILOT", False) or request.node.get_closest_marker("raw_pilot"):
         return
     from textual.pilot import Pilot
 

@@ -313,6 +313,7 @@ async def test_typing_right_after_slash_goes_into_the_search_box(make_app, store
         assert all(store.actions.get_action(item.id).status == "open" for item in items.values())
 
 
+@pytest.mark.raw_pilot  # its keys must not wait for the queued changes
 async def test_changes_wait_for_a_locked_file_without_freezing_and_land_in_order(tmp_path, clock, monkeypatch) -> None:
     """Another process holds the write lock: 'd' then 'u' return at once (the
     list still scrolls), and once the lock frees both land, in that order."""
