@@ -269,7 +269,9 @@ class ActionItemsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(ActionTable).on_move = self._table_moved
         config = getattr(self.app, "config", None)
-        self._load_context(getattr(config, "me", "") or "", bool(getattr(config, "me_from_env", False)))
+        config_me = getattr(config, "me", "") or ""
+        self.me = config_me  # until the worker has read the name saved with M (never "not set" meanwhile)
+        self._load_context(config_me, bool(getattr(config, "me_from_env", False)))
         self.apply_filter()
         self.query_one(ActionTable).focus()
         self.call_after_refresh(self._draw_chips)  # again, at the widths laid out
