@@ -890,9 +890,19 @@ class NewCadenceDialog(StoreWork, ModalScreen[str | None]):
         error.set_class(bool(message), "-visible")
 
     def _created(self, cadence: Cadence) -> None:
-        self._saving = False
-        if self.app.screen is self:
-            self.dismiss(cadence.key)
+        # The dialog stays up (still "saving", so keys typed meanwhile land
+        # here, not on home, where Enter would start a meeting) until the
+        # editor's data is read; then it closes and the editor opens in one
+        # handler, with no gap for a key between them.
+        self._saving = True
+
+        def show(data: tuple[Cadence, list[AgendaTemplateItem]]) -> None:
+            self._saving = False
+            if self.app.screen is self:
+                self.dismiss(None)
+                self.app.push_screen(CadenceEditorScreen(cadence.key, *data))
+
+        in_thread(self, lambda store: editor_data(store, cadence.key), show, group="open-editor", failed=self._failed)
 
     def _failed(self, exc: StoreError) -> None:
         self._saving = False
@@ -909,29 +919,28 @@ class NewCadenceDialog(StoreWork, ModalScreen[str | None]):
 
 
 # -- entry points used by the home screen --------------------------------------------
+def editor_data(store: Any, cadence_key: str) -> tuple[Cadence, list[AgendaTemplateItem]]:
+    """What the editor shows: the cadence and its agenda template (read in a worker)."""
+    cadence = store.cadences.get_cadence(cadence_key)
+    return cadence, store.cadences.agenda_template(cadence.id)
+
+
 def open_editor(screen: Screen, cadence_key: str) -> None:
     """Push the editor for ``cadence_key`` on the app of ``screen``, once the
     cadence and its agenda template are read (in a thread worker)."""
 
-    def read(store: Any) -> tuple[Cadence, list[AgendaTemplateItem]]:
-        cadence = store.cadences.get_cadence(cadence_key)
-        return cadence, store.cadences.agenda_template(cadence.id)
-
     def show(data: tuple[Cadence, list[AgendaTemplateItem]]) -> None:
         screen.app.push_screen(CadenceEditorScreen(cadence_key, *data))
 
-    in_thread(screen, read, show, group="open-editor")
+    in_thread(screen, lambda store: editor_data(store, cadence_key), show, group="open-editor")
 
 
 def new_cadence(screen: Screen, copy_from: Cadence | None) -> None:
     """Ask for a name, create the cadence and open its editor."""
 
-    def created(key: str | None) -> None:
-        if key:
-            open_editor(screen, key)
-
     def show(archived: list[Cadence]) -> None:
-        screen.app.push_screen(NewCadenceDialog(copy_from, archived), created)
+        # The dialog itself opens the new cadence's editor (NewCadenceDialog._created).
+        screen.app.push_screen(NewCadenceDialog(copy_from, archived))
 
     in_thread(
         screen,
