@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 from cadence_tui.store.errors import DatabaseBusy, StoreError
+from cadence_tui.ui.app_access import app_store
 from cadence_tui.ui.widgets.capture_forms import QUEUED
 from cadence_tui.ui.write_queue import WriteDone, WriteFailed, WriteJob, write_queue
 
@@ -140,7 +141,7 @@ class StoreWork(_Host):
         """Run ``read(store)`` in a thread worker, then ``then(result)`` here."""
         from textual.worker import get_current_worker
 
-        store = self.app.store  # type: ignore[attr-defined]
+        store = app_store(self)
 
         def work() -> None:
             try:
@@ -181,7 +182,7 @@ class StoreWork(_Host):
         Returns ``run``'s result when it was made at once (errors raised as
         for a direct call: a form shows them), else :data:`QUEUED`."""
         app = self.app
-        store = app.store  # type: ignore[attr-defined]
+        store = app_store(self)
         queue = write_queue(app)
         if not queue.pending:
             try:

@@ -32,6 +32,7 @@ from textual.widgets.option_list import Option
 
 from cadence_tui.core.model import ActionItem
 from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter, OwnerCount, same_name
+from cadence_tui.ui.app_access import app_store
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.stylesheets import css
 from cadence_tui.ui.widgets.action_table import ActionTable, FunctionSource, Page, PagedTable, raise_worker_error
@@ -254,7 +255,7 @@ class ActionItemsScreen(Screen[None]):
 
     @property
     def store(self):
-        return self.app.store  # type: ignore[attr-defined]
+        return app_store(self)
 
     def compose(self) -> ComposeResult:
         yield Static(id="actions-title")

@@ -37,6 +37,7 @@ from cadence_tui.store.cadences import (
     format_participants,
 )
 from cadence_tui.store.errors import InvalidInput, StoreError
+from cadence_tui.ui.app_access import app_store
 from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.store_work import QUEUED, StoreWork, in_thread
@@ -217,7 +218,7 @@ class CadenceEditorScreen(StoreWork, Screen[None]):
 
     @property
     def store(self):
-        return self.app.store  # type: ignore[attr-defined]
+        return app_store(self)
 
     # -- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -808,7 +809,7 @@ class NewCadenceDialog(StoreWork, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         if self.archived is None:
-            store = self.app.store  # type: ignore[attr-defined]
+            store = app_store(self)
             self.archived = [c for c in store.cadences.list_cadences(include_archived=True) if c.archived]
         # Option values: "" blank, "copy:KEY", "restore:KEY". Prompts are Text:
         # cadence names are user text, never markup.

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Static
 from cadence_tui.core.meeting_clock import clock_state
 from cadence_tui.core.model import AgendaItem, Meeting
 from cadence_tui.store.errors import StoreError
+from cadence_tui.ui.app_access import app_store
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.stylesheets import FORMS, css
 from cadence_tui.ui.widgets.agenda_list import AgendaList
@@ -51,7 +52,7 @@ class FollowScreen(Screen[None]):
 
     @property
     def store(self):
-        return self.app.store  # type: ignore[attr-defined]
+        return app_store(self)
 
     def compose(self) -> ComposeResult:
         yield MeetingTitle(id="meeting-title")

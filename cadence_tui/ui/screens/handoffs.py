@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 from cadence_tui.core.playbook import HandoffStatus
 from cadence_tui.core.wording import counted
 from cadence_tui.store.errors import StoreError
+from cadence_tui.ui.app_access import app_store
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.store_work import StoreWork
 from cadence_tui.ui.stylesheets import css
@@ -53,7 +54,7 @@ class HandoffsScreen(StoreWork, Screen[None]):
 
     @property
     def store(self):
-        return self.app.store  # type: ignore[attr-defined]
+        return app_store(self)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Hand-off register", style="bold"), id="handoffs-title", classes="pb-title")

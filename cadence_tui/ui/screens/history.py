@@ -25,6 +25,7 @@ from textual.widgets import Footer, Input, Static
 from cadence_tui.core.timefmt import clock
 from cadence_tui.core.wording import counted
 from cadence_tui.store.history import MeetingRecord, SearchHit
+from cadence_tui.ui.app_access import app_store, cadence_app
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.stylesheets import css
 from cadence_tui.ui.widgets.action_table import FunctionSource, Page, PagedTable, raise_worker_error
@@ -120,7 +121,7 @@ class HistoryScreen(Screen[None]):
 
     @property
     def store(self):
-        return self.app.store  # type: ignore[attr-defined]
+        return app_store(self)
 
     def compose(self) -> ComposeResult:
         yield Static(id="history-title")
@@ -291,7 +292,7 @@ class HistoryScreen(Screen[None]):
         if row is None:
             return
         meeting_id = row.id if isinstance(row, MeetingRecord) else row.meeting_id
-        self.app.show_summary(meeting_id)  # type: ignore[attr-defined]
+        cadence_app(self).show_summary(meeting_id)
 
     def action_search(self) -> None:
         # At once, not after the keys already queued (Widget.focus waits for them):

@@ -26,6 +26,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.core.model import CadenceOverview
 from cadence_tui.core.timefmt import relative_day
+from cadence_tui.ui.app_access import app_store, cadence_app
 from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.home_data import HomeSnapshot, prefetch_home, read_home
 from cadence_tui.ui.screens.playbook_nav import PLAYBOOK_BINDINGS, PlaybookNavigation
@@ -139,7 +140,7 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         if future is None:
             future = prefetch_home(self.store)  # not started by launch (tests, textual-serve)
         else:
-            self.app.home_prefetch = None  # type: ignore[attr-defined]  # used once
+            cadence_app(self).home_prefetch = None  # used once
         try:
             snapshot = future.result(timeout=FIRST_READ_WAIT)
         except TimeoutError:
@@ -180,7 +181,7 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
 
     @property
     def store(self):
-        return self.app.store  # type: ignore[attr-defined]
+        return app_store(self)
 
     def on_database_changed(self, _message: object) -> None:
         """Another terminal changed the database (ui/live_updates.py): read it
@@ -222,7 +223,7 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         self._reading = False
         if message.error is not None:
             # As if a key had raised it: a store error ends the app with its one line.
-            if not self.app.exit_on_store_error(message.error):  # type: ignore[attr-defined]
+            if not cadence_app(self).exit_on_store_error(message.error):
                 raise message.error
             return
         if message.snapshot is not None:

@@ -64,6 +64,7 @@ from cadence_tui.store.meetings import (
     check_blocker_capture,
     check_entry_capture,
 )
+from cadence_tui.ui.app_access import app_store, cadence_app
 from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
@@ -205,7 +206,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     @property
     def store(self):
-        return self.app.store  # type: ignore[attr-defined]
+        return app_store(self)
 
     # -- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -919,7 +920,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
         def to_summary() -> None:
             self.app.pop_screen()
-            self.app.show_summary(meeting_id)  # type: ignore[attr-defined]
+            cadence_app(self).show_summary(meeting_id)
 
         self.ask_ratings(to_summary)
 

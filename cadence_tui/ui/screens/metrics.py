@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from cadence_tui.core.scorecard import Metric, ScorecardRow, format_change, format_number
 from cadence_tui.store.errors import StoreError
+from cadence_tui.ui.app_access import app_store
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.store_work import QUEUED, StoreWork
 from cadence_tui.ui.stylesheets import css
@@ -42,7 +43,7 @@ class MetricsScreen(StoreWork, Screen[None]):
 
     @property
     def store(self):
-        return self.app.store  # type: ignore[attr-defined]
+        return app_store(self)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Scorecard — shared metrics", style="bold"), id="metrics-title", classes="pb-title")

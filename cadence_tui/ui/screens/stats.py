@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from cadence_tui.core.stats import CadenceStats, minutes, percent
 from cadence_tui.core.wording import counted
+from cadence_tui.ui.app_access import app_store
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.store_work import StoreWork
 from cadence_tui.ui.stylesheets import css
@@ -198,7 +199,7 @@ class StatsScreen(StoreWork, Screen[None]):
 
     @property
     def store(self):
-        return self.app.store  # type: ignore[attr-defined]
+        return app_store(self)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Time statistics", style="bold"), id="stats-title", classes="pb-title")

@@ -29,6 +29,7 @@ from cadence_tui.core.summary import FORMAT_LABELS, FORMATS, clean, render, sugg
 from cadence_tui.integrations.atomic_write import database_files
 from cadence_tui.integrations.clipboard import CopyResult, copy_text, copy_to_system, default_save_dir, save_text
 from cadence_tui.store import StoreError
+from cadence_tui.ui.app_access import app_store
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.stylesheets import css
 from cadence_tui.ui.widgets.steady_footer import SteadyFooter
@@ -256,7 +257,7 @@ class SummaryScreen(Screen[None]):
     def _load(self, fmt: str) -> None:
         """Read the meeting and render its summary off the UI thread."""
         try:
-            record = self.app.store.records.meeting_record(self.meeting_id)  # type: ignore[attr-defined]
+            record = app_store(self).records.meeting_record(self.meeting_id)
         except StoreError as exc:
             self.app.call_from_thread(self._load_failed, exc)
             return

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from cadence_tui.core.model import ActionItem
+from cadence_tui.ui.app_access import app_store
 
 # More than a tall terminal shows; the widget crops what does not fit.
 ROWS_READ = 40
@@ -48,7 +49,7 @@ class OpenWork(Static):
     def _load(self, cadence_key: str) -> None:
         from cadence_tui.store.actions import ActionFilter
 
-        store = self.app.store  # type: ignore[attr-defined]
+        store = app_store(self)
         wanted = ActionFilter(cadence_key=cadence_key)
         items = store.actions.list_actions(wanted, limit=ROWS_READ)
         total = store.actions.count_actions(wanted) if len(items) == ROWS_READ else len(items)

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from cadence_tui.core.scorecard import ScorecardRow, format_change, format_number
+from cadence_tui.ui.app_access import app_store
 
 NARROW = 64  # below this many cells a metric takes two lines
 COMPACT = 96  # below this, one line per metric with a short off-target mark
@@ -105,7 +106,7 @@ class Scorecard(Static):
             self.reload()
 
     def reload(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = app_store(self)
         self.show(
             store.scorecard.scorecard(self.cadence_key),
             store.scorecard.focus_warning() if self.cadence_key is None else None,
