@@ -96,7 +96,7 @@ class RowList(ScrollView, can_focus=True):
 
     cursor_row: reactive[int] = reactive(0, init=False, always_update=False)
 
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
         def __init__(self, row_list: RowList, cursor_row: int) -> None:
             super().__init__()
             self.row_list = row_list
@@ -106,15 +106,11 @@ class RowList(ScrollView, can_focus=True):
         def control(self) -> RowList:
             return self.row_list
 
-    class RowSelected(Message):
-        def __init__(self, row_list: RowList, cursor_row: int) -> None:
-            super().__init__()
-            self.row_list = row_list
-            self.cursor_row = cursor_row
+    class RowHighlighted(_RowMessage):
+        """The cursor moved to ``cursor_row``."""
 
-        @property
-        def control(self) -> RowList:
-            return self.row_list
+    class RowSelected(_RowMessage):
+        """Enter (or a click) on ``cursor_row``."""
 
     columns: list[ListColumn]
 
