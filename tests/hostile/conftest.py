@@ -1,4 +1,6 @@
-"""Fixtures of the hostile-input suite: a seeded database, a locked one, permission checks."""
+"""Fixtures of the hostile-input suite: a seeded database (on either engine),
+a locked one, permission checks; on PostgreSQL a read-only role, a role with a
+password, and a server that can go away (:class:`ServerProxy`)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ from tests.hostile.helpers import permission_limited
 
 
 @pytest.fixture
-def seeded_db(tmp_path: Path) -> Path:
-    db = tmp_path / "team.db"
+def seeded_db(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """A database holding one action item: a file, or (in a test marked
+    ``both_engines``, its PostgreSQL run) the URL of this test's database."""
+    db: Path | str = tmp_path / "team.db" if engine == "sqlite" else request.getfixturevalue("db")
     store = open_store(db)
     store.actions.add_action("Existing item", owner="Lena", cadence_key="sprint-review")
     store.close()

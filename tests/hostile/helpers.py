@@ -22,7 +22,7 @@ BIG_TEXT = ("Paragraph of a very long pasted note. " * 40 + "\n") * 70  # ~107 k
 # -- helpers ----------------------------------------------------------------------
 def cadence(
     *args: str,
-    db: Path | None = None,
+    db: Path | str | None = None,
     env: dict[str, str] | None = None,
     timeout: float = 60,
     **kwargs,
@@ -51,15 +51,42 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def action_rows(db: Path) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
+def is_pg(db: object) -> bool:
+    return isinstance(db, str) and db.startswith("postgresql://")
+
+
+def fingerprint(db: Path | str) -> str:
+    """What "left untouched" compares: the file's bytes, or on PostgreSQL
+    every table of the database with its columns and rows."""
+    if not is_pg(db):
+        return sha(Path(db))
+    import psycopg
+
+    digest = hashlib.sha256()
+    with psycopg.connect(str(db), autocommit=True) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+            ).fetchall()
+        ]
+        for table in tables:
+            cur = conn.execute(f'SELECT * FROM "{table}"')
+            columns = [c.name for c in cur.description or ()]
+            digest.update(repr((table, columns, sorted(map(repr, cur.fetchall())))).encode())
+    return digest.hexdigest()
+
+
+def action_rows(db: Path | str) -> list[tuple]:
+    from tests.postgres_server import raw_connect
+
+    with raw_connect(db) as conn:
         return conn.execute("SELECT id, title, owner, due, status FROM action_items ORDER BY id").fetchall()
-    finally:
-        conn.close()
 
 
-def integrity(db: Path) -> str:
+def integrity(db: Path | str) -> str:
+    if is_pg(db):
+        return "ok"  # the server's own business: no file of ours to check
     conn = sqlite3.connect(db)
     try:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]

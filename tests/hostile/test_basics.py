@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,15 +34,19 @@ from tests.hostile.helpers import (
     action_rows,
     assert_error,
     cadence,
+    fingerprint,
     integrity,
+    is_pg,
     permission_limited,
     sha,
 )
 from tests.notes import shown_notes
+from tests.postgres_server import raw_connect
 from tests.settle import settle
 
 
 # == The command line ============================================================
+@pytest.mark.both_engines
 @pytest.mark.parametrize(
     ("title", "phrase"),
     [
@@ -71,6 +76,7 @@ def test_cli_strips_escape_sequences_and_control_characters(seeded_db: Path) -> 
     assert ESC_CLEAN in listing.stdout and "\x1b" not in listing.stdout and "\x07" not in listing.stdout
 
 
+@pytest.mark.both_engines
 def test_cli_keeps_emoji_combining_marks_and_rtl_text_exactly(seeded_db: Path) -> None:
     import json
 
@@ -82,6 +88,7 @@ def test_cli_keeps_emoji_combining_marks_and_rtl_text_exactly(seeded_db: Path) -
     assert UNICODE_TITLE in cadence("actions", "--owner", "Zoë", db=seeded_db).stdout
 
 
+@pytest.mark.both_engines
 def test_cli_stores_sql_looking_text_literally(seeded_db: Path) -> None:
     result = cadence("actions", "add", "--cadence", "all-hands", "--owner", "Robert'); --", SQL_TITLE, db=seeded_db)
     assert result.returncode == 0, result.stderr
@@ -95,6 +102,7 @@ def test_cli_stores_sql_looking_text_literally(seeded_db: Path) -> None:
     assert integrity(seeded_db) == "ok"
 
 
+@pytest.mark.both_engines
 @pytest.mark.parametrize(
     ("due", "phrases"),
     [
@@ -161,25 +169,43 @@ def test_cli_db_is_corrupt_and_is_left_untouched(seeded_db: Path, damage: str) -
     assert sha(seeded_db) == digest
 
 
-def test_cli_db_from_a_newer_schema_is_refused_untouched(seeded_db: Path) -> None:
-    conn = sqlite3.connect(seeded_db)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    conn.close()
-    digest = sha(seeded_db)
-    assert_error(cadence("actions", db=seeded_db), "newer Cadence", "left untouched")
-    assert sha(seeded_db) == digest
+@pytest.mark.both_engines
+def test_cli_db_from_a_newer_schema_is_refused_untouched(seeded_db: Path | str) -> None:
+    with raw_connect(seeded_db) as conn:
+        if is_pg(seeded_db):
+            conn.execute("UPDATE cadence_schema SET version = ?", (SCHEMA_VERSION + 1,))
+        else:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    digest = fingerprint(seeded_db)
+    for args in (("actions", "add", "--cadence", "sprint-review", "New"), ()):  # () opens the app
+        assert_error(cadence(*args, db=seeded_db), "newer Cadence", "left untouched")
+    assert fingerprint(seeded_db) == digest
 
 
-def test_cli_db_of_another_application_is_refused_untouched(tmp_path: Path) -> None:
-    other = tmp_path / "firefox-cookies.sqlite"
-    conn = sqlite3.connect(other)
-    conn.execute("CREATE TABLE moz_cookies(id INTEGER PRIMARY KEY, name TEXT)")
-    conn.execute("INSERT INTO moz_cookies(name) VALUES ('session')")
-    conn.commit()
-    conn.close()
-    digest = sha(other)
-    assert_error(cadence("actions", db=other), "another application")
-    assert sha(other) == digest
+@pytest.fixture
+def other_apps_db(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path | str]:
+    """A database of another application: a file, or a PostgreSQL database
+    with no Cadence schema and someone else's table."""
+    if engine == "sqlite":
+        yield tmp_path / "firefox-cookies.sqlite"
+        return
+    from tests.postgres_server import drop_database, new_database
+
+    admin = request.getfixturevalue("pg_admin")
+    uri = new_database(admin, migrated=False)
+    yield uri
+    drop_database(admin, uri)
+
+
+@pytest.mark.both_engines
+def test_cli_db_of_another_application_is_refused_untouched(other_apps_db: Path | str) -> None:
+    with raw_connect(other_apps_db) as conn:
+        conn.execute("CREATE TABLE moz_cookies(id INTEGER PRIMARY KEY, name TEXT)")
+        conn.execute("INSERT INTO moz_cookies(id, name) VALUES (1, 'session')")
+    digest = fingerprint(other_apps_db)
+    for args in (("demo",), ()):  # demo would make a database; () opens the app
+        assert_error(cadence(*args, db=other_apps_db), "another application")
+    assert fingerprint(other_apps_db) == digest
 
 
 def test_cli_read_only_db_file(seeded_db: Path, permissions_apply: None) -> None:
@@ -333,11 +359,20 @@ def test_cli_backup_never_clobbers_without_force(seeded_db: Path, tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
-def test_cli_history_search_with_fts_syntax(seeded_db: Path) -> None:
-    for text in ['"unbalanced', "NEAR(a b", "*", "title:x OR", "'; DROP TABLE meetings; --"]:
-        result = cadence("history", "--search", text, db=seeded_db)
-        assert result.returncode == 0, (text, result.stderr)
-        assert "Traceback" not in result.stderr
+@pytest.mark.both_engines
+def test_cli_history_search_with_fts_syntax(seeded_db: Path | str) -> None:
+    """SQLite's FTS5 MATCH and PostgreSQL's to_tsquery both have a syntax of
+    their own: user text never reaches either as syntax (in-process: the
+    same command, without an interpreter's start-up per search)."""
+    from click.testing import CliRunner
+
+    from cadence_tui.cli import cli
+
+    runner = CliRunner()
+    for text in ['"unbalanced', "NEAR(a b", "*", "title:x OR", "'; DROP TABLE meetings; --", "a & !b | c:*", "\\'"]:
+        result = runner.invoke(cli, ["--db", str(seeded_db), "history", "--search", text])
+        assert result.exit_code == 0 and result.exception is None, (text, result.output, result.exception)
+    assert [r[1] for r in action_rows(seeded_db)] == ["Existing item"]
 
 
 # == The app =====================================================================
@@ -418,6 +453,7 @@ ODD_TITLES = [
 ]
 
 
+@pytest.mark.both_engines
 async def test_app_stores_odd_titles_safely_and_shows_them_literally(make_app, store) -> None:
     from cadence_tui.ui.widgets.meeting_log import MeetingLog
 

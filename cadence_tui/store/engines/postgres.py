@@ -309,6 +309,22 @@ def mapped_error(exc: psycopg.Error, url: DatabaseUrl) -> BaseException:
 # -- the connection ----------------------------------------------------------
 
 
+def without_nul(params: Iterable[Any] | dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+    """``params`` with NUL characters dropped from text: PostgreSQL's text
+    cannot hold them (psycopg refuses such a value outright). What users type
+    reaches the store without control characters already (core/textsafe.py);
+    this covers the rest (a lookup, a filter, a setting), as that stripping
+    would. Values without a NUL are passed as they are."""
+    if isinstance(params, dict):
+        if any(type(v) is str and "\x00" in v for v in params.values()):
+            return {k: v.replace("\x00", "") if type(v) is str else v for k, v in params.items()}
+        return params
+    args = tuple(params)
+    if any(type(v) is str and "\x00" in v for v in args):
+        return tuple(v.replace("\x00", "") if type(v) is str else v for v in args)
+    return args
+
+
 class PgConnection:
     """A psycopg connection with the surface the store parts use of ``sqlite3.Connection``."""
 
@@ -358,7 +374,7 @@ class PgConnection:
         if special is not None:
             return self._run_special(special)
         text, returns_id = to_pg(sql, isinstance(params, dict))
-        args = params if isinstance(params, dict) else tuple(params)
+        args = without_nul(params)
         return self._retrying(lambda: PgCursor(self._raw.execute(text, args), returns_id))
 
     def _retrying(self, run: Callable[[], PgCursor]) -> PgCursor:
@@ -417,9 +433,10 @@ class PgConnection:
         named = bool(rows) and isinstance(rows[0], dict)
         text, _ = to_pg(sql, named)
         text = re.sub(r" RETURNING id$", "", text)
+        args = [without_nul(row) for row in rows]
         try:
             with self._raw.cursor() as cursor:
-                cursor.executemany(text, rows)
+                cursor.executemany(text, args)
                 return PgCursor(cursor, False)
         except psycopg.Error as exc:
             raise mapped_error(exc, self.url) from None

@@ -453,7 +453,14 @@ class ActionItemsScreen(Screen[None]):
         if message.job.target is not self:
             return
         message.stop()
-        self.notify(f"Not saved: {message.error}", title="Action items", severity="error", timeout=8, markup=False)
+        from cadence_tui.store.errors import ReadOnlyDatabase
+
+        if isinstance(message.error, ReadOnlyDatabase):
+            # A role that may only read (PostgreSQL): said as the app says it
+            # for every other write (CadenceApp.exit_on_store_error).
+            self.notify(str(message.error), title="Read-only", severity="error", timeout=10, markup=False)
+        else:
+            self.notify(f"Not saved: {message.error}", title="Action items", severity="error", timeout=8, markup=False)
         self.query_one(ActionTable).reload()
 
     def _changed(self, item: ActionItem, what: str) -> None:
