@@ -474,6 +474,25 @@ async def test_app_stores_odd_titles_safely_and_shows_them_literally(make_app, s
         assert store.scalar("SELECT count(*) FROM action_items") == len(stored)  # the table is still there
 
 
+@pytest.mark.both_engines
+def test_store_keeps_a_note_of_the_largest_size_in_any_script_exactly(store: Store) -> None:
+    """A pasted note as long as a note may be, in many scripts (emoji,
+    combining marks, right-to-left, CJK, tabs, blank lines) with NUL bytes and
+    escape codes: what is kept is the text without the control characters,
+    character for character, and every script is found by search."""
+    from cadence_tui.store.meetings import NOTE_MAX
+
+    words = "Café ñ 東京 שלום عالم Ελλάδα Привет 👩🏽‍💻 e\u0301 \ttab\n\n"
+    note = (words * (NOTE_MAX // len(words)))[:NOTE_MAX].rstrip()
+    meeting = store.meetings.start_meeting("sprint-review")
+    store.meetings.add_note(meeting.id, "\x1b[31m" + note.replace("\n\n", "\x00\n\n", 3) + "\x07")
+    assert store.meetings.notes(meeting.id) == [note]
+    store.meetings.end_meeting(meeting.id)
+    for word in ("cafe", "東京", "שלום", "عالم", "ελλάδα", "привет"):
+        hits = store.history.search_history(word)
+        assert [h.meeting_id for h in hits] == [meeting.id], word
+
+
 async def test_app_database_locked_longer_than_the_timeout_keeps_what_was_typed(
     tmp_path: Path, clock, monkeypatch
 ) -> None:
