@@ -95,35 +95,32 @@ async def test_app_read_only_role_on_the_action_items_screen_says_read_only(read
 
 
 # == A wrong password, a database that is not there ==============================
+PASSWORD_ROLE = "cadence_pw"
+
+
 @pytest.fixture(scope="session")
-def password_role(pg_admin: str) -> Iterator[str]:
+def password_role(pg_admin: str) -> str:
     """A role that must give its password ("right-horse") over the socket: a
     line for it alone at the top of the server's pg_hba.conf (the test
-    server trusts everyone else)."""
-    role = _role_name("pw")
-    with psycopg.connect(pg_admin, autocommit=True) as conn:
-        conn.execute(f"DROP ROLE IF EXISTS {role}")
-        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'right-horse'")
+    server trusts everyone else). Made once for the run's server, under a
+    lock (xdist workers share the server); it goes with the server."""
+    import fasteners
+
+    from tests.postgres_server import run_dir
+
+    lock = fasteners.InterProcessLock(str(run_dir() / "pgpassword.lock"))
+    with lock, psycopg.connect(pg_admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (PASSWORD_ROLE,)).fetchone():
+            conn.execute(f"CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD 'right-horse'")
         hba = conn.execute("SHOW hba_file").fetchone()[0]
-    with open(hba) as f:
-        rules = f.read()
-    line = f"local all {role} scram-sha-256\n"
-    with open(hba, "w") as f:
-        f.write(line + rules)
-    _reload(pg_admin)
-    yield role
-    with open(hba) as f:
-        rules = f.read()
-    with open(hba, "w") as f:
-        f.write(rules.replace(line, ""))
-    _reload(pg_admin)
-    with psycopg.connect(pg_admin, autocommit=True) as conn:
-        conn.execute(f"DROP ROLE IF EXISTS {role}")
-
-
-def _reload(pg_admin: str) -> None:
-    with psycopg.connect(pg_admin, autocommit=True) as conn:
-        assert conn.execute("SELECT pg_reload_conf()").fetchone()[0]
+        line = f"local all {PASSWORD_ROLE} scram-sha-256\n"
+        with open(hba) as f:
+            rules = f.read()
+        if line not in rules:
+            with open(hba, "w") as f:
+                f.write(line + rules)
+            assert conn.execute("SELECT pg_reload_conf()").fetchone()[0]
+    return PASSWORD_ROLE
 
 
 def test_a_wrong_password_is_one_line_without_the_password(pg_db: str, password_role: str) -> None:
