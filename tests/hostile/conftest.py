@@ -1,6 +1,7 @@
-"""Fixtures of the hostile-input suite: a seeded database (on either engine),
-a locked one, permission checks; on PostgreSQL a read-only role, a role with a
-password, and a server that can go away (:class:`ServerProxy`)."""
+"""Fixtures of the hostile-input suite: a seeded database (on either engine,
+see ``both_engines`` in tests/conftest.py), a locked one, permission checks.
+The PostgreSQL-only fixtures (a read-only role, a role with a password, a
+server that goes away) are in test_postgres.py."""
 
 from __future__ import annotations
 
