@@ -320,6 +320,7 @@ class PgConnection:
         self.row_factory: Any = None
         self._in_write = False  # a transaction this connection began is open
         self._session_settings = ""  # the last SET, replayed on a new connection
+        self._pid = int(raw.info.backend_pid)  # see backend_pid
 
     @property
     def in_transaction(self) -> bool:
@@ -408,6 +409,7 @@ class PgConnection:
                 " the last change was not saved"
             ) from None
         self._raw = raw
+        self._pid = int(raw.info.backend_pid)
         if self._session_settings:
             with contextlib.suppress(psycopg.Error):
                 raw.execute(self._session_settings)
@@ -448,8 +450,11 @@ class PgConnection:
 
     @property
     def backend_pid(self) -> int:
-        """The server process of this connection (its NOTIFYs carry it)."""
-        return int(self._raw.info.backend_pid)
+        """The server process of this connection (its NOTIFYs carry it),
+        as of its last (re)connect: the change watcher's thread reads it, so
+        it never touches the driver's connection (which another thread may
+        be using, or closing)."""
+        return self._pid
 
 
 # -- schema ------------------------------------------------------------------
