@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from typing import Any
 
 from cadence_tui.ui.write_queue import WriteDone, WriteJob, WriteQueue
 
@@ -91,7 +92,7 @@ def test_the_queue_connection_is_adopted_by_the_apps_watcher(store) -> None:
     watcher = store.change_watcher()
     queue = WriteQueue(store)
     target = Target()
-    seen: list[object] = []
+    seen: list[Any] = []
     queue.submit(WriteJob(lambda s: seen.append(s), target))  # type: ignore[arg-type]
     assert queue.wait_idle(10)
     assert seen[0] is not store and seen[0].commits_seen_by is watcher
