@@ -94,6 +94,10 @@ class StoreBase:
 
     #: "sqlite" or "postgres": the few statements that differ ask (store/engines).
     engine: str = "sqlite"
+    #: The app's change watcher, when it adopted this connection (its commits
+    #: are the app's own, not reported as changes): :meth:`write` commits
+    #: through its ``commit(conn)``. See :meth:`change_watcher`.
+    commits_seen_by: Any = None
 
     def __init__(self, path: Path | str | DatabaseUrl, now: Callable[[], datetime] = utcnow) -> None:
         self._now = now
@@ -135,17 +139,22 @@ class StoreBase:
         by the thread that first waits): ``wait(timeout) -> bool``, ``stop()``,
         ``close()``. SQLite polls ``PRAGMA data_version``
         (engines/sqlite_watch.py); PostgreSQL LISTENs to the NOTIFY every write
-        sends (engines/postgres.py). The app's own commits are not reported."""
+        sends (engines/postgres.py). The app's own commits are not reported:
+        this store's, and those of every store passed to the watcher's
+        ``adopt(store)`` (the write queue's connection)."""
+        watcher: Any
         if self.engine == "postgres":
             from cadence_tui.store.engines.postgres import PgChangeWatcher
 
-            pg: Any = self.conn
             assert isinstance(self.path, DatabaseUrl)
-            return PgChangeWatcher(self.path, own_pid=lambda: pg.backend_pid)
-        from cadence_tui.store.engines.sqlite_watch import SqliteChangeWatcher
+            watcher = PgChangeWatcher(self.path)
+        else:
+            from cadence_tui.store.engines.sqlite_watch import SqliteChangeWatcher
 
-        assert not isinstance(self.path, DatabaseUrl)
-        return SqliteChangeWatcher(self.path, self.conn, self._lock)
+            assert not isinstance(self.path, DatabaseUrl)
+            watcher = SqliteChangeWatcher(self.path)
+        watcher.adopt(self)
+        return watcher
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         """Run a read and return all rows (as ``sqlite3.Row``)."""
@@ -195,7 +204,10 @@ class StoreBase:
                 raise damaged(self.path, "the schema is not readable") from None
             try:
                 yield self.conn
-                self.conn.execute("COMMIT")
+                if self.commits_seen_by is None:
+                    self.conn.execute("COMMIT")
+                else:
+                    self.commits_seen_by.commit(self.conn)
             except BaseException as exc:
                 if self.conn.in_transaction:
                     with contextlib.suppress(sqlite3.Error):

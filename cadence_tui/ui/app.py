@@ -117,6 +117,10 @@ class CadenceApp(KeysInOrder, App[None]):
         live = getattr(self, "live_updates", None)
         if live is not None:
             live.stop()
+        # The write queue's connection closes (after the writes still queued, ui/write_queue.py).
+        queue = getattr(self, "_write_queue", None)
+        if queue is not None:
+            queue.close()
 
     def _notify_config_warnings(self) -> None:
         for warning in self.config_warnings:

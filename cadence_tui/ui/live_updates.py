@@ -5,7 +5,10 @@ One watcher for the whole app, ``store.change_watcher()``, waited on by a
 thread of its own, never the UI thread (the database may be across a
 network): on SQLite it polls ``PRAGMA data_version`` on a dedicated connection
 four times a second; on PostgreSQL it LISTENs to the NOTIFY every write
-sends, and sleeps until one arrives. The app's own commits are not reported.
+sends, and sleeps until one arrives. The app's own commits are not reported:
+the app's connection's, and the write queue's (ui/write_queue.py, adopted by
+the watcher when it opens), so a meeting's agenda and triage keys cause no
+reload of their own.
 When another client committed, every screen on the stack gets a
 :class:`DatabaseChanged` message (handed to the UI thread's loop without
 waiting for it); a screen that shows stored data handles it

@@ -10,8 +10,17 @@ hold, freezing every read of the UI thread). Each job ends by posting a typed
 message to the widget that submitted it: :class:`WriteDone` or
 :class:`WriteFailed` (whose handler keeps what was typed).
 
+The connection is opened once, on the first queued write, and kept until the
+app exits (:meth:`WriteQueue.close`, from the app's unmount): a meeting's
+agenda and triage keys all go through the queue, and opening a connection
+per burst cost more than the writes. The app's change watcher adopts it
+(``watcher.adopt``), so its commits are the app's own, not another
+terminal's: they cause no live reload (ui/live_updates.py).
+
 The thread runs while there is work and ends when the queue is empty; it is
-not a daemon, so quitting the app lets queued writes finish first.
+not a daemon, so quitting the app lets queued writes finish first (a close
+while writes wait leaves the connection to the thread, which closes it when
+the last one is done).
 """
 
 from __future__ import annotations
@@ -65,6 +74,8 @@ class WriteQueue:
         self._jobs: deque[WriteJob] = deque()
         self._lock = threading.Lock()
         self._running = False
+        self._store: Any = None  # the queue's own store, once opened (kept until close)
+        self._closing = False  # the app is exiting: close the store once the queue is empty
         self._pending = 0
         self._idle = threading.Event()
         self._idle.set()
@@ -88,41 +99,62 @@ class WriteQueue:
         """Block until every queued write finished (tests, app exit)."""
         return self._idle.wait(timeout)
 
-    def _open_store(self) -> Any:
-        if str(self.store.path) == ":memory:":
-            return self.store  # no other process can lock it; a second connection would be another database
-        from cadence_tui.store import Store
+    def close(self) -> None:
+        """(App exit) Close the queue's connection: now when the queue is
+        empty, else by the thread once the last queued write is done."""
+        with self._lock:
+            self._closing = True
+            if self._running:
+                return
+            store, self._store = self._store, None
+        self._close_store(store)
 
-        store = Store(self.store.path, now=self.store._now)
-        store.actor = self.store.actor  # the same "me" as the app's connection
+    def _close_store(self, store: Any) -> None:
+        if store is not None and store is not self.store:
+            store.close()
+
+    def _open_store(self) -> Any:
+        """The queue's store: opened on the first queued write, then kept."""
+        if self._store is not None:
+            return self._store
+        if str(self.store.path) == ":memory:":
+            store = self.store  # no other process can lock it; a second connection would be another database
+        else:
+            from cadence_tui.store import Store
+
+            store = Store(self.store.path, now=self.store._now)
+            store.actor = self.store.actor  # the same "me" as the app's connection
+            watcher = self.store.commits_seen_by
+            if watcher is not None:
+                watcher.adopt(store)  # its commits are the app's own: no live reload
+        self._store = store
         return store
 
     def _drain(self) -> None:
         store: Any = None
-        try:
-            while True:
-                with self._lock:
-                    if not self._jobs:
-                        self._running = False
-                        self._idle.set()
-                        return
-                    job = self._jobs.popleft()
-                message: Message
-                try:
-                    if store is None:
-                        store = self._open_store()
-                    message = WriteDone(job, job.run(store))
-                except StoreError as exc:
-                    message = WriteFailed(job, exc)
-                except Exception as exc:  # never lose the job silently
-                    message = WriteFailed(job, StoreError(f"the {job.what or 'change'} was not saved: {exc}"))
-                with self._lock:
-                    self._pending -= 1
-                if not job.target.post_message(message) and isinstance(message, WriteFailed):
-                    self._orphaned_failure(message)
-        finally:
-            if store is not None and store is not self.store:
-                store.close()
+        while True:
+            with self._lock:
+                if not self._jobs:
+                    self._running = False
+                    if self._closing:
+                        store, self._store = self._store, None
+                    else:
+                        store = None
+                    self._idle.set()
+                    break
+                job = self._jobs.popleft()
+            message: Message
+            try:
+                message = WriteDone(job, job.run(self._open_store()))
+            except StoreError as exc:
+                message = WriteFailed(job, exc)
+            except Exception as exc:  # never lose the job silently
+                message = WriteFailed(job, StoreError(f"the {job.what or 'change'} was not saved: {exc}"))
+            with self._lock:
+                self._pending -= 1
+            if not job.target.post_message(message) and isinstance(message, WriteFailed):
+                self._orphaned_failure(message)
+        self._close_store(store)
 
     def _orphaned_failure(self, failed: WriteFailed) -> None:
         """The screen that asked for the write has closed (the user left the

@@ -69,3 +69,138 @@ def test_every_table_notifies_on_postgres(store, engine) -> None:
         )
     }
     assert tables and tables <= notifying
+
+
+def test_an_adopted_connections_commits_are_the_apps_own(store, db, clock) -> None:
+    """The write queue's connection (a second Store on the same database,
+    adopted by the watcher) commits without being reported; another
+    client's commit still is, once."""
+    queue_store = open_store(db, now=clock, seed=False)
+    other = open_store(db, now=clock, seed=False)
+    watcher = store.change_watcher()
+    watcher.adopt(queue_store)
+    try:
+        settle(watcher)
+        for n in range(5):  # the app's two connections, interleaved
+            queue_store.actions.add_action(f"Queued {n}", cadence_key="sprint-review")
+            store.actions.add_action(f"Direct {n}", cadence_key="sprint-review")
+        assert watcher.wait(0.6) is False
+        other.actions.add_action("Theirs", cadence_key="sprint-review")
+        assert watcher.wait(2.0) is True
+        assert watcher.wait(0.4) is False
+    finally:
+        watcher.stop()
+        watcher.close()
+        queue_store.close()
+        other.close()
+
+
+class _CommitThen:
+    """A connection that runs ``then()`` right after its next COMMIT: another
+    client committing in the instant between the app's commit and anything
+    the app does next."""
+
+    def __init__(self, conn, then) -> None:
+        self._conn = conn
+        self._then = then
+
+    def execute(self, sql, *args):
+        cursor = self._conn.execute(sql, *args)
+        if sql.strip().upper() == "COMMIT" and self._then is not None:
+            then, self._then = self._then, None
+            then()
+        return cursor
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+def test_another_commit_right_after_the_apps_own_is_never_swallowed(store, db, clock) -> None:
+    other = open_store(db, now=clock, seed=False)
+    watcher = store.change_watcher()
+    try:
+        settle(watcher)
+        real = store.conn
+        store.conn = _CommitThen(real, lambda: other.actions.add_action("Theirs", cadence_key="sprint-review"))
+        try:
+            store.actions.add_action("Mine", cadence_key="sprint-review")
+        finally:
+            store.conn = real
+        assert other.scalar("SELECT count(*) FROM action_items WHERE title = 'Theirs'") == 1
+        assert watcher.wait(2.0) is True
+    finally:
+        watcher.stop()
+        watcher.close()
+        other.close()
+
+
+def _hammer(store, name: str, stop: threading.Event) -> None:
+    n = 0
+    while not stop.is_set():
+        store.actions.add_action(f"{name}.{n}", cadence_key="sprint-review")
+        n += 1
+
+
+def test_own_writes_and_another_clients_at_nearly_the_same_time(store, db, clock) -> None:
+    """The app's two connections write as fast as they can; another client's
+    one commit, landing anywhere among them, is reported every time."""
+    queue_store = open_store(db, now=clock, seed=False)
+    other = open_store(db, now=clock, seed=False)
+    watcher = store.change_watcher()
+    watcher.adopt(queue_store)
+    try:
+        settle(watcher)
+        for round_ in range(4):
+            stop = threading.Event()
+
+            threads = [
+                threading.Thread(target=_hammer, args=(s, f"{name} {round_}", stop))
+                for s, name in ((store, "direct"), (queue_store, "queued"))
+            ]
+            for t in threads:
+                t.start()
+            try:
+                time.sleep(0.05 * round_)
+                watcher.wait(0.3)  # whatever the app's writes did so far is taken
+                other.topics.add_topic("sprint-review", f"Theirs {round_}", by="Sam")
+                assert watcher.wait(2.0) is True, f"round {round_}: the other client's commit was swallowed"
+            finally:
+                stop.set()
+                for t in threads:
+                    t.join(10)
+            watcher.wait(0.3)
+        assert watcher.wait(0.6) is False  # quiet again: nothing more reported
+    finally:
+        watcher.stop()
+        watcher.close()
+        queue_store.close()
+        other.close()
+
+
+def test_notify_triggers_are_made_on_open_when_missing(db, clock, engine) -> None:
+    """A PostgreSQL database at the current schema but without the NOTIFY
+    triggers (made before they existed) gets them when opened, and live
+    updates work on it."""
+    if engine != "postgres":
+        pytest.skip("the NOTIFY trigger is PostgreSQL's")
+    first = open_store(db, now=clock)
+    tables = [
+        r[0] for r in first.query("SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema()")
+    ]
+    for table in tables:
+        first.conn.executescript(f'DROP TRIGGER IF EXISTS "{table}_notify" ON "{table}"')
+    assert first.scalar("SELECT count(*) FROM pg_catalog.pg_trigger WHERE tgname LIKE '%\\_notify'") == 0
+    first.close()
+    store = open_store(db, now=clock)
+    other = open_store(db, now=clock, seed=False)
+    watcher = store.change_watcher()
+    try:
+        assert store.scalar("SELECT count(*) FROM pg_catalog.pg_trigger WHERE tgname LIKE '%\\_notify'") == len(tables)
+        settle(watcher)
+        other.actions.add_action("Theirs", cadence_key="sprint-review")
+        assert watcher.wait(2.0) is True
+    finally:
+        watcher.stop()
+        watcher.close()
+        other.close()
+        store.close()

@@ -336,6 +336,7 @@ class PgConnection:
         self.row_factory: Any = None
         self._in_write = False  # a transaction this connection began is open
         self._session_settings = ""  # the last SET, replayed on a new connection
+        self._pid = int(raw.info.backend_pid)  # see backend_pid
 
     @property
     def in_transaction(self) -> bool:
@@ -424,6 +425,7 @@ class PgConnection:
                 " the last change was not saved"
             ) from None
         self._raw = raw
+        self._pid = int(raw.info.backend_pid)
         if self._session_settings:
             with contextlib.suppress(psycopg.Error):
                 raw.execute(self._session_settings)
@@ -465,8 +467,11 @@ class PgConnection:
 
     @property
     def backend_pid(self) -> int:
-        """The server process of this connection (its NOTIFYs carry it)."""
-        return int(self._raw.info.backend_pid)
+        """The server process of this connection (its NOTIFYs carry it),
+        as of its last (re)connect: the change watcher's thread reads it, so
+        it never touches the driver's connection (which another thread may
+        be using, or closing)."""
+        return self._pid
 
 
 # -- schema ------------------------------------------------------------------
@@ -589,21 +594,40 @@ class PgChangeWatcher:
     """``Store.change_watcher()`` on PostgreSQL: ``LISTEN cadence_changes`` on a
     connection of its own, opened by the thread that first waits (never the UI
     thread). ``wait(timeout)`` → True when another client committed;
-    notifications sent by ``own_pid()`` (the app's connection) are skipped.
+    notifications sent by an adopted store's connection (``adopt(store)``: the
+    app's and its write queue's) are skipped: each carries the server process
+    that sent it, and each connection knows its own (``backend_pid``).
     ``stop()`` (any thread) wakes a waiting ``wait``. A lost connection is
     reopened on the next wait, which then reports a change (some may have
     been missed meanwhile)."""
 
-    def __init__(self, url: DatabaseUrl, own_pid: Callable[[], int | None] = lambda: None) -> None:
+    def __init__(self, url: DatabaseUrl) -> None:
         import os
         import threading
 
         self.url = url
-        self._own_pid = own_pid
+        self._own: list[Any] = []  # the adopted stores
         self._raw: Any = None
         self._lost = False
         self._stop = threading.Event()
         self._wake_r, self._wake_w = os.pipe()
+
+    def adopt(self, store: Any) -> None:
+        """``store``'s commits are the app's own from now on: not reported."""
+        store.commits_seen_by = self
+        self._own.append(store)
+
+    def commit(self, conn: PgConnection) -> None:
+        """An adopted store's COMMIT (its NOTIFY carries its process id)."""
+        conn.execute("COMMIT")
+
+    def _own_pids(self) -> set[int]:
+        """The adopted connections' server processes (read now: a reconnect changes them)."""
+        pids = set()
+        for store in list(self._own):
+            with contextlib.suppress(psycopg.Error, OSError, AttributeError):
+                pids.add(store.conn.backend_pid)
+        return pids
 
     def _listen(self) -> bool:
         try:
@@ -621,7 +645,10 @@ class PgChangeWatcher:
                 raw.close()
 
     def wait(self, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds; True as soon as another client
+        committed (the app's own notifications do not end the wait)."""
         import select
+        import time
 
         if self._stop.is_set():
             return False
@@ -633,26 +660,30 @@ class PgChangeWatcher:
             if self._lost:
                 self._lost = False
                 return True
-        try:
-            ready, _, _ = select.select([self._raw.fileno(), self._wake_r], [], [], timeout)
-        except (OSError, ValueError, psycopg.Error):
-            ready = []
-        if self._stop.is_set() or not ready or ready == [self._wake_r]:
-            return False
-        own = None
-        with contextlib.suppress(psycopg.Error, OSError):
-            own = self._own_pid()
-        changed = False
-        try:
-            pgconn = self._raw.pgconn
-            pgconn.consume_input()
-            while (note := pgconn.notifies()) is not None:
-                changed = changed or note.be_pid != own
-        except (psycopg.Error, OSError):
-            self._drop()  # the connection was lost: reopened on the next wait
-            self._lost = True
-            return False
-        return changed
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            try:
+                ready, _, _ = select.select([self._raw.fileno(), self._wake_r], [], [], remaining)
+            except (OSError, ValueError, psycopg.Error):
+                ready = []
+            if self._stop.is_set() or not ready or ready == [self._wake_r]:
+                return False
+            own = self._own_pids()
+            changed = False
+            try:
+                pgconn = self._raw.pgconn
+                pgconn.consume_input()
+                while (note := pgconn.notifies()) is not None:
+                    changed = changed or note.be_pid not in own
+            except (psycopg.Error, OSError):
+                self._drop()  # the connection was lost: reopened on the next wait
+                self._lost = True
+                return False
+            if changed:
+                return True
 
     def stop(self) -> None:
         import os
@@ -737,6 +768,7 @@ def migrate(conn: PgConnection) -> list[int]:
     version = _version(conn)
     _check_version(conn, version)
     if version == SCHEMA_VERSION:
+        ensure_notify_triggers(conn)
         return []
     applied: list[int] = []
     conn.execute("BEGIN")
@@ -770,6 +802,39 @@ def migrate(conn: PgConnection) -> list[int]:
             conn.execute("ROLLBACK")
         raise
     return applied
+
+
+#: The tables of the schema without their NOTIFY trigger (one cheap catalog read).
+MISSING_NOTIFY = """
+SELECT count(*) FROM pg_catalog.pg_tables t
+WHERE t.schemaname = current_schema()
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger g
+                  WHERE g.tgrelid = to_regclass(quote_ident(t.tablename)) AND g.tgname = t.tablename || '_notify')
+"""
+
+
+def ensure_notify_triggers(conn: PgConnection) -> bool:
+    """Create the NOTIFY triggers (:data:`PG_NOTIFY`) a database at the current
+    schema lacks (made before they existed, or restored without them): live
+    screens depend on them, and only a migration used to create them. One
+    catalog read when they are all there; else created under the migration's
+    advisory lock (idempotent: a second client starting at once finds them
+    made). A role that may not create triggers still opens the database (its
+    screens then refresh on keys only). True when triggers were created."""
+    if not conn.execute(MISSING_NOTIFY).fetchone()[0]:
+        return False
+    try:
+        conn.execute("BEGIN")
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
+        if conn.execute(MISSING_NOTIFY).fetchone()[0]:
+            conn.executescript(PG_NOTIFY)
+        conn.execute("COMMIT")
+    except StoreError:
+        if conn.in_transaction:
+            with contextlib.suppress(StoreError):
+                conn.execute("ROLLBACK")
+        return False
+    return True
 
 
 # -- the catalog (export and import) -------------------------------------------

@@ -4,17 +4,30 @@
 (the PostgreSQL half, LISTEN/NOTIFY, is in :mod:`.postgres`). It reads
 ``PRAGMA data_version`` — a counter that changes only when *another*
 connection committed, costs microseconds and touches no table — every
-:data:`POLL_SECONDS` on a dedicated connection, opened in the thread that
-first waits (never the UI thread). So it never takes the app connection's lock
-and never waits on it.
+:data:`POLL_SECONDS` on a dedicated connection (the *watch connection*),
+opened in the thread that first waits (never the UI thread).
 
-The dedicated connection sees the app's own commits too (it is "another"
-connection to them). Those need no reload, and are told apart cheaply: when
-the app's connection changed nothing since the last look (``total_changes``),
-the commit was someone else's; when it did, the app connection's own
-``data_version`` says whether someone else committed as well (read only if
-its lock is free at that instant; if not, the next look asks again, and after
-:data:`MAX_DEFERRED` busy looks the change is announced, to be safe).
+That connection sees the app's own commits too (it is "another" connection
+to them), and the app commits on more than one connection (the UI thread's
+and the write queue's, ui/write_queue.py). Those commits need no reload, so
+every connection of the app is *adopted* (:meth:`SqliteChangeWatcher.adopt`):
+its :meth:`StoreBase.write` commits through :meth:`SqliteChangeWatcher.commit`,
+which, holding the watcher's lock (so no look falls in between), brackets the
+COMMIT with two reads of the watch connection's counter and two of the
+committing connection's own:
+
+* before COMMIT, the write lock is held: no one else can commit. The watch
+  counter then is ``before``; if it is still the one the watcher last saw,
+  nothing unseen was committed since.
+* after COMMIT, the watch counter is ``after``, and the committing
+  connection's own counter (which its own commit does not move) says whether
+  anyone else committed since the write lock was released.
+
+Only when nothing unseen came before and nothing came after is ``after``
+taken as seen (the app's own commit, not reported). Any other commit — from
+another terminal, however close in time — leaves the watcher's last seen
+value behind the counter, and the next look reports it. A doubt (a failed
+read, a busy file) always reports: a reload too many, never one missed.
 """
 
 from __future__ import annotations
@@ -29,100 +42,93 @@ from urllib.parse import quote
 
 #: How often ``wait`` looks at the counter (a change is seen within this long).
 POLL_SECONDS = 0.25
-#: Looks a decision may wait for the app connection's lock before the change is announced anyway.
-MAX_DEFERRED = 3
+
+
+def _data_version(conn: sqlite3.Connection) -> int | None:
+    try:
+        return int(conn.execute("PRAGMA data_version").fetchone()[0])
+    except (sqlite3.Error, TypeError):
+        return None
 
 
 class SqliteChangeWatcher:
     """``wait(timeout)`` → True when another client committed since the last
     call; ``stop()`` (any thread) makes a waiting ``wait`` return at once;
-    ``close()`` closes its connection. See the module docstring."""
+    ``close()`` closes its connection; ``adopt(store)`` makes a store's
+    commits the app's own (not reported). See the module docstring."""
 
-    def __init__(self, path: Path | str, app_conn: sqlite3.Connection | None = None, lock: Any = None) -> None:
+    def __init__(self, path: Path | str) -> None:
         self.path = path
         self._memory = str(path) == ":memory:"  # no other connection can see it: nothing ever changes
-        self._app_conn = app_conn
-        self._lock = lock
         self._conn: sqlite3.Connection | None = None
-        self._version: int | None = None
-        self._app_changes = self._total_changes()
-        self._app_version: int | None = None
-        self._deferred = 0  # looks in a row that found the app's lock busy
+        self._version: int | None = None  # the watch counter as last seen (or skipped as the app's own)
+        self._lost = False  # the watch connection failed: its successor reports a change at once
+        self._guard = threading.Lock()  # the watch connection and _version (held across an adopted COMMIT)
         self._stop = threading.Event()
+        #: How many adopted commits were told apart as the app's own, not reported (for tests).
+        self.skipped_own = 0
 
-    # -- the app's connection (read without waiting) --------------------------------
-    def _total_changes(self) -> int | None:
-        try:
-            return None if self._app_conn is None else self._app_conn.total_changes
-        except sqlite3.Error:
-            return None
+    # -- the app's own commits ----------------------------------------------------
+    def adopt(self, store: Any) -> None:
+        """``store``'s commits are the app's own from now on (see the module docstring)."""
+        store.commits_seen_by = self
 
-    def _app_data_version(self) -> int | None:
-        """The app connection's data_version, if its lock is free right now."""
-        if self._app_conn is None or self._lock is None or not self._lock.acquire(blocking=False):
-            return None
-        try:
-            return int(self._app_conn.execute("PRAGMA data_version").fetchone()[0])
-        except (sqlite3.Error, TypeError):
-            return None
-        finally:
-            self._lock.release()
+    def commit(self, conn: sqlite3.Connection) -> None:
+        """COMMIT ``conn``'s open write transaction (an adopted store's
+        :meth:`StoreBase.write`), recording it as the app's own when no other
+        client's commit can hide behind it. Never raises but for the COMMIT."""
+        with self._guard:
+            watch = self._conn
+            if watch is None:  # not watching (yet, or any more): nothing to record
+                conn.execute("COMMIT")
+                return
+            mine = _data_version(conn)
+            before = _data_version(watch)
+            conn.execute("COMMIT")
+            after = _data_version(watch)
+            if None in (mine, before, after) or before != self._version:
+                return  # a doubt, or an unseen commit came first: the next look reports
+            if _data_version(conn) != mine:
+                return  # another client committed right after: the next look reports
+            self._version = after
+            self.skipped_own += 1
 
     # -- the feed ----------------------------------------------------------------
-    def _read(self) -> int | None:
+    def _open(self) -> sqlite3.Connection | None:
         try:
-            if self._conn is None:
-                # mode=rw: a file deleted meanwhile is not created again, empty, by the watcher.
-                uri = "file:" + quote(str(Path(self.path).absolute())) + "?mode=rw"
-                self._conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
-        except (sqlite3.Error, TypeError):
-            self.close()  # a moved or unreadable file: try again on the next look
+            # mode=rw: a file deleted meanwhile is not created again, empty, by the watcher.
+            # timeout=0: a read never waits (an adopted commit reads it holding the write lock).
+            uri = "file:" + quote(str(Path(self.path).absolute())) + "?mode=rw"
+            return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=0)
+        except sqlite3.Error:
             return None
 
     def changed(self) -> bool:
         """One look: did another client commit since the last look?"""
-        version = self._read()
-        if version is None:
-            return False
-        if self._version is None:
-            self._version = version
-            self._app_version = self._app_data_version()
-            return False
-        if version == self._version:
-            return False
-        changes = self._total_changes()
-        if changes is None or changes == self._app_changes:
-            # The app wrote nothing meanwhile: someone else committed.
-            self._version, self._deferred = version, 0
-            self._refresh_app_version(version)
-            return True
-        # The app wrote too: its own connection's data_version says whether someone else did.
-        app_version = self._app_data_version()
-        if app_version is None or self._app_version is None:
-            if app_version is None and self._deferred < MAX_DEFERRED:
-                self._deferred += 1  # its lock is busy: decide on the next look
+        if self._conn is None:
+            conn = self._open()  # outside the lock: an adopted commit never waits on a connect
+            version = None if conn is None else _data_version(conn)
+            if conn is None or version is None:
+                if conn is not None:
+                    conn.close()
+                self._lost = True
                 return False
-            self._version, self._app_changes, self._app_version, self._deferred = version, changes, app_version, 0
-            return True  # cannot tell: announce
-        again = self._read()
-        self._app_changes, self._deferred = changes, 0
-        if again is not None and again != version:
-            # Someone committed while we looked at the app's connection: it is in
-            # app_version now, and must not pass unannounced.
-            self._version, self._app_version = again, app_version
+            with self._guard:
+                self._conn, self._version = conn, version
+            lost, self._lost = self._lost, False
+            return lost  # a new connection's counter starts afresh: what it missed is unknown
+        with self._guard:
+            if self._conn is None:
+                return False
+            version = _data_version(self._conn)
+            if version is None:
+                self._close_locked()  # a moved or unreadable file: try again on the next look
+                self._lost = True
+                return False
+            if version == self._version:
+                return False
+            self._version = version
             return True
-        someone_else = app_version != self._app_version
-        self._version, self._app_version = version, app_version
-        return someone_else
-
-    def _refresh_app_version(self, version: int) -> None:
-        """After announcing someone else's commit: the app connection's
-        data_version as of now (kept only if nothing was committed while it
-        was read), so a later look does not announce that commit again."""
-        app_version = self._app_data_version()
-        if app_version is not None and self._read() == version:
-            self._app_version = app_version
 
     def wait(self, timeout: float) -> bool:
         """Block up to ``timeout`` seconds; True as soon as another client committed."""
@@ -139,8 +145,12 @@ class SqliteChangeWatcher:
     def stop(self) -> None:
         self._stop.set()
 
-    def close(self) -> None:
+    def _close_locked(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
             with contextlib.suppress(sqlite3.Error):
                 conn.close()
+
+    def close(self) -> None:
+        with self._guard:
+            self._close_locked()
