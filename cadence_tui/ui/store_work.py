@@ -104,6 +104,7 @@ class StoreWork(_Host):
 
     _shown_once = False  # its first read is on screen (see when_shown)
     _waiting_for_data: list[Callable[[], object]] | None = None
+    _write_forms: dict[str, Any] | None = None  # form id -> the form last opened (see open_write_form)
 
     def when_shown(self, action: Callable[[], object]) -> None:
         """Run ``action`` now if the first read is on screen, else right after
@@ -236,8 +237,15 @@ class StoreWork(_Host):
         from cadence_tui.ui.widgets.playbook_forms import PlaybookForm
 
         app = self.app
-        if any(child.id == spec.form_id for child in app.children):
-            # Its earlier copy is still closing (a quick failure): ids are unique.
+        # A form popped but not yet removed is still attached and still owns its
+        # id (``app.children`` is only the active screen); so does one anywhere
+        # on the stack. Ids are unique: open this one once the other is gone.
+        if self._write_forms is None:
+            self._write_forms = {}
+        previous = self._write_forms.get(spec.form_id)
+        if (previous is not None and previous.is_attached) or any(
+            screen.id == spec.form_id for screen in app.screen_stack
+        ):
             self.set_timer(0.05, lambda: self.open_write_form(spec, then, values=values, error=error))
             return
         fields = [replace(f, value=values[f.name]) if values and f.name in values else f for f in spec.fields]
@@ -256,4 +264,5 @@ class StoreWork(_Host):
                 then(result)
 
         form = PlaybookForm(spec.title, fields, save, form_id=spec.form_id, focus=spec.focus, error=error)
+        self._write_forms[spec.form_id] = form
         app.push_screen(form, done)
