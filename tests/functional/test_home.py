@@ -4,10 +4,12 @@ import asyncio
 from datetime import date
 
 from textual import events
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
+
+from cadence_tui.ui.widgets.cadence_table import CadenceTable
 
 
-def cell_text(table: DataTable, row: int, col: int) -> str:
+def cell_text(table: CadenceTable, row: int, col: int) -> str:
     return str(table.get_row_at(row)[col])
 
 
@@ -17,7 +19,7 @@ async def test_home_shows_four_cadences_with_next_dates(make_app, store) -> None
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#cadence-table", DataTable)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
         assert table.row_count == 4
         names = [cell_text(table, r, 0) for r in range(4)]
         assert names == ["Sprint Review", "Marketing–Sales Sync", "Finance Business Review", "All-Hands Strategy"]
@@ -50,14 +52,14 @@ async def test_home_is_the_base_screen_and_escape_never_leaves_it(make_app) -> N
         await pilot.press("escape")
         await pilot.pause()
         assert len(app.screen_stack) == 1 and isinstance(app.screen, HomeScreen)
-        assert app.screen.query_one("#cadence-table", DataTable).row_count == 4
+        assert app.screen.query_one("#cadence-table", CadenceTable).row_count == 4
 
 
 async def test_home_at_80x24_fits_without_horizontal_scroll(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#cadence-table", DataTable)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width
 
 
@@ -67,7 +69,7 @@ async def test_user_markup_in_names_is_shown_literally(make_app, store) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#cadence-table", DataTable)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
         assert cell_text(table, 3, 0) == "[b]All[/] [@click=app.quit]x[/]"
         assert app.is_running
 
@@ -142,7 +144,7 @@ async def test_home_left_open_moves_on_with_the_clock(make_app, store, clock) ->
         await pilot.pause()
         home = app.screen
         assert isinstance(home, HomeScreen)
-        table = home.query_one("#cadence-table", DataTable)
+        table = home.query_one("#cadence-table", CadenceTable)
         assert cell_text(table, 0, 1) == "Thu 26 Nov 15:00"
         clock.advance(days=1, hours=1)  # Thursday 17:00: that meeting's time has passed
         home._refresh_if_minute_changed()  # what the 15 s timer calls

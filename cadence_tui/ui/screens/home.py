@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from cadence_tui.core.model import CadenceOverview
 from cadence_tui.core.timefmt import relative_day
@@ -31,6 +31,7 @@ from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.home_data import HomeSnapshot, prefetch_home, read_home
 from cadence_tui.ui.screens.playbook_nav import PLAYBOOK_BINDINGS, PlaybookNavigation
 from cadence_tui.ui.stylesheets import STARTUP, css
+from cadence_tui.ui.widgets.cadence_table import CadenceTable
 from cadence_tui.ui.widgets.open_work import OpenWork
 from cadence_tui.ui.widgets.scorecard import Scorecard
 
@@ -42,6 +43,8 @@ TOPICS_COLUMN_WIDTH = 90
 # How long the first frame waits for the start-up read (launch.run_app began
 # it before importing Textual; it is nearly always done by mount).
 FIRST_READ_WAIT = 1.0
+# The table's columns (README, "Home screen"); "Topics" follows on wide terminals.
+COLUMNS = ("Cadence", "Next", "Last", "Open", "Overdue", "Blockers")
 
 
 class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
@@ -115,20 +118,13 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Cadence", id="home-title")
         with Vertical(id="home-body"):
-            yield DataTable(id="cadence-table", cursor_type="row", zebra_stripes=False)
+            yield CadenceTable(id="cadence-table")
             yield Static(id="cadence-details")
             yield OpenWork(id="cadence-open-work")
             yield Scorecard(id="home-scorecard", read_on_mount=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#cadence-table", DataTable)
-        table.add_column("Cadence", key="name")
-        table.add_column("Next", key="next")
-        table.add_column("Last", key="last")
-        table.add_column("Open", key="open")
-        table.add_column("Overdue", key="overdue")
-        table.add_column("Blockers", key="blockers")
         self._first_read()
         # Left open all day, home stays true: the clock in the title, "Next"
         # once a meeting's time has passed, "tomorrow" after midnight.
@@ -239,16 +235,8 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         now = snapshot.now
         self._shown_minute = now.astimezone().replace(second=0, microsecond=0)
         self._rows = snapshot.rows
-        table = self.query_one("#cadence-table", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        wide = self.size.width >= TOPICS_COLUMN_WIDTH
-        if wide != self._topics_column:
-            self._topics_column = wide
-            if wide:
-                table.add_column("Topics", key="topics")
-            else:
-                table.remove_column("topics")
+        wide = self._topics_column = self.size.width >= TOPICS_COLUMN_WIDTH
+        lines: list[tuple[str, list[Text]]] = []
         for row in self._rows:
             c = row.cadence
             nxt = snapshot.next.get(c.id)
@@ -272,9 +260,9 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
             topics = Text(str(row.waiting_topics), style="bold cyan" if row.waiting_topics else "dim", justify="right")
             cells = [Text(c.name, style="bold"), next_cell, last_cell]
             cells += [Text(str(row.open_actions), justify="right"), overdue, blockers]
-            table.add_row(*cells, *([topics] if wide else []), key=c.key)
-        if self._rows:
-            table.move_cursor(row=min(max(cursor, 0), len(self._rows) - 1))
+            lines.append((c.key, [*cells, *([topics] if wide else [])]))
+        # The cursor stays on the cadence it was on (CadenceTable.show).
+        self.query_one(CadenceTable).show(COLUMNS + (("Topics",) if wide else ()), lines)
         self._show_details()
         self.query_one("#home-title", Static).update(
             Text.assemble(("Cadence", "bold"), "  ", (f"{now.astimezone():%a %d %b %Y, %H:%M}", "dim"))
@@ -282,12 +270,12 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         self.query_one(Scorecard).show(snapshot.scorecard, snapshot.focus_warning)
 
     def selected(self) -> CadenceOverview | None:
-        table = self.query_one("#cadence-table", DataTable)
+        table = self.query_one(CadenceTable)
         if not self._rows or table.cursor_row < 0:
             return None
         return self._rows[min(table.cursor_row, len(self._rows) - 1)]
 
-    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+    def on_row_list_row_highlighted(self, _event: CadenceTable.RowHighlighted) -> None:
         row = self.selected()
         if (row, self._snapshot) != self._details_shown:  # filling the table highlights the row shown already
             self._show_details()
@@ -393,8 +381,8 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
             done,
         )
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "cadence-table":
+    def on_row_list_row_selected(self, event: CadenceTable.RowSelected) -> None:
+        if event.row_list.id == "cadence-table":
             event.stop()
             self.action_start_meeting()
 
