@@ -18,6 +18,7 @@ from cadence_tui.ui.widgets.cadence_table import CadenceTable
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
 from cadence_tui.ui.widgets.meeting_log import MeetingLog
 from tests.functional.meeting_pilot import column, fill_form, text_of
+from tests.functional.settle import settle
 from tests.hostile.helpers import cadence
 
 WIDE = (160, 48)
@@ -99,6 +100,7 @@ async def test_home_key_t_proposes_a_topic(make_app, store) -> None:
         assert "1 to 60" in str(app.screen.query_one("#error-minutes").render())
         assert app.screen.focused.id == "field-minutes"  # the error put the cursor there
         await fill_form(pilot, "12", "Dana", clear=True)
+        await settle(pilot)  # the write queue's thread writes it; home reads it again
         assert isinstance(app.screen, HomeScreen)
         assert "Lead scoring 12′ (Dana)" in text_of(app.screen.query_one("#cadence-details"))
     [topic] = store.topics.waiting_topics("sales-marketing-sync")
@@ -295,6 +297,7 @@ async def test_topic_titles_with_markup_and_escapes_are_shown_literally(make_app
         await pilot.pause()
         await pilot.press("t")
         await fill_form(pilot, "[b]Pricing[/] \x1b[31mred\x07 [@click=app.quit]x[/]")
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen) and app.is_running
         details = text_of(app.screen.query_one("#cadence-details"))
         assert "[b]Pricing[/]" in details and "[@click=app.quit]x[/]" in details and "\x1b" not in details

@@ -43,6 +43,7 @@ TOPICS_COLUMN_WIDTH = 90
 # How long the first frame waits for the start-up read (launch.run_app began
 # it before importing Textual; it is nearly always done by mount).
 FIRST_READ_WAIT = 1.0
+TOPIC_FORM = "topic-form"
 # The table's columns (README, "Home screen"); "Topics" follows on wide terminals.
 COLUMNS = ("Cadence", "Next", "Last", "Open", "Overdue", "Blockers")
 
@@ -114,6 +115,7 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         self._shown_minute: datetime | None = None  # the minute the rows were computed for
         self._suspended = False  # another screen was opened on top
         self._topics_column = False  # the table shows "Topics" (wide terminals)
+        self._topic_form_shown: Screen | None = None  # the last topic form opened (ids are unique)
 
     def compose(self) -> ComposeResult:
         yield Static("Cadence", id="home-title")
@@ -354,32 +356,67 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
     def action_propose_topic(self) -> None:
         """A small form: a topic for the highlighted cadence's next meeting (store/topics.py)."""
         from cadence_tui.store.topics import DEFAULT_TOPIC_MINUTES
-        from cadence_tui.ui.widgets.capture_forms import CaptureForm, FormField
 
         row = self.selected()
-        if row is None:
+        if row is not None:
+            values = {"title": "", "minutes": str(DEFAULT_TOPIC_MINUTES), "by": self.store.actor or ""}
+            self._topic_form(row.cadence, values)
+
+    def _topic_form(self, cadence: Any, values: dict[str, str], error: str = "") -> None:
+        """The topic form, its write made by the app's write queue (never on the
+        UI thread): a bad value is said under its field before anything is
+        queued; a write that fails opens the form again with what was typed."""
+        from cadence_tui.store.topics import check_topic
+        from cadence_tui.ui.widgets.capture_forms import QUEUED, CaptureForm, FormField
+        from cadence_tui.ui.write_queue import WriteJob, write_queue
+
+        earlier = self._topic_form_shown
+        if earlier is not None and earlier.is_attached:  # still closing (a quick failure): ids are unique
+            self.set_timer(0.05, lambda: self._topic_form(cadence, values, error))
             return
-        cadence = row.cadence
 
-        def done(topic: Any) -> None:
-            if topic is None:
-                return
-            self.refresh_rows()
-            self.notify(f"Topic for the next {cadence.name}: {topic.title}", timeout=4, markup=False)
+        def save(typed: dict[str, str]) -> Any:
+            check_topic(typed["title"], typed["minutes"], typed["by"])  # InvalidInput: the field's error line
+            job = WriteJob(
+                lambda store: store.topics.add_topic(
+                    cadence.key, typed["title"], minutes=typed["minutes"], by=typed["by"]
+                ),
+                self,
+                what="topic",
+                data={"topic_for": cadence, "values": typed},
+            )
+            write_queue(self.app).submit(job)
+            return QUEUED
 
-        self.app.push_screen(
-            CaptureForm(
-                f"Topic for the next {cadence.name}",
-                [
-                    FormField("title", "Topic", placeholder="what to discuss"),
-                    FormField("minutes", "Minutes", value=str(DEFAULT_TOPIC_MINUTES)),
-                    FormField("by", "By", value=self.store.actor),
-                ],
-                lambda v: self.store.topics.add_topic(cadence.key, v["title"], minutes=v["minutes"], by=v["by"]),
-                form_id="topic-form",
-            ),
-            done,
+        self._topic_form_shown = form = CaptureForm(
+            f"Topic for the next {cadence.name}",
+            [
+                FormField("title", "Topic", value=values["title"], placeholder="what to discuss"),
+                FormField("minutes", "Minutes", value=values["minutes"]),
+                FormField("by", "By", value=values["by"]),
+            ],
+            save,
+            form_id=TOPIC_FORM,
+            error=error,
         )
+        self.app.push_screen(form)
+
+    def on_write_done(self, event: Any) -> None:
+        cadence = event.job.data.get("topic_for")
+        if cadence is None:
+            return
+        event.stop()
+        self.refresh_rows()  # the Topics column and the details
+        self.notify(f"Topic for the next {cadence.name}: {event.result.title}", timeout=4, markup=False)
+
+    def on_write_failed(self, event: Any) -> None:
+        """Nothing typed is lost: the form opens again with the text and the error."""
+        cadence = event.job.data.get("topic_for")
+        if cadence is None:
+            return
+        event.stop()
+        if self.is_attached:
+            self._topic_form(cadence, event.job.data["values"], str(event.error))
 
     def on_row_list_row_selected(self, event: CadenceTable.RowSelected) -> None:
         if event.row_list.id == "cadence-table":
