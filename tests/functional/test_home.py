@@ -171,3 +171,28 @@ async def test_first_start_says_where_the_data_lives(tmp_path, clock) -> None:
                     assert welcome == []  # only the start that created the file
         finally:
             store.close()
+
+
+async def test_the_scorecard_keeps_its_place_on_the_first_frame_and_fills_after(make_app, store) -> None:
+    """Home's first frame holds the scorecard's height and border (its grid is
+    drawn right after): nothing below it moves when the values appear."""
+    from datetime import date
+
+    from rich.table import Table
+
+    from cadence_tui.ui.widgets.scorecard import Scorecard
+
+    store.scorecard.record_metric_value("cac", 1400, on=date(2026, 11, 1))
+    app = make_app()
+    for size in ((80, 24), (160, 48)):
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            card = app.screen.query_one("#home-scorecard", Scorecard)
+            assert "Customer Acquisition Cost: 1,400 USD" in card.plain_lines()[0]
+            assert isinstance(card.content, Table)  # the grid is drawn
+            filled = card.outer_size.height
+            card.hold(card.rows, card.warning)  # what the first frame shows
+            await pilot.pause()
+            assert card.outer_size.height == filled
+            assert card.has_class("-off-target") and str(card.content).strip() == ""
+        app = make_app()

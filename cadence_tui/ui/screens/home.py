@@ -233,6 +233,7 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
 
     def _show(self, snapshot: HomeSnapshot) -> None:
         """Paint a snapshot: the table, the details, the title, the scorecard."""
+        first = self._snapshot is None
         self._snapshot = snapshot
         now = snapshot.now
         self._shown_minute = now.astimezone().replace(second=0, microsecond=0)
@@ -269,7 +270,18 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         self.query_one("#home-title", Static).update(
             Text.assemble(("Cadence", "bold"), "  ", (f"{now.astimezone():%a %d %b %Y, %H:%M}", "dim"))
         )
-        self.query_one(Scorecard).show(snapshot.scorecard, snapshot.focus_warning)
+        scorecard = self.query_one(Scorecard)
+        if first:
+            # The first frame keeps the scorecard's place (same height, same
+            # border) and its grid is drawn right after: the frame shows sooner.
+            scorecard.hold(snapshot.scorecard, snapshot.focus_warning)
+            self.call_after_refresh(self._show_scorecard)
+        else:
+            scorecard.show(snapshot.scorecard, snapshot.focus_warning)
+
+    def _show_scorecard(self) -> None:
+        if self._snapshot is not None:  # the latest read (a refresh may have come first)
+            self.query_one(Scorecard).show(self._snapshot.scorecard, self._snapshot.focus_warning)
 
     def selected(self) -> CadenceOverview | None:
         table = self.query_one(CadenceTable)
