@@ -196,3 +196,22 @@ async def test_the_scorecard_keeps_its_place_on_the_first_frame_and_fills_after(
             assert card.outer_size.height == filled
             assert card.has_class("-off-target") and str(card.content).strip() == ""
         app = make_app()
+
+
+async def test_a_refresh_keeps_the_cursor_on_the_same_cadence(make_app, store) -> None:
+    """Rows read again (another terminal archived the cadence above): the
+    cursor stays on the cadence it was on, not on the line number."""
+    from tests.functional.settle import settle
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down")
+        table = app.screen.query_one("#cadence-table", CadenceTable)
+        assert table.selected_key == "finance-review"
+        store.cadences.archive_cadence("sprint-review")
+        app.screen.refresh_rows()
+        await settle(pilot)
+        assert table.rows == ["sales-marketing-sync", "finance-review", "all-hands"]
+        assert table.selected_key == "finance-review" and table.cursor_row == 1
+        assert "Finance Business Review" in str(app.screen.query_one("#cadence-details", Static).render())
