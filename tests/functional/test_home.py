@@ -215,3 +215,22 @@ async def test_a_refresh_keeps_the_cursor_on_the_same_cadence(make_app, store) -
         assert table.rows == ["sales-marketing-sync", "finance-review", "all-hands"]
         assert table.selected_key == "finance-review" and table.cursor_row == 1
         assert "Finance Business Review" in str(app.screen.query_one("#cadence-details", Static).render())
+
+
+async def test_a_click_highlights_a_row_and_a_click_on_it_starts_its_meeting(make_app, store) -> None:
+    """As with the DataTable home had: one click moves the cursor, one more on
+    the highlighted row starts that cadence's meeting."""
+    from tests.functional.settle import settle
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
+        # The border's line, the header, then the rows: row 2 is 4 lines down.
+        assert await pilot.click("#cadence-table", offset=(5, 4))
+        await settle(pilot)
+        assert table.selected_key == "finance-review"
+        assert store.meetings.running_meeting("finance-review") is None
+        assert await pilot.click("#cadence-table", offset=(5, 4))
+        await settle(pilot)
+        assert store.meetings.running_meeting("finance-review") is not None

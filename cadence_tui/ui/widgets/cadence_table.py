@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual import events
 
 from cadence_tui.ui.widgets.row_list import ListColumn, RowList
 
@@ -47,6 +48,20 @@ class CadenceTable(RowList):
     @property
     def column_labels(self) -> list[str]:
         return [c.label for c in self.columns]
+
+    def on_click(self, event: events.Click) -> None:
+        """As DataTable: a click highlights a row; a click on the highlighted
+        row selects it (home: starts or resumes its meeting)."""
+        event.prevent_default()  # not RowList's (there a double click selects)
+        offset = event.get_content_offset(self)  # inside the border; None on the border
+        if offset is None:
+            return
+        index = offset.y - 1 + self.scroll_offset.y  # line 0 is the header
+        if offset.y >= 1 and 0 <= index < self.row_count:
+            if index == self.cursor_row:
+                self.action_select_cursor()
+            else:
+                self.move_cursor(row=index)
 
     def show(self, labels: Sequence[str], rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
         """Show ``rows`` of ``(key, cells)`` under ``labels``. The cursor stays on
