@@ -46,10 +46,10 @@ def participants_json(participants: list[Participant] | tuple[Participant, ...])
 class CadenceStore(StorePart):
     def seed_defaults(self, tz: str | None = None) -> bool:
         """Insert the four default cadences, hand-offs and metrics once per file."""
+        if self.get_setting("seeded"):
+            return False  # every start but the first: core.seed (~2 ms to import) is not needed
         from cadence_tui.core import seed
 
-        if self.get_setting("seeded"):
-            return False
         zone = tz or seed.local_timezone()
         created = to_ts(self.now())
         with self.write() as conn:

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.cadence_editor import CadenceEditorScreen, NewCadenceDialog
 from cadence_tui.ui.screens.home import HomeScreen
+from cadence_tui.ui.widgets.cadence_table import CadenceTable
 from tests.settle import settle
 
 
@@ -36,7 +37,7 @@ async def open_editor(pilot) -> CadenceEditorScreen:
 
 async def ask_to_archive_finance(pilot) -> DataTable:
     """On home, A on Finance Business Review (row 2): its confirm dialog is up."""
-    table = pilot.app.screen.query_one("#cadence-table", DataTable)
+    table = pilot.app.screen.query_one("#cadence-table", CadenceTable)
     table.move_cursor(row=2)
     await pilot.press("A")
     await settle(pilot)
@@ -78,7 +79,7 @@ async def test_edit_name_time_zone_and_participants(make_app, store):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        table = app.screen.query_one("#cadence-table", DataTable)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
         assert str(table.get_row_at(0)[0]) == "Demo Day"
 
 
@@ -228,7 +229,7 @@ async def test_new_cadence_as_copy_then_made_daily(make_app, store):
         assert "Fri 27 Nov 2026 15:00" in await preview_of(pilot, screen)
         await pilot.press("escape")
         await settle(pilot)
-        table = app.screen.query_one("#cadence-table", DataTable)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)][-1] == "Daily Stand-up"
 
 
@@ -293,7 +294,7 @@ async def test_archived_cadence_brought_back_from_the_new_dialog(make_app, store
     store.cadences.archive_cadence("all-hands")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        table = app.screen.query_one("#cadence-table", DataTable)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
         assert table.row_count == 3
         await pilot.press("N")
         await settle(pilot)
@@ -308,7 +309,7 @@ async def test_archived_cadence_brought_back_from_the_new_dialog(make_app, store
         assert not store.cadences.get_cadence("all-hands").archived
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen.query_one("#cadence-table", DataTable).row_count == 4
+        assert app.screen.query_one("#cadence-table", CadenceTable).row_count == 4
 
 
 async def test_a_slow_rule_never_blocks_typing(make_app, store, monkeypatch):

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Input, Select, TabbedContent
 from cadence_tui.core.summary import render
 from cadence_tui.ui.screens.cadence_editor import CadenceEditorScreen, NewCadenceDialog
 from cadence_tui.ui.screens.meeting import FinanceReviewScreen, SprintReviewScreen
+from cadence_tui.ui.widgets.cadence_table import CadenceTable
 from tests.functional.meeting_pilot import fill_form
 
 
@@ -33,7 +34,7 @@ async def copy_on_home(pilot, source_key: str, source_row: int, name: str) -> st
 
 
 async def start_on_home(pilot, name: str):
-    table = pilot.app.screen.query_one("#cadence-table", DataTable)
+    table = pilot.app.screen.query_one("#cadence-table", CadenceTable)
     names = [str(table.get_row_at(r)[0]) for r in range(table.row_count)]
     table.move_cursor(row=names.index(name))
     table.focus()

@@ -4,10 +4,12 @@ import asyncio
 from datetime import date
 
 from textual import events
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
+
+from cadence_tui.ui.widgets.cadence_table import CadenceTable
 
 
-def cell_text(table: DataTable, row: int, col: int) -> str:
+def cell_text(table: CadenceTable, row: int, col: int) -> str:
     return str(table.get_row_at(row)[col])
 
 
@@ -17,7 +19,7 @@ async def test_home_shows_four_cadences_with_next_dates(make_app, store) -> None
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#cadence-table", DataTable)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
         assert table.row_count == 4
         names = [cell_text(table, r, 0) for r in range(4)]
         assert names == ["Sprint Review", "Marketing–Sales Sync", "Finance Business Review", "All-Hands Strategy"]
@@ -50,14 +52,14 @@ async def test_home_is_the_base_screen_and_escape_never_leaves_it(make_app) -> N
         await pilot.press("escape")
         await pilot.pause()
         assert len(app.screen_stack) == 1 and isinstance(app.screen, HomeScreen)
-        assert app.screen.query_one("#cadence-table", DataTable).row_count == 4
+        assert app.screen.query_one("#cadence-table", CadenceTable).row_count == 4
 
 
 async def test_home_at_80x24_fits_without_horizontal_scroll(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#cadence-table", DataTable)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width
 
 
@@ -67,7 +69,7 @@ async def test_user_markup_in_names_is_shown_literally(make_app, store) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#cadence-table", DataTable)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
         assert cell_text(table, 3, 0) == "[b]All[/] [@click=app.quit]x[/]"
         assert app.is_running
 
@@ -142,7 +144,7 @@ async def test_home_left_open_moves_on_with_the_clock(make_app, store, clock) ->
         await pilot.pause()
         home = app.screen
         assert isinstance(home, HomeScreen)
-        table = home.query_one("#cadence-table", DataTable)
+        table = home.query_one("#cadence-table", CadenceTable)
         assert cell_text(table, 0, 1) == "Thu 26 Nov 15:00"
         clock.advance(days=1, hours=1)  # Thursday 17:00: that meeting's time has passed
         home._refresh_if_minute_changed()  # what the 15 s timer calls
@@ -169,3 +171,66 @@ async def test_first_start_says_where_the_data_lives(tmp_path, clock) -> None:
                     assert welcome == []  # only the start that created the file
         finally:
             store.close()
+
+
+async def test_the_scorecard_keeps_its_place_on_the_first_frame_and_fills_after(make_app, store) -> None:
+    """Home's first frame holds the scorecard's height and border (its grid is
+    drawn right after): nothing below it moves when the values appear."""
+    from datetime import date
+
+    from rich.table import Table
+
+    from cadence_tui.ui.widgets.scorecard import Scorecard
+
+    store.scorecard.record_metric_value("cac", 1400, on=date(2026, 11, 1))
+    app = make_app()
+    for size in ((80, 24), (160, 48)):
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            card = app.screen.query_one("#home-scorecard", Scorecard)
+            assert "Customer Acquisition Cost: 1,400 USD" in card.plain_lines()[0]
+            assert isinstance(card.content, Table)  # the grid is drawn
+            filled = card.outer_size.height
+            card.hold(card.rows, card.warning)  # what the first frame shows
+            await pilot.pause()
+            assert card.outer_size.height == filled
+            assert card.has_class("-off-target") and str(card.content).strip() == ""
+        app = make_app()
+
+
+async def test_a_refresh_keeps_the_cursor_on_the_same_cadence(make_app, store) -> None:
+    """Rows read again (another terminal archived the cadence above): the
+    cursor stays on the cadence it was on, not on the line number."""
+    from tests.functional.settle import settle
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down")
+        table = app.screen.query_one("#cadence-table", CadenceTable)
+        assert table.selected_key == "finance-review"
+        store.cadences.archive_cadence("sprint-review")
+        app.screen.refresh_rows()
+        await settle(pilot)
+        assert table.rows == ["sales-marketing-sync", "finance-review", "all-hands"]
+        assert table.selected_key == "finance-review" and table.cursor_row == 1
+        assert "Finance Business Review" in str(app.screen.query_one("#cadence-details", Static).render())
+
+
+async def test_a_click_highlights_a_row_and_a_click_on_it_starts_its_meeting(make_app, store) -> None:
+    """As with the DataTable home had: one click moves the cursor, one more on
+    the highlighted row starts that cadence's meeting."""
+    from tests.functional.settle import settle
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
+        # The border's line, the header, then the rows: row 2 is 4 lines down.
+        assert await pilot.click("#cadence-table", offset=(5, 4))
+        await settle(pilot)
+        assert table.selected_key == "finance-review"
+        assert store.meetings.running_meeting("finance-review") is None
+        assert await pilot.click("#cadence-table", offset=(5, 4))
+        await settle(pilot)
+        assert store.meetings.running_meeting("finance-review") is not None

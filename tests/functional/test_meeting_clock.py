@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 from textual.scroll_view import ScrollView
-from textual.widgets import DataTable, Footer
+from textual.widgets import Footer
 
 from cadence_tui.ui.screens.meeting import MEETING_SCREENS, MeetingScreen, SprintReviewScreen
 from cadence_tui.ui.widgets.agenda_list import AgendaList
+from cadence_tui.ui.widgets.cadence_table import CadenceTable
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
 from tests.functional.meeting_pilot import column, start_from_home, text_of
 
@@ -93,7 +94,7 @@ async def test_leave_and_resume_from_home(make_app, store, clock) -> None:
         await pilot.press("escape")
         await pilot.pause()
         home = app.screen
-        table = home.query_one("#cadence-table", DataTable)
+        table = home.query_one("#cadence-table", CadenceTable)
         assert str(table.get_row_at(2)[1]) == "● in progress"
         clock.advance(minutes=5)
         await pilot.press("enter")
@@ -175,7 +176,7 @@ async def test_a_cadence_the_user_created_gets_the_shared_screen(make_app, store
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#cadence-table", DataTable)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
         row = [str(table.get_row_at(r)[0]) for r in range(table.row_count)].index("Design Crit")
         await pilot.press(*["down"] * row, "s")
         await pilot.pause()

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.home import HomeScreen
 from cadence_tui.ui.screens.meeting import MeetingScreen
+from cadence_tui.ui.widgets.cadence_table import CadenceTable
 from tests.functional.meeting_pilot import HOME_ROWS, start_from_home, text_of
 from tests.functional.settle import settle
 from tests.notes import shown_notes
@@ -32,7 +33,7 @@ def rows(store, key: str) -> list[tuple[str, str, str]]:
 
 
 def home_cell(app, key: str, col: int = 1) -> str:
-    table = app.screen.query_one("#cadence-table", DataTable)
+    table = app.screen.query_one("#cadence-table", CadenceTable)
     return str(table.get_row_at(HOME_ROWS[key])[col])
 
 

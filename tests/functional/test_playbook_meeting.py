@@ -7,6 +7,7 @@ from datetime import date
 
 from textual.widgets import DataTable, Static
 
+from cadence_tui.ui.widgets.cadence_table import CadenceTable
 from cadence_tui.ui.widgets.carry_over import CarryOverTable
 from cadence_tui.ui.widgets.scorecard import Scorecard
 from tests.functional.meeting_pilot import fill_form, start_from_home
@@ -93,7 +94,7 @@ async def test_escalate_a_sprint_blocker_to_finance_and_resolve_it_there(make_ap
         assert "escalated to Finance Business Review" in app.screen.text
         await pilot.press("escape")
         await pilot.pause()
-        home = app.screen.query_one("#cadence-table", DataTable)
+        home = app.screen.query_one("#cadence-table", CadenceTable)
         assert str(home.get_row_at(0)[5]) == "1"  # still an open Sprint Review blocker
 
         clock.advance(days=12)
@@ -110,7 +111,7 @@ async def test_escalate_a_sprint_blocker_to_finance_and_resolve_it_there(make_ap
         assert tuple(row) == ("resolved", finance.meeting_id)
         await pilot.press("escape")
         await pilot.pause()
-        home = app.screen.query_one("#cadence-table", DataTable)
+        home = app.screen.query_one("#cadence-table", CadenceTable)
         assert str(home.get_row_at(0)[5]) == "0"  # resolved in the Sprint Review too: one row
     assert store.playbook.escalated_to("finance-review") == []
 

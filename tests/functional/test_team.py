@@ -8,16 +8,17 @@ import time
 from collections.abc import Callable
 
 import pytest
-from textual.widgets import DataTable
 
 from cadence_tui.store import open_store
 from cadence_tui.ui.screens.home import HomeScreen
 from cadence_tui.ui.screens.meeting import MeetingScreen
 from cadence_tui.ui.screens.summary import SummaryScreen
 from cadence_tui.ui.widgets.agenda_list import AgendaList
+from cadence_tui.ui.widgets.cadence_table import CadenceTable
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
 from cadence_tui.ui.widgets.meeting_log import MeetingLog
 from tests.functional.meeting_pilot import column, fill_form, text_of
+from tests.functional.settle import settle
 from tests.hostile.helpers import cadence
 
 WIDE = (160, 48)
@@ -41,7 +42,7 @@ async def test_topic_from_the_cli_reaches_home_the_agenda_and_the_summary(make_a
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#cadence-table", DataTable)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
         assert column(table, 6) == ["1", "0", "0", "0"]  # Topics, per cadence
         assert "Pricing page feedback 5′ (Lena)" in text_of(app.screen.query_one("#cadence-details"))
         await pilot.press("s")
@@ -99,6 +100,7 @@ async def test_home_key_t_proposes_a_topic(make_app, store) -> None:
         assert "1 to 60" in str(app.screen.query_one("#error-minutes").render())
         assert app.screen.focused.id == "field-minutes"  # the error put the cursor there
         await fill_form(pilot, "12", "Dana", clear=True)
+        await settle(pilot)  # the write queue's thread writes it; home reads it again
         assert isinstance(app.screen, HomeScreen)
         assert "Lead scoring 12′ (Dana)" in text_of(app.screen.query_one("#cadence-details"))
     [topic] = store.topics.waiting_topics("sales-marketing-sync")
@@ -118,7 +120,7 @@ async def test_two_apps_on_one_database_see_each_other_live(make_app, store, db,
             # Home of the second app sees the meeting start in the first.
             await p1.press("s")
             await p1.pause()
-            table = second.screen.query_one("#cadence-table", DataTable)
+            table = second.screen.query_one("#cadence-table", CadenceTable)
             await within(p2, 1.0, lambda: "in progress" in str(table.get_row_at(0)[1]))
             await p2.press("s")  # joins the same meeting
             await p2.pause()
@@ -190,7 +192,7 @@ async def test_home_action_items_and_history_follow_another_terminal(make_app, s
     try:
         async with app.run_test(size=WIDE) as pilot:
             await pilot.pause()
-            table = app.screen.query_one("#cadence-table", DataTable)
+            table = app.screen.query_one("#cadence-table", CadenceTable)
             before = int(str(table.get_row_at(0)[3]))
             elsewhere_store.actions.add_action("Added in another terminal", cadence_key="sprint-review")
             await within(pilot, 1.0, lambda: int(str(table.get_row_at(0)[3])) == before + 1)
@@ -295,6 +297,7 @@ async def test_topic_titles_with_markup_and_escapes_are_shown_literally(make_app
         await pilot.pause()
         await pilot.press("t")
         await fill_form(pilot, "[b]Pricing[/] \x1b[31mred\x07 [@click=app.quit]x[/]")
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen) and app.is_running
         details = text_of(app.screen.query_one("#cadence-details"))
         assert "[b]Pricing[/]" in details and "[@click=app.quit]x[/]" in details and "\x1b" not in details
@@ -327,7 +330,7 @@ async def test_two_facilitators_resume_one_meeting_and_share_its_clock(make_app,
             clock.advance(minutes=1, seconds=30)
             await p1.pause(0.6)  # a clock tick
 
-            table = second.screen.query_one("#cadence-table", DataTable)
+            table = second.screen.query_one("#cadence-table", CadenceTable)
             await within(p2, 1.0, lambda: "in progress" in str(table.get_row_at(0)[1]))
             await p2.press("s")  # the second resumes the running meeting
             await p2.pause()

@@ -54,3 +54,68 @@ async def test_home_actions_and_history_never_query_on_the_ui_thread(make_app, s
     assert store.actions.get_action(1).status == "open"  # done, undone, dropped, undone: it all happened
     undone = [n for n in pilot.app._notifications if n.message.startswith("Undone")]
     assert len(undone) == 2
+
+
+async def test_home_topic_form_writes_off_the_ui_thread_and_fills_the_topics_cell(make_app, store, monkeypatch) -> None:
+    """`t` on home: a bad value is said under its field (nothing written), a
+    good one is written by the write queue's thread, never the UI's, and the
+    Topics column shows it when it lands."""
+    from cadence_tui.ui.screens.home import HomeScreen
+    from cadence_tui.ui.widgets.cadence_table import CadenceTable
+    from tests.functional.meeting_pilot import fill_form
+
+    on_ui: list[str] = []
+    write = StoreBase.write
+
+    def recorded_write(self):
+        if threading.current_thread() is threading.main_thread():
+            on_ui.append("BEGIN IMMEDIATE")
+        return write(self)
+
+    monkeypatch.setattr(StoreBase, "write", recorded_write)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:  # wide: the table has its Topics column
+        await settle(pilot)
+        await pilot.press("down", "t")
+        await pilot.pause()
+        assert app.screen.id == "topic-form"
+        await fill_form(pilot, "")  # no title
+        assert app.screen.id == "topic-form"
+        assert "cannot be empty" in str(app.screen.query_one("#error-title").render())
+        await fill_form(pilot, "Lead scoring", "many", clear=True)  # minutes not a number
+        assert app.screen.id == "topic-form"
+        assert str(app.screen.query_one("#error-minutes").render()).strip()
+        assert store.topics.waiting_topics("sales-marketing-sync") == []
+        await fill_form(pilot, "12", "Dana", clear=True)  # the error put the cursor in minutes
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
+        assert table.column_labels[-1] == "Topics"
+        assert table.selected_key == "sales-marketing-sync"
+        assert str(table.get_row_at(1)[-1]) == "1"
+        assert str(table.get_row_at(0)[-1]) == "0"
+    assert on_ui == []
+    [topic] = store.topics.waiting_topics("sales-marketing-sync")
+    assert (topic.title, topic.minutes, topic.proposed_by) == ("Lead scoring", 12, "Dana")
+
+
+async def test_home_topic_form_opens_again_with_what_was_typed_when_the_write_fails(make_app, store) -> None:
+    """The cadence was archived (another terminal) while the form was open:
+    the queued write fails; the form comes back with the text and the reason."""
+    from textual.widgets import Input
+
+    from tests.functional.meeting_pilot import fill_form
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        store.cadences.archive_cadence("sprint-review")
+        await fill_form(pilot, "Kept text")
+        await settle(pilot)
+        await pilot.pause()
+        assert app.screen.id == "topic-form"
+        assert app.screen.query_one("#field-title", Input).value == "Kept text"
+        assert "archived" in str(app.screen.query_one("#form-error").render())
+    assert store.topics.waiting_topics() == []

@@ -8,9 +8,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from cadence_tui.store import open_store
+from cadence_tui.ui.widgets.cadence_table import CadenceTable
 from tests.hostile.helpers import assert_error, cadence, sha
 
 BAD_VALUES = ["1.7e308", "-1.7e308", "1e16", "inf", "-inf", "nan", "1e999", "9" * 400]
@@ -148,7 +149,7 @@ async def test_app_starts_and_shows_stored_absurd_values(poisoned_db: Path) -> N
         app = make_app(store)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
-            assert app.screen.query_one("#cadence-table", DataTable).row_count == 4
+            assert app.screen.query_one("#cadence-table", CadenceTable).row_count == 4
             card = app.screen.query_one("#home-scorecard", Scorecard)
             lines = card.plain_lines()
             assert any(line.startswith("K two") for line in lines)

@@ -113,10 +113,9 @@ async def test_home_screen_first_frame_needs_only_the_startup_parts(tmp_path: Pa
     """If this fails, the home screen used a part of the store other than the
     cadences and the scorecard before its first frame: call it after the first
     frame (or in a worker) instead."""
-    from textual.widgets import DataTable
-
     from cadence_tui.store import open_store
     from cadence_tui.ui.app import CadenceApp, make_app
+    from cadence_tui.ui.widgets.cadence_table import CadenceTable
 
     # Only the parts the first frame asks for, not the load after it.
     monkeypatch.setattr(CadenceApp, "_load_store_parts", lambda self: None)
@@ -125,7 +124,7 @@ async def test_home_screen_first_frame_needs_only_the_startup_parts(tmp_path: Pa
         app = make_app(store)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
-            table = app.screen.query_one("#cadence-table", DataTable)
+            table = app.screen.query_one("#cadence-table", CadenceTable)
             assert table.row_count == 4
             used = sorted(type(p).__name__ for p in store._parts.values())
             assert set(used) <= {"CadenceStore", "ScorecardStore"}, used

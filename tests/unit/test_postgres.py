@@ -281,7 +281,7 @@ async def test_the_app_on_a_read_only_role_opens_and_a_write_says_so(read_only_u
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert "Sprint Review" in str(app.screen.query_one("DataTable").get_row_at(0))
+        assert "Sprint Review" in str(app.screen.query_one("#cadence-table").get_row_at(0))
         await pilot.press("s")  # start a meeting: a write
         await pilot.pause(0.3)
         messages = [n.message for n in app._notifications]

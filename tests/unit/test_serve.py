@@ -338,11 +338,12 @@ async def test_app_told_blurred_before_its_first_focus_focuses_home_on_the_first
     table took focus: the first key (or the page's focus) must give the
     table focus, or arrows and Enter do nothing until Tab."""
     from textual import events
-    from textual.widgets import DataTable
+
+    from cadence_tui.ui.widgets.cadence_table import CadenceTable
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        table = app.screen.query_one("#cadence-table", DataTable)
+        table = app.screen.query_one("#cadence-table", CadenceTable)
         # What the web driver's start leaves: unfocused, nothing to restore.
         app.app_focus = False
         app.screen.set_focus(None)

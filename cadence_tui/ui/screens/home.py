@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from cadence_tui.core.model import CadenceOverview
 from cadence_tui.core.timefmt import relative_day
@@ -31,6 +31,7 @@ from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.home_data import HomeSnapshot, prefetch_home, read_home
 from cadence_tui.ui.screens.playbook_nav import PLAYBOOK_BINDINGS, PlaybookNavigation
 from cadence_tui.ui.stylesheets import STARTUP, css
+from cadence_tui.ui.widgets.cadence_table import CadenceTable
 from cadence_tui.ui.widgets.open_work import OpenWork
 from cadence_tui.ui.widgets.scorecard import Scorecard
 
@@ -42,6 +43,9 @@ TOPICS_COLUMN_WIDTH = 90
 # How long the first frame waits for the start-up read (launch.run_app began
 # it before importing Textual; it is nearly always done by mount).
 FIRST_READ_WAIT = 1.0
+TOPIC_FORM = "topic-form"
+# The table's columns (README, "Home screen"); "Topics" follows on wide terminals.
+COLUMNS = ("Cadence", "Next", "Last", "Open", "Overdue", "Blockers")
 
 
 class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
@@ -111,24 +115,18 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
         self._shown_minute: datetime | None = None  # the minute the rows were computed for
         self._suspended = False  # another screen was opened on top
         self._topics_column = False  # the table shows "Topics" (wide terminals)
+        self._topic_form_shown: Screen | None = None  # the last topic form opened (ids are unique)
 
     def compose(self) -> ComposeResult:
         yield Static("Cadence", id="home-title")
         with Vertical(id="home-body"):
-            yield DataTable(id="cadence-table", cursor_type="row", zebra_stripes=False)
+            yield CadenceTable(id="cadence-table")
             yield Static(id="cadence-details")
             yield OpenWork(id="cadence-open-work")
             yield Scorecard(id="home-scorecard", read_on_mount=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#cadence-table", DataTable)
-        table.add_column("Cadence", key="name")
-        table.add_column("Next", key="next")
-        table.add_column("Last", key="last")
-        table.add_column("Open", key="open")
-        table.add_column("Overdue", key="overdue")
-        table.add_column("Blockers", key="blockers")
         self._first_read()
         # Left open all day, home stays true: the clock in the title, "Next"
         # once a meeting's time has passed, "tomorrow" after midnight.
@@ -235,20 +233,13 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
 
     def _show(self, snapshot: HomeSnapshot) -> None:
         """Paint a snapshot: the table, the details, the title, the scorecard."""
+        first = self._snapshot is None
         self._snapshot = snapshot
         now = snapshot.now
         self._shown_minute = now.astimezone().replace(second=0, microsecond=0)
         self._rows = snapshot.rows
-        table = self.query_one("#cadence-table", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        wide = self.size.width >= TOPICS_COLUMN_WIDTH
-        if wide != self._topics_column:
-            self._topics_column = wide
-            if wide:
-                table.add_column("Topics", key="topics")
-            else:
-                table.remove_column("topics")
+        wide = self._topics_column = self.size.width >= TOPICS_COLUMN_WIDTH
+        lines: list[tuple[str, list[Text]]] = []
         for row in self._rows:
             c = row.cadence
             nxt = snapshot.next.get(c.id)
@@ -272,22 +263,33 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
             topics = Text(str(row.waiting_topics), style="bold cyan" if row.waiting_topics else "dim", justify="right")
             cells = [Text(c.name, style="bold"), next_cell, last_cell]
             cells += [Text(str(row.open_actions), justify="right"), overdue, blockers]
-            table.add_row(*cells, *([topics] if wide else []), key=c.key)
-        if self._rows:
-            table.move_cursor(row=min(max(cursor, 0), len(self._rows) - 1))
+            lines.append((c.key, [*cells, *([topics] if wide else [])]))
+        # The cursor stays on the cadence it was on (CadenceTable.show).
+        self.query_one(CadenceTable).show(COLUMNS + (("Topics",) if wide else ()), lines)
         self._show_details()
         self.query_one("#home-title", Static).update(
             Text.assemble(("Cadence", "bold"), "  ", (f"{now.astimezone():%a %d %b %Y, %H:%M}", "dim"))
         )
-        self.query_one(Scorecard).show(snapshot.scorecard, snapshot.focus_warning)
+        scorecard = self.query_one(Scorecard)
+        if first:
+            # The first frame keeps the scorecard's place (same height, same
+            # border) and its grid is drawn right after: the frame shows sooner.
+            scorecard.hold(snapshot.scorecard, snapshot.focus_warning)
+            self.call_after_refresh(self._show_scorecard)
+        else:
+            scorecard.show(snapshot.scorecard, snapshot.focus_warning)
+
+    def _show_scorecard(self) -> None:
+        if self._snapshot is not None:  # the latest read (a refresh may have come first)
+            self.query_one(Scorecard).show(self._snapshot.scorecard, self._snapshot.focus_warning)
 
     def selected(self) -> CadenceOverview | None:
-        table = self.query_one("#cadence-table", DataTable)
+        table = self.query_one(CadenceTable)
         if not self._rows or table.cursor_row < 0:
             return None
         return self._rows[min(table.cursor_row, len(self._rows) - 1)]
 
-    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+    def on_row_list_row_highlighted(self, _event: CadenceTable.RowHighlighted) -> None:
         row = self.selected()
         if (row, self._snapshot) != self._details_shown:  # filling the table highlights the row shown already
             self._show_details()
@@ -366,35 +368,70 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
     def action_propose_topic(self) -> None:
         """A small form: a topic for the highlighted cadence's next meeting (store/topics.py)."""
         from cadence_tui.store.topics import DEFAULT_TOPIC_MINUTES
-        from cadence_tui.ui.widgets.capture_forms import CaptureForm, FormField
 
         row = self.selected()
-        if row is None:
+        if row is not None:
+            values = {"title": "", "minutes": str(DEFAULT_TOPIC_MINUTES), "by": self.store.actor or ""}
+            self._topic_form(row.cadence, values)
+
+    def _topic_form(self, cadence: Any, values: dict[str, str], error: str = "") -> None:
+        """The topic form, its write made by the app's write queue (never on the
+        UI thread): a bad value is said under its field before anything is
+        queued; a write that fails opens the form again with what was typed."""
+        from cadence_tui.store.topics import check_topic
+        from cadence_tui.ui.widgets.capture_forms import QUEUED, CaptureForm, FormField
+        from cadence_tui.ui.write_queue import WriteJob, write_queue
+
+        earlier = self._topic_form_shown
+        if earlier is not None and earlier.is_attached:  # still closing (a quick failure): ids are unique
+            self.set_timer(0.05, lambda: self._topic_form(cadence, values, error))
             return
-        cadence = row.cadence
 
-        def done(topic: Any) -> None:
-            if topic is None:
-                return
-            self.refresh_rows()
-            self.notify(f"Topic for the next {cadence.name}: {topic.title}", timeout=4, markup=False)
+        def save(typed: dict[str, str]) -> Any:
+            check_topic(typed["title"], typed["minutes"], typed["by"])  # InvalidInput: the field's error line
+            job = WriteJob(
+                lambda store: store.topics.add_topic(
+                    cadence.key, typed["title"], minutes=typed["minutes"], by=typed["by"]
+                ),
+                self,
+                what="topic",
+                data={"topic_for": cadence, "values": typed},
+            )
+            write_queue(self.app).submit(job)
+            return QUEUED
 
-        self.app.push_screen(
-            CaptureForm(
-                f"Topic for the next {cadence.name}",
-                [
-                    FormField("title", "Topic", placeholder="what to discuss"),
-                    FormField("minutes", "Minutes", value=str(DEFAULT_TOPIC_MINUTES)),
-                    FormField("by", "By", value=self.store.actor),
-                ],
-                lambda v: self.store.topics.add_topic(cadence.key, v["title"], minutes=v["minutes"], by=v["by"]),
-                form_id="topic-form",
-            ),
-            done,
+        self._topic_form_shown = form = CaptureForm(
+            f"Topic for the next {cadence.name}",
+            [
+                FormField("title", "Topic", value=values["title"], placeholder="what to discuss"),
+                FormField("minutes", "Minutes", value=values["minutes"]),
+                FormField("by", "By", value=values["by"]),
+            ],
+            save,
+            form_id=TOPIC_FORM,
+            error=error,
         )
+        self.app.push_screen(form)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "cadence-table":
+    def on_write_done(self, event: Any) -> None:
+        cadence = event.job.data.get("topic_for")
+        if cadence is None:
+            return
+        event.stop()
+        self.refresh_rows()  # the Topics column and the details
+        self.notify(f"Topic for the next {cadence.name}: {event.result.title}", timeout=4, markup=False)
+
+    def on_write_failed(self, event: Any) -> None:
+        """Nothing typed is lost: the form opens again with the text and the error."""
+        cadence = event.job.data.get("topic_for")
+        if cadence is None:
+            return
+        event.stop()
+        if self.is_attached:
+            self._topic_form(cadence, event.job.data["values"], str(event.error))
+
+    def on_row_list_row_selected(self, event: CadenceTable.RowSelected) -> None:
+        if event.row_list.id == "cadence-table":
             event.stop()
             self.action_start_meeting()
 

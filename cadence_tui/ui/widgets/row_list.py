@@ -208,11 +208,15 @@ class RowList(ScrollView, can_focus=True):
 
     def _cell(self, cell: Text, width: int, pre: Style, post: Style) -> list[Segment]:
         # As DataTable draws a cell: its text in its own style, the padding plain.
+        # A cell's ``justify="right"`` (or "center") places it in its column.
         text = Text(" ", end="")
         body = cell.copy()
         body.truncate(width, overflow="crop")
+        room = width - body.cell_len
+        before = room if cell.justify == "right" else room // 2 if cell.justify == "center" else 0
+        body.pad_left(before)  # in the cell's own style, as DataTable pads it
         text.append_text(body)
-        text.append(" " * (width - body.cell_len + 1))
+        text.append(" " * (room - before + 1))
         return list(Segment.apply_style(text.render(self.app.console), pre, post))
 
     def _scroll_cursor_into_view(self) -> None:

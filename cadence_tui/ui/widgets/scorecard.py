@@ -120,6 +120,15 @@ class Scorecard(Static):
         self._draw()
         self.set_class(any(r.off_target for r in self.rows), "-off-target")
 
+    def hold(self, rows: list[ScorecardRow], warning: str | None) -> None:
+        """Keep the place :meth:`show` will fill (as many lines, the same border),
+        without drawing the grid yet (home's first frame)."""
+        self.border_subtitle = warning and "more than 3 metrics: keep the focus"
+        self.set_class(any(r.off_target for r in rows), "-off-target")
+        width = self.content_region.width
+        per_row = 2 if 0 < width < NARROW else 1
+        self.update(Text("\n" * (max(1, per_row * len(rows)) - 1)))
+
     def _draw(self) -> None:
         empty = "No metric reviewed here" if self.cadence_key else "No metrics yet"
         width = self.content_region.width
