@@ -12,9 +12,12 @@ Extension points (for features that add to the meeting screen):
   ``TabPane`` objects).
 * **Capture actions**: add a ``Binding`` (in a mixin's ``BINDINGS``) and an
   ``action_...`` method that calls :meth:`MeetingScreen.open_form` with
-  ``FormField`` specs and a ``save`` callable that calls the store (raise
+  ``FormField`` specs, a ``write(store, values)`` callable that calls the
+  store it is given (it runs on the ordered write queue's thread) and a
+  ``check(values)`` that validates without the database (raise
   ``InvalidInput`` with ``.field`` set, e.g. via ``store.meetings.at_field``,
-  to put the message under the field).
+  to put the message under the field; a refusal only the store can make
+  comes back and opens the form again with the message).
 * **Refresh**: ``self.refresh_all()`` re-reads everything; override
   :meth:`refresh_extra` to re-read your tabs with it. The agenda, log,
   carried items and attendance are read in a thread worker
@@ -568,10 +571,15 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         return tuple(p.name for p in self.people)  # as last read: opening a form reads nothing
 
     # -- capture ---------------------------------------------------------------------------
-    # The four capture forms never wait on the database: the form checks what it
-    # can without it, tries the write at once, and when another process holds
-    # the lock (or earlier writes still wait) hands it to the app's ordered
-    # write queue (ui/write_queue.py); the clock bar says "saving…" meanwhile.
+    # Capture forms never wait on the database: the form checks what it can
+    # without it (InvalidInput keeps it open, the message under its field).
+    # The four captures (a, b, d, o) then try the write at once, failing at
+    # once if another process holds the lock; every other form (open_form),
+    # and a capture when the file is busy or earlier writes still wait, hands
+    # it to the app's ordered write queue (ui/write_queue.py) and closes; the
+    # clock bar says "saving…" until it lands. A queued write the store
+    # refuses opens the form again with what was typed and the message
+    # (_reopen_form).
     def open_capture(
         self,
         title: str,
@@ -586,15 +594,17 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         then: Callable[[Any], object] | None = None,
         at_once: bool = True,
         offer_action: bool = True,
+        as_action: bool = False,
         focus: str | None = None,
         closed: Callable[[], object] | None = None,
     ) -> None:
         """Open a capture form whose write may be queued (see above).
         ``then(result)`` runs once it is saved (default: the log is re-read);
-        ``at_once=False`` always queues the write (:meth:`open_form`);
-        ``offer_action``: in a meeting that has ended, offer to keep the text
-        as an open action item of the cadence; ``focus``: the field the
-        cursor starts in; ``closed()`` runs when the form is cancelled."""
+        ``at_once=False``: always queued, never tried on the UI thread
+        (:meth:`open_form`); ``offer_action``: in a meeting that has ended, offer to keep the text
+        as an open action item of the cadence (``as_action``: offered
+        already, Enter saves it so); ``focus``: the field the cursor starts
+        in; ``closed()`` runs when the form is cancelled."""
         spec = {
             "title": title,
             "fields": fields,
@@ -608,7 +618,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             "focus": focus,
             "closed": closed,
         }
-        offered = {"as_action": False}  # the meeting ended: Enter again saves it as an action item
+        offered = {"as_action": as_action}  # the meeting ended: Enter again saves it as an action item
 
         def save(values: dict[str, str]) -> Any:
             if offered["as_action"]:
@@ -619,6 +629,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             check(values)  # InvalidInput: the form shows it and stays open
             queue = write_queue(self.app)
             if at_once and not queue.pending:
+                # The four captures: tried at once (a local SQLite write that
+                # fails at once if the file is busy), else queued.
                 try:
                     with self.store.without_waiting():
                         return write(self.store, values)
@@ -803,6 +815,12 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             return
         values = data["values"]
         fields = [replace(f, value=values.get(f.name, f.value)) for f in data["fields"]]
+        error = event.error
+        if isinstance(error, MeetingEnded) and data.get("offer_action", True):
+            # Ended in another window before the write landed: the text is
+            # offered as an open action item of the cadence (Enter saves it so).
+            self.refresh_agenda()  # when shown, the ended meeting is said (_show_agenda)
+            error = self.offer_as_action()
         self.open_capture(
             data["title"],
             fields,
@@ -810,11 +828,12 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             data["write"],
             saved=data["saved"],
             form_id=data["form_id"],
-            error=str(event.error),
-            error_field=getattr(event.error, "field", None),
+            error=str(error),
+            error_field=getattr(error, "field", None),
             then=data.get("then"),
             at_once=data.get("at_once", True),
             offer_action=data.get("offer_action", True),
+            as_action=isinstance(event.error, MeetingEnded) and data.get("offer_action", True),
             focus=data.get("focus"),
             closed=data.get("closed"),
         )
