@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Static
@@ -196,3 +197,37 @@ async def test_finance_panel_forms_never_query_on_the_ui_thread(make_app, store,
             await pilot.press("enter")
         rows = store.query("SELECT meeting_id FROM action_items WHERE title = 'Chase the invoice'")
         assert [r[0] for r in rows] == [None]
+
+
+async def test_ending_while_the_file_stays_locked_keeps_the_meeting_open(make_app, store, monkeypatch) -> None:
+    """Item 2: the end is queued; locked past the timeout it fails, says so,
+    and the meeting stays open and usable; e pressed while it is on its way
+    ends nothing twice; once the file is free, e ends it."""
+    from tests.functional.test_lock_stall import hold_lock
+
+    meeting = store.meetings.start_meeting("sprint-review")
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await start_from_home(pilot, "sprint-review")
+        monkeypatch.setenv("CADENCE_BUSY_TIMEOUT_MS", "300")  # the queue's connection gives up soon
+        holder = hold_lock(Path(store.path))
+        try:
+            await pilot.press("e", "y")
+            await settle(pilot)
+        finally:
+            assert holder.stdin is not None
+            holder.stdin.close()
+            holder.wait(timeout=30)
+        assert store.meetings.get_meeting(meeting.id).status == "running"
+        assert app.screen is screen and not screen.ending_here
+        titles = [n.title for n in app._notifications]
+        assert "Not ended" in titles, titles
+        await pilot.press("n")  # still usable: the agenda moves on
+        assert screen.clock.item_number == 2
+        await pilot.press("e", "y")
+        assert store.meetings.get_meeting(meeting.id).status == "ended"
+        assert app.screen.id == "rate-meeting-form"
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "SummaryScreen"
+    ended = [r[0] for r in store.query("SELECT ended_at FROM meetings WHERE id = ?", (meeting.id,))]
+    assert len(ended) == 1 and ended[0] is not None
