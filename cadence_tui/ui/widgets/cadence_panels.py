@@ -71,6 +71,9 @@ class CadencePanel(Vertical):
 # -- Sprint Review ------------------------------------------------------------------
 class DemoPanel(CadencePanel):
     TAB_TITLE = "Demos"
+    # Class defaults, not set in on_mount: the screen may show its first read
+    # before this panel's on_mount runs.
+    demos: list[DemoItem] = []
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="demo-table", cursor_type="row", zebra_stripes=False)
@@ -81,7 +84,6 @@ class DemoPanel(CadencePanel):
         t.add_column("Demo", key="what", width=24)
         t.add_column("By", key="by", width=10)
         t.add_column("Fb", key="fb", width=3)
-        self.demos: list[DemoItem] = []
 
     @classmethod
     def read(cls, store, meeting_id: int) -> list[DemoItem]:
@@ -135,15 +137,13 @@ class DemoPanel(CadencePanel):
 # -- Marketing–Sales Sync -------------------------------------------------------------
 class PipelinePanel(CadencePanel):
     TAB_TITLE = "Pipeline"
+    view: PipelineView | None = None
+    _wide: bool | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="pipeline-caption", classes="panel-caption")
         yield DataTable(id="pipeline-table", cursor_type="row", zebra_stripes=False)
         yield Static(id="campaign-changes", classes="panel-detail")
-
-    def on_mount(self) -> None:
-        self.view: PipelineView | None = None
-        self._wide: bool | None = None
 
     def _columns(self, t: DataTable) -> bool:
         """(Re)build the columns for the width; narrow tables leave out last
@@ -209,6 +209,9 @@ class PipelinePanel(CadencePanel):
 # -- Finance Business Review ----------------------------------------------------------
 class BudgetPanel(CadencePanel):
     TAB_TITLE = "Budget"
+    lines: list[BudgetLine] = []
+    threshold = 10.0
+    reforecast: float | None = None
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="budget-table", cursor_type="row", zebra_stripes=False)
@@ -221,9 +224,6 @@ class BudgetPanel(CadencePanel):
         t.add_column("Actual", key="actual", width=10)
         t.add_column("Var", key="var", width=10)
         t.add_column("Var %", key="pct", width=7)
-        self.lines: list[BudgetLine] = []
-        self.threshold = 10.0
-        self.reforecast: float | None = None
 
     @classmethod
     def read(cls, store, meeting_id: int) -> tuple[Meeting, list[BudgetLine]]:
@@ -297,6 +297,7 @@ class BudgetPanel(CadencePanel):
 # -- All-Hands ----------------------------------------------------------------------------
 class HealthPanel(CadencePanel):
     TAB_TITLE = "Health"
+    rows: list[HealthRow] = []
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="health-table", cursor_type="row", zebra_stripes=False)
@@ -309,7 +310,6 @@ class HealthPanel(CadencePanel):
         t.add_column("Now", key="now", width=3)
         t.add_column("Last", key="last", width=4)
         t.add_column("Trend", key="trend", width=5)
-        self.rows: list[HealthRow] = []
 
     @classmethod
     def read(cls, store, meeting_id: int) -> tuple[list[HealthRow], list[Win]]:
