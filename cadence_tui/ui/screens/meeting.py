@@ -24,9 +24,13 @@ Extension points (for features that add to the meeting screen):
   (:func:`read_meeting`) and shown when the result arrives; keys that change
   them write through the ordered write queue (:meth:`MeetingScreen.write`).
 * **End of meeting**: ``e`` asks for confirmation, then
-  :meth:`finish_meeting` ends it in the store and calls :meth:`after_end`,
-  which asks for the attendees' ratings and then leaves this screen for the
-  summary.
+  :meth:`finish_meeting` queues the end on the ordered write queue; when it
+  has landed it calls :meth:`after_end`, which asks for the attendees'
+  ratings and then leaves this screen for the summary (a failed end leaves
+  the meeting open and says so).
+* **Panel**: the cadence panel's data is read in a thread worker
+  (``PANEL.read``) and drawn on the UI thread (``panel.show``); keys that
+  act on its highlighted row go through :meth:`after_panel_read`.
 
 The playbook (``screens/meeting_playbook.py``) is wired in this way: the
 ``MeetingPlaybook`` mixin, its ``MEETING_PLAYBOOK_BINDINGS`` (M metric,
