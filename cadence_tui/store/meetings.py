@@ -454,12 +454,7 @@ class MeetingStore(StorePart):
 
     def add_agenda_item(self, meeting_id: int, title: str, timebox: str | int) -> AgendaItem:
         """Add an item at the end of a meeting's agenda (for this meeting only)."""
-        from cadence_tui.store.actions import clean_title
-
-        with at_field("title"):
-            title = clean_title(title, "agenda item")
-        with at_field("timebox"):
-            minutes = parse_timebox(timebox)
+        title, minutes = check_agenda_item(title, timebox)
         self._live_meeting(meeting_id)
         with self.write() as conn:
             position = conn.execute(
@@ -532,14 +527,7 @@ class MeetingStore(StorePart):
 
     def add_guest(self, meeting_id: int, name: str, role: str = "") -> Attendee:
         """Add someone outside the cadence's participants (marked present)."""
-        from cadence_tui.store.actions import clean_name
-
-        with at_field("name"):
-            name = clean_name(name, "name")
-            if not name:
-                raise InvalidInput("the name cannot be empty")
-        with at_field("role"):
-            role = clean_name(role, "role")
+        name, role = check_guest(name, role)
         self.get_meeting(meeting_id)
         with self.write() as conn:
             existing = conn.execute(
@@ -761,14 +749,7 @@ class MeetingStore(StorePart):
         if kind == "action":
             if outcome not in ACTION_OUTCOMES:
                 raise InvalidInput(f"unknown outcome {outcome!r} for an action item")
-            new_due = None
-            if outcome == "redated":
-                from cadence_tui.core.duedates import parse_due
-
-                with at_field("due"):
-                    new_due = parse_due(due, self.today())
-                    if new_due is None:
-                        raise InvalidInput("enter the new due date")
+            new_due = check_redate(due, self.today()) if outcome == "redated" else None
             if self.scalar("SELECT 1 FROM action_items WHERE id = ?", (record_id,)) is None:
                 raise NotFound(f"no action item with id {record_id}")
             with self.write() as conn:
@@ -858,3 +839,38 @@ def check_entry_capture(kind: str, text: str) -> None:
             clean_text(text, "decision", 2000)
         else:
             clean_text(text, "note")
+
+
+def check_agenda_item(title: str, timebox: str | int) -> tuple[str, int]:
+    """An added agenda item's cleaned title and minutes (as :meth:`MeetingStore.add_agenda_item` checks them)."""
+    from cadence_tui.store.actions import clean_title
+
+    with at_field("title"):
+        title = clean_title(title, "agenda item")
+    with at_field("timebox"):
+        minutes = parse_timebox(timebox)
+    return title, minutes
+
+
+def check_guest(name: str, role: str = "") -> tuple[str, str]:
+    """A guest's cleaned name and role (as :meth:`MeetingStore.add_guest` checks them)."""
+    from cadence_tui.store.actions import clean_name
+
+    with at_field("name"):
+        name = clean_name(name, "name")
+        if not name:
+            raise InvalidInput("the name cannot be empty")
+    with at_field("role"):
+        role = clean_name(role, "role")
+    return name, role
+
+
+def check_redate(due: str, today: date) -> date:
+    """A carried action item's new due date, as typed (as :meth:`MeetingStore.triage` checks it)."""
+    from cadence_tui.core.duedates import parse_due
+
+    with at_field("due"):
+        new_due = parse_due(due, today)
+        if new_due is None:
+            raise InvalidInput("enter the new due date")
+    return new_due

@@ -45,10 +45,7 @@ class PanelStore(StorePart):
         return [DemoItem(r["id"], r["what"], r["presenter"], r["feedback"], required_ts(r["created_at"])) for r in rows]
 
     def add_demo(self, meeting_id: int, what: str, presenter: str = "") -> DemoItem:
-        with at_field("what"):
-            what = _title(what, "demo")
-        with at_field("presenter"):
-            presenter = _name(presenter, "presenter")
+        what, presenter = check_demo(what, presenter)
         self.store.meetings.get_meeting(meeting_id)
         with self.write() as conn:
             cur = conn.execute(
@@ -65,11 +62,7 @@ class PanelStore(StorePart):
 
     def add_demo_feedback(self, demo_id: int, text: str, who: str = "") -> DemoItem:
         """Append one piece of feedback (a line, ``who: text`` when a name is given)."""
-        with at_field("feedback"):
-            text = clean_text(text, "feedback", COMMENT_MAX).replace("\n", " ")
-        with at_field("who"):
-            who = _name(who, "name")
-        line = f"{who}: {text}" if who else text
+        line = check_demo_feedback(text, who)
         with self.write() as conn:
             row = conn.execute("SELECT feedback FROM demo_items WHERE id = ?", (demo_id,)).fetchone()
             if row is None:
@@ -83,16 +76,8 @@ class PanelStore(StorePart):
     def update_demo(self, demo_id: int, what: str, presenter: str = "", feedback: str | None = None) -> DemoItem:
         """Correct a demo: its title, presenter and (when given) all its
         feedback, one piece a line; an emptied line is a deleted piece."""
-        with at_field("what"):
-            what = _title(what, "demo")
-        with at_field("presenter"):
-            presenter = _name(presenter, "presenter")
-        lines: str | None = None
-        if feedback is not None:
-            kept = [" ".join(line.split()) for line in strip_control(feedback, multiline=True).splitlines()]
-            lines = "\n".join(line for line in kept if line)
-            if len(lines) > FEEDBACK_MAX:
-                raise field_error("feedback", f"at most {FEEDBACK_MAX:,} characters of feedback ({len(lines):,} now)")
+        what, presenter = check_demo(what, presenter)
+        lines = None if feedback is None else check_demo_feedback_lines(feedback)
         with self.write() as conn:
             if feedback is None:
                 cur = conn.execute(
@@ -146,17 +131,7 @@ class PanelStore(StorePart):
         Every field is checked before anything is written; the first bad one
         is reported at its field.
         """
-        parsed: dict[str, int | None] = {}
-        for stage in STAGES:
-            raw = values.get(stage)
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                parsed[stage] = None
-                continue
-            with at_field(stage):
-                try:
-                    parsed[stage] = raw if isinstance(raw, int) and raw >= 0 else parse_count(str(raw))
-                except ValueError as exc:
-                    raise InvalidInput(f"{STAGE_LABELS[stage]}: {exc}") from None
+        parsed = check_pipeline(values)
         self.store.meetings.get_meeting(meeting_id)
         with self.write() as conn:
             for stage, value in parsed.items():
@@ -174,8 +149,7 @@ class PanelStore(StorePart):
         return self.store.meetings._entries("campaign_changes", meeting_id)
 
     def add_campaign_change(self, meeting_id: int, text: str) -> int:
-        with at_field("text"):
-            text = clean_text(text, "campaign change", COMMENT_MAX)
+        text = check_campaign_change(text)
         self.store.meetings.get_meeting(meeting_id)
         with self.write() as conn:
             cur = conn.execute(
@@ -193,16 +167,7 @@ class PanelStore(StorePart):
 
     def set_budget_line(self, meeting_id: int, department: str, budget: str | float, actual: str | float) -> BudgetLine:
         """Add a department's line, or replace its figures if it is already there."""
-        with at_field("department"):
-            department = _name(department, "department")
-            if not department:
-                raise InvalidInput("the department cannot be empty")
-            if len(department) > DEPARTMENT_MAX:
-                raise InvalidInput(f"the department is too long (at most {DEPARTMENT_MAX} characters)")
-        with at_field("budget"):
-            budget_value = float(budget) if isinstance(budget, (int, float)) else parse_amount(budget)
-        with at_field("actual"):
-            actual_value = float(actual) if isinstance(actual, (int, float)) else parse_amount(actual)
+        department, budget_value, actual_value = check_budget_line(department, budget, actual)
         self.store.meetings.get_meeting(meeting_id)
         with self.write() as conn:
             conn.execute(
@@ -229,10 +194,7 @@ class PanelStore(StorePart):
         ]
 
     def set_variance_threshold(self, meeting_id: int, threshold: str | float) -> float:
-        with at_field("threshold"):
-            value = float(threshold) if isinstance(threshold, (int, float)) else parse_percent(threshold)
-            if not 0 < value <= 1000:
-                raise InvalidInput("the threshold must be above 0 and at most 1000 %")
+        value = check_variance_threshold(threshold)
         self.store.meetings.get_meeting(meeting_id)
         with self.write() as conn:
             conn.execute("UPDATE meetings SET variance_threshold = ? WHERE id = ?", (value, meeting_id))
@@ -240,12 +202,7 @@ class PanelStore(StorePart):
 
     def set_reforecast(self, meeting_id: int, amount: str | float | None) -> float | None:
         """The re-forecast for the period; empty text clears it."""
-        value: float | None
-        if amount is None or (isinstance(amount, str) and not amount.strip()):
-            value = None
-        else:
-            with at_field("reforecast"):
-                value = float(amount) if isinstance(amount, (int, float)) else parse_amount(amount)
+        value = check_reforecast(amount)
         self.store.meetings.get_meeting(meeting_id)
         with self.write() as conn:
             conn.execute("UPDATE meetings SET reforecast = ? WHERE id = ?", (value, meeting_id))
@@ -257,10 +214,7 @@ class PanelStore(StorePart):
         return [Win(r["id"], r["text"], r["who"], required_ts(r["created_at"])) for r in rows]
 
     def add_win(self, meeting_id: int, text: str, who: str = "") -> Win:
-        with at_field("text"):
-            text = _title(text, "win")
-        with at_field("who"):
-            who = _name(who, "name")
+        text, who = check_win(text, who)
         self.store.meetings.get_meeting(meeting_id)
         with self.write() as conn:
             cur = conn.execute(
@@ -300,10 +254,7 @@ class PanelStore(StorePart):
         return out
 
     def rate_handoff(self, meeting_id: int, handoff_id: int, rating: str | int, comment: str = "") -> HealthRow:
-        with at_field("rating"):
-            value = parse_rating(str(rating))
-        with at_field("comment"):
-            comment = clean_text(comment, "comment", COMMENT_MAX) if comment and comment.strip() else ""
+        value, comment = check_handoff_rating(rating, comment)
         self.store.meetings.get_meeting(meeting_id)
         if self.scalar("SELECT 1 FROM handoffs WHERE id = ?", (handoff_id,)) is None:
             raise NotFound(f"no hand-off with id {handoff_id}")
@@ -315,3 +266,97 @@ class PanelStore(StorePart):
                 (meeting_id, handoff_id, value, comment),
             )
         return next(r for r in self.health_check(meeting_id) if r.handoff.id == handoff_id)
+
+
+# -- the panel forms' checks: no database, so a form can check before it closes ------
+# (the store's methods above run the same checks first)
+def check_demo(what: str, presenter: str = "") -> tuple[str, str]:
+    with at_field("what"):
+        what = _title(what, "demo")
+    with at_field("presenter"):
+        presenter = _name(presenter, "presenter")
+    return what, presenter
+
+
+def check_demo_feedback(text: str, who: str = "") -> str:
+    """One piece of feedback as stored: ``who: text`` when a name is given."""
+    with at_field("feedback"):
+        text = clean_text(text, "feedback", COMMENT_MAX).replace("\n", " ")
+    with at_field("who"):
+        who = _name(who, "name")
+    return f"{who}: {text}" if who else text
+
+
+def check_demo_feedback_lines(feedback: str) -> str:
+    """All of a demo's feedback, one piece a line (emptied lines dropped)."""
+    kept = [" ".join(line.split()) for line in strip_control(feedback, multiline=True).splitlines()]
+    lines = "\n".join(line for line in kept if line)
+    if len(lines) > FEEDBACK_MAX:
+        raise field_error("feedback", f"at most {FEEDBACK_MAX:,} characters of feedback ({len(lines):,} now)")
+    return lines
+
+
+def check_pipeline(values: Mapping[str, str | int | None]) -> dict[str, int | None]:
+    parsed: dict[str, int | None] = {}
+    for stage in STAGES:
+        raw = values.get(stage)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            parsed[stage] = None
+            continue
+        with at_field(stage):
+            try:
+                parsed[stage] = raw if isinstance(raw, int) and raw >= 0 else parse_count(str(raw))
+            except ValueError as exc:
+                raise InvalidInput(f"{STAGE_LABELS[stage]}: {exc}") from None
+    return parsed
+
+
+def check_campaign_change(text: str) -> str:
+    with at_field("text"):
+        return clean_text(text, "campaign change", COMMENT_MAX)
+
+
+def check_budget_line(department: str, budget: str | float, actual: str | float) -> tuple[str, float, float]:
+    with at_field("department"):
+        department = _name(department, "department")
+        if not department:
+            raise InvalidInput("the department cannot be empty")
+        if len(department) > DEPARTMENT_MAX:
+            raise InvalidInput(f"the department is too long (at most {DEPARTMENT_MAX} characters)")
+    with at_field("budget"):
+        budget_value = float(budget) if isinstance(budget, (int, float)) else parse_amount(budget)
+    with at_field("actual"):
+        actual_value = float(actual) if isinstance(actual, (int, float)) else parse_amount(actual)
+    return department, budget_value, actual_value
+
+
+def check_variance_threshold(threshold: str | float) -> float:
+    with at_field("threshold"):
+        value = float(threshold) if isinstance(threshold, (int, float)) else parse_percent(threshold)
+        if not 0 < value <= 1000:
+            raise InvalidInput("the threshold must be above 0 and at most 1000 %")
+    return value
+
+
+def check_reforecast(amount: str | float | None) -> float | None:
+    """The re-forecast typed; empty text clears it (None)."""
+    if amount is None or (isinstance(amount, str) and not amount.strip()):
+        return None
+    with at_field("reforecast"):
+        return float(amount) if isinstance(amount, (int, float)) else parse_amount(amount)
+
+
+def check_win(text: str, who: str = "") -> tuple[str, str]:
+    with at_field("text"):
+        text = _title(text, "win")
+    with at_field("who"):
+        who = _name(who, "name")
+    return text, who
+
+
+def check_handoff_rating(rating: str | int, comment: str = "") -> tuple[int, str]:
+    with at_field("rating"):
+        value = parse_rating(str(rating))
+    with at_field("comment"):
+        comment = clean_text(comment, "comment", COMMENT_MAX) if comment and comment.strip() else ""
+    return value, comment

@@ -402,19 +402,7 @@ class PlaybookStore(StorePart):
         present = set(self.present_attendees(meeting_id))
         if not present and self.scalar("SELECT 1 FROM meetings WHERE id = ?", (meeting_id,)) is None:
             raise NotFound(f"no meeting with id {meeting_id}")
-        clean: dict[str, int] = {}
-        for person, rating in ratings.items():
-            if rating is None or (isinstance(rating, str) and not rating.strip()):
-                continue
-            if person not in present:
-                raise InvalidInput(f"{person} was not present at this meeting; only attendees present rate it")
-            try:
-                value = int(str(rating).strip())
-            except ValueError:
-                raise InvalidInput(f"{person}'s rating must be a whole number from 1 to 10") from None
-            if not 1 <= value <= 10:
-                raise InvalidInput(f"{person}'s rating must be from 1 to 10, not {value}")
-            clean[person] = value
+        clean = check_meeting_ratings(ratings, present)
         if clean:
             with self.write() as conn:
                 conn.executemany(
@@ -431,3 +419,22 @@ class PlaybookStore(StorePart):
                 "SELECT person, rating FROM meeting_ratings WHERE meeting_id = ? ORDER BY person", (meeting_id,)
             )
         }
+
+
+def check_meeting_ratings(ratings: dict[str, int | str | None], present: set[str] | None = None) -> dict[str, int]:
+    """Each rating given, 1–10 (``None``/empty skips a person); ``present``:
+    who may rate (None: not checked here, e.g. a form built from that list)."""
+    clean: dict[str, int] = {}
+    for person, rating in ratings.items():
+        if rating is None or (isinstance(rating, str) and not rating.strip()):
+            continue
+        if present is not None and person not in present:
+            raise InvalidInput(f"{person} was not present at this meeting; only attendees present rate it")
+        try:
+            value = int(str(rating).strip())
+        except ValueError:
+            raise InvalidInput(f"{person}'s rating must be a whole number from 1 to 10") from None
+        if not 1 <= value <= 10:
+            raise InvalidInput(f"{person}'s rating must be from 1 to 10, not {value}")
+        clean[person] = value
+    return clean

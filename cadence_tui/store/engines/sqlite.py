@@ -19,6 +19,7 @@ import errno
 import os
 import re
 import sqlite3
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,25 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 # -- opening -------------------------------------------------------------------------
+class _Connection(sqlite3.Connection):
+    """A connection that can be weakly referenced (see :func:`_open_here`)."""
+
+
+#: This process's connections, by resolved database path (see check_file).
+_OPEN_HERE: dict[str, weakref.WeakSet[_Connection]] = {}
+
+
+def _open_here(path: Path) -> bool:
+    """Whether this process has a connection open on the file."""
+    for conn in list(_OPEN_HERE.get(str(path.resolve()), ())):
+        try:
+            conn.total_changes  # noqa: B018 - raises once closed
+        except sqlite3.ProgrammingError:
+            continue
+        return True
+    return False
+
+
 def check_file(path: Path) -> None:
     """Refuse, before SQLite touches it, a path that cannot be a Cadence database."""
     if path.is_dir():
@@ -52,6 +72,14 @@ def check_file(path: Path) -> None:
     if path.exists():
         if not os.access(path, os.R_OK):
             raise DatabaseUnavailable(f"cannot read the database {path}: permission denied")
+        if _open_here(path):
+            # Checked when this process first opened it. Reading it again
+            # would close a file descriptor on it, and closing any descriptor
+            # of a file drops every POSIX lock this process holds on it
+            # (sqlite.org/howtocorrupt.html 2.2): the other connections' WAL
+            # locks go, another process then checkpoints and resets the WAL
+            # under them, and their later commits are lost.
+            return
         try:
             with path.open("rb") as fh:
                 header = fh.read(16)
@@ -87,9 +115,11 @@ def open_connection(path: Path | str) -> sqlite3.Connection:
         path = Path(path).expanduser()
         check_file(path)
     try:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, factory=_Connection)
     except sqlite3.Error as exc:
         raise translate(exc, path) from None
+    if not memory:
+        _OPEN_HERE.setdefault(str(Path(path).resolve()), weakref.WeakSet()).add(conn)
     try:
         conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]

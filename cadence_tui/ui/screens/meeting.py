@@ -12,18 +12,25 @@ Extension points (for features that add to the meeting screen):
   ``TabPane`` objects).
 * **Capture actions**: add a ``Binding`` (in a mixin's ``BINDINGS``) and an
   ``action_...`` method that calls :meth:`MeetingScreen.open_form` with
-  ``FormField`` specs and a ``save`` callable that calls the store (raise
+  ``FormField`` specs, a ``write(store, values)`` callable that calls the
+  store it is given (it runs on the ordered write queue's thread) and a
+  ``check(values)`` that validates without the database (raise
   ``InvalidInput`` with ``.field`` set, e.g. via ``store.meetings.at_field``,
-  to put the message under the field).
+  to put the message under the field; a refusal only the store can make
+  comes back and opens the form again with the message).
 * **Refresh**: ``self.refresh_all()`` re-reads everything; override
   :meth:`refresh_extra` to re-read your tabs with it. The agenda, log,
   carried items and attendance are read in a thread worker
   (:func:`read_meeting`) and shown when the result arrives; keys that change
   them write through the ordered write queue (:meth:`MeetingScreen.write`).
 * **End of meeting**: ``e`` asks for confirmation, then
-  :meth:`finish_meeting` ends it in the store and calls :meth:`after_end`,
-  which asks for the attendees' ratings and then leaves this screen for the
-  summary.
+  :meth:`finish_meeting` queues the end on the ordered write queue; when it
+  has landed it calls :meth:`after_end`, which asks for the attendees'
+  ratings and then leaves this screen for the summary (a failed end leaves
+  the meeting open and says so).
+* **Panel**: the cadence panel's data is read in a thread worker
+  (``PANEL.read``) and drawn on the UI thread (``panel.show``); keys that
+  act on its highlighted row go through :meth:`after_panel_read`.
 
 The playbook (``screens/meeting_playbook.py``) is wired in this way: the
 ``MeetingPlaybook`` mixin, its ``MEETING_PLAYBOOK_BINDINGS`` (M metric,
@@ -56,19 +63,37 @@ from cadence_tui.core.model import AgendaItem, Attendee, CarriedItem, Meeting
 from cadence_tui.core.timefmt import local_time
 from cadence_tui.core.wording import counted
 from cadence_tui.kinds import GENERIC, all_kinds
+from cadence_tui.store.actions import clean_title
 from cadence_tui.store.errors import DatabaseBusy, InvalidInput, NotFound, StoreError
 from cadence_tui.store.meetings import (
     MeetingEnded,
     at_field,
     check_action_capture,
+    check_agenda_item,
     check_blocker_capture,
     check_entry_capture,
+    check_guest,
+    check_redate,
+    field_error,
+)
+from cadence_tui.store.panels import (
+    check_budget_line,
+    check_campaign_change,
+    check_demo,
+    check_demo_feedback,
+    check_demo_feedback_lines,
+    check_handoff_rating,
+    check_pipeline,
+    check_reforecast,
+    check_variance_threshold,
+    check_win,
 )
 from cadence_tui.ui.app_access import app_store, cadence_app
 from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.footer_room import FooterRoom
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.screens.meeting_playbook import MEETING_PLAYBOOK_BINDINGS, MeetingPlaybook
+from cadence_tui.ui.store_work import in_thread
 from cadence_tui.ui.stylesheets import FORMS, css
 from cadence_tui.ui.widgets.agenda_list import AgendaList
 from cadence_tui.ui.widgets.attendance_list import AttendanceList
@@ -97,6 +122,8 @@ class MeetingRead:
     carried: list[CarriedItem] | None = None
     people: list[Attendee] | None = None
     select_id: int | None = None
+    panel: object = None  # the cadence panel's data (its ``read``), when asked
+    scorecard: list[Any] | None = None  # the metrics the cadence reviews, when asked
 
 
 def read_meeting(
@@ -108,8 +135,12 @@ def read_meeting(
     carried: bool = False,
     people: bool = False,
     select_id: int | None = None,
+    panel: type[CadencePanel] | None = None,
+    scorecard: str | None = None,
 ) -> MeetingRead:
-    """The parts of a meeting the screen shows, read on whichever thread calls it."""
+    """The parts of a meeting the screen shows, read on whichever thread calls
+    it (``panel``: the panel class whose data to read; ``scorecard``: the
+    cadence key whose reviewed metrics to read)."""
     s, mid = store, meeting_id
     out = MeetingRead(now=s.now(), today=s.today(), select_id=select_id)
     meetings = s.meetings
@@ -127,6 +158,10 @@ def read_meeting(
         out.carried = meetings.carry_over(mid)
     if people:
         out.people = meetings.attendance(mid)
+    if panel is not None:
+        out.panel = panel.read(s, mid)
+    if scorecard is not None:
+        out.scorecard = s.scorecard.scorecard(scorecard)
     return out
 
 
@@ -203,6 +238,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self._shown_seq: dict[str, int] = {}
         self._tab_labels: dict[str, str] = {}  # what each tab shows (see _set_tab_label)
         self._capture_forms: dict[str, CaptureForm] = {}  # the last capture form opened, by id
+        self._panel_waiting: list[Callable[[], object]] = []  # panel keys waiting for its read
+        self._agenda_pick: int | None = None  # the agenda row a re-read keeps the cursor on (refresh_agenda)
 
     @property
     def store(self):
@@ -243,9 +280,14 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
     def on_mount(self) -> None:
         if self._first_read is not None:
             # Read by the worker that opened this screen: the first frame shows it.
-            self._show_read(self._first_read)
-            self._first_read = None
-            self.refresh_panel()
+            first, self._first_read = self._first_read, None
+            self._show_read(first)
+            if self.panel is not None and first.panel is not None:
+                self.panel.show(first.panel)
+            else:
+                self.refresh_panel()
+            if first.scorecard and first.meeting is not None:
+                self._show_scorecard((first.meeting.cadence_key, first.scorecard))
             self.refresh_extra()
         else:
             self.refresh_all()
@@ -297,6 +339,11 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.refresh_playbook()
 
     def refresh_agenda(self, *, select_id: int | None = None) -> None:
+        if select_id is not None:
+            # The item just added: the cursor stays on it through the re-reads
+            # that follow (another window's change, a queued write landing),
+            # until an agenda key moves on.
+            self._agenda_pick = select_id
         self._read(agenda=True, select_id=select_id)
 
     def refresh_log(self) -> None:
@@ -309,6 +356,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self._read(people=True)
 
     def _read(self, **parts: Any) -> None:
+        if parts.get("agenda") and parts.get("select_id") is None:
+            parts["select_id"] = self._agenda_pick
         asked = tuple(name for name in ("agenda", "log", "carried", "people") if parts.get(name))
         seq = {name: self._asked.get(name, 0) + 1 for name in asked}
         self._asked.update(seq)
@@ -402,8 +451,41 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self._set_tab_label("tab-people", f"Who {present}/{len(people)}")
 
     def refresh_panel(self) -> None:
-        if self.panel is not None:
-            self.panel.load(self.store, self.meeting_id)
+        """Re-read the cadence panel in a thread worker; shown when it arrives
+        (a read older than one already shown is dropped)."""
+        panel, mid = self.panel, self.meeting_id
+        if panel is None:
+            return
+        seq = self._asked.get("panel", 0) + 1
+        self._asked["panel"] = seq
+
+        def show(data: object) -> None:
+            if self.is_attached and seq >= self._shown_seq.get("panel", 0):
+                self._shown_seq["panel"] = seq
+                panel.show(data)
+            self._panel_read_done()
+
+        def failed(exc: StoreError) -> None:
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
+            self._shown_seq["panel"] = max(seq, self._shown_seq.get("panel", 0))
+            self._panel_read_done()  # the keys that waited act on what is shown
+
+        in_thread(self, lambda store: type(panel).read(store, mid), show, group="panel-read", failed=failed)
+
+    def after_panel_read(self, action: Callable[[], object]) -> None:
+        """Run ``action`` (a panel key: it acts on the highlighted row) now, or
+        once the panel's read in flight is shown: a key typed right after a
+        save acts on the saved state, as when the panel was read at once."""
+        if self._asked.get("panel", 0) > self._shown_seq.get("panel", 0):
+            self._panel_waiting.append(action)
+        else:
+            action()
+
+    def _panel_read_done(self) -> None:
+        if self._asked.get("panel", 0) <= self._shown_seq.get("panel", 0):
+            waiting, self._panel_waiting = self._panel_waiting, []
+            for action in waiting:
+                action()
 
     def _tab_label(self, pane_id: str, title: str, count: int) -> None:
         self._set_tab_label(pane_id, f"{title} ({count})" if count else title)
@@ -463,32 +545,45 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self,
         title: str,
         fields: Sequence[FormField],
-        save: Callable[[dict[str, str]], Any],
+        write: Callable[[Any, dict[str, str]], Any],
         *,
+        check: Callable[[dict[str, str]], object] | None = None,
         then: Callable[[Any], object] | None = None,
         saved: str | Callable[[Any], str] | None = None,
         form_id: str = "capture-form",
     ) -> None:
-        """Open a capture form; on success run ``then(result)`` and say what was saved."""
-
-        def done(result: Any) -> None:
-            if result is None:
-                return
-            if then is not None:
-                then(result)
-            if saved:
-                self.notify(saved if isinstance(saved, str) else saved(result), timeout=3, markup=False)
-
-        self.app.push_screen(CaptureForm(title, fields, save, form_id=form_id), done)
+        """Open a form whose ``write(store, values)`` runs on the ordered write
+        queue, never on the UI thread: ``check(values)`` (no database: an
+        ``InvalidInput`` keeps the form open, the message under its field)
+        runs when Enter is pressed; the form then closes, and when the write
+        lands ``then(result)`` runs and ``saved`` is said. A write the store
+        refuses (a duplicate, the meeting ended, the lock held too long)
+        opens the form again with what was typed and the message."""
+        self.open_capture(
+            title,
+            fields,
+            check or (lambda _values: None),
+            write,
+            saved=saved,
+            then=then,
+            form_id=form_id,
+            at_once=False,
+            offer_action=False,
+        )
 
     def people_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.people)  # as last read: opening a form reads nothing
 
     # -- capture ---------------------------------------------------------------------------
-    # The four capture forms never wait on the database: the form checks what it
-    # can without it, tries the write at once, and when another process holds
-    # the lock (or earlier writes still wait) hands it to the app's ordered
-    # write queue (ui/write_queue.py); the clock bar says "saving…" meanwhile.
+    # Capture forms never wait on the database: the form checks what it can
+    # without it (InvalidInput keeps it open, the message under its field).
+    # The four captures (a, b, d, o) then try the write at once, failing at
+    # once if another process holds the lock; every other form (open_form),
+    # and a capture when the file is busy or earlier writes still wait, hands
+    # it to the app's ordered write queue (ui/write_queue.py) and closes; the
+    # clock bar says "saving…" until it lands. A queued write the store
+    # refuses opens the form again with what was typed and the message
+    # (_reopen_form).
     def open_capture(
         self,
         title: str,
@@ -496,23 +591,50 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         check: Callable[[dict[str, str]], object],
         write: Callable[[Any, dict[str, str]], Any],
         *,
-        saved: Callable[[Any], str],
+        saved: str | Callable[[Any], str] | None,
         form_id: str,
         error: str = "",
+        error_field: str | None = None,
+        then: Callable[[Any], object] | None = None,
+        at_once: bool = True,
+        offer_action: bool = True,
+        as_action: bool = False,
+        focus: str | None = None,
+        closed: Callable[[], object] | None = None,
     ) -> None:
-        """Open a capture form whose write may be queued (see above)."""
-        spec = {"title": title, "fields": fields, "check": check, "write": write, "saved": saved, "form_id": form_id}
-        offered = {"as_action": False}  # the meeting ended: Enter again saves it as an action item
+        """Open a capture form whose write may be queued (see above).
+        ``then(result)`` runs once it is saved (default: the log is re-read);
+        ``at_once=False``: always queued, never tried on the UI thread
+        (:meth:`open_form`); ``offer_action``: in a meeting that has ended, offer to keep the text
+        as an open action item of the cadence (``as_action``: offered
+        already, Enter saves it so); ``focus``: the field the cursor starts
+        in; ``closed()`` runs when the form is cancelled."""
+        spec = {
+            "title": title,
+            "fields": fields,
+            "check": check,
+            "write": write,
+            "saved": saved,
+            "form_id": form_id,
+            "then": then,
+            "at_once": at_once,
+            "offer_action": offer_action,
+            "focus": focus,
+            "closed": closed,
+        }
+        offered = {"as_action": as_action}  # the meeting ended: Enter again saves it as an action item
 
         def save(values: dict[str, str]) -> Any:
             if offered["as_action"]:
-                return self.save_as_cadence_action(values)
-            if self.ended_elsewhere or (self.meeting is not None and self.meeting.status == "ended"):
+                return self.save_as_cadence_action(values, spec)
+            if offer_action and (self.ended_elsewhere or (self.meeting is not None and self.meeting.status == "ended")):
                 offered["as_action"] = True
                 raise self.offer_as_action()
             check(values)  # InvalidInput: the form shows it and stays open
             queue = write_queue(self.app)
-            if not queue.pending:
+            if at_once and not queue.pending:
+                # The four captures: tried at once (a local SQLite write that
+                # fails at once if the file is busy), else queued.
                 try:
                     with self.store.without_waiting():
                         return write(self.store, values)
@@ -527,12 +649,22 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             return QUEUED
 
         def done(result: Any) -> None:
-            if result is None or result is QUEUED:
+            if result is None:
+                if closed is not None:
+                    closed()
                 return
-            self.refresh_log()
-            self.notify(saved(result), timeout=3, markup=False)
+            if result is QUEUED:
+                return
+            self._captured(spec, result)
 
-        form = CaptureForm(title, fields, save, form_id=form_id, error=error)
+        if focus is not None:
+            from cadence_tui.ui.widgets.playbook_forms import PlaybookForm
+
+            form: CaptureForm = PlaybookForm(
+                title, fields, save, form_id=form_id, error=error, error_field=error_field, focus=focus
+            )
+        else:
+            form = CaptureForm(title, fields, save, form_id=form_id, error=error, error_field=error_field)
         self._capture_forms[form_id] = form  # a failed write waits until it is gone (see _reopen_form)
         self.app.push_screen(form, done)
 
@@ -544,23 +676,57 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             f" of {name}; Esc discards it."
         )
 
-    def save_as_cadence_action(self, values: dict[str, str]) -> Any:
-        """A capture typed into an ended meeting, kept as an open action item of its cadence."""
-        from cadence_tui.core.duedates import parse_due
+    def _captured(self, spec: dict[str, Any], result: Any) -> None:
+        """A capture form's write landed: show it, say so."""
+        then, saved = spec.get("then"), spec.get("saved")
+        if then is not None:
+            then(result)
+        else:
+            self.refresh_log()
+        if saved:
+            self.notify(saved if isinstance(saved, str) else saved(result), timeout=3, markup=False)
 
+    def save_as_cadence_action(self, values: dict[str, str], spec: dict[str, Any] | None = None) -> Any:
+        """A capture typed into an ended meeting, kept as an open action item
+        of its cadence: checked here (the store's checks, no database), written
+        on the ordered write queue; a failure opens the same form again with
+        the text and the message, still saving it as an action item."""
         assert self.meeting is not None
-        field = next(f for f in ("title", "what", "text") if f in values)
-        text = " ".join(values[field].split())  # a note's lines, on one line
-        with at_field("due"):
-            due = parse_due(values.get("due", ""), self.store.today())
-        with at_field("owner"):
-            owner = values.get("owner") or values.get("raised_by") or ""
-        with at_field(field):
-            item = self.store.actions.add_action(text, owner=owner, due=due, cadence_key=self.meeting.cadence_key)
-        self.notify(
-            f"Saved as an open action item of {self.meeting.cadence_name}: {item.title}", timeout=6, markup=False
+        cadence_key, cadence_name = self.meeting.cadence_key, self.meeting.cadence_name
+
+        def as_action(v: dict[str, str], today: date) -> tuple[str, str, str, Any]:
+            field = next(f for f in ("title", "what", "text") if f in v)
+            text = " ".join(v[field].split())  # a note's lines, on one line
+            owner = v.get("owner") or v.get("raised_by") or ""
+            with at_field(field):
+                clean_title(text)
+            _title, owner, due = check_action_capture(text, owner, v.get("due", ""), today)
+            return field, text, owner, due
+
+        def write(store: Any, v: dict[str, str]) -> Any:
+            field, text, owner, due = as_action(v, store.today())
+            with at_field(field):
+                return store.actions.add_action(text, owner=owner, due=due, cadence_key=cadence_key)
+
+        def check(v: dict[str, str]) -> None:
+            as_action(v, self.store.today())
+
+        check(values)  # InvalidInput: the form shows it and stays open
+        data = {
+            **(spec or {"title": "New action item", "fields": [FormField(k, k) for k in values]}),
+            "check": check,
+            "write": write,
+            "saved": lambda item: f"Saved as an open action item of {cadence_name}: {item.title}",
+            "form_id": (spec or {}).get("form_id", "action-form"),
+            "then": lambda _item: None,
+            "at_once": False,
+            "offer_action": False,
+        }
+        write_queue(self.app).submit(
+            WriteJob(lambda store: write(store, values), self, "action item", {"values": values, **data})
         )
-        return None
+        self.show_saving()
+        return QUEUED
 
     def show_saving(self) -> None:
         self.query_one(ClockBar).show_saving(write_queue(self.app).pending)
@@ -585,6 +751,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         the store refuses (the meeting ended, or the item changed, in another
         window) is said when the read lands, not a crash."""
         mid = self.meeting_id
+        self._agenda_pick = select_id
 
         def run(store: Any) -> tuple[Any, StoreError | None, MeetingRead]:
             try:
@@ -622,8 +789,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             event.job.data["done"](event.result)
             return
         self.show_saving()
-        self.refresh_log()
-        self.notify(event.job.data["saved"](event.result), timeout=3, markup=False)
+        self._captured(event.job.data, event.result)
 
     @on(WriteFailed)
     def _write_failed(self, event: WriteFailed) -> None:
@@ -653,6 +819,12 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             return
         values = data["values"]
         fields = [replace(f, value=values.get(f.name, f.value)) for f in data["fields"]]
+        error = event.error
+        if isinstance(error, MeetingEnded) and data.get("offer_action", True):
+            # Ended in another window before the write landed: the text is
+            # offered as an open action item of the cadence (Enter saves it so).
+            self.refresh_agenda()  # when shown, the ended meeting is said (_show_agenda)
+            error = self.offer_as_action()
         self.open_capture(
             data["title"],
             fields,
@@ -660,7 +832,14 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
             data["write"],
             saved=data["saved"],
             form_id=data["form_id"],
-            error=str(event.error),
+            error=str(error),
+            error_field=getattr(error, "field", None),
+            then=data.get("then"),
+            at_once=data.get("at_once", True),
+            offer_action=data.get("offer_action", True),
+            as_action=isinstance(event.error, MeetingEnded) and data.get("offer_action", True),
+            focus=data.get("focus"),
+            closed=data.get("closed"),
         )
 
     def action_capture_action(self) -> None:
@@ -722,28 +901,42 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     @on(MeetingLog.Requested)
     def _log_request(self, event: MeetingLog.Requested) -> None:
-        row = event.row
+        """x (done/resolved, or open again) and del on the Log tab: written on
+        the ordered write queue with the log's read, shown when it lands; a
+        refusal (changed in another window, the lock held too long) is said
+        and the log re-read."""
+        row, mid = event.row, self.meeting_id
+        change: Callable[[Any], Any]
+        said = ""
         if event.what == "toggle":
             if row.kind == "action":
-                self.store.actions.set_action_status(
-                    row.id, "open" if row.closed else "done", meeting_id=self.meeting_id
-                )
+                status = "open" if row.closed else "done"
+                change = lambda store: store.actions.set_action_status(row.id, status, meeting_id=mid)  # noqa: E731
             elif row.kind == "blocker":
-                self.store.meetings.set_blocker_status(
-                    row.id, "open" if row.closed else "resolved", meeting_id=self.meeting_id
-                )
+                status = "open" if row.closed else "resolved"
+                change = lambda store: store.meetings.set_blocker_status(row.id, status, meeting_id=mid)  # noqa: E731
             else:
                 return
+        elif row.kind in ("decision", "note"):
+            change = lambda store: store.meetings.delete_entry(row.kind, row.id)  # noqa: E731
+            said = f"{row.kind.capitalize()} removed"
+        elif row.kind == "action":
+            change = lambda store: store.actions.set_action_status(row.id, "dropped", meeting_id=mid)  # noqa: E731
         else:
-            if row.kind in ("decision", "note"):
-                self.store.meetings.delete_entry(row.kind, row.id)
-                self.notify(f"{row.kind.capitalize()} removed", timeout=3)
-            elif row.kind == "action":
-                self.store.actions.set_action_status(row.id, "dropped", meeting_id=self.meeting_id)
-            else:
-                self.notify("A blocker is resolved (x), not removed", severity="warning")
-                return
-        self.refresh_log()
+            self.notify("A blocker is resolved (x), not removed", severity="warning")
+            return
+
+        def run(store: Any) -> MeetingRead:
+            change(store)
+            return read_meeting(store, mid, log=True)
+
+        def done(read: MeetingRead) -> None:
+            self._asked["log"] = self._asked.get("log", 0) + 1  # newer than any read in flight
+            self._show_read(read, {"log": self._asked["log"]})
+            if said:
+                self.notify(said, timeout=3)
+
+        self.write("log", run, done, lambda _exc: self.refresh_log())
 
     # -- agenda ---------------------------------------------------------------------------
     def action_next_item(self) -> None:
@@ -781,10 +974,12 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self._agenda_write("remove", lambda store: store.meetings.remove_agenda_item(item_id))
 
     def action_add_agenda_item(self) -> None:
+        mid = self.meeting_id
         self.open_form(
             "Add an agenda item",
             [FormField("title", "Item", placeholder="topic"), FormField("timebox", "Minutes", value="5")],
-            lambda v: self.store.meetings.add_agenda_item(self.meeting_id, v["title"], v["timebox"]),
+            lambda store, v: store.meetings.add_agenda_item(mid, v["title"], v["timebox"]),
+            check=lambda v: check_agenda_item(v["title"], v["timebox"]),
             then=lambda item: self.refresh_agenda(select_id=item.id),
             saved=lambda item: f"Added to the agenda: {item.title} ({item.timebox_min} min)",
             form_id="agenda-item-form",
@@ -833,10 +1028,18 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.write("attendance", run, done, lambda _exc: self.refresh_attendance())
 
     def action_add_guest(self) -> None:
+        mid = self.meeting_id
+
+        def check(v: dict[str, str]) -> None:
+            name, _role = check_guest(v["name"], v["role"])
+            if name in self.people_names():  # as last read; the store checks again
+                raise field_error("name", f"{name} is already on the list")
+
         self.open_form(
             "Add a guest",
             [FormField("name", "Name"), FormField("role", "Role", placeholder="optional")],
-            lambda v: self.store.meetings.add_guest(self.meeting_id, v["name"], v["role"]),
+            lambda store, v: store.meetings.add_guest(mid, v["name"], v["role"]),
+            check=check,
             then=lambda _r: (self.refresh_attendance(), self.show_tab("tab-people")),
             saved=lambda a: f"{a.name} added as a guest",
             form_id="guest-form",
@@ -877,11 +1080,12 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     @on(CarryOverTable.RedateRequested)
     def _redate(self, event: CarryOverTable.RedateRequested) -> None:
-        item = event.item
+        item, mid = event.item, self.meeting_id
         self.open_form(
             f"New due date: {item.title}",
             [FormField("due", "Due", value=item.due.isoformat() if item.due else "", placeholder=DUE_PLACEHOLDER)],
-            lambda v: self.store.meetings.triage(self.meeting_id, "action", item.id, "redated", due=v["due"]),
+            lambda store, v: store.meetings.triage(mid, "action", item.id, "redated", due=v["due"]),
+            check=lambda v: check_redate(v["due"], self.store.today()),
             then=self._triaged,
             saved=lambda r: f"Now due {r.due:%a %d %b}",
             form_id="redate-form",
@@ -889,6 +1093,9 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
 
     # -- ending ---------------------------------------------------------------------------------
     def action_end_meeting(self) -> None:
+        if self.ending_here:
+            self.notify("Ending the meeting… (saving)", timeout=3)
+            return
         if self._check_ended_elsewhere():
             self.after_end(self.meeting_id)  # nothing to end: the ratings, then its summary
             return
@@ -910,19 +1117,53 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
         self.app.push_screen(ConfirmDialog("End the meeting?", detail, confirm_id="end-confirm"), answered)
 
     def finish_meeting(self) -> None:
+        """End the meeting on the ordered write queue (after the writes typed
+        before it); the ratings and the summary follow when it has landed. If
+        it fails (the lock held past the timeout), say so: the meeting stays
+        open and usable, and e tries again."""
+        if self.ending_here:
+            return  # already on its way (e pressed again meanwhile)
         self.ending_here = True
-        self.store.meetings.end_meeting(self.meeting_id)
-        self.refresh_agenda()
-        self.after_end(self.meeting_id)
+        mid = self.meeting_id
 
-    def after_end(self, meeting_id: int) -> None:
-        """Once the meeting has ended: the attendees' ratings (Esc skips), then the summary."""
+        def run(store: Any) -> tuple[MeetingRead, list[str]]:
+            store.meetings.end_meeting(mid)
+            return read_meeting(store, mid, agenda=True), list(store.playbook.present_attendees(mid))
+
+        def done(outcome: tuple[MeetingRead, list[str]]) -> None:
+            read, present = outcome
+            self.show_saving()
+            if not self.is_attached:
+                return
+            self._asked["agenda"] = self._asked.get("agenda", 0) + 1
+            self._show_read(read, {"agenda": self._asked["agenda"]})
+            self.after_end(mid, present)
+
+        def failed(exc: StoreError) -> None:
+            self.show_saving()
+            self.ending_here = False
+            self.notify(
+                "The meeting was not ended and is still open: press e to try again.",
+                title="Not ended",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            self.refresh_all()
+
+        self.write("end", run, done, failed)
+        self.show_saving()
+
+    def after_end(self, meeting_id: int, present: list[str] | None = None) -> None:
+        """Once the meeting has ended: the attendees' ratings (Esc skips), then
+        the summary. ``present``: who was present, read with the end (else
+        read in a worker)."""
 
         def to_summary() -> None:
             self.app.pop_screen()
             cadence_app(self).show_summary(meeting_id)
 
-        self.ask_ratings(to_summary)
+        self.ask_ratings(to_summary, present)
 
     def action_leave(self) -> None:
         """Back to the home screen; the meeting keeps running (its clocks are timestamps)."""
@@ -962,6 +1203,9 @@ class SprintReviewScreen(MeetingScreen):
         self.action_edit_demo()
 
     def action_edit_demo(self) -> None:
+        self.after_panel_read(self._edit_demo_now)
+
+    def _edit_demo_now(self) -> None:
         demo = self.panel.highlighted  # type: ignore[union-attr]
         if demo is None:
             self.notify("Add a demo first (m)", severity="warning")
@@ -979,13 +1223,17 @@ class SprintReviewScreen(MeetingScreen):
                     placeholder="one piece a line; empty a line to delete it",
                 ),
             ],
-            lambda v: self.store.panels.update_demo(demo.id, v["what"], v["presenter"], v["feedback"]),
+            lambda store, v: store.panels.update_demo(demo.id, v["what"], v["presenter"], v["feedback"]),
+            check=lambda v: (check_demo(v["what"], v["presenter"]), check_demo_feedback_lines(v["feedback"])),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved=lambda d: f"Demo saved: {d.what}",
             form_id="demo-edit-form",
         )
 
     def action_delete_demo(self) -> None:
+        self.after_panel_read(self._delete_demo_now)
+
+    def _delete_demo_now(self) -> None:
         demo = self.panel.highlighted  # type: ignore[union-attr]
         if demo is None:
             self.notify("No demo to delete", severity="warning")
@@ -995,15 +1243,14 @@ class SprintReviewScreen(MeetingScreen):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            from cadence_tui.store.errors import StoreError
-
-            try:
-                self.store.panels.delete_demo(demo.id)
-            except StoreError as exc:  # e.g. deleted meanwhile from another window
-                self.notify(str(exc), severity="error", markup=False)
-            else:
-                self.notify(f"Demo deleted: {demo.what}", timeout=3, markup=False)
-            self.refresh_panel()
+            # On the ordered write queue; a failure (e.g. deleted meanwhile
+            # from another window) is said and the panel re-read.
+            self.write(
+                "demo",
+                lambda store: store.panels.delete_demo(demo.id),
+                lambda _r: (self.notify(f"Demo deleted: {demo.what}", timeout=3, markup=False), self.refresh_panel()),
+                lambda _exc: self.refresh_panel(),
+            )
 
         self.app.push_screen(
             ConfirmDialog(
@@ -1015,19 +1262,24 @@ class SprintReviewScreen(MeetingScreen):
         )
 
     def action_add_demo(self) -> None:
+        mid = self.meeting_id
         self.open_form(
             "New demo",
             [
                 FormField("what", "What", placeholder="what is shown"),
                 FormField("presenter", "By", suggestions=self.people_names()),
             ],
-            lambda v: self.store.panels.add_demo(self.meeting_id, v["what"], v["presenter"]),
+            lambda store, v: store.panels.add_demo(mid, v["what"], v["presenter"]),
+            check=lambda v: check_demo(v["what"], v["presenter"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved=lambda d: f"Demo added: {d.what}",
             form_id="demo-form",
         )
 
     def action_demo_feedback(self) -> None:
+        self.after_panel_read(self._demo_feedback_now)
+
+    def _demo_feedback_now(self) -> None:
         panel: DemoPanel = self.panel  # type: ignore[assignment]
         demo = panel.highlighted
         if demo is None:
@@ -1036,7 +1288,8 @@ class SprintReviewScreen(MeetingScreen):
         self.open_form(
             f"Feedback on: {demo.what}",
             [FormField("feedback", "Feedback"), FormField("who", "From", suggestions=self.people_names())],
-            lambda v: self.store.panels.add_demo_feedback(demo.id, v["feedback"], v["who"]),
+            lambda store, v: store.panels.add_demo_feedback(demo.id, v["feedback"], v["who"]),
+            check=lambda v: check_demo_feedback(v["feedback"], v["who"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved="Feedback saved",
             form_id="feedback-form",
@@ -1055,9 +1308,14 @@ class SalesSyncScreen(MeetingScreen):
     ]
 
     def action_pipeline_metrics(self) -> None:
+        mid = self.meeting_id
+        # Last sync's values are the placeholders: read in a thread worker.
+        in_thread(self, lambda store: store.panels.pipeline(mid), self._open_pipeline_form, group="panel-form")
+
+    def _open_pipeline_form(self, view: Any) -> None:
         from cadence_tui.kinds.pipeline import STAGE_LABELS, STAGES
 
-        view = self.store.panels.pipeline(self.meeting_id)
+        mid = self.meeting_id
         fields = [
             FormField(
                 stage,
@@ -1072,17 +1330,20 @@ class SalesSyncScreen(MeetingScreen):
         self.open_form(
             "Pipeline this period",
             fields,
-            lambda v: self.store.panels.set_pipeline(self.meeting_id, v),
+            lambda store, v: store.panels.set_pipeline(mid, v),
+            check=check_pipeline,
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved="Pipeline metrics saved",
             form_id="pipeline-form",
         )
 
     def action_campaign_change(self) -> None:
+        mid = self.meeting_id
         self.open_form(
             "Campaign change agreed",
             [FormField("text", "Change", placeholder="e.g. pause the webinar ads")],
-            lambda v: self.store.panels.add_campaign_change(self.meeting_id, v["text"]),
+            lambda store, v: store.panels.add_campaign_change(mid, v["text"]),
+            check=lambda v: check_campaign_change(v["text"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved="Campaign change saved",
             form_id="campaign-form",
@@ -1116,9 +1377,23 @@ class FinanceReviewScreen(MeetingScreen):
     ]
 
     def action_budget_line(self) -> None:
+        self.after_panel_read(self._budget_line_now)
+
+    def _budget_line_now(self) -> None:
         panel: BudgetPanel = self.panel  # type: ignore[assignment]
         line = panel.highlighted if panel.table().has_focus else None
-        previous = dict(self.store.panels.previous_budget_departments(self.meeting_id))
+        mid = self.meeting_id
+        # The previous review's departments pre-fill the form: read in a thread worker.
+        in_thread(
+            self,
+            lambda store: dict(store.panels.previous_budget_departments(mid)),
+            lambda previous: self._open_budget_form(line, previous),
+            group="panel-form",
+        )
+
+    def _open_budget_form(self, line: Any, previous: dict[str, float]) -> None:
+        panel: BudgetPanel = self.panel  # type: ignore[assignment]
+        mid = self.meeting_id
         known = {bl.department for bl in panel.lines}
         next_dept = next((d for d in previous if d not in known), "")
         dept = line.department if line else next_dept
@@ -1130,14 +1405,19 @@ class FinanceReviewScreen(MeetingScreen):
                 FormField("budget", "Budget", value="" if budget is None else f"{budget:g}", placeholder="e.g. 120000"),
                 FormField("actual", "Actual", value=f"{line.actual:g}" if line else "", placeholder="e.g. 131500"),
             ],
-            lambda v: self.store.panels.set_budget_line(self.meeting_id, v["department"], v["budget"], v["actual"]),
+            lambda store, v: store.panels.set_budget_line(mid, v["department"], v["budget"], v["actual"]),
+            check=lambda v: check_budget_line(v["department"], v["budget"], v["actual"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved=lambda bl: f"Budget line saved: {bl.department}",
             form_id="budget-form",
         )
 
     def action_reforecast(self) -> None:
-        current = self.store.meetings.get_meeting(self.meeting_id).reforecast
+        self.after_panel_read(self._reforecast_now)
+
+    def _reforecast_now(self) -> None:
+        panel: BudgetPanel = self.panel  # type: ignore[assignment]
+        current, mid = panel.reforecast, self.meeting_id  # as the panel last read it
         self.open_form(
             "Re-forecast for the period",
             [
@@ -1148,18 +1428,24 @@ class FinanceReviewScreen(MeetingScreen):
                     placeholder="amount; empty clears it",
                 )
             ],
-            lambda v: ("set", self.store.panels.set_reforecast(self.meeting_id, v["reforecast"])),
+            lambda store, v: ("set", store.panels.set_reforecast(mid, v["reforecast"])),
+            check=lambda v: check_reforecast(v["reforecast"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved="Re-forecast saved",
             form_id="reforecast-form",
         )
 
     def action_threshold(self) -> None:
-        current = self.store.meetings.get_meeting(self.meeting_id).variance_threshold
+        self.after_panel_read(self._threshold_now)
+
+    def _threshold_now(self) -> None:
+        panel: BudgetPanel = self.panel  # type: ignore[assignment]
+        current, mid = panel.threshold, self.meeting_id  # as the panel last read it
         self.open_form(
             "Variance threshold",
             [FormField("threshold", "Threshold %", value=f"{current:g}")],
-            lambda v: self.store.panels.set_variance_threshold(self.meeting_id, v["threshold"]),
+            lambda store, v: store.panels.set_variance_threshold(mid, v["threshold"]),
+            check=lambda v: check_variance_threshold(v["threshold"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved=lambda t: f"Lines over ±{t:g} % are flagged",
             form_id="threshold-form",
@@ -1183,29 +1469,36 @@ class AllHandsScreen(MeetingScreen):
     ]
 
     def action_add_win(self) -> None:
+        mid = self.meeting_id
         self.open_form(
             "A win to celebrate",
             [FormField("text", "Win"), FormField("who", "Who", suggestions=self.people_names())],
-            lambda v: self.store.panels.add_win(self.meeting_id, v["text"], v["who"]),
+            lambda store, v: store.panels.add_win(mid, v["text"], v["who"]),
+            check=lambda v: check_win(v["text"], v["who"]),
             then=lambda _r: (self.refresh_panel(), self.show_tab("tab-panel")),
             saved="Win saved",
             form_id="win-form",
         )
 
     def action_rate_handoff(self) -> None:
+        self.after_panel_read(self._rate_handoff_now)
+
+    def _rate_handoff_now(self) -> None:
         panel: HealthPanel = self.panel  # type: ignore[assignment]
         row = panel.highlighted
         if row is None:
             self.notify("No hand-offs are registered", severity="warning")
             return
         last = f"last time {row.previous_rating}" if row.previous_rating else "1 poor … 5 great"
+        mid = self.meeting_id
         self.open_form(
             f"Health of {row.handoff.label}",
             [
                 FormField("rating", "Rating 1–5", value=str(row.rating or ""), placeholder=last),
                 FormField("comment", "Comment", value=row.comment),
             ],
-            lambda v: self.store.panels.rate_handoff(self.meeting_id, row.handoff.id, v["rating"], v["comment"]),
+            lambda store, v: store.panels.rate_handoff(mid, row.handoff.id, v["rating"], v["comment"]),
+            check=lambda v: check_handoff_rating(v["rating"], v["comment"]),
             then=lambda _r: self._rated(),
             saved=lambda r: f"{r.handoff.label} rated {r.rating}",
             form_id="rating-form",
@@ -1274,7 +1567,17 @@ def open_meeting(app, cadence_key: str) -> None:
 
 
 def _first_read(store: Any, meeting: Meeting) -> MeetingRead:
-    return read_meeting(store, meeting.id, agenda=True, log=True, carried=True, people=True)
+    screen = MEETING_SCREENS.get(meeting.cadence_kind, GenericMeetingScreen)
+    return read_meeting(
+        store,
+        meeting.id,
+        agenda=True,
+        log=True,
+        carried=True,
+        people=True,
+        panel=screen.PANEL,
+        scorecard=meeting.cadence_key,
+    )
 
 
 def _start_in_worker(app, cadence_key: str, occurrence, *, second: bool = False) -> None:

@@ -68,7 +68,12 @@ else:
 
 
 class MeetingPlaybook(_Host):
-    """Playbook actions for a meeting screen (``self.meeting_id``, ``self.store``)."""
+    """Playbook actions for a meeting screen (``self.meeting_id``, ``self.store``).
+
+    Nothing here reads or writes the database on the UI thread: what a form
+    needs is read in a thread worker (``in_thread``) and the form opens with
+    it; what it saves goes through the meeting's ordered write queue
+    (``open_capture``, ``write``)."""
 
     meeting_id: int
     if TYPE_CHECKING:  # what MeetingScreen provides
@@ -76,65 +81,150 @@ class MeetingPlaybook(_Host):
         @property
         def store(self) -> Any: ...
 
+        meeting: Any
+        _first_read: Any
+
         def show_tab(self, pane_id: str, focus: str | None = None) -> None: ...
 
         def refresh_all(self) -> None: ...
 
+        def open_capture(self, *args: Any, **kwargs: Any) -> None: ...
+
+        def write(
+            self, what: str, run: Callable[[Any], Any], done: Callable[[Any], object], failed: Any = None
+        ) -> None: ...
+
     ask_ratings_on_end: bool = True
 
     # -- scorecard tab ------------------------------------------------------------
-    def _cadence_key(self) -> str:
-        return self.store.meetings.get_meeting(self.meeting_id).cadence_key
+    def _read_playbook(self, read: Callable[[Any, str], Any], then: Callable[[Any], object]) -> None:
+        """``read(store, cadence_key)`` in a thread worker, then ``then(result)`` here."""
+        from cadence_tui.ui.store_work import in_thread
+
+        mid = self.meeting_id
+        known = self.meeting.cadence_key if self.meeting is not None else None
+
+        def run(store: Any) -> Any:
+            key = known or store.meetings.get_meeting(mid).cadence_key
+            return read(store, key)
+
+        in_thread(self, run, then, group="playbook-read")
 
     def playbook_tabs(self) -> Iterable[TabPane]:
-        """A "Scorecard" tab when the cadence reviews at least one metric."""
-        key = self._cadence_key()
-        if self.store.scorecard.scorecard(key):
-            yield TabPane(
-                "Scorecard", Scorecard(key, title="Reviewed here", id="meeting-scorecard"), id="tab-scorecard"
-            )
+        """A "Scorecard" tab when the cadence reviews at least one metric (as
+        read before the screen opened; else the tab is added when its
+        worker's read finds metrics: :meth:`refresh_playbook`)."""
+        first = getattr(self, "_first_read", None)
+        if first is not None and first.scorecard and first.meeting is not None:
+            yield self._scorecard_pane(first.meeting.cadence_key)
+
+    def _scorecard_pane(self, key: str | None) -> TabPane:
+        return TabPane(
+            "Scorecard",
+            Scorecard(key, title="Reviewed here", read_on_mount=False, id="meeting-scorecard"),
+            id="tab-scorecard",
+        )
 
     def refresh_playbook(self) -> None:
-        for card in self.query(Scorecard):
-            card.reload()
+        self._read_playbook(lambda store, key: (key, store.scorecard.scorecard(key)), self._show_scorecard)
+
+    def _show_scorecard(self, read: tuple[str, list[Any]]) -> None:
+        key, rows = read
+        if not self.is_attached:
+            return
+        cards = self.query(Scorecard)
+        if cards:
+            card = cards.first()
+            card.cadence_key = key
+            card.show(rows, None)
+        elif rows:
+            from textual.widgets import TabbedContent
+
+            pane = self._scorecard_pane(key)
+            self.query_one("#meeting-tabs", TabbedContent).add_pane(pane)
+            self.call_after_refresh(lambda: pane.query_one(Scorecard).show(rows, None))
 
     # -- actions ----------------------------------------------------------------------
-    def action_record_metric(self) -> None:
-        from cadence_tui.ui.widgets.playbook_forms import record_metric_form
+    def _open_spec(self, spec: Any, then: Callable[[Any], object], *, check: Any = None, **kwargs: Any) -> None:
+        """A playbook form on the meeting's write queue (see ``open_form``)."""
+        self.open_capture(
+            spec.title,
+            spec.fields,
+            check or (lambda _values: None),
+            spec.write,
+            saved=None,
+            then=then,
+            form_id=spec.form_id,
+            at_once=False,
+            offer_action=False,
+            focus=spec.focus,
+            **kwargs,
+        )
 
-        key = self._cadence_key()
-        form = record_metric_form(self.store, cadence_key=key, meeting_id=self.meeting_id)
+    def action_record_metric(self) -> None:
+        from cadence_tui.ui.widgets.playbook_forms import record_metric_data
+
+        mid = self.meeting_id
+        self._read_playbook(
+            lambda store, key: record_metric_data(store, cadence_key=key, meeting_id=mid), self._open_record_metric
+        )
+
+    def _open_record_metric(self, data: Any) -> None:
+        from cadence_tui.core.scorecard import format_number
+        from cadence_tui.store.errors import InvalidInput
+        from cadence_tui.ui.widgets.playbook_forms import record_metric_spec
+
+        try:
+            spec = record_metric_spec(data, meeting_id=self.meeting_id)
+        except InvalidInput as exc:  # no metrics yet
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        names = {m.key: m for m in data.metrics}
 
         def saved(value: Any) -> None:
-            if value is None:
-                return
             self.refresh_playbook()
             if self.query("#tab-scorecard"):
                 self.show_tab("tab-scorecard")
-            metric = self.store.scorecard.get_metric(value.metric_key)
-            from cadence_tui.core.scorecard import format_number
-
+            metric = names[value.metric_key]
             self.notify(
                 f"{metric.name}: {format_number(value.value, metric.unit)} recorded",
                 timeout=3,
                 markup=False,
             )
 
-        self.app.push_screen(form, saved)
+        self._open_spec(spec, saved)
 
     def action_log_failfast(self) -> None:
-        from cadence_tui.ui.widgets.playbook_forms import failfast_form
+        from cadence_tui.ui.widgets.playbook_forms import failfast_data
 
-        def saved(entry: Any) -> None:
-            if entry is not None:
-                count = len(self.store.playbook.failfast_entries(handoff_key=entry.handoff_key, limit=None))
-                self.notify(
-                    f"Fail-fast: {entry.handoff_label} ({counted(count, 'failure')} logged)",
-                    timeout=4,
-                    markup=False,
-                )
+        self._read_playbook(lambda store, _key: failfast_data(store), self._open_failfast)
 
-        self.app.push_screen(failfast_form(self.store, meeting_id=self.meeting_id), saved)
+    def _open_failfast(self, data: tuple[list[Any], list[str]]) -> None:
+        from dataclasses import replace
+
+        from cadence_tui.store.errors import InvalidInput
+        from cadence_tui.ui.widgets.playbook_forms import failfast_spec
+
+        try:
+            spec = failfast_spec(*data, meeting_id=self.meeting_id)
+        except InvalidInput as exc:  # no hand-offs yet
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        write = spec.write
+
+        def write_and_count(store: Any, values: dict[str, str]) -> tuple[Any, int]:
+            entry = write(store, values)
+            return entry, len(store.playbook.failfast_entries(handoff_key=entry.handoff_key, limit=None))
+
+        def saved(result: tuple[Any, int]) -> None:
+            entry, count = result
+            self.notify(
+                f"Fail-fast: {entry.handoff_label} ({counted(count, 'failure')} logged)",
+                timeout=4,
+                markup=False,
+            )
+
+        self._open_spec(replace(spec, write=write_and_count), saved)
 
     def highlighted_record(self) -> tuple[str, int, str] | None:
         """The blocker or action item under the cursor: (kind, id, title) from
@@ -159,8 +249,6 @@ class MeetingPlaybook(_Host):
         return None
 
     def action_escalate(self) -> None:
-        from cadence_tui.ui.widgets.playbook_forms import escalate_form
-
         record = self.highlighted_record()
         if record is None:
             self.notify(
@@ -169,12 +257,22 @@ class MeetingPlaybook(_Host):
                 timeout=5,
             )
             return
-        kind, item_id, title = record
-        origin = self._origin_cadence(kind, item_id)
+        kind, item_id, _title = record
 
-        def saved(result: Any) -> None:
-            if result is None:
-                return
+        def read(store: Any, key: str) -> tuple[str, str, list[Any]]:
+            item = store.meetings.get_blocker(item_id) if kind == "blocker" else store.actions.get_action(item_id)
+            return key, item.cadence_key, store.cadences.list_cadences()
+
+        self._read_playbook(read, lambda data: self._open_escalate(record, *data))
+
+    def _open_escalate(self, record: tuple[str, int, str], key: str, origin: str, cadences: list[Any]) -> None:
+        from cadence_tui.store.errors import InvalidInput
+        from cadence_tui.ui.widgets.capture_forms import QUEUED
+        from cadence_tui.ui.widgets.playbook_forms import escalate_dialog
+
+        kind, item_id, title = record
+
+        def done(result: Any) -> None:
             self.refresh_all()
             self.notify(
                 f"Escalated to {result.to_cadence}: it appears in that cadence's next meeting",
@@ -182,25 +280,36 @@ class MeetingPlaybook(_Host):
                 markup=False,
             )
 
-        form = escalate_form(
-            self.store,
-            kind,
-            item_id,
-            origin,
-            exclude=(self._cadence_key(),),
-            title=title,
-        )
-        self.app.push_screen(form, saved)
+        def save(to_key: str) -> Any:
+            def run(store: Any) -> Any:
+                playbook = store.playbook
+                escalate = playbook.escalate_blocker if kind == "blocker" else playbook.escalate_action
+                return escalate(item_id, to_key)
 
-    def _origin_cadence(self, kind: str, item_id: int) -> str:
-        item = self.store.meetings.get_blocker(item_id) if kind == "blocker" else self.store.actions.get_action(item_id)
-        return item.cadence_key
+            self.write("escalate", run, done)
+            return QUEUED
+
+        try:
+            dialog = escalate_dialog(cadences, kind, origin, save, exclude=(key,), title=title)
+        except InvalidInput as exc:  # no other cadence
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.app.push_screen(dialog)
 
     # -- ratings ------------------------------------------------------------------------
-    def action_rate_meeting(self, then: Callable[[], None] | None = None) -> None:
-        from cadence_tui.ui.widgets.playbook_forms import rate_meeting_form
+    def action_rate_meeting(self, then: Callable[[], None] | None = None, present: list[str] | None = None) -> None:
+        mid = self.meeting_id
 
-        if not self.store.playbook.present_attendees(self.meeting_id):
+        def read(store: Any, _key: str) -> tuple[list[str], dict[str, int]]:
+            people = present if present is not None else store.playbook.present_attendees(mid)
+            return list(people), (store.playbook.meeting_ratings(mid) if people else {})
+
+        self._read_playbook(read, lambda data: self._open_ratings(*data, then))
+
+    def _open_ratings(self, people: list[str], current: dict[str, int], then: Callable[[], None] | None) -> None:
+        from cadence_tui.ui.widgets.playbook_forms import rate_meeting_spec
+
+        if not people:
             if then is not None:
                 then()
             else:
@@ -214,11 +323,13 @@ class MeetingPlaybook(_Host):
             if then is not None:
                 then()
 
-        self.app.push_screen(rate_meeting_form(self.store, self.meeting_id), rated)
+        spec, check = rate_meeting_spec(people, current, self.meeting_id)
+        self._open_spec(spec, rated, check=check, closed=then)
 
-    def ask_ratings(self, then: Callable[[], None]) -> None:
-        """After the meeting ended: one rating per attendee present (Esc skips), then ``then``."""
+    def ask_ratings(self, then: Callable[[], None], present: list[str] | None = None) -> None:
+        """After the meeting ended: one rating per attendee present (Esc skips),
+        then ``then``. ``present``: who was present, if already read."""
         if self.ask_ratings_on_end:
-            self.action_rate_meeting(then)
+            self.action_rate_meeting(then, present)
         else:
             then()

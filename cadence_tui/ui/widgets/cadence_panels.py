@@ -1,10 +1,15 @@
 """Each cadence's own panel on the meeting screen.
 
 A panel only displays; the screen owns the keys and the forms. Each panel
-has ``load(store, meeting_id)`` which re-reads its data.
+has ``read(store, meeting_id)`` (a class method: what it shows, read on
+whichever thread calls it: the meeting screen's thread worker) and
+``show(data)`` (draws it, on the UI thread); ``load(store, meeting_id)``
+does both at once. A resize redraws what was read, reading nothing.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,8 +17,9 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
+from cadence_tui.core.model import Entry, Meeting
 from cadence_tui.core.panels import TREND_ARROWS, change, compact_money, money, signed
-from cadence_tui.kinds.all_hands import HealthRow
+from cadence_tui.kinds.all_hands import HealthRow, Win
 from cadence_tui.kinds.finance import BudgetLine, budget_totals
 from cadence_tui.kinds.pipeline import STAGE_LABELS, STAGES, PipelineView
 from cadence_tui.kinds.sprint import DemoItem
@@ -30,15 +36,27 @@ class CadencePanel(Vertical):
     """Base of the four panels."""
 
     TAB_TITLE = "Panel"
-    _loaded_with: tuple | None = None
+    _shown: object = None  # the data last shown (redrawn on resize)
 
-    def load(self, store, meeting_id: int) -> None:  # pragma: no cover - overridden
+    @classmethod
+    def read(cls, store, meeting_id: int) -> object:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def show(self, data: object) -> None:
+        self._shown = data
+        self._draw(data)
+
+    def _draw(self, data: Any) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def load(self, store, meeting_id: int) -> None:
+        """Read and show at once (on the calling thread)."""
+        self.show(self.read(store, meeting_id))
 
     def on_resize(self) -> None:
         # Column widths follow the panel's width (a hidden tab has none until shown).
-        if self._loaded_with is not None:
-            self.load(*self._loaded_with)
+        if self._shown is not None:
+            self._draw(self._shown)
 
     def table(self) -> DataTable:
         return self.query_one(DataTable)
@@ -53,6 +71,9 @@ class CadencePanel(Vertical):
 # -- Sprint Review ------------------------------------------------------------------
 class DemoPanel(CadencePanel):
     TAB_TITLE = "Demos"
+    # Class defaults, not set in on_mount: the screen may show its first read
+    # before this panel's on_mount runs.
+    demos: list[DemoItem] = []
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="demo-table", cursor_type="row", zebra_stripes=False)
@@ -63,11 +84,13 @@ class DemoPanel(CadencePanel):
         t.add_column("Demo", key="what", width=24)
         t.add_column("By", key="by", width=10)
         t.add_column("Fb", key="fb", width=3)
-        self.demos: list[DemoItem] = []
 
-    def load(self, store, meeting_id: int) -> None:
-        self._loaded_with = (store, meeting_id)
-        self.demos = store.panels.demos(meeting_id)
+    @classmethod
+    def read(cls, store, meeting_id: int) -> list[DemoItem]:
+        return store.panels.demos(meeting_id)
+
+    def _draw(self, data: list[DemoItem]) -> None:
+        self.demos = data
         t = self.table()
         width = self._resize_first_text_column(t, "what", 10 + 3 + 8)
         cursor = t.cursor_row
@@ -114,15 +137,13 @@ class DemoPanel(CadencePanel):
 # -- Marketing–Sales Sync -------------------------------------------------------------
 class PipelinePanel(CadencePanel):
     TAB_TITLE = "Pipeline"
+    view: PipelineView | None = None
+    _wide: bool | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="pipeline-caption", classes="panel-caption")
         yield DataTable(id="pipeline-table", cursor_type="row", zebra_stripes=False)
         yield Static(id="campaign-changes", classes="panel-detail")
-
-    def on_mount(self) -> None:
-        self.view: PipelineView | None = None
-        self._wide: bool | None = None
 
     def _columns(self, t: DataTable) -> bool:
         """(Re)build the columns for the width; narrow tables leave out last
@@ -140,9 +161,13 @@ class PipelinePanel(CadencePanel):
                 t.add_column("Last", key="last_conv", width=7)
         return wide
 
-    def load(self, store, meeting_id: int) -> None:
-        self._loaded_with = (store, meeting_id)
-        self.view = view = store.panels.pipeline(meeting_id)
+    @classmethod
+    def read(cls, store, meeting_id: int) -> tuple[PipelineView, list[Entry]]:
+        return store.panels.pipeline(meeting_id), store.panels.campaign_changes(meeting_id)
+
+    def _draw(self, data: tuple[PipelineView, list[Entry]]) -> None:
+        self.view = view = data[0]
+        changes = data[1]
         caption = Text("This sync vs ", style="dim")
         caption.append(
             f"the sync of {view.previous_when:%d %b}" if view.previous_when else "no earlier sync", style="dim"
@@ -171,7 +196,6 @@ class PipelinePanel(CadencePanel):
             if wide:
                 cells.append(Text(_pct(prev_rates.get(conv_key)) if conv_key else "", justify="right", style="dim"))
             t.add_row(*cells, key=stage)
-        changes = store.panels.campaign_changes(meeting_id)
         text = Text("Campaign changes agreed", style="bold")
         if not changes:
             text.append("\nnone yet: press g to add one", style="dim")
@@ -185,6 +209,9 @@ class PipelinePanel(CadencePanel):
 # -- Finance Business Review ----------------------------------------------------------
 class BudgetPanel(CadencePanel):
     TAB_TITLE = "Budget"
+    lines: list[BudgetLine] = []
+    threshold = 10.0
+    reforecast: float | None = None
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="budget-table", cursor_type="row", zebra_stripes=False)
@@ -197,14 +224,15 @@ class BudgetPanel(CadencePanel):
         t.add_column("Actual", key="actual", width=10)
         t.add_column("Var", key="var", width=10)
         t.add_column("Var %", key="pct", width=7)
-        self.lines: list[BudgetLine] = []
-        self.threshold = 10.0
 
-    def load(self, store, meeting_id: int) -> None:
-        self._loaded_with = (store, meeting_id)
-        meeting = store.meetings.get_meeting(meeting_id)
+    @classmethod
+    def read(cls, store, meeting_id: int) -> tuple[Meeting, list[BudgetLine]]:
+        return store.meetings.get_meeting(meeting_id), store.panels.budget_lines(meeting_id)
+
+    def _draw(self, data: tuple[Meeting, list[BudgetLine]]) -> None:
+        meeting, self.lines = data
         self.threshold = meeting.variance_threshold
-        self.lines = store.panels.budget_lines(meeting_id)
+        self.reforecast = meeting.reforecast
         t = self.table()
         # Narrow terminals get 420.5k instead of 420,512.
         narrow = t.scrollable_content_region.width < 70
@@ -269,6 +297,7 @@ class BudgetPanel(CadencePanel):
 # -- All-Hands ----------------------------------------------------------------------------
 class HealthPanel(CadencePanel):
     TAB_TITLE = "Health"
+    rows: list[HealthRow] = []
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="health-table", cursor_type="row", zebra_stripes=False)
@@ -281,11 +310,13 @@ class HealthPanel(CadencePanel):
         t.add_column("Now", key="now", width=3)
         t.add_column("Last", key="last", width=4)
         t.add_column("Trend", key="trend", width=5)
-        self.rows: list[HealthRow] = []
 
-    def load(self, store, meeting_id: int) -> None:
-        self._loaded_with = (store, meeting_id)
-        self.rows = store.panels.health_check(meeting_id)
+    @classmethod
+    def read(cls, store, meeting_id: int) -> tuple[list[HealthRow], list[Win]]:
+        return store.panels.health_check(meeting_id), store.panels.wins(meeting_id)
+
+    def _draw(self, data: tuple[list[HealthRow], list[Win]]) -> None:
+        self.rows, wins = data
         t = self.table()
         width = self._resize_first_text_column(t, "handoff", 3 + 4 + 5 + 8)
         cursor = t.cursor_row
@@ -307,7 +338,6 @@ class HealthPanel(CadencePanel):
         if self.rows:
             t.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))
         self.show_comment()
-        wins = store.panels.wins(meeting_id)
         text = Text("Wins to celebrate", style="bold")
         if not wins:
             text.append("\nnone yet: press w to add one", style="dim")

@@ -109,12 +109,14 @@ class CaptureForm(ClosesOnce, ModalScreen[Any]):
         *,
         form_id: str = "capture-form",
         error: str = "",
+        error_field: str | None = None,
     ) -> None:
         super().__init__(id=form_id, classes="capture-form")
         self.form_title = title
         self.fields = list(fields)
         self._save = save
         self._error = error  # shown on opening (a queued write that failed)
+        self._error_field = error_field  # under this field (the store's InvalidInput named it)
 
     def compose(self) -> ComposeResult:
         multiline = any(f.multiline for f in self.fields)
@@ -151,7 +153,7 @@ class CaptureForm(ClosesOnce, ModalScreen[Any]):
         first = self.query("#form-fields Input, #form-fields TextArea, #form-fields Select").first()
         first.focus()
         if self._error:
-            self.show_error(None, self._error)
+            self.show_error(self._error_field, self._error)
 
     def values(self) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -371,41 +371,72 @@ def escalate_form(
     """Escalate a blocker (``kind="blocker"``) or action item to another cadence
     (not its own, nor those in ``exclude``, e.g. the meeting it is shown in).
     A blocker is proposed for the first finance cadence (budget), else the
-    first all-hands one (cadence kinds, so copies count too)."""
-    others = [c for c in store.cadences.list_cadences() if c.key != from_cadence_key and c.key not in exclude]
+    first all-hands one (cadence kinds, so copies count too). Read and
+    written at once; :func:`escalate_dialog` takes what was read."""
+    escalate = store.playbook.escalate_blocker if kind == "blocker" else store.playbook.escalate_action
+    return escalate_dialog(
+        store.cadences.list_cadences(),
+        kind,
+        from_cadence_key,
+        lambda key: escalate(item_id, key),
+        exclude=exclude,
+        title=title,
+    )
+
+
+def escalate_dialog(
+    cadences: list[Any],
+    kind: str,
+    from_cadence_key: str,
+    save: Callable[[str], Any],
+    *,
+    exclude: tuple[str, ...] = (),
+    title: str = "",
+) -> EscalateDialog:
+    """:func:`escalate_form` from ``cadences`` already read; ``save(key)``
+    escalates (or queues it)."""
+    others = [c for c in cadences if c.key != from_cadence_key and c.key not in exclude]
     if not others:
         raise InvalidInput("there is no other cadence to escalate to")
     wanted = (FINANCE, ALL_HANDS) if kind == "blocker" else ()
     default = next((c.key for k in wanted for c in others if c.kind == k), None)
-    escalate = store.playbook.escalate_blocker if kind == "blocker" else store.playbook.escalate_action
     what = "blocker" if kind == "blocker" else "action item"
     named = " ".join(strip_control(title).split())
     if len(named) > 60:
         named = named[:59] + "…"
     heading = f"Escalate the {what} “{named}” to" if named else f"Escalate this {what} to"
-    return EscalateDialog(
-        f"{heading} another cadence's next meeting",
-        [(c.name, c.key) for c in others],
-        default,
-        lambda key: escalate(item_id, key),
-    )
+    return EscalateDialog(f"{heading} another cadence's next meeting", [(c.name, c.key) for c in others], default, save)
+
+
+def rate_meeting_spec(people: list[str], current: dict[str, int], meeting_id: int) -> tuple[FormSpec, Any]:
+    """The rating form for ``people`` (those present) with ``current``
+    ratings, and its check (no database: a rating out of 1–10 is shown at
+    its field before the form closes)."""
+    from cadence_tui.store.playbook import check_meeting_ratings
+
+    fields = [
+        FormField(f"p{i}", person, value=str(current.get(person, "")), placeholder="1–10 (empty: skip)")
+        for i, person in enumerate(people)
+    ]
+    by_field = {f"p{i}": person for i, person in enumerate(people)}
+    errors = {person: name for name, person in by_field.items()}
+
+    def ratings(values: dict[str, str]) -> dict[str, str]:
+        return {by_field[name]: value for name, value in values.items()}
+
+    def write(store: Any, values: dict[str, str]):
+        return _on_field(errors, lambda: store.playbook.rate_meeting(meeting_id, ratings(values)))
+
+    def check(values: dict[str, str]) -> None:
+        _on_field(errors, lambda: check_meeting_ratings(ratings(values)))
+
+    spec = FormSpec("Rate this meeting (Esc skips)", fields, write, "rate-meeting-form", what="rating")
+    return spec, check
 
 
 def rate_meeting_form(store: Any, meeting_id: int) -> CaptureForm:
     """A 1–10 rating per attendee present; empty skips a person, Esc skips all."""
     people = store.playbook.present_attendees(meeting_id)
     current = store.playbook.meeting_ratings(meeting_id)
-    fields = [
-        FormField(f"p{i}", person, value=str(current.get(person, "")), placeholder="1–10 (empty: skip)")
-        for i, person in enumerate(people)
-    ]
-    by_field = {f"p{i}": person for i, person in enumerate(people)}
-
-    def save(values: dict[str, str]):
-        errors = {person: name for name, person in by_field.items()}
-        return _on_field(
-            errors,
-            lambda: store.playbook.rate_meeting(meeting_id, {by_field[name]: value for name, value in values.items()}),
-        )
-
-    return CaptureForm("Rate this meeting (Esc skips)", fields, save, form_id="rate-meeting-form")
+    spec, _check = rate_meeting_spec(people, current, meeting_id)
+    return CaptureForm(spec.title, spec.fields, lambda values: spec.write(store, values), form_id=spec.form_id)
