@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
+from collections.abc import Mapping
 
 from cadence_tui.core.playbook import (
     Escalated,
@@ -421,7 +422,7 @@ class PlaybookStore(StorePart):
         }
 
 
-def check_meeting_ratings(ratings: dict[str, int | str | None], present: set[str] | None = None) -> dict[str, int]:
+def check_meeting_ratings(ratings: Mapping[str, int | str | None], present: set[str] | None = None) -> dict[str, int]:
     """Each rating given, 1–10 (``None``/empty skips a person); ``present``:
     who may rate (None: not checked here, e.g. a form built from that list)."""
     clean: dict[str, int] = {}

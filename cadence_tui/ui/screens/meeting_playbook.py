@@ -304,7 +304,7 @@ class MeetingPlaybook(_Host):
             people = present if present is not None else store.playbook.present_attendees(mid)
             return list(people), (store.playbook.meeting_ratings(mid) if people else {})
 
-        self._read_playbook(read, lambda data: self._open_ratings(*data, then))
+        self._read_playbook(read, lambda data: self._open_ratings(data[0], data[1], then))
 
     def _open_ratings(self, people: list[str], current: dict[str, int], then: Callable[[], None] | None) -> None:
         from cadence_tui.ui.widgets.playbook_forms import rate_meeting_spec
