@@ -15,8 +15,8 @@ from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.home import HomeScreen
 from cadence_tui.ui.screens.meeting import MeetingScreen
 from tests.functional.meeting_pilot import HOME_ROWS, start_from_home, text_of
-from tests.functional.settle import settle
 from tests.notes import shown_notes
+from tests.settle import settle
 
 UTC = UTC
 
