@@ -75,7 +75,7 @@ SLOW_FIRST = (
     "tests/functional/test_meeting_full.py",
     "tests/functional/test_team.py::test_two_apps_on_one_database_see_each_other_live",
     "tests/functional/test_team.py::test_two_facilitators_resume_one_meeting_and_share_its_clock",
-    "tests/functional/test_palette_and_help.py::test_every_row_of_the_key_help_can_be_scrolled_into_view",
+    "tests/functional/test_palette_and_help.py::test_the_palette_finds_every_binding_and_every_help_row",
     "tests/functional/test_meeting_clock.py::test_layout_fits_at_small_and_large_sizes",
     "tests/functional/test_playbook_meeting.py::test_escalate_a_sprint_blocker_to_finance_and_resolve_it_there",
 )
