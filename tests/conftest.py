@@ -65,6 +65,65 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "cadence.db"
 
 
+# The longest tests, started first: with ``-n``, xdist hands tests out in
+# collection order, so a long test left for the end keeps one core busy alone
+# after the other has finished (issue 15: the suite on 2 cores). Node ids or
+# their prefixes; a name that no longer matches only loses its place.
+SLOW_FIRST = (
+    "tests/unit/test_postgres.py::test_many_clients_writing_at_once_lose_nothing",  # 20 clients x 30 s (issue 17)
+    "tests/functional/test_meeting_forms.py",
+    "tests/functional/test_meeting_full.py",
+    "tests/functional/test_team.py::test_two_apps_on_one_database_see_each_other_live",
+    "tests/functional/test_team.py::test_two_facilitators_resume_one_meeting_and_share_its_clock",
+    "tests/functional/test_palette_and_help.py::test_the_palette_finds_every_binding_and_every_help_row",
+    "tests/functional/test_meeting_clock.py::test_layout_fits_at_small_and_large_sizes",
+    "tests/functional/test_playbook_meeting.py::test_escalate_a_sprint_blocker_to_finance_and_resolve_it_there",
+)
+
+
+def _slow_rank(item: pytest.Item) -> int:
+    for rank, prefix in enumerate(SLOW_FIRST):
+        if item.nodeid.startswith(prefix):
+            return rank
+    return len(SLOW_FIRST)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the longest tests first (``SLOW_FIRST``); the rest keep their order."""
+    items.sort(key=_slow_rank)  # a stable sort: every xdist worker gets the same order
+
+
+async def _wait_for_idle_in_steps_of_5_ms(min_sleep: float = 0.02, max_sleep: float = 1) -> None:
+    """textual._wait.wait_for_idle with a 5 ms step instead of 20 ms, and the
+    same rule: idle once the process used under 1/20 of a step on the CPU."""
+    import asyncio
+    from time import monotonic, process_time
+
+    step = 0.005
+    start = monotonic()
+    while True:
+        cpu = process_time()
+        await asyncio.sleep(step)
+        cpu_elapsed = process_time() - cpu
+        elapsed = monotonic() - start
+        if elapsed >= max_sleep or (elapsed > min_sleep and cpu_elapsed < step / 20):
+            return
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pilot's ``press`` waits twice per key for the app to be "idle"
+    (textual/app.py ``_press_keys``), with Textual's heuristic: sleep 20 ms,
+    stop once the process used under 1/20 of that on the CPU. That 20 ms
+    step is the floor of every key, most of the time of a test that types.
+    Here those per-key waits step by 5 ms (the same 1/20 rule), so a key
+    the app has already handled costs 5 ms, not 20. ``pilot.pause()`` keeps
+    Textual's own wait; what a test must wait for off the UI thread
+    (workers, queued writes) it waits for explicitly (tests/settle.py)."""
+    import textual.app
+
+    textual.app.wait_for_idle = _wait_for_idle_in_steps_of_5_ms  # type: ignore[assignment]
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests in a module marked ``both_engines`` that use the database (the
     ``store`` or ``db`` fixture) run twice: on SQLite and on PostgreSQL."""
@@ -122,7 +181,7 @@ def _press_waits_for_workers(request: pytest.FixtureRequest, monkeypatch: pytest
     """Screens read and write the database in thread workers and on the
     ordered write queue; a key's effect lands as a message after Pilot's
     ``press`` returns. Every ``press`` here waits for those results too
-    (tests/settle.py), so a test reads the screen or the database once the key
+    (tests/settle.py, ``settle_after_press``), so a test reads the screen or the database once the key
     has taken effect. A test module about the waiting itself (the lock-stall
     test) sets ``RAW_PILOT = True`` to press keys without it, one test says
     ``@pytest.mark.raw_pilot``."""
@@ -130,12 +189,12 @@ def _press_waits_for_workers(request: pytest.FixtureRequest, monkeypatch: pytest
         return
     from textual.pilot import Pilot
 
-    from tests.settle import settle
+    from tests.settle import settle_after_press
 
     press = Pilot.press
 
     async def press_and_settle(self: Pilot, *keys: str) -> None:
         await press(self, *keys)
-        await settle(self)
+        await settle_after_press(self)
 
     monkeypatch.setattr(Pilot, "press", press_and_settle)

@@ -12,7 +12,7 @@ from cadence_tui.store.actions import ActionFilter
 from cadence_tui.ui.screens.actions import ActionItemsScreen, OwnerPicker, PromptModal
 from cadence_tui.ui.widgets.action_table import ActionTable
 from tests.functional.key_burst import burst
-from tests.functional.settle import settle
+from tests.settle import settle
 
 pytestmark = pytest.mark.both_engines
 

@@ -7,7 +7,7 @@ from textual.widgets import Input, Static
 
 from cadence_tui.ui.screens.history import HistoryScreen, HistoryTable
 from tests.functional.key_burst import burst
-from tests.functional.settle import settle
+from tests.settle import settle
 
 pytestmark = pytest.mark.both_engines
 

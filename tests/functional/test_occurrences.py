@@ -16,8 +16,8 @@ from cadence_tui.ui.screens.home import HomeScreen
 from cadence_tui.ui.screens.meeting import MeetingScreen
 from cadence_tui.ui.widgets.cadence_table import CadenceTable
 from tests.functional.meeting_pilot import HOME_ROWS, start_from_home, text_of
-from tests.functional.settle import settle
 from tests.notes import shown_notes
+from tests.settle import settle
 
 UTC = UTC
 

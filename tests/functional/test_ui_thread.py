@@ -9,7 +9,7 @@ from datetime import date
 
 from cadence_tui.store.base import StoreBase
 from tests.functional.key_burst import burst
-from tests.functional.settle import settle
+from tests.settle import settle
 
 
 async def test_home_actions_and_history_never_query_on_the_ui_thread(make_app, store, monkeypatch) -> None:

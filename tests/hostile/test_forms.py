@@ -15,7 +15,7 @@ from cadence_tui.ui.screens.meeting import MeetingScreen
 from cadence_tui.ui.widgets.capture_forms import CaptureForm
 from tests.functional.key_burst import burst
 from tests.functional.meeting_pilot import start_from_home
-from tests.functional.settle import settle
+from tests.settle import settle
 
 
 async def start_meeting(pilot) -> MeetingScreen:
