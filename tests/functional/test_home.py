@@ -201,7 +201,7 @@ async def test_the_scorecard_keeps_its_place_on_the_first_frame_and_fills_after(
 async def test_a_refresh_keeps_the_cursor_on_the_same_cadence(make_app, store) -> None:
     """Rows read again (another terminal archived the cadence above): the
     cursor stays on the cadence it was on, not on the line number."""
-    from tests.functional.settle import settle
+    from tests.settle import settle
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -220,7 +220,7 @@ async def test_a_refresh_keeps_the_cursor_on_the_same_cadence(make_app, store) -
 async def test_a_click_highlights_a_row_and_a_click_on_it_starts_its_meeting(make_app, store) -> None:
     """As with the DataTable home had: one click moves the cursor, one more on
     the highlighted row starts that cadence's meeting."""
-    from tests.functional.settle import settle
+    from tests.settle import settle
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -18,8 +18,8 @@ from cadence_tui.ui.widgets.cadence_table import CadenceTable
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
 from cadence_tui.ui.widgets.meeting_log import MeetingLog
 from tests.functional.meeting_pilot import column, fill_form, text_of
-from tests.functional.settle import settle
 from tests.hostile.helpers import cadence
+from tests.settle import settle
 
 WIDE = (160, 48)
 
