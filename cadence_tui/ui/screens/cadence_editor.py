@@ -42,6 +42,7 @@ from cadence_tui.ui.dialogs import ConfirmDialog
 from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.store_work import QUEUED, StoreWork, in_thread
 from cadence_tui.ui.stylesheets import FORMS, css
+from cadence_tui.ui.widgets.capture_forms import ClosesOnce
 
 PREVIEW_COUNT = 5
 
@@ -727,8 +728,9 @@ class CadenceEditorScreen(StoreWork, Screen[None]):
             self._status(f"Not moved: {exc}", error=True)
 
 
-class AgendaItemDialog(ModalScreen[None]):
-    """Title and timebox of one agenda template item."""
+class AgendaItemDialog(ClosesOnce, ModalScreen[None]):
+    """Title and timebox of one agenda template item (it saves and closes once:
+    see ClosesOnce; Enter pressed again as it closes does not reach the editor)."""
 
     CSS_PATH = css(*FORMS)
 
@@ -760,6 +762,8 @@ class AgendaItemDialog(ModalScreen[None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.closing:  # a second Enter before the dialog closed
+            return
         if event.input.id == "item-title" and not self.query_one("#item-minutes", Input).value.strip():
             self.query_one("#item-minutes", Input).focus()
             return
@@ -783,10 +787,10 @@ class AgendaItemDialog(ModalScreen[None]):
         except StoreError as exc:
             self._set_error("item-minutes", str(exc))
             return
-        self.dismiss()
+        self.close_once()
 
     def action_cancel(self) -> None:
-        self.dismiss()
+        self.close_once(submitted=False)
 
 
 class NewCadenceDialog(StoreWork, ModalScreen[str | None]):
