@@ -227,18 +227,22 @@ class StoreWork(_Host):
         *,
         values: dict[str, str] | None = None,
         error: str = "",
+        closing: Any = None,
     ) -> None:
         """Open ``spec``'s form; its write goes through :meth:`write_store`,
         ``then(result)`` runs once it landed. A queued write that fails opens
-        the form again with ``values`` (what was typed) and the error."""
+        the form again with ``values`` (what was typed) and the error
+        (``closing``: the copy that queued it)."""
         from dataclasses import replace
 
         from cadence_tui.ui.widgets.playbook_forms import PlaybookForm
 
         app = self.app
-        if any(child.id == spec.form_id for child in app.children):
-            # Its earlier copy is still closing (a quick failure): ids are unique.
-            self.set_timer(0.05, lambda: self.open_write_form(spec, then, values=values, error=error))
+        # The copy that queued the write, popped but not yet removed, still owns
+        # its id (``app.children`` holds only the active screen: it is not
+        # there); so does a copy anywhere on the stack (the user opened it again).
+        if (closing is not None and closing.is_attached) or any(s.id == spec.form_id for s in app.screen_stack):
+            self.set_timer(0.05, lambda: self.open_write_form(spec, then, values=values, error=error, closing=closing))
             return
         fields = [replace(f, value=values[f.name]) if values and f.name in values else f for f in spec.fields]
 
@@ -248,7 +252,7 @@ class StoreWork(_Host):
                 then=then,
                 what=spec.what,
                 values=typed,
-                reopen=lambda exc: self.open_write_form(spec, then, values=typed, error=str(exc)),
+                reopen=lambda exc: self.open_write_form(spec, then, values=typed, error=str(exc), closing=form),
             )
 
         def done(result: Any) -> None:
