@@ -33,7 +33,18 @@ async def test_home_actions_and_history_never_query_on_the_ui_thread(make_app, s
 
     monkeypatch.setattr(StoreBase, "query", recorded_query)
     monkeypatch.setattr(StoreBase, "write", recorded_write)
-    async with make_app().run_test(size=(100, 40)) as pilot:  # tall: home's open-work panel too
+    app = make_app()
+    # Every message notified, kept: a toast leaves app._notifications when it
+    # times out (4 s, wall clock), before this long run ends on a loaded machine.
+    notified: list[str] = []
+    notify = app.notify
+
+    def recorded_notify(message, *args, **kwargs):
+        notified.append(str(message))
+        return notify(message, *args, **kwargs)
+
+    app.notify = recorded_notify
+    async with app.run_test(size=(100, 40)) as pilot:  # tall: home's open-work panel too
         await settle(pilot)
         for keys in (["down", "up", "r"], ["a"], ["down", "pagedown", "end", "home"], ["v"], ["w"], ["s"], ["c"]):
             await pilot.press(*keys)
@@ -52,5 +63,5 @@ async def test_home_actions_and_history_never_query_on_the_ui_thread(make_app, s
     assert on_ui == []
     monkeypatch.undo()
     assert store.actions.get_action(1).status == "open"  # done, undone, dropped, undone: it all happened
-    undone = [n for n in pilot.app._notifications if n.message.startswith("Undone")]
+    undone = [m for m in notified if m.startswith("Undone")]
     assert len(undone) == 2
