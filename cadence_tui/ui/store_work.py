@@ -104,7 +104,6 @@ class StoreWork(_Host):
 
     _shown_once = False  # its first read is on screen (see when_shown)
     _waiting_for_data: list[Callable[[], object]] | None = None
-    _write_forms: dict[str, Any] | None = None  # form id -> the form last opened (see open_write_form)
 
     def when_shown(self, action: Callable[[], object]) -> None:
         """Run ``action`` now if the first read is on screen, else right after
@@ -228,25 +227,22 @@ class StoreWork(_Host):
         *,
         values: dict[str, str] | None = None,
         error: str = "",
+        closing: Any = None,
     ) -> None:
         """Open ``spec``'s form; its write goes through :meth:`write_store`,
         ``then(result)`` runs once it landed. A queued write that fails opens
-        the form again with ``values`` (what was typed) and the error."""
+        the form again with ``values`` (what was typed) and the error
+        (``closing``: the copy that queued it)."""
         from dataclasses import replace
 
         from cadence_tui.ui.widgets.playbook_forms import PlaybookForm
 
         app = self.app
-        # A form popped but not yet removed is still attached and still owns its
-        # id (``app.children`` is only the active screen); so does one anywhere
-        # on the stack. Ids are unique: open this one once the other is gone.
-        if self._write_forms is None:
-            self._write_forms = {}
-        previous = self._write_forms.get(spec.form_id)
-        if (previous is not None and previous.is_attached) or any(
-            screen.id == spec.form_id for screen in app.screen_stack
-        ):
-            self.set_timer(0.05, lambda: self.open_write_form(spec, then, values=values, error=error))
+        # The copy that queued the write, popped but not yet removed, still owns
+        # its id (``app.children`` holds only the active screen: it is not
+        # there); so does a copy anywhere on the stack (the user opened it again).
+        if (closing is not None and closing.is_attached) or any(s.id == spec.form_id for s in app.screen_stack):
+            self.set_timer(0.05, lambda: self.open_write_form(spec, then, values=values, error=error, closing=closing))
             return
         fields = [replace(f, value=values[f.name]) if values and f.name in values else f for f in spec.fields]
 
@@ -256,7 +252,7 @@ class StoreWork(_Host):
                 then=then,
                 what=spec.what,
                 values=typed,
-                reopen=lambda exc: self.open_write_form(spec, then, values=typed, error=str(exc)),
+                reopen=lambda exc: self.open_write_form(spec, then, values=typed, error=str(exc), closing=form),
             )
 
         def done(result: Any) -> None:
@@ -264,5 +260,4 @@ class StoreWork(_Host):
                 then(result)
 
         form = PlaybookForm(spec.title, fields, save, form_id=spec.form_id, focus=spec.focus, error=error)
-        self._write_forms[spec.form_id] = form
         app.push_screen(form, done)

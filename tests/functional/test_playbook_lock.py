@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input, Static
 
 from cadence_tui.store import open_store
@@ -76,12 +77,16 @@ async def test_a_metric_value_recorded_while_the_file_is_locked_lands_after(tmp_
         store.close()
 
 
+# 1 ms: the write fails while the form that queued it is popped but not yet
+# removed, and still owns its id (its copy waits for it; it crashed the app
+# with DuplicateIds when only the active screen was checked).
+@pytest.mark.parametrize("busy_ms", ["200", "1"])
 async def test_a_write_that_outlasts_the_lock_reopens_the_form_with_the_text(
-    tmp_path: Path, clock, monkeypatch
+    tmp_path: Path, clock, monkeypatch, busy_ms: str
 ) -> None:
     from cadence_tui.ui.app import make_app
 
-    monkeypatch.setenv("CADENCE_BUSY_TIMEOUT_MS", "200")
+    monkeypatch.setenv("CADENCE_BUSY_TIMEOUT_MS", busy_ms)
     db = tmp_path / "locked.db"
     store = open_store(db, now=clock)
     try:
@@ -99,8 +104,13 @@ async def test_a_write_that_outlasts_the_lock_reopens_the_form_with_the_text(
                 owner.value = "Riley"
                 await pilot.press("ctrl+s")
                 await settle(pilot)
-                reopened = pilot.app.screen
-                assert reopened.id == "handoff-form" and reopened is not form
+                # The copy opens once the first is gone (a timer, which settle does not wait for).
+                for _ in range(500):
+                    reopened = pilot.app.screen
+                    if reopened.id == "handoff-form" and reopened is not form:
+                        break
+                    await pilot.pause(0.02)
+                assert reopened.id == "handoff-form" and reopened is not form, reopened
                 assert reopened.query_one("#field-owner", Input).value == "Riley"  # nothing typed is lost
                 error = str(reopened.query_one("#form-error", Static).render())
                 assert "busy" in error or "locked" in error, error

@@ -3,6 +3,7 @@ the watcher's own (SQLite: PRAGMA data_version; PostgreSQL: LISTEN/NOTIFY)."""
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 
@@ -11,6 +12,33 @@ import pytest
 from cadence_tui.store import open_store
 
 pytestmark = pytest.mark.both_engines
+
+HANG_SECONDS = 60
+
+
+@pytest.fixture(autouse=True)
+def _fail_rather_than_hang():
+    """Every wait here has a timeout, but under faketime (libfaketime 0.9.10,
+    which shifts the monotonic clock but not CPython's sem_clockwait deadline)
+    ``Event.wait(timeout)`` waits a year: the run hung here. A kernel alarm,
+    counted in real seconds, fails the test with a message instead."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expired(_signum: int, _frame: object) -> None:
+        raise TimeoutError(
+            f"still waiting after {HANG_SECONDS} s: a timed wait never timed out"
+            " (under faketime: Python's timed waits do not time out there)"
+        )
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(HANG_SECONDS)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def settle(watcher) -> None:

@@ -79,7 +79,8 @@ def test_clients_starting_at_once_migrate_once(empty_db: str, clock) -> None:
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(120)
+    assert not any(t.is_alive() for t in threads), "a client never finished opening the store"
     assert not errors, errors
     assert sum(s.seeded_now for s in stores) == 1  # one of them seeded
     assert stores[0].scalar("SELECT count(*) FROM cadences") == len(stores[0].cadences.list_cadences())
@@ -197,7 +198,7 @@ def test_many_clients_writing_at_once_lose_nothing(pg_admin: str, clock) -> None
     def client(n: int) -> None:
         store = open_store(uri, now=clock)
         try:
-            start.wait()
+            start.wait(120)  # a client that failed to open breaks the barrier rather than hanging the rest
             deadline = time.monotonic() + seconds
             while time.monotonic() < deadline:
                 item = store.actions.add_action(f"Item {n}-{len(added[n])}", owner=f"P{n}", cadence_key="all-hands")
@@ -217,7 +218,8 @@ def test_many_clients_writing_at_once_lose_nothing(pg_admin: str, clock) -> None
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(seconds + 120)
+    assert not any(t.is_alive() for t in threads), "a client was still writing long after its deadline"
     assert not errors, errors
     every = [i for ids in added.values() for i in ids]
     assert len(every) == len(set(every)) > clients * 5
