@@ -1188,13 +1188,17 @@ class SprintReviewScreen(MeetingScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Editing and deleting act on the highlighted demo: only while the demos are shown.
+        # (The active tab is kept from TabActivated: bindings are checked on every
+        # key and repaint, and a DOM query each time showed in the lock-stall profile.)
         if action in ("edit_demo", "delete_demo"):
-            tabs = self.query("#meeting-tabs")
-            return bool(tabs) and tabs.first(TabbedContent).active == "tab-panel"
+            return self._demos_shown
         return super().check_action(action, parameters)
 
+    _demos_shown = False
+
     @on(TabbedContent.TabActivated)
-    def _demo_keys_follow_tab(self, _event: TabbedContent.TabActivated) -> None:
+    def _demo_keys_follow_tab(self, event: TabbedContent.TabActivated) -> None:
+        self._demos_shown = event.tabbed_content.active == "tab-panel"
         self.refresh_bindings()
 
     @on(DataTable.RowSelected, "#demo-table")
