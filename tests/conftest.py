@@ -116,12 +116,22 @@ def pytest_configure(config: pytest.Config) -> None:
     stop once the process used under 1/20 of that on the CPU. That 20 ms
     step is the floor of every key, most of the time of a test that types.
     Here those per-key waits step by 5 ms (the same 1/20 rule), so a key
-    the app has already handled costs 5 ms, not 20. ``pilot.pause()`` keeps
+    the app has already handled costs 5 ms, not 20; and animations are off
+    (see below). ``pilot.pause()`` keeps
     Textual's own wait; what a test must wait for off the UI thread
     (workers, queued writes) it waits for explicitly (tests/settle.py)."""
+    import os
+
     import textual.app
+    import textual.constants
 
     textual.app.wait_for_idle = _wait_for_idle_in_steps_of_5_ms  # type: ignore[assignment]
+    # No scroll animations: Pilot's idle wait counts an animating table as busy
+    # and waits up to a second on a Home/End/PageDown that scrolls (a test
+    # reads where the scroll ends, never its frames). Apps made here read the
+    # constant; apps started as subprocesses (serve, tmux) read the variable.
+    textual.constants.TEXTUAL_ANIMATIONS = "none"  # type: ignore[misc]
+    os.environ["TEXTUAL_ANIMATIONS"] = "none"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
