@@ -125,3 +125,51 @@ async def test_home_topic_form_opens_again_with_what_was_typed_when_the_write_fa
         assert app.screen.query_one("#field-title", Input).value == "Kept text"
         assert "archived" in str(app.screen.query_one("#form-error").render())
     assert store.topics.waiting_topics() == []
+
+
+async def test_follow_reads_off_the_ui_thread(make_app, store, db_path, clock, monkeypatch) -> None:
+    """`f` on home, a meeting started and changed in another terminal, then
+    ended: the follow screen shows each step, and never queries on the UI
+    thread (the other terminal writes from a thread of its own here)."""
+    import asyncio
+
+    from cadence_tui.store import open_store
+    from cadence_tui.ui.screens.follow import FollowScreen
+    from cadence_tui.ui.widgets.meeting_log import MeetingLog
+
+    on_ui: list[str] = []
+    query = StoreBase.query
+
+    def recorded_query(self, sql, params=()):
+        if threading.current_thread() is threading.main_thread():
+            on_ui.append(sql)
+        return query(self, sql, params)
+
+    other = open_store(db_path, now=clock)
+    try:
+        async with make_app().run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            monkeypatch.setattr(StoreBase, "query", recorded_query)
+            await pilot.press("f")
+            await settle(pilot)
+            screen = pilot.app.screen
+            assert isinstance(screen, FollowScreen)
+
+            async def until(check) -> None:
+                for _ in range(100):
+                    await settle(pilot)
+                    if check():
+                        return
+                    await asyncio.sleep(0.05)
+                raise AssertionError("the follow screen did not show the other terminal's change")
+
+            await until(lambda: "Waiting for Sprint Review" in str(screen.query_one("#follow-status").render()))
+            meeting = await asyncio.to_thread(other.meetings.start_meeting, "sprint-review")
+            await asyncio.to_thread(other.meetings.capture_decision, meeting.id, "Ship Monday")
+            await until(lambda: [r.text for r in screen.query_one(MeetingLog).rows_shown] == ["Ship Monday"])
+            await asyncio.to_thread(other.meetings.end_meeting, meeting.id)
+            await until(lambda: "has ended" in str(screen.query_one("#follow-status").render()))
+        monkeypatch.undo()
+    finally:
+        other.close()
+    assert on_ui == []

@@ -11,7 +11,12 @@ the clocks are redrawn twice a second from the stored timestamps.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -26,10 +31,54 @@ from cadence_tui.ui.screens.global_keys import quiet_global_keys
 from cadence_tui.ui.stylesheets import FORMS, css
 from cadence_tui.ui.widgets.agenda_list import AgendaList
 from cadence_tui.ui.widgets.meeting_clock import ClockBar
-from cadence_tui.ui.widgets.meeting_log import MeetingLog, log_rows
+from cadence_tui.ui.widgets.meeting_log import LogRow, MeetingLog, log_rows
 from cadence_tui.ui.widgets.meeting_title import MeetingTitle
 
 TICK_SECONDS = 0.5
+
+
+@dataclass
+class FollowRead:
+    """What the follow screen shows, read off the UI thread."""
+
+    now: datetime
+    today: date
+    meeting: Meeting | None = None
+    agenda: list[AgendaItem] = field(default_factory=list)
+    log: list[LogRow] = field(default_factory=list)
+    cadence_name: str | None = None  # the cadence waited for (None: any)
+
+
+def read_follow(store: Any, cadence_key: str | None, shown: Meeting | None) -> FollowRead:
+    """The meeting to show and its parts: the one shown while it runs; once
+    it has ended (or none was shown), the cadence's running one, or with no
+    cadence given the most recently started one still running."""
+    read = FollowRead(now=store.now(), today=store.today())
+    meeting = shown
+    if meeting is None or meeting.status == "ended":
+        if cadence_key is not None:
+            found = store.meetings.running_meeting(cadence_key)
+        else:
+            running = store.meetings.running_meetings()
+            found = running[0] if running else None
+        if found is not None:
+            meeting = found
+    if meeting is not None:
+        meeting = store.meetings.get_meeting(meeting.id)
+    read.meeting = meeting
+    if meeting is None:
+        if cadence_key is not None:
+            read.cadence_name = store.cadences.get_cadence(cadence_key).name
+        return read
+    mid = meeting.id
+    read.agenda = store.meetings.agenda(mid)
+    read.log = log_rows(
+        store.meetings.meeting_actions(mid),
+        store.meetings.meeting_blockers(mid),
+        store.meetings.meeting_decisions(mid),
+        store.meetings.meeting_notes(mid),
+    )
+    return read
 
 
 class FollowScreen(Screen[None]):
@@ -71,60 +120,45 @@ class FollowScreen(Screen[None]):
         self.set_interval(TICK_SECONDS, self.tick)
 
     # -- reading (never writing) ------------------------------------------------
-    def find_meeting(self) -> Meeting | None:
-        """The meeting to show: the cadence's running one, or (no cadence
-        given) the most recently started one still running."""
-        if self.cadence_key is not None:
-            return self.store.meetings.running_meeting(self.cadence_key)
-        running = self.store.meetings.running_meetings()
-        return running[0] if running else None
-
+    # The store is read in a thread worker (the database may be across a
+    # network); the widgets change when its FollowRead arrives.
     def reload(self) -> None:
-        try:
-            self._reload()
-        except StoreError as exc:  # e.g. the meeting was deleted by an import
-            self.notify(str(exc), severity="error", markup=False)
+        self._read(self.cadence_key, self.meeting)
 
-    def _reload(self) -> None:
-        store = self.store
-        if self.meeting is None or self.meeting.status == "ended":
-            found = self.find_meeting()
-            if found is not None:
-                self.meeting = found
-        if self.meeting is not None:
-            self.meeting = store.meetings.get_meeting(self.meeting.id)
-        m = self.meeting
+    @work(thread=True, exclusive=True, group="follow-read", exit_on_error=False)
+    def _read(self, cadence_key: str | None, shown: Meeting | None) -> None:
+        try:
+            read = read_follow(self.store, cadence_key, shown)
+        except StoreError as exc:  # e.g. the meeting was deleted by an import
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._show, read)
+
+    def _show(self, read: FollowRead) -> None:
+        if not self.is_attached:
+            return
+        self.meeting, m = read.meeting, read.meeting
         self.set_class(m is None, "-waiting")
         if m is None:
             self.agenda_items = []
-            self.query_one(AgendaList).show([], store.now())
-            self.query_one(MeetingLog).show([], store.today())
-            self._status(self._waiting_text())
+            self.query_one(AgendaList).show([], read.now)
+            self.query_one(MeetingLog).show([], read.today)
+            self._status(self._waiting_text(read.cadence_name))
             return
-        self.agenda_items = store.meetings.agenda(m.id)
-        self.query_one(AgendaList).show(self.agenda_items, store.now())
+        self.agenda_items = read.agenda
+        self.query_one(AgendaList).show(self.agenda_items, read.now)
         occurrence = m.scheduled_for.astimezone() if m.scheduled_for else None
         self.query_one(MeetingTitle).show(m.cadence_name, occurrence, m.started_at.astimezone(), m.timebox_min)
-        mid = m.id
-        rows = log_rows(
-            store.meetings.meeting_actions(mid),
-            store.meetings.meeting_blockers(mid),
-            store.meetings.meeting_decisions(mid),
-            store.meetings.meeting_notes(mid),
-        )
-        self.query_one(MeetingLog).show(rows, store.today())
+        self.query_one(MeetingLog).show(read.log, read.today)
         if m.status == "ended":
             self._status(Text("The meeting has ended; the next one appears here when it starts."))
         else:
             self._status(Text("Following along: read-only; the facilitator's changes appear here.", style="dim"))
         self.tick()
 
-    def _waiting_text(self) -> Text:
+    def _waiting_text(self, cadence_name: str | None) -> Text:
         text = Text("Waiting for ", style="bold")
-        if self.cadence_key is not None:
-            text.append(self.store.cadences.get_cadence(self.cadence_key).name, style="bold")
-        else:
-            text.append("a meeting", style="bold")
+        text.append(cadence_name or "a meeting", style="bold")
         text.append(" to start… it appears here as soon as it does.", style="bold")
         return text
 
