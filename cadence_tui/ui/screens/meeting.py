@@ -288,7 +288,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                 self.refresh_panel()
             if first.scorecard and first.meeting is not None:
                 self._show_scorecard((first.meeting.cadence_key, first.scorecard))
-            self.refresh_extra()
+            if first.scorecard is None:  # not in the first read: the scorecard tab reads it now
+                self.refresh_extra()
         else:
             self.refresh_all()
         self.set_interval(TICK_SECONDS, self.tick)
