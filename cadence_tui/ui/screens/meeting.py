@@ -271,7 +271,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                     )
                     yield AttendanceList(id="attendance")
                 yield from self.compose_extra_tabs()
-        yield SteadyFooter(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False, keys_in_first_frame=True)
 
     def compose_extra_tabs(self) -> Iterable[TabPane]:
         """Hook: more tabs for the right-hand side (the playbook's scorecard)."""
