@@ -271,7 +271,7 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                     )
                     yield AttendanceList(id="attendance")
                 yield from self.compose_extra_tabs()
-        yield SteadyFooter(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False, keys_in_first_frame=True)
 
     def compose_extra_tabs(self) -> Iterable[TabPane]:
         """Hook: more tabs for the right-hand side (the playbook's scorecard)."""
@@ -288,7 +288,8 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                 self.refresh_panel()
             if first.scorecard and first.meeting is not None:
                 self._show_scorecard((first.meeting.cadence_key, first.scorecard))
-            self.refresh_extra()
+            if first.scorecard is None:  # not in the first read: the scorecard tab reads it now
+                self.refresh_extra()
         else:
             self.refresh_all()
         self.set_interval(TICK_SECONDS, self.tick)

@@ -5,7 +5,12 @@ the whole screen) whenever the screen's bindings are updated: on every focus
 change, even when the keys it shows are the same. In a meeting that was 4-9
 recomposes for one key press (opening the Carried tab, a capture form
 closing), most of a frame each. This one compares what it would show with
-what it shows and keeps its widgets when nothing changed.
+what it shows and keeps its widgets when nothing changed. Changes that come
+together (a screen's mount, its focus, the keys that fit the width) make one
+rebuild, and its first keys include those that fit (FooterRoom).
+``keys_in_first_frame=True`` builds the first keys at once rather than after
+the next repaint: the screen's first frame shows them (the meeting screen:
+two rebuilds and re-layouts after its first frame before).
 """
 
 from __future__ import annotations
@@ -27,10 +32,37 @@ class SteadyFooter(Footer):
             if binding.show
         )
 
+    _recompose_asked = False
+
+    def __init__(self, *args: Any, keys_in_first_frame: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._keys_in_first_frame = keys_in_first_frame
+
     def bindings_changed(self, screen: Screen) -> None:
         if self.is_attached and screen is self.screen and screen.app.app_focus:
+            first = self._shown is None
+            if first:
+                # The keys that fit the width (FooterRoom) are known before the first
+                # keys are built: one build, not one per change.
+                fit = getattr(screen, "update_footer_room", None)
+                if fit is not None:
+                    fit()
             signature = self._signature(screen)
             if signature == self._shown:
                 return
             self._shown = signature
+            self._bindings_ready = True
+            # One rebuild for the changes that come together (a screen's
+            # mount, its focus and the keys that fit make two or three).
+            if not self._recompose_asked:
+                self._recompose_asked = True
+                if first and self._keys_in_first_frame:
+                    self.call_later(self._recompose_keys)  # before the first repaint
+                else:
+                    self.call_after_refresh(self._recompose_keys)
+            return
         super().bindings_changed(screen)
+
+    async def _recompose_keys(self) -> None:
+        self._recompose_asked = False
+        await self.recompose()  # with the bindings as they are now
