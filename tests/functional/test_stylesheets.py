@@ -59,14 +59,14 @@ async def test_a_form_opened_from_a_playbook_screen_gets_its_styles(make_app, st
     brings its own stylesheets."""
     from cadence_tui.ui.screens.metrics import MetricsScreen
     from cadence_tui.ui.widgets.capture_forms import CaptureForm
-    from cadence_tui.ui.widgets.playbook_forms import metric_form
+    from cadence_tui.ui.widgets.playbook_forms import metric_spec
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await app.push_screen(MetricsScreen())
         await pilot.pause()
-        await app.push_screen(metric_form(store))
+        await app.push_screen(metric_spec(["sprint-review"]).form(store))
         await pilot.pause()
         assert isinstance(app.screen, CaptureForm)
         dialog = app.screen.query_one("#form-dialog")

@@ -91,6 +91,7 @@ class FormSpec:
     what: str = "change"  # for messages: "metric value", "hand-off"
 
     def form(self, store: Any) -> CaptureForm:
+        """The form, writing to ``store`` at once (a test of its stylesheet)."""
         return PlaybookForm(
             self.title, self.fields, lambda values: self.write(store, values), form_id=self.form_id, focus=self.focus
         )
@@ -152,18 +153,6 @@ def record_metric_spec(
     )
 
 
-def record_metric_form(
-    store: Any,
-    *,
-    cadence_key: str | None = None,
-    meeting_id: int | None = None,
-    metric_key: str | None = None,
-) -> CaptureForm:
-    """:func:`record_metric_spec` read and written at once (the meeting's tab)."""
-    data = record_metric_data(store, cadence_key=cadence_key, meeting_id=meeting_id)
-    return record_metric_spec(data, meeting_id=meeting_id, metric_key=metric_key).form(store)
-
-
 def metric_spec(cadence_keys: list[str], metric: Any | None = None) -> FormSpec:
     """Add a metric, or edit one (its key stays); ``cadence_keys`` are the
     active cadences (shown as the example of "Reviewed in")."""
@@ -212,11 +201,6 @@ def metric_spec(cadence_keys: list[str], metric: Any | None = None) -> FormSpec:
     return FormSpec(title, fields, write, "metric-form", what="metric")
 
 
-def metric_form(store: Any, metric: Any | None = None) -> CaptureForm:
-    """:func:`metric_spec` read and written at once (the screens use the spec)."""
-    return metric_spec([c.key for c in store.cadences.list_cadences()], metric).form(store)
-
-
 def handoff_spec(handoff: Any | None = None) -> FormSpec:
     """Add a hand-off, or edit its owner, packet fields and one-page agreement."""
     h = handoff
@@ -259,11 +243,6 @@ def handoff_spec(handoff: Any | None = None) -> FormSpec:
 
     title = f"Edit hand-off {h.label}" if h else "Add a hand-off"
     return FormSpec(title, fields, write, "handoff-form", what="hand-off")
-
-
-def handoff_form(store: Any, handoff: Any | None = None) -> CaptureForm:
-    """:func:`handoff_spec` written at once (the screens use the spec)."""
-    return handoff_spec(handoff).form(store)
 
 
 def failfast_spec(
@@ -313,12 +292,6 @@ def failfast_data(store: Any) -> tuple[list[Any], list[str]]:
     return store.playbook.list_handoffs(), list(store.playbook.failfast_causes())
 
 
-def failfast_form(store: Any, *, meeting_id: int | None = None, handoff_key: str | None = None) -> CaptureForm:
-    """:func:`failfast_spec` read and written at once (the meeting's key)."""
-    handoffs, causes = failfast_data(store)
-    return failfast_spec(handoffs, causes, meeting_id=meeting_id, handoff_key=handoff_key).form(store)
-
-
 class EscalateDialog(ClosesOnce, ModalScreen[Any]):
     """Pick the cadence to escalate to: arrows and Enter (Esc cancels)."""
 
@@ -365,25 +338,6 @@ class EscalateDialog(ClosesOnce, ModalScreen[Any]):
         self.close_once(None, submitted=False)
 
 
-def escalate_form(
-    store: Any, kind: str, item_id: int, from_cadence_key: str, *, exclude: tuple[str, ...] = (), title: str = ""
-) -> EscalateDialog:
-    """Escalate a blocker (``kind="blocker"``) or action item to another cadence
-    (not its own, nor those in ``exclude``, e.g. the meeting it is shown in).
-    A blocker is proposed for the first finance cadence (budget), else the
-    first all-hands one (cadence kinds, so copies count too). Read and
-    written at once; :func:`escalate_dialog` takes what was read."""
-    escalate = store.playbook.escalate_blocker if kind == "blocker" else store.playbook.escalate_action
-    return escalate_dialog(
-        store.cadences.list_cadences(),
-        kind,
-        from_cadence_key,
-        lambda key: escalate(item_id, key),
-        exclude=exclude,
-        title=title,
-    )
-
-
 def escalate_dialog(
     cadences: list[Any],
     kind: str,
@@ -393,8 +347,11 @@ def escalate_dialog(
     exclude: tuple[str, ...] = (),
     title: str = "",
 ) -> EscalateDialog:
-    """:func:`escalate_form` from ``cadences`` already read; ``save(key)``
-    escalates (or queues it)."""
+    """Escalate a blocker (``kind="blocker"``) or action item to another cadence
+    (not its own, nor those in ``exclude``, e.g. the meeting it is shown in),
+    chosen from ``cadences`` (read in a worker); ``save(key)`` escalates (or
+    queues it). A blocker is proposed for the first finance cadence (budget),
+    else the first all-hands one (cadence kinds, so copies count too)."""
     others = [c for c in cadences if c.key != from_cadence_key and c.key not in exclude]
     if not others:
         raise InvalidInput("there is no other cadence to escalate to")
@@ -432,11 +389,3 @@ def rate_meeting_spec(people: list[str], current: dict[str, int], meeting_id: in
 
     spec = FormSpec("Rate this meeting (Esc skips)", fields, write, "rate-meeting-form", what="rating")
     return spec, check
-
-
-def rate_meeting_form(store: Any, meeting_id: int) -> CaptureForm:
-    """A 1–10 rating per attendee present; empty skips a person, Esc skips all."""
-    people = store.playbook.present_attendees(meeting_id)
-    current = store.playbook.meeting_ratings(meeting_id)
-    spec, _check = rate_meeting_spec(people, current, meeting_id)
-    return CaptureForm(spec.title, spec.fields, lambda values: spec.write(store, values), form_id=spec.form_id)
