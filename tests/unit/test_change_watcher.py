@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -99,16 +100,29 @@ def test_every_table_notifies_on_postgres(store, engine) -> None:
     assert tables and tables <= notifying
 
 
-def test_an_adopted_connections_commits_are_the_apps_own(store, db, clock) -> None:
-    """The write queue's connection (a second Store on the same database,
-    adopted by the watcher) commits without being reported; another
-    client's commit still is, once."""
+@contextmanager
+def apps_two_connections_and_another(store, db, clock):
+    """The app's store and the write queue's (adopted by the app's watcher),
+    and another client's store; the watcher has taken what opening them did."""
     queue_store = open_store(db, now=clock, seed=False)
     other = open_store(db, now=clock, seed=False)
     watcher = store.change_watcher()
     watcher.adopt(queue_store)
     try:
         settle(watcher)
+        yield watcher, queue_store, other
+    finally:
+        watcher.stop()
+        watcher.close()
+        queue_store.close()
+        other.close()
+
+
+def test_an_adopted_connections_commits_are_the_apps_own(store, db, clock) -> None:
+    """The write queue's connection (a second Store on the same database,
+    adopted by the watcher) commits without being reported; another
+    client's commit still is, once."""
+    with apps_two_connections_and_another(store, db, clock) as (watcher, queue_store, other):
         for n in range(5):  # the app's two connections, interleaved
             queue_store.actions.add_action(f"Queued {n}", cadence_key="sprint-review")
             store.actions.add_action(f"Direct {n}", cadence_key="sprint-review")
@@ -116,11 +130,6 @@ def test_an_adopted_connections_commits_are_the_apps_own(store, db, clock) -> No
         other.actions.add_action("Theirs", cadence_key="sprint-review")
         assert watcher.wait(2.0) is True
         assert watcher.wait(0.4) is False
-    finally:
-        watcher.stop()
-        watcher.close()
-        queue_store.close()
-        other.close()
 
 
 class _CommitThen:
@@ -172,12 +181,7 @@ def _hammer(store, name: str, stop: threading.Event) -> None:
 def test_own_writes_and_another_clients_at_nearly_the_same_time(store, db, clock) -> None:
     """The app's two connections write as fast as they can; another client's
     one commit, landing anywhere among them, is reported every time."""
-    queue_store = open_store(db, now=clock, seed=False)
-    other = open_store(db, now=clock, seed=False)
-    watcher = store.change_watcher()
-    watcher.adopt(queue_store)
-    try:
-        settle(watcher)
+    with apps_two_connections_and_another(store, db, clock) as (watcher, queue_store, other):
         for round_ in range(4):
             stop = threading.Event()
 
@@ -198,11 +202,6 @@ def test_own_writes_and_another_clients_at_nearly_the_same_time(store, db, clock
                     t.join(10)
             watcher.wait(0.3)
         assert watcher.wait(0.6) is False  # quiet again: nothing more reported
-    finally:
-        watcher.stop()
-        watcher.close()
-        queue_store.close()
-        other.close()
 
 
 def test_notify_triggers_are_made_on_open_when_missing(db, clock, engine) -> None:
