@@ -8,6 +8,7 @@ also opens the app through :func:`run_app`, so both paths behave the same.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -145,8 +146,6 @@ def run_app(db: Path | DatabaseUrl) -> int:
 
     Raises :class:`LaunchError` (or a ``StoreError``) when it cannot open.
     """
-    import gc
-
     # Start-up allocates much and frees little: garbage collections during it
     # cost ~12 % of its CPU for nothing. The app turns the collector back on
     # (after a collect and a freeze) once the home screen is painted.
@@ -195,7 +194,9 @@ def bare_app_db(args: list[str]) -> tuple[bool, str | None]:
 def main() -> None:
     """Console-script entry point."""
     bare, db = bare_app_db(sys.argv[1:])
-    if not bare:
+    if bare:
+        gc.disable()  # from the first import on: see run_app
+    else:
         from cadence_tui.cli import main as cli_main
 
         cli_main()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from cadence_tui.core.model import AgendaItem, Meeting
+from cadence_tui.core.meeting import AgendaItem, Meeting
 
 
 def meeting_elapsed(meeting: Meeting, now: datetime) -> float:

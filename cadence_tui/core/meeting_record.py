@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
-from cadence_tui.core.model import Attendee
+from cadence_tui.core.meeting import Attendee
 
 PIPELINE_STAGES = ("leads", "mql", "sql", "won")
 STAGE_LABELS = {"leads": "Leads", "mql": "MQL", "sql": "SQL", "won": "Won"}

@@ -1,4 +1,7 @@
-"""Domain objects. Plain dataclasses: no SQL, no Textual."""
+"""Cadences and what they plan: who takes part, the agenda template, the
+next occurrence, the topics proposed for it. Plain dataclasses: no SQL, no
+Textual. What a meeting records once it runs is in :mod:`cadence_tui.core.meeting`
+(kept apart: the home screen's first frame needs only these)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from cadence_tui.core.recurrence import Schedule
 
 @dataclass(frozen=True)
 class Participant:
+    """Someone who attends a cadence's meetings, with the role they come in."""
+
     name: str
     role: str = ""
 
@@ -20,6 +25,8 @@ class Participant:
 
 @dataclass(frozen=True)
 class AgendaTemplateItem:
+    """One item of a cadence's standing agenda, copied into each new meeting."""
+
     title: str
     timebox_min: int
     id: int | None = None
@@ -28,6 +35,8 @@ class AgendaTemplateItem:
 
 @dataclass
 class Cadence:
+    """A recurring meeting: its schedule, timebox, purpose, people and kind."""
+
     id: int
     key: str
     name: str
@@ -62,144 +71,13 @@ class CadenceOverview:
 
 
 @dataclass
-class Meeting:
-    id: int
-    cadence_id: int
-    cadence_key: str
-    cadence_name: str
-    scheduled_for: datetime | None
-    started_at: datetime
-    ended_at: datetime | None
-    status: str
-    timebox_min: int
-    paused_at: datetime | None = None
-    paused_seconds: float = 0.0
-    reforecast: float | None = None
-    variance_threshold: float = 10.0
-    cadence_kind: str = "generic"  # the cadence's kind (cadence_tui.kinds)
-
-
-@dataclass
-class AgendaItem:
-    id: int
-    meeting_id: int
-    position: int
-    title: str
-    timebox_min: int
-    state: str
-    elapsed_seconds: float
-    started_at: datetime | None
-    topic_id: int | None = None  # a topic proposed for this meeting (store/topics.py)
-    proposed_by: str = ""
-
-
-@dataclass
-class ActionItem:
-    id: int
-    title: str
-    owner: str
-    due: date | None
-    status: str
-    cadence_key: str
-    meeting_id: int | None
-    created_at: datetime
-    closed_at: datetime | None = None
-    created_by: str = ""  # who recorded it ("me" of that terminal); "" before schema v9
-    closed_by: str = ""
-
-    def is_overdue(self, today: date) -> bool:
-        return self.status == "open" and self.due is not None and self.due < today
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "owner": self.owner,
-            "due": self.due.isoformat() if self.due else None,
-            "status": self.status,
-            "cadence": self.cadence_key,
-            "meeting_id": self.meeting_id,
-            "created_at": self.created_at.isoformat(),
-            "closed_at": self.closed_at.isoformat() if self.closed_at else None,
-            "created_by": self.created_by,
-            "closed_by": self.closed_by,
-        }
-
-
-@dataclass
-class Blocker:
-    id: int
-    what: str
-    raised_by: str
-    unblocker: str
-    status: str
-    cadence_key: str
-    meeting_id: int | None
-    created_at: datetime
-    resolved_at: datetime | None = None
-    created_by: str = ""
-    resolved_by: str = ""
-
-
-@dataclass
 class Occurrence:
+    """One scheduled meeting of a cadence (a calendar entry, not yet held)."""
+
     cadence_key: str
     cadence_name: str
     start: datetime  # zone-aware, in the cadence's zone
     timebox_min: int
-
-
-# -- meeting screen (issue 3) -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Attendee:
-    """One person on a meeting's attendance list."""
-
-    name: str
-    role: str = ""
-    present: bool = True
-    guest: bool = False
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.role})" if self.role else self.name
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A free-text record of a meeting: decision, note, campaign change."""
-
-    id: int
-    text: str
-    created_at: datetime
-    created_by: str = ""  # who recorded it; "" before schema v9 and for campaign changes
-
-
-@dataclass(frozen=True)
-class CarriedItem:
-    """An open action item or blocker brought into a meeting for triage.
-
-    ``outcome`` is what the facilitator decided in *this* meeting (``None``
-    until triaged): actions ``done``/``open``/``dropped``/``redated``,
-    blockers ``resolved``/``open``.
-    """
-
-    kind: str  # "action" | "blocker"
-    id: int
-    title: str
-    who: str  # action owner, or who raised the blocker
-    status: str
-    origin_cadence_key: str
-    origin_cadence_name: str
-    created_at: datetime
-    escalated_here: bool = False
-    due: date | None = None
-    unblocker: str = ""
-    outcome: str | None = None
-
-    def is_overdue(self, today: date) -> bool:
-        return self.status == "open" and self.due is not None and self.due < today
 
 
 @dataclass

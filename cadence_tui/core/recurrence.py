@@ -25,6 +25,8 @@ class ScheduleError(ValueError):
 
 @dataclass(frozen=True)
 class Schedule:
+    """When a cadence meets: an RFC 5545 rule from an anchor date, at a local time in a zone."""
+
     rule: str
     anchor: date
     start_time: time

@@ -49,6 +49,8 @@ def difference(after: float | None, before: float | None) -> float | None:
 
 @dataclass(frozen=True)
 class Metric:
+    """A number the company tracks, with its owner, unit and target."""
+
     id: int
     key: str
     name: str
@@ -82,6 +84,8 @@ class Metric:
 
 @dataclass(frozen=True)
 class MetricValue:
+    """One recorded value of a metric, on a date (in a meeting, or not)."""
+
     id: int
     metric_key: str
     value: float

@@ -44,7 +44,7 @@ def clean(text: str, *, multiline: bool = False, limit: int = LINE_MAX) -> str:
     # Fast path: printable text holds no control, escape or bidi character
     # (all of those are unprintable), so only whitespace needs tidying.
     if not text.isprintable():
-        text = BIDI_CONTROLS.sub("", strip_control(text, multiline=multiline))
+        text = re.sub(BIDI_CONTROLS, "", strip_control(text, multiline=multiline))
     if multiline:
         lines = [line.strip() for line in text.replace("\t", " ").split("\n")]
         text = "\n".join(line for line in lines if line)

@@ -8,29 +8,29 @@ from __future__ import annotations
 
 import re
 
+# The patterns are strings: ``re`` compiles each on its first use (and keeps
+# it), so importing this module, on the app's start-up path, compiles none.
+
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL/ST),
 # DCS/SOS/PM/APC (ESC P/X/^/_ ... ST) and two-character escapes.
-_ESCAPE_SEQ = re.compile(
-    r"""
+_ESCAPE_SEQ = r"""(?x)
     \x1b\[[0-?]*[ -/]*[@-~]            # CSI
   | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?  # OSC, ended by BEL or ST
   | \x1b[PX^_][^\x1b]*(?:\x1b\\)?       # DCS, SOS, PM, APC
   | \x1b[@-Z\\-_]                       # 2-byte Fe escapes
   | \x9b[0-?]*[ -/]*[@-~]              # 8-bit CSI
-    """,
-    re.VERBOSE,
-)
+    """
 # C0 controls except \t \n, DEL, C1 controls. Bidi overrides are kept in
 # stored text (right-to-left text is legitimate) and removed where it is shown.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+_CONTROL_SINGLE_LINE = r"[\x00-\x1f\x7f-\x9f]"
 # Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) can
 # make a line display reversed ("Trojan source"); plain right-to-left text
 # needs none of them.
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROLS = "[\u202a-\u202e\u2066-\u2069]"
 # What the TUI guard removes: characters a terminal acts on or that reorder a
 # line, all of zero cell width, so removing them never changes a layout.
-_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSHOWABLE = r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 
 def strip_control(text: str, *, multiline: bool = False) -> str:
@@ -39,12 +39,12 @@ def strip_control(text: str, *, multiline: bool = False) -> str:
     With ``multiline`` newlines and tabs survive (``\\r\\n`` becomes ``\\n``);
     otherwise every line break or tab becomes a single space.
     """
-    text = _ESCAPE_SEQ.sub("", text)
+    text = re.sub(_ESCAPE_SEQ, "", text)
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return _CONTROL.sub("", text)
+        return re.sub(_CONTROL, "", text)
     text = re.sub(r"[\r\n\t]+", " ", text)
-    return _CONTROL_SINGLE_LINE.sub("", text)
+    return re.sub(_CONTROL_SINGLE_LINE, "", text)
 
 
 def clean_line(text: str, *, max_length: int | None = None) -> str:
@@ -65,7 +65,7 @@ def terminal_safe(text: str, *, multiline: bool = False) -> str:
     text = "" if text is None else str(text)
     if text.isprintable():
         return text
-    return BIDI_CONTROLS.sub("", strip_control(text, multiline=multiline))
+    return re.sub(BIDI_CONTROLS, "", strip_control(text, multiline=multiline))
 
 
 def excerpt(text: str, limit: int = 120) -> str:
@@ -85,7 +85,7 @@ def drop_unshowable(text: str) -> str:
     what was an escape sequence shows as the harmless text after its ESC.
     The app's last line of defence (see ``widgets.safe_render``).
     """
-    return text if text.isprintable() else _UNSHOWABLE.sub("", text)
+    return text if text.isprintable() else re.sub(_UNSHOWABLE, "", text)
 
 
 def show_controls(text: str) -> str:
@@ -96,7 +96,7 @@ def show_controls(text: str) -> str:
     text = "" if text is None else str(text)
     if text.isprintable():
         return text
-    return _UNSHOWABLE.sub(_escaped, text)
+    return re.sub(_UNSHOWABLE, _escaped, text)
 
 
 def _escaped(match: re.Match[str]) -> str:

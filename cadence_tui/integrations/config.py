@@ -34,6 +34,8 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Config:
+    """The config file's settings, with their defaults (``load_config``)."""
+
     me: str = field(default_factory=lambda: os.environ.get("USER", "") or os.environ.get("USERNAME", ""))
     variance_threshold: float = 10.0
     theme: str = "dark"

@@ -2,7 +2,7 @@
 
 :class:`Store` owns the connection, its lock and the clock, and exposes one
 typed part per concept (``store.meetings``, ``store.actions``, …), each
-created on first use. Parts speak in domain objects (``cadence_tui.core.model``)
+created on first use. Parts speak in domain objects (``cadence_tui.core.model``, ``core.meeting``)
 and reach one another through the store (``self.store.cadences``).
 
 A part's module is imported the first time the part is used, so the app's

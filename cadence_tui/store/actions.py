@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from cadence_tui.core.model import ActionItem
+from cadence_tui.core.meeting import ActionItem
 from cadence_tui.core.textsafe import clean_line
 from cadence_tui.store.base import StorePart, from_date, from_ts, inserted_id, required_ts, to_ts
 from cadence_tui.store.engines.sqlite import fill_title_matches, fts_terms

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from cadence_tui.core.model import ActionItem, AgendaItem, Attendee, Blocker, CarriedItem, Entry, Meeting
+from cadence_tui.core.meeting import ActionItem, AgendaItem, Attendee, Blocker, CarriedItem, Entry, Meeting
 from cadence_tui.core.textsafe import strip_control
 from cadence_tui.store.base import StorePart, from_date, from_ts, inserted_id, required_ts, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound

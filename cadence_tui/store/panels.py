@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cadence_tui.core.model import Entry
+from cadence_tui.core.meeting import Entry
 from cadence_tui.core.panels import parse_amount, parse_count, parse_percent, parse_rating
 from cadence_tui.core.textsafe import strip_control
 from cadence_tui.kinds.all_hands import HealthRow, Win

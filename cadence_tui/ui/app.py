@@ -107,10 +107,16 @@ class CadenceApp(KeysInOrder, App[None]):
         self.set_timer(0.5, self._load_store_parts)
         if self.first_screen is not None:  # `cadence follow`: the follow-along view over home
             self.push_screen(self.first_screen())
-        # Live screens: another connection's commits reach the open screens (ui/live_updates.py).
+        # Live screens: another connection's commits reach the open screens
+        # (ui/live_updates.py). Started once home is painted: its thread and
+        # connection would otherwise compete with the first frame.
+        self.call_after_refresh(self._start_live_updates)
+
+    def _start_live_updates(self) -> None:
         from cadence_tui.ui.live_updates import start_live_updates
 
-        self.live_updates = start_live_updates(self)
+        if self.is_running and getattr(self, "live_updates", None) is None:
+            self.live_updates = start_live_updates(self)
 
     def on_unmount(self) -> None:
         # The live-updates thread ends (and closes its connection) with the app.

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from cadence_tui.core.meeting import AgendaItem, Meeting
 from cadence_tui.core.meeting_clock import ClockState, OverTimeWatch, clock_state
-from cadence_tui.core.model import AgendaItem, Meeting
 from cadence_tui.core.panels import (
     change,
     compact_money,

@@ -30,7 +30,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from cadence_tui.core.model import ActionItem
+from cadence_tui.core.meeting import ActionItem
 from cadence_tui.store.actions import SORT_LABELS, SORTS, ActionFilter, OwnerCount, same_name
 from cadence_tui.ui.app_access import app_store
 from cadence_tui.ui.screens.global_keys import quiet_global_keys

@@ -23,8 +23,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from cadence_tui.core.meeting import AgendaItem, Meeting
 from cadence_tui.core.meeting_clock import clock_state
-from cadence_tui.core.model import AgendaItem, Meeting
 from cadence_tui.store.errors import StoreError
 from cadence_tui.ui.app_access import app_store
 from cadence_tui.ui.screens.global_keys import quiet_global_keys

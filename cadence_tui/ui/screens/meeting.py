@@ -58,8 +58,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from cadence_tui.core.meeting import AgendaItem, Attendee, CarriedItem, Meeting
 from cadence_tui.core.meeting_clock import ClockState, OverTimeWatch, clock_state
-from cadence_tui.core.model import AgendaItem, Attendee, CarriedItem, Meeting
 from cadence_tui.core.timefmt import local_time
 from cadence_tui.core.wording import counted
 from cadence_tui.kinds import GENERIC, all_kinds

@@ -34,7 +34,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from cadence_tui.core.model import ActionItem
+from cadence_tui.core.meeting import ActionItem
 from cadence_tui.core.timefmt import age_in_days
 
 RowT = TypeVar("RowT")

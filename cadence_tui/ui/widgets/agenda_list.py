@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from cadence_tui.core.meeting import AgendaItem
 from cadence_tui.core.meeting_clock import item_elapsed
-from cadence_tui.core.model import AgendaItem
 from cadence_tui.core.timefmt import clock
 
 MARKERS = {"current": "▶", "done": "✓", "pending": "·"}

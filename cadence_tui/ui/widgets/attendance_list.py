@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from cadence_tui.core.model import Attendee
+from cadence_tui.core.meeting import Attendee
 from cadence_tui.ui.widgets.agenda_list import truncate
 
 

@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
-from cadence_tui.core.model import Entry, Meeting
+from cadence_tui.core.meeting import Entry, Meeting
 from cadence_tui.core.panels import TREND_ARROWS, change, compact_money, money, signed
 from cadence_tui.kinds.all_hands import HealthRow, Win
 from cadence_tui.kinds.finance import BudgetLine, budget_totals

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 
-from cadence_tui.core.model import CarriedItem
+from cadence_tui.core.meeting import CarriedItem
 from cadence_tui.core.timefmt import age
 from cadence_tui.ui.widgets.agenda_list import truncate
 from cadence_tui.ui.widgets.row_list import ListColumn, RowList

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from cadence_tui.core.model import ActionItem, Blocker, Entry
+from cadence_tui.core.meeting import ActionItem, Blocker, Entry
 from cadence_tui.ui.widgets.agenda_list import truncate
 
 KIND_STYLES = {

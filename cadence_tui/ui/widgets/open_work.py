@@ -8,14 +8,17 @@ in a thread worker, so moving the cursor never waits on the database.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.message import Message
 from textual.widgets import Static
 
-from cadence_tui.core.model import ActionItem
 from cadence_tui.ui.app_access import app_store
+
+if TYPE_CHECKING:
+    from cadence_tui.core.meeting import ActionItem
 
 # More than a tall terminal shows; the widget crops what does not fit.
 ROWS_READ = 40

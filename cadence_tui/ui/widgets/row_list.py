@@ -34,6 +34,8 @@ from textual.strip import Strip
 
 @dataclass(frozen=True)
 class ListColumn:
+    """A column of a :class:`RowList`: its key, heading and width in cells."""
+
     key: str
     label: str
     width: int
