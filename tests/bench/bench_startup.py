@@ -49,6 +49,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent  # the checkout whose package the Cadence cases run
 MINIMAL_APP = HERE / "minimal_app.py"
 RESULTS = HERE / "results"
 MINIMAL_MARKER = "Hello from the minimal app"
@@ -74,6 +75,7 @@ class Case:
     seconds: list[float] = field(default_factory=list)
     cpu_s: list[float] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
+    package: str = ""  # where the run imports cadence_tui from (checked before measuring)
 
     @property
     def median_s(self) -> float:
@@ -104,15 +106,17 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_once(argv: list[str], marker: str, env: dict[str, str], timeout: float = 60.0) -> tuple[float, float, int]:
-    """Start ``argv`` in a pty; return (seconds to ``marker`` on screen, CPU
-    seconds used by then, peak RSS KiB)."""
+def run_once(
+    argv: list[str], marker: str, env: dict[str, str], cwd: Path | None = None, timeout: float = 60.0
+) -> tuple[float, float, int]:
+    """Start ``argv`` in a pty (in ``cwd``); return (seconds to ``marker`` on
+    screen, CPU seconds used by then, peak RSS KiB)."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
     needle = marker.encode()
     start = time.perf_counter()
     proc = subprocess.Popen(
-        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd, start_new_session=True, close_fds=True
     )
     os.close(slave)
     raw = bytearray()
@@ -215,6 +219,19 @@ def bench_env(home: Path) -> dict[str, str]:
     return env
 
 
+def imported_package(py: str, env: dict[str, str], cwd: Path) -> str:
+    """The ``cadence_tui`` a case's process imports, as it will be run."""
+    done = subprocess.run(
+        [py, "-c", "import cadence_tui; print(cadence_tui.__file__)"],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return str(Path(done.stdout.strip()).parent)
+
+
 def compile_package() -> None:
     """Byte-compile Cadence's modules, as a wheel install does (an editable
     install writes them on first start instead). Textual's are compiled by pip,
@@ -222,9 +239,7 @@ def compile_package() -> None:
     measured start (a sandbox may set PYTHONDONTWRITEBYTECODE)."""
     import compileall
 
-    import cadence_tui
-
-    compileall.compile_dir(Path(cadence_tui.__file__).parent, quiet=1)
+    compileall.compile_dir(ROOT / "cadence_tui", quiet=1)
 
 
 def run_benchmark(runs: int = 11, cache_dir: Path = CACHE_DIR, compare: Path | None = None) -> list[Case]:
@@ -253,7 +268,13 @@ def run_benchmark(runs: int = 11, cache_dir: Path = CACHE_DIR, compare: Path | N
                 CADENCE_MARKER,
             ),
         ]
+        # Each Cadence case imports the package from the tree it names
+        # (PYTHONPATH), run from a neutral folder: ``python -m`` puts the
+        # current directory first on sys.path, so run from a checkout every
+        # case would import that checkout's package whatever PYTHONPATH says.
         envs = {id(case): env for case in cases}
+        for case in cases[1:]:
+            envs[id(case)] = {**env, "PYTHONPATH": str(ROOT)}
         if compare is not None:
             other_env = {**env, "PYTHONPATH": str(compare)}
             other_empty = work / "empty-compare.db"
@@ -261,11 +282,13 @@ def run_benchmark(runs: int = 11, cache_dir: Path = CACHE_DIR, compare: Path | N
                 case = Case(f"{compare.name}: {label}", [py, "-m", "cadence_tui", "--db", str(db)], CADENCE_MARKER)
                 cases.append(case)
                 envs[id(case)] = other_env
+        for case in cases[1:]:
+            case.package = imported_package(py, envs[id(case)], work)
         for case in cases:  # warm-up: OS cache, .pyc files, the empty DB's first creation
-            run_once(case.argv, case.marker, envs[id(case)])
+            run_once(case.argv, case.marker, envs[id(case)], work)
         for _ in range(runs):
             for case in cases:
-                seconds, cpu, rss = run_once(case.argv, case.marker, envs[id(case)])
+                seconds, cpu, rss = run_once(case.argv, case.marker, envs[id(case)], work)
                 case.seconds.append(seconds)
                 case.cpu_s.append(cpu)
                 case.rss_kib.append(rss)
@@ -318,7 +341,8 @@ def format_table(cases: list[Case], runs: int) -> str:
             f"  {case.label}: time {'met' if t_ok else 'MISSED'} (≤{TIME_TARGET}x wall), "
             f"memory {'met' if m_ok else 'MISSED'} (≤{MEMORY_TARGET}x)"
         )
-    lines += ["", "Targets:", *verdicts]
+    lines += ["", "Targets:", *verdicts, "", "Packages measured:"]
+    lines += [f"  {case.label}: {case.package}" for case in cases[1:]]
     return "\n".join(lines)
 
 
