@@ -254,7 +254,9 @@ class Terminal:
     query, so each frame it writes ends with ``SYNC_END``: the moment a real
     terminal (tmux, kitty, iTerm2…) shows the whole frame."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], size: tuple[int, int] = TERMINAL_SIZE) -> None:
+    def __init__(
+        self, argv: list[str], env: dict[str, str], size: tuple[int, int] = TERMINAL_SIZE, cwd: Path | None = None
+    ) -> None:
         import fcntl
         import os
         import struct
@@ -265,7 +267,7 @@ class Terminal:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.proc = subprocess.Popen(
-            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd, start_new_session=True, close_fds=True
         )
         os.close(slave)
         self.text = bytearray()  # everything written, for wait_for
@@ -351,15 +353,22 @@ def measure_terminal(
         copy = work / "large.db"
         shutil.copyfile(db, copy)
         env = bench_env(work)
+        # Run from a neutral folder with PYTHONPATH naming each tree: `python -m`
+        # puts the current folder first on sys.path (bench_startup.run_benchmark).
+        this_tree = {**env, "PYTHONPATH": str(here.parent.parent)}
         apps = {
-            "terminal: cadence PageDown": Terminal([sys.executable, "-m", "cadence_tui", "--db", str(copy)], env),
+            "terminal: cadence PageDown": Terminal(
+                [sys.executable, "-m", "cadence_tui", "--db", str(copy)], this_tree, cwd=work
+            ),
             "terminal: minimal pager PageDown": Terminal([sys.executable, str(here / "minimal_pager.py")], env),
         }
         if compare is not None:  # another checkout (e.g. main before a change), on its own copy
             other = work / "compare.db"
             shutil.copyfile(db, other)
             apps[f"terminal: {compare.name} PageDown"] = Terminal(
-                [sys.executable, "-m", "cadence_tui", "--db", str(other)], {**env, "PYTHONPATH": str(compare)}
+                [sys.executable, "-m", "cadence_tui", "--db", str(other)],
+                {**env, "PYTHONPATH": str(compare)},
+                cwd=work,
             )
         try:
             for name, term in apps.items():
