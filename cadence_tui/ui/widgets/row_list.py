@@ -211,6 +211,19 @@ class RowList(ScrollView, can_focus=True):
     def _cell(self, cell: Text, width: int, pre: Style, post: Style) -> list[Segment]:
         # As DataTable draws a cell: its text in its own style, the padding plain.
         # A cell's ``justify="right"`` (or "center") places it in its column.
+        length = cell.cell_len
+        if not cell.spans and length <= width:
+            # One style for the whole cell (nearly every cell): its segments
+            # directly, the same ones the general way below gives, ~4x sooner.
+            room = width - length
+            before = room if cell.justify == "right" else room // 2 if cell.justify == "center" else 0
+            padded, after = " " * before + cell.plain, " " * (room - before + 1)
+            if not cell.style:
+                segments = [Segment(" " + padded + after)]
+            else:
+                style, plain = self.app.console.get_style(cell.style, default=Style.null()), Style.null()
+                segments = [Segment(" ", plain), Segment(padded, style), Segment(after, plain)]
+            return list(Segment.apply_style(segments, pre, post))
         text = Text(" ", end="")
         body = cell.copy()
         body.truncate(width, overflow="crop")
