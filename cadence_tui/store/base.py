@@ -176,6 +176,15 @@ class StoreBase:
         row = self.query_one(sql, params)
         return row[0] if row else None
 
+    @property
+    def writes_at_once(self) -> bool:
+        """Whether the UI may try a write on its own thread before queueing
+        it (ui/write_queue.py): on an SQLite file, yes (no round trip, and
+        :meth:`without_waiting` fails at once when another process holds the
+        lock). On PostgreSQL every statement is a round trip to a server
+        that may be across a network: the UI always queues."""
+        return self.engine == "sqlite"
+
     @contextlib.contextmanager
     def without_waiting(self) -> Iterator[None]:
         """Writes inside fail at once with :class:`DatabaseBusy` if another

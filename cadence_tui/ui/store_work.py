@@ -184,7 +184,7 @@ class StoreWork(_Host):
         app = self.app
         store = app_store(self)
         queue = write_queue(app)
-        if not queue.pending:
+        if store.writes_at_once and not queue.pending:
             try:
                 with store.without_waiting():
                     return run(store)

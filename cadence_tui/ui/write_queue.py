@@ -1,9 +1,11 @@
 """One ordered queue for the writes the UI could not make at once.
 
-The UI thread never waits on the database lock. A screen tries a write with
-:meth:`StoreBase.without_waiting` (it fails at once if another process holds
-the lock); when the file is busy, or when earlier writes are still queued, it
-submits the write here instead. One thread runs the queued writes one at a
+The UI thread never waits on the database lock. On SQLite a screen tries a
+write with :meth:`StoreBase.without_waiting` (it fails at once if another
+process holds the lock); when the file is busy, or when earlier writes are
+still queued, it submits the write here instead. On PostgreSQL every write
+comes here (``StoreBase.writes_at_once``): each statement is a round trip to
+the server. One thread runs the queued writes one at a
 time, in submission order, on its own connection (the app's connection is
 shared behind an RLock that a write waiting on SQLite's busy timeout would
 hold, freezing every read of the UI thread). Each job ends by posting a typed

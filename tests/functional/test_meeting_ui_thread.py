@@ -231,3 +231,46 @@ async def test_ending_while_the_file_stays_locked_keeps_the_meeting_open(make_ap
         assert type(app.screen).__name__ == "SummaryScreen"
     ended = [r[0] for r in store.query("SELECT ended_at FROM meetings WHERE id = ?", (meeting.id,))]
     assert len(ended) == 1 and ended[0] is not None
+
+
+@pytest.mark.both_engines
+async def test_the_quick_captures_never_write_on_the_ui_thread_on_postgresql(
+    make_app, store, engine, monkeypatch
+) -> None:
+    """a, d, b and o: on SQLite tried at once on the UI thread (a local write
+    that fails at once when the file is busy, then queued); on PostgreSQL,
+    where each statement is a round trip to the server, always written by the
+    write queue's thread. Either way the rows land and the log shows them."""
+    meeting = store.meetings.start_meeting("sprint-review")
+    spy = UiThreadQueries(monkeypatch)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_home(pilot, "sprint-review")
+        spy.watching = True
+        await pilot.press("a")
+        await fill_form(pilot, "Write the release notes", "Lena")
+        await settle(pilot)
+        await pilot.press("d")
+        await fill_form(pilot, "Ship on Friday")
+        await settle(pilot)
+        await pilot.press("b")
+        await fill_form(pilot, "Staging is down", "Marco", "Ops")
+        await settle(pilot)
+        await pilot.press("o")
+        await fill_form(pilot, "Demo went well", submit="ctrl+s")
+        await settle(pilot)
+        spy.watching = False
+        writes_on_ui = spy.on_ui.count("BEGIN IMMEDIATE")
+        assert writes_on_ui == (0 if engine == "postgres" else 4)
+        assert [(a.title, a.owner) for a in store.meetings.meeting_actions(meeting.id)] == [
+            ("Write the release notes", "Lena")
+        ]
+        assert [d.text for d in store.meetings.meeting_decisions(meeting.id)] == ["Ship on Friday"]
+        assert [(b.what, b.raised_by, b.unblocker) for b in store.meetings.meeting_blockers(meeting.id)] == [
+            ("Staging is down", "Marco", "Ops")
+        ]
+        assert [n.text for n in store.meetings.meeting_notes(meeting.id)] == ["Demo went well"]
+        shown = {(r.kind, r.text) for r in screen.query_one(MeetingLog).rows_shown}
+        assert {("action", "Write the release notes"), ("decision", "Ship on Friday")} <= shown
+        assert any(kind == "blocker" and "Staging is down" in text for kind, text in shown)
+        assert any(kind == "note" and "Demo went well" in text for kind, text in shown)

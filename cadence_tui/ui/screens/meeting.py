@@ -633,9 +633,10 @@ class MeetingScreen(FooterRoom, MeetingPlaybook, Screen[None]):
                 raise self.offer_as_action()
             check(values)  # InvalidInput: the form shows it and stays open
             queue = write_queue(self.app)
-            if at_once and not queue.pending:
+            if at_once and self.store.writes_at_once and not queue.pending:
                 # The four captures: tried at once (a local SQLite write that
-                # fails at once if the file is busy), else queued.
+                # fails at once if the file is busy), else queued (always on
+                # PostgreSQL: StoreBase.writes_at_once).
                 try:
                     with self.store.without_waiting():
                         return write(self.store, values)
