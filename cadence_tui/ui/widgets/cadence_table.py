@@ -53,11 +53,8 @@ class CadenceTable(RowList):
         """As DataTable: a click highlights a row; a click on the highlighted
         row selects it (home: starts or resumes its meeting)."""
         event.prevent_default()  # not RowList's (there a double click selects)
-        offset = event.get_content_offset(self)  # inside the border; None on the border
-        if offset is None:
-            return
-        index = offset.y - 1 + self.scroll_offset.y  # line 0 is the header
-        if offset.y >= 1 and 0 <= index < self.row_count:
+        index = self.row_at(event)
+        if index is not None:
             if index == self.cursor_row:
                 self.action_select_cursor()
             else:

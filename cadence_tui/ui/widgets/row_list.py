@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -299,9 +300,17 @@ class RowList(ScrollView, can_focus=True):
         if self.row_count:
             self.post_message(self.RowSelected(self, self.cursor_row))
 
-    def on_click(self, event) -> None:
-        index = event.y - 1 + self.scroll_offset.y
-        if event.y >= 1 and 0 <= index < self.row_count:
+    def row_at(self, event: events.MouseEvent) -> int | None:
+        """The row under the mouse (None on the header, a border or past the rows)."""
+        offset = event.get_content_offset(self)  # inside any border and padding
+        if offset is None or offset.y < 1:  # line 0 is the header
+            return None
+        index = offset.y - 1 + self.scroll_offset.y
+        return index if 0 <= index < self.row_count else None
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.row_at(event)
+        if index is not None:
             if index == self.cursor_row and event.chain >= 2:
                 self.action_select_cursor()
             self.move_cursor(row=index)
