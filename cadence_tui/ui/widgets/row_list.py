@@ -47,7 +47,7 @@ class RowList(ScrollView, can_focus=True):
     change, then call :meth:`refresh_rows`), and implement :meth:`row_cells`
     and ``row_count``'s source, :meth:`_row_total`."""
 
-    COMPONENT_CLASSES = {"datatable--header", "datatable--cursor"}
+    COMPONENT_CLASSES = {"datatable--header", "datatable--cursor", "datatable--hover"}
 
     # DataTable's own rules for what this table shows (row cursor, header, focus tint).
     DEFAULT_CSS = """
@@ -80,6 +80,9 @@ class RowList(ScrollView, can_focus=True):
             background: $block-cursor-blurred-background;
             color: $block-cursor-blurred-foreground;
             text-style: $block-cursor-blurred-text-style;
+        }
+        & > .datatable--hover {
+            background: $block-hover-background;
         }
     }
     """
@@ -120,8 +123,9 @@ class RowList(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.columns = []
-        self._lines: dict[tuple, Strip] = {}  # rendered rows, by (row, cursor, focus, width)
+        self._lines: dict[tuple, Strip] = {}  # rendered rows, by (row, cursor, hover, focus, width)
         self._version = 0
+        self._hover: int | None = None  # the row under the mouse (hover_row)
 
     # -- what subclasses provide ------------------------------------------------
     def _row_total(self) -> int:
@@ -157,6 +161,26 @@ class RowList(ScrollView, can_focus=True):
             self.cursor_row = total - 1
         self.refresh()
 
+    @property
+    def hover_row(self) -> int | None:
+        """The row under the mouse pointer, shown tinted as DataTable shows it
+        (None when the pointer is elsewhere, or once the cursor moved: a key
+        moving it hides the tint until the mouse moves again)."""
+        return self._hover
+
+    def _set_hover(self, index: int | None) -> None:
+        if index != self._hover:
+            old, self._hover = self._hover, index
+            for row in (old, index):
+                if row is not None:
+                    self.refresh_row(row)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._set_hover(self.row_at(event))
+
+    def on_leave(self, _event: events.Leave) -> None:
+        self._set_hover(None)
+
     def refresh_row(self, index: int) -> None:
         """Row ``index`` changed: repaint that line only."""
         for key in [k for k in self._lines if k[0] == index]:
@@ -181,10 +205,11 @@ class RowList(ScrollView, can_focus=True):
         if index >= self.row_count:
             return Strip.blank(width, base)
         cursor = index == self.cursor_row
-        key = (index, cursor, self.has_focus, width, base, self._version)
+        hover = index == self._hover
+        key = (index, cursor, hover, self.has_focus, width, base, self._version)
         strip = self._lines.get(key)
         if strip is None:
-            strip = self._row_strip(index, cursor, width, base)
+            strip = self._row_strip(index, cursor, hover, width, base)
             if len(self._lines) > 400:
                 self._lines.clear()
             self._lines[key] = strip
@@ -197,8 +222,10 @@ class RowList(ScrollView, can_focus=True):
             segments += self._cell(Text(column.label), column.width, header, Style.null())
         return Strip(segments).adjust_cell_length(width, header)
 
-    def _row_strip(self, index: int, cursor: bool, width: int, base: Style) -> Strip:
+    def _row_strip(self, index: int, cursor: bool, hover: bool, width: int, base: Style) -> Strip:
         pre, post = base, Style.null()
+        if hover and not cursor:
+            pre = base + self.get_component_rich_style("datatable--hover")
         if cursor:
             component = self.get_component_rich_style("datatable--cursor")
             pre = base + component
@@ -245,6 +272,7 @@ class RowList(ScrollView, can_focus=True):
             self.scroll_to(y=row - rows_visible + 1, animate=False, immediate=True)
 
     def watch_cursor_row(self, old: int, new: int) -> None:
+        self._set_hover(None)
         self.refresh_row(old)
         self.refresh_row(new)
         self.post_message(self.RowHighlighted(self, new))
