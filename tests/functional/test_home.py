@@ -234,3 +234,41 @@ async def test_a_click_highlights_a_row_and_a_click_on_it_starts_its_meeting(mak
         assert await pilot.click("#cadence-table", offset=(5, 4))
         await settle(pilot)
         assert store.meetings.running_meeting("finance-review") is not None
+
+
+async def test_home_builds_its_footer_keys_once_and_not_again_under_a_meeting(make_app, store, monkeypatch) -> None:
+    """Home's footer builds its keys once, after the first frame (the keys
+    that fit the width included), and not again while a meeting is opened
+    over it nor when the user comes back: each build re-lays out the screen.
+    (Textual's own footer built them four times at start and once more for
+    each of those.)"""
+    from textual.widgets._footer import FooterKey
+
+    from cadence_tui.ui.screens.home import HomeScreen
+    from cadence_tui.ui.screens.meeting import MeetingScreen
+    from cadence_tui.ui.widgets.steady_footer import SteadyFooter
+    from tests.settle import settle
+
+    builds: list[str] = []
+    compose = SteadyFooter.compose
+
+    def counted(footer: SteadyFooter):
+        if footer._bindings_ready and isinstance(footer.screen, HomeScreen):
+            builds.append(type(footer.app.screen).__name__)
+        return compose(footer)
+
+    monkeypatch.setattr(SteadyFooter, "compose", counted)
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        keys = {k.key for k in app.screen.query(FooterKey)}
+        assert {"s", "t", "f", "E"} <= keys  # wide: the keys with room (FooterRoom) are in the one build
+        assert builds == ["HomeScreen"]
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert builds == ["HomeScreen"]
+        assert {k.key for k in app.screen.query(FooterKey)} == keys

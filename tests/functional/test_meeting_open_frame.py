@@ -47,7 +47,8 @@ class FooterBuilds:
         compose = SteadyFooter.compose
 
         def counted(footer: SteadyFooter):
-            if footer._bindings_ready:  # the empty one of mount does not count
+            # The meeting's (home's has one too); the empty one of mount does not count.
+            if footer._bindings_ready and isinstance(footer.screen, MeetingScreen):
                 self.count += 1
             return compose(footer)
 

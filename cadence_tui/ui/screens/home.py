@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cadence_tui.core.model import CadenceOverview
 from cadence_tui.core.timefmt import relative_day
@@ -34,6 +34,7 @@ from cadence_tui.ui.stylesheets import STARTUP, css
 from cadence_tui.ui.widgets.cadence_table import CadenceTable
 from cadence_tui.ui.widgets.open_work import OpenWork
 from cadence_tui.ui.widgets.scorecard import Scorecard
+from cadence_tui.ui.widgets.steady_footer import SteadyFooter
 
 # From this height home has room for the highlighted cadence's open items.
 TALL_ROWS = 36
@@ -124,7 +125,7 @@ class HomeScreen(FooterRoom, PlaybookNavigation, Screen[None]):
             yield Static(id="cadence-details")
             yield OpenWork(id="cadence-open-work")
             yield Scorecard(id="home-scorecard", read_on_mount=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self._first_read()

@@ -10,7 +10,9 @@ together (a screen's mount, its focus, the keys that fit the width) make one
 rebuild, and its first keys include those that fit (FooterRoom).
 ``keys_in_first_frame=True`` builds the first keys at once rather than after
 the next repaint: the screen's first frame shows them (the meeting screen:
-two rebuilds and re-layouts after its first frame before).
+two rebuilds and re-layouts after its first frame before). Without it (home,
+whose first frame is the app's start-up) nothing is done before the first
+frame: the keys are fitted and built once, just after it.
 """
 
 from __future__ import annotations
@@ -40,6 +42,15 @@ class SteadyFooter(Footer):
 
     def bindings_changed(self, screen: Screen) -> None:
         if self.is_attached and screen is self.screen and screen.app.app_focus:
+            if self._shown is None and not self._keys_in_first_frame:
+                # As Textual's footer: the first keys come after the first
+                # frame, so nothing is compared or fitted before it (home's
+                # start-up); one build for all the changes until then.
+                self._bindings_ready = True
+                if not self._recompose_asked:
+                    self._recompose_asked = True
+                    self.call_after_refresh(self._first_keys)
+                return
             first = self._shown is None
             if first:
                 # The keys that fit the width (FooterRoom) are known before the first
@@ -62,6 +73,14 @@ class SteadyFooter(Footer):
                     self.call_after_refresh(self._recompose_keys)
             return
         super().bindings_changed(screen)
+
+    async def _first_keys(self) -> None:
+        screen = self.screen
+        fit = getattr(screen, "update_footer_room", None)
+        if fit is not None:
+            fit()  # the keys that fit the width (FooterRoom), before the one build
+        self._shown = self._signature(screen)
+        await self._recompose_keys()
 
     async def _recompose_keys(self) -> None:
         self._recompose_asked = False
