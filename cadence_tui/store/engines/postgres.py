@@ -268,6 +268,9 @@ _EMPTY: Any = _Empty()
 
 # -- errors ------------------------------------------------------------------
 
+#: Said of a lost connection only when it broke a change (``mapped_error``'s ``writing``).
+_NOT_SAVED = "; the last change was not saved"
+
 
 def _message(exc: BaseException) -> str:
     diag = getattr(exc, "diag", None)
@@ -275,9 +278,11 @@ def _message(exc: BaseException) -> str:
     return (primary or str(exc)).strip().splitlines()[0] if (primary or str(exc)).strip() else type(exc).__name__
 
 
-def mapped_error(exc: psycopg.Error, url: DatabaseUrl) -> BaseException:
+def mapped_error(exc: psycopg.Error, url: DatabaseUrl, writing: bool = True) -> BaseException:
     """A psycopg error as the store's: ``sqlite3.IntegrityError`` (the callers
-    that expect a constraint to break catch that), else a StoreError."""
+    that expect a constraint to break catch that), else a StoreError.
+    ``writing``: it broke a change (a write transaction, or its BEGIN), so a
+    lost connection says the change was not saved; a read's says only that."""
     text = _message(exc)
     if isinstance(exc, psycopg.IntegrityError):
         if isinstance(exc, pg_errors.UniqueViolation):
@@ -302,7 +307,7 @@ def mapped_error(exc: psycopg.Error, url: DatabaseUrl) -> BaseException:
 
         return DiskFull(f"the database server's disk is full ({url}): the last change was not saved")
     if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
-        return DatabaseUnavailable(f"lost the connection to the database {url} ({text}); the last change was not saved")
+        return DatabaseUnavailable(f"lost the connection to the database {url} ({text}){_NOT_SAVED if writing else ''}")
     return StoreError(f"database error ({url}): {text}")
 
 
@@ -376,23 +381,24 @@ class PgConnection:
             return self._run_special(special)
         text, returns_id = to_pg(sql, isinstance(params, dict))
         args = without_nul(params)
-        return self._retrying(lambda: PgCursor(self._raw.execute(text, args), returns_id))
+        return self._retrying(lambda: PgCursor(self._raw.execute(text, args), returns_id), self._in_write)
 
-    def _retrying(self, run: Callable[[], PgCursor]) -> PgCursor:
+    def _retrying(self, run: Callable[[], PgCursor], writing: bool) -> PgCursor:
         """``run()``; if the connection was lost outside a transaction of ours,
         once more on a new one (a restarted server, a dropped idle connection).
         Lost inside a transaction, the transaction is gone: the error says so,
-        and the next one reconnects."""
+        and the next one reconnects. ``writing``: a change is being made (its
+        errors say it was not saved)."""
         try:
             return run()
         except psycopg.Error as exc:
             if not (self._raw.closed and not self._in_write):
-                raise mapped_error(exc, self.url) from None
-            self._reconnect(exc)
+                raise mapped_error(exc, self.url, writing) from None
+            self._reconnect(exc, writing)
         try:
             return run()
         except psycopg.Error as exc:
-            raise mapped_error(exc, self.url) from None
+            raise mapped_error(exc, self.url, writing) from None
 
     def _run_special(self, special: str) -> PgCursor:
         if special.startswith("ROLLBACK") and self._raw.closed:
@@ -401,7 +407,8 @@ class PgConnection:
         if special.startswith("SET lock_timeout"):
             self._session_settings = special
         try:
-            cursor = self._retrying(lambda: PgCursor(self._raw.execute(special), False))
+            writing = self._in_write or special.startswith("BEGIN")
+            cursor = self._retrying(lambda: PgCursor(self._raw.execute(special), False), writing)
         except StoreError:
             if special.startswith("BEGIN") and self.in_transaction and not self._raw.closed:
                 # The write lock was not granted: no transaction is left open.
@@ -416,13 +423,13 @@ class PgConnection:
             self._in_write = False
         return cursor
 
-    def _reconnect(self, cause: BaseException) -> None:
+    def _reconnect(self, cause: BaseException, writing: bool) -> None:
         try:
             raw = _open_raw(self.url)
         except DatabaseUnavailable:
             raise DatabaseUnavailable(
-                f"lost the connection to the database {self.url} ({_message(cause)}) and could not reconnect;"
-                " the last change was not saved"
+                f"lost the connection to the database {self.url} ({_message(cause)}) and could not reconnect"
+                + (_NOT_SAVED if writing else "")
             ) from None
         self._raw = raw
         self._pid = int(raw.info.backend_pid)
