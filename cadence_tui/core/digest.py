@@ -33,6 +33,8 @@ OWNER_MAX = 10  # open items listed per owner
 
 @dataclass(frozen=True)
 class DigestAction:
+    """An action item as a digest lists it: done or added in the period, or still owed."""
+
     id: int
     title: str
     owner: str
@@ -45,6 +47,8 @@ class DigestAction:
 
 @dataclass(frozen=True)
 class DigestBlocker:
+    """A blocker raised or resolved in a digest's period, with its cadence and people."""
+
     id: int
     what: str
     raised_by: str
@@ -56,6 +60,8 @@ class DigestBlocker:
 
 @dataclass(frozen=True)
 class DigestDecision:
+    """A decision taken in a meeting of the digest's period: its cadence and day."""
+
     cadence: str
     day: date
     text: str
@@ -63,6 +69,8 @@ class DigestDecision:
 
 @dataclass(frozen=True)
 class MetricMove:
+    """A scorecard metric that moved in the period: its latest value against the last one before it."""
+
     name: str
     unit: str
     before: float | None  # the last value before the period (None: first value ever)
@@ -73,6 +81,8 @@ class MetricMove:
 
 @dataclass(frozen=True)
 class DigestMeeting:
+    """A meeting coming up in the next few days, listed at the end of a digest."""
+
     cadence: str
     start: datetime
     timebox_min: int
@@ -80,6 +90,8 @@ class DigestMeeting:
 
 @dataclass
 class DigestData:
+    """Everything a digest shows for one period (or one owner's share of it), as the store gathered it."""
+
     start: date
     end: date
     today: date

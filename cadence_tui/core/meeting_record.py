@@ -73,6 +73,8 @@ class ActionLine:
 
 @dataclass(frozen=True)
 class BlockerLine:
+    """A blocker as the meeting saw it: raised here or carried over, resolved here or not."""
+
     id: int
     what: str
     raised_by: str
@@ -88,6 +90,8 @@ class BlockerLine:
 
 @dataclass(frozen=True)
 class DemoLine:
+    """A sprint review's demo: what was shown, by whom, and the feedback on it."""
+
     what: str
     presenter: str = ""
     feedback: str = ""
@@ -120,6 +124,8 @@ class PipelineStage:
 
 @dataclass(frozen=True)
 class BudgetLine:
+    """One department's budget against actual in a finance review, with the meeting's variance threshold."""
+
     department: str
     budget: float
     actual: float
@@ -142,6 +148,8 @@ class BudgetLine:
 
 @dataclass(frozen=True)
 class Win:
+    """A win celebrated at an all-hands, and who it is credited to (may be blank)."""
+
     text: str
     who: str = ""
 

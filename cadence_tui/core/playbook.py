@@ -10,6 +10,9 @@ from datetime import date, datetime
 
 @dataclass(frozen=True)
 class Handoff:
+    """A registered hand-off between two departments: its owner, the packet passed along
+    and the one-page agreement (deliverables, timeline, success criteria)."""
+
     id: int
     key: str
     from_dept: str
@@ -84,6 +87,8 @@ def quarter_of(day: date) -> str:
 
 @dataclass(frozen=True)
 class FailfastEntry:
+    """A failure logged against a hand-off: what went wrong, cause, fix, and the meeting if logged in one."""
+
     id: int
     handoff_key: str
     handoff_label: str
@@ -111,6 +116,8 @@ class Pattern:
 
 @dataclass(frozen=True)
 class FailfastPatterns:
+    """The fail-fast log grouped by hand-off and by cause, most frequent first."""
+
     by_handoff: tuple[Pattern, ...]
     by_cause: tuple[Pattern, ...]
     total: int

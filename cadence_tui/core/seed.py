@@ -26,6 +26,8 @@ PEOPLE = {
 
 @dataclass(frozen=True)
 class CadenceSeed:
+    """One of the cadences a new database starts with, and its standing agenda."""
+
     key: str
     name: str
     purpose: str
@@ -113,6 +115,8 @@ CADENCES: tuple[CadenceSeed, ...] = (
 
 @dataclass(frozen=True)
 class HandoffSeed:
+    """A hand-off a new database registers, with its packet fields and one-page agreement."""
+
     key: str
     from_dept: str
     to_dept: str
@@ -169,6 +173,8 @@ HANDOFFS: tuple[HandoffSeed, ...] = (
 
 @dataclass(frozen=True)
 class MetricSeed:
+    """A shared metric a new database's scorecard starts with, and the cadences that review it."""
+
     key: str
     name: str
     unit: str

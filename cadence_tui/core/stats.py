@@ -46,6 +46,8 @@ def bounded(value: object, limit: float) -> float:
 
 @dataclass(frozen=True)
 class ItemRecord:
+    """An agenda item of an ended meeting as statistics read it: its timebox and the time spent on it."""
+
     title: str
     timebox_min: int
     elapsed_seconds: float
@@ -54,6 +56,8 @@ class ItemRecord:
 
 @dataclass(frozen=True)
 class MeetingRecord:
+    """An ended meeting as statistics read it: times, paused time, agenda items, attendance, ratings."""
+
     id: int
     started_at: datetime
     ended_at: datetime
@@ -71,6 +75,8 @@ class MeetingRecord:
 
 @dataclass(frozen=True)
 class ActionRecord:
+    """An action item raised in the meetings counted, for the completion and on-time figures."""
+
     created_at: datetime
     due: date | None
     status: str
@@ -79,6 +85,8 @@ class ActionRecord:
 
 @dataclass(frozen=True)
 class AgendaItemStats:
+    """An agenda item (grouped by title) across the meetings counted: planned against actual minutes, overruns."""
+
     title: str
     meetings: int
     planned_min: float  # average timebox
@@ -93,6 +101,8 @@ class AgendaItemStats:
 
 @dataclass(frozen=True)
 class CadenceStats:
+    """A cadence's time statistics over its last meetings (``cadence stats``, the app's ``S`` screen)."""
+
     cadence_key: str
     cadence_name: str
     last_n: int

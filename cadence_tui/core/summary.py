@@ -124,18 +124,24 @@ Span = tuple[str, str]
 
 @dataclass
 class Item:
+    """One entry of a section: a line of spans and its indented sub-lines."""
+
     spans: list[Span]
     sub: list[list[Span]] = field(default_factory=list)
 
 
 @dataclass
 class Section:
+    """A headed list of items in a summary or a digest."""
+
     heading: str
     items: list[Item]
 
 
 @dataclass
 class Layout:
+    """A summary or digest laid out once, for every writer: title, labelled meta lines and sections."""
+
     title: list[Span]
     meta: list[tuple[str, list[Span]]]
     sections: list[Section]

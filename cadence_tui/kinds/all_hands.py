@@ -32,6 +32,8 @@ KIND = Kind(
 
 @dataclass(frozen=True)
 class Win:
+    """A win logged in an all-hands meeting, as its panel lists it, and who it is credited to."""
+
     id: int
     text: str
     who: str

@@ -44,6 +44,8 @@ def over_threshold(pct: float | None, threshold: float, *, money: float = 0.0) -
 
 @dataclass(frozen=True)
 class BudgetLine:
+    """One department's budget and actual in a finance review, as the Budget panel edits it."""
+
     id: int
     department: str
     budget: float
@@ -63,6 +65,8 @@ class BudgetLine:
 
 @dataclass(frozen=True)
 class BudgetTotals:
+    """The budget and actual summed over a meeting's budget lines (the panel's total line)."""
+
     budget: float
     actual: float
 

@@ -25,6 +25,8 @@ KIND = Kind(
 
 @dataclass(frozen=True)
 class DemoItem:
+    """A demo in a sprint review: what was shown, the presenter and the feedback (one piece a line)."""
+
     id: int
     what: str
     presenter: str

@@ -94,6 +94,8 @@ class ActionPage:
 
 @dataclass(frozen=True)
 class OwnerCount:
+    """An owner's open and overdue action items, every spelling of the name merged (unowned: "")."""
+
     owner: str
     open: int
     overdue: int

@@ -145,6 +145,8 @@ _HEALTH_DRIFT = {"marketing-sales": 1, "product-engineering": -1, "sales-cs": 0,
 
 @dataclass(frozen=True)
 class DemoSize:
+    """How much history ``cadence demo`` makes: meetings, action items and months back."""
+
     meetings: int | None = None  # None: the natural number for `months`
     actions: int | None = None
     months: int = 6

@@ -113,6 +113,8 @@ class EditorFields:
 
 @dataclass(frozen=True)
 class Preview:
+    """The editor's schedule preview: the rule and zone the fields give, and the next dates or what stops them."""
+
     rule: str | None
     zone: str | None
     text: Text

@@ -46,6 +46,8 @@ PREFETCH = PAGE // 2  # read the next page ahead once the cursor is this close t
 
 @dataclass
 class Page(Generic[RowT]):
+    """A page read from a PageSource: rows in display order, each with its sort key (keyset paging)."""
+
     rows: list[RowT]
     keys: list[tuple]
 

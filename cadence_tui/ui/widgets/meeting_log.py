@@ -24,6 +24,8 @@ KIND_STYLES = {
 
 @dataclass(frozen=True)
 class LogRow:
+    """One line of the meeting log: an action item, blocker, decision or note captured, with its detail."""
+
     kind: str
     id: int
     text: str
