@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from cadence_tui.core.meeting import Attendee
+from cadence_tui.kinds.finance import over_threshold, variance
 
 PIPELINE_STAGES = ("leads", "mql", "sql", "won")
 STAGE_LABELS = {"leads": "Leads", "mql": "MQL", "sql": "SQL", "won": "Won"}
@@ -133,17 +134,18 @@ class BudgetLine:
 
     @property
     def variance(self) -> float:
-        return self.actual - self.budget
+        return variance(self.budget, self.actual)[0]
 
     @property
     def variance_pct(self) -> float | None:
-        return None if not self.budget else self.variance / self.budget * 100
+        return variance(self.budget, self.actual)[1]
 
     @property
     def over_threshold(self) -> bool:
-        """Flagged when the variance, either way, is beyond the meeting's threshold."""
-        pct = self.variance_pct
-        return pct is not None and abs(pct) > self.threshold_pct
+        """Flagged as the meeting's Budget panel flags it (kinds/finance.py):
+        the variance, either way, beyond the meeting's threshold, or any
+        spending against a zero budget."""
+        return over_threshold(self.variance_pct, self.threshold_pct, money=self.variance)
 
 
 @dataclass(frozen=True)

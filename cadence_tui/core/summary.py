@@ -371,7 +371,11 @@ def layout(r: MeetingRecord) -> Layout:
                         [
                             ("t", f"{FLAG} "),
                             ("ub", clean(b.department)),
-                            ("t", f": {_num(b.actual)} of {_num(b.budget)} ({_pct(b.variance_pct or 0)})"),
+                            (
+                                "t",
+                                f": {_num(b.actual)} of {_num(b.budget)}"
+                                + (f" ({_pct(b.variance_pct)})" if b.variance_pct is not None else ""),
+                            ),
                         ]
                     )
                 )

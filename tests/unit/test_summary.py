@@ -477,3 +477,23 @@ def test_cli_out_dash_prints_to_stdout(store, clock, db, tmp_path, monkeypatch) 
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("All-Hands Strategy — Wed 25 Nov 2026\n")
     assert not (tmp_path / "-").exists()
+
+
+def test_spending_against_a_zero_budget_is_flagged_as_in_the_meeting(store, clock) -> None:
+    """The Budget panel flags any spending against a zero budget (there is no
+    percentage to compare); the summary flagged only lines with one, so the
+    same line had ⚑ in the meeting and none in its summary."""
+    from cadence_tui.kinds.finance import BudgetLine as PanelLine
+
+    record = store.records.meeting_record(build_meeting(store, clock, "finance-review"))
+    with store.write() as conn:
+        conn.execute(
+            "INSERT INTO budget_lines(meeting_id, department, budget, actual) VALUES (?, 'Events', 0, 500)",
+            (record.meeting_id,),
+        )
+    again = store.records.meeting_record(record.meeting_id)
+    assert PanelLine(0, "Events", 0, 500).flagged(again.variance_threshold)
+    assert "Events" in [b.department for b in again.budget_over]
+    text = render(again, "text")
+    line = next(line for line in text.splitlines() if "Events" in line)
+    assert "500 of 0" in line and "%" not in line  # no percentage of nothing
