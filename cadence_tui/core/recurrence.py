@@ -154,6 +154,12 @@ def never_occurs(rule: str) -> bool:
 
 
 def _resolve(dt: datetime) -> datetime:
+    """``dt``, moved forward by the gap when it falls in a DST gap (dateutil's
+    ``resolve_imaginary``). Nearly every time exists, which a round trip
+    through UTC shows at once (as dateutil's ``datetime_exists`` checks it):
+    dateutil's tz module is then not needed (home's first frame)."""
+    if dt.astimezone(UTC).astimezone(dt.tzinfo).replace(tzinfo=None) == dt.replace(tzinfo=None):
+        return dt
     from dateutil import tz
 
     return tz.resolve_imaginary(dt)

@@ -106,3 +106,27 @@ def test_rule_that_never_occurs_is_refused_without_searching_to_9999() -> None:
     # leap-day and month-end rules are real rules
     assert validate_rule("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29") == "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"
     assert validate_rule("FREQ=MONTHLY;BYMONTHDAY=-1") == "FREQ=MONTHLY;BYMONTHDAY=-1"
+
+
+def test_resolve_agrees_with_dateutil_around_both_dst_changes() -> None:
+    """_resolve answers most times without dateutil's tz module; it must give
+    what dateutil's resolve_imaginary gives, in gaps, folds and plain hours."""
+    from datetime import timedelta
+
+    from dateutil import tz
+
+    from cadence_tui.core.recurrence import _resolve
+
+    for zone, day in (
+        ("Europe/Berlin", date(2026, 3, 29)),
+        ("Europe/Berlin", date(2026, 10, 25)),
+        ("America/New_York", date(2026, 3, 8)),
+        ("Australia/Lord_Howe", date(2026, 4, 5)),
+    ):
+        start = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(zone))
+        for minutes in range(0, 24 * 60, 15):
+            dt = start + timedelta(minutes=minutes)  # wall-clock arithmetic: gaps included
+            for fold in (0, 1):
+                local = dt.replace(fold=fold)
+                assert _resolve(local) == tz.resolve_imaginary(local), (zone, local)
+                assert _resolve(local).replace(tzinfo=None) == tz.resolve_imaginary(local).replace(tzinfo=None)
