@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_TIME = r"^([01]?\d|2[0-3]):([0-5]\d)$"  # compiled by re on first use (not at start-up)
 
 
 class ScheduleError(ValueError):
@@ -54,7 +54,7 @@ def validate_timezone(name: str) -> str:
 
 
 def parse_time(text: str) -> time:
-    m = _TIME.match(text.strip())
+    m = re.match(_TIME, text.strip())
     if not m:
         raise ScheduleError(f"{text!r} is not a time; use HH:MM, 24-hour")
     return time(int(m.group(1)), int(m.group(2)))

@@ -69,9 +69,12 @@ def _line_of(text: str, key: str) -> int | None:
 def env_me() -> str | None:
     """``$CADENCE_ME`` cleaned (control characters out, trimmed, at most 80
     characters), or None when it is unset or blank."""
+    raw = os.environ.get(ME_ENV_VAR, "")
+    if not raw.strip():
+        return None  # nearly always: nothing to clean (every start reads it)
     from cadence_tui.core.textsafe import drop_unshowable, strip_control
 
-    name = drop_unshowable(strip_control(os.environ.get(ME_ENV_VAR, ""))).strip()[:ME_MAX_LENGTH].strip()
+    name = drop_unshowable(strip_control(raw)).strip()[:ME_MAX_LENGTH].strip()
     return name or None
 
 

@@ -430,7 +430,7 @@ ITEM_TITLE_MAX = 200
 PARTICIPANTS_MAX = 200
 TEMPLATE_MAX_ITEMS = 50
 TIMEBOX_MAX_MIN = 480
-_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+_KEY = r"^[a-z0-9][a-z0-9-]{0,59}$"  # compiled by re on first use (not at start-up)
 
 
 def _renumber(conn: sqlite3.Connection, ids: list[int]) -> None:
@@ -464,7 +464,7 @@ def check_item_title(title: str) -> str:
 
 def check_key(key: str) -> str:
     clean = key.strip()
-    if not _KEY.match(clean):
+    if not re.match(_KEY, clean):
         raise InvalidInput(f"{key!r} is not a cadence key; use lower-case letters, digits and dashes")
     return clean
 

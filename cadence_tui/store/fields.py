@@ -10,7 +10,7 @@ import re
 from cadence_tui.core.textsafe import clean_line, strip_control
 from cadence_tui.store.errors import InvalidInput
 
-KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+KEY_RE = r"^[a-z0-9][a-z0-9-]{0,39}$"  # compiled by re on first use (not at start-up)
 LINE_MAX = 200
 TEXT_MAX = 2000
 UNSET = object()  # "not given" in an update (None may mean "clear it")
@@ -41,7 +41,7 @@ def text_field(value: str, what: str, *, required: bool = False) -> str:
 
 def key_field(value: str, what: str) -> str:
     key = value.strip().lower()
-    if not KEY_RE.match(key):
+    if not re.match(KEY_RE, key):
         raise InvalidInput(f"the {what} key {value!r} must be 1–40 lowercase letters, digits or dashes (e.g. 'cac')")
     return key
 
