@@ -90,6 +90,10 @@ def test_the_store_serves_the_home_screen_without_the_other_parts(tmp_path: Path
     assert "cadence_tui.store.meetings" not in loaded
     # The scorecard, not the rest of the playbook (hand-offs, fail-fast, escalation).
     assert "cadence_tui.store.playbook" not in loaded and "cadence_tui.core.playbook" not in loaded
+    # Not what meetings record (core/meeting.py's dataclasses), nor dateutil's
+    # zones (needed only for a time in a DST gap): each costs the first frame.
+    assert "cadence_tui.core.meeting" not in loaded
+    assert "dateutil.tz" not in loaded
 
 
 def test_each_part_is_created_once_on_first_use(tmp_path: Path) -> None:
