@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from cadence_tui.core.model import AgendaTemplateItem, Cadence, CadenceOverview, Occurrence, Participant
 from cadence_tui.core.textsafe import clean_line, strip_control
-from cadence_tui.kinds import GENERIC, check_kind, kind_for_key
 from cadence_tui.store.base import StorePart, from_ts, inserted_id, required_date, to_ts
 from cadence_tui.store.errors import InvalidInput, NotFound
 
@@ -49,6 +48,7 @@ class CadenceStore(StorePart):
         if self.get_setting("seeded"):
             return False  # every start but the first: core.seed (~2 ms to import) is not needed
         from cadence_tui.core import seed
+        from cadence_tui.kinds import kind_for_key
 
         zone = tz or seed.local_timezone()
         created = to_ts(self.now())
@@ -267,6 +267,9 @@ class CadenceStore(StorePart):
         participants, agenda template and kind; not its meetings). The key is
         made unique from the name unless given. ``kind`` (cadence_tui.kinds)
         defaults to the copied cadence's, else generic."""
+        # The kinds registry loads for writing a cadence only (reading shows the stored name).
+        from cadence_tui.kinds import GENERIC, check_kind
+
         clean = check_name(name)
         source = self.get_cadence(copy_from) if copy_from else None
         template = self.agenda_template(source.id) if source else []
