@@ -51,13 +51,9 @@ class SteadyFooter(Footer):
                     self._recompose_asked = True
                     self.call_after_refresh(self._first_keys)
                 return
-            first = self._shown is None
+            first = self._shown is None  # keys_in_first_frame: built before the first repaint
             if first:
-                # The keys that fit the width (FooterRoom) are known before the first
-                # keys are built: one build, not one per change.
-                fit = getattr(screen, "update_footer_room", None)
-                if fit is not None:
-                    fit()
+                self._fit_room(screen)
             signature = self._signature(screen)
             if signature == self._shown:
                 return
@@ -67,18 +63,24 @@ class SteadyFooter(Footer):
             # mount, its focus and the keys that fit make two or three).
             if not self._recompose_asked:
                 self._recompose_asked = True
-                if first and self._keys_in_first_frame:
+                if first:
                     self.call_later(self._recompose_keys)  # before the first repaint
                 else:
                     self.call_after_refresh(self._recompose_keys)
             return
         super().bindings_changed(screen)
 
-    async def _first_keys(self) -> None:
-        screen = self.screen
+    @staticmethod
+    def _fit_room(screen: Screen) -> None:
+        """The keys that fit the width (FooterRoom) are known before the first
+        keys are built: one build, not one per change."""
         fit = getattr(screen, "update_footer_room", None)
         if fit is not None:
-            fit()  # the keys that fit the width (FooterRoom), before the one build
+            fit()
+
+    async def _first_keys(self) -> None:
+        screen = self.screen
+        self._fit_room(screen)
         self._shown = self._signature(screen)
         await self._recompose_keys()
 
